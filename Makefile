@@ -1,0 +1,113 @@
+# tofu: a Type-1 hypervisor for ARMv8-A.
+#   make run  [CONFIG=<name>]   set up, build, boot configs/<name>.dts (default: default)
+#   make test                   set up, build, run every test
+#   make [CONFIG=<name>]        build build/<name>/tofu.bin
+# Set-up (scripts/setup.sh) installs Debian packages and downloads the guest
+# kernel and busybox into .cache/ when they are missing.
+
+CONFIG      ?= default
+CROSS       ?= aarch64-linux-gnu-
+CC_HOST     ?= gcc
+BUILD       := build
+CACHE       := .cache
+CONFIG_DTS  := $(firstword $(wildcard configs/$(CONFIG).dts tests/configs/$(CONFIG).dts) configs/$(CONFIG).dts)
+CONFIG_OUT  := $(BUILD)/$(CONFIG)
+QEMU_CPU    ?= cortex-a57
+
+HYP_CFLAGS  := -std=gnu11 -ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie \
+               -fno-stack-protector -mgeneral-regs-only -mstrict-align -mno-outline-atomics \
+               -march=armv8-a -O2 -g -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes \
+               -Iinclude -MMD -MP
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Iinclude
+
+HYP_SRCS    := $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)
+HYP_OBJS    := $(patsubst %,$(BUILD)/hyp/%.o,$(HYP_SRCS))
+
+.PHONY: all setup run test unit qemu-tests bench clean distclean hyp guests
+all: $(CONFIG_OUT)/tofu.bin
+
+setup:
+	@scripts/setup.sh
+
+# ---- host tools ------------------------------------------------------------
+$(BUILD)/host/tofu-config: tools/tofu-config.c
+	@mkdir -p $(@D)
+	$(CC_HOST) $(HOST_CFLAGS) -o $@ $< -lfdt
+
+# ---- guests ------------------------------------------------------------------
+$(BUILD)/linux/initramfs.cpio.gz: scripts/mkinitramfs.sh $(wildcard guests/linux/*) $(CACHE)/busybox
+	@mkdir -p $(@D)
+	scripts/mkinitramfs.sh $(CACHE)/busybox $@
+
+$(BUILD)/linux/Image: $(CACHE)/Image
+	@mkdir -p $(@D)
+	ln -sf $(abspath $<) $@
+
+$(CACHE)/Image $(CACHE)/busybox:
+	@scripts/setup.sh
+
+BM_OUT := $(abspath $(BUILD)/guests/baremetal)
+$(BM_OUT)/bmtest.bin: FORCE
+	@$(MAKE) --no-print-directory -C guests/baremetal O=$(BM_OUT) CROSS_COMPILE=$(CROSS)
+
+guests: $(BUILD)/linux/initramfs.cpio.gz $(BUILD)/linux/Image $(BM_OUT)/bmtest.bin
+
+# ---- config ------------------------------------------------------------------
+$(CONFIG_OUT)/config.dtb: $(CONFIG_DTS)
+	@mkdir -p $(@D)
+	dtc -q -I dts -O dtb -o $@ $<
+
+$(CONFIG_OUT)/config.c: $(CONFIG_OUT)/config.dtb $(BUILD)/host/tofu-config guests
+	$(BUILD)/host/tofu-config -c $< -n $(CONFIG_DTS) -o $(CONFIG_OUT) \
+	    -L $(BUILD)/linux -L $(BM_OUT) -L $(CACHE)
+$(CONFIG_OUT)/images.S $(CONFIG_OUT)/qemu.env: $(CONFIG_OUT)/config.c
+
+# ---- hypervisor ----------------------------------------------------------------
+$(BUILD)/hyp/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(CROSS)gcc $(HYP_CFLAGS) -c -o $@ $<
+
+$(BUILD)/hyp/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(CROSS)gcc $(HYP_CFLAGS) -Isrc/arch/arm64 -c -o $@ $<
+
+$(CONFIG_OUT)/config.o: $(CONFIG_OUT)/config.c
+	$(CROSS)gcc $(HYP_CFLAGS) -c -o $@ $<
+
+$(CONFIG_OUT)/images.o: $(CONFIG_OUT)/images.S $(CONFIG_OUT)/config.c
+	$(CROSS)gcc $(HYP_CFLAGS) -c -o $@ $<
+
+$(CONFIG_OUT)/tofu.elf: $(HYP_OBJS) $(CONFIG_OUT)/config.o $(CONFIG_OUT)/images.o src/arch/arm64/tofu.ld
+	$(CROSS)ld -nostdlib -T src/arch/arm64/tofu.ld -o $@ $(HYP_OBJS) $(CONFIG_OUT)/config.o $(CONFIG_OUT)/images.o
+
+$(CONFIG_OUT)/tofu.bin: $(CONFIG_OUT)/tofu.elf
+	$(CROSS)objcopy -O binary $< $@
+
+hyp: $(HYP_OBJS)
+
+# ---- run and test ----------------------------------------------------------------
+run: setup
+	@$(MAKE) --no-print-directory $(CONFIG_OUT)/tofu.bin
+	scripts/run-qemu.sh $(CONFIG_OUT) -cpu $(QEMU_CPU)
+
+test: setup
+	@$(MAKE) --no-print-directory unit qemu-tests
+
+unit:
+	@$(MAKE) --no-print-directory -f tests/unit/unit.mk BUILD=$(BUILD) run-unit
+
+qemu-tests:
+	@$(MAKE) --no-print-directory CONFIG=linux-smoke $(BUILD)/linux-smoke/tofu.bin
+	@$(MAKE) --no-print-directory CONFIG=bmtest $(BUILD)/bmtest/tofu.bin
+	@$(MAKE) --no-print-directory CONFIG=default $(BUILD)/default/tofu.bin
+	tests/qemu/run-all.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf $(CACHE)
+
+FORCE:
+
+-include $(HYP_OBJS:.o=.d)

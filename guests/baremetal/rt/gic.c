@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * GICv3 set-up for the boot CPU (IHI 0069).  Every wait is bounded by the
+ * generic counter so a broken (virtual) GIC reports an error, not a hang.
+ */
+#include "rt/gic.h"
+
+#include "rt/arch.h"
+#include "rt/hw.h"
+#include "rt/platform.h"
+#include "rt/timer.h"
+
+#define GIC_WAIT_MS 100
+#define GIC_MAX_REDISTS 256
+
+static uintptr_t gicr_rd;        /* this CPU's RD_base, 0 until found */
+static bool gic_ready;
+
+const char *gic_status_name(enum gic_status status)
+{
+	switch (status) {
+	case GIC_OK:
+		return "ok";
+	case GIC_ERR_NO_REDIST:
+		return "no redistributor for this CPU";
+	case GIC_ERR_WAKE_TIMEOUT:
+		return "redistributor did not wake";
+	case GIC_ERR_RWP_TIMEOUT:
+		return "distributor RWP timeout";
+	case GIC_ERR_NO_SRE:
+		return "ICC_SRE_EL1.SRE stuck at 0";
+	default:
+		return "?";
+	}
+}
+
+uintptr_t gic_redist_base(void)
+{
+	return gicr_rd;
+}
+
+static bool gic_wait_clear(uintptr_t reg, uint32_t mask)
+{
+	uint64_t deadline = timer_now() + timer_ms_to_ticks(GIC_WAIT_MS);
+
+	while (mmio_read32(reg) & mask)
+		if (timer_now() > deadline)
+			return false;
+	return true;
+}
+
+static uint32_t gic_mpidr_affinity(void)
+{
+	uint64_t mpidr = sysreg_read_mpidr_el1();
+
+	/* Same packing as GICR_TYPER[63:32]: Aff3.Aff2.Aff1.Aff0. */
+	return (uint32_t)(((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_MASK) << 24 |
+			  ((mpidr >> MPIDR_AFF2_SHIFT) & MPIDR_AFF_MASK) << 16 |
+			  ((mpidr >> MPIDR_AFF1_SHIFT) & MPIDR_AFF_MASK) << 8 |
+			  ((mpidr >> MPIDR_AFF0_SHIFT) & MPIDR_AFF_MASK));
+}
+
+static uintptr_t gic_find_redist(void)
+{
+	const struct platform *p = platform_get();
+	uint32_t want = gic_mpidr_affinity();
+	uintptr_t rd = p->gicr_base;
+	unsigned i;
+
+	for (i = 0; i < GIC_MAX_REDISTS; i++) {
+		uint64_t typer;
+
+		if (p->gicr_size && rd + GICR_STRIDE_V3 > p->gicr_base + p->gicr_size)
+			break;
+		typer = mmio_read64(rd + GICR_TYPER);
+		if ((uint32_t)(typer >> GICR_TYPER_AFF_SHIFT) == want)
+			return rd;
+		if (typer & GICR_TYPER_LAST)
+			break;
+		rd += (typer & GICR_TYPER_VLPIS) ? GICR_STRIDE_V4 : GICR_STRIDE_V3;
+	}
+	return 0;
+}
+
+static enum gic_status gic_dist_enable(uintptr_t gicd)
+{
+	uint32_t ctlr = mmio_read32(gicd + GICD_CTLR);
+
+	/* ARE must be set while the groups are disabled (IHI 0069, 12.9.4). */
+	if (!(ctlr & GICD_CTLR_ARE)) {
+		ctlr &= ~(uint32_t)(GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
+		mmio_write32(gicd + GICD_CTLR, ctlr | GICD_CTLR_ARE);
+		if (!gic_wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP))
+			return GIC_ERR_RWP_TIMEOUT;
+	}
+	/* Bit 0 is Group 0 (single security state) or a RES0/legacy bit: harmless. */
+	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1 | GICD_CTLR_ENABLE_GRP0);
+	if (!gic_wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP))
+		return GIC_ERR_RWP_TIMEOUT;
+	return GIC_OK;
+}
+
+enum gic_status gic_init(void)
+{
+	enum gic_status status;
+	uint32_t waker;
+
+	if (gic_ready)
+		return GIC_OK;
+	gicr_rd = gic_find_redist();
+	if (!gicr_rd)
+		return GIC_ERR_NO_REDIST;
+
+	waker = mmio_read32(gicr_rd + GICR_WAKER);
+	mmio_write32(gicr_rd + GICR_WAKER, waker & ~(uint32_t)GICR_WAKER_PROCESSOR_SLEEP);
+	if (!gic_wait_clear(gicr_rd + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP))
+		return GIC_ERR_WAKE_TIMEOUT;
+
+	status = gic_dist_enable(platform_get()->gicd_base);
+	if (status != GIC_OK)
+		return status;
+
+	sysreg_write_icc_sre_el1(sysreg_read_icc_sre_el1() | ICC_SRE_SRE);
+	arch_isb();
+	if (!(sysreg_read_icc_sre_el1() & ICC_SRE_SRE))
+		return GIC_ERR_NO_SRE;
+	sysreg_write_icc_pmr_el1(ICC_PMR_LOWEST);
+	sysreg_write_icc_igrpen1_el1(ICC_IGRPEN1_ENABLE);
+	arch_isb();
+	gic_ready = true;
+	return GIC_OK;
+}
+
+static uintptr_t gic_sgi_frame(void)
+{
+	return gicr_rd + GICR_SGI_BASE;
+}
+
+void gic_private_irq_enable(uint32_t intid, uint8_t priority)
+{
+	uintptr_t sgi = gic_sgi_frame();
+	uint32_t bit = 1u << intid;
+	uintptr_t prio_word = sgi + GICR_IPRIORITYR + (intid & ~3u);
+	unsigned shift = 8 * (intid & 3u);
+	uint32_t prio;
+
+	mmio_write32(sgi + GICR_IGROUPR0, mmio_read32(sgi + GICR_IGROUPR0) | bit);
+	/* Word access: byte access to IPRIORITYR may not be emulated. */
+	prio = mmio_read32(prio_word) & ~(0xffu << shift);
+	mmio_write32(prio_word, prio | (uint32_t)priority << shift);
+	mmio_write32(sgi + GICR_ISENABLER0, bit);
+}
+
+void gic_private_irq_disable(uint32_t intid)
+{
+	mmio_write32(gic_sgi_frame() + GICR_ICENABLER0, 1u << intid);
+	gic_wait_clear(gicr_rd + GICR_CTLR, GICR_CTLR_RWP);
+}
+
+bool gic_private_irq_pending(uint32_t intid)
+{
+	return mmio_read32(gic_sgi_frame() + GICR_ISPENDR0) & (1u << intid);
+}
+
+void gic_sgi_send_self(uint32_t intid)
+{
+	uint64_t mpidr = sysreg_read_mpidr_el1();
+	uint64_t aff0 = (mpidr >> MPIDR_AFF0_SHIFT) & MPIDR_AFF_MASK;
+	uint64_t v;
+
+	v = (uint64_t)(intid & ICC_SGI1R_INTID_MASK) << ICC_SGI1R_INTID_SHIFT |
+	    ((mpidr >> MPIDR_AFF1_SHIFT) & MPIDR_AFF_MASK) << ICC_SGI1R_AFF1_SHIFT |
+	    ((mpidr >> MPIDR_AFF2_SHIFT) & MPIDR_AFF_MASK) << ICC_SGI1R_AFF2_SHIFT |
+	    ((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_MASK) << ICC_SGI1R_AFF3_SHIFT |
+	    (aff0 / 16) << ICC_SGI1R_RS_SHIFT | (1ul << (aff0 % 16));
+	sysreg_write_icc_sgi1r_el1(v);
+	arch_isb();
+}

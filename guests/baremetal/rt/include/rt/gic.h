@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* GICv3: distributor enable, this CPU's redistributor, system-register CPU interface. */
+#ifndef RT_GIC_H
+#define RT_GIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum gic_status {
+	GIC_OK = 0,
+	GIC_ERR_NO_REDIST,      /* no GICR_TYPER matched MPIDR_EL1 */
+	GIC_ERR_WAKE_TIMEOUT,   /* GICR_WAKER.ChildrenAsleep stayed 1 */
+	GIC_ERR_RWP_TIMEOUT,    /* GICD_CTLR.RWP stayed 1 */
+	GIC_ERR_NO_SRE,         /* ICC_SRE_EL1.SRE did not read back as 1 */
+};
+
+const char *gic_status_name(enum gic_status status);
+enum gic_status gic_init(void);   /* idempotent */
+uintptr_t gic_redist_base(void);
+
+/* SGIs and PPIs (INTID < 32), through this CPU's redistributor, group 1. */
+void gic_private_irq_enable(uint32_t intid, uint8_t priority);
+void gic_private_irq_disable(uint32_t intid);
+bool gic_private_irq_pending(uint32_t intid);
+
+void gic_sgi_send_self(uint32_t intid);
+
+#endif /* RT_GIC_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* What the guest knows about its machine: from the DTB, else QEMU virt defaults. */
+#ifndef RT_PLATFORM_H
+#define RT_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct platform {
+	uintptr_t dtb;
+	bool dtb_valid;
+	uint64_t load_offset;       /* load address - link address */
+	uintptr_t uart_base;
+	const char *uart_source;    /* where uart_base came from */
+	uintptr_t gicd_base;
+	uintptr_t gicr_base;
+	uint64_t gicr_size;
+	bool gic_from_dtb;
+	uint32_t vtimer_intid;
+	bool vtimer_from_dtb;
+	uint64_t ram_base;
+	uint64_t ram_size;          /* 0 if unknown */
+	const char *psci_method;    /* "hvc", "smc", or NULL if no PSCI node */
+};
+
+void platform_probe(const void *dtb, uint64_t load_offset);
+const struct platform *platform_get(void);
+void platform_print(void);
+
+#endif /* RT_PLATFORM_H */

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+#include "rt/irq.h"
+
+#include "rt/arch.h"
+#include "rt/gic.h"
+#include "rt/hw.h"
+#include "rt/print.h"
+
+static irq_handler_fn irq_handlers[GIC_PRIVATE_IRQS];
+static volatile uint32_t irq_unexpected;
+static volatile uint32_t irq_spurious;
+
+void irq_set_handler(uint32_t intid, irq_handler_fn fn)
+{
+	if (intid < GIC_PRIVATE_IRQS)
+		irq_handlers[intid] = fn;
+}
+
+uint32_t irq_unexpected_count(void)
+{
+	return irq_unexpected;
+}
+
+uint32_t irq_spurious_count(void)
+{
+	return irq_spurious;
+}
+
+void irq_dispatch(void)
+{
+	uint64_t entry_ticks = arch_counter_read();
+	uint64_t iar = sysreg_read_icc_iar1_el1();
+	uint32_t intid = (uint32_t)(iar & ICC_IAR_INTID_MASK);
+	irq_handler_fn fn;
+
+	if (intid >= GIC_INTID_SPECIAL) {
+		irq_spurious = irq_spurious + 1;   /* nothing to EOI */
+		return;
+	}
+	fn = intid < GIC_PRIVATE_IRQS ? irq_handlers[intid] : 0;
+	if (fn) {
+		fn(intid, entry_ticks);
+	} else {
+		irq_unexpected = irq_unexpected + 1;
+		rt_printf("bmtest: unexpected IRQ, INTID %u: disabled\n", intid);
+		if (intid < GIC_PRIVATE_IRQS)
+			gic_private_irq_disable(intid);   /* no storm from a level PPI */
+	}
+	sysreg_write_icc_eoir1_el1(iar);
+	arch_isb();
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+#include "rt/platform.h"
+
+#include "rt/fdt.h"
+#include "rt/hw.h"
+#include "rt/print.h"
+
+/* Generic timer "interrupts": secure phys, non-secure phys, virtual, hyp. */
+#define TIMER_IRQ_VIRT_INDEX 2
+#define GIC_IRQ_CELLS        3   /* <type number flags> */
+
+static struct platform platform_info;
+
+const struct platform *platform_get(void)
+{
+	return &platform_info;
+}
+
+static size_t platform_strlen_until(const char *s, uint32_t max, char stop)
+{
+	size_t n = 0;
+
+	while (n < max && s[n] && s[n] != stop)
+		n++;
+	return n;
+}
+
+/* Resolve /chosen stdout-path ("/path:opts" or "alias:opts") to a PL011 node. */
+static bool platform_find_stdout(const struct fdt *fdt, struct fdt_node *out)
+{
+	struct fdt_node chosen, aliases;
+	const char *path;
+	uint32_t len;
+	size_t n;
+
+	if (!fdt_find_path(fdt, "/chosen", 7, &chosen))
+		return false;
+	path = fdt_prop(fdt, &chosen, "stdout-path", &len);
+	if (!path)
+		return false;
+	n = platform_strlen_until(path, len, ':');
+	if (path[0] != '/') {
+		char alias[32];
+		size_t i;
+
+		if (n >= sizeof(alias) || !fdt_find_path(fdt, "/aliases", 8, &aliases))
+			return false;
+		for (i = 0; i < n; i++)
+			alias[i] = path[i];
+		alias[n] = '\0';
+		path = fdt_prop(fdt, &aliases, alias, &len);
+		if (!path)
+			return false;
+		n = platform_strlen_until(path, len, '\0');
+	}
+	return fdt_find_path(fdt, path, n, out) && fdt_node_is_compatible(fdt, out, "arm,pl011");
+}
+
+static void platform_probe_uart(const struct fdt *fdt)
+{
+	struct fdt_node node;
+	uint64_t addr, size;
+
+	if (platform_find_stdout(fdt, &node) && fdt_reg(fdt, &node, 0, &addr, &size)) {
+		platform_info.uart_base = addr;
+		platform_info.uart_source = "stdout-path";
+	} else if (fdt_find_compatible(fdt, "arm,pl011", &node) &&
+		   fdt_reg(fdt, &node, 0, &addr, &size)) {
+		platform_info.uart_base = addr;
+		platform_info.uart_source = "compatible";
+	}
+}
+
+static void platform_probe_gic(const struct fdt *fdt)
+{
+	struct fdt_node node;
+	uint64_t dist, dist_size, redist, redist_size;
+
+	if (fdt_find_compatible(fdt, "arm,gic-v3", &node) &&
+	    fdt_reg(fdt, &node, 0, &dist, &dist_size) &&
+	    fdt_reg(fdt, &node, 1, &redist, &redist_size)) {
+		platform_info.gicd_base = dist;
+		platform_info.gicr_base = redist;
+		platform_info.gicr_size = redist_size;
+		platform_info.gic_from_dtb = true;
+	}
+}
+
+static void platform_probe_timer(const struct fdt *fdt)
+{
+	const unsigned first = TIMER_IRQ_VIRT_INDEX * GIC_IRQ_CELLS;
+	struct fdt_node node;
+	const void *irqs;
+	uint32_t len;
+
+	if (!fdt_find_compatible(fdt, "arm,armv8-timer", &node))
+		return;
+	irqs = fdt_prop(fdt, &node, "interrupts", &len);
+	if (!irqs || len % (4 * GIC_IRQ_CELLS) || len < 4 * (first + GIC_IRQ_CELLS) ||
+	    fdt_cell(irqs, first) != FDT_IRQ_TYPE_PPI)
+		return;
+	platform_info.vtimer_intid = GIC_PPI_BASE + fdt_cell(irqs, first + 1);
+	platform_info.vtimer_from_dtb = true;
+}
+
+static void platform_probe_misc(const struct fdt *fdt)
+{
+	struct fdt_node node;
+	uint64_t addr, size;
+	const char *method;
+
+	if (fdt_find_path(fdt, "/memory", 7, &node) && fdt_reg(fdt, &node, 0, &addr, &size)) {
+		platform_info.ram_base = addr;
+		platform_info.ram_size = size;
+	}
+	if (fdt_find_path(fdt, "/psci", 5, &node)) {
+		method = fdt_prop(fdt, &node, "method", NULL);
+		platform_info.psci_method = method ? method : "(none)";
+	}
+}
+
+void platform_probe(const void *dtb, uint64_t load_offset)
+{
+	struct fdt fdt;
+
+	platform_info = (struct platform){
+		.dtb = (uintptr_t)dtb,
+		.load_offset = load_offset,
+		.uart_base = VIRT_UART_BASE,
+		.uart_source = "default",
+		.gicd_base = VIRT_GICD_BASE,
+		.gicr_base = VIRT_GICR_BASE,
+		.gicr_size = VIRT_GICR_SIZE,
+		.vtimer_intid = VIRT_VTIMER_INTID,
+		.ram_base = VIRT_RAM_BASE,
+	};
+	if (!fdt_init(&fdt, dtb))
+		return;
+	platform_info.dtb_valid = true;
+	platform_probe_uart(&fdt);
+	platform_probe_gic(&fdt);
+	platform_probe_timer(&fdt);
+	platform_probe_misc(&fdt);
+}
+
+void platform_print(void)
+{
+	const struct platform *p = &platform_info;
+
+	rt_printf("bmtest: dtb %lx (%s), image loaded at link address + %lx\n", p->dtb,
+		  p->dtb_valid ? "valid" : "INVALID, using QEMU virt defaults", p->load_offset);
+	rt_printf("bmtest: uart %lx (%s), ram %lx size %lx\n", p->uart_base, p->uart_source,
+		  p->ram_base, p->ram_size);
+	rt_printf("bmtest: gicd %lx gicr %lx size %lx (%s), vtimer INTID %u (%s), psci %s\n",
+		  p->gicd_base, p->gicr_base, p->gicr_size, p->gic_from_dtb ? "dtb" : "default",
+		  p->vtimer_intid, p->vtimer_from_dtb ? "dtb" : "default",
+		  p->psci_method ? p->psci_method : "(no node)");
+}

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bmtest: bare-metal guest checking tofu's guest-visible behaviour: SMCCC
+ * and PSCI answers, tofu's own calls, unknown calls, stage-2 aborts
+ * reflected to EL1, virtual timer interrupts and self-SGIs.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tofu/abi.h"
+
+#include "rt/arch.h"
+#include "rt/exception.h"
+#include "rt/gic.h"
+#include "rt/hw.h"
+#include "rt/irq.h"
+#include "rt/platform.h"
+#include "rt/print.h"
+#include "rt/rt.h"
+#include "rt/smccc.h"
+#include "rt/test.h"
+#include "rt/timer.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A PSCI function ID no PSCI version defines. */
+#define PSCI_UNDEFINED_FID   0x8400001fu
+/* virtio-mmio on plain QEMU virt; tofu maps nothing there. */
+#define UNASSIGNED_IPA       0x0a000000ul
+/* Above RAM and every device on QEMU virt (external abort) and in the VM. */
+#define ABSENT_ADDR          0x200000000ul
+#define PROBE_POISON         0xdeadbeefu
+
+#define TEST_IRQ_PRIORITY    0x80
+#define SGI_TEST_INTID       1
+#define SGI_ROUNDS           2
+#define VTIMER_DEADLINE_MS   1
+#define VTIMER_BOUND_MS      10      /* latency limit */
+#define VTIMER_WFI_ROUNDS    5
+#define IRQ_WAIT_MS          200     /* give up waiting for an IRQ after this */
+#define TICKS_PER_US_DIV     1000000u
+
+/* ---- helpers ---- */
+
+/* Unknown calls must answer NOT_SUPPORTED: in w0 for SMC32, x0 for SMC64. */
+static void expect_not_supported(const char *conduit, uint32_t fid, uint64_t x0)
+{
+	int64_t ret = (fid & SMCCC_SMC64) ? (int64_t)x0 : smccc_w(x0);
+
+	if (ret != SMCCC_RET_NOT_SUPPORTED)
+		TEST_FAIL("%s fid %08x: x0 = 0x%lx, expected NOT_SUPPORTED (-1)", conduit, fid, x0);
+}
+
+/* One 32-bit load from addr inside a fault probe; *insn gets the load's address. */
+static struct fault_record probe_read32(uintptr_t addr, uint32_t *value, uint64_t *insn)
+{
+	uint32_t v = PROBE_POISON;
+	uint64_t pc;
+
+	exc_probe_begin();
+	__asm__ volatile("adr %1, 1f\n1:\tldr %w0, [%2]"
+			 : "+r"(v), "=&r"(pc)
+			 : "r"(addr)
+			 : "memory");
+	*value = v;
+	*insn = pc;
+	return exc_probe_end();
+}
+
+static void check_read_aborts(uintptr_t addr)
+{
+	uint64_t insn;
+	uint32_t value;
+	struct fault_record rec = probe_read32(addr, &value, &insn);
+
+	if (rec.count == 0) {
+		TEST_FAIL("read of %lx returned 0x%x without a data abort", addr, value);
+		return;
+	}
+	rt_printf("  read %lx: ESR %lx (EC 0x%02x DFSC 0x%02lx) FAR %lx ELR %lx\n", addr, rec.esr,
+		  esr_ec(rec.esr), rec.esr & ESR_DABT_DFSC_MASK, rec.far, rec.elr);
+	EXPECT_EQ(rec.count, 1);
+	EXPECT_EQ(esr_ec(rec.esr), ESR_EC_DABT_CUR);
+	EXPECT_EQ(rec.far, addr);
+	EXPECT_EQ(rec.elr, insn);
+	EXPECT_EQ(rec.esr & ESR_DABT_WNR_BIT, 0);   /* reported as a read */
+	EXPECT_EQ(value, PROBE_POISON);             /* the load was skipped */
+}
+
+/*
+ * Wait for an IRQ handler to bump *count.  IRQs stay masked except for a
+ * window after each check, so a wake-up cannot be lost between the check
+ * and WFI (WFI wakes on a pending IRQ even when PSTATE.I masks it).
+ */
+static bool wait_for_irq(volatile uint32_t *count, bool use_wfi, uint64_t timeout_ticks)
+{
+	uint64_t deadline = timer_now() + timeout_ticks;
+
+	arch_irq_mask();
+	while (*count == 0) {
+		if (use_wfi)
+			arch_wfi();
+		arch_irq_unmask();
+		arch_isb();
+		arch_irq_mask();
+		if (timer_now() > deadline)
+			break;
+	}
+	return *count != 0;
+}
+
+struct irq_record {
+	volatile uint32_t count;
+	volatile uint32_t intid;
+	volatile uint64_t entry_ticks;
+};
+
+static struct irq_record vtimer_irq, sgi_irq;
+
+static void vtimer_handler(uint32_t intid, uint64_t entry_ticks)
+{
+	vtimer_irq.intid = intid;
+	vtimer_irq.entry_ticks = entry_ticks;
+	vtimer_irq.count = vtimer_irq.count + 1;
+	vtimer_mask();   /* drop the level before EOI */
+}
+
+static void sgi_handler(uint32_t intid, uint64_t entry_ticks)
+{
+	(void)entry_ticks;
+	sgi_irq.intid = intid;
+	sgi_irq.count = sgi_irq.count + 1;
+}
+
+static bool gic_ready_for_test(void)
+{
+	enum gic_status status = gic_init();
+
+	if (status != GIC_OK)
+		TEST_FAIL("GIC set-up failed: %s", gic_status_name(status));
+	return status == GIC_OK;
+}
+
+/* ---- tests ---- */
+
+TEST(smccc_version)
+{
+	struct smccc_res res = smccc_hvc(SMCCC_VERSION_FID, 0, 0, 0);
+
+	EXPECT_EQ(smccc_w(res.a0), SMCCC_VERSION_1_1);
+}
+
+TEST(psci_version)
+{
+	struct smccc_res res = smccc_hvc(PSCI_VERSION_FID, 0, 0, 0);
+
+	rt_printf("  PSCI version %u.%u\n", (uint32_t)res.a0 >> 16, (uint32_t)res.a0 & 0xffff);
+	EXPECT_EQ(smccc_w(res.a0), PSCI_VERSION_1_1);
+	res = smccc_hvc(PSCI_FEATURES_FID, PSCI_CPU_ON_FID, 0, 0);
+	EXPECT_EQ(smccc_w(res.a0), PSCI_RET_SUCCESS);
+	res = smccc_hvc(PSCI_FEATURES_FID, PSCI_UNDEFINED_FID, 0, 0);
+	EXPECT_EQ(smccc_w(res.a0), PSCI_RET_NOT_SUPPORTED);
+}
+
+TEST(tofu_uid)
+{
+	struct smccc_res res = smccc_hvc(TOFU_HC_CALL_UID, 0, 0, 0);
+
+	rt_printf("  UID %08x %08x %08x %08x\n", (uint32_t)res.a0, (uint32_t)res.a1,
+		  (uint32_t)res.a2, (uint32_t)res.a3);
+	EXPECT_EQ((uint32_t)res.a0, TOFU_UID_0);
+	EXPECT_EQ((uint32_t)res.a1, TOFU_UID_1);
+	EXPECT_EQ((uint32_t)res.a2, TOFU_UID_2);
+	EXPECT_EQ((uint32_t)res.a3, TOFU_UID_3);
+
+	res = smccc_hvc(TOFU_HC_VM_ID, 0, 0, 0);
+	rt_printf("  VM_ID: status %d, VM id %u, vCPU %u\n", smccc_w(res.a0), (uint32_t)res.a1,
+		  (uint32_t)res.a2);
+	EXPECT_EQ(smccc_w(res.a0), TOFU_OK);
+	EXPECT_EQ((uint32_t)res.a2, 0);
+}
+
+TEST(unknown_call)
+{
+	static const uint32_t fids[] = {
+		0x8200ffffu,   /* SiP service */
+		0xc600abcdu,   /* vendor hypervisor, SMC64, unknown number */
+		0x86001234u,   /* vendor hypervisor, unknown number */
+		0xbf000000u,   /* trusted OS range */
+		0x84000077u,   /* PSCI, unknown number */
+	};
+	const uint32_t smc_fid = 0x8200ffffu;
+	struct fault_record rec;
+	struct smccc_res res;
+	uint64_t clobbered;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fids); i++) {
+		res = smccc_hvc(fids[i], 0, 0, 0);
+		expect_not_supported("hvc", fids[i], res.a0);
+	}
+	clobbered = smccc_hvc_preserve_check(fids[0]);
+	if (clobbered)
+		TEST_FAIL("hvc fid %08x changed registers (mask of x4..x30): %lx", fids[0], clobbered);
+
+	/* A trapped SMC must be answered and skipped by the hypervisor. */
+	exc_probe_begin();
+	res = smccc_smc(smc_fid, 0, 0, 0);
+	clobbered = smccc_smc_preserve_check(smc_fid);
+	rec = exc_probe_end();
+	if (rec.count) {
+		TEST_FAIL("smc #0 raised %u exception(s) at EL1 (ESR %lx, EC 0x%02x): SMC not "
+			  "trapped by a hypervisor", rec.count, rec.esr, esr_ec(rec.esr));
+		return;
+	}
+	expect_not_supported("smc", smc_fid, res.a0);
+	if (clobbered)
+		TEST_FAIL("smc fid %08x changed registers (mask of x4..x30): %lx", smc_fid, clobbered);
+}
+
+TEST(abort_unassigned)
+{
+	check_read_aborts(UNASSIGNED_IPA);
+}
+
+TEST(abort_absent)
+{
+	check_read_aborts(ABSENT_ADDR);
+}
+
+static bool vtimer_round(unsigned round, bool use_wfi, uint64_t *worst)
+{
+	const uint32_t intid = platform_get()->vtimer_intid;
+	const uint64_t bound = timer_ms_to_ticks(VTIMER_BOUND_MS);
+	uint64_t cval, latency;
+	bool ok;
+
+	vtimer_irq.count = 0;
+	cval = vtimer_start(timer_ms_to_ticks(VTIMER_DEADLINE_MS));
+	ok = wait_for_irq(&vtimer_irq.count, use_wfi, timer_ms_to_ticks(IRQ_WAIT_MS));
+	if (!ok) {
+		TEST_FAIL("round %u: no vtimer IRQ (ISTATUS %d, pending in GICR %d)", round,
+			  vtimer_asserted(), gic_private_irq_pending(intid));
+		vtimer_stop();
+		return false;
+	}
+	vtimer_stop();
+	latency = vtimer_irq.entry_ticks - cval;
+	rt_printf("  round %u (%s): CVAL %lx, IRQ entry %lx, latency %lu ticks\n", round,
+		  use_wfi ? "wfi" : "poll", cval, vtimer_irq.entry_ticks, latency);
+	EXPECT_EQ(vtimer_irq.count, 1);
+	EXPECT_EQ(vtimer_irq.intid, intid);
+	EXPECT_GE(vtimer_irq.entry_ticks, cval);
+	EXPECT_LT(latency, bound);
+	if (vtimer_irq.entry_ticks >= cval && latency > *worst)
+		*worst = latency;
+	return true;
+}
+
+TEST(vtimer)
+{
+	const uint32_t intid = platform_get()->vtimer_intid;
+	const uint64_t freq = timer_freq();
+	uint32_t unexpected = irq_unexpected_count();
+	uint64_t worst = 0;
+	unsigned round;
+
+	rt_printf("  CNTFRQ_EL0 %lu Hz, deadline %lu ticks, bound %lu ticks\n", freq,
+		  timer_ms_to_ticks(VTIMER_DEADLINE_MS), timer_ms_to_ticks(VTIMER_BOUND_MS));
+	if (!EXPECT_NE(freq, 0) || !gic_ready_for_test())
+		return;
+	irq_set_handler(intid, vtimer_handler);
+	gic_private_irq_enable(intid, TEST_IRQ_PRIORITY);
+
+	/* Round 0 polls, so a timer that never fires cannot park the guest in WFI. */
+	if (vtimer_round(0, false, &worst))
+		for (round = 1; round <= VTIMER_WFI_ROUNDS; round++)
+			if (!vtimer_round(round, true, &worst))
+				break;
+	rt_printf("  worst latency %lu ticks (%lu us)\n", worst,
+		  worst * TICKS_PER_US_DIV / freq);
+
+	gic_private_irq_disable(intid);
+	irq_set_handler(intid, 0);
+	EXPECT_EQ(irq_unexpected_count(), unexpected);
+}
+
+TEST(sgi_self)
+{
+	uint32_t unexpected = irq_unexpected_count();
+	unsigned round;
+
+	if (!gic_ready_for_test())
+		return;
+	irq_set_handler(SGI_TEST_INTID, sgi_handler);
+	gic_private_irq_enable(SGI_TEST_INTID, TEST_IRQ_PRIORITY);
+
+	/* Round 0 polls; round 1 sleeps in WFI once delivery is known to work. */
+	for (round = 0; round < SGI_ROUNDS; round++) {
+		sgi_irq.count = 0;
+		gic_sgi_send_self(SGI_TEST_INTID);
+		if (!wait_for_irq(&sgi_irq.count, round > 0, timer_ms_to_ticks(IRQ_WAIT_MS))) {
+			TEST_FAIL("round %u: SGI %u not received (pending in GICR %d)", round,
+				  SGI_TEST_INTID, gic_private_irq_pending(SGI_TEST_INTID));
+			break;
+		}
+		EXPECT_EQ(sgi_irq.count, 1);
+		EXPECT_EQ(sgi_irq.intid, SGI_TEST_INTID);
+	}
+
+	gic_private_irq_disable(SGI_TEST_INTID);
+	irq_set_handler(SGI_TEST_INTID, 0);
+	EXPECT_EQ(irq_unexpected_count(), unexpected);
+}
+
+static const struct test_case bmtest_cases[] = {
+	TEST_CASE(smccc_version),
+	TEST_CASE(psci_version),
+	TEST_CASE(tofu_uid),
+	TEST_CASE(unknown_call),
+	TEST_CASE(abort_unassigned),
+	TEST_CASE(abort_absent),
+	TEST_CASE(vtimer),
+	TEST_CASE(sgi_self),
+};
+
+int main(const void *dtb)
+{
+	unsigned el = rt_current_el();
+
+	(void)dtb;   /* already parsed by rt_init(); platform_print() shows it */
+	rt_printf("bmtest: hello from EL1\n");
+	rt_printf("bmtest: CurrentEL = EL%u%s, MPIDR_EL1 = %lx\n", el,
+		  el == 1 ? "" : " (expected EL1)", sysreg_read_mpidr_el1());
+	platform_print();
+	return test_run_all(bmtest_cases, ARRAY_SIZE(bmtest_cases)) ? 1 : 0;
+}

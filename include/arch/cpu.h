@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+#include "core/types.h"
+
+struct vcpu;
+struct vcpu_regs;
+
+/* EL2 controls that do not depend on the guest (once per physical CPU). */
+void arch_cpu_init(void);
+/* Load / save everything of `v` that lives in CPU registers (not x0-x30). */
+void arch_vcpu_load(struct vcpu *v);
+void arch_vcpu_save(struct vcpu *v);
+/* Leave nothing of a stopped vCPU armed: timer, list registers. */
+void arch_vcpu_quiesce(void);
+/* Architectural reset state of the EL1 context. */
+void arch_vcpu_ctx_reset(struct vcpu *v);
+/* The virtual timer fired: mask it until the guest reprograms it. */
+void arch_vtimer_mask(void);
+uint64_t arch_counter(void);
+void arch_zero(void *p, uint64_t size);
+/* Clean to the point of coherency (guests start with caches off). */
+void arch_clean_dcache(const void *p, uint64_t size);
+void arch_icache_invalidate_all(void);
+void guest_enter(struct vcpu_regs *regs) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ARCH_MMU_H
+#define ARCH_MMU_H
+#include "core/types.h"
+#include "arch/pt.h"
+
+/* Build the EL2 stage-1 tables (CPU 0, MMU off, before any other C). */
+void mmu_build_tables(void);
+/* Physical address size of this CPU (ID_AA64MMFR0_EL1.PARange), in bits. */
+unsigned arch_pa_bits(void);
+/* Stage-2 tables for an IPA space of `ipa_bits`; VTCR_EL2 value for it. */
+int s2_init(struct pt *s2, unsigned ipa_bits, pt_alloc_fn alloc, void *ctx);
+uint64_t s2_vtcr(unsigned ipa_bits);
+uint64_t s2_attrs_ram(void);
+uint64_t s2_attrs_device(void);
+/* Invalidate all stage-1 and stage-2 TLB entries of one VMID. */
+void s2_flush_vmid(uint64_t vttbr);
+
+#endif

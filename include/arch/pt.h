@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VMSAv8-64 translation tables, 4 KiB granule, used for both the EL2 stage-1
+ * tables and each VM's stage-2 tables.  Pure logic on memory: tables come from
+ * a caller-supplied allocator, so the host unit tests run it unchanged.
+ *
+ * Addresses are table-relative ("input" = VA for stage 1, IPA for stage 2;
+ * "output" = PA).  Mappings never silently overlap: pt_map refuses a range
+ * that is partly mapped already, and changes nothing in that case.
+ */
+#ifndef ARCH_PT_H
+#define ARCH_PT_H
+#include "core/types.h"
+
+#define PT_ENTRIES      512
+#define PT_LEVEL_SHIFT(l) (12u + 9u * (3u - (l)))   /* 39, 30, 21, 12 */
+
+typedef uint64_t *(*pt_alloc_fn)(void *ctx);     /* zeroed, 4 KiB aligned */
+
+struct pt {
+    uint64_t *root;
+    unsigned start_level;     /* 0 or 1 (4 KiB granule) */
+    unsigned in_bits;         /* input address size, e.g. 32..48 */
+    pt_alloc_fn alloc;
+    void *alloc_ctx;
+};
+
+/* Leaf attributes are passed as descriptor bits (type and address excluded). */
+int pt_init(struct pt *pt, unsigned in_bits, pt_alloc_fn alloc, void *ctx);
+int pt_map(struct pt *pt, uint64_t in, uint64_t out, uint64_t size, uint64_t attrs);
+/* Output address and attributes of `in`, and the size of the leaf holding it. */
+int pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs, uint64_t *leaf_size);
+/* Level at which a walk of an `in_bits`-bit input address starts. */
+unsigned pt_start_level_for(unsigned in_bits);
+
+#endif

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every hardware register layout tofu uses, in one place: AArch64 system
+ * registers (Arm ARM DDI 0487), GICv3 (IHI 0069), PL011 (DDI 0183), and the
+ * VMSAv8-64 translation-table descriptors.  Handlers use these names, never
+ * raw masks.  Values only: no code, so host unit tests can include it.
+ */
+#ifndef ARCH_REGS_H
+#define ARCH_REGS_H
+
+#include <stdint.h>
+
+#define BIT(n)            ((uint64_t)1 << (n))
+#define FIELD_MASK(w, s)  ((((uint64_t)1 << (w)) - 1) << (s))
+#define FIELD_GET(v, w, s) (((uint64_t)(v) >> (s)) & (((uint64_t)1 << (w)) - 1))
+
+/* ---- ESR_ELx (D17.2.37) -------------------------------------------------- */
+#define ESR_EC_SHIFT        26
+#define ESR_EC_WIDTH        6
+#define ESR_IL              BIT(25)
+#define ESR_ISS_MASK        FIELD_MASK(25, 0)
+#define ESR_EC(esr)         ((unsigned)FIELD_GET(esr, ESR_EC_WIDTH, ESR_EC_SHIFT))
+
+#define EC_UNKNOWN          0x00
+#define EC_WFX              0x01
+#define EC_FP_ASIMD         0x07
+#define EC_ILLEGAL_STATE    0x0e
+#define EC_SVC64            0x15
+#define EC_HVC64            0x16
+#define EC_SMC64            0x17
+#define EC_SYSREG           0x18
+#define EC_SVE              0x19
+#define EC_IABT_LOW         0x20
+#define EC_IABT_CUR         0x21
+#define EC_PC_ALIGN         0x22
+#define EC_DABT_LOW         0x24
+#define EC_DABT_CUR         0x25
+#define EC_SP_ALIGN         0x26
+#define EC_SERROR           0x2f
+#define EC_BRK64            0x3c
+#define EC_COUNT            64
+
+/* Data abort ISS (D17.2.37.8) */
+#define ISS_DABT_ISV        BIT(24)
+#define ISS_DABT_SAS_SHIFT  22
+#define ISS_DABT_SAS_WIDTH  2
+#define ISS_DABT_SSE        BIT(21)
+#define ISS_DABT_SRT_SHIFT  16
+#define ISS_DABT_SRT_WIDTH  5
+#define ISS_DABT_SF         BIT(15)
+#define ISS_DABT_AR         BIT(14)
+#define ISS_DABT_S1PTW      BIT(7)
+#define ISS_DABT_WNR        BIT(6)
+#define ISS_DABT_FSC_WIDTH  6
+#define ISS_FSC_TYPE_MASK   0x3c       /* fault type without the level */
+#define FSC_TRANSLATION     0x04
+#define FSC_ACCESS          0x08
+#define FSC_PERMISSION      0x0c
+#define FSC_SYNC_EXTERNAL   0x10
+
+/* WFx ISS */
+#define ISS_WFX_TI          BIT(0)     /* 1 = WFE, 0 = WFI */
+
+/* MSR/MRS trap ISS (D17.2.37.16) */
+#define ISS_SYS_OP0_SHIFT   20
+#define ISS_SYS_OP2_SHIFT   17
+#define ISS_SYS_OP1_SHIFT   14
+#define ISS_SYS_CRN_SHIFT   10
+#define ISS_SYS_RT_SHIFT    5
+#define ISS_SYS_CRM_SHIFT   1
+#define ISS_SYS_READ        BIT(0)
+#define ISS_SYS_ENC_MASK    0x3ffc1eu  /* op0, op2, op1, CRn, CRm: no Rt, no dir */
+/* Encoding of a system register as it appears in ISS (Rt and direction 0). */
+#define SYSREG_ISS(op0, op1, crn, crm, op2) \
+    (((op0) << ISS_SYS_OP0_SHIFT) | ((op2) << ISS_SYS_OP2_SHIFT) | \
+     ((op1) << ISS_SYS_OP1_SHIFT) | ((crn) << ISS_SYS_CRN_SHIFT) | \
+     ((crm) << ISS_SYS_CRM_SHIFT))
+
+/* ---- HPFAR_EL2 ---------------------------------------------------------- */
+#define HPFAR_FIPA_SHIFT    4
+#define HPFAR_FIPA_WIDTH    40
+#define HPFAR_IPA_SHIFT     12         /* FIPA holds IPA[51:12] */
+#define PAGE_OFFSET_MASK    UINT64_C(0xfff)
+
+/* ---- HCR_EL2 (D17.2.48) -------------------------------------------------- */
+#define HCR_VM      BIT(0)
+#define HCR_SWIO    BIT(1)
+#define HCR_FMO     BIT(3)
+#define HCR_IMO     BIT(4)
+#define HCR_AMO     BIT(5)
+#define HCR_FB      BIT(9)
+#define HCR_BSU_IS  (UINT64_C(1) << 10)
+#define HCR_TWI     BIT(13)
+#define HCR_TWE     BIT(14)
+#define HCR_TID3    BIT(18)
+#define HCR_TSC     BIT(19)
+#define HCR_TACR    BIT(21)
+#define HCR_TSW     BIT(22)
+#define HCR_RW      BIT(31)
+#define HCR_TLOR    BIT(35)
+#define HCR_APK     BIT(40)
+#define HCR_API     BIT(41)
+
+/* ---- SCTLR_EL2 / SCTLR_EL1 ---------------------------------------------- */
+#define SCTLR_M             BIT(0)
+#define SCTLR_A             BIT(1)
+#define SCTLR_C             BIT(2)
+#define SCTLR_SA            BIT(3)
+#define SCTLR_I             BIT(12)
+#define SCTLR_WXN           BIT(19)
+#define SCTLR_EL2_RES1      UINT64_C(0x30c50830)
+#define SCTLR_EL1_RES1      UINT64_C(0x30d00800)  /* architectural reset, MMU off */
+
+/* ---- SPSR / PSTATE ------------------------------------------------------ */
+#define PSR_MODE_MASK       UINT64_C(0xf)
+#define PSR_MODE_EL0T       UINT64_C(0x0)
+#define PSR_MODE_EL1T       UINT64_C(0x4)
+#define PSR_MODE_EL1H       UINT64_C(0x5)
+#define PSR_MODE_EL2H       UINT64_C(0x9)
+#define PSR_F               BIT(6)
+#define PSR_I               BIT(7)
+#define PSR_A               BIT(8)
+#define PSR_D               BIT(9)
+#define PSR_DAIF            (PSR_D | PSR_A | PSR_I | PSR_F)
+
+/* Vector offsets within VBAR_ELx (D1.10.2) */
+#define VECTOR_CUR_SP0      0x000
+#define VECTOR_CUR_SPX      0x200
+#define VECTOR_LOW_A64      0x400
+#define VECTOR_LOW_A32      0x600
+#define VECTOR_SYNC         0x000
+#define VECTOR_IRQ          0x080
+
+/* ---- TCR_EL2 / VTCR_EL2 / MAIR --------------------------------------- */
+#define TCR_T0SZ_SHIFT      0
+#define TCR_IRGN0_WBWA      (UINT64_C(1) << 8)
+#define TCR_ORGN0_WBWA      (UINT64_C(1) << 10)
+#define TCR_SH0_INNER       (UINT64_C(3) << 12)
+#define TCR_TG0_4K          (UINT64_C(0) << 14)
+#define TCR_EL2_PS_SHIFT    16
+#define TCR_EL2_RES1        (BIT(31) | BIT(23))
+#define VTCR_SL0_SHIFT      6
+#define VTCR_SL0_LEVEL1     UINT64_C(1)
+#define VTCR_SL0_LEVEL0     UINT64_C(2)
+#define VTCR_PS_SHIFT       16
+#define VTCR_RES1           BIT(31)
+
+#define MAIR_DEVICE_nGnRnE  UINT64_C(0x00)
+#define MAIR_DEVICE_nGnRE   UINT64_C(0x04)
+#define MAIR_NORMAL_WB      UINT64_C(0xff)
+#define MAIR_IDX_DEVICE     0
+#define MAIR_IDX_NORMAL     1
+#define MAIR_EL2_VALUE      ((MAIR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE)) | \
+                             (MAIR_NORMAL_WB << (8 * MAIR_IDX_NORMAL)))
+
+/* ID_AA64MMFR0_EL1.PARange encodings -> bits */
+#define MMFR0_PARANGE_WIDTH 4
+#define MMFR0_PARANGE_SHIFT 0
+
+/* ---- Translation-table descriptors (D8.3) --------------------------- */
+#define PTE_VALID           BIT(0)
+#define PTE_TABLE           BIT(1)     /* at levels 0-2: table; level 3: page */
+#define PTE_PAGE            BIT(1)
+#define PTE_ADDR_MASK       UINT64_C(0x0000fffffffff000)
+#define PTE_AF              BIT(10)
+#define PTE_SH_INNER        (UINT64_C(3) << 8)
+/* stage-1 (EL2 regime) */
+#define PTE_S1_ATTRIDX_SHIFT 2
+#define PTE_S1_AP_RW        (UINT64_C(1) << 6)  /* AP[1] is RES1 in the EL2 regime */
+#define PTE_S1_AP_RO        (UINT64_C(3) << 6)
+#define PTE_S1_XN           BIT(54)
+/* stage-2 */
+#define PTE_S2_MEMATTR_SHIFT 2
+#define PTE_S2_MEMATTR_NORMAL_WB (UINT64_C(0xf) << 2)
+#define PTE_S2_MEMATTR_DEVICE    (UINT64_C(0x1) << 2)   /* Device-nGnRE */
+#define PTE_S2_AP_R         (UINT64_C(1) << 6)
+#define PTE_S2_AP_W         (UINT64_C(2) << 6)
+#define PTE_S2_XN           (UINT64_C(2) << 53)   /* XN[1:0] = 0b10: no execution */
+#define VTTBR_VMID_SHIFT    48
+
+/* ---- CPTR_EL2 (non-VHE), CNTHCTL_EL2, MDCR_EL2 ---------------------------- */
+#define CPTR_EL2_RES1       (BIT(13) | BIT(12) | BIT(9) | FIELD_MASK(8, 0))
+#define CPTR_EL2_TZ         BIT(8)
+#define CPTR_EL2_TFP        BIT(10)
+#define CPTR_EL2_TSM        BIT(12)
+#define CPTR_EL2_TTA        BIT(20)
+#define CPTR_EL2_TAM        BIT(30)
+#define CNTHCTL_EL1PCTEN    BIT(0)
+#define CNTHCTL_EL1PCEN     BIT(1)
+#define CNT_CTL_ENABLE      BIT(0)
+#define CNT_CTL_IMASK       BIT(1)
+#define CNT_CTL_ISTATUS     BIT(2)
+#define MDCR_HPMN_MASK      FIELD_MASK(5, 0)
+#define PMCR_N_SHIFT        11
+#define PMCR_N_WIDTH        5
+
+/* ---- MPIDR -------------------------------------------------------------- */
+#define MPIDR_AFF0_SHIFT    0
+#define MPIDR_AFF1_SHIFT    8
+#define MPIDR_AFF2_SHIFT    16
+#define MPIDR_AFF3_SHIFT    32
+#define MPIDR_AFF_MASK      UINT64_C(0xff00ffffff)
+#define MPIDR_RES1          BIT(31)
+
+/* ---- ID registers: fields tofu hides from guests --------------------------- */
+#define ID_PFR0_SVE_SHIFT   32
+#define ID_PFR0_AMU_SHIFT   44
+#define ID_PFR0_MPAM_SHIFT  40
+#define ID_PFR0_RAS_SHIFT   28
+#define ID_PFR1_MTE_SHIFT   8
+#define ID_PFR1_SME_SHIFT   24
+#define ID_PFR1_MPAMFRAC_SHIFT 16
+#define ID_DFR0_PMUVER_SHIFT 8
+#define ID_DFR0_PMSVER_SHIFT 32
+#define ID_DFR0_TRACEBUF_SHIFT 44
+#define ID_MMFR1_LO_SHIFT   16
+#define ID_FIELD_WIDTH      4
+
+/* ---- GICv3 distributor (IHI 0069, 12.9) ------------------------------ */
+#define GICD_CTLR           0x0000
+#define GICD_TYPER          0x0004
+#define GICD_IIDR           0x0008
+#define GICD_TYPER2         0x000c
+#define GICD_STATUSR        0x0010
+#define GICD_IGROUPR        0x0080
+#define GICD_ISENABLER      0x0100
+#define GICD_ICENABLER      0x0180
+#define GICD_ISPENDR        0x0200
+#define GICD_ICPENDR        0x0280
+#define GICD_ISACTIVER      0x0300
+#define GICD_ICACTIVER      0x0380
+#define GICD_IPRIORITYR     0x0400
+#define GICD_ITARGETSR      0x0800
+#define GICD_ICFGR          0x0c00
+#define GICD_IGRPMODR       0x0d00
+#define GICD_NSACR          0x0e00
+#define GICD_SGIR           0x0f00
+#define GICD_IROUTER        0x6000
+#define GICD_PIDR2          0xffe8
+#define GICD_SIZE           0x10000
+
+#define GICD_CTLR_ENABLE_G0   BIT(0)
+#define GICD_CTLR_ENABLE_G1   BIT(1)
+#define GICD_CTLR_ARE         BIT(4)
+#define GICD_CTLR_DS          BIT(6)
+#define GICD_CTLR_RWP         BIT(31)
+#define GICD_TYPER_ITLINES_MASK 0x1f
+#define GICD_TYPER_IDBITS_SHIFT 19
+#define GICD_IROUTER_IRM      BIT(31)
+#define GIC_PIDR2_ARCH_SHIFT  4
+#define GIC_PIDR2_ARCH_GICV3  0x3
+
+/* Redistributor: RD_base frame then SGI_base frame (12.10, 12.11) */
+#define GICR_CTLR           0x0000
+#define GICR_IIDR           0x0004
+#define GICR_TYPER          0x0008
+#define GICR_STATUSR        0x0010
+#define GICR_WAKER          0x0014
+#define GICR_PIDR2          0xffe8
+#define GICR_SGI_BASE       0x10000
+#define GICR_IGROUPR0       (GICR_SGI_BASE + 0x0080)
+#define GICR_ISENABLER0     (GICR_SGI_BASE + 0x0100)
+#define GICR_ICENABLER0     (GICR_SGI_BASE + 0x0180)
+#define GICR_ISPENDR0       (GICR_SGI_BASE + 0x0200)
+#define GICR_ICPENDR0       (GICR_SGI_BASE + 0x0280)
+#define GICR_ISACTIVER0     (GICR_SGI_BASE + 0x0300)
+#define GICR_ICACTIVER0     (GICR_SGI_BASE + 0x0380)
+#define GICR_IPRIORITYR     (GICR_SGI_BASE + 0x0400)
+#define GICR_ICFGR0         (GICR_SGI_BASE + 0x0c00)
+#define GICR_ICFGR1         (GICR_SGI_BASE + 0x0c04)
+#define GICR_IGRPMODR0      (GICR_SGI_BASE + 0x0d00)
+#define GICR_NSACR          (GICR_SGI_BASE + 0x0e00)
+#define GICR_FRAME_SIZE     0x20000
+#define GICR_WAKER_PROCESSOR_SLEEP BIT(1)
+#define GICR_WAKER_CHILDREN_ASLEEP BIT(2)
+#define GICR_TYPER_LAST       BIT(4)
+#define GICR_TYPER_PROCNUM_SHIFT 8
+#define GICR_TYPER_AFF_SHIFT  32
+
+#define GIC_SGI_BASE_ID     0
+#define GIC_PPI_BASE_ID     16
+#define GIC_SPI_BASE_ID     32
+#define GIC_SPURIOUS_ID     1020
+#define GIC_INTID_MASK      0xffffffu
+
+/* CPU interface / virtualization system-register fields */
+#define ICC_SRE_SRE         BIT(0)
+#define ICC_SRE_DFB         BIT(1)
+#define ICC_SRE_DIB         BIT(2)
+#define ICC_SRE_EL2_ENABLE  BIT(3)
+#define ICC_SGI1R_TARGETS_MASK UINT64_C(0xffff)
+#define ICC_SGI1R_AFF1_SHIFT 16
+#define ICC_SGI1R_INTID_SHIFT 24
+#define ICC_SGI1R_AFF2_SHIFT 32
+#define ICC_SGI1R_IRM       BIT(40)
+#define ICC_SGI1R_AFF3_SHIFT 48
+#define ICH_HCR_EN          BIT(0)
+#define ICH_HCR_UIE         BIT(1)
+#define ICH_VTR_LISTREGS_MASK 0x1f
+#define ICH_VTR_PRIBITS_SHIFT 29
+#define ICH_LR_VINTID_MASK  UINT64_C(0xffffffff)
+#define ICH_LR_PINTID_SHIFT 32
+#define ICH_LR_PRIO_SHIFT   48
+#define ICH_LR_GROUP1       BIT(60)
+#define ICH_LR_HW           BIT(61)
+#define ICH_LR_STATE_SHIFT  62
+#define ICH_LR_STATE_MASK   (UINT64_C(3) << 62)
+#define ICH_LR_PENDING      (UINT64_C(1) << 62)
+#define ICH_LR_ACTIVE       (UINT64_C(2) << 62)
+
+/* Interrupt numbers the hypervisor itself uses (Arm BSA / QEMU virt). */
+#define PPI_MAINTENANCE     25
+#define PPI_HYP_TIMER       26
+#define PPI_VTIMER          27
+#define PPI_PTIMER          30
+#define SGI_KICK            0
+
+/* ---- PL011 UART (DDI 0183, 3.2) -------------------------------------- */
+#define UART_DR             0x000
+#define UART_RSR            0x004
+#define UART_FR             0x018
+#define UART_ILPR           0x020
+#define UART_IBRD           0x024
+#define UART_FBRD           0x028
+#define UART_LCR_H          0x02c
+#define UART_CR             0x030
+#define UART_IFLS           0x034
+#define UART_IMSC           0x038
+#define UART_RIS            0x03c
+#define UART_MIS            0x040
+#define UART_ICR            0x044
+#define UART_DMACR          0x048
+#define UART_PERIPHID0      0xfe0
+#define UART_PCELLID0       0xff0
+#define UART_SIZE           0x1000
+#define UART_FR_BUSY        BIT(3)
+#define UART_FR_RXFE        BIT(4)
+#define UART_FR_TXFF        BIT(5)
+#define UART_FR_RXFF        BIT(6)
+#define UART_FR_TXFE        BIT(7)
+#define UART_INT_RX         BIT(4)
+#define UART_INT_TX         BIT(5)
+#define UART_INT_RT         BIT(6)
+#define UART_INT_ALL        0x7ff
+#define UART_CR_UARTEN      BIT(0)
+#define UART_CR_TXE         BIT(8)
+#define UART_CR_RXE         BIT(9)
+#define UART_IDS            0x00141011u  /* PeriphID: PL011 r1p5 */
+#define UART_CELL_IDS       0xb105f00du  /* PrimeCell ID */
+
+#endif /* ARCH_REGS_H */

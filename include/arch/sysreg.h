@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ARCH_SYSREG_H
+#define ARCH_SYSREG_H
+#include <stdint.h>
+
+#define read_sysreg(r) ({ uint64_t __rv; __asm__ volatile("mrs %0, " #r : "=r"(__rv)); __rv; })
+#define write_sysreg(r, v) do { uint64_t __wv = (uint64_t)(v); \
+        __asm__ volatile("msr " #r ", %0" : : "r"(__wv)); } while (0)
+#define isb()       __asm__ volatile("isb" ::: "memory")
+#define dsb(opt)    __asm__ volatile("dsb " #opt ::: "memory")
+#define wfi()       __asm__ volatile("wfi" ::: "memory")
+#define wfe()       __asm__ volatile("wfe" ::: "memory")
+#define sev()       __asm__ volatile("sev" ::: "memory")
+
+/* Registers the assembler may not name: generic encodings. */
+#define ICH_HCR_EL2     S3_4_C12_C11_0
+#define ICH_VTR_EL2     S3_4_C12_C11_1
+#define ICH_MISR_EL2    S3_4_C12_C11_2
+#define ICH_ELRSR_EL2   S3_4_C12_C11_5
+#define ICH_VMCR_EL2    S3_4_C12_C11_7
+#define ICH_AP0R0_EL2   S3_4_C12_C8_0
+#define ICH_AP1R0_EL2   S3_4_C12_C9_0
+#define ICC_SRE_EL2     S3_4_C12_C9_5
+#define ICC_SRE_EL1     S3_0_C12_C12_5
+#define ICC_IAR1_EL1    S3_0_C12_C12_0
+#define ICC_EOIR1_EL1   S3_0_C12_C12_1
+#define ICC_PMR_EL1     S3_0_C4_C6_0
+#define ICC_CTLR_EL1    S3_0_C12_C12_4
+#define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
+#define ICC_BPR1_EL1    S3_0_C12_C12_3
+#define ICC_SGI1R_EL1   S3_0_C12_C11_5
+
+static inline uint64_t mmio_read64(uintptr_t a) { return *(volatile uint64_t *)a; }
+static inline uint32_t mmio_read32(uintptr_t a) { return *(volatile uint32_t *)a; }
+static inline void mmio_write64(uintptr_t a, uint64_t v) { *(volatile uint64_t *)a = v; }
+static inline void mmio_write32(uintptr_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the hypervisor reads at boot: produced by tools/tofu-config from
+ * configs/<name>.dts, which validated it.  The hypervisor trusts it and only
+ * re-checks invariants whose violation would be its own bug.
+ */
+#ifndef CORE_CONFIG_H
+#define CORE_CONFIG_H
+#include "core/types.h"
+
+#define VM_MAX_VCPUS 8
+#define VM_NAME_MAX  16
+
+struct vm_image {
+    const uint8_t *data;      /* in the hypervisor image (read-only) */
+    uint64_t size;
+    uint64_t load_ipa;        /* 0: none */
+};
+
+struct vm_config {
+    char name[VM_NAME_MAX];
+    uint32_t nr_vcpus;
+    uint8_t vcpu_pcpu[VM_MAX_VCPUS];
+    uint64_t ram_ipa, ram_size;
+    uint64_t ram_pa;          /* 0: anywhere */
+    uint64_t entry_ipa;
+    struct vm_image kernel, initrd, dtb;
+    uint64_t gicd_ipa, gicr_ipa;
+    uint32_t nr_spis;
+    uint64_t uart_ipa;
+    uint32_t uart_intid;
+};
+
+extern const struct vm_config config_vms[];
+extern const unsigned config_nr_vms;
+extern const char config_name[];
+
+#endif

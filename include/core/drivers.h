@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* Physical devices the hypervisor owns (src/drivers/). */
+#ifndef CORE_DRIVERS_H
+#define CORE_DRIVERS_H
+#include "core/types.h"
+
+void uart_init(uint64_t base);
+void uart_putc(char c);
+/* -1 when no character is waiting. */
+int uart_getc(void);
+void uart_enable_rx_irq(void);
+
+void gic_init_dist(void);
+void gic_init_cpu(unsigned cpu);
+void gic_enable_spi(unsigned intid, unsigned target_cpu);
+/* Acknowledge the highest-priority pending interrupt; GIC_SPURIOUS_ID if none. */
+uint32_t gic_ack(void);
+void gic_eoi(uint32_t iar);
+void gic_send_sgi(unsigned sgi, unsigned target_cpu);
+unsigned gic_nr_irqs(void);
+
+/* Calls to the platform firmware (PSCI via SMC at EL2). */
+int64_t fw_psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);
+void fw_psci_system_off(void) __attribute__((noreturn));
+void fw_psci_system_reset(void) __attribute__((noreturn));
+
+#endif

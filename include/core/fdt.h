@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What tofu reads from the boot device tree: the RAM range and the number of
+ * CPUs.  Guests' device trees are generated on the host with libfdt; this
+ * reader only has to answer those two questions about the board's, safely
+ * (every offset is bounds-checked; a bad blob yields "not found").
+ */
+#ifndef CORE_FDT_H
+#define CORE_FDT_H
+#include "core/types.h"
+
+struct fdt_info {
+    uint64_t ram_base, ram_size;   /* first /memory range; 0 if none */
+    unsigned nr_cpus;              /* /cpus/cpu@* nodes */
+};
+
+int fdt_scan(const void *blob, struct fdt_info *out);
+uint32_t fdt_total_size(const void *blob);
+
+#endif

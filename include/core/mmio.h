@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulated MMIO: one interface for every emulated device.  The trap code
+ * decodes the data-abort syndrome once into a struct mmio_access; devices
+ * see only offsets, widths and values, never ESR.
+ */
+#ifndef CORE_MMIO_H
+#define CORE_MMIO_H
+#include "core/types.h"
+
+struct vcpu;
+struct vm;
+
+struct mmio_access {
+    ipaddr_t ipa;
+    unsigned width;        /* bytes: 1, 2, 4, 8 */
+    bool write;
+    bool sign_extend;      /* loads: SSE */
+    bool reg64;            /* SF: the register is 64-bit */
+    unsigned reg;          /* 0..30, 31 = xzr */
+};
+
+enum mmio_result { MMIO_OK, MMIO_FAULT };
+
+struct mmio_ops {
+    const char *name;
+    enum mmio_result (*read)(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val);
+    enum mmio_result (*write)(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val);
+};
+
+struct mmio_region {
+    uint64_t base, size;
+    const struct mmio_ops *ops;
+    void *dev;
+};
+
+#define VM_MAX_MMIO 8
+
+/* Register a region, keeping the VM's array sorted; refuses overlaps. */
+int mmio_add(struct vm *vm, uint64_t base, uint64_t size, const struct mmio_ops *ops, void *dev);
+const struct mmio_region *mmio_find(const struct vm *vm, uint64_t ipa);
+/* Decode a stage-2 data abort.  E_INVAL when the syndrome is not valid (ISV=0). */
+int mmio_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct mmio_access *a);
+/* Apply the load result to a register value: width, sign extension, SF. */
+uint64_t mmio_load_value(const struct mmio_access *a, uint64_t raw);
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_PCPU_H
+#define CORE_PCPU_H
+#include "core/platform.h"
+#include "arch/sysreg.h"
+
+#define HYP_STACK_SIZE 0x4000
+
+struct vcpu;
+struct pcpu {
+    struct vcpu *vcpu;              /* the vCPU pinned here, if any */
+    struct vcpu *current;           /* in guest context now */
+    volatile bool online;
+};
+
+extern struct pcpu pcpus[MAX_PCPUS];
+extern unsigned nr_pcpus;
+extern uint8_t hyp_stacks[MAX_PCPUS][HYP_STACK_SIZE];
+
+static inline unsigned cpu_id(void) { return (unsigned)read_sysreg(tpidr_el2); }
+static inline struct pcpu *this_pcpu(void) { return &pcpus[cpu_id()]; }
+static inline uint64_t pcpu_stack_top(unsigned cpu)
+{
+    return (uint64_t)(uintptr_t)&hyp_stacks[cpu + 1][0];
+}
+
+/* The idle loop: runs the pinned vCPU whenever it may run. */
+void pcpu_loop(void) __attribute__((noreturn));
+
+#endif

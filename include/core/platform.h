@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The thin platform layer: where the physical devices of a board are.
+ * One file per board in src/platform/; QEMU virt is the only one so far.
+ */
+#ifndef CORE_PLATFORM_H
+#define CORE_PLATFORM_H
+#include "core/types.h"
+
+#define MAX_PCPUS 8
+
+struct platform {
+    const char *name;
+    uint64_t uart_base;
+    uint32_t uart_intid;
+    uint64_t gicd_base;
+    uint64_t gicr_base;
+    uint64_t ram_base;        /* default when the boot DTB says nothing */
+    uint64_t ram_size;
+    uint64_t device_base;     /* device window mapped at EL2 (1:1, device memory) */
+    uint64_t device_size;
+};
+
+extern const struct platform platform;
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_TRAP_H
+#define CORE_TRAP_H
+#include "core/types.h"
+
+struct vcpu;
+
+/* What a trap handler asks the dispatcher to do.  Only the dispatcher
+ * advances the PC or injects an exception; handlers never touch ELR. */
+enum trap_result {
+    TRAP_EMULATED,      /* done: step over the trapping instruction */
+    TRAP_RESUME,        /* done: resume at ELR as is (HVC: already past it) */
+    TRAP_UNDEF,         /* inject an Undefined Instruction exception */
+    TRAP_DABT,          /* inject a synchronous external Data Abort at FAR */
+    TRAP_IABT,          /* inject a synchronous external Instruction Abort */
+    TRAP_PARK,          /* this vCPU stops running (CPU_OFF, VM stopping) */
+};
+
+typedef enum trap_result (*trap_handler_fn)(struct vcpu *v, uint64_t esr);
+
+/* SMC/HVC: SMCCC routing (src/core/smccc.c). */
+enum trap_result smccc_call(struct vcpu *v, uint64_t esr);
+/* MSR/MRS traps (src/arch/arm64/trap/sysreg.c). */
+enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr);
+/* Exception injection into EL1 (src/arch/arm64/trap/inject.c). */
+void inject_undef(struct vcpu *v);
+void inject_abort(struct vcpu *v, bool data, uint64_t far, bool wnr);
+/* Physical interrupts pending at EL2 (src/core/irq.c). */
+void irq_handle_pending(struct vcpu *cur);
+/* Leave guest context for good: to the idle loop. */
+void vcpu_park(struct vcpu *v) __attribute__((noreturn));
+/* Checks that follow every exit; returns the registers to restore. */
+struct vcpu_regs *vcpu_resume(struct vcpu *v);
+/* Wait for an interrupt for `v` (WFI, CPU_SUSPEND). */
+void vcpu_idle(struct vcpu *v);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_VCPU_H
+#define CORE_VCPU_H
+#include "core/types.h"
+#include "core/vgic.h"
+#include "arch/regs.h"
+
+/* Saved on every exit by the vector code: layout fixed (offsets in asm). */
+struct vcpu_regs {
+    uint64_t x[31];
+    uint64_t pc;        /* ELR_EL2 */
+    uint64_t spsr;      /* SPSR_EL2 */
+    uint64_t hyp_sp;    /* this physical CPU's EL2 stack top */
+};
+#define VCPU_REGS_PC     248
+#define VCPU_REGS_SPSR   256
+#define VCPU_REGS_HYP_SP 264
+_Static_assert(__builtin_offsetof(struct vcpu_regs, pc) == VCPU_REGS_PC, "asm offset");
+_Static_assert(__builtin_offsetof(struct vcpu_regs, spsr) == VCPU_REGS_SPSR, "asm offset");
+_Static_assert(__builtin_offsetof(struct vcpu_regs, hyp_sp) == VCPU_REGS_HYP_SP, "asm offset");
+
+/*
+ * EL1 state that is live in the CPU while the vCPU runs and is saved and
+ * loaded only when a vCPU starts, stops or leaves its physical CPU (never on
+ * an ordinary exit: with one vCPU per physical CPU nothing else uses it).
+ */
+struct vcpu_sysregs {
+    uint64_t sctlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far, mair,
+             amair, vbar, contextidr, tpidr_el0, tpidrro_el0, tpidr_el1,
+             sp_el0, sp_el1, elr_el1, spsr_el1, par, cntkctl, csselr, mdscr;
+    uint64_t cntv_ctl, cntv_cval;
+    uint64_t ich_hcr, ich_vmcr, ich_ap0r0, ich_ap1r0;
+    uint64_t lr[VGIC_MAX_LRS];
+    uint64_t pauth[10];             /* APIA, APIB, APDA, APDB, APGA: lo, hi */
+    uint64_t fpsr, fpcr;
+    uint64_t vregs[64] __attribute__((aligned(16)));   /* q0..q31 */
+};
+
+enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
+
+struct vm;
+
+struct vcpu {
+    struct vcpu_regs regs;          /* first: the vector code addresses it */
+    struct vm *vm;
+    unsigned id;                    /* index within the VM */
+    unsigned pcpu;                  /* physical CPU it is pinned to */
+    uint64_t vmpidr;
+    volatile enum vcpu_power power;
+    volatile bool running;          /* its physical CPU is in guest context */
+    struct vcpu_sysregs ctx;
+    struct vgic_cpu vgic;
+    uint64_t exits[EC_COUNT];
+    uint64_t irq_exits;
+};
+
+/* The vCPU running on this physical CPU (NULL when idle). */
+struct vcpu *vcpu_current(void);
+/* Make `v` re-evaluate its state soon: an SGI to its CPU if that is not us. */
+void vcpu_kick(struct vcpu *v);
+/* Reset to the architectural power-on state, entry at `pc` with x0 = `x0`. */
+void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0);
+
+#endif

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual GICv3 state.  The distributor and redistributor frames are
+ * emulated (src/vdev/vgic_dist.c, vgic_redist.c); the virtual CPU interface
+ * is the hardware's, fed through the list registers.
+ *
+ * Where an interrupt's pending state lives: in its vCPU's `pending` bitmap
+ * until vgic_flush() moves it into a list register on that vCPU's own
+ * physical CPU; from then on the LR holds its pending/active state until the
+ * guest deactivates it (the LR reads back empty in ICH_ELRSR_EL2).
+ *
+ * Lock order: vm->vgic.lock, then nothing.  `pending` is written with
+ * atomics from any CPU; everything about list registers is touched only by
+ * the physical CPU that runs the vCPU.
+ */
+#ifndef CORE_VGIC_H
+#define CORE_VGIC_H
+#include "core/types.h"
+#include "core/spinlock.h"
+
+#define VGIC_NR_PRIVATE   32
+#define VGIC_MAX_SPIS     96
+#define VGIC_NR_IRQS      (VGIC_NR_PRIVATE + VGIC_MAX_SPIS)
+#define VGIC_WORDS        ((VGIC_NR_IRQS + 63) / 64)
+#define VGIC_MAX_LRS      16
+#define VGIC_LR_NONE      0xffff
+#define VGIC_PRIO_DEFAULT 0xa0
+#define VGIC_DIST_IIDR    0x0000743bu  /* implementer 0x43b (Arm); tofu product 0 */
+
+struct vgic_irq {
+    uint8_t priority;
+    bool enabled;
+    bool edge;          /* ICFGR: edge-triggered */
+    bool level;         /* current input level (level-sensitive sources) */
+    bool group1;
+    uint8_t target;     /* SPIs: vCPU index from IROUTER */
+    uint64_t irouter;
+};
+
+struct vgic_dist {
+    spinlock_t lock;
+    uint32_t ctlr;
+    unsigned nr_spis;                 /* a multiple of 32 */
+    struct vgic_irq spi[VGIC_MAX_SPIS];
+};
+
+struct vgic_cpu {
+    struct vgic_irq priv[VGIC_NR_PRIVATE];   /* SGIs and PPIs */
+    uint64_t pending[VGIC_WORDS];            /* not yet in a list register */
+    uint16_t lr_intid[VGIC_MAX_LRS];
+    uint32_t lr_used;                        /* bit i: LR i holds lr_intid[i] */
+    bool uie;                                /* underflow maintenance armed */
+    bool waker_sleep;                        /* GICR_WAKER.ProcessorSleep */
+};
+
+struct vm;
+struct vcpu;
+
+void vgic_vm_init(struct vm *vm, unsigned nr_spis);
+void vgic_vcpu_init(struct vcpu *v);
+/* Configuration state of `intid` as seen from vCPU `v` (NULL if not the VM's). */
+struct vgic_irq *vgic_irq_of(struct vcpu *v, unsigned intid);
+/* Make `intid` pending for the vCPU it targets; kicks that vCPU's CPU. */
+void vgic_inject(struct vcpu *v, unsigned intid);
+void vgic_inject_spi(struct vm *vm, unsigned intid);
+/* Level-sensitive source: drive the input line of an SPI. */
+void vgic_set_level(struct vm *vm, unsigned intid, bool level);
+void vgic_clear_pending(struct vcpu *v, unsigned intid);
+bool vgic_is_pending(struct vcpu *v, unsigned intid);
+bool vgic_is_active(struct vcpu *v, unsigned intid);
+/* ICC_SGI1R_EL1 write from vCPU `v`. */
+void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r);
+/* Move pending interrupts into list registers.  Runs on `v`'s own CPU,
+ * right before entering the guest. */
+void vgic_flush(struct vcpu *v);
+/* Does `v` have an interrupt that should end a WFI? */
+bool vgic_wants_wakeup(struct vcpu *v);
+/* Forget list-register contents (vCPU stopped or reset). */
+void vgic_vcpu_reset_lrs(struct vcpu *v);
+/* After an enable or group change: deliver what was held back. */
+void vgic_update(struct vcpu *v, unsigned intid);
+
+/* Number of list registers of this CPU (ICH_VTR_EL2). */
+extern unsigned vgic_nr_lrs;
+
+#endif

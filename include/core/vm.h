@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORE_VM_H
+#define CORE_VM_H
+#include "core/config.h"
+#include "core/mmio.h"
+#include "core/vcpu.h"
+#include "core/vpl011.h"
+#include "arch/pt.h"
+
+#define MAX_VMS 8
+
+enum vm_state { VM_STOPPED, VM_RUNNING, VM_STOPPING };
+enum vm_stop_reason { VM_STOP_NONE, VM_STOP_POWEROFF, VM_STOP_RESET, VM_STOP_FATAL, VM_STOP_CONSOLE };
+
+struct vm {
+    unsigned id;                        /* VM-ID: index in the config, from 1 */
+    const struct vm_config *cfg;
+    spinlock_t lock;                    /* state, vCPU power and running flags */
+    volatile enum vm_state state;
+    enum vm_stop_reason stop_reason;
+    bool restart_after_stop;
+    struct pt s2;
+    uint64_t vttbr, vtcr;
+    paddr_t ram_pa;
+    uint64_t cntvoff;
+    unsigned nr_vcpus;
+    struct vcpu vcpus[VM_MAX_VCPUS];
+    unsigned nr_mmio;
+    struct mmio_region mmio[VM_MAX_MMIO];
+    struct vgic_dist vgic;
+    struct vpl011 uart;
+    unsigned log_budget;                /* rate limit for guest-caused log lines */
+};
+
+extern struct vm vms[MAX_VMS];
+extern unsigned nr_vms;
+
+void vm_create_all(void);
+void vm_start(struct vm *vm);
+/* Ask every vCPU of `vm` to stop; the last one out finishes the stop. */
+void vm_request_stop(struct vm *vm, enum vm_stop_reason why, bool restart);
+/* Stop `v`'s VM because of something the guest did; logs `reason`. */
+void vm_fatal(struct vcpu *v, const char *reason);
+/* Called on the vCPU's own CPU when it notices its VM is stopping. */
+void vm_vcpu_parked(struct vcpu *v);
+/* Guest IPA -> hypervisor pointer for `len` bytes of RAM, or NULL. */
+void *vm_ipa_to_ptr(struct vm *vm, uint64_t ipa, uint64_t len);
+struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr);
+/* Log a line about something the guest did, rate-limited per VM. */
+void vm_log(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *vm_state_name(enum vm_state s);
+
+#endif

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tofu's guest ABI: SMCCC function IDs and results that guests rely on.
+ * Shared by the hypervisor, the bare-metal guest runtime and (later) the
+ * Linux driver; keep it free of any other include.
+ *
+ * All calls follow SMC Calling Convention 1.1 and are issued with HVC #0
+ * (SMC is trapped and treated the same way).  Function ID in w0, arguments
+ * in x1..x7, status in x0, results in x1..x3.
+ */
+#ifndef TOFU_ABI_H
+#define TOFU_ABI_H
+
+/* SMCCC function-ID layout (SMCCC 1.1, section 2.5). */
+#define SMCCC_FAST_CALL        (1u << 31)
+#define SMCCC_SMC64            (1u << 30)
+#define SMCCC_OWNER_SHIFT      24
+#define SMCCC_OWNER_MASK       0x3fu
+#define SMCCC_FUNC_MASK        0xffffu
+#define SMCCC_OWNER_ARCH       0u
+#define SMCCC_OWNER_STANDARD   4u   /* PSCI */
+#define SMCCC_OWNER_VENDOR_HYP 6u   /* tofu's own calls */
+
+/* SMCCC return codes (SMCCC 1.1, section 7.1). */
+#define SMCCC_RET_SUCCESS        0
+#define SMCCC_RET_NOT_SUPPORTED  (-1)
+#define SMCCC_RET_NOT_REQUIRED   (-2)
+#define SMCCC_RET_INVALID_PARAM  (-3)
+
+/* Arm architecture calls. */
+#define SMCCC_VERSION_FID        0x80000000u
+#define SMCCC_ARCH_FEATURES_FID  0x80000001u
+#define SMCCC_VERSION_1_1        0x10001u
+
+/* PSCI 1.1 (DEN0022D).  32-bit IDs; the 64-bit ones add SMCCC_SMC64. */
+#define PSCI_VERSION_FID           0x84000000u
+#define PSCI_CPU_SUSPEND_FID       0x84000001u
+#define PSCI_CPU_OFF_FID           0x84000002u
+#define PSCI_CPU_ON_FID            0x84000003u
+#define PSCI_AFFINITY_INFO_FID     0x84000004u
+#define PSCI_MIGRATE_INFO_TYPE_FID 0x84000006u
+#define PSCI_SYSTEM_OFF_FID        0x84000008u
+#define PSCI_SYSTEM_RESET_FID      0x84000009u
+#define PSCI_FEATURES_FID          0x8400000au
+#define PSCI_VERSION_1_1           0x10001u
+
+#define PSCI_RET_SUCCESS            0
+#define PSCI_RET_NOT_SUPPORTED      (-1)
+#define PSCI_RET_INVALID_PARAMS     (-2)
+#define PSCI_RET_DENIED             (-3)
+#define PSCI_RET_ALREADY_ON         (-4)
+#define PSCI_RET_ON_PENDING         (-5)
+#define PSCI_RET_INTERNAL_FAILURE   (-6)
+#define PSCI_RET_NOT_PRESENT        (-7)
+#define PSCI_RET_DISABLED           (-8)
+#define PSCI_RET_INVALID_ADDRESS    (-9)
+
+#define PSCI_AFFINITY_ON            0
+#define PSCI_AFFINITY_OFF           1
+#define PSCI_AFFINITY_ON_PENDING    2
+#define PSCI_MIGRATE_NOT_REQUIRED   2   /* MIGRATE_INFO_TYPE: no trusted OS */
+
+/* tofu vendor-specific hypervisor service (owner 6). */
+#define TOFU_HC_CALL_COUNT  0x8600ff00u  /* x0 = number of tofu calls */
+#define TOFU_HC_CALL_UID    0x8600ff01u  /* x0..x3 = TOFU_UID_0..3 */
+#define TOFU_HC_REVISION    0x8600ff03u  /* x0 = major, x1 = minor */
+#define TOFU_HC_VM_ID       0x86000001u  /* x0 = TOFU_OK, x1 = VM-ID, x2 = vCPU index */
+
+/* "tofu-hyp" + a version nibble, as four little-endian words. */
+#define TOFU_UID_0          0x75666f74u  /* "tofu" */
+#define TOFU_UID_1          0x7079682du  /* "-hyp" */
+#define TOFU_UID_2          0x2d766d68u  /* "hmv-" */
+#define TOFU_UID_3          0x00000001u
+#define TOFU_REVISION_MAJOR 0
+#define TOFU_REVISION_MINOR 1
+
+/* tofu call status codes (x0). Stable: guests compare against these. */
+#define TOFU_OK             0
+#define TOFU_E_NOT_SUPPORTED (-1)
+#define TOFU_E_INVALID      (-3)
+
+#endif /* TOFU_ABI_H */

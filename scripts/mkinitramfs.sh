@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Build the Linux guest's initramfs from busybox-static and guests/linux/.
+# usage: mkinitramfs.sh <busybox> <out.cpio.gz>
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+busybox=$1; out=$2
+root=$(dirname "$out")/rootfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,etc/init.d,proc,sys,dev,tmp,root,data}
+install -m 0755 "$busybox" "$root/bin/busybox"
+install -m 0755 "$top/guests/linux/init" "$root/init"
+install -m 0755 "$top/guests/linux/rcS" "$root/etc/init.d/rcS"
+install -m 0644 "$top/guests/linux/inittab" "$root/etc/inittab"
+install -m 0644 "$top/guests/linux/profile" "$root/etc/profile"
+ln -s /bin/busybox "$root/bin/sh"
+# Test data: deterministic, its checksum recorded for the tests.
+seq 1 200000 > "$root/data/testdata"
+sha256sum "$root/data/testdata" | cut -d' ' -f1 > "$(dirname "$out")/testdata.sha256"
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc --owner 0:0 --reproducible) \
+    | gzip -9n > "$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Boot a built configuration on QEMU virt with tofu at EL2.
+# usage: run-qemu.sh <build/CONFIG> [extra QEMU arguments]
+# Environment: QEMU_CPU (cortex-a57), QEMU_SMP (from the config's platform),
+# QEMU_ICOUNT=1 for deterministic instruction counting, QEMU_SERIAL (mon:stdio).
+set -euo pipefail
+out=$1; shift
+# shellcheck disable=SC1091
+. "$out/qemu.env"
+smp=${QEMU_SMP:-$QEMU_SMP_CONFIG}
+args=(-M virt,virtualization=on,gic-version=3 -cpu "${QEMU_CPU:-cortex-a57}"
+      -smp "$smp" -m "$QEMU_MEM_MB" -kernel "$out/tofu.bin"
+      -display none -serial "${QEMU_SERIAL:-mon:stdio}" -no-reboot)
+[ "${QEMU_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off,sleep=off)
+exec qemu-system-aarch64 "${args[@]}" "$@"

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# One-time set-up for tofu on Debian 12/13 (x86-64): host packages and the
+# reference guest (Debian's stock arm64 kernel and busybox), cached under
+# $CACHE (default: .cache/).  A second run does no network work: every step
+# first checks whether its result is already present.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${CACHE:-$top/.cache}
+QEMU_MIN_MAJOR=10
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+log() { printf 'setup: %s\n' "$*"; }
+
+# --- host packages ------------------------------------------------------
+# command-or-file : package
+need_pkgs=()
+check() { # $1 = test path/command, $2 = package
+    if [[ $1 == /* ]]; then [ -e "$1" ] || need_pkgs+=("$2")
+    else command -v "$1" >/dev/null 2>&1 || need_pkgs+=("$2"); fi
+}
+check aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+check dtc device-tree-compiler
+check cpio cpio
+check gzip gzip
+check /usr/include/libfdt.h libfdt-dev
+check /usr/include/cmocka.h libcmocka-dev
+check gnuplot gnuplot-nox
+check make make
+check gcc gcc
+check pkg-config pkg-config
+
+qemu_ok() {
+    command -v qemu-system-aarch64 >/dev/null 2>&1 || return 1
+    local v; v=$(qemu-system-aarch64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -1)
+    [ -n "$v" ] && [ "$v" -ge "$QEMU_MIN_MAJOR" ]
+}
+
+codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+
+apt_updated=0
+apt_update() { [ $apt_updated = 1 ] || { $SUDO apt-get update -qq; apt_updated=1; }; }
+
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+    log "installing ${need_pkgs[*]}"
+    apt_update
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+fi
+
+if ! qemu_ok; then
+    if [ "$codename" = bookworm ]; then
+        # QEMU 10 comes from bookworm-backports of the archive already in use.
+        if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+            uri=$(sed -n 's/^URIs: *\(http[^ ]*debian\/\?\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
+            [ -n "$uri" ] || uri=$(sed -n 's/^deb \(http[^ ]*\) bookworm main.*/\1/p' /etc/apt/sources.list 2>/dev/null | head -1)
+            [ -n "$uri" ] || uri=http://deb.debian.org/debian
+            log "adding bookworm-backports from $uri"
+            printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri" \
+                | $SUDO tee /etc/apt/sources.list.d/tofu-backports.sources >/dev/null
+            apt_updated=0
+        fi
+        apt_update
+        log "installing qemu-system-arm from bookworm-backports"
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -t bookworm-backports qemu-system-arm >/dev/null
+    else
+        apt_update
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq qemu-system-arm >/dev/null
+    fi
+fi
+if ! qemu_ok; then
+    echo "setup: qemu-system-aarch64 >= $QEMU_MIN_MAJOR is required; found: $(qemu-system-aarch64 --version 2>/dev/null | head -1)" >&2
+    exit 1
+fi
+
+# --- reference guest: Debian's arm64 kernel and busybox ---------------------
+# Never `apt-get install` an :arm64 package (it replaces the cross binutils);
+# download the .debs and unpack them into the cache.
+mkdir -p "$CACHE"
+if [ ! -f "$CACHE/Image" ] || [ ! -f "$CACHE/busybox" ] || [ ! -f "$CACHE/kernel-version" ]; then
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        log "enabling the arm64 architecture for downloads"
+        $SUDO dpkg --add-architecture arm64
+        apt_updated=0
+    fi
+    apt_update
+    kpkg=$(apt-cache depends linux-image-arm64:arm64 | sed -n 's/.*Depends: \(linux-image-[0-9][^:]*-arm64\)\(-unsigned\)\?.*/\1/p' | head -1)
+    [ -n "$kpkg" ] || { echo "setup: cannot resolve linux-image-arm64:arm64" >&2; exit 1; }
+    log "kernel package: ${kpkg}-unsigned"
+    work=$(mktemp -d); chmod 755 "$work"  # apt-get download runs as _apt
+    (cd "$work" && apt-get download -qq "${kpkg}-unsigned:arm64" busybox-static:arm64)
+    mkdir -p "$work/root"
+    for f in "$work"/*.deb; do dpkg -x "$f" "$work/root"; done
+    cp "$work"/root/boot/vmlinuz-* "$CACHE/Image.tmp"
+    # Debian ships an uncompressed Image on arm64; accept a gzip one too.
+    if gzip -t "$CACHE/Image.tmp" 2>/dev/null; then gzip -dc "$CACHE/Image.tmp" > "$CACHE/Image"; rm "$CACHE/Image.tmp"
+    else mv "$CACHE/Image.tmp" "$CACHE/Image"; fi
+    cp "$work/root/bin/busybox" "$CACHE/busybox"
+    echo "${kpkg#linux-image-}" > "$CACHE/kernel-version"
+    rm -rf "$work"
+fi
+log "ready (kernel $(cat "$CACHE/kernel-version"), $(qemu-system-aarch64 --version | head -1))"

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+#include "arch/vgic_hw.h"
+#include "arch/regs.h"
+#include "arch/sysreg.h"
+
+unsigned vgic_hw_nr_lrs(void)
+{
+    return (unsigned)(read_sysreg(ICH_VTR_EL2) & ICH_VTR_LISTREGS_MASK) + 1;
+}
+
+/* ICH_LR<n>_EL2 = S3_4_C12_C12_n (n < 8) / S3_4_C12_C13_(n-8). */
+uint64_t vgic_hw_read_lr(unsigned i)
+{
+    switch (i) {
+    case 0: return read_sysreg(S3_4_C12_C12_0);
+    case 1: return read_sysreg(S3_4_C12_C12_1);
+    case 2: return read_sysreg(S3_4_C12_C12_2);
+    case 3: return read_sysreg(S3_4_C12_C12_3);
+    case 4: return read_sysreg(S3_4_C12_C12_4);
+    case 5: return read_sysreg(S3_4_C12_C12_5);
+    case 6: return read_sysreg(S3_4_C12_C12_6);
+    case 7: return read_sysreg(S3_4_C12_C12_7);
+    case 8: return read_sysreg(S3_4_C12_C13_0);
+    case 9: return read_sysreg(S3_4_C12_C13_1);
+    case 10: return read_sysreg(S3_4_C12_C13_2);
+    case 11: return read_sysreg(S3_4_C12_C13_3);
+    case 12: return read_sysreg(S3_4_C12_C13_4);
+    case 13: return read_sysreg(S3_4_C12_C13_5);
+    case 14: return read_sysreg(S3_4_C12_C13_6);
+    default: return read_sysreg(S3_4_C12_C13_7);
+    }
+}
+
+void vgic_hw_write_lr(unsigned i, uint64_t v)
+{
+    switch (i) {
+    case 0: write_sysreg(S3_4_C12_C12_0, v); break;
+    case 1: write_sysreg(S3_4_C12_C12_1, v); break;
+    case 2: write_sysreg(S3_4_C12_C12_2, v); break;
+    case 3: write_sysreg(S3_4_C12_C12_3, v); break;
+    case 4: write_sysreg(S3_4_C12_C12_4, v); break;
+    case 5: write_sysreg(S3_4_C12_C12_5, v); break;
+    case 6: write_sysreg(S3_4_C12_C12_6, v); break;
+    case 7: write_sysreg(S3_4_C12_C12_7, v); break;
+    case 8: write_sysreg(S3_4_C12_C13_0, v); break;
+    case 9: write_sysreg(S3_4_C12_C13_1, v); break;
+    case 10: write_sysreg(S3_4_C12_C13_2, v); break;
+    case 11: write_sysreg(S3_4_C12_C13_3, v); break;
+    case 12: write_sysreg(S3_4_C12_C13_4, v); break;
+    case 13: write_sysreg(S3_4_C12_C13_5, v); break;
+    case 14: write_sysreg(S3_4_C12_C13_6, v); break;
+    default: write_sysreg(S3_4_C12_C13_7, v); break;
+    }
+}
+
+uint32_t vgic_hw_elrsr(void)
+{
+    return (uint32_t)read_sysreg(ICH_ELRSR_EL2);
+}
+
+void vgic_hw_write_hcr(uint64_t v)
+{
+    write_sysreg(ICH_HCR_EL2, v);
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exit dispatch: one const table indexed by ESR_EL2.EC.  An exception class
+ * tofu does not handle injects an UNDEF into the guest; it never stops a
+ * physical CPU.
+ */
+#include "core/trap.h"
+#include "core/vm.h"
+#include "core/printf.h"
+#include "core/panic.h"
+#include "arch/regs.h"
+#include "arch/sysreg.h"
+
+static enum trap_result trap_unknown(struct vcpu *v, uint64_t esr)
+{
+    vm_log(v, "unhandled exception class %#x (ESR %#lx) at %#lx: injecting UNDEF",
+           ESR_EC(esr), esr, v->regs.pc);
+    return TRAP_UNDEF;
+}
+
+/* WFI traps (HCR_EL2.TWI): idle this CPU until an interrupt is due for the vCPU. */
+static enum trap_result trap_wfx(struct vcpu *v, uint64_t esr)
+{
+    if (!(esr & ISS_WFX_TI))
+        vcpu_idle(v);
+    return TRAP_EMULATED;
+}
+
+/* HVC: the preferred return address is already the next instruction. */
+static enum trap_result trap_hvc(struct vcpu *v, uint64_t esr)
+{
+    enum trap_result r = smccc_call(v, esr);
+    return r == TRAP_EMULATED ? TRAP_RESUME : r;
+}
+
+/* SMC (HCR_EL2.TSC): ELR points at the SMC itself; same services as HVC. */
+static enum trap_result trap_smc(struct vcpu *v, uint64_t esr)
+{
+    return smccc_call(v, esr);
+}
+
+/* SVE and SME are hidden from guests (ID registers) and trapped (CPTR_EL2). */
+static enum trap_result trap_sve(struct vcpu *v, uint64_t esr)
+{
+    UNUSED(esr);
+    vm_log(v, "SVE access at %#lx: injecting UNDEF", v->regs.pc);
+    return TRAP_UNDEF;
+}
+
+static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
+{
+    uint64_t far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
+    uint64_t ipa = (FIELD_GET(hpfar, HPFAR_FIPA_WIDTH, HPFAR_FIPA_SHIFT) << HPFAR_IPA_SHIFT) |
+                   (far & PAGE_OFFSET_MASK);
+    const struct mmio_region *r = NULL;
+    struct mmio_access a;
+
+    if ((esr & ISS_FSC_TYPE_MASK) == FSC_TRANSLATION && !(esr & ISS_DABT_S1PTW))
+        r = mmio_find(v->vm, ipa);
+    if (!r) {
+        vm_log(v, "data abort: %s of IPA %#lx (VA %#lx) at PC %#lx, ESR %#lx: not the VM's; injecting abort",
+               (esr & ISS_DABT_WNR) ? "write" : "read", ipa, far, v->regs.pc, esr);
+        return TRAP_DABT;
+    }
+    if (mmio_decode(esr, far, hpfar, &a) != E_OK) {
+        vm_log(v, "data abort on %s at IPA %#lx without a valid syndrome (PC %#lx): injecting abort",
+               r->ops->name, ipa, v->regs.pc);
+        return TRAP_DABT;
+    }
+    uint64_t off = a.ipa.bits - r->base, val = 0;
+    if (a.write) {
+        if (a.reg != 31)
+            val = v->regs.x[a.reg];
+        if (a.width < 8)
+            val &= (1ull << (8 * a.width)) - 1;
+        return r->ops->write(v, r->dev, off, a.width, val) == MMIO_OK ? TRAP_EMULATED : TRAP_DABT;
+    }
+    if (r->ops->read(v, r->dev, off, a.width, &val) != MMIO_OK)
+        return TRAP_DABT;
+    if (a.reg != 31)
+        v->regs.x[a.reg] = mmio_load_value(&a, val);
+    return TRAP_EMULATED;
+}
+
+static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
+{
+    vm_log(v, "instruction abort at PC %#lx (HPFAR %#lx, ESR %#lx): not the VM's memory; injecting abort",
+           v->regs.pc, read_sysreg(hpfar_el2), esr);
+    return TRAP_IABT;
+}
+
+/* Every class defaults to trap_unknown, then the handled ones override it. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+static const trap_handler_fn trap_handlers[EC_COUNT] = {
+    [0 ... EC_COUNT - 1] = trap_unknown,
+    [EC_WFX] = trap_wfx,
+    [EC_HVC64] = trap_hvc,
+    [EC_SMC64] = trap_smc,
+    [EC_SYSREG] = sysreg_trap,
+    [EC_SVE] = trap_sve,
+    [EC_IABT_LOW] = trap_iabt,
+    [EC_DABT_LOW] = trap_dabt,
+};
+#pragma GCC diagnostic pop
+
+struct vcpu_regs *trap_sync(struct vcpu_regs *regs);
+struct vcpu_regs *trap_irq(struct vcpu_regs *regs);
+struct vcpu_regs *trap_serror(struct vcpu_regs *regs);
+
+struct vcpu_regs *trap_sync(struct vcpu_regs *regs)
+{
+    struct vcpu *v = container_of(regs, struct vcpu, regs);
+    uint64_t esr = read_sysreg(esr_el2);
+    unsigned ec = ESR_EC(esr);
+
+    v->exits[ec]++;
+    switch (trap_handlers[ec](v, esr)) {
+    case TRAP_EMULATED:
+        regs->pc += (esr & ESR_IL) ? 4 : 2;
+        break;
+    case TRAP_RESUME:
+        break;
+    case TRAP_UNDEF:
+        inject_undef(v);
+        break;
+    case TRAP_DABT:
+        inject_abort(v, true, read_sysreg(far_el2), esr & ISS_DABT_WNR);
+        break;
+    case TRAP_IABT:
+        inject_abort(v, false, read_sysreg(far_el2), false);
+        break;
+    case TRAP_PARK:
+        vcpu_park(v);
+    }
+    return vcpu_resume(v);
+}
+
+struct vcpu_regs *trap_irq(struct vcpu_regs *regs)
+{
+    struct vcpu *v = container_of(regs, struct vcpu, regs);
+    v->irq_exits++;
+    irq_handle_pending(v);
+    return vcpu_resume(v);
+}
+
+/* An SError from the guest's own doing: that VM stops, the others go on. */
+struct vcpu_regs *trap_serror(struct vcpu_regs *regs)
+{
+    struct vcpu *v = container_of(regs, struct vcpu, regs);
+    vm_fatal(v, "SError");
+    vcpu_park(v);
+}
+
+static const char *const hyp_fault_kind[] = {
+    "sync (SP0)", "IRQ (SP0)", "FIQ (SP0)", "SError (SP0)",
+    "sync", "IRQ", "FIQ", "SError",
+};
+
+void hyp_unexpected_exception(const uint64_t *frame, unsigned kind);
+
+/* Frame: x0..x30, ELR, SPSR, SP at the time of the exception. */
+void hyp_unexpected_exception(const uint64_t *frame, unsigned kind)
+{
+    uint64_t esr = read_sysreg(esr_el2);
+    printf("\n*** unexpected %s exception at EL2 on CPU %lu ***\n",
+           hyp_fault_kind[kind & 7], read_sysreg(tpidr_el2));
+    printf("ESR_EL2 %016lx (EC %#x IL %u ISS %#lx)\n", esr, ESR_EC(esr),
+           (unsigned)!!(esr & ESR_IL), esr & ESR_ISS_MASK);
+    printf("FAR_EL2 %016lx  ELR %016lx  SPSR %016lx  SP %016lx\n",
+           read_sysreg(far_el2), frame[31], frame[32], frame[33]);
+    for (unsigned i = 0; i < 31; i += 2) {
+        if (i + 1 < 31)
+            printf("x%-2u %016lx  x%-2u %016lx\n", i, frame[i], i + 1, frame[i + 1]);
+        else
+            printf("x%-2u %016lx\n", i, frame[i]);
+    }
+    panic("exception at EL2");
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+#include "core/fdt.h"
+#include "core/lib.h"
+
+#define FDT_MAGIC       0xd00dfeedu
+#define FDT_BEGIN_NODE  1u
+#define FDT_END_NODE    2u
+#define FDT_PROP        3u
+#define FDT_NOP         4u
+#define FDT_END         9u
+#define FDT_MAX_SIZE    (2u << 20)
+#define FDT_HDR_WORDS   10
+
+static uint32_t be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static uint64_t read_cells(const uint8_t *p, unsigned cells)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < cells; i++)
+        v = (v << 32) | be32(p + 4 * i);
+    return v;
+}
+
+uint32_t fdt_total_size(const void *blob)
+{
+    const uint8_t *b = blob;
+    if (!b || be32(b) != FDT_MAGIC)
+        return 0;
+    uint32_t size = be32(b + 4);
+    return size <= FDT_MAX_SIZE ? size : 0;
+}
+
+int fdt_scan(const void *blob, struct fdt_info *out)
+{
+    const uint8_t *b = blob;
+    uint32_t total = fdt_total_size(blob);
+    memset(out, 0, sizeof(*out));
+    if (total < FDT_HDR_WORDS * 4)
+        return E_INVAL;
+    uint32_t off = be32(b + 8), str_off = be32(b + 12), str_size = be32(b + 32), struct_size = be32(b + 36);
+    if (off > total || struct_size > total - off || str_off > total || str_size > total - str_off)
+        return E_INVAL;
+
+    uint32_t end = off + struct_size;
+    unsigned depth = 0, addr_cells = 2, size_cells = 1;
+    bool in_memory = false, in_cpus = false;
+
+    while (off + 4 <= end) {
+        uint32_t tok = be32(b + off);
+        off += 4;
+        if (tok == FDT_BEGIN_NODE) {
+            const char *name = (const char *)b + off;
+            size_t len = 0;
+            while (off + len < end && name[len]) len++;
+            if (off + len >= end)
+                return E_INVAL;
+            off += (uint32_t)ALIGN_UP(len + 1, 4);
+            depth++;
+            if (depth == 2) {
+                in_memory = !strncmp(name, "memory", 6) && (name[6] == '\0' || name[6] == '@');
+                in_cpus = !strcmp(name, "cpus");
+            } else if (depth == 3 && in_cpus && !strncmp(name, "cpu@", 4)) {
+                out->nr_cpus++;
+            }
+        } else if (tok == FDT_END_NODE) {
+            if (depth == 0)
+                return E_INVAL;
+            if (depth == 2)
+                in_memory = in_cpus = false;
+            depth--;
+        } else if (tok == FDT_PROP) {
+            if (off + 8 > end)
+                return E_INVAL;
+            uint32_t len = be32(b + off), nameoff = be32(b + off + 4);
+            off += 8;
+            if (len > end - off || nameoff >= str_size)
+                return E_INVAL;
+            const char *pname = (const char *)b + str_off + nameoff;
+            const uint8_t *val = b + off;
+            if (depth == 1 && len == 4 && !strcmp(pname, "#address-cells"))
+                addr_cells = be32(val);
+            else if (depth == 1 && len == 4 && !strcmp(pname, "#size-cells"))
+                size_cells = be32(val);
+            else if (depth == 2 && in_memory && !out->ram_size && !strcmp(pname, "reg") &&
+                     addr_cells <= 2 && size_cells <= 2 && len >= 4 * (addr_cells + size_cells)) {
+                out->ram_base = read_cells(val, addr_cells);
+                out->ram_size = read_cells(val + 4 * addr_cells, size_cells);
+            }
+            off += (uint32_t)ALIGN_UP(len, 4);
+        } else if (tok == FDT_END) {
+            return E_OK;
+        } else if (tok != FDT_NOP) {
+            return E_INVAL;
+        }
+    }
+    return E_INVAL;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+#include "core/lib.h"
+
+void *memset(void *d, int c, size_t n)
+{
+    unsigned char *p = d;
+    uint64_t v = (unsigned char)c * 0x0101010101010101ull;
+    while (n && ((uintptr_t)p & 7)) { *p++ = (unsigned char)c; n--; }
+    for (; n >= 8; n -= 8, p += 8) *(uint64_t *)(void *)p = v;
+    while (n--) *p++ = (unsigned char)c;
+    return d;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+    unsigned char *dp = d;
+    const unsigned char *sp = s;
+    if ((((uintptr_t)dp | (uintptr_t)sp) & 7) == 0)
+        for (; n >= 8; n -= 8, dp += 8, sp += 8)
+            *(uint64_t *)(void *)dp = *(const uint64_t *)(const void *)sp;
+    while (n--) *dp++ = *sp++;
+    return d;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    for (; n; n--, x++, y++)
+        if (*x != *y) return *x - *y;
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n]) n++;
+    return n;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+    for (; n; n--, a++, b++) {
+        if (*a != *b) return (unsigned char)*a - (unsigned char)*b;
+        if (!*a) return 0;
+    }
+    return 0;
+}
+
+int strcmp(const char *a, const char *b) { return strncmp(a, b, (size_t)-1); }

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* Boot: CPU 0 from boot.S with the MMU on, then the secondaries. */
+#include "core/vm.h"
+#include "core/mem.h"
+#include "core/pcpu.h"
+#include "core/fdt.h"
+#include "core/drivers.h"
+#include "core/printf.h"
+#include "core/panic.h"
+#include "core/lib.h"
+#include "arch/cpu.h"
+#include "arch/mmu.h"
+#include "arch/regs.h"
+#include "arch/vgic_hw.h"
+
+#define HYP_MEM_MAX_PAGES ((4ull * SZ_1G) / PAGE_SIZE)
+#define SECONDARY_WAIT_SPINS 100000000ull
+
+uint8_t hyp_stacks[MAX_PCPUS][HYP_STACK_SIZE] __attribute__((aligned(16)));
+struct palloc hyp_mem;
+static uint64_t hyp_mem_bitmap[HYP_MEM_MAX_PAGES / 64];
+
+extern char __image_start[], __image_end[];
+void secondary_entry(void);
+void hyp_main(const void *dtb);
+void secondary_main(unsigned cpu);
+
+uint64_t *mem_alloc_table(void *ctx)
+{
+    UNUSED(ctx);
+    uint64_t pa = palloc_alloc(&hyp_mem, 1, 1);
+    if (!pa)
+        return NULL;
+    memset(pa_to_ptr(pa_of(pa)), 0, PAGE_SIZE);
+    return pa_to_ptr(pa_of(pa));
+}
+
+static void panic_out(char c, void *arg) { UNUSED(arg); if (c == '\n') uart_putc('\r'); uart_putc(c); }
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(panic_out, NULL, "\n[tofu] PANIC: ", ap);
+    vformat(panic_out, NULL, fmt, ap);
+    vformat(panic_out, NULL, "\n", ap);
+    va_end(ap);
+    for (;;)
+        __asm__ volatile("msr daifset, #0xf; wfi");
+}
+
+static void per_cpu_init(unsigned cpu)
+{
+    gic_init_cpu(cpu);
+    arch_cpu_init();
+    if (!vgic_nr_lrs)
+        vgic_nr_lrs = vgic_hw_nr_lrs();
+}
+
+void secondary_main(unsigned cpu)
+{
+    per_cpu_init(cpu);
+    pcpus[cpu].online = true;
+    dsb(ish);
+    sev();
+    pcpu_loop();
+}
+
+static void start_secondaries(void)
+{
+    for (unsigned cpu = 1; cpu < nr_pcpus; cpu++) {
+        int64_t rc = fw_psci_cpu_on(cpu << MPIDR_AFF0_SHIFT,
+                                    (uint64_t)(uintptr_t)secondary_entry, cpu);
+        if (rc) {
+            printf("CPU %u: PSCI CPU_ON failed (%ld)\n", cpu, rc);
+            continue;
+        }
+        for (uint64_t i = 0; i < SECONDARY_WAIT_SPINS && !pcpus[cpu].online; i++)
+            wfe();
+    }
+}
+
+static void banner(const struct fdt_info *fi)
+{
+    unsigned online = 0;
+    for (unsigned i = 0; i < nr_pcpus; i++)
+        online += pcpus[i].online;
+    printf("CPUs: %u online of %u (MIDR %#lx), %u list registers, PA %u bits\n", online,
+           nr_pcpus, read_sysreg(midr_el1), vgic_nr_lrs, arch_pa_bits());
+    printf("RAM: %#lx-%#lx (%lu MiB), hypervisor %#lx-%#lx, %lu MiB free\n", fi->ram_base,
+           fi->ram_base + fi->ram_size - 1, fi->ram_size >> 20,
+           (uint64_t)(uintptr_t)__image_start, (uint64_t)(uintptr_t)__image_end - 1,
+           (hyp_mem.free_pages * PAGE_SIZE) >> 20);
+    printf("config '%s': %u VM%s\n", config_name, config_nr_vms, config_nr_vms == 1 ? "" : "s");
+    for (unsigned i = 0; i < config_nr_vms; i++) {
+        const struct vm_config *c = &config_vms[i];
+        printf("  VM %u '%s': %u vCPU%s on CPU", i + 1, c->name, c->nr_vcpus, c->nr_vcpus > 1 ? "s" : "");
+        for (unsigned j = 0; j < c->nr_vcpus; j++)
+            printf("%s%u", j ? "," : " ", c->vcpu_pcpu[j]);
+        printf(", %lu MiB RAM at IPA %#lx\n", c->ram_size >> 20, c->ram_ipa);
+    }
+}
+
+void hyp_main(const void *dtb)
+{
+    struct fdt_info fi;
+
+    uart_init(platform.uart_base);
+    printf("tofu hypervisor for ARMv8-A (EL%lu), platform %s\n",
+           (read_sysreg(CurrentEL) >> 2) & 3, platform.name);
+    if (fdt_scan(dtb, &fi) != E_OK || !fi.ram_size || !fi.nr_cpus) {
+        printf("boot device tree at %p unreadable: using platform defaults\n", dtb);
+        fi.ram_base = platform.ram_base;
+        fi.ram_size = platform.ram_size;
+        fi.nr_cpus = 1;
+    }
+    nr_pcpus = fi.nr_cpus > MAX_PCPUS ? MAX_PCPUS : fi.nr_cpus;
+    uint64_t npages = fi.ram_size / PAGE_SIZE;
+    if (npages > HYP_MEM_MAX_PAGES)
+        npages = HYP_MEM_MAX_PAGES;
+    palloc_init(&hyp_mem, fi.ram_base, npages, hyp_mem_bitmap);
+    palloc_reserve(&hyp_mem, (uint64_t)(uintptr_t)__image_start,
+                   (uint64_t)(uintptr_t)(__image_end - __image_start));
+
+    gic_init_dist();
+    per_cpu_init(0);
+    pcpus[0].online = true;
+    start_secondaries();
+    /* The boot DTB is not needed any more: its pages may be allocated. */
+    vm_create_all();
+    banner(&fi);
+    gic_enable_spi(platform.uart_intid, 0);
+    uart_enable_rx_irq();
+    for (unsigned i = 0; i < nr_vms; i++)
+        vm_start(&vms[i]);
+    if (!nr_vms) {
+        printf("no VM could be created: powering off\n");
+        fw_psci_system_off();
+    }
+    pcpu_loop();
+}

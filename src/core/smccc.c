@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SMC and HVC from guests, routed by SMCCC owner: ARCH (SMCCC itself),
+ * STANDARD (PSCI), VENDOR_HYP (tofu's own calls).  Anything else returns
+ * NOT_SUPPORTED in x0 and changes nothing else.
+ */
+#include "core/trap.h"
+#include "core/psci.h"
+#include "core/vm.h"
+#include "arch/regs.h"
+#include "tofu/abi.h"
+
+#define SMCCC_RESERVED_MASK  0x00ff0000u   /* bits 23:16 must be zero for fast calls */
+#define ESR_HVC_IMM_MASK     0xffffu
+#define SMCCC_ARCH_WORKAROUND_FIRST 0x80003fffu  /* WORKAROUND_3 .. _1 */
+#define TOFU_HC_NR_CALLS     1u
+
+static void ret1(struct vcpu *v, int64_t r0) { v->regs.x[0] = (uint64_t)r0; }
+
+static void smccc_arch(struct vcpu *v, uint32_t fid)
+{
+    switch (fid) {
+    case SMCCC_VERSION_FID:
+        ret1(v, SMCCC_VERSION_1_1);
+        break;
+    case SMCCC_ARCH_FEATURES_FID:
+        /* Only the discovery calls themselves; no firmware workarounds are
+         * needed under tofu, so WORKAROUND_1/2/3 report NOT_SUPPORTED. */
+        ret1(v, (uint32_t)v->regs.x[1] == SMCCC_ARCH_FEATURES_FID ? SMCCC_RET_SUCCESS
+                                                                   : SMCCC_RET_NOT_SUPPORTED);
+        break;
+    default:
+        ret1(v, SMCCC_RET_NOT_SUPPORTED);
+    }
+}
+
+static void smccc_vendor_hyp(struct vcpu *v, uint32_t fid)
+{
+    switch (fid) {
+    case TOFU_HC_CALL_COUNT:
+        ret1(v, TOFU_HC_NR_CALLS);
+        break;
+    case TOFU_HC_CALL_UID:
+        v->regs.x[0] = TOFU_UID_0;
+        v->regs.x[1] = TOFU_UID_1;
+        v->regs.x[2] = TOFU_UID_2;
+        v->regs.x[3] = TOFU_UID_3;
+        break;
+    case TOFU_HC_REVISION:
+        v->regs.x[0] = TOFU_REVISION_MAJOR;
+        v->regs.x[1] = TOFU_REVISION_MINOR;
+        break;
+    case TOFU_HC_VM_ID:
+        v->regs.x[0] = TOFU_OK;
+        v->regs.x[1] = v->vm->id;
+        v->regs.x[2] = v->id;
+        break;
+    default:
+        ret1(v, SMCCC_RET_NOT_SUPPORTED);
+    }
+}
+
+enum trap_result smccc_call(struct vcpu *v, uint64_t esr)
+{
+    uint32_t fid = (uint32_t)v->regs.x[0];
+    unsigned owner = (fid >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK;
+
+    /* SMCCC uses immediate 0; yielding calls and reserved bits are not ours. */
+    if ((esr & ESR_HVC_IMM_MASK) || !(fid & SMCCC_FAST_CALL) || (fid & SMCCC_RESERVED_MASK)) {
+        ret1(v, SMCCC_RET_NOT_SUPPORTED);
+        return TRAP_EMULATED;
+    }
+    switch (owner) {
+    case SMCCC_OWNER_ARCH:
+        smccc_arch(v, fid);
+        return TRAP_EMULATED;
+    case SMCCC_OWNER_STANDARD:
+        return psci_call(v, fid);
+    case SMCCC_OWNER_VENDOR_HYP:
+        smccc_vendor_hyp(v, fid);
+        return TRAP_EMULATED;
+    default:
+        ret1(v, SMCCC_RET_NOT_SUPPORTED);
+        return TRAP_EMULATED;
+    }
+}

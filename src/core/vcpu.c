@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vCPUs on physical CPUs: each vCPU is pinned to one physical CPU, whose
+ * idle loop runs it whenever its VM runs and it is powered on.
+ */
+#include "core/vm.h"
+#include "core/pcpu.h"
+#include "core/trap.h"
+#include "core/drivers.h"
+#include "core/lib.h"
+#include "arch/cpu.h"
+#include "arch/regs.h"
+
+struct pcpu pcpus[MAX_PCPUS];
+unsigned nr_pcpus;
+
+struct vcpu *vcpu_current(void)
+{
+    return this_pcpu()->current;
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+    if (v->pcpu != cpu_id())
+        gic_send_sgi(SGI_KICK, v->pcpu);
+}
+
+void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
+{
+    memset(v->regs.x, 0, sizeof(v->regs.x));
+    v->regs.x[0] = x0;
+    v->regs.pc = pc;
+    v->regs.spsr = PSR_MODE_EL1H | PSR_DAIF;    /* EL1h, interrupts masked */
+    v->regs.hyp_sp = pcpu_stack_top(v->pcpu);
+    arch_vcpu_ctx_reset(v);                     /* MMU and caches off */
+}
+
+/* Enter `v` if it may run; returns only if it may not. */
+static void vcpu_run(struct vcpu *v)
+{
+    struct vm *vm = v->vm;
+
+    spin_lock(&vm->lock);
+    bool go = vm->state == VM_RUNNING && v->power != VCPU_OFF && !v->running;
+    if (go) {
+        v->power = VCPU_ON;
+        v->running = true;
+    }
+    spin_unlock(&vm->lock);
+    if (!go)
+        return;
+    this_pcpu()->current = v;
+    arch_vcpu_load(v);
+    vgic_flush(v);
+    guest_enter(&v->regs);
+}
+
+void pcpu_loop(void)
+{
+    struct pcpu *p = this_pcpu();
+    for (;;) {
+        if (p->vcpu)
+            vcpu_run(p->vcpu);
+        wfi();
+        irq_handle_pending(NULL);
+    }
+}
+
+void vcpu_park(struct vcpu *v)
+{
+    struct vm *vm = v->vm;
+    bool last = true;
+
+    arch_vcpu_save(v);
+    arch_vcpu_quiesce();
+    this_pcpu()->current = NULL;
+
+    spin_lock(&vm->lock);
+    v->running = false;
+    for (unsigned i = 0; i < vm->nr_vcpus; i++)
+        last &= !vm->vcpus[i].running;
+    last &= vm->state == VM_STOPPING;
+    spin_unlock(&vm->lock);
+    if (last)
+        vm_vcpu_parked(v);
+    pcpu_loop();
+}
+
+struct vcpu_regs *vcpu_resume(struct vcpu *v)
+{
+    if (__builtin_expect(v->vm->state != VM_RUNNING || v->power == VCPU_OFF, 0))
+        vcpu_park(v);
+    vgic_flush(v);
+    return &v->regs;
+}
+
+void vcpu_idle(struct vcpu *v)
+{
+    if (vgic_wants_wakeup(v) || v->vm->state != VM_RUNNING)
+        return;
+    dsb(sy);
+    wfi();
+}

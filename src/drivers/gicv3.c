@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The physical GICv3: distributor, one redistributor per CPU, and the EL2
+ * view of the CPU interface.  All interrupts are Group 1 Non-secure (QEMU
+ * virt has no EL3, so the GIC runs with a single security state).
+ */
+#include "core/drivers.h"
+#include "core/platform.h"
+#include "arch/regs.h"
+#include "arch/sysreg.h"
+
+#define GIC_HYP_PRIO   0xa0
+#define GIC_PMR_ALL    0xff
+#define GICD_RWP_SPINS 1000000
+
+static uintptr_t gicd(uint64_t off) { return (uintptr_t)(platform.gicd_base + off); }
+static uintptr_t gicr(unsigned cpu, uint64_t off)
+{
+    return (uintptr_t)(platform.gicr_base + (uint64_t)cpu * GICR_FRAME_SIZE + off);
+}
+
+unsigned gic_nr_irqs(void)
+{
+    return ((mmio_read32(gicd(GICD_TYPER)) & GICD_TYPER_ITLINES_MASK) + 1) * 32;
+}
+
+static void gicd_wait_rwp(void)
+{
+    for (unsigned i = 0; i < GICD_RWP_SPINS && (mmio_read32(gicd(GICD_CTLR)) & GICD_CTLR_RWP); i++)
+        ;
+}
+
+void gic_init_dist(void)
+{
+    unsigned n = gic_nr_irqs();
+    mmio_write32(gicd(GICD_CTLR), 0);
+    gicd_wait_rwp();
+    for (unsigned i = GIC_SPI_BASE_ID; i < n; i += 32) {
+        mmio_write32(gicd(GICD_ICENABLER + i / 8), 0xffffffff);
+        mmio_write32(gicd(GICD_ICPENDR + i / 8), 0xffffffff);
+        mmio_write32(gicd(GICD_IGROUPR + i / 8), 0xffffffff);
+    }
+    for (unsigned i = GIC_SPI_BASE_ID; i < n; i += 4)
+        mmio_write32(gicd(GICD_IPRIORITYR + i), GIC_HYP_PRIO * 0x01010101u);
+    mmio_write32(gicd(GICD_CTLR), GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
+    gicd_wait_rwp();
+}
+
+void gic_enable_spi(unsigned intid, unsigned target_cpu)
+{
+    mmio_write64(gicd(GICD_IROUTER + 8ull * intid), (uint64_t)target_cpu << MPIDR_AFF0_SHIFT);
+    mmio_write32(gicd(GICD_ISENABLER + (intid / 32) * 4), 1u << (intid % 32));
+}
+
+void gic_init_cpu(unsigned cpu)
+{
+    uint32_t w = mmio_read32(gicr(cpu, GICR_WAKER));
+    mmio_write32(gicr(cpu, GICR_WAKER), w & ~(uint32_t)GICR_WAKER_PROCESSOR_SLEEP);
+    while (mmio_read32(gicr(cpu, GICR_WAKER)) & GICR_WAKER_CHILDREN_ASLEEP)
+        ;
+    mmio_write32(gicr(cpu, GICR_IGROUPR0), 0xffffffff);
+    mmio_write32(gicr(cpu, GICR_ICENABLER0), 0xffffffff);
+    for (unsigned i = 0; i < GIC_SPI_BASE_ID; i += 4)
+        mmio_write32(gicr(cpu, GICR_IPRIORITYR + i), GIC_HYP_PRIO * 0x01010101u);
+    mmio_write32(gicr(cpu, GICR_ISENABLER0),
+                 (1u << SGI_KICK) | (1u << PPI_MAINTENANCE) | (1u << PPI_VTIMER));
+
+    /* EL2 uses the system-register interface and lets EL1 use it too. */
+    write_sysreg(ICC_SRE_EL2, ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB | ICC_SRE_EL2_ENABLE);
+    isb();
+    write_sysreg(ICC_PMR_EL1, GIC_PMR_ALL);
+    write_sysreg(ICC_BPR1_EL1, 0);
+    write_sysreg(ICC_CTLR_EL1, 0);       /* EOImode 0: EOI drops priority and deactivates */
+    write_sysreg(ICC_IGRPEN1_EL1, 1);
+    isb();
+}
+
+uint32_t gic_ack(void)
+{
+    uint32_t iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
+    dsb(sy);
+    return iar;
+}
+
+void gic_eoi(uint32_t iar)
+{
+    write_sysreg(ICC_EOIR1_EL1, iar);
+    isb();
+}
+
+void gic_send_sgi(unsigned sgi, unsigned target_cpu)
+{
+    /* QEMU virt: Aff0 = CPU index, Aff1..3 = 0. */
+    uint64_t v = ((uint64_t)sgi << ICC_SGI1R_INTID_SHIFT) | (1ull << target_cpu);
+    dsb(ishst);
+    write_sysreg(ICC_SGI1R_EL1, v);
+    isb();
+}

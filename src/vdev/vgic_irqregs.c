@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+#include "core/vgic_regs.h"
+#include "core/vm.h"
+#include "arch/regs.h"
+
+#define ICFGR_EDGE 2u
+
+struct irqreg {
+    uint32_t offset, len;           /* byte range of the register array */
+    uint8_t bits;                   /* bits per interrupt */
+    uint64_t (*read)(struct vcpu *t, struct vgic_irq *irq, unsigned intid);
+    void (*write)(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t field);
+};
+
+static uint64_t rd_group(struct vcpu *t, struct vgic_irq *irq, unsigned intid)
+{ UNUSED(t); UNUSED(intid); return irq->group1; }
+static void wr_group(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
+{ UNUSED(t); UNUSED(intid); irq->group1 = f & 1; }
+static uint64_t rd_enable(struct vcpu *t, struct vgic_irq *irq, unsigned intid)
+{ UNUSED(t); UNUSED(intid); return irq->enabled; }
+static void wr_set_enable(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
+{
+    if (f & 1) {
+        irq->enabled = true;
+        vgic_update(t, intid);
+    }
+}
+static void wr_clear_enable(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
+{ UNUSED(t); UNUSED(intid); if (f & 1) irq->enabled = false; }
+static uint64_t rd_pending(struct vcpu *t, struct vgic_irq *irq, unsigned intid)
+{ UNUSED(irq); return vgic_is_pending(t, intid); }
+static void wr_set_pending(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
+{ UNUSED(irq); if (f & 1) vgic_inject(t, intid); }
+static void wr_clear_pending(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
+{
+    /* A level interrupt whose line is high stays pending (GICv3 4.1.2). */
+    if ((f & 1) && !(irq->level && !irq->edge))
+        vgic_clear_pending(t, intid);
+}
+static uint64_t rd_active(struct vcpu *t, struct vgic_irq *irq, unsigned intid)
+{ UNUSED(irq); return vgic_is_active(t, intid); }
+/* Active state is owned by the guest's CPU interface; set/clear-active
+ * writes (used for save/restore by guest hypervisors) are ignored. */
+static void wr_ignore(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
+{ UNUSED(t); UNUSED(irq); UNUSED(intid); UNUSED(f); }
+static uint64_t rd_zero(struct vcpu *t, struct vgic_irq *irq, unsigned intid)
+{ UNUSED(t); UNUSED(irq); UNUSED(intid); return 0; }
+static uint64_t rd_prio(struct vcpu *t, struct vgic_irq *irq, unsigned intid)
+{ UNUSED(t); UNUSED(intid); return irq->priority; }
+static void wr_prio(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
+{ UNUSED(t); UNUSED(intid); irq->priority = (uint8_t)f; }
+static uint64_t rd_cfg(struct vcpu *t, struct vgic_irq *irq, unsigned intid)
+{ UNUSED(t); UNUSED(intid); return irq->edge ? ICFGR_EDGE : 0; }
+static void wr_cfg(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
+{
+    UNUSED(t);
+    if (intid >= GIC_PPI_BASE_ID)       /* SGIs are always edge-triggered */
+        irq->edge = f & ICFGR_EDGE;
+}
+static uint64_t rd_route(struct vcpu *t, struct vgic_irq *irq, unsigned intid)
+{ UNUSED(t); UNUSED(intid); return irq->irouter; }
+static void wr_route(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
+{
+    struct vm *vm = t->vm;
+    irq->irouter = f & (MPIDR_AFF_MASK | GICD_IROUTER_IRM);
+    struct vcpu *dst = (f & GICD_IROUTER_IRM) ? &vm->vcpus[0] : vm_vcpu_by_mpidr(vm, f);
+    if (!dst) {
+        vm_log(t, "IROUTER of INTID %u set to %#lx: no such vCPU, routed to vCPU 0", intid, f);
+        dst = &vm->vcpus[0];
+    }
+    irq->target = (uint8_t)dst->id;
+    vgic_update(dst, intid);
+}
+
+static const struct irqreg irqregs[] = {
+    { GICD_IGROUPR,    0x80,  1,  rd_group,   wr_group },
+    { GICD_ISENABLER,  0x80,  1,  rd_enable,  wr_set_enable },
+    { GICD_ICENABLER,  0x80,  1,  rd_enable,  wr_clear_enable },
+    { GICD_ISPENDR,    0x80,  1,  rd_pending, wr_set_pending },
+    { GICD_ICPENDR,    0x80,  1,  rd_pending, wr_clear_pending },
+    { GICD_ISACTIVER,  0x80,  1,  rd_active,  wr_ignore },
+    { GICD_ICACTIVER,  0x80,  1,  rd_active,  wr_ignore },
+    { GICD_IPRIORITYR, 0x400, 8,  rd_prio,    wr_prio },
+    { GICD_ICFGR,      0x100, 2,  rd_cfg,     wr_cfg },
+    { GICD_IGRPMODR,   0x80,  1,  rd_zero,    wr_ignore },   /* one security state */
+    { GICD_NSACR,      0x100, 2,  rd_zero,    wr_ignore },
+    { GICD_IROUTER,    0x2000, 64, rd_route,  wr_route },
+};
+
+bool vgic_irqreg_access(struct vcpu *v, struct vcpu *owner, uint64_t off, unsigned width,
+                        bool write, uint64_t *val)
+{
+    const struct irqreg *r = NULL;
+    for (unsigned i = 0; i < ARRAY_SIZE(irqregs); i++)
+        if (off >= irqregs[i].offset && off < irqregs[i].offset + irqregs[i].len)
+            r = &irqregs[i];
+    if (!r)
+        return false;
+    /* IROUTER is only for SPIs and only for the distributor. */
+    if (r->bits == 64 && owner)
+        return false;
+
+    unsigned first = (unsigned)((off - r->offset) * 8 / r->bits);
+    unsigned count = width * 8 / r->bits ? width * 8 / r->bits : 1;
+    uint64_t mask = r->bits == 64 ? ~0ull : (1ull << r->bits) - 1, out = 0;
+    bool refused = false;
+
+    for (unsigned k = 0; k < count; k++) {
+        unsigned intid = first + k;
+        bool private = intid < VGIC_NR_PRIVATE;
+        struct vgic_irq *irq = NULL;
+        struct vcpu *t = NULL;
+        if (owner && private) {
+            t = owner;
+            irq = &owner->vgic.priv[intid];
+        } else if (!owner && !private) {
+            irq = vgic_irq_of(v, intid);
+            t = irq ? &v->vm->vcpus[irq->target] : NULL;
+        }
+        unsigned shift = (r->bits == 64) ? 0 : k * r->bits;
+        if (!irq) {                      /* not this VM's: RAZ/WI */
+            if (write && ((*val >> shift) & mask) && !(owner || private))
+                refused = true;
+            continue;
+        }
+        if (write)
+            r->write(t, irq, intid, (*val >> shift) & mask);
+        else
+            out |= (r->read(t, irq, intid) & mask) << shift;
+    }
+    if (refused)
+        vm_log(v, "vGIC write at offset %#lx = %#lx touches INTIDs the VM does not own: ignored",
+               off, *val);
+    if (!write)
+        *val = out;
+    return true;
+}
