@@ -1,0 +1,85 @@
+# shellcheck shell=bash
+# Helpers for QEMU integration tests: boot a built config with the console on
+# a FIFO (input) and a log file (output), wait for output, send input, and
+# check how QEMU ends.  Every wait is bounded.
+set -uo pipefail
+
+: "${BUILD:=build}"
+LOGDIR=${LOGDIR:-$BUILD/test-logs}
+mkdir -p "$LOGDIR"
+T_NAME=""; T_FAILED=0; QPID=""; QIN=""; QLOG=""
+
+t_fail() {
+    echo "  FAIL: $*"
+    T_FAILED=1
+}
+
+# qemu_start <test-name> <config> [VAR=value...]  (QEMU_CPU, QEMU_SMP, QEMU_ICOUNT)
+qemu_start() {
+    T_NAME=$1; local cfg=$2; shift 2
+    QLOG=$LOGDIR/$T_NAME.log
+    local fifo=$LOGDIR/$T_NAME.in
+    rm -f "$fifo"; mkfifo "$fifo"
+    env "$@" QEMU_SERIAL=stdio scripts/run-qemu.sh "$BUILD/$cfg" < "$fifo" > "$QLOG" 2>&1 &
+    QPID=$!
+    exec {QIN}>"$fifo"
+    T_START=$SECONDS
+}
+
+# wait_for <fixed-string> <seconds> [count]: the string appears (count times).
+wait_for() {
+    local pat=$1 limit=$2 count=${3:-1}
+    local deadline=$((SECONDS + limit))
+    while [ "$(grep -cF -- "$pat" "$QLOG" 2>/dev/null)" -lt "$count" ]; do
+        if ! kill -0 "$QPID" 2>/dev/null; then
+            t_fail "QEMU exited before printing '$pat'"; return 1
+        fi
+        if [ $SECONDS -ge $deadline ]; then
+            t_fail "no '$pat' within ${limit}s"; return 1
+        fi
+        sleep 0.2
+    done
+}
+
+# expect_line <fixed-string>: already in the log.
+expect_line() {
+    grep -qF -- "$1" "$QLOG" || t_fail "missing '$1'"
+}
+
+refuse_line() {
+    if grep -qF -- "$1" "$QLOG"; then t_fail "unexpected '$1'"; fi
+}
+
+send() {
+    printf '%s\r' "$1" >&"$QIN"
+}
+
+# qemu_exit <expected status> <seconds>: QEMU ends by itself with that status.
+qemu_exit() {
+    local want=$1 limit=$2 deadline=$((SECONDS + $2))
+    while kill -0 "$QPID" 2>/dev/null; do
+        if [ $SECONDS -ge $deadline ]; then
+            t_fail "QEMU still running after ${limit}s"
+            kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null
+            return 1
+        fi
+        sleep 0.2
+    done
+    wait "$QPID"; local st=$?
+    [ "$st" = "$want" ] || t_fail "QEMU exit status $st, expected $want"
+}
+
+# t_end: close the test, kill QEMU if still there, report.
+t_end() {
+    if [ -n "$QIN" ]; then exec {QIN}>&-; QIN=""; fi
+    if kill -0 "$QPID" 2>/dev/null; then kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; fi
+    refuse_line "PANIC"
+    refuse_line "unexpected sync exception at EL2"
+    if [ $T_FAILED = 0 ]; then
+        echo "PASS $T_NAME ($((SECONDS - T_START))s)"
+    else
+        echo "FAIL $T_NAME ($((SECONDS - T_START))s), log: $QLOG"
+        tail -n 25 "$QLOG" | sed 's/^/    | /'
+    fi
+    return $T_FAILED
+}

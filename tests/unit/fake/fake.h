@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fake arch and core services the host unit tests link instead of the
+ * hypervisor's own (Hafnium's src/arch/fake is the model).  Each fake
+ * implements a function declared in include/ and records what it was asked
+ * to do, so that a test can check the decisions of the code under test.
+ * Each file has a fake_*_reset() that returns it to its initial state; a
+ * test links only the fakes it needs (see unit.mk).
+ */
+#ifndef FAKE_FAKE_H
+#define FAKE_FAKE_H
+#include "core/vm.h"
+
+/* ---- system registers (fake/sysreg.c, used through fake/arch/sysreg.h) ---- */
+void fake_sysreg_reset(void);
+/* Reads of a register never set return 0. */
+void fake_sysreg_set(const char *name, uint64_t v);
+unsigned fake_sysreg_reads(const char *name);
+
+/* ---- GICv3 list registers (fake/vgic_hw.c) ---------------------------------
+ * An in-memory array of LRs; ICH_ELRSR_EL2 is computed from it (bit i set
+ * when LR i holds neither pending nor active state).  Accessing an LR at or
+ * beyond fake_nr_lrs fails the running test. */
+#define FAKE_MAX_LRS 16
+extern uint64_t fake_lr[FAKE_MAX_LRS];
+extern unsigned fake_nr_lrs;
+extern uint64_t fake_hcr;             /* last value written to ICH_HCR_EL2 */
+extern unsigned fake_hcr_writes;
+extern unsigned fake_lr_writes;
+void fake_vgic_hw_reset(unsigned nr_lrs);
+/* The guest acknowledges LR i (pending -> active), as ICC_IAR1_EL1 does. */
+void fake_guest_ack_lr(unsigned i);
+/* The guest deactivates LR i: its state becomes invalid. */
+void fake_guest_complete_lr(unsigned i);
+/* The LR holding vINTID `intid`, or -1. */
+int fake_lr_find(unsigned intid);
+unsigned fake_lr_count_valid(void);
+
+/* ---- vCPUs (fake/vcpu.c) -----------------------------------------------------
+ * vcpu_reset() records its arguments and sets pc and x0 as the real one
+ * does; vcpu_kick() and vcpu_idle() only count. */
+void fake_vcpu_reset(void);
+extern struct vcpu *fake_current;     /* what vcpu_current() returns */
+extern unsigned fake_kick_count;
+extern struct vcpu *fake_last_kicked;
+extern unsigned fake_idle_count;
+extern unsigned fake_reset_count;
+extern struct vcpu *fake_reset_vcpu;
+extern uint64_t fake_reset_pc, fake_reset_x0;
+
+/* ---- VMs (fake/vm.c) --------------------------------------------------------
+ * vm_ipa_to_ptr() and vm_vcpu_by_mpidr() repeat the logic of src/core/vm.c,
+ * which cannot be linked on the host (it builds VMs); vm_request_stop()
+ * and vm_log() only record. */
+void fake_vm_reset(void);
+extern unsigned fake_stop_count;
+extern struct vm *fake_stop_vm;
+extern enum vm_stop_reason fake_stop_why;
+extern bool fake_stop_restart;
+extern unsigned fake_log_count;
+extern char fake_last_log[256];
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* VM services of src/core/vm.c (include/core/vm.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include "fake.h"
+
+unsigned fake_stop_count;
+struct vm *fake_stop_vm;
+enum vm_stop_reason fake_stop_why;
+bool fake_stop_restart;
+unsigned fake_log_count;
+char fake_last_log[256];
+
+void fake_vm_reset(void)
+{
+    fake_stop_count = 0;
+    fake_stop_vm = NULL;
+    fake_stop_why = VM_STOP_NONE;
+    fake_stop_restart = false;
+    fake_log_count = 0;
+    fake_last_log[0] = '\0';
+}
+
+void vm_request_stop(struct vm *vm, enum vm_stop_reason why, bool restart)
+{
+    fake_stop_count++;
+    fake_stop_vm = vm;
+    fake_stop_why = why;
+    fake_stop_restart = restart;
+}
+
+void vm_log(struct vcpu *v, const char *fmt, ...)
+{
+    va_list ap;
+    (void)v;
+    va_start(ap, fmt);
+    vsnprintf(fake_last_log, sizeof(fake_last_log), fmt, ap);
+    va_end(ap);
+    fake_log_count++;
+}
+
+/* As src/core/vm.c: RAM only, the whole [ipa, ipa+len) inside it. */
+void *vm_ipa_to_ptr(struct vm *vm, uint64_t ipa, uint64_t len)
+{
+    const struct vm_config *c = vm->cfg;
+    if (ipa < c->ram_ipa || len > c->ram_size || ipa - c->ram_ipa > c->ram_size - len)
+        return NULL;
+    return pa_to_ptr(pa_of(vm->ram_pa.bits + (ipa - c->ram_ipa)));
+}
+
+/* As src/core/vm.c: affinity fields only (RES1, U and MT ignored). */
+struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
+{
+    for (unsigned i = 0; i < vm->nr_vcpus; i++)
+        if ((vm->vcpus[i].vmpidr & MPIDR_AFF_MASK) == (mpidr & MPIDR_AFF_MASK))
+            return &vm->vcpus[i];
+    return NULL;
+}

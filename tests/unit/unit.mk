@@ -1,0 +1,81 @@
+# Host unit tests: the hypervisor's pure logic, compiled natively from its own
+# sources with a fake arch (tests/unit/fake), run under cmocka.
+#   make -f tests/unit/unit.mk BUILD=build run-unit     (from the repo root)
+# Each test binary links the hypervisor files it tests and the fakes of what
+# those call, nothing else: the lists below are the dependency surface.
+# SANITIZE=0 turns AddressSanitizer/UBSan off (they are on when they work).
+
+BUILD     ?= build
+UNIT      := $(BUILD)/unit
+CC_UNIT   ?= gcc
+SANITIZE  ?= auto
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ifeq ($(SANITIZE),auto)
+# On only if a sanitized program builds and runs here.
+SANITIZE := $(shell d=$$(mktemp -d) && echo 'int main(void){return 0;}' >$$d/p.c && \
+              $(CC_UNIT) $(SAN_FLAGS) -o $$d/p $$d/p.c >/dev/null 2>&1 && $$d/p >/dev/null 2>&1 && \
+              echo 1 || echo 0; rm -rf $$d)
+endif
+ifneq ($(SANITIZE),1)
+SAN_FLAGS :=
+endif
+
+# fake/ first: its arch/sysreg.h stands in for include/arch/sysreg.h.
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes \
+               -Itests/unit/fake -Iinclude -MMD -MP $(SAN_FLAGS)
+UNIT_LDLIBS := -lcmocka
+
+F := tests/unit/fake
+test_mmio_decode_SRCS  := src/core/mmio.c
+test_pt_SRCS           := src/arch/arm64/mm/pt.c
+test_palloc_SRCS       := src/core/palloc.c
+test_vgic_lr_SRCS      := src/core/vgic.c $(F)/vgic_hw.c $(F)/vcpu.c $(F)/vm.c
+test_psci_SRCS         := src/core/psci.c src/core/smccc.c $(F)/vcpu.c $(F)/vm.c $(F)/spinlock.c
+test_sysreg_table_SRCS := src/arch/arm64/trap/sysreg.c $(F)/sysreg.c $(F)/vm.c
+test_fdt_SRCS          := src/core/fdt.c
+test_fdt_LDLIBS        := -lfdt
+
+TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt
+TEST_BINS := $(addprefix $(UNIT)/,$(TESTS))
+ALL_OBJS  := $(sort $(foreach t,$(TESTS),$(UNIT)/obj/tests/unit/$(t).o \
+                 $(patsubst %.c,$(UNIT)/obj/%.o,$($(t)_SRCS))))
+
+.PHONY: all run-unit
+all: $(TEST_BINS)
+
+$(UNIT)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC_UNIT) $(UNIT_CFLAGS) -c -o $@ $<
+
+# One link rule per test: its own object, then its _SRCS' objects.
+define unit_test_rule
+$(UNIT)/$(1): $(UNIT)/obj/tests/unit/$(1).o $(patsubst %.c,$(UNIT)/obj/%.o,$($(1)_SRCS))
+	$$(CC_UNIT) $$(SAN_FLAGS) -o $$@ $$^ $$($(1)_LDLIBS) $$(UNIT_LDLIBS)
+endef
+$(foreach t,$(TESTS),$(eval $(call unit_test_rule,$(t))))
+
+# Run every binary (output in $(UNIT)/<test>.log), one line each; fail at the
+# end if any failed, after showing its log.
+run-unit: $(TEST_BINS)
+	@[ "$(SANITIZE)" = 1 ] || echo "unit: sanitizers off"
+	@fail=0; total=0; for t in $(TEST_BINS); do \
+	    name=$${t##*/}; \
+	    if ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	        $$t >$$t.log 2>&1; then rc=0; else rc=$$?; fi; \
+	    run=$$(sed -n 's/^\[=*\] \([0-9]*\) test(s) run\./\1/p' $$t.log); \
+	    failed=$$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p' $$t.log); \
+	    total=$$((total + $${run:-0})); \
+	    if [ $$rc -eq 0 ]; then \
+	        printf 'PASS  %-20s %3s tests\n' $$name "$${run:-?}"; \
+	    else \
+	        fail=$$((fail + 1)); \
+	        printf 'FAIL  %-20s %3s tests, %s failed, exit %s (log: %s)\n' $$name \
+	            "$${run:-?}" "$${failed:-?}" $$rc $$t.log; \
+	        sed 's/^/    /' $$t.log; \
+	    fi; \
+	done; \
+	echo "unit: $$total tests in $(words $(TEST_BINS)) binaries, $$fail binaries failed"; \
+	[ $$fail -eq 0 ]
+
+-include $(ALL_OBJS:.o=.d)
