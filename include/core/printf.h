@@ -13,6 +13,8 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format
 
 /* Hypervisor console, serialised; every line starts with "[tofu] ". */
 void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-#define LOG(...)  printf(__VA_ARGS__)
+/* Without the console lock: only for panic and EL2 fault dumps, which may
+ * have interrupted a holder of the lock. */
+void printf_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -36,6 +36,14 @@ void printf(const char *fmt, ...)
     va_end(ap);
 }
 
+void printf_raw(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(hyp_out, NULL, fmt, ap);
+    va_end(ap);
+}
+
 void console_vm_putc(struct vm *vm, char c)
 {
     UNUSED(vm);

@@ -35,16 +35,14 @@ uint64_t *mem_alloc_table(void *ctx)
     return pa_to_ptr(pa_of(pa));
 }
 
-static void panic_out(char c, void *arg) { UNUSED(arg); if (c == '\n') uart_putc('\r'); uart_putc(c); }
-
 void panic(const char *fmt, ...)
 {
+    char msg[160];
     va_list ap;
     va_start(ap, fmt);
-    vformat(panic_out, NULL, "\n[tofu] PANIC: ", ap);
-    vformat(panic_out, NULL, fmt, ap);
-    vformat(panic_out, NULL, "\n", ap);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    printf_raw("\nPANIC on CPU %u: %s\n", cpu_id(), msg);
     for (;;)
         __asm__ volatile("msr daifset, #0xf; wfi");
 }

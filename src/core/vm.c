@@ -78,6 +78,13 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         printf("vm %s: IPA space of %u bits exceeds what this CPU supports\n", c->name, ipa_bits);
         return E_RANGE;
     }
+    for (unsigned i = 0; i < c->nr_vcpus; i++) {
+        if (c->vcpu_pcpu[i] >= nr_pcpus || !pcpus[c->vcpu_pcpu[i]].online) {
+            printf("vm %s: vCPU %u is pinned to CPU %u, which is not online: VM not created\n",
+                   c->name, i, c->vcpu_pcpu[i]);
+            return E_RANGE;
+        }
+    }
     uint64_t pa = c->ram_pa ? palloc_alloc_at(&hyp_mem, c->ram_pa, npages)
                             : palloc_alloc(&hyp_mem, npages, align / PAGE_SIZE);
     if (!pa) {

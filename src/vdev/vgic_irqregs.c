@@ -96,9 +96,22 @@ bool vgic_irqreg_access(struct vcpu *v, struct vcpu *owner, uint64_t off, unsign
             r = &irqregs[i];
     if (!r)
         return false;
-    /* IROUTER is only for SPIs and only for the distributor. */
+    /* IROUTER is only for SPIs and only for the distributor; a 32-bit access
+     * reaches one half of a routing register. */
     if (r->bits == 64 && owner)
         return false;
+    if (r->bits == 64 && width < 8) {
+        unsigned half = (off & 4) ? 32 : 0;
+        uint64_t full = 0;
+        if (!vgic_irqreg_access(v, owner, off & ~(uint64_t)7, 8, false, &full))
+            return false;
+        if (!write) {
+            *val = (full >> half) & 0xffffffffu;
+            return true;
+        }
+        full = (full & ~((uint64_t)0xffffffffu << half)) | ((*val & 0xffffffffu) << half);
+        return vgic_irqreg_access(v, owner, off & ~(uint64_t)7, 8, true, &full);
+    }
 
     unsigned first = (unsigned)((off - r->offset) * 8 / r->bits);
     unsigned count = width * 8 / r->bits ? width * 8 / r->bits : 1;

@@ -55,27 +55,31 @@ $(UNIT)/$(1): $(UNIT)/obj/tests/unit/$(1).o $(patsubst %.c,$(UNIT)/obj/%.o,$($(1
 endef
 $(foreach t,$(TESTS),$(eval $(call unit_test_rule,$(t))))
 
-# Run every binary (output in $(UNIT)/<test>.log), one line each; fail at the
-# end if any failed, after showing its log.
+# Run every binary (its output in $(UNIT)/<test>.log), one line each; after
+# all of them, fail if any failed, showing its log.  Tests marked KNOWN_BUG()
+# (a bug in src/ not fixed yet) are skipped and counted unless KNOWN_BUGS=1.
+KNOWN_BUGS ?= 0
 run-unit: $(TEST_BINS)
-	@[ "$(SANITIZE)" = 1 ] || echo "unit: sanitizers off"
-	@fail=0; total=0; for t in $(TEST_BINS); do \
+	@[ "$(SANITIZE)" = 1 ] && echo "unit: with AddressSanitizer and UBSan" || echo "unit: sanitizers off"
+	@fail=0; total=0; skipped=0; for t in $(TEST_BINS); do \
 	    name=$${t##*/}; \
-	    if ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	        $$t >$$t.log 2>&1; then rc=0; else rc=$$?; fi; \
-	    run=$$(sed -n 's/^\[=*\] \([0-9]*\) test(s) run\./\1/p' $$t.log); \
-	    failed=$$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p' $$t.log); \
-	    total=$$((total + $${run:-0})); \
+	    if UNIT_KNOWN_BUGS=$(KNOWN_BUGS) UBSAN_OPTIONS=print_stacktrace=1 $$t >$$t.log 2>&1; \
+	    then rc=0; else rc=$$?; fi; \
+	    run=$$(sed -n 's/^\[=*\] \([0-9]*\) test(s) run\..*/\1/p' $$t.log); \
+	    nfail=$$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:.*/\1/p' $$t.log); \
+	    nskip=$$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s), listed below:.*/\1/p' $$t.log); \
+	    total=$$((total + $${run:-0})); skipped=$$((skipped + $${nskip:-0})); \
 	    if [ $$rc -eq 0 ]; then \
-	        printf 'PASS  %-20s %3s tests\n' $$name "$${run:-?}"; \
+	        printf 'PASS  %-18s %3s tests%s\n' $$name "$${run:-?}" \
+	            "$${nskip:+, $$nskip skipped (known bugs)}"; \
 	    else \
 	        fail=$$((fail + 1)); \
-	        printf 'FAIL  %-20s %3s tests, %s failed, exit %s (log: %s)\n' $$name \
-	            "$${run:-?}" "$${failed:-?}" $$rc $$t.log; \
+	        printf 'FAIL  %-18s %3s tests, %s failed, exit %s\n' $$name "$${run:-?}" \
+	            "$${nfail:-?}" $$rc; \
 	        sed 's/^/    /' $$t.log; \
 	    fi; \
 	done; \
-	echo "unit: $$total tests in $(words $(TEST_BINS)) binaries, $$fail binaries failed"; \
+	echo "unit: $$total tests in $(words $(TEST_BINS)) binaries, $$skipped skipped, $$fail binaries failed"; \
 	[ $$fail -eq 0 ]
 
 -include $(ALL_OBJS:.o=.d)

@@ -11,10 +11,25 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 
+static const char *const ec_names[EC_COUNT] = {
+    [EC_UNKNOWN] = "unknown reason", [EC_WFX] = "WFI/WFE", [EC_FP_ASIMD] = "FP/SIMD access",
+    [EC_ILLEGAL_STATE] = "illegal execution state", [EC_SVC64] = "SVC", [EC_HVC64] = "HVC",
+    [EC_SMC64] = "SMC", [EC_SYSREG] = "MSR/MRS/system instruction", [EC_SVE] = "SVE access",
+    [EC_IABT_LOW] = "instruction abort (lower EL)", [EC_IABT_CUR] = "instruction abort (same EL)",
+    [EC_PC_ALIGN] = "PC alignment fault", [EC_DABT_LOW] = "data abort (lower EL)",
+    [EC_DABT_CUR] = "data abort (same EL)", [EC_SP_ALIGN] = "SP alignment fault",
+    [EC_SERROR] = "SError", [EC_BRK64] = "BRK",
+};
+
+static const char *ec_name(unsigned ec)
+{
+    return ec < EC_COUNT && ec_names[ec] ? ec_names[ec] : "reserved/other";
+}
+
 static enum trap_result trap_unknown(struct vcpu *v, uint64_t esr)
 {
-    vm_log(v, "unhandled exception class %#x (ESR %#lx) at %#lx: injecting UNDEF",
-           ESR_EC(esr), esr, v->regs.pc);
+    vm_log(v, "unhandled exception class %#x (%s), ESR %#lx, at %#lx: injecting UNDEF",
+           ESR_EC(esr), ec_name(ESR_EC(esr)), esr, v->regs.pc);
     return TRAP_UNDEF;
 }
 
@@ -163,17 +178,17 @@ void hyp_unexpected_exception(const uint64_t *frame, unsigned kind);
 void hyp_unexpected_exception(const uint64_t *frame, unsigned kind)
 {
     uint64_t esr = read_sysreg(esr_el2);
-    printf("\n*** unexpected %s exception at EL2 on CPU %lu ***\n",
-           hyp_fault_kind[kind & 7], read_sysreg(tpidr_el2));
-    printf("ESR_EL2 %016lx (EC %#x IL %u ISS %#lx)\n", esr, ESR_EC(esr),
-           (unsigned)!!(esr & ESR_IL), esr & ESR_ISS_MASK);
-    printf("FAR_EL2 %016lx  ELR %016lx  SPSR %016lx  SP %016lx\n",
-           read_sysreg(far_el2), frame[31], frame[32], frame[33]);
+    printf_raw("\n*** unexpected %s exception at EL2 on CPU %lu ***\n",
+               hyp_fault_kind[kind & 7], read_sysreg(tpidr_el2));
+    printf_raw("ESR_EL2 %016lx: EC %#x (%s), IL %u, ISS %#lx\n", esr, ESR_EC(esr),
+               ec_name(ESR_EC(esr)), (unsigned)!!(esr & ESR_IL), esr & ESR_ISS_MASK);
+    printf_raw("FAR_EL2 %016lx  ELR %016lx  SPSR %016lx  SP %016lx\n",
+               read_sysreg(far_el2), frame[31], frame[32], frame[33]);
     for (unsigned i = 0; i < 31; i += 2) {
         if (i + 1 < 31)
-            printf("x%-2u %016lx  x%-2u %016lx\n", i, frame[i], i + 1, frame[i + 1]);
+            printf_raw("x%-2u %016lx  x%-2u %016lx\n", i, frame[i], i + 1, frame[i + 1]);
         else
-            printf("x%-2u %016lx\n", i, frame[i]);
+            printf_raw("x%-2u %016lx\n", i, frame[i]);
     }
     panic("exception at EL2");
 }
