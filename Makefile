@@ -14,6 +14,12 @@ CONFIG_DTS  := $(firstword $(wildcard configs/$(CONFIG).dts tests/configs/$(CONF
 CONFIG_OUT  := $(BUILD)/$(CONFIG)
 QEMU_CPU    ?= cortex-a57
 
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 HYP_CFLAGS  := -std=gnu11 -ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie \
                -fno-stack-protector -mgeneral-regs-only -mstrict-align -mno-outline-atomics \
                -march=armv8-a -O2 -g -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes \
@@ -32,56 +38,66 @@ setup:
 # ---- host tools ------------------------------------------------------------
 $(BUILD)/host/tofu-config: tools/tofu-config.c
 	@mkdir -p $(@D)
-	$(CC_HOST) $(HOST_CFLAGS) -o $@ $< -lfdt
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC_HOST) $(HOST_CFLAGS) -o $@ $< -lfdt
 
 # ---- guests ------------------------------------------------------------------
 $(BUILD)/linux/initramfs.cpio.gz: scripts/mkinitramfs.sh $(wildcard guests/linux/*) $(CACHE)/busybox
 	@mkdir -p $(@D)
-	scripts/mkinitramfs.sh $(CACHE)/busybox $@
+	@echo "  CPIO    $@"
+	$(Q)scripts/mkinitramfs.sh $(CACHE)/busybox $@
 
 $(BUILD)/linux/Image: $(CACHE)/Image
 	@mkdir -p $(@D)
-	ln -sf $(abspath $<) $@
+	$(Q)ln -sf $(abspath $<) $@
 
 $(CACHE)/Image $(CACHE)/busybox:
 	@scripts/setup.sh
 
 BM_OUT := $(abspath $(BUILD)/guests/baremetal)
 $(BM_OUT)/bmtest.bin: FORCE
-	@$(MAKE) --no-print-directory -C guests/baremetal O=$(BM_OUT) CROSS_COMPILE=$(CROSS)
+	@$(MAKE) --no-print-directory -s -C guests/baremetal O=$(BM_OUT) CROSS_COMPILE=$(CROSS)
 
 guests: $(BUILD)/linux/initramfs.cpio.gz $(BUILD)/linux/Image $(BM_OUT)/bmtest.bin
 
 # ---- config ------------------------------------------------------------------
 $(CONFIG_OUT)/config.dtb: $(CONFIG_DTS)
 	@mkdir -p $(@D)
-	dtc -q -I dts -O dtb -o $@ $<
+	@echo "  DTC     $@"
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
 $(CONFIG_OUT)/config.c: $(CONFIG_OUT)/config.dtb $(BUILD)/host/tofu-config guests
-	$(BUILD)/host/tofu-config -c $< -n $(CONFIG_DTS) -o $(CONFIG_OUT) \
+	@echo "  CONFIG  $(CONFIG_DTS)"
+	$(Q)$(BUILD)/host/tofu-config -c $< -n $(CONFIG_DTS) -o $(CONFIG_OUT) \
 	    -L $(BUILD)/linux -L $(BM_OUT) -L $(CACHE)
 $(CONFIG_OUT)/images.S $(CONFIG_OUT)/qemu.env: $(CONFIG_OUT)/config.c
 
 # ---- hypervisor ----------------------------------------------------------------
 $(BUILD)/hyp/%.c.o: %.c
 	@mkdir -p $(@D)
-	$(CROSS)gcc $(HYP_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CROSS)gcc $(HYP_CFLAGS) -c -o $@ $<
 
 $(BUILD)/hyp/%.S.o: %.S
 	@mkdir -p $(@D)
-	$(CROSS)gcc $(HYP_CFLAGS) -Isrc/arch/arm64 -c -o $@ $<
+	@echo "  AS      $<"
+	$(Q)$(CROSS)gcc $(HYP_CFLAGS) -Isrc/arch/arm64 -c -o $@ $<
 
 $(CONFIG_OUT)/config.o: $(CONFIG_OUT)/config.c
-	$(CROSS)gcc $(HYP_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CROSS)gcc $(HYP_CFLAGS) -c -o $@ $<
 
 $(CONFIG_OUT)/images.o: $(CONFIG_OUT)/images.S $(CONFIG_OUT)/config.c
-	$(CROSS)gcc $(HYP_CFLAGS) -c -o $@ $<
+	@echo "  AS      $<"
+	$(Q)$(CROSS)gcc $(HYP_CFLAGS) -c -o $@ $<
 
 $(CONFIG_OUT)/tofu.elf: $(HYP_OBJS) $(CONFIG_OUT)/config.o $(CONFIG_OUT)/images.o src/arch/arm64/tofu.ld
-	$(CROSS)ld -nostdlib -T src/arch/arm64/tofu.ld -o $@ $(HYP_OBJS) $(CONFIG_OUT)/config.o $(CONFIG_OUT)/images.o
+	@echo "  LD      $@"
+	$(Q)$(CROSS)ld -nostdlib -T src/arch/arm64/tofu.ld -o $@ $(HYP_OBJS) $(CONFIG_OUT)/config.o $(CONFIG_OUT)/images.o
 
 $(CONFIG_OUT)/tofu.bin: $(CONFIG_OUT)/tofu.elf
-	$(CROSS)objcopy -O binary $< $@
+	@echo "  OBJCOPY $@"
+	$(Q)$(CROSS)objcopy -O binary $< $@
 
 hyp: $(HYP_OBJS)
 

@@ -12,4 +12,6 @@ args=(-M virt,virtualization=on,gic-version=3 -cpu "${QEMU_CPU:-cortex-a57}"
       -smp "$smp" -m "$QEMU_MEM_MB" -kernel "$out/tofu.bin"
       -display none -serial "${QEMU_SERIAL:-mon:stdio}" -no-reboot)
 [ "${QEMU_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off,sleep=off)
+# Colour the console's VM markers when a person is watching.
+[ -t 1 ] && args+=(-append tofu.color=1)
 exec qemu-system-aarch64 "${args[@]}" "$@"

@@ -1,12 +1,43 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The physical console, shared by the hypervisor and every VM.
+ *
+ * Output: every line is marked with its source, "[tofu]" or "[<vm name>]"
+ * (in colour when enabled).  The VM that has the input focus is written
+ * through at once; the others are line-buffered, so lines never mix.
+ *
+ * Input goes to one VM at a time, or to the hypervisor's shell.  The escape
+ * key Ctrl-T followed by:  0 = hypervisor shell, 1..8 = VM n, n = next,
+ * ? = help, Ctrl-T = a literal Ctrl-T to the focused VM.
+ */
 #ifndef CORE_CONSOLE_H
 #define CORE_CONSOLE_H
 #include "core/types.h"
 
+#define CONSOLE_ESCAPE   0x14    /* Ctrl-T */
+#define CONSOLE_LINE_MAX 160
+
 struct vm;
+
+struct console_src {
+    const char *name;
+    unsigned colour;             /* ANSI colour 1..6 */
+    bool at_line_start;
+    unsigned len;                /* buffered, not yet written */
+    char line[CONSOLE_LINE_MAX];
+};
+
+void console_init(bool colour);
+void console_src_init(struct console_src *s, const char *name, unsigned colour);
 /* A character a VM wrote to its UART. */
 void console_vm_putc(struct vm *vm, char c);
-/* Drain the physical UART's input into the VM that has the console. */
+/* Drain the physical UART's input to the focused VM or the shell. */
 void console_rx(void);
+/* Give the input focus to VM index `idx`, or to the shell for -1. */
+void console_focus(int idx);
+
+/* The hypervisor shell (src/core/shell.c). */
+void shell_input(char c);
+void shell_prompt(void);
 
 #endif

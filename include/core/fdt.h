@@ -12,6 +12,7 @@
 struct fdt_info {
     uint64_t ram_base, ram_size;   /* first /memory range; 0 if none */
     unsigned nr_cpus;              /* /cpus/cpu@* nodes */
+    char bootargs[128];            /* /chosen/bootargs, truncated */
 };
 
 int fdt_scan(const void *blob, struct fdt_info *out);

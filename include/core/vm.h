@@ -5,6 +5,7 @@
 #include "core/mmio.h"
 #include "core/vcpu.h"
 #include "core/vpl011.h"
+#include "core/console.h"
 #include "arch/pt.h"
 
 #define MAX_VMS 8
@@ -30,6 +31,8 @@ struct vm {
     struct vgic_dist vgic;
     struct vpl011 uart;
     unsigned log_budget;                /* rate limit for guest-caused log lines */
+    struct console_src con;
+    volatile bool start_requested;      /* for the idle loop of vCPU 0's CPU */
 };
 
 extern struct vm vms[MAX_VMS];
@@ -37,6 +40,11 @@ extern unsigned nr_vms;
 
 void vm_create_all(void);
 void vm_start(struct vm *vm);
+/* Start a stopped VM from any CPU: reloaded and started by vCPU 0's CPU. */
+void vm_start_async(struct vm *vm);
+/* Called by a CPU's idle loop: perform start requests for its VMs. */
+void vm_run_requests(unsigned cpu);
+struct vm *vm_by_name_or_id(const char *s);
 /* Ask every vCPU of `vm` to stop; the last one out finishes the stop. */
 void vm_request_stop(struct vm *vm, enum vm_stop_reason why, bool restart);
 /* Stop `v`'s VM because of something the guest did; logs `reason`. */

@@ -14,7 +14,6 @@ struct vpl011 {
     uint32_t cr, lcr_h, ibrd, fbrd, ifls, imsc, ris, dmacr;
     uint8_t rx[VPL011_FIFO];
     unsigned rx_head, rx_count;
-    bool at_line_start;
 };
 
 extern const struct mmio_ops vpl011_ops;

@@ -1,29 +1,82 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * The physical console, shared by the hypervisor and every VM.  Lines of
- * the hypervisor's own start with "[tofu] "; a VM's output passes through as
- * it wrote it.  Input goes to the first VM.
- */
 #include "core/console.h"
 #include "core/drivers.h"
 #include "core/printf.h"
 #include "core/spinlock.h"
 #include "core/vm.h"
 
+#define ANSI_RESET   "\033[0m"
+#define HYP_COLOUR   7            /* white */
+
 static spinlock_t console_lock = SPINLOCK_INIT;
-static bool hyp_line_start = true;
-static const char hyp_prefix[] = "[tofu] ";
+static struct console_src hyp_src = { "tofu", HYP_COLOUR, true, 0, { 0 } };
+static struct console_src *mid_line;      /* whose line is unfinished on the terminal */
+static bool use_colour;
+static int focus;                         /* VM index, or -1 for the shell */
+static bool escape_pending;
+
+void console_init(bool colour)
+{
+    use_colour = colour;
+}
+
+void console_src_init(struct console_src *s, const char *name, unsigned colour)
+{
+    s->name = name;
+    s->colour = colour;
+    s->at_line_start = true;
+    s->len = 0;
+}
+
+static void puts_raw(const char *p)
+{
+    while (*p)
+        uart_putc(*p++);
+}
+
+static void emit_prefix(const struct console_src *s)
+{
+    if (use_colour) {
+        char esc[] = "\033[1;30m";
+        esc[5] = (char)('0' + s->colour);
+        puts_raw(esc);
+    }
+    uart_putc('[');
+    puts_raw(s->name);
+    uart_putc(']');
+    if (use_colour)
+        puts_raw(ANSI_RESET);
+    uart_putc(' ');
+}
+
+/* One character of `s` to the terminal, breaking someone else's open line. */
+static void emit(struct console_src *s, char c)
+{
+    if (mid_line && mid_line != s) {
+        puts_raw("\r\n");
+        mid_line->at_line_start = true;
+        mid_line = NULL;
+    }
+    if (s->at_line_start)
+        emit_prefix(s);
+    uart_putc(c);
+    s->at_line_start = c == '\n';
+    mid_line = s->at_line_start ? NULL : s;
+}
+
+static void flush_line(struct console_src *s)
+{
+    for (unsigned i = 0; i < s->len; i++)
+        emit(s, s->line[i]);
+    s->len = 0;
+}
 
 static void hyp_out(char c, void *arg)
 {
     UNUSED(arg);
-    if (hyp_line_start)
-        for (const char *p = hyp_prefix; *p; p++)
-            uart_putc(*p);
     if (c == '\n')
-        uart_putc('\r');
-    uart_putc(c);
-    hyp_line_start = (c == '\n');
+        emit(&hyp_src, '\r');
+    emit(&hyp_src, c);
 }
 
 void printf(const char *fmt, ...)
@@ -46,16 +99,67 @@ void printf_raw(const char *fmt, ...)
 
 void console_vm_putc(struct vm *vm, char c)
 {
-    UNUSED(vm);
+    struct console_src *s = &vm->con;
     spin_lock(&console_lock);
-    uart_putc(c);
+    if (focus == (int)(vm - vms)) {
+        flush_line(s);
+        emit(s, c);
+    } else {
+        s->line[s->len++] = c;
+        if (c == '\n' || s->len == CONSOLE_LINE_MAX)
+            flush_line(s);
+    }
     spin_unlock(&console_lock);
+}
+
+void console_focus(int idx)
+{
+    if (idx >= (int)nr_vms)
+        return;
+    spin_lock(&console_lock);
+    focus = idx;
+    if (idx >= 0)
+        flush_line(&vms[idx].con);
+    spin_unlock(&console_lock);
+    if (idx < 0) {
+        printf("console: input to the hypervisor shell ('help' lists commands)\n");
+        shell_prompt();
+    } else {
+        printf("console: input to VM %d '%s' (Ctrl-T 0: hypervisor shell)\n", idx + 1,
+               vms[idx].cfg->name);
+    }
+}
+
+static void escape_command(char c)
+{
+    if (c >= '1' && c <= '8')
+        console_focus(c - '1');
+    else if (c == '0')
+        console_focus(-1);
+    else if (c == 'n')
+        console_focus(focus + 1 < (int)nr_vms ? focus + 1 : -1);
+    else
+        printf("console: Ctrl-T then 0 = hypervisor shell, 1..%u = VM, n = next, Ctrl-T = literal Ctrl-T\n",
+               nr_vms);
 }
 
 void console_rx(void)
 {
     int c;
-    while ((c = uart_getc()) >= 0)
-        if (nr_vms)
-            vpl011_push_input(&vms[0].uart, (char)c);
+    while ((c = uart_getc()) >= 0) {
+        if (escape_pending) {
+            escape_pending = false;
+            if (c != CONSOLE_ESCAPE) {
+                escape_command((char)c);
+                continue;
+            }
+        } else if (c == CONSOLE_ESCAPE) {
+            escape_pending = true;
+            continue;
+        }
+        if (focus < 0)
+            shell_input((char)c);
+        else    /* a guest that does not read loses input, as with a real UART */
+            (void)vpl011_push_input(&vms[focus].uart, (char)c);
+    }
 }

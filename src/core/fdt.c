@@ -46,7 +46,7 @@ int fdt_scan(const void *blob, struct fdt_info *out)
 
     uint32_t end = off + struct_size;
     unsigned depth = 0, addr_cells = 2, size_cells = 1;
-    bool in_memory = false, in_cpus = false;
+    bool in_memory = false, in_cpus = false, in_chosen = false;
 
     while (off + 4 <= end) {
         uint32_t tok = be32(b + off);
@@ -62,6 +62,7 @@ int fdt_scan(const void *blob, struct fdt_info *out)
             if (depth == 2) {
                 in_memory = !strncmp(name, "memory", 6) && (name[6] == '\0' || name[6] == '@');
                 in_cpus = !strcmp(name, "cpus");
+                in_chosen = !strcmp(name, "chosen");
             } else if (depth == 3 && in_cpus && !strncmp(name, "cpu@", 4)) {
                 out->nr_cpus++;
             }
@@ -69,7 +70,7 @@ int fdt_scan(const void *blob, struct fdt_info *out)
             if (depth == 0)
                 return E_INVAL;
             if (depth == 2)
-                in_memory = in_cpus = false;
+                in_memory = in_cpus = in_chosen = false;
             depth--;
         } else if (tok == FDT_PROP) {
             if (off + 8 > end)
@@ -88,6 +89,11 @@ int fdt_scan(const void *blob, struct fdt_info *out)
                      addr_cells <= 2 && size_cells <= 2 && len >= 4 * (addr_cells + size_cells)) {
                 out->ram_base = read_cells(val, addr_cells);
                 out->ram_size = read_cells(val + 4 * addr_cells, size_cells);
+            }
+            else if (depth == 2 && in_chosen && len && !strcmp(pname, "bootargs")) {
+                size_t n = len < sizeof(out->bootargs) ? len : sizeof(out->bootargs);
+                memcpy(out->bootargs, val, n);
+                out->bootargs[n - 1] = '\0';
             }
             off += (uint32_t)ALIGN_UP(len, 4);
         } else if (tok == FDT_END) {

@@ -47,3 +47,12 @@ int strncmp(const char *a, const char *b, size_t n)
 }
 
 int strcmp(const char *a, const char *b) { return strncmp(a, b, (size_t)-1); }
+
+const char *strstr(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (!strncmp(hay, needle, n))
+            return hay;
+    return n ? NULL : hay;
+}

@@ -4,6 +4,7 @@
 #include "core/mem.h"
 #include "core/pcpu.h"
 #include "core/fdt.h"
+#include "core/console.h"
 #include "core/drivers.h"
 #include "core/printf.h"
 #include "core/panic.h"
@@ -104,9 +105,12 @@ void hyp_main(const void *dtb)
     struct fdt_info fi;
 
     uart_init(platform.uart_base);
+    bool dtb_ok = fdt_scan(dtb, &fi) == E_OK && fi.ram_size && fi.nr_cpus;
+    /* Boot arguments come through the boot DTB (QEMU's -append). */
+    console_init(dtb_ok && strstr(fi.bootargs, "tofu.color=1"));
     printf("tofu hypervisor for ARMv8-A (EL%lu), platform %s\n",
            (read_sysreg(CurrentEL) >> 2) & 3, platform.name);
-    if (fdt_scan(dtb, &fi) != E_OK || !fi.ram_size || !fi.nr_cpus) {
+    if (!dtb_ok) {
         printf("boot device tree at %p unreadable: using platform defaults\n", dtb);
         fi.ram_base = platform.ram_base;
         fi.ram_size = platform.ram_size;

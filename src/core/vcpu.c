@@ -59,6 +59,7 @@ void pcpu_loop(void)
 {
     struct pcpu *p = this_pcpu();
     for (;;) {
+        vm_run_requests(cpu_id());
         if (p->vcpu)
             vcpu_run(p->vcpu);
         wfi();

@@ -71,6 +71,7 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
 
     vm->id = id;
     vm->cfg = c;
+    console_src_init(&vm->con, c->name, 1 + (id - 1) % 6);
     vm->state = VM_STOPPED;
     while ((1ull << ipa_bits) < top_of(c))
         ipa_bits++;
@@ -178,6 +179,39 @@ void vm_start(struct vm *vm)
     vcpu_kick(&vm->vcpus[0]);
 }
 
+void vm_start_async(struct vm *vm)
+{
+    if (vm->state != VM_STOPPED)
+        return;
+    vm->start_requested = true;
+    dsb(ish);
+    vcpu_kick(&vm->vcpus[0]);
+}
+
+void vm_run_requests(unsigned cpu)
+{
+    for (unsigned i = 0; i < nr_vms; i++) {
+        struct vm *vm = &vms[i];
+        if (vm->start_requested && vm->vcpus[0].pcpu == cpu && vm->state == VM_STOPPED) {
+            vm->start_requested = false;
+            vm_load(vm);
+            vm_start(vm);
+        }
+    }
+}
+
+struct vm *vm_by_name_or_id(const char *s)
+{
+    unsigned id = 0;
+    const char *p = s;
+    while (*p >= '0' && *p <= '9')
+        id = id * 10 + (unsigned)(*p++ - '0');
+    for (unsigned i = 0; i < nr_vms; i++)
+        if ((!*p && p != s && vms[i].id == id) || !strcmp(vms[i].cfg->name, s))
+            return &vms[i];
+    return NULL;
+}
+
 static bool any_vm_alive(void)
 {
     for (unsigned i = 0; i < nr_vms; i++)
@@ -198,7 +232,7 @@ static void vm_finish_stop(struct vm *vm)
     spin_lock(&vm->lock);
     vm->state = VM_STOPPED;
     spin_unlock(&vm->lock);
-    if (!any_vm_alive()) {
+    if (!any_vm_alive() && vm->stop_reason != VM_STOP_CONSOLE) {
         printf("no VM left running: powering off\n");
         fw_psci_system_off();
     }

@@ -27,7 +27,6 @@ void vpl011_init(struct vpl011 *u, struct vm *vm, uint32_t intid)
     u->ifls = 0x12;                        /* reset: FIFOs half full */
     u->ris = 0;
     u->rx_head = u->rx_count = 0;
-    u->at_line_start = true;
 }
 
 bool vpl011_push_input(struct vpl011 *u, char c)

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <libfdt.h>
 #include "unit.h"
 #include "core/fdt.h"
@@ -43,6 +44,7 @@ struct board {
     uint64_t ram_base, ram_size;
     unsigned nr_cpus;
     bool root_size_cells_first;       /* property order in the root */
+    bool second_memory;               /* another /memory node after the first */
 };
 
 static void prop_cells(void *fdt, const char *name, uint64_t v, int cells)
@@ -86,6 +88,13 @@ static struct blob build(const struct board *bd)
         reg[n++] = cpu_to_fdt32((uint32_t)(bd->ram_size >> (32 * i)));
     CHECK(fdt_property(fdt, "reg", reg, (int)(n * sizeof(reg[0]))));
     CHECK(fdt_end_node(fdt));
+    if (bd->second_memory) {
+        CHECK(fdt_begin_node(fdt, "memory@1000000000"));
+        CHECK(fdt_property_string(fdt, "device_type", "memory"));
+        reg[0] = reg[1] = reg[2] = reg[3] = cpu_to_fdt32(0x10);
+        CHECK(fdt_property(fdt, "reg", reg, (int)(n * sizeof(reg[0]))));
+        CHECK(fdt_end_node(fdt));
+    }
 
     CHECK(fdt_begin_node(fdt, "cpus"));
     CHECK(fdt_property_u32(fdt, "#address-cells", 1));
@@ -209,7 +218,8 @@ static void test_no_memory_node(void **state)
     CHECK(fdt_finish_reservemap(buf));
     CHECK(fdt_begin_node(buf, ""));
     CHECK(fdt_begin_node(buf, "memoryless"));       /* "memory" is only a prefix */
-    CHECK(fdt_property_u64(buf, "reg", 0x40000000));
+    static const fdt32_t reg[4] = { 0, 0x40000000, 0, 0x40000000 };
+    CHECK(fdt_property(buf, "reg", reg, sizeof(reg)));
     CHECK(fdt_end_node(buf));
     CHECK(fdt_end_node(buf));
     CHECK(fdt_finish(buf));
@@ -222,9 +232,28 @@ static void test_no_memory_node(void **state)
     free(b.p);
 }
 
+static void test_first_memory_node_wins(void **state)
+{
+    (void)state;
+    struct board bd = qemu_virt;
+    bd.second_memory = true;
+    struct blob b = build(&bd);
+    struct fdt_info info;
+    assert_int_equal(scan(&b, &info), E_OK);
+    assert_int_equal(info.ram_base, 0x40000000);
+    assert_int_equal(info.ram_size, 0x80000000);
+    free(b.p);
+}
+
 static void test_bad_header(void **state)
 {
     (void)state;
+    /* Magic and a totalsize that ends inside the header: nothing past it
+     * may be read (ASan checks the 8-byte buffer). */
+    static const uint8_t tiny[8] = { 0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 8 };
+    struct blob t = copy_exact(tiny, sizeof(tiny));
+    expect_invalid(&t);
+
     struct fdt_info info;
     memset(&info, 0xa5, sizeof(info));
     assert_int_equal(fdt_scan(NULL, &info), E_INVAL);
@@ -277,7 +306,8 @@ static void test_bad_block_offsets(void **state)
 static void test_bad_property(void **state)
 {
     (void)state;
-    static const uint32_t lens[] = { 0xfffffff0, 0x80000000, 0x10000 };
+    /* 0xfffffff4 would step back onto the same FDT_PROP token. */
+    static const uint32_t lens[] = { 0xfffffff0, 0xfffffff4, 0x80000000, 0x10000 };
     for (unsigned i = 0; i < ARRAY_SIZE(lens); i++) {
         struct blob b = build(&qemu_virt);
         set_be32(&b, memory_reg_prop(&b) + 4, lens[i]);   /* len past the end */
@@ -298,8 +328,13 @@ static void test_bad_property(void **state)
 static void test_bad_structure(void **state)
 {
     (void)state;
-    /* No FDT_END: the structure block stops after the first token. */
+    /* No FDT_END: the structure block stops after the root's END_NODE. */
     struct blob b = build(&qemu_virt);
+    set_be32(&b, 36, fdt_size_dt_struct(b.p) - 4);
+    expect_invalid(&b);
+
+    /* Only the first token. */
+    b = build(&qemu_virt);
     set_be32(&b, 36, 4);
     expect_invalid(&b);
 
@@ -319,9 +354,11 @@ static void test_bad_structure(void **state)
     set_be32(&b, memory_reg_prop(&b), 0x7);
     expect_invalid(&b);
 
-    /* END_NODE before any BEGIN_NODE. */
+    /* END_NODE before any BEGIN_NODE (the root's, its empty name a NOP):
+     * the rest of the tree is well formed. */
     b = build(&qemu_virt);
     set_be32(&b, fdt_off_dt_struct(b.p), FDT_END_NODE);
+    set_be32(&b, fdt_off_dt_struct(b.p) + 4, FDT_NOP);
     expect_invalid(&b);
 }
 
@@ -363,10 +400,12 @@ static void test_unterminated_property_name(void **state)
 
 int main(void)
 {
+    alarm(60);          /* a parser that loops fails instead of hanging the run */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_qemu_virt),
         cmocka_unit_test(test_cell_sizes),
         cmocka_unit_test(test_no_memory_node),
+        cmocka_unit_test(test_first_memory_node_wins),
         cmocka_unit_test(test_bad_header),
         cmocka_unit_test(test_bad_block_offsets),
         cmocka_unit_test(test_bad_property),

@@ -115,8 +115,8 @@ static void test_decode_ipa_from_hpfar_and_far(void **state)
     struct mmio_access a = decode_ok(ESR_LDR_W19, UINT64_C(0xffff800012345abc), HPFAR_OF(ipa));
     assert_int_equal(a.ipa.bits, ipa);
 
-    /* HPFAR bits outside FIPA (NS at 63, RES0 [3:0]) do not leak in. */
-    uint64_t hpfar = HPFAR_OF(UINT64_C(0x08010000)) | (UINT64_C(1) << 63) | 0xf;
+    /* HPFAR bits outside FIPA (NS at 63, RES0 [62:44] and [3:0]) do not leak in. */
+    uint64_t hpfar = HPFAR_OF(UINT64_C(0x08010000)) | (UINT64_C(1) << 63) | (UINT64_C(1) << 44) | 0xf;
     a = decode_ok(ESR_LDR_W19, UINT64_C(0xfffffffffffff004), hpfar);
     assert_int_equal(a.ipa.bits, UINT64_C(0x08010004));
 

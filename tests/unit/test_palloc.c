@@ -12,15 +12,26 @@
 #define PG(n)   (BASE + (uint64_t)(n) * PAGE_SIZE)
 #define FIRST_2M UINT64_C(0x40200000)
 
+#define BITMAP_WORDS (NPAGES / 64)
+
 static struct palloc pa;
-static uint64_t bitmap[NPAGES / 64 + 1];
+static uint64_t *bitmap;                    /* exactly as large as required */
 
 static int setup(void **state)
 {
     (void)state;
-    for (unsigned i = 0; i < ARRAY_SIZE(bitmap); i++)
+    bitmap = malloc(BITMAP_WORDS * sizeof(uint64_t));
+    assert_non_null(bitmap);
+    for (unsigned i = 0; i < BITMAP_WORDS; i++)
         bitmap[i] = ~UINT64_C(0);          /* palloc_init must clear it */
     palloc_init(&pa, BASE, NPAGES, bitmap);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(bitmap);
     return 0;
 }
 
@@ -171,17 +182,17 @@ static void test_fragmentation(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_init_all_free, setup),
-        cmocka_unit_test_setup(test_alloc_first_fit, setup),
-        cmocka_unit_test_setup(test_alloc_aligns_the_address, setup),
-        cmocka_unit_test_setup(test_alloc_aligned_skips_taken, setup),
-        cmocka_unit_test_setup(test_alloc_bad_arguments, setup),
-        cmocka_unit_test_setup(test_reserve, setup),
-        cmocka_unit_test_setup(test_reserve_clipped_to_range, setup),
-        cmocka_unit_test_setup(test_alloc_at, setup),
-        cmocka_unit_test_setup(test_free_and_reuse, setup),
-        cmocka_unit_test_setup(test_exhaustion, setup),
-        cmocka_unit_test_setup(test_fragmentation, setup),
+        cmocka_unit_test_setup_teardown(test_init_all_free, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alloc_first_fit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alloc_aligns_the_address, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alloc_aligned_skips_taken, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alloc_bad_arguments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reserve, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reserve_clipped_to_range, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alloc_at, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_free_and_reuse, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exhaustion, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fragmentation, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
