@@ -64,7 +64,7 @@ guests: $(BUILD)/linux/initramfs.cpio.gz $(BUILD)/linux/Image $(BM_OUT)/bmtest.b
 $(CONFIG_OUT)/config.dtb: $(CONFIG_DTS)
 	@mkdir -p $(@D)
 	@echo "  DTC     $@"
-	$(Q)dtc -q -I dts -O dtb -o $@ $<
+	$(Q)dtc -q -i $(CURDIR) -I dts -O dtb -o $@ $<
 
 $(CONFIG_OUT)/config.c: $(CONFIG_OUT)/config.dtb $(BUILD)/host/tofu-config guests
 	@echo "  CONFIG  $(CONFIG_DTS)"

@@ -34,6 +34,14 @@
 #define IMAGE_MAGIC_OFF  56
 #define IMAGE_MAGIC      0x644d5241u     /* "ARM\x64" */
 #define NAME_MAX_LEN     15
+#define MAX_DEVICES      8
+#define MAX_DEV_IRQS     4
+#define HYP_BASE         UINT64_C(0x40000000)   /* QEMU's boot stub, then tofu */
+#define HYP_CODE_RESERVE UINT64_C(0x00600000)   /* stub + tofu's code, data and bss */
+#define GIC_MAX_INTID    1019u
+#define GIC_FDT_SPI_CELLS 3
+#define MIN_SPIS         32u
+#define PLATFORM_UART_INTID 33u                 /* the hypervisor's console */
 
 /* The guest address map mirrors QEMU virt, so software for it runs unchanged. */
 #define VIRT_GICD        UINT64_C(0x08000000)
@@ -44,7 +52,6 @@
 #define VIRT_RAM         UINT64_C(0x40000000)
 #define GICR_FRAME       UINT64_C(0x20000)
 #define GIC_SPI_BASE     32u
-#define VM_NR_SPIS       32u
 #define UART_CLK_HZ      24000000u
 #define PHANDLE_GIC      1u
 #define PHANDLE_CLK      2u
@@ -56,6 +63,14 @@ static const uint32_t timer_ppis[4] = { 13, 14, 11, 10 };
 
 struct image { char path[4096]; uint64_t size, load, text_offset, image_size; bool has_header; };
 
+struct device {
+    int node;                       /* in /platform/devices */
+    char path[256];
+    uint64_t pa, size;
+    unsigned nr_irqs;
+    uint32_t irqs[MAX_DEV_IRQS];    /* INTIDs */
+};
+
 struct vm {
     char name[NAME_MAX_LEN + 1];
     char node[256];
@@ -65,6 +80,9 @@ struct vm {
     const char *bootargs;
     struct image kernel, initrd, dtb;
     uint64_t entry;
+    unsigned nr_devices;
+    struct device devices[MAX_DEVICES];
+    unsigned nr_spis;
 };
 
 static const char *src_name;
@@ -177,10 +195,43 @@ static void find_image(struct image *img, const char *path, const char *prop, co
     fail(path, "%s '%s' not found (searched:%s%s ./)", prop, file, nr_search ? " " : "", nr_search ? search[0] : "");
 }
 
+/* A device of /platform/devices, referred to by phandle from a VM. */
+static void parse_device(const void *fdt, const char *vm_path, uint32_t phandle, struct device *d)
+{
+    int node = fdt_node_offset_by_phandle(fdt, phandle);
+    int devs = fdt_path_offset(fdt, "/platform/devices");
+    if (node < 0 || devs < 0 || fdt_parent_offset(fdt, node) != devs)
+        fail(vm_path, "devices: phandle %u is not a device of /platform/devices", phandle);
+    d->node = node;
+    fdt_get_path(fdt, node, d->path, sizeof(d->path));
+    int len;
+    const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+    if (!reg || len != 16)
+        fail(d->path, "reg must be one <address-hi address-lo size-hi size-lo> range");
+    d->pa = read_cells(reg, 2);
+    d->size = read_cells(reg + 2, 2);
+    if (!d->size || d->pa % PAGE_SIZE || d->size % PAGE_SIZE)
+        fail(d->path, "reg %#" PRIx64 "+%#" PRIx64 " must be non-empty and page-aligned", d->pa, d->size);
+    const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
+    if (irq) {
+        if (len % (4 * GIC_FDT_SPI_CELLS) || len / (4 * GIC_FDT_SPI_CELLS) > MAX_DEV_IRQS)
+            fail(d->path, "interrupts must be up to %d <type number flags> triples", MAX_DEV_IRQS);
+        for (int i = 0; i < len / (4 * GIC_FDT_SPI_CELLS); i++) {
+            uint32_t type = fdt32_to_cpu(irq[3 * i]), num = fdt32_to_cpu(irq[3 * i + 1]);
+            uint32_t intid = GIC_SPI_BASE + num;
+            if (type != GIC_FDT_SPI || intid > GIC_MAX_INTID)
+                fail(d->path, "interrupt %u: only SPIs (type 0) can be passed through", i);
+            if (intid == PLATFORM_UART_INTID)
+                fail(d->path, "interrupt SPI %u is the hypervisor's console", num);
+            d->irqs[d->nr_irqs++] = intid;
+        }
+    }
+}
+
 static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned platform_cpus)
 {
     static const char *const allowed[] = { "vcpus", "cpus", "memory-size", "memory-address",
-                                           "kernel", "initrd", "bootargs", NULL };
+                                           "kernel", "initrd", "bootargs", "devices", NULL };
     char path[256];
     uint64_t v;
     int len;
@@ -223,6 +274,25 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned platform
     if (initrd) find_image(&vm->initrd, path, "initrd", initrd);
     vm->bootargs = get_string(fdt, node, path, "bootargs");
 
+    const fdt32_t *devs = fdt_getprop(fdt, node, "devices", &len);
+    if (devs) {
+        if (len % 4 || len / 4 > MAX_DEVICES)
+            fail(path, "devices must list up to %d phandles", MAX_DEVICES);
+        for (int i = 0; i < len / 4; i++) {
+            struct device *d = &vm->devices[vm->nr_devices];
+            parse_device(fdt, path, fdt32_to_cpu(devs[i]), d);
+            for (unsigned j = 0; j < vm->nr_devices; j++)
+                if (vm->devices[j].node == d->node)
+                    fail(path, "device %s is listed twice", d->path);
+            vm->nr_devices++;
+        }
+    }
+    uint32_t max_intid = GIC_SPI_BASE + VIRT_UART_SPI;
+    for (unsigned i = 0; i < vm->nr_devices; i++)
+        for (unsigned j = 0; j < vm->devices[i].nr_irqs; j++)
+            if (vm->devices[i].irqs[j] > max_intid) max_intid = vm->devices[i].irqs[j];
+    vm->nr_spis = (max_intid - GIC_SPI_BASE + MIN_SPIS) / MIN_SPIS * MIN_SPIS;
+
     /* Layout: kernel at RAM + text_offset; DTB in the last 2 MiB; initrd
      * right below the DTB (Linux arm64 booting.rst). */
     uint64_t koff = vm->kernel.has_header ? vm->kernel.text_offset : 0;
@@ -261,7 +331,30 @@ static void prop_reg(void *fdt, const uint64_t *pairs, int n)
     prop_cells(fdt, "reg", c, 4 * n);
 }
 
-static void write_guest_dtb(const struct vm *vm, const char *outdir)
+/* A passed-through device: its platform node, with clocks from the VM's clock. */
+static void write_device_node(void *fdt, const void *cfg_fdt, const struct device *d)
+{
+    int off, nclk = 0;
+    CHECK(fdt_begin_node(fdt, fdt_get_name(cfg_fdt, d->node, NULL)));
+    fdt_for_each_property_offset(off, cfg_fdt, d->node) {
+        const char *name;
+        int len;
+        const void *val = fdt_getprop_by_offset(cfg_fdt, off, &name, &len);
+        if (!strcmp(name, "phandle") || !strcmp(name, "linux,phandle") || !strcmp(name, "clocks"))
+            continue;
+        if (!strcmp(name, "clock-names"))
+            for (int i = 0; i < len; i++) nclk += ((const char *)val)[i] == '\0';
+        CHECK(fdt_property(fdt, name, val, len));
+    }
+    if (nclk) {
+        uint32_t clk[8];
+        for (int i = 0; i < nclk && i < 8; i++) clk[i] = PHANDLE_CLK;
+        prop_cells(fdt, "clocks", clk, nclk < 8 ? nclk : 8);
+    }
+    CHECK(fdt_end_node(fdt));
+}
+
+static void write_guest_dtb(const struct vm *vm, const void *cfg_fdt, const char *outdir)
 {
     static char fdt[GUEST_DTB_MAX];
     char node[64], path[4200];
@@ -348,6 +441,9 @@ static void write_guest_dtb(const struct vm *vm, const char *outdir)
     CHECK(fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names)));
     CHECK(fdt_end_node(fdt));
 
+    for (unsigned i = 0; i < vm->nr_devices; i++)
+        write_device_node(fdt, cfg_fdt, &vm->devices[i]);
+
     CHECK(fdt_end_node(fdt));
     CHECK(fdt_finish(fdt));
 
@@ -424,8 +520,15 @@ int main(int argc, char **argv)
     int vms_node = fdt_path_offset(fdt, "/vms");
     if (vms_node < 0) fail("/vms", "missing node");
     check_props(fdt, vms_node, "/vms", (const char *const[]){ NULL });
-    /* Every other node at the top is unknown. */
     int child;
+    fdt_for_each_subnode(child, fdt, plat) {
+        if (strcmp(fdt_get_name(fdt, child, NULL), "devices")) {
+            char pp[256];
+            fdt_get_path(fdt, child, pp, sizeof(pp));
+            fail(pp, "unknown node");
+        }
+    }
+    /* Every other node at the top is unknown. */
     fdt_for_each_subnode(child, fdt, 0) {
         const char *n = fdt_get_name(fdt, child, NULL);
         if (strcmp(n, "platform") && strcmp(n, "vms")) {
@@ -449,16 +552,39 @@ int main(int argc, char **argv)
                 for (unsigned b = 0; b < vms[j].nr_vcpus; b++)
                     if (vms[nr].pcpu[a] == vms[j].pcpu[b])
                         fail(p, "physical CPU %u is already given to VM '%s'", vms[nr].pcpu[a], vms[j].name);
+            for (unsigned a = 0; a < vms[nr].nr_devices; a++)
+                for (unsigned b = 0; b < vms[j].nr_devices; b++)
+                    if (vms[nr].devices[a].node == vms[j].devices[b].node)
+                        fail(p, "device %s is already given to VM '%s'", vms[nr].devices[a].path, vms[j].name);
         }
         nr++;
     }
     if (!nr) fail("/vms", "no VM described");
 
-    uint64_t total = 0;
-    for (unsigned i = 0; i < nr; i++) total += vms[i].ram_size;
-    if (total > pmem[1])
-        fail("/vms", "the VMs need %" PRIu64 " MiB of RAM, the platform has %" PRIu64 " MiB",
-             total >> 20, pmem[1] >> 20);
+    /* Physical memory: the hypervisor (its code and every embedded image),
+     * then the VMs, explicitly placed or not. */
+    uint64_t hyp_end = HYP_BASE + HYP_CODE_RESERVE, total = 0;
+    for (unsigned i = 0; i < nr; i++)
+        hyp_end += vms[i].kernel.size + vms[i].initrd.size + GUEST_DTB_MAX + 3 * PAGE_SIZE;
+    hyp_end = (hyp_end + SZ_2M - 1) & ~(SZ_2M - 1);
+    uint64_t ram_end = pmem[0] + pmem[1];
+    for (unsigned i = 0; i < nr; i++) {
+        const struct vm *vm = &vms[i];
+        total += vm->ram_size;
+        if (!vm->ram_pa) continue;
+        uint64_t end = vm->ram_pa + vm->ram_size;
+        if (vm->ram_pa < pmem[0] || end > ram_end || end < vm->ram_pa)
+            fail(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " is outside the platform's RAM", vm->ram_pa, vm->ram_size);
+        if (vm->ram_pa < hyp_end)
+            fail(vm->node, "memory-address %#" PRIx64 " overlaps the hypervisor (%#" PRIx64 "-%#" PRIx64 ")",
+                 vm->ram_pa, HYP_BASE, hyp_end - 1);
+        for (unsigned j = 0; j < i; j++)
+            if (vms[j].ram_pa && vm->ram_pa < vms[j].ram_pa + vms[j].ram_size && vms[j].ram_pa < end)
+                fail(vm->node, "memory %#" PRIx64 "+%#" PRIx64 " overlaps VM '%s'", vm->ram_pa, vm->ram_size, vms[j].name);
+    }
+    if (total > ram_end - hyp_end)
+        fail("/vms", "the VMs need %" PRIu64 " MiB of RAM, the platform has %" PRIu64 " MiB beside the hypervisor",
+             total >> 20, (ram_end - hyp_end) >> 20);
 
     mkdir(outdir, 0755);
     FILE *c = open_out(outdir, "config.c"), *s = open_out(outdir, "images.S");
@@ -467,7 +593,7 @@ int main(int argc, char **argv)
     fprintf(s, "/* Generated by tofu-config from %s: do not edit. */\n    .section .guest_images, \"a\"\n", src_name);
     for (unsigned i = 0; i < nr; i++) {
         char dtb[4096];
-        write_guest_dtb(&vms[i], outdir);
+        write_guest_dtb(&vms[i], fdt, outdir);
         fmt(dtb, sizeof(dtb), "%s/%s.dtb", outdir, vms[i].name);
         size_t dsz;
         void *blob = read_file(dtb, &dsz);
@@ -490,7 +616,15 @@ int main(int argc, char **argv)
         emit_image(s, c, vm->name, "initrd", &vm->initrd);
         emit_image(s, c, vm->name, "dtb", &vm->dtb);
         fprintf(c, "        .gicd_ipa = %#llx, .gicr_ipa = %#llx, .nr_spis = %u,\n", (unsigned long long)VIRT_GICD,
-                (unsigned long long)VIRT_GICR, VM_NR_SPIS);
+                (unsigned long long)VIRT_GICR, vm->nr_spis);
+        fprintf(c, "        .nr_devices = %u,\n        .devices = {\n", vm->nr_devices);
+        for (unsigned j = 0; j < vm->nr_devices; j++) {
+            const struct device *dv = &vm->devices[j];
+            fprintf(c, "            { %#" PRIx64 "ull, %#" PRIx64 "ull, %u, {", dv->pa, dv->size, dv->nr_irqs);
+            for (unsigned k = 0; k < dv->nr_irqs; k++) fprintf(c, "%s%u", k ? ", " : " ", dv->irqs[k]);
+            fprintf(c, " } },   /* %s */\n", dv->path);
+        }
+        fprintf(c, "        },\n");
         fprintf(c, "        .uart_ipa = %#llx, .uart_intid = %u,\n    },\n", (unsigned long long)VIRT_UART,
                 GIC_SPI_BASE + VIRT_UART_SPI);
         fprintf(d, "%s: %s%s%s\n", "$(CONFIG_OUT)/config.c", vm->kernel.path, vm->initrd.size ? " " : "", vm->initrd.size ? vm->initrd.path : "");

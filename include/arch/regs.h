@@ -288,6 +288,7 @@
 #define ICC_SRE_DFB         BIT(1)
 #define ICC_SRE_DIB         BIT(2)
 #define ICC_SRE_EL2_ENABLE  BIT(3)
+#define ICC_CTLR_EOIMODE    BIT(1)
 #define ICC_SGI1R_TARGETS_MASK UINT64_C(0xffff)
 #define ICC_SGI1R_AFF1_SHIFT 16
 #define ICC_SGI1R_INTID_SHIFT 24
@@ -300,6 +301,7 @@
 #define ICH_VTR_PRIBITS_SHIFT 29
 #define ICH_LR_VINTID_MASK  UINT64_C(0xffffffff)
 #define ICH_LR_PINTID_SHIFT 32
+#define ICH_LR_PINTID_WIDTH 13
 #define ICH_LR_PRIO_SHIFT   48
 #define ICH_LR_GROUP1       BIT(60)
 #define ICH_LR_HW           BIT(61)

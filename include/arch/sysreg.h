@@ -24,6 +24,7 @@
 #define ICC_SRE_EL1     S3_0_C12_C12_5
 #define ICC_IAR1_EL1    S3_0_C12_C12_0
 #define ICC_EOIR1_EL1   S3_0_C12_C12_1
+#define ICC_DIR_EL1     S3_0_C12_C11_1
 #define ICC_PMR_EL1     S3_0_C4_C6_0
 #define ICC_CTLR_EL1    S3_0_C12_C12_4
 #define ICC_IGRPEN1_EL1 S3_0_C12_C12_7

@@ -10,11 +10,21 @@
 
 #define VM_MAX_VCPUS 8
 #define VM_NAME_MAX  16
+#define VM_MAX_DEVICES 8
+#define VM_DEVICE_MAX_IRQS 4
 
 struct vm_image {
     const uint8_t *data;      /* in the hypervisor image (read-only) */
     uint64_t size;
     uint64_t load_ipa;        /* 0: none */
+};
+
+/* A device passed through: its MMIO at the same address in the VM, its SPIs
+ * with the same INTIDs. */
+struct vm_device {
+    uint64_t pa, size;
+    uint32_t nr_irqs;
+    uint32_t irqs[VM_DEVICE_MAX_IRQS];
 };
 
 struct vm_config {
@@ -29,6 +39,8 @@ struct vm_config {
     uint32_t nr_spis;
     uint64_t uart_ipa;
     uint32_t uart_intid;
+    uint32_t nr_devices;
+    struct vm_device devices[VM_MAX_DEVICES];
 };
 
 extern const struct vm_config config_vms[];

@@ -15,7 +15,12 @@ void gic_init_cpu(unsigned cpu);
 void gic_enable_spi(unsigned intid, unsigned target_cpu);
 /* Acknowledge the highest-priority pending interrupt; GIC_SPURIOUS_ID if none. */
 uint32_t gic_ack(void);
+/* End of a hypervisor-handled interrupt: priority drop and deactivation. */
 void gic_eoi(uint32_t iar);
+/* Priority drop only: a forwarded interrupt stays active for its guest. */
+void gic_priority_drop(uint32_t iar);
+void gic_disable_spi(unsigned intid);
+void gic_route_spi(unsigned intid, unsigned target_cpu);
 void gic_send_sgi(unsigned sgi, unsigned target_cpu);
 unsigned gic_nr_irqs(void);
 

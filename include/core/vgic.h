@@ -33,6 +33,7 @@ struct vgic_irq {
     bool edge;          /* ICFGR: edge-triggered */
     bool level;         /* current input level (level-sensitive sources) */
     bool group1;
+    bool hw;            /* a physical SPI of a passed-through device */
     uint8_t target;     /* SPIs: vCPU index from IROUTER */
     uint64_t irouter;
 };

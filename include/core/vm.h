@@ -37,6 +37,9 @@ struct vm {
 
 extern struct vm vms[MAX_VMS];
 extern unsigned nr_vms;
+/* The VM each passed-through physical interrupt belongs to. */
+#define HW_IRQ_MAX 1020
+extern struct vm *vm_hw_irq_owner[HW_IRQ_MAX];
 
 void vm_create_all(void);
 void vm_start(struct vm *vm);

@@ -30,6 +30,11 @@ void irq_handle_pending(struct vcpu *cur)
                 cur->vgic.uie = false;
         } else if (intid == platform.uart_intid) {
             console_rx();
+        } else if (intid < HW_IRQ_MAX && vm_hw_irq_owner[intid]) {
+            /* A passed-through device: the guest deactivates it. */
+            gic_priority_drop(iar);
+            vgic_inject_spi(vm_hw_irq_owner[intid], intid);
+            continue;
         }
         /* SGI_KICK needs nothing here: the checks after every exit do it. */
         gic_eoi(iar);

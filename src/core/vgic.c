@@ -18,6 +18,7 @@ static void irq_defaults(struct vgic_irq *irq, bool edge)
     irq->edge = edge;
     irq->level = false;
     irq->group1 = true;
+    irq->hw = false;
     irq->target = 0;
     irq->irouter = 0;
 }
@@ -172,10 +173,15 @@ void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r)
                intid, aff, targets);
 }
 
+/* A hardware interrupt's LR names its physical INTID: the guest's
+ * deactivation then deactivates the physical interrupt (GICv3 4.4.6). */
 static uint64_t make_lr(unsigned intid, const struct vgic_irq *irq)
 {
-    return ICH_LR_PENDING | (irq->group1 ? ICH_LR_GROUP1 : 0) |
-           ((uint64_t)irq->priority << ICH_LR_PRIO_SHIFT) | intid;
+    uint64_t lr = ICH_LR_PENDING | (irq->group1 ? ICH_LR_GROUP1 : 0) |
+                  ((uint64_t)irq->priority << ICH_LR_PRIO_SHIFT) | intid;
+    if (irq->hw)
+        lr |= ICH_LR_HW | ((uint64_t)intid << ICH_LR_PINTID_SHIFT);
+    return lr;
 }
 
 /* Put `intid` in a list register; false when every LR holds something at

@@ -23,6 +23,7 @@ extern const struct mmio_ops vgic_dist_ops, vgic_redist_ops;
 
 struct vm vms[MAX_VMS];
 unsigned nr_vms;
+struct vm *vm_hw_irq_owner[HW_IRQ_MAX];
 
 static const char *const stop_reason_name[] = {
     [VM_STOP_NONE] = "-",
@@ -112,6 +113,15 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         BUG_ON(v->pcpu >= MAX_PCPUS || pcpus[v->pcpu].vcpu);
         pcpus[v->pcpu].vcpu = v;
     }
+    for (unsigned i = 0; i < c->nr_devices; i++) {
+        const struct vm_device *d = &c->devices[i];
+        if (pt_map(&vm->s2, d->pa, d->pa, d->size, s2_attrs_device()) != E_OK)
+            panic("vm %s: device %#lx+%#lx overlaps in the compiled config", c->name, d->pa, d->size);
+        for (unsigned j = 0; j < d->nr_irqs; j++) {
+            BUG_ON(d->irqs[j] < GIC_SPI_BASE_ID || d->irqs[j] >= HW_IRQ_MAX || vm_hw_irq_owner[d->irqs[j]]);
+            vm_hw_irq_owner[d->irqs[j]] = vm;
+        }
+    }
     if (mmio_add(vm, c->gicd_ipa, GICD_SIZE, &vgic_dist_ops, &vm->vgic) ||
         mmio_add(vm, c->gicr_ipa, (uint64_t)c->nr_vcpus * GICR_FRAME_SIZE, &vgic_redist_ops, vm) ||
         mmio_add(vm, c->uart_ipa, UART_SIZE, &vpl011_ops, &vm->uart))
@@ -144,6 +154,9 @@ static void vm_load(struct vm *vm)
     s2_flush_vmid(vm->vttbr);
 
     vgic_vm_init(vm, c->nr_spis);
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
+            vgic_irq_of(&vm->vcpus[0], c->devices[i].irqs[j])->hw = true;
     vpl011_init(&vm->uart, vm, c->uart_intid);
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         struct vcpu *v = &vm->vcpus[i];
@@ -169,11 +182,26 @@ void vm_create_all(void)
     }
 }
 
+/* Physical interrupts of the VM's devices: to vCPU 0's CPU, until the guest
+ * routes them elsewhere (GICD_IROUTER); off and inactive while it is stopped. */
+static void hw_irqs_enable(struct vm *vm, bool on)
+{
+    const struct vm_config *c = vm->cfg;
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++) {
+            if (on)
+                gic_enable_spi(c->devices[i].irqs[j], vm->vcpus[0].pcpu);
+            else
+                gic_disable_spi(c->devices[i].irqs[j]);
+        }
+}
+
 void vm_start(struct vm *vm)
 {
     spin_lock(&vm->lock);
     vm->state = VM_RUNNING;
     spin_unlock(&vm->lock);
+    hw_irqs_enable(vm, true);
     printf("vm %s: started (%u vCPU%s, %lu MiB at PA %#lx)\n", vm->cfg->name, vm->nr_vcpus,
            vm->nr_vcpus > 1 ? "s" : "", vm->cfg->ram_size >> 20, vm->ram_pa.bits);
     vcpu_kick(&vm->vcpus[0]);
@@ -222,6 +250,7 @@ static bool any_vm_alive(void)
 
 static void vm_finish_stop(struct vm *vm)
 {
+    hw_irqs_enable(vm, false);
     printf("vm %s: stopped: %s\n", vm->cfg->name, stop_reason_name[vm->stop_reason]);
     if (vm->restart_after_stop) {
         vm_load(vm);

@@ -48,7 +48,7 @@ void gic_init_dist(void)
 
 void gic_enable_spi(unsigned intid, unsigned target_cpu)
 {
-    mmio_write64(gicd(GICD_IROUTER + 8ull * intid), (uint64_t)target_cpu << MPIDR_AFF0_SHIFT);
+    gic_route_spi(intid, target_cpu);
     mmio_write32(gicd(GICD_ISENABLER + (intid / 32) * 4), 1u << (intid % 32));
 }
 
@@ -70,7 +70,9 @@ void gic_init_cpu(unsigned cpu)
     isb();
     write_sysreg(ICC_PMR_EL1, GIC_PMR_ALL);
     write_sysreg(ICC_BPR1_EL1, 0);
-    write_sysreg(ICC_CTLR_EL1, 0);       /* EOImode 0: EOI drops priority and deactivates */
+    /* EOImode 1: EOI only drops the priority, DIR deactivates.  Interrupts
+     * forwarded to a guest stay active until the guest deactivates them. */
+    write_sysreg(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
     write_sysreg(ICC_IGRPEN1_EL1, 1);
     isb();
 }
@@ -82,10 +84,29 @@ uint32_t gic_ack(void)
     return iar;
 }
 
-void gic_eoi(uint32_t iar)
+void gic_priority_drop(uint32_t iar)
 {
     write_sysreg(ICC_EOIR1_EL1, iar);
     isb();
+}
+
+void gic_eoi(uint32_t iar)
+{
+    write_sysreg(ICC_EOIR1_EL1, iar);
+    write_sysreg(ICC_DIR_EL1, iar);
+    isb();
+}
+
+void gic_disable_spi(unsigned intid)
+{
+    mmio_write32(gicd(GICD_ICENABLER + (intid / 32) * 4), 1u << (intid % 32));
+    mmio_write32(gicd(GICD_ICACTIVER + (intid / 32) * 4), 1u << (intid % 32));
+    mmio_write32(gicd(GICD_ICPENDR + (intid / 32) * 4), 1u << (intid % 32));
+}
+
+void gic_route_spi(unsigned intid, unsigned target_cpu)
+{
+    mmio_write64(gicd(GICD_IROUTER + 8ull * intid), (uint64_t)target_cpu << MPIDR_AFF0_SHIFT);
 }
 
 void gic_send_sgi(unsigned sgi, unsigned target_cpu)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "core/vgic_regs.h"
 #include "core/vm.h"
+#include "core/drivers.h"
 #include "arch/regs.h"
 
 #define ICFGR_EDGE 2u
@@ -69,6 +70,8 @@ static void wr_route(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint6
         dst = &vm->vcpus[0];
     }
     irq->target = (uint8_t)dst->id;
+    if (irq->hw)
+        gic_route_spi(intid, dst->pcpu);
     vgic_update(dst, intid);
 }
 

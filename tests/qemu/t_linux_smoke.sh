@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian's stock arm64 kernel under tofu: reaches /init, sees exactly its 2
 # vCPUs, checksums a file on each vCPU (compared with the host's checksum),
-# and its poweroff ends QEMU with status 0.  On cortex-a57 with 2 and 4
+# drives the PL031 RTC passed through to it (its alarm interrupt arrives
+# exactly once), and its poweroff ends QEMU with status 0.  On cortex-a57 with 2 and 4
 # physical CPUs, and on -cpu max.
 . "$(dirname "$0")/lib.sh"
 sum=$(cat "$BUILD/linux/testdata.sha256")
@@ -16,6 +17,8 @@ for variant in "cortex-a57 2" "max 2" "cortex-a57 4"; do
     expect_line "tofu-guest: cpus=2"
     wait_for "tofu-guest: smoke done" 120
     expect_line "tofu-guest: sha256 cpu0=$sum cpu1=$sum"
+    expect_line "tofu-guest: rtc0 is rtc-pl031 9010000.pl031"
+    expect_line "tofu-guest: rtc alarm interrupts=1"
     wait_for "vm linux: stopped: guest powered off (PSCI SYSTEM_OFF)" 60
     wait_for "no VM left running: powering off" 10
     qemu_exit 0 20

@@ -45,6 +45,7 @@ struct board {
     unsigned nr_cpus;
     bool root_size_cells_first;       /* property order in the root */
     bool second_memory;               /* another /memory node after the first */
+    const char *bootargs;             /* /chosen/bootargs, if not NULL */
 };
 
 static void prop_cells(void *fdt, const char *name, uint64_t v, int cells)
@@ -74,6 +75,12 @@ static struct blob build(const struct board *bd)
         CHECK(fdt_property_u32(fdt, "#size-cells", (uint32_t)bd->size_cells));
     CHECK(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
 
+    if (bd->bootargs) {
+        CHECK(fdt_begin_node(fdt, "chosen"));
+        CHECK(fdt_property_string(fdt, "stdout-path", "/pl011@9000000"));
+        CHECK(fdt_property_string(fdt, "bootargs", bd->bootargs));
+        CHECK(fdt_end_node(fdt));
+    }
     CHECK(fdt_begin_node(fdt, "psci"));
     CHECK(fdt_property_string(fdt, "method", "hvc"));
     CHECK(fdt_end_node(fdt));
@@ -245,6 +252,62 @@ static void test_first_memory_node_wins(void **state)
     free(b.p);
 }
 
+static void test_bootargs(void **state)
+{
+    (void)state;
+    struct board bd = qemu_virt;
+    bd.bootargs = "tofu.color=1 loglevel=8";
+    struct blob b = build(&bd);
+    struct fdt_info info;
+    assert_int_equal(scan(&b, &info), E_OK);
+    assert_string_equal(info.bootargs, "tofu.color=1 loglevel=8");
+    assert_int_equal(info.ram_size, 0x80000000);
+    free(b.p);
+
+    /* Longer than the buffer: truncated, still terminated. */
+    char longer[300];
+    memset(longer, 'x', sizeof(longer) - 1);
+    longer[sizeof(longer) - 1] = '\0';
+    bd.bootargs = longer;
+    b = build(&bd);
+    assert_int_equal(scan(&b, &info), E_OK);
+    assert_int_equal(strlen(info.bootargs), sizeof(info.bootargs) - 1);
+    assert_int_equal(info.bootargs[0], 'x');
+    free(b.p);
+
+    /* None: empty. */
+    b = build(&qemu_virt);
+    assert_int_equal(scan(&b, &info), E_OK);
+    assert_string_equal(info.bootargs, "");
+    free(b.p);
+}
+
+/* Only /chosen's bootargs count, not a property of that name elsewhere. */
+static void test_bootargs_only_in_chosen(void **state)
+{
+    (void)state;
+    static uint8_t buf[BUF_SIZE];
+    CHECK(fdt_create(buf, BUF_SIZE));
+    CHECK(fdt_finish_reservemap(buf));
+    CHECK(fdt_begin_node(buf, ""));
+    CHECK(fdt_property_string(buf, "bootargs", "root"));
+    CHECK(fdt_begin_node(buf, "chosen-not"));
+    CHECK(fdt_property_string(buf, "bootargs", "sibling"));
+    CHECK(fdt_end_node(buf));
+    CHECK(fdt_begin_node(buf, "soc"));
+    CHECK(fdt_begin_node(buf, "chosen"));
+    CHECK(fdt_property_string(buf, "bootargs", "nested"));
+    CHECK(fdt_end_node(buf));
+    CHECK(fdt_end_node(buf));
+    CHECK(fdt_end_node(buf));
+    CHECK(fdt_finish(buf));
+    struct blob b = copy_exact(buf, fdt_totalsize(buf));
+    struct fdt_info info;
+    assert_int_equal(scan(&b, &info), E_OK);
+    assert_string_equal(info.bootargs, "");
+    free(b.p);
+}
+
 static void test_bad_header(void **state)
 {
     (void)state;
@@ -406,6 +469,8 @@ int main(void)
         cmocka_unit_test(test_cell_sizes),
         cmocka_unit_test(test_no_memory_node),
         cmocka_unit_test(test_first_memory_node_wins),
+        cmocka_unit_test(test_bootargs),
+        cmocka_unit_test(test_bootargs_only_in_chosen),
         cmocka_unit_test(test_bad_header),
         cmocka_unit_test(test_bad_block_offsets),
         cmocka_unit_test(test_bad_property),

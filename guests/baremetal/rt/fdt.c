@@ -70,6 +70,7 @@ bool fdt_init(struct fdt *fdt, const void *blob)
 	if (total > FDT_MAX_BLOB_SIZE || off_struct > total || size_struct > total - off_struct ||
 	    off_strings > total || size_strings > total - off_strings || (off_struct & 3))
 		return false;
+	fdt->total_size = total;
 	fdt->structs = b + off_struct;
 	fdt->struct_size = size_struct;
 	fdt->strings = (const char *)b + off_strings;

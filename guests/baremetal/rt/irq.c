@@ -5,6 +5,7 @@
 #include "rt/gic.h"
 #include "rt/hw.h"
 #include "rt/print.h"
+#include "rt/rt.h"
 
 static irq_handler_fn irq_handlers[GIC_PRIVATE_IRQS];
 static volatile uint32_t irq_unexpected;

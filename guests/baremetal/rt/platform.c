@@ -4,6 +4,7 @@
 #include "rt/fdt.h"
 #include "rt/hw.h"
 #include "rt/print.h"
+#include "rt/rt.h"
 
 /* Generic timer "interrupts": secure phys, non-secure phys, virtual, hyp. */
 #define TIMER_IRQ_VIRT_INDEX 2
@@ -56,6 +57,17 @@ static bool platform_find_stdout(const struct fdt *fdt, struct fdt_node *out)
 	return fdt_find_path(fdt, path, n, out) && fdt_node_is_compatible(fdt, out, "arm,pl011");
 }
 
+/* The first GIC "interrupts" entry of a device node, if it is an SPI. */
+static void platform_probe_uart_irq(const struct fdt *fdt, const struct fdt_node *node)
+{
+	const void *irqs;
+	uint32_t len;
+
+	irqs = fdt_prop(fdt, node, "interrupts", &len);
+	if (irqs && len >= 4 * GIC_IRQ_CELLS && fdt_cell(irqs, 0) == FDT_IRQ_TYPE_SPI)
+		platform_info.uart_intid = GIC_SPI_BASE + fdt_cell(irqs, 1);
+}
+
 static void platform_probe_uart(const struct fdt *fdt)
 {
 	struct fdt_node node;
@@ -68,7 +80,10 @@ static void platform_probe_uart(const struct fdt *fdt)
 		   fdt_reg(fdt, &node, 0, &addr, &size)) {
 		platform_info.uart_base = addr;
 		platform_info.uart_source = "compatible";
+	} else {
+		return;
 	}
+	platform_probe_uart_irq(fdt, &node);
 }
 
 static void platform_probe_gic(const struct fdt *fdt)
@@ -128,6 +143,7 @@ void platform_probe(const void *dtb, uint64_t load_offset)
 		.load_offset = load_offset,
 		.uart_base = VIRT_UART_BASE,
 		.uart_source = "default",
+		.uart_intid = VIRT_UART_INTID,
 		.gicd_base = VIRT_GICD_BASE,
 		.gicr_base = VIRT_GICR_BASE,
 		.gicr_size = VIRT_GICR_SIZE,
@@ -137,6 +153,7 @@ void platform_probe(const void *dtb, uint64_t load_offset)
 	if (!fdt_init(&fdt, dtb))
 		return;
 	platform_info.dtb_valid = true;
+	platform_info.dtb_size = fdt.total_size;
 	platform_probe_uart(&fdt);
 	platform_probe_gic(&fdt);
 	platform_probe_timer(&fdt);
@@ -147,12 +164,14 @@ void platform_print(void)
 {
 	const struct platform *p = &platform_info;
 
-	rt_printf("bmtest: dtb %lx (%s), image loaded at link address + %lx\n", p->dtb,
-		  p->dtb_valid ? "valid" : "INVALID, using QEMU virt defaults", p->load_offset);
-	rt_printf("bmtest: uart %lx (%s), ram %lx size %lx\n", p->uart_base, p->uart_source,
-		  p->ram_base, p->ram_size);
-	rt_printf("bmtest: gicd %lx gicr %lx size %lx (%s), vtimer INTID %u (%s), psci %s\n",
-		  p->gicd_base, p->gicr_base, p->gicr_size, p->gic_from_dtb ? "dtb" : "default",
-		  p->vtimer_intid, p->vtimer_from_dtb ? "dtb" : "default",
+	rt_printf("%s: dtb %lx (%s), image loaded at link address + %lx\n", rt_program_name,
+		  p->dtb, p->dtb_valid ? "valid" : "INVALID, using QEMU virt defaults",
+		  p->load_offset);
+	rt_printf("%s: uart %lx (%s), ram %lx size %lx\n", rt_program_name, p->uart_base,
+		  p->uart_source, p->ram_base, p->ram_size);
+	rt_printf("%s: gicd %lx gicr %lx size %lx (%s), vtimer INTID %u (%s), psci %s\n",
+		  rt_program_name, p->gicd_base, p->gicr_base, p->gicr_size,
+		  p->gic_from_dtb ? "dtb" : "default", p->vtimer_intid,
+		  p->vtimer_from_dtb ? "dtb" : "default",
 		  p->psci_method ? p->psci_method : "(no node)");
 }

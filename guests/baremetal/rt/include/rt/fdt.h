@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct fdt {
+	uint32_t total_size;      /* of the whole blob, from the header */
 	const uint8_t *structs;   /* structure block */
 	uint32_t struct_size;
 	const char *strings;      /* strings block */

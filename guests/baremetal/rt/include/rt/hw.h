@@ -70,6 +70,21 @@
 /* ---- GICv3 distributor (IHI 0069, 12.9) ---- */
 #define GICD_CTLR             0x0000
 #define GICD_TYPER            0x0004
+#define GICD_IGROUPR          0x0080           /* 1 bit per INTID, 32 per word */
+#define GICD_ISENABLER        0x0100
+#define GICD_ICENABLER        0x0180
+#define GICD_ISPENDR          0x0200
+#define GICD_ICPENDR          0x0280
+#define GICD_IPRIORITYR       0x0400           /* 1 byte per INTID */
+#define GICD_IROUTER          0x6000           /* 64-bit per INTID, SPIs only */
+#define GICD_IRQS_PER_WORD    32               /* INTIDs per 1-bit-per-INTID register */
+#define GICD_IROUTER_STRIDE   8
+#define GICD_TYPER_ITLINES_MASK HW_UL(0x1f)    /* ITLinesNumber: max INTID 32 * (N + 1) - 1 */
+#define GICD_IROUTER_IRM      HW_BIT(31)       /* 1 of N: any participating PE */
+#define GICD_IROUTER_AFF0_SHIFT 0
+#define GICD_IROUTER_AFF1_SHIFT 8
+#define GICD_IROUTER_AFF2_SHIFT 16
+#define GICD_IROUTER_AFF3_SHIFT 32
 #define GICD_CTLR_ENABLE_GRP0 HW_BIT(0)        /* single security state view */
 #define GICD_CTLR_ENABLE_GRP1 HW_BIT(1)        /* EnableGrp1 (DS=1) / EnableGrp1A (NS view) */
 #define GICD_CTLR_ARE         HW_BIT(4)        /* ARE (DS=1) / ARE_NS (NS view) */
@@ -109,13 +124,16 @@
 #define ICC_SGI1R_INTID_SHIFT 24
 #define ICC_SGI1R_INTID_MASK  HW_UL(0xf)
 #define ICC_SGI1R_AFF2_SHIFT  32
+#define ICC_SGI1R_IRM         HW_BIT(40)       /* 1: every PE except the sender */
 #define ICC_SGI1R_RS_SHIFT    44               /* target list covers Aff0 = RS*16 .. RS*16+15 */
+#define ICC_SGI1R_TARGETS_PER_RS 16
 #define ICC_SGI1R_AFF3_SHIFT  48
 
 /* ---- GIC interrupt IDs ---- */
 #define GIC_SGI_COUNT         16
 #define GIC_PRIVATE_IRQS      32               /* SGIs + PPIs, banked per CPU */
 #define GIC_PPI_BASE          16
+#define GIC_SPI_BASE          32
 #define GIC_INTID_SPECIAL     1020             /* 1020..1023: no interrupt / spurious */
 
 /* ---- Flattened device tree (devicetree specification v0.4, ch. 5) ---- */
@@ -130,6 +148,7 @@
 
 /* ---- QEMU virt defaults, used when the device tree does not say ---- */
 #define VIRT_UART_BASE        HW_UL(0x09000000)
+#define VIRT_UART_INTID       33               /* SPI 1 */
 #define VIRT_GICD_BASE        HW_UL(0x08000000)
 #define VIRT_GICR_BASE        HW_UL(0x080a0000)
 #define VIRT_GICR_SIZE        HW_UL(0x00f60000)

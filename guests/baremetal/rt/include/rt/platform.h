@@ -9,9 +9,11 @@
 struct platform {
 	uintptr_t dtb;
 	bool dtb_valid;
+	uint32_t dtb_size;          /* header totalsize, 0 if invalid */
 	uint64_t load_offset;       /* load address - link address */
 	uintptr_t uart_base;
 	const char *uart_source;    /* where uart_base came from */
+	uint32_t uart_intid;
 	uintptr_t gicd_base;
 	uintptr_t gicr_base;
 	uint64_t gicr_size;
