@@ -29,7 +29,7 @@ HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Iinclude
 HYP_SRCS    := $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)
 HYP_OBJS    := $(patsubst %,$(BUILD)/hyp/%.o,$(HYP_SRCS))
 
-.PHONY: all setup run test unit qemu-tests bench clean distclean hyp guests
+.PHONY: all setup run test unit config-tests qemu-tests bench clean distclean hyp guests
 all: $(CONFIG_OUT)/tofu.bin
 
 setup:
@@ -107,7 +107,10 @@ run: setup
 	scripts/run-qemu.sh $(CONFIG_OUT) -cpu $(QEMU_CPU)
 
 test: setup
-	@$(MAKE) --no-print-directory unit qemu-tests
+	@$(MAKE) --no-print-directory unit config-tests qemu-tests
+
+config-tests: $(BUILD)/host/tofu-config
+	tests/config/run.sh $(BUILD)
 
 unit:
 	@$(MAKE) --no-print-directory -f tests/unit/unit.mk BUILD=$(BUILD) run-unit
