@@ -42,6 +42,10 @@
 #define GIC_FDT_SPI_CELLS 3
 #define MIN_SPIS         32u
 #define PLATFORM_UART_INTID 33u                 /* the hypervisor's console */
+#define DOORBELL_SPI     31u                    /* INTID 63: the IPC doorbell */
+#define SHARE_WINDOW     UINT64_C(0x100000000)  /* IPAs suggested for mapping shares */
+#define SHARE_WINDOW_SIZE UINT64_C(0x40000000)
+#define IRQ_EDGE_RISING  1u
 
 /* The guest address map mirrors QEMU virt, so software for it runs unchanged. */
 #define VIRT_GICD        UINT64_C(0x08000000)
@@ -83,6 +87,8 @@ struct vm {
     unsigned nr_devices;
     struct device devices[MAX_DEVICES];
     unsigned nr_spis;
+    int node_off;
+    uint32_t ipc_peers;             /* bit n: VM-ID n */
 };
 
 static const char *src_name;
@@ -223,6 +229,8 @@ static void parse_device(const void *fdt, const char *vm_path, uint32_t phandle,
                 fail(d->path, "interrupt %u: only SPIs (type 0) can be passed through", i);
             if (intid == PLATFORM_UART_INTID)
                 fail(d->path, "interrupt SPI %u is the hypervisor's console", num);
+            if (num == DOORBELL_SPI)
+                fail(d->path, "interrupt SPI %u is the IPC doorbell's", num);
             d->irqs[d->nr_irqs++] = intid;
         }
     }
@@ -238,6 +246,7 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned platform
 
     fdt_get_path(fdt, node, path, sizeof(path));
     snprintf(vm->node, sizeof(vm->node), "%s", path);
+    vm->node_off = node;
     check_props(fdt, node, path, allowed);
     const char *name = fdt_get_name(fdt, node, NULL);
     if (strlen(name) > NAME_MAX_LEN || strchr(name, '@'))
@@ -329,6 +338,46 @@ static void prop_reg(void *fdt, const uint64_t *pairs, int n)
     uint32_t c[8];
     for (int i = 0; i < 2 * n; i++) { c[2 * i] = (uint32_t)(pairs[i] >> 32); c[2 * i + 1] = (uint32_t)pairs[i]; }
     prop_cells(fdt, "reg", c, 4 * n);
+}
+
+static struct vm vms[MAX_VMS];
+static unsigned nr_vms;
+
+static uint32_t vm_id_of(const struct vm *vm)
+{
+    return (uint32_t)(vm - vms) + 1;
+}
+
+/* /channels/<name> { vms = <&a &b ...>; }: the VMs listed may message and
+ * share with one another. */
+static void parse_channels(const void *fdt)
+{
+    int chans = fdt_path_offset(fdt, "/channels"), ch;
+    if (chans < 0) return;
+    check_props(fdt, chans, "/channels", (const char *const[]){ NULL });
+    fdt_for_each_subnode(ch, fdt, chans) {
+        char path[256];
+        int len;
+        fdt_get_path(fdt, ch, path, sizeof(path));
+        check_props(fdt, ch, path, (const char *const[]){ "vms", NULL });
+        const fdt32_t *p = fdt_getprop(fdt, ch, "vms", &len);
+        if (!p || len < 8 || len % 4)
+            fail(path, "vms must list at least two VMs");
+        uint32_t members = 0;
+        for (int i = 0; i < len / 4; i++) {
+            int node = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(p[i]));
+            unsigned j = 0;
+            while (j < nr_vms && vms[j].node_off != node) j++;
+            if (node < 0 || j == nr_vms)
+                fail(path, "vms: phandle %u is not a VM of /vms", fdt32_to_cpu(p[i]));
+            if (members & (1u << vm_id_of(&vms[j])))
+                fail(path, "VM '%s' is listed twice", vms[j].name);
+            members |= 1u << vm_id_of(&vms[j]);
+        }
+        for (unsigned j = 0; j < nr_vms; j++)
+            if (members & (1u << vm_id_of(&vms[j])))
+                vms[j].ipc_peers |= members & ~(1u << vm_id_of(&vms[j]));
+    }
 }
 
 /* A passed-through device: its platform node, with clocks from the VM's clock. */
@@ -444,6 +493,17 @@ static void write_guest_dtb(const struct vm *vm, const void *cfg_fdt, const char
     for (unsigned i = 0; i < vm->nr_devices; i++)
         write_device_node(fdt, cfg_fdt, &vm->devices[i]);
 
+    if (vm->ipc_peers) {
+        /* tofu's IPC: the doorbell SPI, and the IPA window for mapping shares. */
+        snprintf(node, sizeof(node), "tofu-ipc@%" PRIx64, SHARE_WINDOW);
+        CHECK(fdt_begin_node(fdt, node));
+        CHECK(fdt_property_string(fdt, "compatible", "tofu,ipc"));
+        prop_reg(fdt, (uint64_t[]){ SHARE_WINDOW, SHARE_WINDOW_SIZE }, 1);
+        prop_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_SPI, DOORBELL_SPI, IRQ_EDGE_RISING }, 3);
+        CHECK(fdt_property_u32(fdt, "tofu,vm-id", vm_id_of(vm)));
+        CHECK(fdt_end_node(fdt));
+    }
+
     CHECK(fdt_end_node(fdt));
     CHECK(fdt_finish(fdt));
 
@@ -531,14 +591,13 @@ int main(int argc, char **argv)
     /* Every other node at the top is unknown. */
     fdt_for_each_subnode(child, fdt, 0) {
         const char *n = fdt_get_name(fdt, child, NULL);
-        if (strcmp(n, "platform") && strcmp(n, "vms")) {
+        if (strcmp(n, "platform") && strcmp(n, "vms") && strcmp(n, "channels")) {
             char p[256];
             fdt_get_path(fdt, child, p, sizeof(p));
             fail(p, "unknown node");
         }
     }
 
-    static struct vm vms[MAX_VMS];
     unsigned nr = 0;
     /* The hypervisor image takes the start of RAM; count it as taken. */
     fdt_for_each_subnode(child, fdt, vms_node) {
@@ -560,6 +619,8 @@ int main(int argc, char **argv)
         nr++;
     }
     if (!nr) fail("/vms", "no VM described");
+    nr_vms = nr;
+    parse_channels(fdt);
 
     /* Physical memory: the hypervisor (its code and every embedded image),
      * then the VMs, explicitly placed or not. */
@@ -617,6 +678,10 @@ int main(int argc, char **argv)
         emit_image(s, c, vm->name, "dtb", &vm->dtb);
         fprintf(c, "        .gicd_ipa = %#llx, .gicr_ipa = %#llx, .nr_spis = %u,\n", (unsigned long long)VIRT_GICD,
                 (unsigned long long)VIRT_GICR, vm->nr_spis);
+        fprintf(c, "        .ipc_peers = %#x, .doorbell_intid = %u,\n", vm->ipc_peers,
+                vm->ipc_peers ? GIC_SPI_BASE + DOORBELL_SPI : 0);
+        fprintf(c, "        .share_window_ipa = %#" PRIx64 "ull, .share_window_size = %#" PRIx64 "ull,\n",
+                vm->ipc_peers ? SHARE_WINDOW : 0, vm->ipc_peers ? SHARE_WINDOW_SIZE : 0);
         fprintf(c, "        .nr_devices = %u,\n        .devices = {\n", vm->nr_devices);
         for (unsigned j = 0; j < vm->nr_devices; j++) {
             const struct device *dv = &vm->devices[j];

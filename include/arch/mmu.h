@@ -13,6 +13,8 @@ int s2_init(struct pt *s2, unsigned ipa_bits, pt_alloc_fn alloc, void *ctx);
 uint64_t s2_vtcr(unsigned ipa_bits);
 uint64_t s2_attrs_ram(void);
 uint64_t s2_attrs_device(void);
+/* Shared memory: normal, cacheable, read-only or read-write, never executable. */
+uint64_t s2_attrs_shared(bool writable);
 /* Invalidate all stage-1 and stage-2 TLB entries of one VMID. */
 void s2_flush_vmid(uint64_t vttbr);
 

@@ -28,6 +28,10 @@ struct pt {
 /* Leaf attributes are passed as descriptor bits (type and address excluded). */
 int pt_init(struct pt *pt, unsigned in_bits, pt_alloc_fn alloc, void *ctx);
 int pt_map(struct pt *pt, uint64_t in, uint64_t out, uint64_t size, uint64_t attrs);
+/* Remove the leaves covering exactly [in, in+size); E_INVAL if a block
+ * straddles an end of the range (nothing is changed then), E_NOENT if part
+ * of it is not mapped.  The caller invalidates the TLBs. */
+int pt_unmap(struct pt *pt, uint64_t in, uint64_t size);
 /* Output address and attributes of `in`, and the size of the leaf holding it. */
 int pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs, uint64_t *leaf_size);
 /* Level at which a walk of an `in_bits`-bit input address starts. */

@@ -41,6 +41,9 @@ struct vm_config {
     uint32_t uart_intid;
     uint32_t nr_devices;
     struct vm_device devices[VM_MAX_DEVICES];
+    uint32_t ipc_peers;            /* bit n: may message and share with VM-ID n */
+    uint32_t doorbell_intid;       /* 0 when the VM has no channel */
+    uint64_t share_window_ipa, share_window_size;   /* advertised for MAP */
 };
 
 extern const struct vm_config config_vms[];

@@ -6,6 +6,7 @@
 #include "core/vcpu.h"
 #include "core/vpl011.h"
 #include "core/console.h"
+#include "core/ipc.h"
 #include "arch/pt.h"
 
 #define MAX_VMS 8
@@ -32,6 +33,7 @@ struct vm {
     struct vpl011 uart;
     unsigned log_budget;                /* rate limit for guest-caused log lines */
     struct console_src con;
+    struct ipc_queue ipc_rx;            /* messages to this VM (under ipc_lock) */
     volatile bool start_requested;      /* for the idle loop of vCPU 0's CPU */
 };
 
@@ -48,6 +50,7 @@ void vm_start_async(struct vm *vm);
 /* Called by a CPU's idle loop: perform start requests for its VMs. */
 void vm_run_requests(unsigned cpu);
 struct vm *vm_by_name_or_id(const char *s);
+struct vm *vm_by_id(unsigned id);
 /* Ask every vCPU of `vm` to stop; the last one out finishes the stop. */
 void vm_request_stop(struct vm *vm, enum vm_stop_reason why, bool restart);
 /* Stop `v`'s VM because of something the guest did; logs `reason`. */

@@ -60,11 +60,30 @@
 #define PSCI_AFFINITY_ON_PENDING    2
 #define PSCI_MIGRATE_NOT_REQUIRED   2   /* MIGRATE_INFO_TYPE: no trusted OS */
 
-/* tofu vendor-specific hypervisor service (owner 6). */
+/*
+ * tofu vendor-specific hypervisor service (owner 6).  docs/ipc.md is the
+ * reference: arguments in x1..x5, status in x0 (TOFU_OK or a TOFU_E_* code),
+ * results in x1..x3.  Addresses are IPAs of the caller.
+ */
 #define TOFU_HC_CALL_COUNT  0x8600ff00u  /* x0 = number of tofu calls */
 #define TOFU_HC_CALL_UID    0x8600ff01u  /* x0..x3 = TOFU_UID_0..3 */
 #define TOFU_HC_REVISION    0x8600ff03u  /* x0 = major, x1 = minor */
-#define TOFU_HC_VM_ID       0x86000001u  /* x0 = TOFU_OK, x1 = VM-ID, x2 = vCPU index */
+#define TOFU_HC_VM_ID       0xc6000001u  /* -> x1 = own VM-ID, x2 = vCPU index */
+#define TOFU_HC_VM_LOOKUP   0xc6000002u  /* x1, x2 = name (16 bytes, NUL-padded) -> x1 = VM-ID */
+#define TOFU_HC_MSG_SEND    0xc6000003u  /* x1 = VM-ID, x2 = buffer IPA, x3 = length */
+#define TOFU_HC_MSG_RECV    0xc6000004u  /* x1 = buffer IPA, x2 = buffer size -> x1 = sender, x2 = length, x3 = still queued */
+#define TOFU_HC_DOORBELL    0xc6000005u  /* x1 = VM-ID: raise its doorbell, no message */
+#define TOFU_HC_SHARE       0xc6000006u  /* x1 = IPA, x2 = size, x3 = rights, x4 = VM-ID or 0 -> x1 = share-ID */
+#define TOFU_HC_MAP         0xc6000007u  /* x1 = share-ID, x2 = IPA -> x1 = size, x2 = rights */
+#define TOFU_HC_UNMAP       0xc6000008u  /* x1 = share-ID */
+#define TOFU_HC_REVOKE      0xc6000009u  /* x1 = share-ID (owner only) */
+#define TOFU_HC_FIRST_NUM   1u
+#define TOFU_HC_LAST_NUM    9u
+
+#define TOFU_MSG_MAX        240u         /* bytes per message */
+#define TOFU_QUEUE_DEPTH    16u          /* messages queued per receiving VM */
+#define TOFU_SHARE_RO       1u
+#define TOFU_SHARE_RW       3u
 
 /* "tofu-hyp" + a version nibble, as four little-endian words. */
 #define TOFU_UID_0          0x75666f74u  /* "tofu" */
@@ -72,11 +91,22 @@
 #define TOFU_UID_2          0x2d766d68u  /* "hmv-" */
 #define TOFU_UID_3          0x00000001u
 #define TOFU_REVISION_MAJOR 0
-#define TOFU_REVISION_MINOR 1
+#define TOFU_REVISION_MINOR 2
 
 /* tofu call status codes (x0). Stable: guests compare against these. */
-#define TOFU_OK             0
-#define TOFU_E_NOT_SUPPORTED (-1)
-#define TOFU_E_INVALID      (-3)
+#define TOFU_OK              0
+#define TOFU_E_NOT_SUPPORTED (-1)   /* unknown call */
+#define TOFU_E_INVALID       (-3)   /* malformed argument: alignment, size, rights */
+#define TOFU_E_NO_VM         (-4)   /* no such VM */
+#define TOFU_E_DENIED        (-5)   /* no channel declared between the two VMs */
+#define TOFU_E_TOO_BIG       (-6)   /* message longer than TOFU_MSG_MAX */
+#define TOFU_E_FULL          (-7)   /* receiver's queue full: retry later */
+#define TOFU_E_EMPTY         (-8)   /* no message pending */
+#define TOFU_E_NOT_OWNER     (-9)   /* memory or share not the caller's */
+#define TOFU_E_OVERLAP       (-10)  /* IPA range already in use */
+#define TOFU_E_BAD_SHARE     (-11)  /* no such share-ID, or not for this VM */
+#define TOFU_E_REVOKED       (-12)  /* the owner took the region back */
+#define TOFU_E_BUSY          (-13)  /* already mapped / no share slot left */
+#define TOFU_E_STOPPED       (-14)  /* the receiving VM is not running */
 
 #endif /* TOFU_ABI_H */

@@ -7,13 +7,14 @@
 #include "core/trap.h"
 #include "core/psci.h"
 #include "core/vm.h"
+#include "core/ipc.h"
 #include "arch/regs.h"
 #include "tofu/abi.h"
 
 #define SMCCC_RESERVED_MASK  0x00ff0000u   /* bits 23:16 must be zero for fast calls */
 #define ESR_HVC_IMM_MASK     0xffffu
 #define SMCCC_ARCH_WORKAROUND_FIRST 0x80003fffu  /* WORKAROUND_3 .. _1 */
-#define TOFU_HC_NR_CALLS     1u
+#define TOFU_HC_NR_CALLS     (TOFU_HC_LAST_NUM - TOFU_HC_FIRST_NUM + 1)
 
 static void ret1(struct vcpu *v, int64_t r0) { v->regs.x[0] = (uint64_t)r0; }
 
@@ -54,6 +55,11 @@ static void smccc_vendor_hyp(struct vcpu *v, uint32_t fid)
         v->regs.x[0] = TOFU_OK;
         v->regs.x[1] = v->vm->id;
         v->regs.x[2] = v->id;
+        break;
+    case TOFU_HC_VM_LOOKUP: case TOFU_HC_MSG_SEND: case TOFU_HC_MSG_RECV:
+    case TOFU_HC_DOORBELL: case TOFU_HC_SHARE: case TOFU_HC_MAP:
+    case TOFU_HC_UNMAP: case TOFU_HC_REVOKE:
+        ipc_call(v, fid);
         break;
     default:
         ret1(v, SMCCC_RET_NOT_SUPPORTED);

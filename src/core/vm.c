@@ -59,6 +59,7 @@ static uint64_t top_of(const struct vm_config *c)
     uint64_t top = c->ram_ipa + c->ram_size;
     uint64_t gicr_end = c->gicr_ipa + (uint64_t)c->nr_vcpus * GICR_FRAME_SIZE;
     if (gicr_end > top) top = gicr_end;
+    if (c->share_window_ipa + c->share_window_size > top) top = c->share_window_ipa + c->share_window_size;
     if (c->gicd_ipa + GICD_SIZE > top) top = c->gicd_ipa + GICD_SIZE;
     if (c->uart_ipa + UART_SIZE > top) top = c->uart_ipa + UART_SIZE;
     return top;
@@ -228,6 +229,11 @@ void vm_run_requests(unsigned cpu)
     }
 }
 
+struct vm *vm_by_id(unsigned id)
+{
+    return id >= 1 && id <= nr_vms ? &vms[id - 1] : NULL;
+}
+
 struct vm *vm_by_name_or_id(const char *s)
 {
     unsigned id = 0;
@@ -251,6 +257,7 @@ static bool any_vm_alive(void)
 static void vm_finish_stop(struct vm *vm)
 {
     hw_irqs_enable(vm, false);
+    ipc_vm_stopped(vm);
     printf("vm %s: stopped: %s\n", vm->cfg->name, stop_reason_name[vm->stop_reason]);
     if (vm->restart_after_stop) {
         vm_load(vm);

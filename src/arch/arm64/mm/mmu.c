@@ -95,6 +95,12 @@ uint64_t s2_attrs_device(void)
     return PTE_AF | PTE_S2_MEMATTR_DEVICE | PTE_S2_AP_R | PTE_S2_AP_W | PTE_S2_XN;
 }
 
+uint64_t s2_attrs_shared(bool writable)
+{
+    return PTE_AF | PTE_SH_INNER | PTE_S2_MEMATTR_NORMAL_WB | PTE_S2_AP_R |
+           (writable ? PTE_S2_AP_W : 0) | PTE_S2_XN;
+}
+
 void s2_flush_vmid(uint64_t vttbr)
 {
     uint64_t old = read_sysreg(vttbr_el2);

@@ -124,3 +124,35 @@ int pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs, 
     }
     return E_NOENT;
 }
+
+/* Pass 1 (clear == false) checks, pass 2 clears: a refusal changes nothing. */
+static int unmap_level(uint64_t *table, unsigned level, uint64_t in, uint64_t size, bool clear)
+{
+    while (size) {
+        uint64_t lsz = LEVEL_SIZE(level);
+        uint64_t chunk = lsz - (in & (lsz - 1));
+        if (chunk > size) chunk = size;
+        uint64_t *pte = &table[LEVEL_INDEX(in, level)];
+        if (!(*pte & PTE_VALID))
+            return E_NOENT;
+        if (is_table(*pte, level)) {
+            int rc = unmap_level(next_table(*pte), level + 1, in, chunk, clear);
+            if (rc) return rc;
+        } else if (chunk != lsz) {
+            return E_INVAL;                 /* would split a block */
+        } else if (clear) {
+            *pte = 0;
+        }
+        in += chunk;
+        size -= chunk;
+    }
+    return E_OK;
+}
+
+int pt_unmap(struct pt *pt, uint64_t in, uint64_t size)
+{
+    if (!size || !IS_ALIGNED(in | size, PAGE_SIZE) || in + size < in || in + size > (1ull << pt->in_bits))
+        return E_INVAL;
+    int rc = unmap_level(pt->root, pt->start_level, in, size, false);
+    return rc ? rc : unmap_level(pt->root, pt->start_level, in, size, true);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Inter-VM communication (docs/ipc.md): messages into a bounded per-VM
+ * queue with a doorbell SPI, and memory shared by share-ID.  Which VMs may
+ * talk is declared in the config (vm_config.ipc_peers); nothing else is.
+ *
+ * The queue and the share table are pure data structures (host unit tests);
+ * src/core/ipc.c checks every hypercall argument before changing anything,
+ * then performs it under ipc_lock, the only lock it takes (before any VM's).
+ */
+#ifndef CORE_IPC_H
+#define CORE_IPC_H
+#include "core/types.h"
+#include "tofu/abi.h"
+
+struct ipc_msg {
+    uint16_t sender;             /* VM-ID */
+    uint16_t len;
+    uint8_t data[TOFU_MSG_MAX];
+};
+
+struct ipc_queue {
+    unsigned head, count;
+    struct ipc_msg msgs[TOFU_QUEUE_DEPTH];
+};
+
+void ipc_queue_init(struct ipc_queue *q);
+/* TOFU_OK, or TOFU_E_FULL (nothing changed). */
+int ipc_queue_push(struct ipc_queue *q, uint16_t sender, const void *data, unsigned len);
+/* TOFU_OK and the oldest message (removed), or TOFU_E_EMPTY. */
+int ipc_queue_pop(struct ipc_queue *q, struct ipc_msg *out);
+
+#define SHARE_SLOTS      32
+#define SHARE_MAX_MAPS   8
+#define SHARE_ID_SLOT_BITS 8
+
+struct share_map {
+    uint16_t vm;                 /* VM-ID, 0 = free */
+    uint64_t ipa;
+};
+
+struct share {
+    uint16_t owner;              /* VM-ID, 0 = slot free */
+    uint16_t only;               /* restricted to this VM-ID, 0 = any peer */
+    uint32_t gen;                /* bumped on revoke: old IDs become stale */
+    uint64_t ipa, size;          /* in the owner's IPA space */
+    unsigned rights;             /* TOFU_SHARE_RO / _RW */
+    struct share_map maps[SHARE_MAX_MAPS];
+};
+
+struct share_table {
+    struct share slots[SHARE_SLOTS];
+};
+
+void share_table_init(struct share_table *t);
+/* A new share-ID (> 0), or TOFU_E_BUSY when no slot is free. */
+int64_t share_create(struct share_table *t, uint16_t owner, uint64_t ipa, uint64_t size,
+                     unsigned rights, uint16_t only);
+/* The live share behind `id`: NULL with *err = TOFU_E_BAD_SHARE (never was)
+ * or TOFU_E_REVOKED (was, and its owner took it back). */
+struct share *share_get(struct share_table *t, uint64_t id, int *err);
+/* The mapping of `vm` in `s`, or NULL. */
+struct share_map *share_mapping(struct share *s, uint16_t vm);
+int share_add_mapping(struct share *s, uint16_t vm, uint64_t ipa);
+void share_remove_mapping(struct share *s, uint16_t vm);
+/* Free the slot; its ID now reads as revoked. */
+void share_release(struct share *s);
+/* Does [ipa, ipa+size) of `vm` overlap one of its share mappings? */
+bool share_overlaps_mapping(const struct share_table *t, uint16_t vm, uint64_t ipa, uint64_t size);
+
+struct vm;
+struct vcpu;
+/* Vendor-hypervisor calls 1..9 (tofu/abi.h). */
+void ipc_call(struct vcpu *v, uint32_t fid);
+/* The VM stops: its shares are revoked, its mappings removed, its queue emptied. */
+void ipc_vm_stopped(struct vm *vm);
+
+#endif

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tofu's IPC hypercalls.  Each one first decodes and checks all of its
+ * arguments without side effects, then performs the change under ipc_lock.
+ * Stage-2 changes to a running VM: new entries are published with a
+ * barrier; removed ones are followed by a TLB invalidation of that VMID.
+ */
+#include "core/ipc.h"
+#include "core/vm.h"
+#include "core/lib.h"
+#include "core/spinlock.h"
+#include "arch/mmu.h"
+#include "arch/sysreg.h"
+
+#define NAME_WORDS 2
+
+static spinlock_t ipc_lock = SPINLOCK_INIT;
+static struct share_table shares;
+static struct ipc_msg scratch;          /* RECV copy-out buffer, under ipc_lock */
+
+static bool is_peer(const struct vm *a, const struct vm *b)
+{
+    return a != b && (a->cfg->ipc_peers & (1u << b->id));
+}
+
+/* The peer `id` of `v`'s VM: NULL with *err set when it is not one. */
+static struct vm *peer_of(struct vcpu *v, uint64_t id, int *err)
+{
+    struct vm *dst = id <= UINT16_MAX ? vm_by_id((unsigned)id) : NULL;
+    *err = !dst ? TOFU_E_NO_VM : !is_peer(v->vm, dst) ? TOFU_E_DENIED : TOFU_OK;
+    return *err ? NULL : dst;
+}
+
+static void doorbell(struct vm *dst)
+{
+    if (dst->cfg->doorbell_intid)
+        vgic_inject_spi(dst, dst->cfg->doorbell_intid);
+}
+
+static int64_t vm_lookup(struct vcpu *v)
+{
+    char name[NAME_WORDS * 8 + 1];
+    memcpy(name, &v->regs.x[1], 8);
+    memcpy(name + 8, &v->regs.x[2], 8);
+    name[NAME_WORDS * 8] = '\0';
+    for (unsigned i = 0; i < nr_vms; i++)
+        if (!strcmp(vms[i].cfg->name, name)) {
+            v->regs.x[1] = vms[i].id;
+            return TOFU_OK;
+        }
+    return TOFU_E_NO_VM;
+}
+
+static int64_t msg_send(struct vcpu *v)
+{
+    int err;
+    struct vm *dst = peer_of(v, v->regs.x[1], &err);
+    uint64_t len = v->regs.x[3];
+    if (!dst) return err;
+    if (len > TOFU_MSG_MAX) return TOFU_E_TOO_BIG;
+    const void *src = vm_ipa_to_ptr(v->vm, v->regs.x[2], len);
+    if (!src) return TOFU_E_INVALID;
+    if (dst->state != VM_RUNNING) return TOFU_E_STOPPED;
+
+    spin_lock(&ipc_lock);
+    err = ipc_queue_push(&dst->ipc_rx, (uint16_t)v->vm->id, src, (unsigned)len);
+    spin_unlock(&ipc_lock);
+    if (err == TOFU_OK)
+        doorbell(dst);
+    return err;
+}
+
+static int64_t msg_recv(struct vcpu *v)
+{
+    uint64_t size = v->regs.x[2];
+    uint8_t *buf = vm_ipa_to_ptr(v->vm, v->regs.x[1], size);
+    struct ipc_queue *q = &v->vm->ipc_rx;
+    if (!buf) return TOFU_E_INVALID;
+
+    spin_lock(&ipc_lock);
+    if (!q->count) {
+        spin_unlock(&ipc_lock);
+        return TOFU_E_EMPTY;
+    }
+    if (q->msgs[q->head].len > size) {          /* stays queued */
+        v->regs.x[2] = q->msgs[q->head].len;
+        spin_unlock(&ipc_lock);
+        return TOFU_E_TOO_BIG;
+    }
+    ipc_queue_pop(q, &scratch);
+    memcpy(buf, scratch.data, scratch.len);
+    v->regs.x[1] = scratch.sender;
+    v->regs.x[2] = scratch.len;
+    v->regs.x[3] = q->count;
+    spin_unlock(&ipc_lock);
+    return TOFU_OK;
+}
+
+static int64_t ring(struct vcpu *v)
+{
+    int err;
+    struct vm *dst = peer_of(v, v->regs.x[1], &err);
+    if (dst)
+        doorbell(dst);
+    return err;
+}
+
+static int64_t share(struct vcpu *v)
+{
+    uint64_t ipa = v->regs.x[1], size = v->regs.x[2], rights = v->regs.x[3], only = v->regs.x[4];
+    int err = TOFU_OK;
+
+    if (!size || !IS_ALIGNED(ipa | size, PAGE_SIZE) || (rights != TOFU_SHARE_RO && rights != TOFU_SHARE_RW))
+        return TOFU_E_INVALID;
+    if (!vm_ipa_to_ptr(v->vm, ipa, size))
+        return TOFU_E_NOT_OWNER;
+    if (!v->vm->cfg->ipc_peers)
+        return TOFU_E_DENIED;
+    if (only && !peer_of(v, only, &err))
+        return err;
+
+    spin_lock(&ipc_lock);
+    int64_t id = share_create(&shares, (uint16_t)v->vm->id, ipa, size, (unsigned)rights, (uint16_t)only);
+    spin_unlock(&ipc_lock);
+    if (id < 0)
+        return id;
+    v->regs.x[1] = (uint64_t)id;
+    return TOFU_OK;
+}
+
+static bool overlaps_vm(const struct vm *vm, uint64_t ipa, uint64_t size)
+{
+    const struct vm_config *c = vm->cfg;
+    if (ipa < c->ram_ipa + c->ram_size && c->ram_ipa < ipa + size)
+        return true;
+    for (unsigned i = 0; i < vm->nr_mmio; i++)
+        if (ipa < vm->mmio[i].base + vm->mmio[i].size && vm->mmio[i].base < ipa + size)
+            return true;
+    return false;
+}
+
+static int64_t map(struct vcpu *v)
+{
+    struct vm *vm = v->vm;
+    uint64_t ipa = v->regs.x[2];
+    int err;
+
+    spin_lock(&ipc_lock);
+    struct share *s = share_get(&shares, v->regs.x[1], &err);
+    struct vm *owner = s ? vm_by_id(s->owner) : NULL;
+    if (s && (owner == vm || !IS_ALIGNED(ipa, PAGE_SIZE) || ipa + s->size < ipa))
+        err = TOFU_E_INVALID;
+    else if (s && !is_peer(owner, vm))
+        err = TOFU_E_DENIED;
+    else if (s && s->only && s->only != vm->id)
+        err = TOFU_E_BAD_SHARE;
+    else if (s && share_mapping(s, (uint16_t)vm->id))
+        err = TOFU_E_BUSY;
+    else if (s && (overlaps_vm(vm, ipa, s->size) ||
+                   share_overlaps_mapping(&shares, (uint16_t)vm->id, ipa, s->size)))
+        err = TOFU_E_OVERLAP;
+    if (err == TOFU_OK) {
+        uint64_t pa = owner->ram_pa.bits + (s->ipa - owner->cfg->ram_ipa);
+        int rc = pt_map(&vm->s2, ipa, pa, s->size, s2_attrs_shared(s->rights == TOFU_SHARE_RW));
+        err = rc == E_OK ? share_add_mapping(s, (uint16_t)vm->id, ipa)
+            : rc == E_EXIST ? TOFU_E_OVERLAP : rc == E_NOMEM ? TOFU_E_BUSY : TOFU_E_INVALID;
+        dsb(ishst);
+        isb();
+    }
+    if (err == TOFU_OK) {
+        v->regs.x[1] = s->size;
+        v->regs.x[2] = s->rights;
+    }
+    spin_unlock(&ipc_lock);
+    return err;
+}
+
+/* Remove `vm`'s mapping of `s` from its stage 2.  Under ipc_lock. */
+static void unmap_from(struct share *s, struct vm *vm)
+{
+    struct share_map *m = share_mapping(s, (uint16_t)vm->id);
+    if (!m)
+        return;
+    pt_unmap(&vm->s2, m->ipa, s->size);
+    s2_flush_vmid(vm->vttbr);
+    share_remove_mapping(s, (uint16_t)vm->id);
+}
+
+static void revoke(struct share *s)
+{
+    for (unsigned i = 0; i < SHARE_MAX_MAPS; i++)
+        if (s->maps[i].vm)
+            unmap_from(s, vm_by_id(s->maps[i].vm));
+    share_release(s);
+}
+
+static int64_t unmap_or_revoke(struct vcpu *v, bool is_revoke)
+{
+    int err;
+    spin_lock(&ipc_lock);
+    struct share *s = share_get(&shares, v->regs.x[1], &err);
+    if (s && is_revoke && s->owner != v->vm->id)
+        err = TOFU_E_NOT_OWNER;
+    else if (s && !is_revoke && !share_mapping(s, (uint16_t)v->vm->id))
+        err = TOFU_E_BAD_SHARE;
+    if (err == TOFU_OK) {
+        if (is_revoke)
+            revoke(s);
+        else
+            unmap_from(s, v->vm);
+    }
+    spin_unlock(&ipc_lock);
+    return err;
+}
+
+void ipc_call(struct vcpu *v, uint32_t fid)
+{
+    int64_t status;
+    switch (fid) {
+    case TOFU_HC_VM_LOOKUP: status = vm_lookup(v); break;
+    case TOFU_HC_MSG_SEND: status = msg_send(v); break;
+    case TOFU_HC_MSG_RECV: status = msg_recv(v); break;
+    case TOFU_HC_DOORBELL: status = ring(v); break;
+    case TOFU_HC_SHARE: status = share(v); break;
+    case TOFU_HC_MAP: status = map(v); break;
+    case TOFU_HC_UNMAP: status = unmap_or_revoke(v, false); break;
+    case TOFU_HC_REVOKE: status = unmap_or_revoke(v, true); break;
+    default: status = TOFU_E_NOT_SUPPORTED; break;
+    }
+    v->regs.x[0] = (uint64_t)status;
+}
+
+void ipc_vm_stopped(struct vm *vm)
+{
+    spin_lock(&ipc_lock);
+    for (unsigned i = 0; i < SHARE_SLOTS; i++) {
+        struct share *s = &shares.slots[i];
+        if (s->owner == vm->id)
+            revoke(s);
+        else if (s->owner)
+            unmap_from(s, vm);
+    }
+    ipc_queue_init(&vm->ipc_rx);
+    spin_unlock(&ipc_lock);
+}
