@@ -165,7 +165,8 @@ static void check_props(const void *fdt, int node, const char *path, const char 
     fdt_for_each_property_offset(off, fdt, node) {
         const char *name;
         fdt_getprop_by_offset(fdt, off, &name, NULL);
-        bool ok = !strcmp(name, "name");
+        /* dtc adds phandles to nodes that labels refer to. */
+        bool ok = !strcmp(name, "name") || !strcmp(name, "phandle") || !strcmp(name, "linux,phandle");
         for (const char *const *a = allowed; *a && !ok; a++) ok = !strcmp(name, *a);
         if (!ok) fail(path, "unknown property '%s'", name);
     }

@@ -162,17 +162,90 @@ bool gic_private_irq_pending(uint32_t intid)
 	return mmio_read32(gic_sgi_frame() + GICR_ISPENDR0) & (1u << intid);
 }
 
-void gic_sgi_send_self(uint32_t intid)
+uint64_t gic_sgi1r_cluster_self(void)
 {
 	uint64_t mpidr = sysreg_read_mpidr_el1();
-	uint64_t aff0 = (mpidr >> MPIDR_AFF0_SHIFT) & MPIDR_AFF_MASK;
+
+	return ((mpidr >> MPIDR_AFF1_SHIFT) & MPIDR_AFF_MASK) << ICC_SGI1R_AFF1_SHIFT |
+	       ((mpidr >> MPIDR_AFF2_SHIFT) & MPIDR_AFF_MASK) << ICC_SGI1R_AFF2_SHIFT |
+	       ((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_MASK) << ICC_SGI1R_AFF3_SHIFT;
+}
+
+void gic_sgi_send_self(uint32_t intid)
+{
+	uint64_t aff0 = (sysreg_read_mpidr_el1() >> MPIDR_AFF0_SHIFT) & MPIDR_AFF_MASK;
 	uint64_t v;
 
 	v = (uint64_t)(intid & ICC_SGI1R_INTID_MASK) << ICC_SGI1R_INTID_SHIFT |
-	    ((mpidr >> MPIDR_AFF1_SHIFT) & MPIDR_AFF_MASK) << ICC_SGI1R_AFF1_SHIFT |
-	    ((mpidr >> MPIDR_AFF2_SHIFT) & MPIDR_AFF_MASK) << ICC_SGI1R_AFF2_SHIFT |
-	    ((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_MASK) << ICC_SGI1R_AFF3_SHIFT |
-	    (aff0 / 16) << ICC_SGI1R_RS_SHIFT | (1ul << (aff0 % 16));
+	    gic_sgi1r_cluster_self() |
+	    (aff0 / ICC_SGI1R_TARGETS_PER_RS) << ICC_SGI1R_RS_SHIFT |
+	    (1ul << (aff0 % ICC_SGI1R_TARGETS_PER_RS));
 	sysreg_write_icc_sgi1r_el1(v);
 	arch_isb();
+}
+
+/* ---- SPIs ---- */
+
+static uintptr_t gic_dist(void)
+{
+	return platform_get()->gicd_base;
+}
+
+/* Register word and bit of 'intid' in a 1-bit-per-INTID distributor array. */
+static uintptr_t gic_dist_bit_reg(uint32_t base, uint32_t intid)
+{
+	return gic_dist() + base + 4 * (intid / GICD_IRQS_PER_WORD);
+}
+
+static uint32_t gic_dist_bit(uint32_t intid)
+{
+	return 1u << (intid % GICD_IRQS_PER_WORD);
+}
+
+uint32_t gic_spi_limit(void)
+{
+	uint32_t lines = (uint32_t)(mmio_read32(gic_dist() + GICD_TYPER) & GICD_TYPER_ITLINES_MASK);
+	uint32_t limit = GICD_IRQS_PER_WORD * (lines + 1);
+
+	return limit > GIC_INTID_SPECIAL ? GIC_INTID_SPECIAL : limit;
+}
+
+uint64_t gic_irouter_self(void)
+{
+	uint64_t mpidr = sysreg_read_mpidr_el1();
+
+	return ((mpidr >> MPIDR_AFF0_SHIFT) & MPIDR_AFF_MASK) << GICD_IROUTER_AFF0_SHIFT |
+	       ((mpidr >> MPIDR_AFF1_SHIFT) & MPIDR_AFF_MASK) << GICD_IROUTER_AFF1_SHIFT |
+	       ((mpidr >> MPIDR_AFF2_SHIFT) & MPIDR_AFF_MASK) << GICD_IROUTER_AFF2_SHIFT |
+	       ((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_MASK) << GICD_IROUTER_AFF3_SHIFT;
+}
+
+void gic_spi_enable(uint32_t intid, uint8_t priority)
+{
+	uintptr_t group = gic_dist_bit_reg(GICD_IGROUPR, intid);
+	uintptr_t prio_word = gic_dist() + GICD_IPRIORITYR + (intid & ~3u);
+	unsigned shift = 8 * (intid & 3u);
+	uint32_t prio;
+
+	/* Group 1: a group 0 interrupt would be signalled as FIQ (GICD_CTLR.DS = 1). */
+	mmio_write32(group, mmio_read32(group) | gic_dist_bit(intid));
+	prio = mmio_read32(prio_word) & ~(0xffu << shift);
+	mmio_write32(prio_word, prio | (uint32_t)priority << shift);
+	mmio_write32(gic_dist_bit_reg(GICD_ISENABLER, intid), gic_dist_bit(intid));
+}
+
+void gic_spi_disable(uint32_t intid)
+{
+	mmio_write32(gic_dist_bit_reg(GICD_ICENABLER, intid), gic_dist_bit(intid));
+	gic_wait_clear(gic_dist() + GICD_CTLR, GICD_CTLR_RWP);
+}
+
+void gic_spi_set_pending(uint32_t intid)
+{
+	mmio_write32(gic_dist_bit_reg(GICD_ISPENDR, intid), gic_dist_bit(intid));
+}
+
+void gic_spi_clear_pending(uint32_t intid)
+{
+	mmio_write32(gic_dist_bit_reg(GICD_ICPENDR, intid), gic_dist_bit(intid));
 }

@@ -7,13 +7,13 @@
 #include "rt/print.h"
 #include "rt/rt.h"
 
-static irq_handler_fn irq_handlers[GIC_PRIVATE_IRQS];
+static irq_handler_fn irq_handlers[IRQ_HANDLER_COUNT];
 static volatile uint32_t irq_unexpected;
 static volatile uint32_t irq_spurious;
 
 void irq_set_handler(uint32_t intid, irq_handler_fn fn)
 {
-	if (intid < GIC_PRIVATE_IRQS)
+	if (intid < IRQ_HANDLER_COUNT)
 		irq_handlers[intid] = fn;
 }
 
@@ -38,14 +38,17 @@ void irq_dispatch(void)
 		irq_spurious = irq_spurious + 1;   /* nothing to EOI */
 		return;
 	}
-	fn = intid < GIC_PRIVATE_IRQS ? irq_handlers[intid] : 0;
+	fn = intid < IRQ_HANDLER_COUNT ? irq_handlers[intid] : 0;
 	if (fn) {
 		fn(intid, entry_ticks);
 	} else {
 		irq_unexpected = irq_unexpected + 1;
-		rt_printf("bmtest: unexpected IRQ, INTID %u: disabled\n", intid);
+		rt_printf("%s: unexpected IRQ, INTID %u: disabled\n", rt_program_name, intid);
+		/* No storm from a level interrupt nobody handles. */
 		if (intid < GIC_PRIVATE_IRQS)
-			gic_private_irq_disable(intid);   /* no storm from a level PPI */
+			gic_private_irq_disable(intid);
+		else
+			gic_spi_disable(intid);
 	}
 	sysreg_write_icc_eoir1_el1(iar);
 	arch_isb();

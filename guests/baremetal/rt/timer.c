@@ -13,6 +13,13 @@ uint64_t timer_freq(void)
 	return sysreg_read_cntfrq_el0();
 }
 
+uint64_t timer_rate(void)
+{
+	uint64_t freq = timer_freq();
+
+	return freq ? freq : TIMER_FALLBACK_FREQ;
+}
+
 uint64_t timer_now(void)
 {
 	return arch_counter_read();
@@ -20,9 +27,15 @@ uint64_t timer_now(void)
 
 uint64_t timer_ms_to_ticks(uint64_t ms)
 {
-	uint64_t freq = timer_freq();
+	return ms * timer_rate() / MS_PER_S;
+}
 
-	return ms * (freq ? freq : TIMER_FALLBACK_FREQ) / MS_PER_S;
+uint64_t timer_ticks_to_us(uint64_t ticks)
+{
+	uint64_t rate = timer_rate();
+
+	/* Whole seconds first: ticks * 10^6 overflows 64 bits past ~3.4 days at 62.5 MHz. */
+	return ticks / rate * TIMER_US_PER_S + ticks % rate * TIMER_US_PER_S / rate;
 }
 
 uint64_t vtimer_start(uint64_t ticks)
@@ -32,6 +45,14 @@ uint64_t vtimer_start(uint64_t ticks)
 	sysreg_write_cntv_ctl_el0(CNTV_CTL_ENABLE);
 	arch_isb();
 	return sysreg_read_cntv_cval_el0();
+}
+
+void vtimer_start_at(uint64_t cval)
+{
+	/* The condition is CNTVCT >= CVAL (Arm ARM D12.2.4): a CVAL in the past fires at once. */
+	sysreg_write_cntv_cval_el0(cval);
+	sysreg_write_cntv_ctl_el0(CNTV_CTL_ENABLE);
+	arch_isb();
 }
 
 void vtimer_mask(void)

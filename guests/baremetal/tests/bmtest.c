@@ -23,6 +23,8 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+const char rt_program_name[] = "bmtest";
+
 /* A PSCI function ID no PSCI version defines. */
 #define PSCI_UNDEFINED_FID   0x8400001fu
 /* virtio-mmio on plain QEMU virt; tofu maps nothing there. */

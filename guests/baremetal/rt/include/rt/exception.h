@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "rt/hw.h"
+#include "rt/jump.h"
 
 struct exc_frame {
 	uint64_t x[31];
@@ -49,6 +50,39 @@ struct fault_record {
  */
 void exc_probe_begin(void);
 struct fault_record exc_probe_end(void);
+
+/* One load or store at addr inside a fault probe; *value is kept if the load faulted. */
+struct fault_record exc_probe_read32(uintptr_t addr, uint32_t *value);
+struct fault_record exc_probe_write32(uintptr_t addr, uint32_t value);
+struct fault_record exc_probe_read64(uintptr_t addr, uint64_t *value);
+struct fault_record exc_probe_write64(uintptr_t addr, uint64_t value);
+
+/*
+ * Recovery points, for programs that must go on after an exception no
+ * probe expected (a probe, when armed, takes precedence):
+ *
+ *   static struct exc_recovery rec;
+ *   if (rt_setjmp(&rec.jmp) == 0) {
+ *           exc_recovery_arm(&rec);
+ *           risky();
+ *           exc_recovery_disarm();
+ *   } else {
+ *           ... rec.slot and rec.fault say what happened ...
+ *   }
+ *
+ * The exception is reported (ESR/ELR/FAR and registers), the recovery
+ * point disarmed, and execution resumes with rt_setjmp returning 1, with
+ * IRQs masked.  Not for exceptions taken inside an IRQ handler: the
+ * interrupt would stay active.
+ */
+struct exc_recovery {
+	struct rt_jmp_buf jmp;
+	uint64_t slot;                 /* vector slot of the exception */
+	struct fault_record fault;
+};
+
+void exc_recovery_arm(struct exc_recovery *rec);
+void exc_recovery_disarm(void);
 
 static inline uint32_t esr_ec(uint64_t esr)
 {

@@ -24,5 +24,15 @@ void gic_private_irq_disable(uint32_t intid);
 bool gic_private_irq_pending(uint32_t intid);
 
 void gic_sgi_send_self(uint32_t intid);
+/* ICC_SGI1R_EL1 affinity fields naming this CPU's cluster (Aff3.Aff2.Aff1, RS = 0). */
+uint64_t gic_sgi1r_cluster_self(void);
+
+/* SPIs (GIC_SPI_BASE <= INTID < gic_spi_limit()), through the distributor. */
+uint32_t gic_spi_limit(void);                  /* from GICD_TYPER.ITLinesNumber */
+uint64_t gic_irouter_self(void);               /* GICD_IROUTER value naming this CPU */
+void gic_spi_enable(uint32_t intid, uint8_t priority);   /* group 1; routing unchanged */
+void gic_spi_disable(uint32_t intid);
+void gic_spi_set_pending(uint32_t intid);
+void gic_spi_clear_pending(uint32_t intid);
 
 #endif /* RT_GIC_H */

@@ -8,10 +8,16 @@
 
 #include <stdint.h>
 
+#include "rt/hw.h"
+
+/* SGIs, PPIs and the first 64 SPIs: tofu gives a VM 32 SPIs, QEMU virt's devices fit in 64. */
+#define IRQ_HANDLER_SPIS   64
+#define IRQ_HANDLER_COUNT  (GIC_SPI_BASE + IRQ_HANDLER_SPIS)
+
 /* entry_ticks: CNTVCT_EL0 read first thing on exception entry. */
 typedef void (*irq_handler_fn)(uint32_t intid, uint64_t entry_ticks);
 
-void irq_set_handler(uint32_t intid, irq_handler_fn fn);   /* INTID < 32 */
+void irq_set_handler(uint32_t intid, irq_handler_fn fn);   /* INTID < IRQ_HANDLER_COUNT */
 uint32_t irq_unexpected_count(void);
 uint32_t irq_spurious_count(void);
 

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rtos: a real-time-style periodic task, the second VM of the demo and the
+ * victim of the isolation tests.
+ *
+ * The EL1 virtual timer fires every RTOS_PERIOD_US at absolute deadlines
+ * (CVAL += period, the remainder of the division carried, so nothing
+ * drifts).  The IRQ handler is the task: it measures its release latency,
+ * CNTVCT_EL0 at IRQ entry minus the CVAL that fired, and once a second
+ * recomputes the checksum of a 4 KiB state page filled from a seed.  The
+ * main loop sleeps in WFI and prints one line a second:
+ *
+ *   rtos: tick <n> worst-latency <w> us mean-latency <m> us mem ok|CORRUPT
+ *
+ * Worst and mean cover the whole run (like cyclictest's Max and Avg): one
+ * late tick, e.g. while a neighbour VM misbehaves, stays visible.  The
+ * state page sits at RAM + 1 MiB: if this VM's RAM is at PA 0x50000000, a
+ * neighbour writing through to PA 0x50100000 lands on it.
+ *
+ * Integer arithmetic only (-mgeneral-regs-only).  Never powers off: a fatal
+ * error prints a line and parks the CPU.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tofu/abi.h"
+
+#include "rt/arch.h"
+#include "rt/exception.h"
+#include "rt/gic.h"
+#include "rt/hw.h"
+#include "rt/irq.h"
+#include "rt/platform.h"
+#include "rt/print.h"
+#include "rt/rt.h"
+#include "rt/smccc.h"
+#include "rt/timer.h"
+
+#define RTOS_PERIOD_US        1000u
+#define RTOS_TICKS_PER_REPORT 1000u     /* one line a second */
+#define RTOS_IRQ_PRIORITY     0x80
+#define RTOS_FIRST_TICK_MS    100       /* the first tick is polled for, this long */
+
+#define RTOS_STATE_BYTES      4096u
+#define RTOS_STATE_WORDS      (RTOS_STATE_BYTES / sizeof(uint32_t))
+#define RTOS_STATE_OFFSET     0x100000u /* from the RAM base: 1 MiB */
+#define RTOS_STATE_SEED       0x7f4a7c15u
+
+/* FNV-1a, 32-bit, applied to whole words. */
+#define FNV32_OFFSET_BASIS    0x811c9dc5u
+#define FNV32_PRIME           0x01000193u
+
+/* xorshift32 (Marsaglia 2003) shifts */
+#define XORSHIFT_A            13
+#define XORSHIFT_B            17
+#define XORSHIFT_C            5
+
+const char rt_program_name[] = "rtos";
+
+extern char _start[], __image_end[];   /* image.ld */
+
+struct rtos_report {
+	uint64_t tick;
+	uint64_t worst_ticks;
+	uint64_t mean_ticks;
+	bool mem_ok;
+};
+
+/* Written by the tick handler; the main loop reads it with IRQs masked. */
+static struct {
+	uint64_t deadline;        /* CVAL of the next release */
+	uint64_t period_ticks;    /* whole ticks per period */
+	uint64_t period_rem;      /* remainder, in 1/TIMER_US_PER_S ticks ... */
+	uint64_t rem_acc;         /* ... carried here until it makes a tick */
+	uint64_t ticks;           /* releases handled */
+	uint64_t worst_ticks;
+	uint64_t sum_ticks;
+	uint32_t spurious;        /* IRQs with the timer condition not met */
+	volatile uint32_t report_seq;
+	struct rtos_report report;
+} rtos;
+
+static volatile uint32_t *rtos_state;
+static uint32_t rtos_state_sum;                     /* expected checksum */
+static uint32_t rtos_state_fallback[RTOS_STATE_WORDS] __attribute__((aligned(4096)));
+
+static void rtos_fatal(const char *why)
+{
+	rt_printf("rtos: FATAL: %s; halted (rtos never powers off)\n", why);
+}
+
+/* ---- the state page ---- */
+
+static bool range_overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+	return a < b + b_size && b < a + a_size;
+}
+
+/* RAM + 1 MiB if that page is RAM and neither the image nor the DTB; else a static buffer. */
+static volatile uint32_t *rtos_state_place(void)
+{
+	const struct platform *p = platform_get();
+	uint64_t addr = p->ram_base + RTOS_STATE_OFFSET;
+	uint64_t image = (uintptr_t)_start, image_size = (uintptr_t)__image_end - image;
+
+	if (p->ram_size < RTOS_STATE_OFFSET + RTOS_STATE_BYTES ||
+	    range_overlaps(addr, RTOS_STATE_BYTES, image, image_size) ||
+	    (p->dtb_valid && range_overlaps(addr, RTOS_STATE_BYTES, p->dtb, p->dtb_size)))
+		return rtos_state_fallback;
+	return (volatile uint32_t *)(uintptr_t)addr;
+}
+
+static uint32_t xorshift32(uint32_t x)
+{
+	x ^= x << XORSHIFT_A;
+	x ^= x >> XORSHIFT_B;
+	x ^= x << XORSHIFT_C;
+	return x;
+}
+
+static uint32_t rtos_state_checksum(void)
+{
+	uint32_t h = FNV32_OFFSET_BASIS;
+	unsigned i;
+
+	for (i = 0; i < RTOS_STATE_WORDS; i++)
+		h = (h ^ rtos_state[i]) * FNV32_PRIME;
+	return h;
+}
+
+static void rtos_state_init(void)
+{
+	uint32_t x = RTOS_STATE_SEED;
+	unsigned i;
+
+	rtos_state = rtos_state_place();
+	for (i = 0; i < RTOS_STATE_WORDS; i++) {
+		x = xorshift32(x);
+		rtos_state[i] = x;
+	}
+	rtos_state_sum = rtos_state_checksum();
+}
+
+/* ---- the periodic task ---- */
+
+static void rtos_deadline_advance(void)
+{
+	rtos.deadline += rtos.period_ticks;
+	rtos.rem_acc += rtos.period_rem;
+	if (rtos.rem_acc >= TIMER_US_PER_S) {
+		rtos.rem_acc -= TIMER_US_PER_S;
+		rtos.deadline++;
+	}
+}
+
+static void rtos_tick(uint32_t intid, uint64_t entry_ticks)
+{
+	uint64_t released = rtos.deadline;
+	uint64_t latency = entry_ticks > released ? entry_ticks - released : 0;
+
+	(void)intid;
+	if (!vtimer_asserted()) {
+		rtos.spurious++;
+		return;
+	}
+	/* Next release first: a new CVAL in the future also drops the level before EOI. */
+	rtos_deadline_advance();
+	vtimer_start_at(rtos.deadline);
+
+	rtos.ticks++;
+	rtos.sum_ticks += latency;
+	if (latency > rtos.worst_ticks)
+		rtos.worst_ticks = latency;
+
+	if (rtos.ticks % RTOS_TICKS_PER_REPORT == 0) {
+		rtos.report = (struct rtos_report){
+			.tick = rtos.ticks,
+			.worst_ticks = rtos.worst_ticks,
+			.mean_ticks = rtos.sum_ticks / rtos.ticks,
+			.mem_ok = rtos_state_checksum() == rtos_state_sum,
+		};
+		rtos.report_seq = rtos.report_seq + 1;
+	}
+}
+
+static void rtos_timer_init(void)
+{
+	const uint64_t rate = timer_rate();
+	const uint64_t per_period = rate * RTOS_PERIOD_US;   /* ticks * 10^6 */
+
+	rtos.period_ticks = per_period / TIMER_US_PER_S;
+	rtos.period_rem = per_period % TIMER_US_PER_S;
+	rt_printf("rtos: CNTFRQ_EL0 %lu Hz%s, period %lu ticks + %lu/%u\n", timer_freq(),
+		  timer_freq() ? "" : " (unset: assuming a default)", rtos.period_ticks,
+		  rtos.period_rem, TIMER_US_PER_S);
+	if (rtos.period_ticks == 0)
+		rt_fatal("counter too slow for the period");
+}
+
+/* The first release is polled for, so that a timer that never fires is reported. */
+static void rtos_start(void)
+{
+	const uint32_t intid = platform_get()->vtimer_intid;
+	enum gic_status status = gic_init();
+	uint64_t give_up;
+
+	if (status != GIC_OK)
+		rt_fatal(gic_status_name(status));
+	irq_set_handler(intid, rtos_tick);
+	gic_private_irq_enable(intid, RTOS_IRQ_PRIORITY);
+
+	arch_irq_mask();
+	rtos.deadline = timer_now() + rtos.period_ticks;
+	vtimer_start_at(rtos.deadline);
+	give_up = timer_now() + timer_ms_to_ticks(RTOS_FIRST_TICK_MS);
+	while (rtos.ticks == 0 && timer_now() < give_up) {
+		arch_irq_unmask();
+		arch_isb();
+		arch_irq_mask();
+	}
+	if (rtos.ticks == 0) {
+		rt_printf("rtos: no virtual timer IRQ (INTID %u) within %u ms: ISTATUS %d, "
+			  "pending in GICR %d, spurious %u\n", intid, RTOS_FIRST_TICK_MS,
+			  vtimer_asserted(), gic_private_irq_pending(intid), rtos.spurious);
+		rt_fatal("virtual timer interrupt never arrived");
+	}
+}
+
+static void rtos_print_vm_id(void)
+{
+	struct fault_record rec;
+	struct smccc_res res;
+
+	exc_probe_begin();
+	res = smccc_hvc(TOFU_HC_VM_ID, 0, 0, 0);
+	rec = exc_probe_end();
+	if (rec.count)
+		rt_printf("rtos: started, VM-ID unknown (HVC undefined, ESR %lx), period %u us\n",
+			  rec.esr, RTOS_PERIOD_US);
+	else if (smccc_w(res.a0) != TOFU_OK)
+		rt_printf("rtos: started, VM-ID unknown (TOFU_HC_VM_ID returned %d), "
+			  "period %u us\n", smccc_w(res.a0), RTOS_PERIOD_US);
+	else
+		rt_printf("rtos: started, VM-ID %u, period %u us\n", (uint32_t)res.a1,
+			  RTOS_PERIOD_US);
+}
+
+int main(const void *dtb)
+{
+	uint32_t seen = 0;
+
+	(void)dtb;   /* parsed by rt_init() */
+	rt_set_fatal_handler(rtos_fatal);
+	rtos_print_vm_id();
+	rtos_state_init();
+	rt_printf("rtos: state %u bytes at %lx, checksum %08x\n", RTOS_STATE_BYTES,
+		  (uintptr_t)rtos_state, rtos_state_sum);
+	rtos_timer_init();
+	rtos_start();
+
+	/*
+	 * IRQs stay masked except between WFI and the next check, so a wake-up
+	 * cannot be lost (WFI wakes on a pending IRQ even with PSTATE.I set).
+	 * Printing happens with IRQs unmasked: it never delays a release.
+	 */
+	for (;;) {
+		struct rtos_report r;
+
+		while (rtos.report_seq == seen) {
+			arch_wfi();
+			arch_irq_unmask();
+			arch_isb();
+			arch_irq_mask();
+		}
+		seen = rtos.report_seq;
+		r = rtos.report;
+		arch_irq_unmask();
+		rt_printf("rtos: tick %lu worst-latency %lu us mean-latency %lu us mem %s\n",
+			  r.tick, timer_ticks_to_us(r.worst_ticks),
+			  timer_ticks_to_us(r.mean_ticks), r.mem_ok ? "ok" : "CORRUPT");
+		arch_irq_mask();
+	}
+}

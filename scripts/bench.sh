@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# make bench: deterministic path lengths under QEMU's -icount shift=0 (one
+# counter tick per instruction with -cpu max's 1 GHz counter), tofu beside
+# native, plus Linux boot to /init (guest counter, and wall clock: median of
+# 3 interleaved runs).  Writes bench/results/<date>-<commit>.{json,csv,png}
+# and prints a table.
+# usage: scripts/bench.sh <build dir>
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+out=bench/results
+mkdir -p "$out"
+stamp="$(date -u +%Y%m%d)-$(git rev-parse --short HEAD 2>/dev/null || echo nogit)"
+tmp=$BUILD/bench; mkdir -p "$tmp"
+BM=$BUILD/guests/baremetal
+ICOUNT=(-icount shift=0,align=off,sleep=off)
+
+run_log() { # log, timeout, qemu args...
+    local log=$1 t=$2; shift 2
+    timeout "$t" qemu-system-aarch64 "$@" -display none -serial stdio -monitor none < /dev/null > "$log" 2>&1 || true
+}
+
+echo "bench: micro-benchmarks under tofu (icount)..."
+run_log "$tmp/tofu.log" 300 -M virt,virtualization=on,gic-version=3 -cpu max -smp 2 -m 1024 \
+    "${ICOUNT[@]}" -kernel "$BUILD/bench/tofu.bin"
+echo "bench: micro-benchmarks natively at EL1 (icount)..."
+run_log "$tmp/native.log" 300 -M virt,gic-version=3 -cpu max -smp 2 -m 1024 \
+    "${ICOUNT[@]}" -kernel "$BM/bench.bin"
+for f in tofu native; do
+    grep -q "BENCH: done" "$tmp/$f.log" || { echo "bench: the $f run did not finish:"; tail -20 "$tmp/$f.log"; exit 1; }
+done
+
+# Linux boot to /init: the guest's virtual counter at the marker (icount), and
+# wall-clock time from QEMU's start to the marker (median of 3, interleaved).
+LINUX_DTB=$BUILD/bench-linux/linux.dtb
+boot_native() {
+    qemu-system-aarch64 -M virt,gic-version=3 -cpu max -smp 2 -m 512 "$@" \
+        -kernel "$BUILD/linux/Image" -initrd "$BUILD/linux/initramfs.cpio.gz" -dtb "$LINUX_DTB" \
+        -display none -serial stdio -monitor none -no-reboot
+}
+boot_tofu() {
+    qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max -smp 2 -m 1024 "$@" \
+        -kernel "$BUILD/bench-linux/tofu.bin" -display none -serial stdio -monitor none -no-reboot
+}
+marker_time() { # kind, log, extra qemu args -> seconds to the marker (wall)
+    local kind=$1 log=$2; shift 2
+    local t0; t0=$(date +%s.%N)
+    ( "boot_$kind" "$@" < /dev/null > "$log" 2>&1 & echo $! > "$log.pid"; wait ) &
+    local deadline=$((SECONDS + 300))
+    until grep -q "tofu-guest: cntvct=" "$log" 2>/dev/null; do
+        [ $SECONDS -lt $deadline ] || { echo "bench: Linux ($kind) did not reach /init"; break; }
+        sleep 0.05
+    done
+    local t1; t1=$(date +%s.%N)
+    kill "$(cat "$log.pid")" 2>/dev/null; wait 2>/dev/null || true
+    echo "$t1 - $t0" | bc -l
+}
+echo "bench: Linux boot to /init (icount, guest counter)..."
+for kind in tofu native; do
+    marker_time $kind "$tmp/linux-icount-$kind.log" "${ICOUNT[@]}" > /dev/null
+done
+echo "bench: Linux boot to /init (wall clock, 3 interleaved runs each)..."
+: > "$tmp/wall.txt"
+for i in 1 2 3; do
+    for kind in tofu native; do
+        echo "$kind $(marker_time $kind "$tmp/linux-wall-$kind-$i.log")" >> "$tmp/wall.txt"
+    done
+done
+
+scripts/bench-report.sh "$tmp" "$out/$stamp" bench/budgets.txt
+gnuplot -e "datafile='$out/$stamp.csv'; outfile='$out/$stamp.png'" bench/plot.gp
+cp "$out/$stamp.png" bench/latest.png
+cp "$out/$stamp.json" bench/latest.json
+echo "bench: wrote $out/$stamp.json, $out/$stamp.csv, $out/$stamp.png"

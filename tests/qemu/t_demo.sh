@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The default demo: the Linux VM and the RTOS-style VM boot side by side and
+# both print their markers; Linux's poweroff stops only the Linux VM while
+# the RTOS VM keeps ticking; the hypervisor shell lists both and starts
+# Linux again, which boots and answers on the console.
+. "$(dirname "$0")/lib.sh"
+qemu_start demo default
+wait_for "[rtos] rtos: started" 60
+wait_for "[linux] tofu-guest: reached /init" 240
+wait_for "tofu-linux# " 60
+wait_for "[rtos] rtos: tick 2000 " 60
+send "poweroff"
+wait_for "vm linux: stopped: guest powered off (PSCI SYSTEM_OFF)" 60
+refuse_line "no VM left running"
+ticks=$(grep -c "\[rtos\] rtos: tick" "$QLOG")
+wait_for "[rtos] rtos: tick" 30 $((ticks + 2))
+printf '\x140' >&"$QIN"                      # Ctrl-T 0: the hypervisor shell
+wait_for "console: input to the hypervisor shell" 10
+send "list"
+wait_for "linux           stopped" 10
+expect_line "rtos            running"
+send "start linux"
+wait_for "vm linux: started" 30 2
+wait_for "[linux] tofu-guest: reached /init" 240 2
+printf '\x141' >&"$QIN"                      # Ctrl-T 1: back to Linux
+wait_for "console: input to VM 1 'linux'" 10
+wait_for "tofu-linux# " 120 2
+send "echo back-\$((2 + 3))"
+wait_for "back-5" 30
+refuse_line "mem CORRUPT"
+t_end
