@@ -202,18 +202,15 @@
 #define MPIDR_AFF_MASK      UINT64_C(0xff00ffffff)
 #define MPIDR_RES1          BIT(31)
 
-/* ---- ID registers: fields tofu hides from guests --------------------------- */
+/* ---- ID registers: fields tofu hides from guests (sysreg.c) ---------------- */
 #define ID_PFR0_SVE_SHIFT   32
 #define ID_PFR0_AMU_SHIFT   44
 #define ID_PFR0_MPAM_SHIFT  40
-#define ID_PFR0_RAS_SHIFT   28
 #define ID_PFR1_MTE_SHIFT   8
 #define ID_PFR1_SME_SHIFT   24
 #define ID_PFR1_MPAMFRAC_SHIFT 16
-#define ID_DFR0_PMUVER_SHIFT 8
 #define ID_DFR0_PMSVER_SHIFT 32
 #define ID_DFR0_TRACEBUF_SHIFT 44
-#define ID_MMFR1_LO_SHIFT   16
 #define ID_FIELD_WIDTH      4
 
 /* ---- GICv3 distributor (IHI 0069, 12.9) ------------------------------ */

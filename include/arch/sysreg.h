@@ -3,9 +3,13 @@
 #define ARCH_SYSREG_H
 #include <stdint.h>
 
-#define read_sysreg(r) ({ uint64_t __rv; __asm__ volatile("mrs %0, " #r : "=r"(__rv)); __rv; })
+/* Two steps, so that a register name defined below (ICH_HCR_EL2, ...)
+ * expands to its generic encoding before it becomes the string. */
+#define SYSREG_STR_(r)  #r
+#define SYSREG_STR(r)   SYSREG_STR_(r)
+#define read_sysreg(r) ({ uint64_t __rv; __asm__ volatile("mrs %0, " SYSREG_STR(r) : "=r"(__rv)); __rv; })
 #define write_sysreg(r, v) do { uint64_t __wv = (uint64_t)(v); \
-        __asm__ volatile("msr " #r ", %0" : : "r"(__wv)); } while (0)
+        __asm__ volatile("msr " SYSREG_STR(r) ", %0" : : "r"(__wv)); } while (0)
 #define isb()       __asm__ volatile("isb" ::: "memory")
 #define dsb(opt)    __asm__ volatile("dsb " #opt ::: "memory")
 #define wfi()       __asm__ volatile("wfi" ::: "memory")

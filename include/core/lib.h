@@ -9,7 +9,7 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
-const char *strstr(const char *hay, const char *needle);
+char *strstr(const char *hay, const char *needle);
 
 static inline unsigned ctz64(uint64_t v) { return (unsigned)__builtin_ctzll(v); }
 static inline unsigned popcount64(uint64_t v) { return (unsigned)__builtin_popcountll(v); }

@@ -80,6 +80,11 @@ int fdt_scan(const void *blob, struct fdt_info *out)
             if (len > end - off || nameoff >= str_size)
                 return E_INVAL;
             const char *pname = (const char *)b + str_off + nameoff;
+            uint32_t nlen = 0;
+            while (nlen < str_size - nameoff && pname[nlen])
+                nlen++;
+            if (nlen == str_size - nameoff)
+                return E_INVAL;         /* the name runs past the strings block */
             const uint8_t *val = b + off;
             if (depth == 1 && len == 4 && !strcmp(pname, "#address-cells"))
                 addr_cells = be32(val);

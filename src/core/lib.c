@@ -46,13 +46,18 @@ int strncmp(const char *a, const char *b, size_t n)
     return 0;
 }
 
-int strcmp(const char *a, const char *b) { return strncmp(a, b, (size_t)-1); }
+int strcmp(const char *a, const char *b)
+{
+    for (; *a && *a == *b; a++, b++)
+        ;
+    return (unsigned char)*a - (unsigned char)*b;
+}
 
-const char *strstr(const char *hay, const char *needle)
+char *strstr(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
     for (; *hay; hay++)
         if (!strncmp(hay, needle, n))
-            return hay;
-    return n ? NULL : hay;
+            return (char *)hay;
+    return n ? NULL : (char *)hay;
 }

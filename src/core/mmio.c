@@ -5,8 +5,10 @@
 
 int mmio_add(struct vm *vm, uint64_t base, uint64_t size, const struct mmio_ops *ops, void *dev)
 {
-    if (vm->nr_mmio == VM_MAX_MMIO || !size || base + size < base)
+    if (!size || base + size < base)
         return E_INVAL;
+    if (vm->nr_mmio == VM_MAX_MMIO)
+        return E_NOMEM;
     unsigned i = vm->nr_mmio;
     while (i > 0 && vm->mmio[i - 1].base > base)
         i--;

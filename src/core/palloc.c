@@ -62,7 +62,7 @@ uint64_t palloc_alloc_at(struct palloc *pa, uint64_t addr, uint64_t npages)
     if (!npages || addr < pa->base || !IS_ALIGNED(addr, PAGE_SIZE))
         return 0;
     uint64_t first = (addr - pa->base) / PAGE_SIZE;
-    if (first + npages > pa->npages || !run_free(pa, first, npages))
+    if (first >= pa->npages || npages > pa->npages - first || !run_free(pa, first, npages))
         return 0;
     set_range(pa, first, npages, true);
     return addr;
@@ -72,6 +72,6 @@ void palloc_free(struct palloc *pa, uint64_t addr, uint64_t npages)
 {
     if (addr < pa->base) return;
     uint64_t first = (addr - pa->base) / PAGE_SIZE;
-    if (first + npages > pa->npages) return;
+    if (first >= pa->npages || npages > pa->npages - first) return;
     set_range(pa, first, npages, false);
 }

@@ -185,15 +185,20 @@ static uint64_t make_lr(unsigned intid, const struct vgic_irq *irq)
 }
 
 /* Put `intid` in a list register; false when every LR holds something at
- * least as urgent. */
-static bool lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq)
+ * least as urgent.  Sets *evicted when it sent another interrupt back to the
+ * pending bitmap to make room. */
+static bool lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq, bool *evicted)
 {
     struct vgic_cpu *c = &v->vgic;
     int i = lr_find(v, intid);
 
     if (i >= 0) {
-        /* Already there (active, or pending): pending again is one pending. */
+        /* Already there (active, or pending): pending again is one pending.
+         * A hardware interrupt's LR is never pending and active at once
+         * (GICv3 4.4.6): it waits for the guest's deactivation. */
         uint64_t lr = vgic_hw_read_lr((unsigned)i);
+        if ((lr & ICH_LR_HW) && (lr & ICH_LR_ACTIVE))
+            return false;
         if (!(lr & ICH_LR_PENDING))
             vgic_hw_write_lr((unsigned)i, lr | ICH_LR_PENDING);
         return true;
@@ -217,6 +222,7 @@ static bool lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq)
         unsigned old = c->lr_intid[victim];
         __atomic_fetch_or(&c->pending[old / 64], word_bit(old), __ATOMIC_RELAXED);
         lr_release(v, (unsigned)victim);
+        *evicted = true;
         free = 1u << victim;
     }
     unsigned n = ctz64(free);
@@ -252,7 +258,7 @@ void vgic_flush(struct vcpu *v)
                 continue;       /* stays pending until enabled */
             /* Clear first: a concurrent inject after this re-sets the bit. */
             __atomic_fetch_and(&c->pending[w], ~word_bit(intid), __ATOMIC_ACQ_REL);
-            if (!lr_place(v, intid, irq)) {
+            if (!lr_place(v, intid, irq, &held)) {
                 __atomic_fetch_or(&c->pending[w], word_bit(intid), __ATOMIC_RELAXED);
                 held = true;
             }
@@ -274,7 +280,7 @@ bool vgic_wants_wakeup(struct vcpu *v)
         while (bits) {
             unsigned intid = w * 64 + ctz64(bits);
             struct vgic_irq *irq = vgic_irq_of(v, intid);
-            if (irq && irq->enabled)
+            if (irq && irq->enabled && (v->vm->vgic.ctlr & GICD_CTLR_ENABLE_G1))
                 return true;
             bits &= bits - 1;
         }

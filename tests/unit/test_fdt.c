@@ -306,6 +306,23 @@ static void test_bootargs_only_in_chosen(void **state)
     assert_int_equal(scan(&b, &info), E_OK);
     assert_string_equal(info.bootargs, "");
     free(b.p);
+
+    /* A child of /chosen is not /chosen. */
+    CHECK(fdt_create(buf, BUF_SIZE));
+    CHECK(fdt_finish_reservemap(buf));
+    CHECK(fdt_begin_node(buf, ""));
+    CHECK(fdt_begin_node(buf, "chosen"));
+    CHECK(fdt_property_string(buf, "bootargs", "right"));
+    CHECK(fdt_begin_node(buf, "framebuffer@0"));
+    CHECK(fdt_property_string(buf, "bootargs", "wrong"));
+    CHECK(fdt_end_node(buf));
+    CHECK(fdt_end_node(buf));
+    CHECK(fdt_end_node(buf));
+    CHECK(fdt_finish(buf));
+    b = copy_exact(buf, fdt_totalsize(buf));
+    assert_int_equal(scan(&b, &info), E_OK);
+    assert_string_equal(info.bootargs, "right");
+    free(b.p);
 }
 
 static void test_bad_header(void **state)
@@ -412,9 +429,16 @@ static void test_bad_structure(void **state)
     set_be32(&b, 36, name + 6 - fdt_off_dt_struct(b.p));
     expect_invalid(&b);
 
-    /* An unknown token. */
+    /* An unknown token, in place of a property or of a NOP. */
     b = build(&qemu_virt);
     set_be32(&b, memory_reg_prop(&b), 0x7);
+    expect_invalid(&b);
+    b = build(&qemu_virt);
+    int psci = fdt_path_offset(b.p, "/psci");
+    assert_true(psci >= 0);
+    uint32_t nop = fdt_off_dt_struct(b.p) + (uint32_t)psci;
+    CHECK(fdt_nop_node(b.p, psci));
+    set_be32(&b, nop, 0x7);
     expect_invalid(&b);
 
     /* END_NODE before any BEGIN_NODE (the root's, its empty name a NOP):
@@ -423,6 +447,44 @@ static void test_bad_structure(void **state)
     set_be32(&b, fdt_off_dt_struct(b.p), FDT_END_NODE);
     set_be32(&b, fdt_off_dt_struct(b.p) + 4, FDT_NOP);
     expect_invalid(&b);
+}
+
+/* The blob with its strings block moved before the structure block (the
+ * header allows any order), so that the structure block ends the blob. */
+static struct blob strings_first(struct blob in)
+{
+    uint32_t st = fdt_off_dt_struct(in.p), st_size = fdt_size_dt_struct(in.p);
+    uint32_t str = fdt_off_dt_strings(in.p), str_size = fdt_size_dt_strings(in.p);
+    assert_int_equal(str, st + st_size);            /* libfdt's order */
+    uint32_t new_st = st + (uint32_t)ALIGN_UP(str_size, 4);
+    struct blob out = { calloc(1, new_st + st_size), new_st + st_size };
+    assert_non_null(out.p);
+    memcpy(out.p, in.p, st);                        /* header, reservation map */
+    memcpy(out.p + st, in.p + str, str_size);
+    memcpy(out.p + new_st, in.p + st, st_size);
+    free(in.p);
+    set_be32(&out, 4, out.size);
+    set_be32(&out, 8, new_st);
+    set_be32(&out, 12, st);
+    CHECK(fdt_check_header(out.p));
+    return out;
+}
+
+static void test_node_name_cut_at_end_of_blob(void **state)
+{
+    (void)state;
+    struct blob b = strings_first(build(&qemu_virt));
+    struct fdt_info info;
+    assert_int_equal(scan(&b, &info), E_OK);        /* the relocation is sound */
+    assert_int_equal(info.nr_cpus, 4);
+    /* The blob ends right after "memory" in "memory@40000000". */
+    uint32_t name = find_in_struct(&b, "memory@4", 8);
+    uint32_t size = name + 6;
+    struct blob cut = copy_exact(b.p, size);
+    free(b.p);
+    set_be32(&cut, 4, size);
+    set_be32(&cut, 36, size - fdt_off_dt_struct(cut.p));
+    expect_invalid(&cut);
 }
 
 static void test_nop_tokens_skipped(void **state)
@@ -444,8 +506,6 @@ static void test_nop_tokens_skipped(void **state)
 static void test_unterminated_property_name(void **state)
 {
     (void)state;
-    KNOWN_BUG("fdt_scan: property names are not bounded by the strings block "
-              "(strcmp reads past the end of the blob)");
     /* "#size-cells" is the root's first property, so libfdt puts its name
      * last in the strings block; cut the blob inside it. */
     struct board bd = qemu_virt;
@@ -475,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_bad_block_offsets),
         cmocka_unit_test(test_bad_property),
         cmocka_unit_test(test_bad_structure),
+        cmocka_unit_test(test_node_name_cut_at_end_of_blob),
         cmocka_unit_test(test_nop_tokens_skipped),
         cmocka_unit_test(test_unterminated_property_name),
     };

@@ -33,6 +33,7 @@ static int setup(void **state)
     (void)state;
     fake_vcpu_reset();
     fake_vm_reset();
+    fake_ipc_reset();
     memset(&vm, 0, sizeof(vm));
     vm.id = 3;
     vm.cfg = &cfg;
@@ -378,11 +379,41 @@ static void test_smccc_vendor(void **state)
     assert_int_equal(v1->regs.x[1], 3);
     assert_int_equal(v1->regs.x[2], 1);
 
+    /* CALL_COUNT counts the calls that answer: 0xc6000000 | 1..LAST. */
     smccc(v0, ESR_HVC0, TOFU_HC_CALL_COUNT, 0);
-    assert_int_equal(v0->regs.x[0], 1);
+    assert_int_equal(v0->regs.x[0], TOFU_HC_LAST_NUM - TOFU_HC_FIRST_NUM + 1);
+    for (uint32_t n = TOFU_HC_FIRST_NUM; n <= TOFU_HC_LAST_NUM; n++) {
+        smccc(v0, ESR_HVC0, 0xc6000000u | n, 0);
+        assert_int_not_equal(v0->regs.x[0], NOT_SUPPORTED);
+    }
+    smccc(v0, ESR_HVC0, 0xc6000000u | (TOFU_HC_LAST_NUM + 1), 0);
+    assert_int_equal(v0->regs.x[0], NOT_SUPPORTED);
     smccc(v0, ESR_HVC0, TOFU_HC_REVISION, 0);
     assert_int_equal(v0->regs.x[0], TOFU_REVISION_MAJOR);
     assert_int_equal(v0->regs.x[1], TOFU_REVISION_MINOR);
+}
+
+static void test_smccc_routes_ipc(void **state)
+{
+    (void)state;
+    static const uint32_t ipc[] = {
+        TOFU_HC_VM_LOOKUP, TOFU_HC_MSG_SEND, TOFU_HC_MSG_RECV, TOFU_HC_DOORBELL,
+        TOFU_HC_SHARE, TOFU_HC_MAP, TOFU_HC_UNMAP, TOFU_HC_REVOKE,
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(ipc); i++) {
+        assert_int_equal(smccc(v0, ESR_HVC0, ipc[i], 0x1111), TRAP_EMULATED);
+        assert_int_equal(fake_ipc_calls, i + 1);
+        assert_int_equal(fake_ipc_last_fid, ipc[i]);
+    }
+    /* Their SMC32 forms do not exist. */
+    for (unsigned i = 0; i < ARRAY_SIZE(ipc); i++) {
+        smccc(v0, ESR_HVC0, ipc[i] & ~SMCCC_SMC64, 0x1111);
+        assert_int_equal(v0->regs.x[0], NOT_SUPPORTED);
+    }
+    assert_int_equal(fake_ipc_calls, ARRAY_SIZE(ipc));
+    /* Not through a non-zero HVC immediate either. */
+    smccc(v0, ESR_HVC0 | 1, TOFU_HC_MSG_SEND, 0x1111);
+    assert_int_equal(fake_ipc_calls, ARRAY_SIZE(ipc));
 }
 
 int main(void)
@@ -405,6 +436,7 @@ int main(void)
         cmocka_unit_test_setup(test_smccc_arch, setup),
         cmocka_unit_test_setup(test_smccc_routes_psci, setup),
         cmocka_unit_test_setup(test_smccc_vendor, setup),
+        cmocka_unit_test_setup(test_smccc_routes_ipc, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,7 +36,7 @@ static uint64_t *pool_alloc(void *p)
 
 #define SZ_4K PAGE_SIZE
 
-/* A pt with a 39-bit input (walk starts at level 1), up to `limit` tables. */
+/* A fresh pt for `in_bits`-bit inputs, its tables limited to `limit`. */
 static void init_pt(unsigned in_bits, unsigned limit)
 {
     ctx = (struct pool_ctx){ 0, limit };
@@ -291,6 +291,50 @@ static void test_lookup_unmapped(void **state)
     assert_int_equal(pt_lookup(&pt, 0x40001fff, NULL, NULL, NULL), E_OK);
 }
 
+/* ---- pt_unmap ---------------------------------------------------------------- */
+
+static void test_unmap_pages_and_blocks(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_map(&pt, 0x40000000, 0x80000000, SZ_2M + 3 * SZ_4K, S2_RAM_RW), E_OK);
+    assert_int_equal(pt_unmap(&pt, 0x40201000, SZ_4K), E_OK);           /* the middle page */
+    expect_unmapped(0x40201000);
+    expect_leaf(0x40200000, 0x80200000, S2_RAM_RW, SZ_4K);
+    expect_leaf(0x40202000, 0x80202000, S2_RAM_RW, SZ_4K);
+    assert_int_equal(pt_unmap(&pt, 0x40000000, SZ_2M), E_OK);            /* the block */
+    expect_unmapped(0x40000000);
+    expect_unmapped(0x401fffff);
+    expect_leaf(0x40200000, 0x80200000, S2_RAM_RW, SZ_4K);
+    /* What was unmapped can be mapped again, differently. */
+    assert_int_equal(pt_map(&pt, 0x40000000, 0x90000000, SZ_2M, S2_RAM_RO), E_OK);
+    expect_leaf(0x40000000, 0x90000000, S2_RAM_RO, SZ_2M);
+    assert_int_equal(pt_map(&pt, 0x40201000, 0x90201000, SZ_4K, S2_DEVICE), E_OK);
+    expect_leaf(0x40201000, 0x90201000, S2_DEVICE, SZ_4K);
+}
+
+static void test_unmap_refusals_change_nothing(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_map(&pt, 0x40000000, 0x80000000, SZ_2M, S2_RAM_RW), E_OK);
+    assert_int_equal(pt_map(&pt, 0x40200000, 0x80200000, SZ_4K, S2_RAM_RW), E_OK);
+    assert_int_equal(pt_map(&pt, 0x40202000, 0x80202000, SZ_4K, S2_RAM_RW), E_OK);
+
+    assert_int_equal(pt_unmap(&pt, 0x40001000, SZ_4K), E_INVAL);         /* inside a block */
+    assert_int_equal(pt_unmap(&pt, 0x401ff000, 2 * SZ_4K), E_INVAL);     /* block's tail + page */
+    assert_int_equal(pt_unmap(&pt, 0x40200000, 3 * SZ_4K), E_NOENT);     /* hole in the middle */
+    assert_int_equal(pt_unmap(&pt, 0x40400000, SZ_4K), E_NOENT);
+    assert_int_equal(pt_unmap(&pt, 0x40000000, 0), E_INVAL);
+    assert_int_equal(pt_unmap(&pt, 0x40000800, SZ_4K), E_INVAL);
+    assert_int_equal(pt_unmap(&pt, 0x40000000, SZ_4K + 1), E_INVAL);
+    assert_int_equal(pt_unmap(&pt, UINT64_C(1) << 39, SZ_4K), E_INVAL);  /* beyond the input */
+    assert_int_equal(pt_unmap(&pt, UINT64_MAX - 0xfff, 2 * SZ_4K), E_INVAL);
+
+    expect_leaf(0x40000000, 0x80000000, S2_RAM_RW, SZ_2M);
+    expect_leaf(0x401ff000, 0x801ff000, S2_RAM_RW, SZ_2M);
+    expect_leaf(0x40200000, 0x80200000, S2_RAM_RW, SZ_4K);
+    expect_leaf(0x40202000, 0x80202000, S2_RAM_RW, SZ_4K);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +352,8 @@ int main(void)
         cmocka_unit_test_setup(test_out_of_input_range, setup39),
         cmocka_unit_test_setup(test_allocator_exhaustion, setup39),
         cmocka_unit_test_setup(test_lookup_unmapped, setup39),
+        cmocka_unit_test_setup(test_unmap_pages_and_blocks, setup39),
+        cmocka_unit_test_setup(test_unmap_refusals_change_nothing, setup39),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,10 +3,10 @@
 #   make -f tests/unit/unit.mk BUILD=build run-unit     (from the repo root)
 # Each test binary links the hypervisor files it tests and the fakes of what
 # those call, nothing else: the lists below are the dependency surface.
-# SANITIZE=0 turns AddressSanitizer/UBSan off (they are on when they work).
+# SANITIZE=0 turns AddressSanitizer/UBSan off (they are on when they work);
+# V=1 shows the commands.
 
 BUILD     ?= build
-UNIT      := $(BUILD)/unit
 CC_UNIT   ?= gcc
 SANITIZE  ?= auto
 
@@ -17,15 +17,24 @@ SANITIZE := $(shell d=$$(mktemp -d) && echo 'int main(void){return 0;}' >$$d/p.c
               $(CC_UNIT) $(SAN_FLAGS) -o $$d/p $$d/p.c >/dev/null 2>&1 && $$d/p >/dev/null 2>&1 && \
               echo 1 || echo 0; rm -rf $$d)
 endif
-ifneq ($(SANITIZE),1)
+# Objects built without the sanitizers live apart: they do not link together.
+ifeq ($(SANITIZE),1)
+UNIT      := $(BUILD)/unit
+else
 SAN_FLAGS :=
+UNIT      := $(BUILD)/unit/nosan
+endif
+ifeq ($(V),1)
+Q :=
+else
+Q := @
 endif
 
 # fake/ first: its arch/sysreg.h stands in for include/arch/sysreg.h.
-# -fno-builtin-strstr: core/lib.h declares strstr returning const char *,
+#: core/lib.h declares strstr returning const char *,
 # which GCC's built-in (C's char *) would reject as a mismatch.
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes \
-               -fno-builtin-strstr -Itests/unit/fake -Iinclude -MMD -MP $(SAN_FLAGS)
+               -Itests/unit/fake -Iinclude -MMD -MP $(SAN_FLAGS)
 UNIT_LDLIBS := -lcmocka
 
 F := tests/unit/fake
@@ -33,12 +42,14 @@ test_mmio_decode_SRCS  := src/core/mmio.c
 test_pt_SRCS           := src/arch/arm64/mm/pt.c
 test_palloc_SRCS       := src/core/palloc.c
 test_vgic_lr_SRCS      := src/core/vgic.c $(F)/vgic_hw.c $(F)/vcpu.c $(F)/vm.c
-test_psci_SRCS         := src/core/psci.c src/core/smccc.c $(F)/vcpu.c $(F)/vm.c $(F)/spinlock.c
+test_psci_SRCS         := src/core/psci.c src/core/smccc.c $(F)/vcpu.c $(F)/vm.c $(F)/spinlock.c \
+                          $(F)/ipc.c
 test_sysreg_table_SRCS := src/arch/arm64/trap/sysreg.c $(F)/sysreg.c $(F)/vm.c
 test_fdt_SRCS          := src/core/fdt.c
+test_ipc_SRCS          := src/core/ipc_queue.c src/core/share.c
 test_fdt_LDLIBS        := -lfdt
 
-TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt
+TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt test_ipc
 TEST_BINS := $(addprefix $(UNIT)/,$(TESTS))
 ALL_OBJS  := $(sort $(foreach t,$(TESTS),$(UNIT)/obj/tests/unit/$(t).o \
                  $(patsubst %.c,$(UNIT)/obj/%.o,$($(t)_SRCS))))
@@ -48,24 +59,29 @@ all: $(TEST_BINS)
 
 $(UNIT)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC_UNIT) $(UNIT_CFLAGS) -c -o $@ $<
+	@echo "  HOSTCC  $<"
+	$(Q)$(CC_UNIT) $(UNIT_CFLAGS) -c -o $@ $<
 
 # One link rule per test: its own object, then its _SRCS' objects.
 define unit_test_rule
 $(UNIT)/$(1): $(UNIT)/obj/tests/unit/$(1).o $(patsubst %.c,$(UNIT)/obj/%.o,$($(1)_SRCS))
-	$$(CC_UNIT) $$(SAN_FLAGS) -o $$@ $$^ $$($(1)_LDLIBS) $$(UNIT_LDLIBS)
+	@echo "  HOSTLD  $$@"
+	$$(Q)$$(CC_UNIT) $$(SAN_FLAGS) -o $$@ $$^ $$($(1)_LDLIBS) $$(UNIT_LDLIBS)
 endef
 $(foreach t,$(TESTS),$(eval $(call unit_test_rule,$(t))))
 
 # Run every binary (its output in $(UNIT)/<test>.log), one line each; after
-# all of them, fail if any failed, showing its log.  Tests marked KNOWN_BUG()
-# (a bug in src/ not fixed yet) are skipped and counted unless KNOWN_BUGS=1.
-KNOWN_BUGS ?= 0
+# all of them, fail if any failed, showing its log.  A binary that runs for
+# more than UNIT_TIMEOUT seconds fails.  Tests marked KNOWN_BUG() (a bug in
+# src/ not fixed yet) are skipped and counted unless KNOWN_BUGS=1.
+KNOWN_BUGS   ?= 0
+UNIT_TIMEOUT ?= 120
 run-unit: $(TEST_BINS)
 	@[ "$(SANITIZE)" = 1 ] && echo "unit: with AddressSanitizer and UBSan" || echo "unit: sanitizers off"
 	@fail=0; total=0; skipped=0; for t in $(TEST_BINS); do \
 	    name=$${t##*/}; \
-	    if UNIT_KNOWN_BUGS=$(KNOWN_BUGS) UBSAN_OPTIONS=print_stacktrace=1 $$t >$$t.log 2>&1; \
+	    if UNIT_KNOWN_BUGS=$(KNOWN_BUGS) UBSAN_OPTIONS=print_stacktrace=1 \
+	        timeout $(UNIT_TIMEOUT) $$t >$$t.log 2>&1; \
 	    then rc=0; else rc=$$?; fi; \
 	    run=$$(sed -n 's/^\[=*\] \([0-9]*\) test(s) run\..*/\1/p' $$t.log); \
 	    nfail=$$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:.*/\1/p' $$t.log); \

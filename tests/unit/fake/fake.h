@@ -60,4 +60,9 @@ extern bool fake_stop_restart;
 extern unsigned fake_log_count;
 extern char fake_last_log[256];
 
+/* ---- IPC (fake/ipc.c): ipc_call() records the function ID ------------------ */
+void fake_ipc_reset(void);
+extern unsigned fake_ipc_calls;
+extern uint32_t fake_ipc_last_fid;
+
 #endif

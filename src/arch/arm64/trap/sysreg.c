@@ -111,16 +111,18 @@ static enum trap_result sgi_wi(struct vcpu *v, const struct sysreg_desc *d, bool
     return TRAP_EMULATED;
 }
 
-/* Sorted by encoding (a unit test checks the order). */
+/* Sorted by the value of SYSREG_ISS(), which ranks op0, then op2, then op1,
+ * CRn, CRm (the ISS field order), not in the usual reading order (a unit
+ * test checks the order). */
 const struct sysreg_desc sysreg_table[] = {
-    { SYSREG_ISS(3, 0, 1, 0, 1), "ACTLR_EL1", raz_wi },
     { SYSREG_ISS(3, 0, 10, 4, 0), "LORSA_EL1", raz_wi },
+    { SYSREG_ISS(3, 0, 1, 0, 1), "ACTLR_EL1", raz_wi },
     { SYSREG_ISS(3, 0, 10, 4, 1), "LOREA_EL1", raz_wi },
     { SYSREG_ISS(3, 0, 10, 4, 2), "LORN_EL1", raz_wi },
     { SYSREG_ISS(3, 0, 10, 4, 3), "LORC_EL1", raz_wi },
-    { SYSREG_ISS(3, 0, 10, 4, 7), "LORID_EL1", raz_wi },
     { SYSREG_ISS(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", sgi1r_write },
     { SYSREG_ISS(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1", sgi_wi },
+    { SYSREG_ISS(3, 0, 10, 4, 7), "LORID_EL1", raz_wi },
     { SYSREG_ISS(3, 0, 12, 11, 7), "ICC_SGI0R_EL1", sgi_wi },
 };
 const unsigned sysreg_table_len = ARRAY_SIZE(sysreg_table);
