@@ -36,6 +36,8 @@
 #include "rt/smccc.h"
 #include "rt/timer.h"
 
+#include "rtos_ipc.h"
+
 #define RTOS_PERIOD_US        1000u
 #define RTOS_TICKS_PER_REPORT 1000u     /* one line a second */
 #define RTOS_IRQ_PRIORITY     0x80
@@ -249,7 +251,8 @@ int main(const void *dtb)
 {
 	uint32_t seen = 0;
 
-	(void)dtb;   /* parsed by rt_init() */
+	bool ipc_on;
+
 	rt_set_fatal_handler(rtos_fatal);
 	rtos_print_vm_id();
 	rtos_state_init();
@@ -257,6 +260,7 @@ int main(const void *dtb)
 		  (uintptr_t)rtos_state, rtos_state_sum);
 	rtos_timer_init();
 	rtos_start();
+	ipc_on = rtos_ipc_init(dtb);
 
 	/*
 	 * IRQs stay masked except between WFI and the next check, so a wake-up
@@ -267,6 +271,8 @@ int main(const void *dtb)
 		struct rtos_report r;
 
 		while (rtos.report_seq == seen) {
+			if (ipc_on)
+				rtos_ipc_work(timer_now());
 			arch_wfi();
 			arch_irq_unmask();
 			arch_isb();
@@ -279,5 +285,10 @@ int main(const void *dtb)
 			  r.tick, timer_ticks_to_us(r.worst_ticks),
 			  timer_ticks_to_us(r.mean_ticks), r.mem_ok ? "ok" : "CORRUPT");
 		arch_irq_mask();
+		if (ipc_on) {
+			struct rtos_stats s = { r.tick, timer_ticks_to_us(r.worst_ticks),
+						timer_ticks_to_us(r.mean_ticks), r.mem_ok };
+			rtos_ipc_publish(&s);
+		}
 	}
 }
