@@ -87,7 +87,8 @@ if [ ! -f "$CACHE/Image" ] || [ ! -f "$CACHE/busybox" ] || [ ! -f "$CACHE/kernel
     kpkg=$(apt-cache depends linux-image-arm64:arm64 | sed -n 's/.*Depends: \(linux-image-[0-9][^:]*-arm64\)\(-unsigned\)\?.*/\1/p' | head -1)
     [ -n "$kpkg" ] || { echo "setup: cannot resolve linux-image-arm64:arm64" >&2; exit 1; }
     log "kernel package: ${kpkg}-unsigned"
-    work=$(mktemp -d); chmod 755 "$work"  # apt-get download runs as _apt
+    work=$(mktemp -d)
+    chown _apt "$work" 2>/dev/null || chmod 777 "$work"   # apt-get download writes as _apt
     (cd "$work" && apt-get download -qq "${kpkg}-unsigned:arm64" busybox-static:arm64)
     mkdir -p "$work/root"
     for f in "$work"/*.deb; do dpkg -x "$f" "$work/root"; done

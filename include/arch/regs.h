@@ -200,6 +200,7 @@
 #define MPIDR_AFF2_SHIFT    16
 #define MPIDR_AFF3_SHIFT    32
 #define MPIDR_AFF_MASK      UINT64_C(0xff00ffffff)
+#define MPIDR_AFF_WIDTH     8
 #define MPIDR_RES1          BIT(31)
 
 /* ---- ID registers: fields tofu hides from guests (sysreg.c) ---------------- */
@@ -278,6 +279,10 @@
 #define GIC_PPI_BASE_ID     16
 #define GIC_SPI_BASE_ID     32
 #define GIC_SPURIOUS_ID     1020
+#define GIC_MAX_INTIDS      1024
+#define GIC_REG_BYTES(bits_per_irq) (GIC_MAX_INTIDS * (bits_per_irq) / 8)  /* size of a per-INTID array */
+#define GIC_ALL_32          0xffffffffu  /* every INTID of one 32-bit register */
+#define GIC_PRIO_X4(p)      ((uint32_t)(p) * 0x01010101u)   /* one priority in 4 byte fields */
 #define GIC_INTID_MASK      0xffffffu
 
 /* CPU interface / virtualization system-register fields */
@@ -345,6 +350,15 @@
 #define UART_CR_TXE         BIT(8)
 #define UART_CR_RXE         BIT(9)
 #define UART_IDS            0x00141011u  /* PeriphID: PL011 r1p5 */
+#define UART_DR_DATA_MASK   0xffu
+#define UART_IBRD_MASK      0xffffu
+#define UART_FBRD_MASK      0x3fu
+#define UART_LCRH_MASK      0xffu
+#define UART_CR_MASK        0xffffu
+#define UART_IFLS_MASK      0x3fu
+#define UART_IFLS_RESET     0x12u        /* both FIFO levels 1/2 */
+#define UART_DMACR_MASK     0x7u
+#define UART_ID_REG_STRIDE  4            /* one ID byte per 32-bit register */
 #define UART_CELL_IDS       0xb105f00du  /* PrimeCell ID */
 
 #endif /* ARCH_REGS_H */

@@ -58,5 +58,5 @@ uint64_t mmio_load_value(const struct mmio_access *a, uint64_t raw)
     uint64_t v = bits == 64 ? raw : raw & ((1ull << bits) - 1);
     if (a->sign_extend && bits < 64 && (v >> (bits - 1)) & 1)
         v |= ~0ull << bits;
-    return a->reg64 ? v : (v & 0xffffffffull);
+    return a->reg64 ? v : (v & UINT32_MAX);
 }

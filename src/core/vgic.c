@@ -161,11 +161,13 @@ void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r)
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         struct vcpu *t = &vm->vcpus[i];
         uint64_t mpidr = t->vmpidr & MPIDR_AFF_MASK;
+        uint64_t aff0 = FIELD_GET(mpidr, MPIDR_AFF_WIDTH, MPIDR_AFF0_SHIFT);
         if (broadcast ? t != v
-                      : ((mpidr & ~0xffull) == aff && (targets & (1ull << (mpidr & 0xff))))) {
+                      : ((mpidr & ~FIELD_MASK(MPIDR_AFF_WIDTH, MPIDR_AFF0_SHIFT)) == aff &&
+                         (targets & BIT(aff0)))) {
             vgic_inject(t, intid);
             if (!broadcast)
-                targets &= ~(1ull << (mpidr & 0xff));
+                targets &= ~BIT(aff0);
         }
     }
     if (!broadcast && targets)

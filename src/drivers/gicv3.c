@@ -36,12 +36,12 @@ void gic_init_dist(void)
     mmio_write32(gicd(GICD_CTLR), 0);
     gicd_wait_rwp();
     for (unsigned i = GIC_SPI_BASE_ID; i < n; i += 32) {
-        mmio_write32(gicd(GICD_ICENABLER + i / 8), 0xffffffff);
-        mmio_write32(gicd(GICD_ICPENDR + i / 8), 0xffffffff);
-        mmio_write32(gicd(GICD_IGROUPR + i / 8), 0xffffffff);
+        mmio_write32(gicd(GICD_ICENABLER + i / 8), GIC_ALL_32);
+        mmio_write32(gicd(GICD_ICPENDR + i / 8), GIC_ALL_32);
+        mmio_write32(gicd(GICD_IGROUPR + i / 8), GIC_ALL_32);
     }
     for (unsigned i = GIC_SPI_BASE_ID; i < n; i += 4)
-        mmio_write32(gicd(GICD_IPRIORITYR + i), GIC_HYP_PRIO * 0x01010101u);
+        mmio_write32(gicd(GICD_IPRIORITYR + i), GIC_PRIO_X4(GIC_HYP_PRIO));
     mmio_write32(gicd(GICD_CTLR), GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
     gicd_wait_rwp();
 }
@@ -58,10 +58,10 @@ void gic_init_cpu(unsigned cpu)
     mmio_write32(gicr(cpu, GICR_WAKER), w & ~(uint32_t)GICR_WAKER_PROCESSOR_SLEEP);
     while (mmio_read32(gicr(cpu, GICR_WAKER)) & GICR_WAKER_CHILDREN_ASLEEP)
         ;
-    mmio_write32(gicr(cpu, GICR_IGROUPR0), 0xffffffff);
-    mmio_write32(gicr(cpu, GICR_ICENABLER0), 0xffffffff);
+    mmio_write32(gicr(cpu, GICR_IGROUPR0), GIC_ALL_32);
+    mmio_write32(gicr(cpu, GICR_ICENABLER0), GIC_ALL_32);
     for (unsigned i = 0; i < GIC_SPI_BASE_ID; i += 4)
-        mmio_write32(gicr(cpu, GICR_IPRIORITYR + i), GIC_HYP_PRIO * 0x01010101u);
+        mmio_write32(gicr(cpu, GICR_IPRIORITYR + i), GIC_PRIO_X4(GIC_HYP_PRIO));
     mmio_write32(gicr(cpu, GICR_ISENABLER0),
                  (1u << SGI_KICK) | (1u << PPI_MAINTENANCE) | (1u << PPI_VTIMER));
 

@@ -25,7 +25,7 @@ int uart_getc(void)
 {
     if (mmio_read32(uart + UART_FR) & UART_FR_RXFE)
         return -1;
-    return (int)(mmio_read32(uart + UART_DR) & 0xff);
+    return (int)(mmio_read32(uart + UART_DR) & UART_DR_DATA_MASK);
 }
 
 void uart_enable_rx_irq(void)

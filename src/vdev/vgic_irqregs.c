@@ -76,18 +76,20 @@ static void wr_route(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint6
 }
 
 static const struct irqreg irqregs[] = {
-    { GICD_IGROUPR,    0x80,  1,  rd_group,   wr_group },
-    { GICD_ISENABLER,  0x80,  1,  rd_enable,  wr_set_enable },
-    { GICD_ICENABLER,  0x80,  1,  rd_enable,  wr_clear_enable },
-    { GICD_ISPENDR,    0x80,  1,  rd_pending, wr_set_pending },
-    { GICD_ICPENDR,    0x80,  1,  rd_pending, wr_clear_pending },
-    { GICD_ISACTIVER,  0x80,  1,  rd_active,  wr_ignore },
-    { GICD_ICACTIVER,  0x80,  1,  rd_active,  wr_ignore },
-    { GICD_IPRIORITYR, 0x400, 8,  rd_prio,    wr_prio },
-    { GICD_ICFGR,      0x100, 2,  rd_cfg,     wr_cfg },
-    { GICD_IGRPMODR,   0x80,  1,  rd_zero,    wr_ignore },   /* one security state */
-    { GICD_NSACR,      0x100, 2,  rd_zero,    wr_ignore },
-    { GICD_IROUTER,    0x2000, 64, rd_route,  wr_route },
+#define R(off, bits, rd, wr) { off, GIC_REG_BYTES(bits), bits, rd, wr }
+    R(GICD_IGROUPR,    1,  rd_group,   wr_group),
+    R(GICD_ISENABLER,  1,  rd_enable,  wr_set_enable),
+    R(GICD_ICENABLER,  1,  rd_enable,  wr_clear_enable),
+    R(GICD_ISPENDR,    1,  rd_pending, wr_set_pending),
+    R(GICD_ICPENDR,    1,  rd_pending, wr_clear_pending),
+    R(GICD_ISACTIVER,  1,  rd_active,  wr_ignore),
+    R(GICD_ICACTIVER,  1,  rd_active,  wr_ignore),
+    R(GICD_IPRIORITYR, 8,  rd_prio,    wr_prio),
+    R(GICD_ICFGR,      2,  rd_cfg,     wr_cfg),
+    R(GICD_IGRPMODR,   1,  rd_zero,    wr_ignore),   /* one security state */
+    R(GICD_NSACR,      2,  rd_zero,    wr_ignore),
+    R(GICD_IROUTER,    64, rd_route,   wr_route),
+#undef R
 };
 
 bool vgic_irqreg_access(struct vcpu *v, struct vcpu *owner, uint64_t off, unsigned width,
@@ -109,10 +111,10 @@ bool vgic_irqreg_access(struct vcpu *v, struct vcpu *owner, uint64_t off, unsign
         if (!vgic_irqreg_access(v, owner, off & ~(uint64_t)7, 8, false, &full))
             return false;
         if (!write) {
-            *val = (full >> half) & 0xffffffffu;
+            *val = (full >> half) & UINT32_MAX;
             return true;
         }
-        full = (full & ~((uint64_t)0xffffffffu << half)) | ((*val & 0xffffffffu) << half);
+        full = (full & ~((uint64_t)UINT32_MAX << half)) | ((*val & UINT32_MAX) << half);
         return vgic_irqreg_access(v, owner, off & ~(uint64_t)7, 8, true, &full);
     }
 

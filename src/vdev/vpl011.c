@@ -24,7 +24,7 @@ void vpl011_init(struct vpl011 *u, struct vm *vm, uint32_t intid)
     u->intid = intid;
     u->cr = UART_CR_TXE | UART_CR_RXE;    /* reset value (DDI 0183 3.3.8) */
     u->lcr_h = u->ibrd = u->fbrd = u->imsc = u->dmacr = 0;
-    u->ifls = 0x12;                        /* reset: FIFOs half full */
+    u->ifls = UART_IFLS_RESET;
     u->ris = 0;
     u->rx_head = u->rx_count = 0;
 }
@@ -47,7 +47,7 @@ static uint32_t id_byte(uint64_t off)
 {
     uint32_t ids = off >= UART_PCELLID0 ? UART_CELL_IDS : UART_IDS;
     uint64_t base = off >= UART_PCELLID0 ? UART_PCELLID0 : UART_PERIPHID0;
-    return (ids >> (8 * ((off - base) / 4))) & 0xff;
+    return (ids >> (8 * ((off - base) / UART_ID_REG_STRIDE))) & 0xff;
 }
 
 static enum mmio_result uart_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val)
@@ -95,14 +95,14 @@ static enum mmio_result uart_write(struct vcpu *v, void *dev, uint64_t off, unsi
         console_vm_putc(v->vm, (char)val);
         u->ris |= UART_INT_TX;          /* sent at once: FIFO below its level */
         break;
-    case UART_IBRD: u->ibrd = (uint32_t)val & 0xffff; break;
-    case UART_FBRD: u->fbrd = (uint32_t)val & 0x3f; break;
-    case UART_LCR_H: u->lcr_h = (uint32_t)val & 0xff; break;
-    case UART_CR: u->cr = (uint32_t)val & 0xffff; break;
-    case UART_IFLS: u->ifls = (uint32_t)val & 0x3f; break;
+    case UART_IBRD: u->ibrd = (uint32_t)val & UART_IBRD_MASK; break;
+    case UART_FBRD: u->fbrd = (uint32_t)val & UART_FBRD_MASK; break;
+    case UART_LCR_H: u->lcr_h = (uint32_t)val & UART_LCRH_MASK; break;
+    case UART_CR: u->cr = (uint32_t)val & UART_CR_MASK; break;
+    case UART_IFLS: u->ifls = (uint32_t)val & UART_IFLS_MASK; break;
     case UART_IMSC: u->imsc = (uint32_t)val & UART_INT_ALL; break;
     case UART_ICR: u->ris &= ~((uint32_t)val & UART_INT_ALL); break;
-    case UART_DMACR: u->dmacr = (uint32_t)val & 0x7; break;
+    case UART_DMACR: u->dmacr = (uint32_t)val & UART_DMACR_MASK; break;
     default: break;                     /* RSR/ECR, read-only and reserved: WI */
     }
     update_irq(u);
