@@ -29,7 +29,7 @@ HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Iinclude
 HYP_SRCS    := $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)
 HYP_OBJS    := $(patsubst %,$(BUILD)/hyp/%.o,$(HYP_SRCS))
 
-.PHONY: all setup run test unit config-tests qemu-tests bench clean distclean hyp guests
+.PHONY: all setup run test unit config-tests qemu-tests configs bench clean distclean hyp guests
 all: $(CONFIG_OUT)/tofu.bin
 
 setup:
@@ -42,10 +42,16 @@ $(BUILD)/host/tofu-config: tools/tofu-config.c
 	$(Q)$(CC_HOST) $(HOST_CFLAGS) -o $@ $< -lfdt
 
 # ---- guests ------------------------------------------------------------------
-$(BUILD)/linux/initramfs.cpio.gz: scripts/mkinitramfs.sh $(wildcard guests/linux/*) $(CACHE)/busybox
+$(BUILD)/linux/initramfs.cpio.gz: scripts/mkinitramfs.sh $(wildcard guests/linux/*) $(CACHE)/busybox \
+                                  $(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg
 	@mkdir -p $(@D)
 	@echo "  CPIO    $@"
-	$(Q)scripts/mkinitramfs.sh $(CACHE)/busybox $@
+	$(Q)scripts/mkinitramfs.sh $(CACHE)/busybox $@ $(BUILD)/linux/driver
+
+$(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg &: scripts/linux-module.sh \
+        $(wildcard guests/linux/driver/*) include/tofu/abi.h $(CACHE)/Image
+	@echo "  MODULE  $(@D)"
+	$(Q)scripts/linux-module.sh $(CACHE) $(@D)
 
 $(BUILD)/linux/Image: $(CACHE)/Image
 	@mkdir -p $(@D)
@@ -115,10 +121,13 @@ config-tests: $(BUILD)/host/tofu-config
 unit:
 	@$(MAKE) --no-print-directory -f tests/unit/unit.mk BUILD=$(BUILD) run-unit
 
-qemu-tests:
-	@$(MAKE) --no-print-directory CONFIG=linux-smoke $(BUILD)/linux-smoke/tofu.bin
-	@$(MAKE) --no-print-directory CONFIG=bmtest $(BUILD)/bmtest/tofu.bin
-	@$(MAKE) --no-print-directory CONFIG=default $(BUILD)/default/tofu.bin
+# Every config the tests boot: the examples and the test configs.
+ALL_CONFIGS := $(sort $(basename $(notdir $(wildcard configs/*.dts tests/configs/*.dts))))
+
+configs:
+	@for c in $(ALL_CONFIGS); do $(MAKE) --no-print-directory CONFIG=$$c $(BUILD)/$$c/tofu.bin || exit 1; done
+
+qemu-tests: configs
 	tests/qemu/run-all.sh $(BUILD)
 
 clean:
