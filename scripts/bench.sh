@@ -15,9 +15,16 @@ tmp=$BUILD/bench; mkdir -p "$tmp"
 BM=$BUILD/guests/baremetal
 ICOUNT=(-icount shift=0,align=off,sleep=off)
 
+# Run QEMU until the guest prints "BENCH: done" (tofu's other VMs keep the
+# machine running), or the timeout.
 run_log() { # log, timeout, qemu args...
     local log=$1 t=$2; shift 2
-    timeout "$t" qemu-system-aarch64 "$@" -display none -serial stdio -monitor none < /dev/null > "$log" 2>&1 || true
+    timeout "$t" qemu-system-aarch64 "$@" -display none -serial stdio -monitor none < /dev/null > "$log" 2>&1 &
+    local pid=$! deadline=$((SECONDS + t))
+    until grep -q "BENCH: done" "$log" 2>/dev/null || ! kill -0 $pid 2>/dev/null || [ $SECONDS -ge $deadline ]; do
+        sleep 0.1
+    done
+    kill $pid 2>/dev/null; wait $pid 2>/dev/null || true
 }
 
 echo "bench: micro-benchmarks under tofu (icount)..."

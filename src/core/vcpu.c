@@ -101,4 +101,7 @@ void vcpu_idle(struct vcpu *v)
         return;
     dsb(sy);
     wfi();
+    /* Whatever woke this CPU is most likely for the guest: take it now,
+     * rather than in a second exit right after returning to the guest. */
+    irq_handle_pending(v);
 }

@@ -234,7 +234,9 @@ static bool lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq,
     return true;
 }
 
-void vgic_flush(struct vcpu *v)
+/* The work of vgic_flush, out of line so that the common case -- nothing
+ * pending, no list register in use -- costs a few loads on the exit path. */
+static void __attribute__((noinline)) flush_slow(struct vcpu *v)
 {
     struct vgic_cpu *c = &v->vgic;
     bool held = false;
@@ -272,6 +274,16 @@ void vgic_flush(struct vcpu *v)
         c->uie = held;
         vgic_hw_write_hcr(ICH_HCR_EN | (held ? ICH_HCR_UIE : 0));
     }
+}
+
+void vgic_flush(struct vcpu *v)
+{
+    const struct vgic_cpu *c = &v->vgic;
+    uint64_t work = c->lr_used | c->uie;
+    for (unsigned w = 0; w < VGIC_WORDS; w++)
+        work |= __atomic_load_n(&c->pending[w], __ATOMIC_ACQUIRE);
+    if (work)
+        flush_slow(v);
 }
 
 bool vgic_wants_wakeup(struct vcpu *v)

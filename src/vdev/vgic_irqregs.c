@@ -75,6 +75,7 @@ static void wr_route(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint6
     vgic_update(dst, intid);
 }
 
+/* Sorted by offset: the lookup stops at the first array past `off`. */
 static const struct irqreg irqregs[] = {
 #define R(off, bits, rd, wr) { off, GIC_REG_BYTES(bits), bits, rd, wr }
     R(GICD_IGROUPR,    1,  rd_group,   wr_group),
@@ -96,9 +97,11 @@ bool vgic_irqreg_access(struct vcpu *v, struct vcpu *owner, uint64_t off, unsign
                         bool write, uint64_t *val)
 {
     const struct irqreg *r = NULL;
-    for (unsigned i = 0; i < ARRAY_SIZE(irqregs); i++)
-        if (off >= irqregs[i].offset && off < irqregs[i].offset + irqregs[i].len)
+    for (unsigned i = 0; i < ARRAY_SIZE(irqregs) && irqregs[i].offset <= off; i++)
+        if (off < irqregs[i].offset + irqregs[i].len) {
             r = &irqregs[i];
+            break;
+        }
     if (!r)
         return false;
     /* IROUTER is only for SPIs and only for the distributor; a 32-bit access

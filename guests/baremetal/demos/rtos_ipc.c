@@ -2,7 +2,7 @@
 /*
  * The RTOS VM's side of tofu IPC (docs/ipc.md).  It publishes its tick
  * statistics once a second, as a text message to the VM named "linux" and
- * as a record in a single-producer ring in a page it shares read-only with
+ * as a record in a single-producer ring in a page it shares with
  * its peers, and it serves a few requests that arrive as messages (the
  * doorbell interrupt wakes it; it never polls):
  *
@@ -11,8 +11,10 @@
  *   CMD:ring           "share=<id>": the share-ID of the stats ring
  *   CMD:seq <n> <size> n sequence messages back (the tofu-msg recv-seq format)
  *   CMD:sum            what it received of a sequence: count, order, checksum,
- *                      and how many RECV calls found nothing (it drains only
- *                      when the doorbell rings, so that equals the doorbells)
+ *                      and how many RECV calls found nothing: it drains only
+ *                      when the doorbell rings and stops when RECV says no
+ *                      message is left, so at most one per doorbell, and
+ *                      only when a doorbell raced with a drain
  *   CMD:reset          forget the sequence received so far
  *   CMD:pause <ms>     stop draining for that long (lets a sender fill the queue)
  *   CMD:revoke         revoke the ring's share
@@ -152,7 +154,8 @@ static void command(uint32_t from, const char *c, uint32_t len)
 	}
 }
 
-/* Drain the queue: every message, until RECV finds nothing. */
+/* Drain the queue: every message, until RECV says none is left.  A message
+ * that arrives later rings the doorbell again (edge), so none is missed. */
 static void drain(void)
 {
 	uint32_t from, len, left;
@@ -176,6 +179,8 @@ static void drain(void)
 			command(from, (const char *)msg + CMD_PREFIX_LEN, len - CMD_PREFIX_LEN);
 		else
 			seq_received(msg, len);
+		if (!left)
+			return;
 	}
 }
 
@@ -200,8 +205,9 @@ bool rtos_ipc_init(const void *dtb)
 
 	ipc.ring = (struct tofu_ring *)(uintptr_t)(p->ram_base + RING_OFFSET);
 	tofu_ring_init(ipc.ring, RING_SLOTS, RING_SLOT_BYTES);
-	int rc = tofu_share((uintptr_t)ipc.ring, RING_SHARE_BYTES, TOFU_SHARE_RO, 0, &ipc.ring_share);
-	rt_printf("rtos: IPC: VM-ID %u, doorbell INTID %u, stats ring shared read-only as share-ID %lu (%s)\n",
+	/* read-write: the consumer advances tail */
+	int rc = tofu_share((uintptr_t)ipc.ring, RING_SHARE_BYTES, TOFU_SHARE_RW, 0, &ipc.ring_share);
+	rt_printf("rtos: IPC: VM-ID %u, doorbell INTID %u, stats ring shared as share-ID %lu (%s)\n",
 		  ipc.self, ipc.info.doorbell_intid, ipc.ring_share, tofu_strerror(rc));
 
 	irq_set_handler(ipc.info.doorbell_intid, doorbell);

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ipc_roundtrip: a 16-byte "PING" message to the VM named "rtos", which
+ * sends the same payload back at once (demos/rtos_ipc.c).  The figure runs
+ * from before MSG_SEND to after the MSG_RECV of the reply, with the wait
+ * for the doorbell interrupt (WFI, IRQs open only around it) in between.
+ * Only when the device tree has a "tofu,ipc" node: silent otherwise.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tofu/abi.h"
+
+#include "rt/arch.h"
+#include "rt/gic.h"
+#include "rt/hw.h"
+#include "rt/irq.h"
+#include "rt/platform.h"
+#include "rt/print.h"
+#include "rt/timer.h"
+#include "rt/tofu_ipc.h"
+
+#include "bench.h"
+
+#define ITERS_IPC      300u
+#define PING_BYTES     16u
+#define PING_SEQ_AT    4u       /* "PING", then the iteration, little-endian */
+#define PING_SEQ_BYTES 4u
+#define BYTE_BITS      8u
+#define PEER_NAME      "rtos"
+
+static uint8_t ping[PING_BYTES] __attribute__((aligned(16)));
+static uint8_t pong[TOFU_MSG_MAX] __attribute__((aligned(16)));
+static volatile uint32_t doorbells;
+
+static void bench_doorbell_irq(uint32_t intid, uint64_t entry_ticks)
+{
+	(void)intid;
+	(void)entry_ticks;
+	doorbells = doorbells + 1;
+}
+
+/* Edge-triggered, routed to this vCPU, group 1, enabled. */
+static void bench_doorbell_enable(uint32_t intid)
+{
+	const uintptr_t gicd = platform_get()->gicd_base;
+	const uintptr_t cfg = gicd + GICD_ICFGR + sizeof(uint32_t) * (intid / BENCH_ICFGR_PER_WORD);
+	const unsigned shift = BENCH_ICFGR_BITS * (intid % BENCH_ICFGR_PER_WORD);
+
+	mmio_write32(cfg, (uint32_t)(mmio_read32(cfg) | BENCH_ICFGR_EDGE << shift));
+	bench_mmio_write64(gicd + GICD_IROUTER + GICD_IROUTER_STRIDE * intid, gic_irouter_self());
+	irq_set_handler(intid, bench_doorbell_irq);
+	gic_spi_enable(intid, BENCH_PRIO_DOORBELL);
+}
+
+static void bench_ping_fill(uint32_t seq)
+{
+	static const char magic[PING_SEQ_AT] = { 'P', 'I', 'N', 'G' };
+	unsigned i;
+
+	for (i = 0; i < PING_BYTES; i++)
+		ping[i] = i < PING_SEQ_AT ? (uint8_t)magic[i] : 0;
+	for (i = 0; i < PING_SEQ_BYTES; i++)
+		ping[PING_SEQ_AT + i] = (uint8_t)(seq >> (BYTE_BITS * i));
+}
+
+static bool bench_pong_matches(uint32_t len)
+{
+	unsigned i;
+
+	if (len != PING_BYTES)
+		return false;
+	for (i = 0; i < PING_BYTES; i++)
+		if (pong[i] != ping[i])
+			return false;
+	return true;
+}
+
+/* Messages left over from before: dropped. */
+static void bench_ipc_drain(void)
+{
+	uint32_t sender, len;
+
+	while (tofu_msg_recv(pong, sizeof(pong), &sender, &len, 0) == TOFU_OK)
+		;
+}
+
+/* One round trip; returns why it failed, or 0 with *ticks set. */
+static const char *bench_ipc_once(uint32_t peer, uint32_t seq, uint64_t *ticks)
+{
+	const uint64_t patience = timer_ms_to_ticks(BENCH_WAIT_MS);
+	uint32_t seen = doorbells, sender, len;
+	uint64_t t0, t1;
+	int rc;
+
+	bench_ping_fill(seq);
+	t0 = arch_counter_read();
+	rc = tofu_msg_send(peer, ping, PING_BYTES);
+	if (rc != TOFU_OK)
+		return tofu_strerror(rc);
+	while (doorbells == seen) {
+		bench_wfi_window();
+		if (arch_counter_read() > t0 + patience)
+			return "no doorbell: no reply from rtos";
+	}
+	rc = tofu_msg_recv(pong, sizeof(pong), &sender, &len, 0);
+	t1 = arch_counter_read();
+	if (rc != TOFU_OK)
+		return tofu_strerror(rc);
+	if (sender != peer || !bench_pong_matches(len))
+		return "the reply is not the PING sent";
+	*ticks = t1 - t0;
+	return 0;
+}
+
+void bench_ipc(const void *dtb)
+{
+	struct tofu_ipc_info info;
+	struct bench_stats s = { 0 };
+	const char *failed = 0;
+	uint32_t peer;
+	uint32_t i;
+
+	if (tofu_ipc_probe(dtb, &info) != 0)
+		return;
+	if (tofu_vm_lookup(PEER_NAME, &peer) != TOFU_OK) {
+		bench_skip("ipc_roundtrip", "no VM named " PEER_NAME " on a channel");
+		return;
+	}
+	if (info.doorbell_intid < GIC_SPI_BASE || info.doorbell_intid >= IRQ_HANDLER_COUNT) {
+		bench_skip("ipc_roundtrip", "doorbell INTID out of range");
+		return;
+	}
+	arch_irq_mask();
+	bench_doorbell_enable(info.doorbell_intid);
+	bench_ipc_drain();
+	for (i = 0; i < ITERS_IPC && !failed; i++) {
+		uint64_t ticks = 0;
+
+		failed = bench_ipc_once(peer, i, &ticks);
+		if (!failed)
+			bench_stats_add(&s, ticks);
+	}
+	gic_spi_disable(info.doorbell_intid);
+	irq_set_handler(info.doorbell_intid, 0);
+	if (failed)
+		bench_skip("ipc_roundtrip", failed);
+	else
+		bench_report("ipc_roundtrip", &s);
+}
