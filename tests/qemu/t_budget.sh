@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Path-length budgets: the benchmark guest under tofu and natively, both under
+# -icount shift=0 (deterministic), checked against bench/budgets.txt.
+. "$(dirname "$0")/lib.sh"
+T_NAME=budget; T_START=$SECONDS; QPID=""; QLOG=/dev/null
+dir=$LOGDIR/budget; mkdir -p "$dir"
+ICOUNT=(-icount shift=0,align=off,sleep=off -display none -serial stdio -monitor none)
+run() { # log, qemu args: until "BENCH: done" (tofu keeps its other VMs running)
+    local log=$1; shift
+    timeout 300 qemu-system-aarch64 "$@" "${ICOUNT[@]}" < /dev/null > "$log" 2>&1 &
+    local pid=$! deadline=$((SECONDS + 300))
+    until grep -q "BENCH: done" "$log" || ! kill -0 $pid 2>/dev/null || [ $SECONDS -ge $deadline ]; do sleep 0.1; done
+    kill $pid 2>/dev/null; wait $pid 2>/dev/null
+    grep -q "BENCH: done" "$log" || t_fail "$log: the benchmark did not finish"
+}
+run "$dir/tofu.log" -M virt,virtualization=on,gic-version=3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench/tofu.bin"
+run "$dir/native.log" -M virt,gic-version=3 -cpu max -smp 2 -m 1024 -kernel "$BUILD/guests/baremetal/bench.bin"
+grep -q "BENCH ipc_roundtrip" "$dir/tofu.log" || t_fail "no IPC round trip measured under tofu"
+scripts/bench-report.sh "$dir" "$dir/report" bench/budgets.txt | sed 's/^/  /' || t_fail "a figure is over its budget"
+[ "${PIPESTATUS[0]}" = 0 ] || t_fail "a figure is over its budget"
+if [ $T_FAILED = 0 ]; then echo "PASS budget ($((SECONDS - T_START))s)"; else echo "FAIL budget"; fi
+exit $T_FAILED
