@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Build the Linux guest's initramfs from busybox-static and guests/linux/.
-# usage: mkinitramfs.sh <busybox> <out.cpio.gz>
+# usage: mkinitramfs.sh <busybox> <out.cpio.gz> [driver dir]
+#   driver dir: holds tofu_ipc.ko (-> /lib/modules/) and tofu-msg (-> /bin/),
+#   as scripts/linux-module.sh builds them; rcS loads the module.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-busybox=$1; out=$2
+busybox=$1; out=$2; driver=${3:-}
 root=$(dirname "$out")/rootfs
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,etc/init.d,proc,sys,dev,tmp,root,data}
@@ -13,6 +15,10 @@ install -m 0755 "$top/guests/linux/rcS" "$root/etc/init.d/rcS"
 install -m 0644 "$top/guests/linux/inittab" "$root/etc/inittab"
 install -m 0644 "$top/guests/linux/profile" "$root/etc/profile"
 ln -s /bin/busybox "$root/bin/sh"
+if [ -n "$driver" ]; then
+    install -D -m 0644 "$driver/tofu_ipc.ko" "$root/lib/modules/tofu_ipc.ko"
+    install -m 0755 "$driver/tofu-msg" "$root/bin/tofu-msg"
+fi
 # Test data: deterministic, its checksum recorded for the tests.
 seq 1 200000 > "$root/data/testdata"
 sha256sum "$root/data/testdata" | cut -d' ' -f1 > "$(dirname "$out")/testdata.sha256"
