@@ -43,7 +43,8 @@ $(BUILD)/host/tofu-config: tools/tofu-config.c
 
 # ---- guests ------------------------------------------------------------------
 $(BUILD)/linux/initramfs.cpio.gz: scripts/mkinitramfs.sh $(wildcard guests/linux/*) $(CACHE)/busybox \
-                                  $(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg
+                                  $(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg \
+                                  $(BUILD)/linux/driver/cntvct
 	@mkdir -p $(@D)
 	@echo "  CPIO    $@"
 	$(Q)scripts/mkinitramfs.sh $(CACHE)/busybox $@ $(BUILD)/linux/driver
@@ -52,6 +53,11 @@ $(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg &: scripts/linu
         $(wildcard guests/linux/driver/*) include/tofu/abi.h $(CACHE)/Image
 	@echo "  MODULE  $(@D)"
 	$(Q)scripts/linux-module.sh $(CACHE) $(@D)
+
+$(BUILD)/linux/driver/cntvct: guests/linux/cntvct.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CROSS)gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
 $(BUILD)/linux/Image: $(CACHE)/Image
 	@mkdir -p $(@D)

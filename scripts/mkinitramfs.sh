@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build the Linux guest's initramfs from busybox-static and guests/linux/.
 # usage: mkinitramfs.sh <busybox> <out.cpio.gz> [driver dir]
-#   driver dir: holds tofu_ipc.ko (-> /lib/modules/) and tofu-msg (-> /bin/),
-#   as scripts/linux-module.sh builds them; rcS loads the module.
+#   driver dir: holds tofu_ipc.ko (-> /lib/modules/), tofu-msg and cntvct
+#   (-> /bin/), as the Makefile builds them; rcS loads the module.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 busybox=$1; out=$2; driver=${3:-}
@@ -18,6 +18,7 @@ ln -s /bin/busybox "$root/bin/sh"
 if [ -n "$driver" ]; then
     install -D -m 0644 "$driver/tofu_ipc.ko" "$root/lib/modules/tofu_ipc.ko"
     install -m 0755 "$driver/tofu-msg" "$root/bin/tofu-msg"
+    install -m 0755 "$driver/cntvct" "$root/bin/cntvct"
 fi
 # Test data: deterministic, its checksum recorded for the tests.
 seq 1 200000 > "$root/data/testdata"

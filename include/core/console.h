@@ -33,6 +33,8 @@ void console_src_init(struct console_src *s, const char *name, unsigned colour);
 void console_vm_putc(struct vm *vm, char c);
 /* Drain the physical UART's input to the focused VM or the shell. */
 void console_rx(void);
+/* A VM read input: if the console stopped reading for lack of room, go on. */
+void console_rx_resume(void);
 /* Give the input focus to VM index `idx`, or to the shell for -1. */
 void console_focus(int idx);
 

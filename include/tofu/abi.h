@@ -21,11 +21,14 @@
 #define SMCCC_OWNER_STANDARD   4u   /* PSCI */
 #define SMCCC_OWNER_VENDOR_HYP 6u   /* tofu's own calls */
 
-/* SMCCC return codes (SMCCC 1.1, section 7.1). */
+/* SMCCC return codes (SMCCC 1.1, section 7.1); Linux's <linux/arm-smccc.h>
+ * defines the same names with the same values. */
+#ifndef SMCCC_RET_SUCCESS
 #define SMCCC_RET_SUCCESS        0
 #define SMCCC_RET_NOT_SUPPORTED  (-1)
 #define SMCCC_RET_NOT_REQUIRED   (-2)
 #define SMCCC_RET_INVALID_PARAM  (-3)
+#endif
 
 /* Arm architecture calls. */
 #define SMCCC_VERSION_FID        0x80000000u

@@ -14,6 +14,7 @@ static struct console_src *mid_line;      /* whose line is unfinished on the ter
 static bool use_colour;
 static int focus;                         /* VM index, or -1 for the shell */
 static bool escape_pending;
+static volatile bool rx_paused;           /* the focused VM's input FIFO was full */
 
 void console_init(bool colour)
 {
@@ -143,10 +144,30 @@ static void escape_command(char c)
                nr_vms);
 }
 
+/*
+ * Input back-pressure: when the focused VM's receive FIFO is full, leave the
+ * rest in the physical UART (whose own FIFO then fills, and QEMU stops
+ * reading its input) and mask the receive interrupt until the VM reads.
+ */
+void console_rx_resume(void)
+{
+    if (rx_paused) {
+        rx_paused = false;
+        uart_set_rx_irq(true);
+    }
+}
+
 void console_rx(void)
 {
     int c;
-    while ((c = uart_getc()) >= 0) {
+    for (;;) {
+        if (focus >= 0 && !escape_pending && !vpl011_rx_room(&vms[focus].uart)) {
+            rx_paused = true;
+            uart_set_rx_irq(false);
+            return;
+        }
+        if ((c = uart_getc()) < 0)
+            return;
         if (escape_pending) {
             escape_pending = false;
             if (c != CONSOLE_ESCAPE) {
@@ -159,7 +180,7 @@ void console_rx(void)
         }
         if (focus < 0)
             shell_input((char)c);
-        else    /* a guest that does not read loses input, as with a real UART */
-            (void)vpl011_push_input(&vms[focus].uart, (char)c);
+        else
+            (void)vpl011_push_input(&vms[focus].uart, (char)c);   /* room checked above */
     }
 }

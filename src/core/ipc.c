@@ -100,9 +100,12 @@ static int64_t ring(struct vcpu *v)
 {
     int err;
     struct vm *dst = peer_of(v, v->regs.x[1], &err);
-    if (dst)
-        doorbell(dst);
-    return err;
+    if (!dst)
+        return err;
+    if (dst->state != VM_RUNNING)
+        return TOFU_E_STOPPED;
+    doorbell(dst);
+    return TOFU_OK;
 }
 
 static int64_t share(struct vcpu *v)
@@ -154,14 +157,15 @@ static int64_t map(struct vcpu *v)
         err = TOFU_E_DENIED;
     else if (s && s->only && s->only != vm->id)
         err = TOFU_E_BAD_SHARE;
-    else if (s && share_mapping(s, (uint16_t)vm->id))
-        err = TOFU_E_BUSY;
+    else if (s && (share_mapping(s, (uint16_t)vm->id) || !share_mapping(s, 0)))
+        err = TOFU_E_BUSY;          /* mapped already, or no mapping slot left */
     else if (s && (overlaps_vm(vm, ipa, s->size) ||
                    share_overlaps_mapping(&shares, (uint16_t)vm->id, ipa, s->size)))
         err = TOFU_E_OVERLAP;
     if (err == TOFU_OK) {
         uint64_t pa = owner->ram_pa.bits + (s->ipa - owner->cfg->ram_ipa);
         int rc = pt_map(&vm->s2, ipa, pa, s->size, s2_attrs_shared(s->rights == TOFU_SHARE_RW));
+        /* The slot was checked above: recording the mapping cannot fail. */
         err = rc == E_OK ? share_add_mapping(s, (uint16_t)vm->id, ipa)
             : rc == E_EXIST ? TOFU_E_OVERLAP : rc == E_NOMEM ? TOFU_E_BUSY : TOFU_E_INVALID;
         dsb(ishst);

@@ -43,6 +43,11 @@ bool vpl011_push_input(struct vpl011 *u, char c)
     return ok;
 }
 
+bool vpl011_rx_room(struct vpl011 *u)
+{
+    return __atomic_load_n(&u->rx_count, __ATOMIC_ACQUIRE) < VPL011_FIFO;
+}
+
 static uint32_t id_byte(uint64_t off)
 {
     uint32_t ids = off >= UART_PCELLID0 ? UART_CELL_IDS : UART_IDS;
@@ -63,6 +68,7 @@ static enum mmio_result uart_read(struct vcpu *v, void *dev, uint64_t off, unsig
             u->rx_head = (u->rx_head + 1) % VPL011_FIFO;
             u->rx_count--;
             update_irq(u);
+            console_rx_resume();
         }
         break;
     case UART_FR:
