@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The RTOS VM's side of tofu IPC (docs/ipc.md).  It publishes its tick
- * statistics once a second, as a text message to the VM named "linux" and
- * as a record in a single-producer ring in a page it shares with
- * its peers, and it serves a few requests that arrive as messages (the
- * doorbell interrupt wakes it; it never polls):
+ * statistics once a second as a record in a single-producer ring in a page
+ * it shares with its peers (and as a message to a subscriber), and it
+ * serves requests that arrive as messages (the doorbell interrupt wakes it;
+ * it never polls):
  *
  *   PING...            the same payload back at once (IPC round trip)
  *   CMD:stats          the latest statistics, as text
+ *   CMD:subscribe <b>  1: the statistics as a message every second; 0: stop
  *   CMD:ring           "share=<id>": the share-ID of the stats ring
  *   CMD:seq <n> <size> n sequence messages back (the tofu-msg recv-seq format)
  *   CMD:sum            what it received of a sequence: count, order, checksum,
@@ -29,7 +30,7 @@
 #include "rt/print.h"
 #include "rt/timer.h"
 #include "rt/tofu_ipc.h"
-#include "rt/tofu_ring.h"
+#include "tofu/ring.h"
 
 #define IPC_PRIORITY        0x90
 #define RING_SLOTS          32u
@@ -51,7 +52,7 @@ int memcmp(const void *a, const void *b, size_t n);
 
 static struct {
 	bool on;
-	uint32_t self, linux_id;
+	uint32_t self, subscriber;
 	struct tofu_ipc_info info;
 	struct tofu_ring *ring;
 	uint64_t ring_share;
@@ -125,6 +126,9 @@ static void command(uint32_t from, const char *c, uint32_t len)
 	const char *arg = text;
 	if (!memcmp(text, "stats", 5)) {
 		reply(from, ipc.stats, ipc.stats_len);
+	} else if (!memcmp(text, "subscribe", 9)) {
+		arg += 9;
+		ipc.subscriber = parse_u32(&arg) ? from : 0;
 	} else if (!memcmp(text, "ring", 4)) {
 		reply(from, out, rt_snprintf(out, sizeof(out), "share=%lu", ipc.ring_share));
 	} else if (!memcmp(text, "seq", 3)) {
@@ -200,8 +204,6 @@ bool rtos_ipc_init(const void *dtb)
 		return false;
 	ipc.on = true;
 	seq_reset();
-	if (tofu_vm_lookup("linux", &ipc.linux_id) != TOFU_OK)
-		ipc.linux_id = 0;
 
 	ipc.ring = (struct tofu_ring *)(uintptr_t)(p->ram_base + RING_OFFSET);
 	tofu_ring_init(ipc.ring, RING_SLOTS, RING_SLOT_BYTES);
@@ -228,8 +230,8 @@ void rtos_ipc_publish(const struct rtos_stats *s)
 			    s->worst_us, s->mean_us);
 		tofu_ring_produce_commit(ipc.ring);
 	}
-	if (ipc.linux_id)
-		reply(ipc.linux_id, ipc.stats, ipc.stats_len);
+	if (ipc.subscriber)
+		reply(ipc.subscriber, ipc.stats, ipc.stats_len);
 }
 
 bool rtos_ipc_work(uint64_t now)

@@ -12,7 +12,7 @@ struct rtos_stats {
 
 /* Probe the tofu,ipc node; enable the doorbell.  False when no channel. */
 bool rtos_ipc_init(const void *dtb);
-/* Once a second: the stats into the shared ring and to the peer "linux". */
+/* Once a second: the stats into the shared ring and to a subscriber. */
 void rtos_ipc_publish(const struct rtos_stats *s);
 /* Background work for the main loop (IRQs masked); true while more is due. */
 bool rtos_ipc_work(uint64_t now);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <tofu/abi.h>
+#include <tofu/ring.h>
 #include "tofu_ipc_uapi.h"
 
 static const char *prog = "tofu-msg";
@@ -61,6 +62,7 @@ static void usage(void)
 		"  map ID [--at IPA]        map a peer's share\n"
 		"  unmap ID | revoke ID\n"
 		"  peek ID OFFSET LEN | poke ID OFFSET TEXT\n"
+		"  ring ID [COUNT]          consume records of the SPSC ring in share ID\n"
 		"  shares                   shares owned or mapped here\n"
 		"  stats                    driver counters\n"
 		"  send-seq VM COUNT [SIZE] [--nonblock]  numbered messages (integrity\n"
@@ -379,6 +381,44 @@ static int cmd_peek_poke(int argc, char **argv, int poke)
 	return 0;
 }
 
+/* ring ID [COUNT]: consume records from an SPSC ring (include/tofu/ring.h)
+ * at the start of a share this VM owns or has mapped read-write. */
+static int cmd_ring(int argc, char **argv)
+{
+	if (argc < 1 || argc > 2)
+		usage();
+	uint64_t id = parse_num(argv[0], "share-ID");
+	uint64_t want = argc == 2 ? parse_num(argv[1], "count") : UINT64_MAX;
+	struct tofu_ioc_share_info info[64];
+	int n = list_shares(info, 64), i;
+	for (i = 0; i < n && info[i].share_id != id; i++)
+		;
+	if (i == n) {
+		printf("error: share %" PRIu64 " is neither owned nor mapped here\n", id);
+		return 1;
+	}
+	long page = sysconf(_SC_PAGESIZE);
+	size_t size = (info[i].size + (uint64_t)page - 1) & ~((uint64_t)page - 1);
+	struct tofu_ring *r = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dev(),
+				   (off_t)(id * (uint64_t)page));
+	if (r == MAP_FAILED)
+		die_errno("mmap");
+	if (!tofu_ring_valid(r) || tofu_ring_bytes(r->size, r->slot_bytes) > size) {
+		printf("error: share %" PRIu64 " holds no valid ring\n", id);
+		return 1;
+	}
+	uint64_t got = 0;
+	const char *slot;
+	while (got < want && (slot = tofu_ring_consume_slot(r)) != NULL) {
+		printf("record=%.*s\n", (int)strnlen(slot, r->slot_bytes), slot);
+		tofu_ring_consume_commit(r);
+		got++;
+	}
+	printf("records=%" PRIu64 "\n", got);
+	munmap(r, size);
+	return 0;
+}
+
 static int cmd_stats(void)
 {
 	struct tofu_ioc_stats s;
@@ -486,6 +526,8 @@ int main(int argc, char **argv)
 		return cmd_doorbell(n, a);
 	if (!strcmp(c, "share"))
 		return cmd_share(n, a);
+	if (!strcmp(c, "ring"))
+		return cmd_ring(n, a);
 	if (!strcmp(c, "map"))
 		return cmd_map(n, a);
 	if (!strcmp(c, "unmap"))

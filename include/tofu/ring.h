@@ -5,10 +5,11 @@
  * index with a store-release and reads the other's with a load-acquire, so
  * a slot's contents are visible before the index that hands it over.  The
  * indices only increase (mod 2^32) and live on separate cache lines.
- * Header-only, freestanding; the Linux tool uses the same layout.
+ * Header-only and freestanding: the bare-metal library and the Linux tool
+ * (tofu-msg ring) both include it.
  */
-#ifndef RT_TOFU_RING_H
-#define RT_TOFU_RING_H
+#ifndef TOFU_RING_H
+#define TOFU_RING_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -88,4 +89,4 @@ static inline void tofu_ring_consume_commit(struct tofu_ring *r)
 	__atomic_store_n(&r->tail, r->tail + 1, __ATOMIC_RELEASE);
 }
 
-#endif /* RT_TOFU_RING_H */
+#endif /* TOFU_RING_H */
