@@ -18,6 +18,9 @@ void arch_vcpu_ctx_reset(struct vcpu *v);
 /* The virtual timer fired: mask it until the guest reprograms it. */
 void arch_vtimer_mask(void);
 uint64_t arch_counter(void);
+/* The EL2 physical timer (PPI 26) of this CPU: one shot, `us` from now. */
+void arch_hyp_timer_arm_us(uint64_t us);
+void arch_hyp_timer_stop(void);
 void arch_zero(void *p, uint64_t size);
 /* Clean to the point of coherency (guests start with caches off). */
 void arch_clean_dcache(const void *p, uint64_t size);

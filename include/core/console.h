@@ -3,8 +3,10 @@
  * The physical console, shared by the hypervisor and every VM.
  *
  * Output: every line is marked with its source, "[tofu]" or "[<vm name>]"
- * (in colour when enabled).  The VM that has the input focus is written
- * through at once; the others are line-buffered, so lines never mix.
+ * (in colour when enabled).  Every VM's output is line-buffered, so lines
+ * from different VMs never mix; the VM that has the input focus also gets
+ * a partial line (a prompt, echoed input) out after CONSOLE_FLUSH_US of
+ * quiet, through the EL2 physical timer of the CPU that wrote it.
  *
  * Input goes to one VM at a time, or to the hypervisor's shell.  The escape
  * key Ctrl-T followed by:  0 = hypervisor shell, 1..8 = VM n, n = next,
@@ -16,6 +18,7 @@
 
 #define CONSOLE_ESCAPE   0x14    /* Ctrl-T */
 #define CONSOLE_LINE_MAX 160
+#define CONSOLE_FLUSH_US 20000
 
 struct vm;
 
@@ -33,6 +36,8 @@ void console_src_init(struct console_src *s, const char *name, unsigned colour);
 void console_vm_putc(struct vm *vm, char c);
 /* Drain the physical UART's input to the focused VM or the shell. */
 void console_rx(void);
+/* The flush timer fired: write out the focused VM's partial line. */
+void console_flush_timeout(void);
 /* A VM read input: if the console stopped reading for lack of room, go on. */
 void console_rx_resume(void);
 /* Give the input focus to VM index `idx`, or to the shell for -1. */

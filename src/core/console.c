@@ -4,6 +4,7 @@
 #include "core/printf.h"
 #include "core/spinlock.h"
 #include "core/vm.h"
+#include "arch/cpu.h"
 
 #define ANSI_RESET   "\033[0m"
 #define HYP_COLOUR   7            /* white */
@@ -101,15 +102,24 @@ void printf_raw(const char *fmt, ...)
 void console_vm_putc(struct vm *vm, char c)
 {
     struct console_src *s = &vm->con;
+    bool focused = focus == (int)(vm - vms), partial;
     spin_lock(&console_lock);
-    if (focus == (int)(vm - vms)) {
+    s->line[s->len++] = c;
+    if (c == '\n' || s->len == CONSOLE_LINE_MAX)
         flush_line(s);
-        emit(s, c);
-    } else {
-        s->line[s->len++] = c;
-        if (c == '\n' || s->len == CONSOLE_LINE_MAX)
-            flush_line(s);
-    }
+    partial = s->len != 0;
+    spin_unlock(&console_lock);
+    if (focused && partial)
+        arch_hyp_timer_arm_us(CONSOLE_FLUSH_US);
+    else if (focused && c == '\n')
+        arch_hyp_timer_stop();
+}
+
+void console_flush_timeout(void)
+{
+    spin_lock(&console_lock);
+    if (focus >= 0)
+        flush_line(&vms[focus].con);
     spin_unlock(&console_lock);
 }
 

@@ -28,6 +28,9 @@ void irq_handle_pending(struct vcpu *cur)
             vgic_hw_write_hcr(cur ? ICH_HCR_EN : 0);
             if (cur)
                 cur->vgic.uie = false;
+        } else if (intid == PPI_HYP_TIMER) {
+            arch_hyp_timer_stop();
+            console_flush_timeout();
         } else if (intid == platform.uart_intid) {
             console_rx();
         } else if (intid < HW_IRQ_MAX && vm_hw_irq_owner[intid]) {

@@ -63,7 +63,8 @@ void gic_init_cpu(unsigned cpu)
     for (unsigned i = 0; i < GIC_SPI_BASE_ID; i += 4)
         mmio_write32(gicr(cpu, GICR_IPRIORITYR + i), GIC_PRIO_X4(GIC_HYP_PRIO));
     mmio_write32(gicr(cpu, GICR_ISENABLER0),
-                 (1u << SGI_KICK) | (1u << PPI_MAINTENANCE) | (1u << PPI_VTIMER));
+                 (1u << SGI_KICK) | (1u << PPI_MAINTENANCE) | (1u << PPI_VTIMER) |
+                 (1u << PPI_HYP_TIMER));
 
     /* EL2 uses the system-register interface and lets EL1 use it too. */
     write_sysreg(ICC_SRE_EL2, ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB | ICC_SRE_EL2_ENABLE);

@@ -390,6 +390,7 @@ int main(const void *dtb)
 		rt_fatal(gic_status_name(status));
 
 	bench_info();
+	bench_wait_for_peer(dtb);
 	bench_null_hvc();
 	bench_sysreg_trap();
 	bench_mmio();

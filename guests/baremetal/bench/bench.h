@@ -102,5 +102,7 @@ _Noreturn void bench_secondary_main(void);
 
 /* bench_ipc.c: ipc_roundtrip against the VM named "rtos", when the DTB has a tofu,ipc node. */
 void bench_ipc(const void *dtb);
+/* Before measuring: wait until the IPC peer, if any, is up and idle. */
+void bench_wait_for_peer(const void *dtb);
 
 #endif /* BENCH_BENCH_H */

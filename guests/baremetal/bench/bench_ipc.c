@@ -113,6 +113,32 @@ static const char *bench_ipc_once(uint32_t peer, uint32_t seq, uint64_t *ticks)
 	return 0;
 }
 
+#define PEER_WAIT_TRIES 20       /* of BENCH_WAIT_MS each */
+
+/*
+ * Under -icount every CPU's instructions advance the clock, so the peer's
+ * start-up would land inside the first measurements: wait until it answers
+ * a PING (its IPC is up, it idles between ticks) before measuring anything.
+ */
+void bench_wait_for_peer(const void *dtb)
+{
+	struct tofu_ipc_info info;
+	uint32_t peer, i;
+	uint64_t ticks;
+
+	if (tofu_ipc_probe(dtb, &info) != 0 || tofu_vm_lookup(PEER_NAME, &peer) != TOFU_OK ||
+	    info.doorbell_intid < GIC_SPI_BASE || info.doorbell_intid >= IRQ_HANDLER_COUNT)
+		return;
+	arch_irq_mask();
+	bench_doorbell_enable(info.doorbell_intid);
+	for (i = 0; i < PEER_WAIT_TRIES && bench_ipc_once(peer, i, &ticks); i++)
+		;
+	bench_ipc_drain();
+	gic_spi_disable(info.doorbell_intid);
+	irq_set_handler(info.doorbell_intid, 0);
+	rt_printf("bench: peer %s %s\n", PEER_NAME, i < PEER_WAIT_TRIES ? "ready" : "did not answer");
+}
+
 void bench_ipc(const void *dtb)
 {
 	struct tofu_ipc_info info;

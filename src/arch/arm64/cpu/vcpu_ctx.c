@@ -187,6 +187,21 @@ uint64_t arch_counter(void)
     return read_sysreg(cntpct_el0);
 }
 
+#define US_PER_S 1000000u
+
+void arch_hyp_timer_arm_us(uint64_t us)
+{
+    write_sysreg(cnthp_cval_el2, arch_counter() + read_sysreg(cntfrq_el0) * us / US_PER_S);
+    write_sysreg(cnthp_ctl_el2, CNT_CTL_ENABLE);
+    isb();
+}
+
+void arch_hyp_timer_stop(void)
+{
+    write_sysreg(cnthp_ctl_el2, 0);
+    isb();
+}
+
 #define DCZID_DZP        BIT(4)
 #define DCZID_BS_MASK    0xfull
 #define CTR_DMINLINE_SHIFT 16
