@@ -136,6 +136,11 @@ configs:
 qemu-tests: configs
 	tests/qemu/run-all.sh $(BUILD)
 
+bench: setup
+	@$(MAKE) --no-print-directory CONFIG=bench $(BUILD)/bench/tofu.bin
+	@$(MAKE) --no-print-directory CONFIG=bench-linux $(BUILD)/bench-linux/tofu.bin
+	scripts/bench.sh $(BUILD)
+
 clean:
 	rm -rf $(BUILD)
 

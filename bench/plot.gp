@@ -1,5 +1,7 @@
 # gnuplot -e "datafile='x.csv'; outfile='x.png'" bench/plot.gp
 set terminal pngcairo size 1100,600 noenhanced
+set rmargin 6
+set bmargin 8
 set output outfile
 set datafile separator ","
 set title "tofu vs native: instructions per operation (QEMU -icount shift=0, -cpu max)"

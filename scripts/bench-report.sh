@@ -11,8 +11,10 @@ extract() { sed -n 's/^.*BENCH \([a-z0-9_]*\) iters=\([0-9]*\) mean=\([0-9.]*\) 
 extract "$dir/tofu.log" > "$dir/tofu.txt"
 extract "$dir/native.log" > "$dir/native.txt"
 
-# Linux: the guest counter at /init, and the wall-clock medians.
-cnt() { sed -n 's/^.*tofu-guest: cntvct=\([0-9]*\).*$/\1/p' "$1" | head -1; }
+# Linux: the guest counter at /init in instructions (ticks * 1e9 / CNTFRQ under
+# icount), and the wall-clock medians.
+cnt() { sed -n 's/^.*tofu-guest: cntvct=\([0-9]*\) cntfrq=\([0-9]*\).*$/\1 \2/p' "$1" | head -1 |
+        awk '{ printf "%.0f", $1 * (1e9 / $2) }'; }
 lt=$(cnt "$dir/linux-icount-tofu.log" 2>/dev/null || true)
 ln=$(cnt "$dir/linux-icount-native.log" 2>/dev/null || true)
 median() { grep "^$1 " "$dir/wall.txt" 2>/dev/null | awk '{print $2}' | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]}'; }
@@ -32,7 +34,7 @@ END {
     printf "%-22s %12s %10s %12s %12s %10s %10s  %s\n", "benchmark", "tofu mean", "tofu max", "native mean", "overhead", "ratio %", "budget", "ok"
     bad = 0
     if (lt != "" && ln != "") { order[++n] = "linux_boot_counter"; tmean["linux_boot_counter"] = lt; nmean["linux_boot_counter"] = ln; tmax["linux_boot_counter"] = lt; nmax["linux_boot_counter"] = ln }
-    if (wt != "" && wn != "") { order[++n] = "linux_boot_wall_ms"; tmean["linux_boot_wall_ms"] = wt * 1000; nmean["linux_boot_wall_ms"] = wn * 1000; tmax["linux_boot_wall_ms"] = wt * 1000; nmax["linux_boot_wall_ms"] = wn * 1000 }
+    if (wt != "" && wn != "") { order[++n] = "linux_boot_wall_ms"; tmean["linux_boot_wall_ms"] = wt; nmean["linux_boot_wall_ms"] = wn; tmax["linux_boot_wall_ms"] = wt; nmax["linux_boot_wall_ms"] = wn }
     for (i = 1; i <= n; i++) {
         k = order[i]; has_n = (k in nmean)
         over = has_n ? tmean[k] - nmean[k] : tmean[k]

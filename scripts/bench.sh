@@ -24,11 +24,11 @@ run_log() { # log, timeout, qemu args...
     until grep -q "BENCH: done" "$log" 2>/dev/null || ! kill -0 $pid 2>/dev/null || [ $SECONDS -ge $deadline ]; do
         sleep 0.1
     done
-    kill $pid 2>/dev/null; wait $pid 2>/dev/null || true
+    kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
 }
 
 echo "bench: micro-benchmarks under tofu (icount)..."
-run_log "$tmp/tofu.log" 300 -M virt,virtualization=on,gic-version=3 -cpu max -smp 2 -m 1024 \
+run_log "$tmp/tofu.log" 300 -M virt,virtualization=on,gic-version=3 -cpu max -smp 3 -m 1024 \
     "${ICOUNT[@]}" -kernel "$BUILD/bench/tofu.bin"
 echo "bench: micro-benchmarks natively at EL1 (icount)..."
 run_log "$tmp/native.log" 300 -M virt,gic-version=3 -cpu max -smp 2 -m 1024 \
@@ -37,45 +37,58 @@ for f in tofu native; do
     grep -q "BENCH: done" "$tmp/$f.log" || { echo "bench: the $f run did not finish:"; tail -20 "$tmp/$f.log"; exit 1; }
 done
 
-# Linux boot to /init: the guest's virtual counter at the marker (icount), and
-# wall-clock time from QEMU's start to the marker (median of 3, interleaved).
+# Linux boot to /init: the guest's virtual counter at the marker (icount; under
+# tofu it starts at 0 when the VM starts), and wall-clock time from QEMU's
+# start to the marker (median of 3, tofu and native interleaved).  Native runs
+# the same kernel, initramfs and generated device tree at EL1.  The CPU is a
+# cortex-a57: -cpu max has FEAT_RNG, whose host randomness Linux consumes, so
+# its boot differs by a few hundred instructions from run to run; the a57's
+# counter runs at 62.5 MHz (16 instructions a tick under icount).
 LINUX_DTB=$BUILD/bench-linux/linux.dtb
-boot_native() {
-    qemu-system-aarch64 -M virt,gic-version=3 -cpu max -smp 2 -m 512 "$@" \
-        -kernel "$BUILD/linux/Image" -initrd "$BUILD/linux/initramfs.cpio.gz" -dtb "$LINUX_DTB" \
-        -display none -serial stdio -monitor none -no-reboot
-}
-boot_tofu() {
-    qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max -smp 2 -m 1024 "$@" \
-        -kernel "$BUILD/bench-linux/tofu.bin" -display none -serial stdio -monitor none -no-reboot
-}
-marker_time() { # kind, log, extra qemu args -> seconds to the marker (wall)
+boot() { # kind, log, extra qemu args: starts QEMU in the background, sets $pid
     local kind=$1 log=$2; shift 2
-    local t0; t0=$(date +%s.%N)
-    ( "boot_$kind" "$@" < /dev/null > "$log" 2>&1 & echo $! > "$log.pid"; wait ) &
-    local deadline=$((SECONDS + 300))
+    if [ "$kind" = tofu ]; then
+        qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 -smp 2 -m 1024 "$@" \
+            -kernel "$BUILD/bench-linux/tofu.bin" -display none -serial stdio -monitor none \
+            < /dev/null > "$log" 2>&1 &
+    else
+        qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -smp 2 -m 512 "$@" \
+            -kernel "$BUILD/linux/Image" -initrd "$BUILD/linux/initramfs.cpio.gz" -dtb "$LINUX_DTB" \
+            -display none -serial stdio -monitor none < /dev/null > "$log" 2>&1 &
+    fi
+    pid=$!
+}
+until_marker() { # log: waits for /init's counter line, then stops QEMU
+    local log=$1 deadline=$((SECONDS + 300))
     until grep -q "tofu-guest: cntvct=" "$log" 2>/dev/null; do
-        [ $SECONDS -lt $deadline ] || { echo "bench: Linux ($kind) did not reach /init"; break; }
-        sleep 0.05
+        if [ $SECONDS -ge $deadline ] || ! kill -0 $pid 2>/dev/null; then
+            echo "bench: Linux did not reach /init ($log)"; break
+        fi
+        sleep 0.02
     done
-    local t1; t1=$(date +%s.%N)
-    kill "$(cat "$log.pid")" 2>/dev/null; wait 2>/dev/null || true
-    echo "$t1 - $t0" | bc -l
+    kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
 }
 echo "bench: Linux boot to /init (icount, guest counter)..."
 for kind in tofu native; do
-    marker_time $kind "$tmp/linux-icount-$kind.log" "${ICOUNT[@]}" > /dev/null
+    boot $kind "$tmp/linux-icount-$kind.log" "${ICOUNT[@]}"
+    until_marker "$tmp/linux-icount-$kind.log"
 done
 echo "bench: Linux boot to /init (wall clock, 3 interleaved runs each)..."
 : > "$tmp/wall.txt"
 for i in 1 2 3; do
     for kind in tofu native; do
-        echo "$kind $(marker_time $kind "$tmp/linux-wall-$kind-$i.log")" >> "$tmp/wall.txt"
+        t0=$(date +%s%N)
+        boot $kind "$tmp/linux-wall-$kind-$i.log"
+        until_marker "$tmp/linux-wall-$kind-$i.log"
+        t1=$(date +%s%N)
+        echo "$kind $(( (t1 - t0) / 1000000 ))" >> "$tmp/wall.txt"     # ms
     done
 done
 
-scripts/bench-report.sh "$tmp" "$out/$stamp" bench/budgets.txt
-gnuplot -e "datafile='$out/$stamp.csv'; outfile='$out/$stamp.png'" bench/plot.gp
+scripts/bench-report.sh "$tmp" "$out/$stamp" bench/budgets.txt || echo "bench: some figures are over budget (see the table)"
+# The plot shows instruction counts; the wall-clock figure (ms) is in the table.
+grep -v '^linux_boot_wall_ms,' "$out/$stamp.csv" > "$tmp/plot.csv"
+gnuplot -e "datafile='$tmp/plot.csv'; outfile='$out/$stamp.png'" bench/plot.gp
 cp "$out/$stamp.png" bench/latest.png
 cp "$out/$stamp.json" bench/latest.json
 echo "bench: wrote $out/$stamp.json, $out/$stamp.csv, $out/$stamp.png"
