@@ -14,6 +14,7 @@ install -m 0755 "$top/guests/linux/init" "$root/init"
 install -m 0755 "$top/guests/linux/rcS" "$root/etc/init.d/rcS"
 install -m 0644 "$top/guests/linux/inittab" "$root/etc/inittab"
 install -m 0644 "$top/guests/linux/profile" "$root/etc/profile"
+install -m 0755 "$top/guests/linux/rtos-stats" "$root/bin/rtos-stats"
 ln -s /bin/busybox "$root/bin/sh"
 if [ -n "$driver" ]; then
     install -D -m 0644 "$driver/tofu_ipc.ko" "$root/lib/modules/tofu_ipc.ko"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The default demo: the Linux VM and the RTOS-style VM boot side by side and
-# both print their markers; Linux's poweroff stops only the Linux VM while
+# both print their markers; Linux reads the RTOS's statistics over IPC (a
+# message and a shared ring); Linux's poweroff stops only the Linux VM while
 # the RTOS VM keeps ticking; the hypervisor shell lists both and starts
 # Linux again, which boots and answers on the console.
 . "$(dirname "$0")/lib.sh"
@@ -9,6 +10,10 @@ wait_for "[rtos] rtos: started" 60
 wait_for "[linux] tofu-guest: reached /init" 240
 wait_for "tofu-linux# " 60
 wait_for "[rtos] rtos: tick 2000 " 60
+# IPC: the RTOS's statistics as a message, and from the ring it shares.
+send "rtos-stats"
+wait_for "message: rtos: tick" 30
+wait_for "ring: tick=" 30
 send "poweroff"
 wait_for "vm linux: stopped: guest powered off (PSCI SYSTEM_OFF)" 60
 refuse_line "no VM left running"
