@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tofu's guest ABI: SMCCC function IDs and results that guests rely on.
- * Shared by the hypervisor, the bare-metal guest runtime and (later) the
- * Linux driver; keep it free of any other include.
+ * Shared by the hypervisor, the bare-metal guest runtime and the Linux
+ * driver and tool; keep it free of any other include.
  *
  * All calls follow SMC Calling Convention 1.1 and are issued with HVC #0
  * (SMC is trapped and treated the same way).  Function ID in w0, arguments
@@ -111,5 +111,27 @@
 #define TOFU_E_REVOKED       (-12)  /* the owner took the region back */
 #define TOFU_E_BUSY          (-13)  /* already mapped / no share slot left */
 #define TOFU_E_STOPPED       (-14)  /* the receiving VM is not running */
+
+/* The name of a status, for messages (both guest libraries use it). */
+static inline const char *tofu_status_name(int status)
+{
+    switch (status) {
+    case TOFU_OK: return "TOFU_OK";
+    case TOFU_E_NOT_SUPPORTED: return "TOFU_E_NOT_SUPPORTED";
+    case TOFU_E_INVALID: return "TOFU_E_INVALID";
+    case TOFU_E_NO_VM: return "TOFU_E_NO_VM";
+    case TOFU_E_DENIED: return "TOFU_E_DENIED";
+    case TOFU_E_TOO_BIG: return "TOFU_E_TOO_BIG";
+    case TOFU_E_FULL: return "TOFU_E_FULL";
+    case TOFU_E_EMPTY: return "TOFU_E_EMPTY";
+    case TOFU_E_NOT_OWNER: return "TOFU_E_NOT_OWNER";
+    case TOFU_E_OVERLAP: return "TOFU_E_OVERLAP";
+    case TOFU_E_BAD_SHARE: return "TOFU_E_BAD_SHARE";
+    case TOFU_E_REVOKED: return "TOFU_E_REVOKED";
+    case TOFU_E_BUSY: return "TOFU_E_BUSY";
+    case TOFU_E_STOPPED: return "TOFU_E_STOPPED";
+    default: return "TOFU_E_UNKNOWN";
+    }
+}
 
 #endif /* TOFU_ABI_H */

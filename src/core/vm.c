@@ -307,19 +307,3 @@ void vm_fatal(struct vcpu *v, const char *reason)
            read_sysreg(hpfar_el2), v->regs.pc, v->regs.spsr);
     vm_request_stop(v->vm, VM_STOP_FATAL, false);
 }
-
-void *vm_ipa_to_ptr(struct vm *vm, uint64_t ipa, uint64_t len)
-{
-    const struct vm_config *c = vm->cfg;
-    if (ipa < c->ram_ipa || len > c->ram_size || ipa - c->ram_ipa > c->ram_size - len)
-        return NULL;
-    return pa_to_ptr(pa_of(vm->ram_pa.bits + (ipa - c->ram_ipa)));
-}
-
-struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
-{
-    for (unsigned i = 0; i < vm->nr_vcpus; i++)
-        if ((vm->vcpus[i].vmpidr & MPIDR_AFF_MASK) == (mpidr & MPIDR_AFF_MASK))
-            return &vm->vcpus[i];
-    return NULL;
-}

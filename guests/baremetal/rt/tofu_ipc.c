@@ -102,23 +102,7 @@ int tofu_revoke(uint64_t share_id)
 
 const char *tofu_strerror(int status)
 {
-	switch (status) {
-	case TOFU_OK: return "TOFU_OK";
-	case TOFU_E_NOT_SUPPORTED: return "TOFU_E_NOT_SUPPORTED";
-	case TOFU_E_INVALID: return "TOFU_E_INVALID";
-	case TOFU_E_NO_VM: return "TOFU_E_NO_VM";
-	case TOFU_E_DENIED: return "TOFU_E_DENIED";
-	case TOFU_E_TOO_BIG: return "TOFU_E_TOO_BIG";
-	case TOFU_E_FULL: return "TOFU_E_FULL";
-	case TOFU_E_EMPTY: return "TOFU_E_EMPTY";
-	case TOFU_E_NOT_OWNER: return "TOFU_E_NOT_OWNER";
-	case TOFU_E_OVERLAP: return "TOFU_E_OVERLAP";
-	case TOFU_E_BAD_SHARE: return "TOFU_E_BAD_SHARE";
-	case TOFU_E_REVOKED: return "TOFU_E_REVOKED";
-	case TOFU_E_BUSY: return "TOFU_E_BUSY";
-	case TOFU_E_STOPPED: return "TOFU_E_STOPPED";
-	default: return "unknown status";
-	}
+	return tofu_status_name(status);
 }
 
 int tofu_ipc_probe(const void *dtb, struct tofu_ipc_info *info)

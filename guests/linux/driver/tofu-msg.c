@@ -27,26 +27,6 @@
 static const char *prog = "tofu-msg";
 static int dev_fd = -1;
 
-static const char *status_name(int st)
-{
-	switch (st) {
-	case TOFU_OK:              return "TOFU_OK";
-	case TOFU_E_NOT_SUPPORTED: return "TOFU_E_NOT_SUPPORTED";
-	case TOFU_E_INVALID:       return "TOFU_E_INVALID";
-	case TOFU_E_NO_VM:         return "TOFU_E_NO_VM";
-	case TOFU_E_DENIED:        return "TOFU_E_DENIED";
-	case TOFU_E_TOO_BIG:       return "TOFU_E_TOO_BIG";
-	case TOFU_E_FULL:          return "TOFU_E_FULL";
-	case TOFU_E_EMPTY:         return "TOFU_E_EMPTY";
-	case TOFU_E_NOT_OWNER:     return "TOFU_E_NOT_OWNER";
-	case TOFU_E_OVERLAP:       return "TOFU_E_OVERLAP";
-	case TOFU_E_BAD_SHARE:     return "TOFU_E_BAD_SHARE";
-	case TOFU_E_REVOKED:       return "TOFU_E_REVOKED";
-	case TOFU_E_BUSY:          return "TOFU_E_BUSY";
-	case TOFU_E_STOPPED:       return "TOFU_E_STOPPED";
-	default:                   return "TOFU_E_UNKNOWN";
-	}
-}
 
 static void usage(void)
 {
@@ -82,7 +62,7 @@ static void die_errno(const char *what)
 static void fail(const char *what, int status)
 {
 	if (status != TOFU_OK)
-		printf("error: %s (%d)\n", status_name(status), status);
+		printf("error: %s (%d)\n", tofu_status_name(status), status);
 	else
 		printf("error: %s: %s\n", what, strerror(errno));
 	exit(1);

@@ -39,20 +39,3 @@ void vm_log(struct vcpu *v, const char *fmt, ...)
     fake_log_count++;
 }
 
-/* As src/core/vm.c: RAM only, the whole [ipa, ipa+len) inside it. */
-void *vm_ipa_to_ptr(struct vm *vm, uint64_t ipa, uint64_t len)
-{
-    const struct vm_config *c = vm->cfg;
-    if (ipa < c->ram_ipa || len > c->ram_size || ipa - c->ram_ipa > c->ram_size - len)
-        return NULL;
-    return pa_to_ptr(pa_of(vm->ram_pa.bits + (ipa - c->ram_ipa)));
-}
-
-/* As src/core/vm.c: affinity fields only (RES1, U and MT ignored). */
-struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
-{
-    for (unsigned i = 0; i < vm->nr_vcpus; i++)
-        if ((vm->vcpus[i].vmpidr & MPIDR_AFF_MASK) == (mpidr & MPIDR_AFF_MASK))
-            return &vm->vcpus[i];
-    return NULL;
-}
