@@ -59,7 +59,9 @@
 #define FSC_SYNC_EXTERNAL   0x10
 
 /* WFx ISS */
-#define ISS_WFX_TI          BIT(0)     /* 1 = WFE, 0 = WFI */
+#define ISS_WFX_TI_MASK     UINT64_C(3)   /* 0 WFI, 1 WFE, 2 WFIT, 3 WFET */
+#define ISS_WFX_TI_WFI      UINT64_C(0)
+#define ID_ISAR2_WFXT_SHIFT 0
 
 /* MSR/MRS trap ISS (D17.2.37.16) */
 #define ISS_SYS_OP0_SHIFT   20

@@ -63,7 +63,9 @@ static int64_t msg_send(struct vcpu *v)
     if (dst->state != VM_RUNNING) return TOFU_E_STOPPED;
 
     spin_lock(&ipc_lock);
-    err = ipc_queue_push(&dst->ipc_rx, (uint16_t)v->vm->id, src, (unsigned)len);
+    /* Again under the lock: a stopping VM empties its queue under it. */
+    err = dst->state != VM_RUNNING ? TOFU_E_STOPPED
+        : ipc_queue_push(&dst->ipc_rx, (uint16_t)v->vm->id, src, (unsigned)len);
     spin_unlock(&ipc_lock);
     if (err == TOFU_OK)
         doorbell(dst);

@@ -44,13 +44,18 @@ void vm_log(struct vcpu *v, const char *fmt, ...)
     char line[200];
     va_list ap;
 
-    if (!vm->log_budget)
-        return;
+    /* Take one unit of budget atomically: vCPUs of one VM log concurrently. */
+    unsigned left = __atomic_load_n(&vm->log_budget, __ATOMIC_RELAXED);
+    do {
+        if (!left)
+            return;
+    } while (!__atomic_compare_exchange_n(&vm->log_budget, &left, left - 1, false,
+                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED));
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);     /* one piece: lines do not interleave */
     va_end(ap);
     printf("vm %s vcpu%u: %s\n", vm->cfg->name, v->id, line);
-    if (--vm->log_budget == 0)
+    if (left == 1)
         printf("vm %s: further guest-caused messages suppressed until it restarts\n", vm->cfg->name);
 }
 

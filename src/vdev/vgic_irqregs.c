@@ -30,12 +30,19 @@ static void wr_clear_enable(struct vcpu *t, struct vgic_irq *irq, unsigned intid
 { UNUSED(t); UNUSED(intid); if (f & 1) irq->enabled = false; }
 static uint64_t rd_pending(struct vcpu *t, struct vgic_irq *irq, unsigned intid)
 { UNUSED(irq); return vgic_is_pending(t, intid); }
+/* A forwarded (hardware) interrupt's pending and active states belong to the
+ * physical GIC and its list register: set/clear-pending writes are ignored
+ * for it (GICv3 4.4.6 forbids pending+active in a hardware LR, and clearing
+ * one would strand the physical interrupt active). */
 static void wr_set_pending(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
-{ UNUSED(irq); if (f & 1) vgic_inject(t, intid); }
+{
+    if ((f & 1) && !irq->hw)
+        vgic_inject(t, intid);
+}
 static void wr_clear_pending(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
 {
     /* A level interrupt whose line is high stays pending (GICv3 4.1.2). */
-    if ((f & 1) && !(irq->level && !irq->edge))
+    if ((f & 1) && !irq->hw && !(irq->level && !irq->edge))
         vgic_clear_pending(t, intid);
 }
 static uint64_t rd_active(struct vcpu *t, struct vgic_irq *irq, unsigned intid)

@@ -66,6 +66,9 @@ static uint64_t id_reg_value(uint32_t enc)
     case SYSREG_ISS(3, 0, 0, 4, 5):      /* ID_AA64SMFR0_EL1: no SME */
         v = 0;
         break;
+    case SYSREG_ISS(3, 0, 0, 6, 2):      /* ID_AA64ISAR2_EL1: no WFIT/WFET */
+        v = clear_field(v, ID_ISAR2_WFXT_SHIFT);
+        break;
     case SYSREG_ISS(3, 0, 0, 5, 0):      /* ID_AA64DFR0_EL1 */
         v = clear_field(v, ID_DFR0_PMSVER_SHIFT);
         v = clear_field(v, ID_DFR0_TRACEBUF_SHIFT);

@@ -33,10 +33,12 @@ static enum trap_result trap_unknown(struct vcpu *v, uint64_t esr)
     return TRAP_UNDEF;
 }
 
-/* WFI traps (HCR_EL2.TWI): idle this CPU until an interrupt is due for the vCPU. */
+/* WFI traps (HCR_EL2.TWI): idle this CPU until an interrupt is due for the
+ * vCPU.  WFIT (with a timeout tofu does not track) just returns: WFx may
+ * complete early at any time.  WFxT is hidden from guests anyway. */
 static enum trap_result trap_wfx(struct vcpu *v, uint64_t esr)
 {
-    if (!(esr & ISS_WFX_TI))
+    if ((esr & ISS_WFX_TI_MASK) == ISS_WFX_TI_WFI)
         vcpu_idle(v);
     return TRAP_EMULATED;
 }
