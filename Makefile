@@ -116,7 +116,7 @@ hyp: $(HYP_OBJS)
 # ---- run and test ----------------------------------------------------------------
 run: setup
 	@$(MAKE) --no-print-directory $(CONFIG_OUT)/tofu.bin
-	scripts/run-qemu.sh $(CONFIG_OUT) -cpu $(QEMU_CPU)
+	QEMU_CPU=$(QEMU_CPU) scripts/run-qemu.sh $(CONFIG_OUT)
 
 test: setup
 	@$(MAKE) --no-print-directory unit config-tests qemu-tests
