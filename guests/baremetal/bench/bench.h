@@ -27,9 +27,6 @@
 #define BENCH_ICFGR_BITS      2                /* bits per INTID */
 #define BENCH_ICFGR_EDGE      HW_UL(0x2)       /* Int_config[1]: edge-triggered */
 #define BENCH_GIC_NO_PENDING  1023             /* ICC_HPPIR1_EL1 with nothing pending */
-#define BENCH_IPRIORITY_MASK  HW_UL(0xff)      /* one byte per INTID */
-#define BENCH_IPRIORITY_BITS  8
-#define BENCH_IPRIORITY_PER_WORD 4
 
 /* Interrupt priorities: all interrupts used here are group 1, lower = more urgent. */
 #define BENCH_PRIO_SGI        0x80

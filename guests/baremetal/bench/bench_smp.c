@@ -21,6 +21,7 @@
 #include "tofu/abi.h"
 
 #include "rt/arch.h"
+#include "rt/gic.h"
 #include "rt/hw.h"
 #include "rt/irq.h"
 #include "rt/platform.h"
@@ -35,14 +36,9 @@
 #define SGI_IPI               3u
 #define SECONDARY_MPIDR       1u          /* Aff0 = 1, the rest 0 */
 #define SECONDARY_STACK_BYTES 4096u
-#define MAX_REDISTS           256u
 #define PSCI_CPU_ON64_FID     (PSCI_CPU_ON_FID | SMCCC_SMC64)
 
 /* GICR_TYPER[63:32] packs Aff3.Aff2.Aff1.Aff0 a byte each. */
-#define GICR_AFF0_SHIFT       0
-#define GICR_AFF1_SHIFT       8
-#define GICR_AFF2_SHIFT       16
-#define GICR_AFF3_SHIFT       24
 
 #define STR_(x) #x
 #define STR(x)  STR_(x)
@@ -50,13 +46,12 @@
 enum secondary_state {
 	SECONDARY_OFF = 0,
 	SECONDARY_READY,
-	SECONDARY_NO_REDIST,
-	SECONDARY_WAKE_TIMEOUT,
-	SECONDARY_NO_SRE,
+	SECONDARY_GIC_FAILED,      /* why: secondary_gic_status */
 };
 
 static uint8_t secondary_stack[SECONDARY_STACK_BYTES] __attribute__((aligned(16)));
 static volatile uint32_t secondary_state;
+static volatile uint32_t secondary_gic_status;
 static volatile uint64_t ipi_entry_ticks;
 static volatile uint32_t ipi_seq;
 
@@ -83,68 +78,16 @@ __asm__(
 
 /* ---- vCPU 1 ---- */
 
-static uint32_t bench_gicr_affinity(uint64_t mpidr)
-{
-	return (uint32_t)(((mpidr >> MPIDR_AFF0_SHIFT) & MPIDR_AFF_MASK) << GICR_AFF0_SHIFT |
-			  ((mpidr >> MPIDR_AFF1_SHIFT) & MPIDR_AFF_MASK) << GICR_AFF1_SHIFT |
-			  ((mpidr >> MPIDR_AFF2_SHIFT) & MPIDR_AFF_MASK) << GICR_AFF2_SHIFT |
-			  ((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_MASK) << GICR_AFF3_SHIFT);
-}
-
-/* This CPU's RD_base: the redistributor whose GICR_TYPER names MPIDR_EL1. */
-static uintptr_t bench_redist_find(void)
-{
-	const struct platform *p = platform_get();
-	uint32_t want = bench_gicr_affinity(sysreg_read_mpidr_el1());
-	uintptr_t rd = p->gicr_base;
-	unsigned i;
-
-	for (i = 0; i < MAX_REDISTS; i++) {
-		uint64_t typer;
-
-		if (p->gicr_size && rd + GICR_STRIDE_V3 > p->gicr_base + p->gicr_size)
-			break;
-		typer = mmio_read64(rd + GICR_TYPER);
-		if ((uint32_t)(typer >> GICR_TYPER_AFF_SHIFT) == want)
-			return rd;
-		if (typer & GICR_TYPER_LAST)
-			break;
-		rd += (typer & GICR_TYPER_VLPIS) ? GICR_STRIDE_V4 : GICR_STRIDE_V3;
-	}
-	return 0;
-}
-
-/* Wake the redistributor, enable SGI_IPI in group 1, open the CPU interface. */
+/* vCPU 1's own redistributor and CPU interface, and SGI_IPI enabled there. */
 static enum secondary_state bench_secondary_gic_init(void)
 {
-	uintptr_t rd = bench_redist_find(), sgi, prio_word;
-	uint64_t deadline = timer_now() + timer_ms_to_ticks(BENCH_WAIT_MS);
-	unsigned shift = BENCH_IPRIORITY_BITS * (SGI_IPI % BENCH_IPRIORITY_PER_WORD);
-	uint32_t v;
+	enum gic_status status = gic_cpu_init();
 
-	if (!rd)
-		return SECONDARY_NO_REDIST;
-	v = mmio_read32(rd + GICR_WAKER);
-	mmio_write32(rd + GICR_WAKER, v & ~(uint32_t)GICR_WAKER_PROCESSOR_SLEEP);
-	while (mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP)
-		if (timer_now() > deadline)
-			return SECONDARY_WAKE_TIMEOUT;
-
-	sgi = rd + GICR_SGI_BASE;
-	mmio_write32(sgi + GICR_IGROUPR0, mmio_read32(sgi + GICR_IGROUPR0) | 1u << SGI_IPI);
-	/* Word access: byte access to IPRIORITYR may not be emulated. */
-	prio_word = sgi + GICR_IPRIORITYR + SGI_IPI - SGI_IPI % BENCH_IPRIORITY_PER_WORD;
-	v = mmio_read32(prio_word) & ~(uint32_t)(BENCH_IPRIORITY_MASK << shift);
-	mmio_write32(prio_word, v | (uint32_t)BENCH_PRIO_SGI << shift);
-	mmio_write32(sgi + GICR_ISENABLER0, 1u << SGI_IPI);
-
-	sysreg_write_icc_sre_el1(sysreg_read_icc_sre_el1() | ICC_SRE_SRE);
-	arch_isb();
-	if (!(sysreg_read_icc_sre_el1() & ICC_SRE_SRE))
-		return SECONDARY_NO_SRE;
-	sysreg_write_icc_pmr_el1(ICC_PMR_LOWEST);
-	sysreg_write_icc_igrpen1_el1(ICC_IGRPEN1_ENABLE);
-	arch_isb();
+	if (status != GIC_OK) {
+		secondary_gic_status = status;
+		return SECONDARY_GIC_FAILED;
+	}
+	gic_private_irq_enable(SGI_IPI, BENCH_PRIO_SGI);
 	return SECONDARY_READY;
 }
 
@@ -172,18 +115,8 @@ static void bench_ipi_irq(uint32_t intid, uint64_t entry_ticks)
 
 static const char *bench_secondary_state_name(uint32_t state)
 {
-	switch (state) {
-	case SECONDARY_OFF:
-		return "vCPU 1 did not start within the wait";
-	case SECONDARY_NO_REDIST:
-		return "vCPU 1 found no redistributor";
-	case SECONDARY_WAKE_TIMEOUT:
-		return "vCPU 1's redistributor did not wake";
-	case SECONDARY_NO_SRE:
-		return "vCPU 1: ICC_SRE_EL1.SRE stuck at 0";
-	default:
-		return "?";
-	}
+	return state == SECONDARY_OFF ? "vCPU 1 did not start within the wait"
+				      : gic_status_name(secondary_gic_status);
 }
 
 static const char *bench_secondary_start(void)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * GICv3 set-up for the boot CPU (IHI 0069).  Every wait is bounded by the
- * generic counter so a broken (virtual) GIC reports an error, not a hang.
+ * GICv3 set-up (IHI 0069): the distributor once, and each CPU's own
+ * redistributor and CPU interface.  Every wait is bounded by the generic
+ * counter so a broken (virtual) GIC reports an error, not a hang.
  */
 #include "rt/gic.h"
 
@@ -12,9 +13,16 @@
 
 #define GIC_WAIT_MS 100
 #define GIC_MAX_REDISTS 256
+#define GIC_MAX_CPUS    8        /* CPUs with Aff0 0..7, the rest 0 */
 
-static uintptr_t gicr_rd;        /* this CPU's RD_base, 0 until found */
-static bool gic_ready;
+static uintptr_t gicr_rds[GIC_MAX_CPUS];   /* each CPU's RD_base, 0 until found */
+static bool gic_dist_ready;
+
+/* This CPU's slot: its Aff0 (tofu's vMPIDRs and QEMU virt's are 0..n-1). */
+static unsigned gic_cpu_slot(void)
+{
+	return (unsigned)((sysreg_read_mpidr_el1() >> MPIDR_AFF0_SHIFT) & MPIDR_AFF_MASK);
+}
 
 const char *gic_status_name(enum gic_status status)
 {
@@ -36,7 +44,8 @@ const char *gic_status_name(enum gic_status status)
 
 uintptr_t gic_redist_base(void)
 {
-	return gicr_rd;
+	unsigned cpu = gic_cpu_slot();
+	return cpu < GIC_MAX_CPUS ? gicr_rds[cpu] : 0;
 }
 
 static bool gic_wait_clear(uintptr_t reg, uint32_t mask)
@@ -100,25 +109,24 @@ static enum gic_status gic_dist_enable(uintptr_t gicd)
 	return GIC_OK;
 }
 
-enum gic_status gic_init(void)
+enum gic_status gic_cpu_init(void)
 {
-	enum gic_status status;
+	unsigned cpu = gic_cpu_slot();
+	uintptr_t rd;
 	uint32_t waker;
 
-	if (gic_ready)
+	if (cpu >= GIC_MAX_CPUS)
+		return GIC_ERR_NO_REDIST;
+	if (gicr_rds[cpu])
 		return GIC_OK;
-	gicr_rd = gic_find_redist();
-	if (!gicr_rd)
+	rd = gic_find_redist();
+	if (!rd)
 		return GIC_ERR_NO_REDIST;
 
-	waker = mmio_read32(gicr_rd + GICR_WAKER);
-	mmio_write32(gicr_rd + GICR_WAKER, waker & ~(uint32_t)GICR_WAKER_PROCESSOR_SLEEP);
-	if (!gic_wait_clear(gicr_rd + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP))
+	waker = mmio_read32(rd + GICR_WAKER);
+	mmio_write32(rd + GICR_WAKER, waker & ~(uint32_t)GICR_WAKER_PROCESSOR_SLEEP);
+	if (!gic_wait_clear(rd + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP))
 		return GIC_ERR_WAKE_TIMEOUT;
-
-	status = gic_dist_enable(platform_get()->gicd_base);
-	if (status != GIC_OK)
-		return status;
 
 	sysreg_write_icc_sre_el1(sysreg_read_icc_sre_el1() | ICC_SRE_SRE);
 	arch_isb();
@@ -127,13 +135,24 @@ enum gic_status gic_init(void)
 	sysreg_write_icc_pmr_el1(ICC_PMR_LOWEST);
 	sysreg_write_icc_igrpen1_el1(ICC_IGRPEN1_ENABLE);
 	arch_isb();
-	gic_ready = true;
+	gicr_rds[cpu] = rd;
 	return GIC_OK;
+}
+
+enum gic_status gic_init(void)
+{
+	enum gic_status status = gic_cpu_init();
+
+	if (status != GIC_OK || gic_dist_ready)
+		return status;
+	status = gic_dist_enable(platform_get()->gicd_base);
+	gic_dist_ready = status == GIC_OK;
+	return status;
 }
 
 static uintptr_t gic_sgi_frame(void)
 {
-	return gicr_rd + GICR_SGI_BASE;
+	return gic_redist_base() + GICR_SGI_BASE;
 }
 
 void gic_private_irq_enable(uint32_t intid, uint8_t priority)
@@ -154,7 +173,7 @@ void gic_private_irq_enable(uint32_t intid, uint8_t priority)
 void gic_private_irq_disable(uint32_t intid)
 {
 	mmio_write32(gic_sgi_frame() + GICR_ICENABLER0, 1u << intid);
-	gic_wait_clear(gicr_rd + GICR_CTLR, GICR_CTLR_RWP);
+	gic_wait_clear(gic_redist_base() + GICR_CTLR, GICR_CTLR_RWP);
 }
 
 bool gic_private_irq_pending(uint32_t intid)

@@ -15,10 +15,13 @@ enum gic_status {
 };
 
 const char *gic_status_name(enum gic_status status);
-enum gic_status gic_init(void);   /* idempotent */
-uintptr_t gic_redist_base(void);
+/* The distributor (once) and the calling CPU's interface; idempotent. */
+enum gic_status gic_init(void);
+/* A secondary CPU: its own redistributor and CPU interface only. */
+enum gic_status gic_cpu_init(void);
+uintptr_t gic_redist_base(void);              /* the calling CPU's RD_base */
 
-/* SGIs and PPIs (INTID < 32), through this CPU's redistributor, group 1. */
+/* SGIs and PPIs (INTID < 32), through the calling CPU's redistributor, group 1. */
 void gic_private_irq_enable(uint32_t intid, uint8_t priority);
 void gic_private_irq_disable(uint32_t intid);
 bool gic_private_irq_pending(uint32_t intid);
