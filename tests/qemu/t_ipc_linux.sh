@@ -45,6 +45,10 @@ send "tofu-msg map $id --at 0x09000000"      # over its UART
 wait_for "error: TOFU_E_OVERLAP (-10)" 20 2
 send "tofu-msg map $id"
 wait_for "share=$id ipa=" 20
+send "tofu-msg peek $id 0 4"                 # the ring's magic, as the RTOS wrote it
+wait_for "data=ring" 20
+send "tofu-msg peek 99 0 4"
+wait_for "error: share 99 is neither owned nor mapped here" 20
 send "sleep 2; tofu-msg ring $id"
 wait_for "record=tick=" 30
 

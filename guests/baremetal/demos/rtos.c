@@ -33,8 +33,8 @@
 #include "rt/platform.h"
 #include "rt/print.h"
 #include "rt/rt.h"
-#include "rt/smccc.h"
 #include "rt/timer.h"
+#include "rt/tofu_ipc.h"
 
 #include "rtos_ipc.h"
 
@@ -231,20 +231,20 @@ static void rtos_start(void)
 static void rtos_print_vm_id(void)
 {
 	struct fault_record rec;
-	struct smccc_res res;
+	uint32_t id = 0;
+	int rc;
 
 	exc_probe_begin();
-	res = smccc_hvc(TOFU_HC_VM_ID, 0, 0, 0);
+	rc = tofu_vm_id(&id);
 	rec = exc_probe_end();
 	if (rec.count)
 		rt_printf("rtos: started, VM-ID unknown (HVC undefined, ESR %lx), period %u us\n",
 			  rec.esr, RTOS_PERIOD_US);
-	else if (smccc_w(res.a0) != TOFU_OK)
+	else if (rc != TOFU_OK)
 		rt_printf("rtos: started, VM-ID unknown (TOFU_HC_VM_ID returned %d), "
-			  "period %u us\n", smccc_w(res.a0), RTOS_PERIOD_US);
+			  "period %u us\n", rc, RTOS_PERIOD_US);
 	else
-		rt_printf("rtos: started, VM-ID %u, period %u us\n", (uint32_t)res.a1,
-			  RTOS_PERIOD_US);
+		rt_printf("rtos: started, VM-ID %u, period %u us\n", id, RTOS_PERIOD_US);
 }
 
 int main(const void *dtb)

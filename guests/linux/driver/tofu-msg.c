@@ -306,32 +306,47 @@ static void on_fault(int sig)
 }
 
 /* peek and poke: map the share (owned or mapped here) and access it. */
+/* The size of share `id` if this VM owns or has mapped it; else, after a
+ * message, 0 (a share is never empty). */
+static uint64_t share_bytes(uint64_t id)
+{
+	struct tofu_ioc_share_info info[64];
+	int n = list_shares(info, 64);
+	for (int i = 0; i < n; i++)
+		if (info[i].share_id == id)
+			return info[i].size;
+	printf("error: share %" PRIu64 " is neither owned nor mapped here\n", id);
+	return 0;
+}
+
+/* The whole share `id` of `bytes`, mapped into this process (*len: the
+ * mapping's length).  A read-only share refuses PROT_WRITE (EACCES). */
+static void *mmap_share(uint64_t id, uint64_t bytes, int prot, size_t *len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	*len = (bytes + (uint64_t)page - 1) & ~((uint64_t)page - 1);
+	void *p = mmap(NULL, *len, prot, MAP_SHARED, dev(), (off_t)(id * (uint64_t)page));
+	if (p == MAP_FAILED)
+		die_errno("mmap");
+	return p;
+}
+
 static int cmd_peek_poke(int argc, char **argv, int poke)
 {
 	if (argc != 3)
 		usage();
 	uint64_t id = parse_num(argv[0], "share-ID"), off = parse_num(argv[1], "offset");
 	uint64_t len = poke ? strlen(argv[2]) : parse_num(argv[2], "length");
-	struct tofu_ioc_share_info info[64];
-	int n = list_shares(info, 64), i;
-	for (i = 0; i < n && info[i].share_id != id; i++)
-		;
-	if (i == n) {
-		printf("error: share %" PRIu64 " is neither owned nor mapped here\n", id);
+	uint64_t bytes = share_bytes(id);
+	if (!bytes)
 		return 1;
-	}
-	if (off > info[i].size || len > info[i].size - off) {
+	if (off > bytes || len > bytes - off) {
 		printf("error: offset %" PRIu64 " + %" PRIu64 " outside the share (%" PRIu64 " bytes)\n",
-		       off, len, (uint64_t)info[i].size);
+		       off, len, bytes);
 		return 1;
 	}
-	long page = sysconf(_SC_PAGESIZE);
-	size_t size = (info[i].size + (uint64_t)page - 1) & ~((uint64_t)page - 1);
-	/* A read-only share: the driver refuses PROT_WRITE (EACCES). */
-	volatile uint8_t *p = mmap(NULL, size, PROT_READ | (poke ? PROT_WRITE : 0), MAP_SHARED, dev(),
-				   (off_t)(id * (uint64_t)page));
-	if (p == MAP_FAILED)
-		die_errno("mmap");
+	size_t size;
+	volatile uint8_t *p = mmap_share(id, bytes, PROT_READ | (poke ? PROT_WRITE : 0), &size);
 	/* A mapping that tofu removed (revoked by its owner) faults. */
 	struct sigaction sa = { .sa_handler = on_fault };
 	sigaction(SIGBUS, &sa, NULL);
@@ -369,20 +384,11 @@ static int cmd_ring(int argc, char **argv)
 		usage();
 	uint64_t id = parse_num(argv[0], "share-ID");
 	uint64_t want = argc == 2 ? parse_num(argv[1], "count") : UINT64_MAX;
-	struct tofu_ioc_share_info info[64];
-	int n = list_shares(info, 64), i;
-	for (i = 0; i < n && info[i].share_id != id; i++)
-		;
-	if (i == n) {
-		printf("error: share %" PRIu64 " is neither owned nor mapped here\n", id);
+	uint64_t bytes = share_bytes(id);
+	if (!bytes)
 		return 1;
-	}
-	long page = sysconf(_SC_PAGESIZE);
-	size_t size = (info[i].size + (uint64_t)page - 1) & ~((uint64_t)page - 1);
-	struct tofu_ring *r = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dev(),
-				   (off_t)(id * (uint64_t)page));
-	if (r == MAP_FAILED)
-		die_errno("mmap");
+	size_t size;
+	struct tofu_ring *r = mmap_share(id, bytes, PROT_READ | PROT_WRITE, &size);
 	if (!tofu_ring_valid(r) || tofu_ring_bytes(r->size, r->slot_bytes) > size) {
 		printf("error: share %" PRIu64 " holds no valid ring\n", id);
 		return 1;
