@@ -7,6 +7,7 @@
 #ifndef CORE_MMIO_H
 #define CORE_MMIO_H
 #include "core/types.h"
+#include "arch/regs.h"
 
 struct vcpu;
 struct vm;
@@ -39,6 +40,13 @@ struct mmio_region {
 /* Register a region, keeping the VM's array sorted; refuses overlaps. */
 int mmio_add(struct vm *vm, uint64_t base, uint64_t size, const struct mmio_ops *ops, void *dev);
 const struct mmio_region *mmio_find(const struct vm *vm, uint64_t ipa);
+/* The faulting IPA of a stage-2 abort: HPFAR_EL2.FIPA is IPA[51:12], FAR
+ * supplies the offset within the page. */
+static inline uint64_t mmio_fault_ipa(uint64_t far, uint64_t hpfar)
+{
+    return (FIELD_GET(hpfar, HPFAR_FIPA_WIDTH, HPFAR_FIPA_SHIFT) << HPFAR_IPA_SHIFT) |
+           (far & PAGE_OFFSET_MASK);
+}
 /* Decode a stage-2 data abort.  E_INVAL when the syndrome is not valid (ISV=0). */
 int mmio_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct mmio_access *a);
 /* Apply the load result to a register value: width, sign extension, SF. */

@@ -42,8 +42,7 @@ int mmio_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct mmio_access *
 {
     if (!(esr & ISS_DABT_ISV))
         return E_INVAL;
-    a->ipa = ipa_of((FIELD_GET(hpfar, HPFAR_FIPA_WIDTH, HPFAR_FIPA_SHIFT) << HPFAR_IPA_SHIFT) |
-                    (far & PAGE_OFFSET_MASK));
+    a->ipa = ipa_of(mmio_fault_ipa(far, hpfar));
     a->width = 1u << FIELD_GET(esr, ISS_DABT_SAS_WIDTH, ISS_DABT_SAS_SHIFT);
     a->write = esr & ISS_DABT_WNR;
     a->sign_extend = esr & ISS_DABT_SSE;

@@ -67,8 +67,7 @@ static enum trap_result trap_sve(struct vcpu *v, uint64_t esr)
 static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 {
     uint64_t far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
-    uint64_t ipa = (FIELD_GET(hpfar, HPFAR_FIPA_WIDTH, HPFAR_FIPA_SHIFT) << HPFAR_IPA_SHIFT) |
-                   (far & PAGE_OFFSET_MASK);
+    uint64_t ipa = mmio_fault_ipa(far, hpfar);
     const struct mmio_region *r = NULL;
     struct mmio_access a;
 
