@@ -1,6 +1,7 @@
 # tofu: a Type-1 hypervisor for ARMv8-A.
 #   make run  [CONFIG=<name>]   set up, build, boot configs/<name>.dts (default: default)
 #   make test                   set up, build, run every test
+#   make soak                   long runs: thousands of VM restarts
 #   make [CONFIG=<name>]        build build/<name>/tofu.bin
 # Set-up (scripts/setup.sh) installs Debian packages and downloads the guest
 # kernel and busybox into .cache/ when they are missing.
@@ -29,7 +30,7 @@ HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Iinclude
 HYP_SRCS    := $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)
 HYP_OBJS    := $(patsubst %,$(BUILD)/hyp/%.o,$(HYP_SRCS))
 
-.PHONY: all setup run test unit config-tests qemu-tests configs bench clean distclean hyp guests
+.PHONY: all setup run test soak unit config-tests qemu-tests configs bench clean distclean hyp guests
 all: $(CONFIG_OUT)/tofu.bin
 
 setup:
@@ -135,6 +136,12 @@ configs:
 
 qemu-tests: configs
 	tests/qemu/run-all.sh $(BUILD)
+
+# Longer runs than make test affords: thousands of VM restarts.
+SOAK_RESTARTS ?= 3300
+soak: setup
+	@$(MAKE) --no-print-directory configs
+	BUILD=$(BUILD) RESTARTS=$(SOAK_RESTARTS) tests/qemu/t_restart.sh
 
 bench: setup
 	@$(MAKE) --no-print-directory CONFIG=bench $(BUILD)/bench/tofu.bin

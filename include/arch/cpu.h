@@ -18,8 +18,9 @@ void arch_vcpu_ctx_reset(struct vcpu *v);
 /* The virtual timer fired: mask it until the guest reprograms it. */
 void arch_vtimer_mask(void);
 uint64_t arch_counter(void);
-/* The EL2 physical timer (PPI 26) of this CPU: one shot, `us` from now. */
-void arch_hyp_timer_arm_us(uint64_t us);
+uint64_t arch_counter_freq(void);
+/* The EL2 physical timer (PPI 26) of this CPU: one shot at counter `cval`. */
+void arch_hyp_timer_arm_at(uint64_t cval);
 void arch_hyp_timer_stop(void);
 void arch_zero(void *p, uint64_t size);
 /* Clean to the point of coherency (guests start with caches off). */

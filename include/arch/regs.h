@@ -306,6 +306,7 @@
 #define ICH_LR_VINTID_MASK  UINT64_C(0xffffffff)
 #define ICH_LR_PINTID_SHIFT 32
 #define ICH_LR_PINTID_WIDTH 13
+#define ICH_LR_EOI          BIT(41)       /* HW = 0: maintenance IRQ at deactivation */
 #define ICH_LR_PRIO_SHIFT   48
 #define ICH_LR_GROUP1       BIT(60)
 #define ICH_LR_HW           BIT(61)
@@ -315,9 +316,11 @@
 #define ICH_LR_ACTIVE       (UINT64_C(2) << 62)
 
 /* Interrupt numbers the hypervisor itself uses (Arm BSA / QEMU virt). */
+#define PPI_PMU             23          /* PMU overflow */
 #define PPI_MAINTENANCE     25
 #define PPI_HYP_TIMER       26
 #define PPI_VTIMER          27
+#define PPI_PTIMER          30          /* EL1 physical timer (non-secure) */
 #define PPI_PTIMER          30
 #define SGI_KICK            0
 

@@ -20,6 +20,7 @@
 #define ICH_HCR_EL2     S3_4_C12_C11_0
 #define ICH_VTR_EL2     S3_4_C12_C11_1
 #define ICH_MISR_EL2    S3_4_C12_C11_2
+#define ICH_EISR_EL2    S3_4_C12_C11_3
 #define ICH_ELRSR_EL2   S3_4_C12_C11_5
 #define ICH_VMCR_EL2    S3_4_C12_C11_7
 #define ICH_AP0R0_EL2   S3_4_C12_C8_0

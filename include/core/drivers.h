@@ -22,6 +22,8 @@ void gic_eoi(uint32_t iar);
 /* Priority drop only: a forwarded interrupt stays active for its guest. */
 void gic_priority_drop(uint32_t iar);
 void gic_disable_spi(unsigned intid);
+/* GICD_ISPENDR: a level SPI's line (or a latched edge). */
+bool gic_spi_pending(unsigned intid);
 void gic_route_spi(unsigned intid, unsigned target_cpu);
 void gic_send_sgi(unsigned sgi, unsigned target_cpu);
 unsigned gic_nr_irqs(void);

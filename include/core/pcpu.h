@@ -2,6 +2,7 @@
 #ifndef CORE_PCPU_H
 #define CORE_PCPU_H
 #include "core/platform.h"
+#include "core/htimer.h"
 #include "arch/sysreg.h"
 
 #define HYP_STACK_SIZE 0x4000
@@ -11,6 +12,7 @@ struct pcpu {
     struct vcpu *vcpu;              /* the vCPU pinned here, if any */
     struct vcpu *current;           /* in guest context now */
     volatile bool online;
+    struct htimer_cpu htimer;       /* this CPU's EL2 timer clients */
 };
 
 extern struct pcpu pcpus[MAX_PCPUS];

@@ -3,6 +3,7 @@
 #define CORE_VCPU_H
 #include "core/types.h"
 #include "core/vgic.h"
+#include "core/ptimer.h"
 #include "arch/regs.h"
 
 /* Saved on every exit by the vector code: layout fixed (offsets in asm). */
@@ -50,6 +51,7 @@ struct vcpu {
     volatile bool running;          /* its physical CPU is in guest context */
     struct vcpu_sysregs ctx;
     struct vgic_cpu vgic;
+    struct ptimer ptimer;           /* emulated EL1 physical timer */
     uint64_t exits[EC_COUNT];
     uint64_t irq_exits;
 };

@@ -50,7 +50,10 @@ struct vgic_cpu {
     uint64_t pending[VGIC_WORDS];            /* not yet in a list register */
     uint16_t lr_intid[VGIC_MAX_LRS];
     uint32_t lr_used;                        /* bit i: LR i holds lr_intid[i] */
+    uint32_t lr_hw;                          /* ... a hardware interrupt (HW=1) */
+    uint32_t lr_level;                       /* ... an emulated level one (EOI=1) */
     bool uie;                                /* underflow maintenance armed */
+    bool resample;                           /* a level dropped on another CPU */
     bool waker_sleep;                        /* GICR_WAKER.ProcessorSleep */
 };
 
@@ -64,8 +67,13 @@ struct vgic_irq *vgic_irq_of(struct vcpu *v, unsigned intid);
 /* Make `intid` pending for the vCPU it targets; kicks that vCPU's CPU. */
 void vgic_inject(struct vcpu *v, unsigned intid);
 void vgic_inject_spi(struct vm *vm, unsigned intid);
-/* Level-sensitive source: drive the input line of an SPI. */
+/* A private interrupt for `v` on its own CPU, from the exit path: straight
+ * into a free list register when it can go there. */
+void vgic_inject_local(struct vcpu *v, unsigned intid);
+/* Emulated level-sensitive sources: drive the input line of an SPI, or of
+ * a PPI of vCPU `v`.  Only a change of the line changes the state. */
 void vgic_set_level(struct vm *vm, unsigned intid, bool level);
+void vgic_set_ppi_level(struct vcpu *v, unsigned intid, bool level);
 void vgic_clear_pending(struct vcpu *v, unsigned intid);
 bool vgic_is_pending(struct vcpu *v, unsigned intid);
 bool vgic_is_active(struct vcpu *v, unsigned intid);
@@ -76,8 +84,12 @@ void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r);
 void vgic_flush(struct vcpu *v);
 /* Does `v` have an interrupt that should end a WFI? */
 bool vgic_wants_wakeup(struct vcpu *v);
-/* Forget list-register contents (vCPU stopped or reset). */
-void vgic_vcpu_reset_lrs(struct vcpu *v);
+/* The maintenance interrupt on `v`'s CPU (NULL: no vCPU there). */
+void vgic_maintenance(struct vcpu *v);
+/* The list registers were just loaded for `v`: take their contents. */
+void vgic_vcpu_loaded(struct vcpu *v);
+/* `v` leaves its CPU for good: release what holds physical interrupts. */
+void vgic_vcpu_stop(struct vcpu *v);
 /* After an enable or group change: deliver what was held back. */
 void vgic_update(struct vcpu *v, unsigned intid);
 

@@ -4,6 +4,7 @@
 #include "core/printf.h"
 #include "core/spinlock.h"
 #include "core/vm.h"
+#include "core/htimer.h"
 #include "arch/cpu.h"
 
 #define ANSI_RESET   "\033[0m"
@@ -110,9 +111,9 @@ void console_vm_putc(struct vm *vm, char c)
     partial = s->len != 0;
     spin_unlock(&console_lock);
     if (focused && partial)
-        arch_hyp_timer_arm_us(CONSOLE_FLUSH_US);
+        htimer_set(HTIMER_CONSOLE, arch_counter() + htimer_us_to_ticks(CONSOLE_FLUSH_US));
     else if (focused && c == '\n')
-        arch_hyp_timer_stop();
+        htimer_cancel(HTIMER_CONSOLE);
 }
 
 void console_flush_timeout(void)

@@ -4,6 +4,7 @@
 #include "core/vm.h"
 #include "core/drivers.h"
 #include "core/console.h"
+#include "core/htimer.h"
 #include "core/platform.h"
 #include "arch/cpu.h"
 #include "arch/regs.h"
@@ -16,21 +17,18 @@ void irq_handle_pending(struct vcpu *cur)
         unsigned intid = iar & GIC_INTID_MASK;
         if (intid >= GIC_SPURIOUS_ID)
             return;
-        if (intid == PPI_VTIMER) {
-            /* The guest's virtual timer: masked here until the guest
-             * reprograms it (clearing IMASK), its PPI injected. */
-            arch_vtimer_mask();
-            if (cur)
-                vgic_inject(cur, PPI_VTIMER);
+        if (intid == PPI_VTIMER && cur) {
+            /* The guest's virtual timer: forwarded through a hardware LR,
+             * so it stays active until the guest deactivates it. */
+            gic_priority_drop(iar);
+            vgic_inject_local(cur, PPI_VTIMER);
+            continue;
+        } else if (intid == PPI_VTIMER) {
+            arch_vtimer_mask();     /* no vCPU owns the live timer here */
         } else if (intid == PPI_MAINTENANCE) {
-            /* LR underflow: drop UIE now (the condition is level), the
-             * flush before guest entry refills and re-arms as needed. */
-            vgic_hw_write_hcr(cur ? ICH_HCR_EN : 0);
-            if (cur)
-                cur->vgic.uie = false;
+            vgic_maintenance(cur);
         } else if (intid == PPI_HYP_TIMER) {
-            arch_hyp_timer_stop();
-            console_flush_timeout();
+            htimer_fire(cur);
         } else if (intid == platform.uart_intid) {
             console_rx();
         } else if (intid < HW_IRQ_MAX && vm_hw_irq_owner[intid]) {

@@ -33,6 +33,7 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
     v->regs.spsr = PSR_MODE_EL1H | PSR_DAIF;    /* EL1h, interrupts masked */
     v->regs.hyp_sp = pcpu_stack_top(v->pcpu);
     arch_vcpu_ctx_reset(v);                     /* MMU and caches off */
+    ptimer_reset(v);
 }
 
 /* Enter `v` if it may run; returns only if it may not. */
@@ -51,6 +52,7 @@ static void vcpu_run(struct vcpu *v)
         return;
     this_pcpu()->current = v;
     arch_vcpu_load(v);
+    vgic_vcpu_loaded(v);
     vgic_flush(v);
     guest_enter(&v->regs);
 }
@@ -72,6 +74,8 @@ void vcpu_park(struct vcpu *v)
     struct vm *vm = v->vm;
     bool last = true;
 
+    vgic_vcpu_stop(v);
+    ptimer_stop(v);
     arch_vcpu_save(v);
     arch_vcpu_quiesce();
     this_pcpu()->current = NULL;

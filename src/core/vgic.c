@@ -2,10 +2,24 @@
 /*
  * vGIC interrupt state and list-register management (see core/vgic.h for
  * where state lives and the lock order).
+ *
+ * Level-sensitive interrupts follow their line, as on hardware (GICv3
+ * 4.1.2): pending while the line is high, no longer pending once it drops,
+ * pending again after deactivation if it is still high.
+ *  - Hardware interrupts (the virtual timer's PPI, passed-through SPIs) sit
+ *    in a list register with HW=1: the guest's deactivation deactivates the
+ *    physical interrupt, which fires again if its line is still high.  The
+ *    physical interrupt stays active (priority-dropped only) for as long as
+ *    its virtual one is pending or active, so tofu deactivates it itself
+ *    whenever it drops a virtual pending state whose line went low.
+ *  - Emulated level sources (the vPL011, the EL1 physical timer) drive
+ *    `level`; their list registers ask for an EOI maintenance interrupt, at
+ *    which the line is sampled again.
  */
 #include "core/vgic.h"
 #include "core/vm.h"
 #include "core/lib.h"
+#include "core/drivers.h"
 #include "arch/regs.h"
 #include "arch/vgic_hw.h"
 
@@ -37,12 +51,15 @@ void vgic_vcpu_init(struct vcpu *v)
     struct vgic_cpu *c = &v->vgic;
     for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
         irq_defaults(&c->priv[i], i < GIC_PPI_BASE_ID);   /* SGIs are edge */
+    /* The virtual timer's output is the physical PPI of the same number
+     * (the CPU's timer runs the guest's CNTV registers directly). */
+    c->priv[PPI_VTIMER].hw = true;
     for (unsigned i = 0; i < VGIC_WORDS; i++)
         c->pending[i] = 0;
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         c->lr_intid[i] = VGIC_LR_NONE;
-    c->lr_used = 0;
-    c->uie = false;
+    c->lr_used = c->lr_hw = c->lr_level = 0;
+    c->uie = c->resample = false;
     c->waker_sleep = true;
 }
 
@@ -56,6 +73,38 @@ struct vgic_irq *vgic_irq_of(struct vcpu *v, unsigned intid)
 }
 
 static uint64_t word_bit(unsigned intid) { return 1ull << (intid % 64); }
+
+static bool in_bitmap(struct vcpu *v, unsigned intid)
+{
+    return __atomic_load_n(&v->vgic.pending[intid / 64], __ATOMIC_ACQUIRE) & word_bit(intid);
+}
+
+static void bitmap_clear(struct vcpu *v, unsigned intid)
+{
+    __atomic_fetch_and(&v->vgic.pending[intid / 64], ~word_bit(intid), __ATOMIC_ACQ_REL);
+}
+
+static bool is_local(const struct vcpu *v) { return vcpu_current() == v; }
+
+static bool is_level(const struct vgic_irq *irq) { return !irq->edge; }
+
+/* The input line of a hardware interrupt, sampled now.  A PPI's line can
+ * be read only on the CPU that runs its vCPU: elsewhere the bookkeeping
+ * stands in for it. */
+static bool hw_line(struct vcpu *v, unsigned intid)
+{
+    if (intid >= VGIC_NR_PRIVATE)
+        return gic_spi_pending(intid);
+    if (is_local(v))
+        return vgic_hw_vtimer_line();
+    return in_bitmap(v, intid);
+}
+
+/* Is a level-sensitive interrupt's line high? */
+static bool line_high(struct vcpu *v, unsigned intid, const struct vgic_irq *irq)
+{
+    return irq->hw ? hw_line(v, intid) : irq->level;
+}
 
 void vgic_inject(struct vcpu *v, unsigned intid)
 {
@@ -77,21 +126,6 @@ void vgic_inject_spi(struct vm *vm, unsigned intid)
         vgic_inject(spi_target(vm, irq), intid);
 }
 
-void vgic_set_level(struct vm *vm, unsigned intid, bool level)
-{
-    struct vgic_irq *irq = vgic_irq_of(&vm->vcpus[0], intid);
-    if (!irq || intid < VGIC_NR_PRIVATE)
-        return;
-    irq->level = level;
-    if (level)
-        vgic_inject(spi_target(vm, irq), intid);
-    else
-        __atomic_fetch_and(&spi_target(vm, irq)->vgic.pending[intid / 64], ~word_bit(intid),
-                           __ATOMIC_RELEASE);
-}
-
-static bool is_local(const struct vcpu *v) { return vcpu_current() == v; }
-
 static int lr_find(const struct vcpu *v, unsigned intid)
 {
     uint32_t used = v->vgic.lr_used;
@@ -106,24 +140,94 @@ static int lr_find(const struct vcpu *v, unsigned intid)
 
 static void lr_release(struct vcpu *v, unsigned i)
 {
+    uint32_t bit = 1u << i;
     v->vgic.lr_intid[i] = VGIC_LR_NONE;
-    v->vgic.lr_used &= ~(1u << i);
+    v->vgic.lr_used &= ~bit;
+    v->vgic.lr_hw &= ~bit;
+    v->vgic.lr_level &= ~bit;
+}
+
+/* Take the pending state out of LR i (on v's own CPU).  A hardware
+ * interrupt that is only pending leaves its physical interrupt active:
+ * deactivate that too. */
+static void lr_unpend(struct vcpu *v, unsigned i)
+{
+    uint64_t lr = vgic_hw_read_lr(i);
+    if (!(lr & ICH_LR_PENDING))
+        return;
+    if (lr & ICH_LR_ACTIVE) {
+        vgic_hw_write_lr(i, lr & ~ICH_LR_PENDING);
+        return;
+    }
+    vgic_hw_write_lr(i, 0);
+    if (lr & ICH_LR_HW)
+        vgic_hw_deactivate((unsigned)FIELD_GET(lr, ICH_LR_PINTID_WIDTH, ICH_LR_PINTID_SHIFT));
+    lr_release(v, i);
+}
+
+/* Drop a pending state kept in the bitmap; a hardware interrupt's physical
+ * one is deactivated (it is active while its virtual one is pending). */
+static void bitmap_unpend(struct vcpu *v, unsigned intid, const struct vgic_irq *irq)
+{
+    bitmap_clear(v, intid);
+    if (irq->hw && is_local(v))
+        vgic_hw_deactivate(intid);
+}
+
+/* An emulated level source drives its line: only a change of the line
+ * changes the interrupt's state. */
+static void set_line(struct vcpu *t, struct vgic_irq *irq, unsigned intid, bool level)
+{
+    if (irq->level == level)
+        return;
+    irq->level = level;
+    if (irq->edge) {
+        if (level)
+            vgic_inject(t, intid);
+        return;
+    }
+    if (level) {
+        vgic_inject(t, intid);
+        return;
+    }
+    bitmap_clear(t, intid);
+    if (!is_local(t)) {
+        __atomic_store_n(&t->vgic.resample, true, __ATOMIC_RELEASE);
+        vcpu_kick(t);           /* its flush samples the line again */
+        return;
+    }
+    int i = lr_find(t, intid);
+    if (i >= 0)
+        lr_unpend(t, (unsigned)i);
+}
+
+void vgic_set_level(struct vm *vm, unsigned intid, bool level)
+{
+    struct vgic_irq *irq = vgic_irq_of(&vm->vcpus[0], intid);
+    if (!irq || intid < VGIC_NR_PRIVATE || irq->hw)
+        return;
+    set_line(spi_target(vm, irq), irq, intid, level);
+}
+
+void vgic_set_ppi_level(struct vcpu *v, unsigned intid, bool level)
+{
+    if (intid < GIC_PPI_BASE_ID || intid >= VGIC_NR_PRIVATE || v->vgic.priv[intid].hw)
+        return;
+    set_line(v, &v->vgic.priv[intid], intid, level);
 }
 
 void vgic_clear_pending(struct vcpu *v, unsigned intid)
 {
-    if (intid >= VGIC_NR_IRQS)
+    struct vgic_irq *irq = intid < VGIC_NR_IRQS ? vgic_irq_of(v, intid) : NULL;
+    if (!irq)
         return;
-    __atomic_fetch_and(&v->vgic.pending[intid / 64], ~word_bit(intid), __ATOMIC_RELEASE);
+    if (in_bitmap(v, intid))
+        bitmap_unpend(v, intid, irq);
     if (!is_local(v))
         return;
     int i = lr_find(v, intid);
-    if (i < 0)
-        return;
-    uint64_t lr = vgic_hw_read_lr((unsigned)i);
-    vgic_hw_write_lr((unsigned)i, lr & ~ICH_LR_PENDING);
-    if (!(lr & ICH_LR_ACTIVE))
-        lr_release(v, (unsigned)i);
+    if (i >= 0)
+        lr_unpend(v, (unsigned)i);
 }
 
 static uint64_t lr_state(struct vcpu *v, unsigned intid)
@@ -134,13 +238,22 @@ static uint64_t lr_state(struct vcpu *v, unsigned intid)
     return i < 0 ? 0 : vgic_hw_read_lr((unsigned)i) & ICH_LR_STATE_MASK;
 }
 
+/* GICD/GICR_ISPENDR: a level interrupt is pending exactly while its line
+ * is high, whether or not it is also active (GICv3 4.1.2). */
 bool vgic_is_pending(struct vcpu *v, unsigned intid)
 {
-    if (intid >= VGIC_NR_IRQS)
+    struct vgic_irq *irq = intid < VGIC_NR_IRQS ? vgic_irq_of(v, intid) : NULL;
+    if (!irq)
         return false;
-    if (__atomic_load_n(&v->vgic.pending[intid / 64], __ATOMIC_ACQUIRE) & word_bit(intid))
+    if (irq->hw && is_level(irq)) {
+        bool line = hw_line(v, intid);
+        if (!line && is_local(v))
+            vgic_clear_pending(v, intid);   /* as the GIC would have */
+        return line;
+    }
+    if (is_level(irq) && irq->level)
         return true;
-    return lr_state(v, intid) & ICH_LR_PENDING;
+    return in_bitmap(v, intid) || (lr_state(v, intid) & ICH_LR_PENDING);
 }
 
 bool vgic_is_active(struct vcpu *v, unsigned intid)
@@ -176,14 +289,33 @@ void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r)
 }
 
 /* A hardware interrupt's LR names its physical INTID: the guest's
- * deactivation then deactivates the physical interrupt (GICv3 4.4.6). */
+ * deactivation then deactivates the physical interrupt (GICv3 4.4.6).  An
+ * emulated level interrupt's LR asks for an EOI maintenance interrupt, so
+ * that a line still high makes it pending again. */
 static uint64_t make_lr(unsigned intid, const struct vgic_irq *irq)
 {
     uint64_t lr = ICH_LR_PENDING | (irq->group1 ? ICH_LR_GROUP1 : 0) |
                   ((uint64_t)irq->priority << ICH_LR_PRIO_SHIFT) | intid;
     if (irq->hw)
         lr |= ICH_LR_HW | ((uint64_t)intid << ICH_LR_PINTID_SHIFT);
+    else if (is_level(irq) && irq->level)
+        lr |= ICH_LR_EOI;
     return lr;
+}
+
+/* Write `intid` into the free LR n and record it. */
+static inline __attribute__((always_inline)) void
+lr_fill(struct vcpu *v, unsigned n, unsigned intid, const struct vgic_irq *irq)
+{
+    struct vgic_cpu *c = &v->vgic;
+    uint64_t lr = make_lr(intid, irq);
+    vgic_hw_write_lr(n, lr);
+    c->lr_intid[n] = (uint16_t)intid;
+    c->lr_used |= 1u << n;
+    if (lr & ICH_LR_HW)
+        c->lr_hw |= 1u << n;
+    else if (lr & ICH_LR_EOI)
+        c->lr_level |= 1u << n;
 }
 
 /* Put `intid` in a list register; false when every LR holds something at
@@ -195,20 +327,27 @@ static bool lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq,
     int i = lr_find(v, intid);
 
     if (i >= 0) {
-        /* Already there (active, or pending): pending again is one pending.
-         * A hardware interrupt's LR is never pending and active at once
-         * (GICv3 4.4.6): it waits for the guest's deactivation. */
+        /* Already there.  Pending again is one pending.  An active one
+         * becomes active and pending, except where its line will tell: a
+         * hardware LR cannot hold both (GICv3 4.4.6), and an emulated level
+         * interrupt whose line is high is sampled again at its EOI. */
         uint64_t lr = vgic_hw_read_lr((unsigned)i);
-        if ((lr & ICH_LR_HW) && (lr & ICH_LR_ACTIVE))
-            return false;
-        if (!(lr & ICH_LR_PENDING))
+        bool by_line = irq->hw || (is_level(irq) && irq->level);
+        if (lr & ICH_LR_PENDING)
+            return true;
+        if (!(lr & ICH_LR_ACTIVE) || !by_line) {
             vgic_hw_write_lr((unsigned)i, lr | ICH_LR_PENDING);
+        } else if (!irq->hw && !(lr & ICH_LR_EOI)) {
+            vgic_hw_write_lr((unsigned)i, lr | ICH_LR_EOI);   /* sample at its EOI */
+            c->lr_level |= 1u << i;
+        }
         return true;
     }
     uint32_t free = ~c->lr_used & ((1u << vgic_nr_lrs) - 1);
     if (!free) {
         /* Evict the least urgent LR that is only pending, if it is less
-         * urgent than this one; it goes back to the pending bitmap. */
+         * urgent than this one; it goes back to the pending bitmap (a
+         * hardware interrupt's physical one stays active meanwhile). */
         int victim = -1;
         unsigned worst = irq->priority;
         for (unsigned j = 0; j < vgic_nr_lrs; j++) {
@@ -223,15 +362,54 @@ static bool lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq,
             return false;
         unsigned old = c->lr_intid[victim];
         __atomic_fetch_or(&c->pending[old / 64], word_bit(old), __ATOMIC_RELAXED);
+        vgic_hw_write_lr((unsigned)victim, 0);
         lr_release(v, (unsigned)victim);
         *evicted = true;
         free = 1u << victim;
     }
-    unsigned n = ctz64(free);
-    vgic_hw_write_lr(n, make_lr(intid, irq));
-    c->lr_intid[n] = (uint16_t)intid;
-    c->lr_used |= 1u << n;
+    lr_fill(v, ctz64(free), intid, irq);
     return true;
+}
+
+/* LRs the guest has finished with: free them.  An emulated level
+ * interrupt's LR is cleared (ending its EOI maintenance request) and, if
+ * its line is still high, the interrupt is pending again. */
+static void lrs_retire(struct vcpu *v)
+{
+    struct vgic_cpu *c = &v->vgic;
+    uint32_t done = vgic_hw_elrsr();
+    if (c->lr_level)
+        done |= vgic_hw_eisr();
+    done &= c->lr_used;
+    while (done) {
+        unsigned i = ctz64(done), intid = c->lr_intid[i];
+        done &= done - 1;
+        if (c->lr_level & (1u << i)) {
+            vgic_hw_write_lr(i, 0);
+            struct vgic_irq *irq = vgic_irq_of(v, intid);
+            if (irq && irq->level)
+                __atomic_fetch_or(&c->pending[intid / 64], word_bit(intid), __ATOMIC_RELAXED);
+        }
+        lr_release(v, i);
+    }
+}
+
+/* Level interrupts still in LRs: a pending state whose line has dropped
+ * (the guest disabled its timer, a device was cleared, an emulated source
+ * on another CPU lowered it) goes away.  An emulated level interrupt's LR
+ * carries EOI only when its line put it there; a pending state latched by
+ * software (ISPENDR, a doorbell) is left alone. */
+static void lrs_resample(struct vcpu *v)
+{
+    struct vgic_cpu *c = &v->vgic;
+    uint32_t lv = (c->lr_hw | c->lr_level) & c->lr_used;
+    while (lv) {
+        unsigned i = ctz64(lv), intid = c->lr_intid[i];
+        lv &= lv - 1;
+        struct vgic_irq *irq = vgic_irq_of(v, intid);
+        if (irq && !line_high(v, intid, irq))
+            lr_unpend(v, i);
+    }
 }
 
 /* The work of vgic_flush, out of line so that the common case -- nothing
@@ -241,12 +419,10 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
     struct vgic_cpu *c = &v->vgic;
     bool held = false;
 
+    __atomic_store_n(&c->resample, false, __ATOMIC_RELAXED);
     if (c->lr_used) {
-        uint32_t freed = c->lr_used & vgic_hw_elrsr();
-        while (freed) {
-            lr_release(v, ctz64(freed));
-            freed &= freed - 1;
-        }
+        lrs_retire(v);
+        lrs_resample(v);
     }
     for (unsigned w = 0; w < VGIC_WORDS; w++) {
         uint64_t bits = __atomic_load_n(&c->pending[w], __ATOMIC_ACQUIRE);
@@ -255,13 +431,17 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
             bits &= bits - 1;
             struct vgic_irq *irq = vgic_irq_of(v, intid);
             if (!irq) {
-                __atomic_fetch_and(&c->pending[w], ~word_bit(intid), __ATOMIC_RELAXED);
+                bitmap_clear(v, intid);
+                continue;
+            }
+            if (irq->hw && is_level(irq) && !hw_line(v, intid)) {
+                bitmap_unpend(v, intid, irq);     /* its line dropped meanwhile */
                 continue;
             }
             if (!irq->enabled || !(v->vm->vgic.ctlr & GICD_CTLR_ENABLE_G1))
                 continue;       /* stays pending until enabled */
             /* Clear first: a concurrent inject after this re-sets the bit. */
-            __atomic_fetch_and(&c->pending[w], ~word_bit(intid), __ATOMIC_ACQ_REL);
+            bitmap_clear(v, intid);
             if (!lr_place(v, intid, irq, &held)) {
                 __atomic_fetch_or(&c->pending[w], word_bit(intid), __ATOMIC_RELAXED);
                 held = true;
@@ -276,14 +456,54 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
     }
 }
 
+/* Only what waits in the bitmap needs the slow path: LRs the guest has
+ * finished with are reclaimed when room is needed, an emulated level
+ * interrupt's EOI comes as a maintenance interrupt, and a hardware
+ * interrupt whose line dropped is sampled when the guest looks (ISPENDR)
+ * or when anything else is delivered. */
 void vgic_flush(struct vcpu *v)
 {
     const struct vgic_cpu *c = &v->vgic;
-    uint64_t work = c->lr_used | c->uie;
+    uint64_t work = c->uie | __atomic_load_n(&c->resample, __ATOMIC_ACQUIRE);
     for (unsigned w = 0; w < VGIC_WORDS; w++)
         work |= __atomic_load_n(&c->pending[w], __ATOMIC_ACQUIRE);
     if (work)
         flush_slow(v);
+}
+
+void vgic_inject_local(struct vcpu *v, unsigned intid)
+{
+    struct vgic_cpu *c = &v->vgic;
+    const struct vgic_irq *irq = &c->priv[intid];
+    uint32_t done = c->lr_used & vgic_hw_elrsr();   /* finished: no EOI pending */
+    while (done) {
+        lr_release(v, ctz64(done));
+        done &= done - 1;
+    }
+    uint32_t free = ~c->lr_used & ((1u << vgic_nr_lrs) - 1);
+
+    /* The common case straight into a free LR; anything else (disabled,
+     * already in an LR, no LR free) through the bitmap and the flush. */
+    if (intid >= VGIC_NR_PRIVATE || !irq->enabled || !free || lr_find(v, intid) >= 0 ||
+        !(v->vm->vgic.ctlr & GICD_CTLR_ENABLE_G1)) {
+        vgic_inject(v, intid);
+        return;
+    }
+    lr_fill(v, ctz64(free), intid, irq);
+}
+
+void vgic_maintenance(struct vcpu *v)
+{
+    /* Underflow and EOI conditions are levels: end both now; the flush
+     * before guest entry refills the LRs and re-arms UIE as needed. */
+    if (!v) {
+        vgic_hw_write_hcr(0);
+        return;
+    }
+    v->vgic.uie = false;
+    vgic_hw_write_hcr(ICH_HCR_EN);
+    if (v->vgic.lr_used)
+        lrs_retire(v);
 }
 
 bool vgic_wants_wakeup(struct vcpu *v)
@@ -308,21 +528,38 @@ bool vgic_wants_wakeup(struct vcpu *v)
     return false;
 }
 
-void vgic_vcpu_reset_lrs(struct vcpu *v)
+void vgic_vcpu_loaded(struct vcpu *v)
 {
-    for (unsigned i = 0; i < vgic_nr_lrs; i++)
-        vgic_hw_write_lr(i, 0);
-    v->vgic.lr_used = 0;
+    struct vgic_cpu *c = &v->vgic;
+    c->lr_used = c->lr_hw = c->lr_level = 0;
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
-        v->vgic.lr_intid[i] = VGIC_LR_NONE;
-    v->vgic.uie = false;
-    vgic_hw_write_hcr(ICH_HCR_EN);
+        c->lr_intid[i] = VGIC_LR_NONE;
+    for (unsigned i = 0; i < vgic_nr_lrs; i++) {
+        uint64_t lr = vgic_hw_read_lr(i);
+        if (!(lr & ICH_LR_STATE_MASK) && !(lr & ICH_LR_EOI))
+            continue;
+        c->lr_intid[i] = (uint16_t)(lr & ICH_LR_VINTID_MASK);
+        c->lr_used |= 1u << i;
+        if (lr & ICH_LR_HW)
+            c->lr_hw |= 1u << i;
+        else if (lr & ICH_LR_EOI)
+            c->lr_level |= 1u << i;
+    }
+}
+
+void vgic_vcpu_stop(struct vcpu *v)
+{
+    /* Hardware interrupts pending in the bitmap hold their physical
+     * interrupt active; those in LRs are released with the LRs. */
+    for (unsigned intid = 0; intid < VGIC_NR_PRIVATE; intid++)
+        if (v->vgic.priv[intid].hw && in_bitmap(v, intid))
+            bitmap_unpend(v, intid, &v->vgic.priv[intid]);
 }
 
 void vgic_update(struct vcpu *v, unsigned intid)
 {
     if (intid >= VGIC_NR_IRQS)
         return;
-    if (__atomic_load_n(&v->vgic.pending[intid / 64], __ATOMIC_ACQUIRE) & word_bit(intid))
+    if (in_bitmap(v, intid))
         vcpu_kick(v);
 }

@@ -105,6 +105,11 @@ void gic_disable_spi(unsigned intid)
     mmio_write32(gicd(GICD_ICPENDR + (intid / 32) * 4), 1u << (intid % 32));
 }
 
+bool gic_spi_pending(unsigned intid)
+{
+    return mmio_read32(gicd(GICD_ISPENDR + (intid / 32) * 4)) & (1u << (intid % 32));
+}
+
 void gic_route_spi(unsigned intid, unsigned target_cpu)
 {
     mmio_write64(gicd(GICD_IROUTER + 8ull * intid), (uint64_t)target_cpu << MPIDR_AFF0_SHIFT);

@@ -10,6 +10,7 @@
 #include "fake.h"
 #include "core/vgic.h"
 #include "arch/regs.h"
+#include "arch/vgic_hw.h"
 
 #define NR_LRS   4
 #define PRIO_LOW 0xa0
@@ -96,11 +97,11 @@ static void test_flush_puts_enabled_irq_in_lr(void **state)
     assert_false(fake_hcr & ICH_HCR_UIE);
 
     /* A group-0 PPI: no Group bit. */
-    enable(v0, PPI_VTIMER, 0x10);
-    vgic_irq_of(v0, PPI_VTIMER)->group1 = false;
-    vgic_inject(v0, PPI_VTIMER);
+    enable(v0, PPI_PMU, 0x10);
+    vgic_irq_of(v0, PPI_PMU)->group1 = false;
+    vgic_inject(v0, PPI_PMU);
     vgic_flush(v0);
-    lr = lr_of(PPI_VTIMER);
+    lr = lr_of(PPI_PMU);
     assert_false(lr & ICH_LR_GROUP1);
     assert_int_equal(lr_prio(lr), 0x10);
     assert_int_equal(fake_lr_count_valid(), 2);
@@ -114,6 +115,7 @@ static void test_hw_irq_lr(void **state)
     enable(v0, 48, 0x90);
     vgic_irq_of(v0, 48)->hw = true;
     enable(v0, 49, 0x90);
+    fake_spi_line[48] = true;
     vgic_inject_spi(&vm, 48);
     vgic_inject_spi(&vm, 49);
     vgic_flush(v0);
@@ -453,6 +455,132 @@ static void test_no_wakeup_with_distributor_disabled(void **state)
     assert_false(vgic_wants_wakeup(v0));
 }
 
+/* The virtual timer's PPI is a hardware interrupt from the start: its LR
+ * names physical PPI 27, and it is pending exactly while the line is high. */
+static void test_vtimer_is_hw(void **state)
+{
+    (void)state;
+    enable(v0, PPI_VTIMER, PRIO_LOW);
+    fake_vtimer_line = true;
+    vgic_inject(v0, PPI_VTIMER);
+    vgic_flush(v0);
+    uint64_t lr = lr_of(PPI_VTIMER);
+    assert_true(lr & ICH_LR_HW);
+    assert_int_equal(FIELD_GET(lr, ICH_LR_PINTID_WIDTH, ICH_LR_PINTID_SHIFT), PPI_VTIMER);
+    assert_true(vgic_is_pending(v0, PPI_VTIMER));
+
+    /* Acked, then the guest masks its timer: active, no longer pending. */
+    fake_guest_ack_lr((unsigned)fake_lr_find(PPI_VTIMER));
+    fake_vtimer_line = false;
+    vgic_flush(v0);
+    assert_false(vgic_is_pending(v0, PPI_VTIMER));
+    assert_true(vgic_is_active(v0, PPI_VTIMER));
+    assert_int_equal(fake_deactivated[PPI_VTIMER], 0);     /* the guest's to end */
+}
+
+/* A hardware interrupt whose line dropped before the guest took it: its
+ * pending state goes, and so does the physical active state it held. */
+static void test_hw_line_drop_unpends(void **state)
+{
+    (void)state;
+    enable(v0, 48, PRIO_LOW);
+    vgic_irq_of(v0, 48)->hw = true;
+    fake_spi_line[48] = true;
+    vgic_inject_spi(&vm, 48);
+    vgic_flush(v0);
+    assert_true(fake_lr_find(48) >= 0);
+    fake_spi_line[48] = false;                       /* the guest cleared the device */
+    assert_false(vgic_is_pending(v0, 48));
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(48), -1);
+    assert_int_equal(v0->vgic.lr_used, 0);
+    assert_int_equal(fake_deactivated[48], 1);
+
+    /* Still in the bitmap (disabled meanwhile): the same. */
+    vgic_irq_of(v0, 48)->enabled = false;
+    fake_spi_line[48] = true;
+    vgic_inject_spi(&vm, 48);
+    vgic_flush(v0);
+    assert_true(in_bitmap(v0, 48));
+    fake_spi_line[48] = false;
+    vgic_flush(v0);
+    assert_false(in_bitmap(v0, 48));
+    assert_int_equal(fake_deactivated[48], 2);
+}
+
+/* An emulated level line: an LR that asks for EOI maintenance; pending again
+ * after deactivation while the line stays high; not again once it drops. */
+static void test_emulated_level_eoi(void **state)
+{
+    (void)state;
+    enable(v0, 40, PRIO_LOW);
+    vgic_set_level(&vm, 40, true);
+    vgic_flush(v0);
+    int i = fake_lr_find(40);
+    assert_true(i >= 0);
+    assert_true(fake_lr[i] & ICH_LR_EOI);
+
+    vgic_set_level(&vm, 40, true);                   /* no change of the line */
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_count_valid(), 1);
+
+    fake_guest_ack_lr((unsigned)i);
+    vgic_set_level(&vm, 40, true);
+    assert_true(vgic_is_pending(v0, 40));            /* active and pending */
+    fake_guest_complete_lr((unsigned)i);
+    assert_true(vgic_hw_eisr() & (1u << i));
+    vgic_maintenance(v0);                            /* EOI maintenance */
+    assert_int_equal(vgic_hw_eisr(), 0);
+    vgic_flush(v0);
+    i = fake_lr_find(40);
+    assert_true(i >= 0);                             /* line still high */
+    assert_int_equal(fake_lr[i] & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+
+    vgic_set_level(&vm, 40, false);                  /* lowered before it is taken */
+    assert_int_equal(fake_lr_find(40), -1);
+    assert_false(vgic_is_pending(v0, 40));
+    vgic_flush(v0);
+    assert_int_equal(v0->vgic.lr_used, 0);
+}
+
+/* Lowered from another CPU: the target's own flush takes the LR back. */
+static void test_emulated_level_lowered_remotely(void **state)
+{
+    (void)state;
+    enable(v0, 40, PRIO_LOW);
+    vgic_set_level(&vm, 40, true);
+    vgic_flush(v0);
+    assert_true(fake_lr_find(40) >= 0);
+    fake_current = v1;
+    unsigned kicks = fake_kick_count;
+    vgic_set_level(&vm, 40, false);
+    assert_int_equal(fake_kick_count, kicks + 1);
+    assert_ptr_equal(fake_last_kicked, v0);
+    assert_true(fake_lr_find(40) >= 0);
+    fake_current = v0;
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(40), -1);
+}
+
+/* A pending state latched by software on a level-configured interrupt (a
+ * doorbell, ISPENDR) is no line: no EOI maintenance, not sampled away. */
+static void test_latched_pending_on_level_irq(void **state)
+{
+    (void)state;
+    enable(v0, 40, PRIO_LOW);
+    vgic_inject_spi(&vm, 40);
+    vgic_flush(v0);
+    int i = fake_lr_find(40);
+    assert_true(i >= 0);
+    assert_false(fake_lr[i] & ICH_LR_EOI);
+    vgic_flush(v0);
+    assert_true(fake_lr_find(40) >= 0);
+    fake_guest_ack_lr((unsigned)i);
+    vgic_inject_spi(&vm, 40);                        /* again while active */
+    vgic_flush(v0);
+    assert_int_equal(fake_lr[i] & ICH_LR_STATE_MASK, ICH_LR_PENDING | ICH_LR_ACTIVE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -471,6 +599,11 @@ int main(void)
         cmocka_unit_test_setup(test_clear_pending, setup),
         cmocka_unit_test_setup(test_wants_wakeup, setup),
         cmocka_unit_test_setup(test_no_wakeup_with_distributor_disabled, setup),
+        cmocka_unit_test_setup(test_vtimer_is_hw, setup),
+        cmocka_unit_test_setup(test_hw_line_drop_unpends, setup),
+        cmocka_unit_test_setup(test_emulated_level_eoi, setup),
+        cmocka_unit_test_setup(test_emulated_level_lowered_remotely, setup),
+        cmocka_unit_test_setup(test_latched_pending_on_level_irq, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,12 +44,15 @@ test_palloc_SRCS       := src/core/palloc.c
 test_vgic_lr_SRCS      := src/core/vgic.c $(F)/vgic_hw.c $(F)/vcpu.c $(F)/vm.c src/core/vm_lookup.c
 test_psci_SRCS         := src/core/psci.c src/core/smccc.c $(F)/vcpu.c $(F)/vm.c src/core/vm_lookup.c $(F)/spinlock.c \
                           $(F)/ipc.c
-test_sysreg_table_SRCS := src/arch/arm64/trap/sysreg.c $(F)/sysreg.c $(F)/vm.c src/core/vm_lookup.c
+test_sysreg_table_SRCS := src/arch/arm64/trap/sysreg.c $(F)/sysreg.c $(F)/vm.c src/core/vm_lookup.c \
+                          src/core/ptimer.c $(F)/timer.c
+test_ptimer_SRCS       := src/core/ptimer.c $(F)/timer.c
 test_fdt_SRCS          := src/core/fdt.c
 test_ipc_SRCS          := src/core/ipc_queue.c src/core/share.c
 test_fdt_LDLIBS        := -lfdt
 
-TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt test_ipc
+TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt test_ipc \
+             test_ptimer
 TEST_BINS := $(addprefix $(UNIT)/,$(TESTS))
 ALL_OBJS  := $(sort $(foreach t,$(TESTS),$(UNIT)/obj/tests/unit/$(t).o \
                  $(patsubst %.c,$(UNIT)/obj/%.o,$($(t)_SRCS))))

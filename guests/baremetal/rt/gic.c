@@ -181,6 +181,11 @@ bool gic_private_irq_pending(uint32_t intid)
 	return mmio_read32(gic_sgi_frame() + GICR_ISPENDR0) & (1u << intid);
 }
 
+bool gic_private_irq_active(uint32_t intid)
+{
+	return mmio_read32(gic_sgi_frame() + GICR_ISACTIVER0) & (1u << intid);
+}
+
 uint64_t gic_sgi1r_cluster_self(void)
 {
 	uint64_t mpidr = sysreg_read_mpidr_el1();
@@ -267,4 +272,14 @@ void gic_spi_set_pending(uint32_t intid)
 void gic_spi_clear_pending(uint32_t intid)
 {
 	mmio_write32(gic_dist_bit_reg(GICD_ICPENDR, intid), gic_dist_bit(intid));
+}
+
+bool gic_spi_pending(uint32_t intid)
+{
+	return mmio_read32(gic_dist_bit_reg(GICD_ISPENDR, intid)) & gic_dist_bit(intid);
+}
+
+bool gic_spi_active(uint32_t intid)
+{
+	return mmio_read32(gic_dist_bit_reg(GICD_ISACTIVER, intid)) & gic_dist_bit(intid);
 }

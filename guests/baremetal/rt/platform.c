@@ -7,6 +7,7 @@
 #include "rt/rt.h"
 
 /* Generic timer "interrupts": secure phys, non-secure phys, virtual, hyp. */
+#define TIMER_IRQ_PHYS_INDEX 1
 #define TIMER_IRQ_VIRT_INDEX 2
 #define GIC_IRQ_CELLS        3   /* <type number flags> */
 
@@ -101,21 +102,51 @@ static void platform_probe_gic(const struct fdt *fdt)
 	}
 }
 
+/* A PPI of the timer node's "interrupts" list, by index; 0 if absent. */
+static uint32_t platform_timer_ppi(const void *irqs, uint32_t len, unsigned index)
+{
+	const unsigned first = index * GIC_IRQ_CELLS;
+
+	if (!irqs || len % (4 * GIC_IRQ_CELLS) || len < 4 * (first + GIC_IRQ_CELLS) ||
+	    fdt_cell(irqs, first) != FDT_IRQ_TYPE_PPI)
+		return 0;
+	return GIC_PPI_BASE + fdt_cell(irqs, first + 1);
+}
+
 static void platform_probe_timer(const struct fdt *fdt)
 {
-	const unsigned first = TIMER_IRQ_VIRT_INDEX * GIC_IRQ_CELLS;
 	struct fdt_node node;
 	const void *irqs;
-	uint32_t len;
+	uint32_t len, intid;
 
 	if (!fdt_find_compatible(fdt, "arm,armv8-timer", &node))
 		return;
 	irqs = fdt_prop(fdt, &node, "interrupts", &len);
-	if (!irqs || len % (4 * GIC_IRQ_CELLS) || len < 4 * (first + GIC_IRQ_CELLS) ||
-	    fdt_cell(irqs, first) != FDT_IRQ_TYPE_PPI)
+	intid = platform_timer_ppi(irqs, len, TIMER_IRQ_VIRT_INDEX);
+	if (intid) {
+		platform_info.vtimer_intid = intid;
+		platform_info.vtimer_from_dtb = true;
+	}
+	intid = platform_timer_ppi(irqs, len, TIMER_IRQ_PHYS_INDEX);
+	if (intid)
+		platform_info.ptimer_intid = intid;
+}
+
+/* A PL031 RTC, if the machine (or the VM) has one. */
+static void platform_probe_rtc(const struct fdt *fdt)
+{
+	struct fdt_node node;
+	uint64_t addr, size;
+	const void *irqs;
+	uint32_t len;
+
+	if (!fdt_find_compatible(fdt, "arm,pl031", &node) || !fdt_reg(fdt, &node, 0, &addr, &size))
 		return;
-	platform_info.vtimer_intid = GIC_PPI_BASE + fdt_cell(irqs, first + 1);
-	platform_info.vtimer_from_dtb = true;
+	irqs = fdt_prop(fdt, &node, "interrupts", &len);
+	if (!irqs || len < 4 * GIC_IRQ_CELLS || fdt_cell(irqs, 0) != FDT_IRQ_TYPE_SPI)
+		return;
+	platform_info.rtc_base = addr;
+	platform_info.rtc_intid = GIC_SPI_BASE + fdt_cell(irqs, 1);
 }
 
 static void platform_probe_misc(const struct fdt *fdt)
@@ -148,6 +179,7 @@ void platform_probe(const void *dtb, uint64_t load_offset)
 		.gicr_base = VIRT_GICR_BASE,
 		.gicr_size = VIRT_GICR_SIZE,
 		.vtimer_intid = VIRT_VTIMER_INTID,
+		.ptimer_intid = VIRT_PTIMER_INTID,
 		.ram_base = VIRT_RAM_BASE,
 	};
 	if (!fdt_init(&fdt, dtb))
@@ -157,6 +189,7 @@ void platform_probe(const void *dtb, uint64_t load_offset)
 	platform_probe_uart(&fdt);
 	platform_probe_gic(&fdt);
 	platform_probe_timer(&fdt);
+	platform_probe_rtc(&fdt);
 	platform_probe_misc(&fdt);
 }
 

@@ -630,7 +630,9 @@ static void attack_smc_sip(void)
 PROBE_INSN(probe_read_hcr_el2, "mrs %0, hcr_el2")
 PROBE_INSN(probe_read_vttbr_el2, "mrs %0, vttbr_el2")
 PROBE_INSN(probe_read_ich_hcr_el2, "mrs %0, ich_hcr_el2")
-PROBE_INSN(probe_read_cntp_ctl_el0, "mrs %0, cntp_ctl_el0")
+PROBE_INSN(probe_read_cnthp_ctl_el2, "mrs %0, cnthp_ctl_el2")
+PROBE_INSN(probe_write_cnthp_cval_el2, "msr cnthp_cval_el2, %0")
+PROBE_INSN(probe_read_cnthctl_el2, "mrs %0, cnthctl_el2")
 PROBE_INSN(probe_tlbi_vmalls12e1is, "tlbi vmalls12e1is // %0 unused")
 PROBE_INSN(probe_at_s12e1r, "at s12e1r, %0")
 PROBE_INSN(probe_read_par_el1, "mrs %0, par_el1")
@@ -679,11 +681,14 @@ static void attack_sysreg_el2(void)
 	attack_undef(probes, ARRAY_SIZE(probes));
 }
 
-/* CNTHCTL_EL2.EL1PCEN = 0 under tofu: the EL1 physical timer belongs to the hypervisor. */
-static void attack_sysreg_phys_timer(void)
+/* The hypervisor's own timer (CNTHP) and its controls: out of EL1's reach.
+ * (The EL1 physical timer is the VM's own, emulated per vCPU.) */
+static void attack_sysreg_hyp_timer(void)
 {
 	static const struct insn_probe probes[] = {
-		{ "mrs cntp_ctl_el0", probe_read_cntp_ctl_el0, PROBE_POISON },
+		{ "mrs cnthp_ctl_el2", probe_read_cnthp_ctl_el2, PROBE_POISON },
+		{ "msr cnthp_cval_el2", probe_write_cnthp_cval_el2, 0 },
+		{ "mrs cnthctl_el2", probe_read_cnthctl_el2, PROBE_POISON },
 	};
 
 	attack_undef(probes, ARRAY_SIZE(probes));
@@ -721,7 +726,7 @@ static const struct attack attacks[] = {
 	{ .name = "smc-firmware", .run = attack_smc_firmware },
 	{ .name = "smc-sip", .run = attack_smc_sip },
 	{ .name = "sysreg-el2", .run = attack_sysreg_el2 },
-	{ .name = "sysreg-phys-timer", .run = attack_sysreg_phys_timer },
+	{ .name = "sysreg-hyp-timer", .run = attack_sysreg_hyp_timer },
 	{ .name = "stage2-tlb-games", .run = attack_stage2_tlb_games },
 	/* psci-system-off: deliberately not attempted, see the top of the file. */
 };

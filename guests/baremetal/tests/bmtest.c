@@ -20,6 +20,7 @@
 #include "rt/smccc.h"
 #include "rt/test.h"
 #include "rt/timer.h"
+#include "bmtest.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -41,6 +42,7 @@ const char rt_program_name[] = "bmtest";
 #define VTIMER_WFI_ROUNDS    5
 #define IRQ_WAIT_MS          200     /* give up waiting for an IRQ after this */
 #define TICKS_PER_US_DIV     1000000u
+#define BMTEST_MAX_CASES     48
 
 /* ---- helpers ---- */
 
@@ -328,12 +330,18 @@ static const struct test_case bmtest_cases[] = {
 
 int main(const void *dtb)
 {
+	static struct test_case all[BMTEST_MAX_CASES];
 	unsigned el = rt_current_el();
+	size_t i, n = 0;
 
 	(void)dtb;   /* already parsed by rt_init(); platform_print() shows it */
 	rt_printf("bmtest: hello from EL1\n");
 	rt_printf("bmtest: CurrentEL = EL%u%s, MPIDR_EL1 = %lx\n", el,
 		  el == 1 ? "" : " (expected EL1)", sysreg_read_mpidr_el1());
 	platform_print();
-	return test_run_all(bmtest_cases, ARRAY_SIZE(bmtest_cases)) ? 1 : 0;
+	for (i = 0; i < ARRAY_SIZE(bmtest_cases); i++)
+		all[n++] = bmtest_cases[i];
+	for (i = 0; i < bmtest_irq_count && n < ARRAY_SIZE(all); i++)
+		all[n++] = bmtest_irq_cases[i];
+	return test_run_all(all, n) ? 1 : 0;
 }

@@ -28,6 +28,12 @@ extern uint64_t fake_hcr;             /* last value written to ICH_HCR_EL2 */
 extern unsigned fake_hcr_writes;
 extern unsigned fake_lr_writes;
 void fake_vgic_hw_reset(unsigned nr_lrs);
+/* Physical interrupts deactivated through ICC_DIR_EL1 (count per INTID);
+ * the line of the virtual timer and of each SPI as the fake GIC sees it. */
+#define FAKE_MAX_DEACTIVATE 128
+extern unsigned fake_deactivated[FAKE_MAX_DEACTIVATE];
+extern bool fake_spi_line[FAKE_MAX_DEACTIVATE];
+extern bool fake_vtimer_line;
 /* The guest acknowledges LR i (pending -> active), as ICC_IAR1_EL1 does. */
 void fake_guest_ack_lr(unsigned i);
 /* The guest deactivates LR i: its state becomes invalid. */
@@ -59,6 +65,15 @@ extern enum vm_stop_reason fake_stop_why;
 extern bool fake_stop_restart;
 extern unsigned fake_log_count;
 extern char fake_last_log[256];
+
+/* ---- timers (fake/timer.c) -------------------------------------------------
+ * arch_counter() returns fake_counter; htimer_set()/htimer_cancel() keep the
+ * deadline per client (0: none); vgic_set_ppi_level() records the line. */
+void fake_timer_reset(void);
+extern uint64_t fake_counter;
+extern uint64_t fake_htimer_deadline[];
+extern unsigned fake_ppi_level_calls;
+extern bool fake_ppi_line[];
 
 /* ---- IPC (fake/ipc.c): ipc_call() records the function ID ------------------ */
 void fake_ipc_reset(void);

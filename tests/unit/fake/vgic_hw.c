@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /* The list registers of one physical CPU, in memory (include/arch/vgic_hw.h). */
+#include <string.h>
 #include "unit.h"
 #include "fake.h"
 #include "arch/vgic_hw.h"
 #include "arch/regs.h"
+#include "core/drivers.h"
 
 uint64_t fake_lr[FAKE_MAX_LRS];
 unsigned fake_nr_lrs;
 uint64_t fake_hcr;
 unsigned fake_hcr_writes;
 unsigned fake_lr_writes;
+unsigned fake_deactivated[FAKE_MAX_DEACTIVATE];
+bool fake_spi_line[FAKE_MAX_DEACTIVATE];
+bool fake_vtimer_line;
 
 void fake_vgic_hw_reset(unsigned nr_lrs)
 {
@@ -20,6 +25,9 @@ void fake_vgic_hw_reset(unsigned nr_lrs)
     fake_hcr = 0;
     fake_hcr_writes = 0;
     fake_lr_writes = 0;
+    memset(fake_deactivated, 0, sizeof(fake_deactivated));
+    memset(fake_spi_line, 0, sizeof(fake_spi_line));
+    fake_vtimer_line = false;
 }
 
 unsigned vgic_hw_nr_lrs(void)
@@ -40,14 +48,43 @@ void vgic_hw_write_lr(unsigned i, uint64_t v)
     fake_lr_writes++;
 }
 
-/* ICH_ELRSR_EL2: LR i is empty when its state is invalid (GICv3 12.5.8). */
+/* ICH_ELRSR_EL2: LR i is empty when its state is invalid and it asks for
+ * no EOI maintenance (GICv3 12.5.8). */
 uint32_t vgic_hw_elrsr(void)
 {
     uint32_t e = 0;
     for (unsigned i = 0; i < fake_nr_lrs; i++)
-        if (!(fake_lr[i] & ICH_LR_STATE_MASK))
+        if (!(fake_lr[i] & ICH_LR_STATE_MASK) &&
+            ((fake_lr[i] & ICH_LR_HW) || !(fake_lr[i] & ICH_LR_EOI)))
             e |= 1u << i;
     return e;
+}
+
+/* ICH_EISR_EL2: invalid, HW = 0, EOI = 1. */
+uint32_t vgic_hw_eisr(void)
+{
+    uint32_t e = 0;
+    for (unsigned i = 0; i < fake_nr_lrs; i++)
+        if (!(fake_lr[i] & ICH_LR_STATE_MASK) && !(fake_lr[i] & ICH_LR_HW) &&
+            (fake_lr[i] & ICH_LR_EOI))
+            e |= 1u << i;
+    return e;
+}
+
+void vgic_hw_deactivate(unsigned pintid)
+{
+    assert_true(pintid < FAKE_MAX_DEACTIVATE);
+    fake_deactivated[pintid]++;
+}
+
+bool vgic_hw_vtimer_line(void)
+{
+    return fake_vtimer_line;
+}
+
+bool gic_spi_pending(unsigned intid)
+{
+    return intid < FAKE_MAX_DEACTIVATE && fake_spi_line[intid];
 }
 
 void vgic_hw_write_hcr(uint64_t v)

@@ -127,16 +127,8 @@ void arch_vcpu_load(struct vcpu *v)
 #undef LOAD_KEY
     }
     fpsimd_load(c->vregs, &c->fpsr);
-    v->vgic.lr_used = 0;
-    for (unsigned i = 0; i < vgic_nr_lrs; i++) {
+    for (unsigned i = 0; i < vgic_nr_lrs; i++)
         vgic_hw_write_lr(i, c->lr[i]);
-        v->vgic.lr_intid[i] = VGIC_LR_NONE;
-        if (c->lr[i] & ICH_LR_STATE_MASK) {
-            v->vgic.lr_intid[i] = (uint16_t)(c->lr[i] & ICH_LR_VINTID_MASK);
-            v->vgic.lr_used |= 1u << i;
-        }
-    }
-    v->vgic.uie = c->ich_hcr & ICH_HCR_UIE;
     write_sysreg(ICH_HCR_EL2, c->ich_hcr);
     write_sysreg(cntv_ctl_el0, c->cntv_ctl);
     isb();
@@ -187,11 +179,14 @@ uint64_t arch_counter(void)
     return read_sysreg(cntpct_el0);
 }
 
-#define US_PER_S 1000000u
-
-void arch_hyp_timer_arm_us(uint64_t us)
+uint64_t arch_counter_freq(void)
 {
-    write_sysreg(cnthp_cval_el2, arch_counter() + read_sysreg(cntfrq_el0) * us / US_PER_S);
+    return read_sysreg(cntfrq_el0);
+}
+
+void arch_hyp_timer_arm_at(uint64_t cval)
+{
+    write_sysreg(cnthp_cval_el2, cval);
     write_sysreg(cnthp_ctl_el2, CNT_CTL_ENABLE);
     isb();
 }

@@ -62,3 +62,21 @@ void vgic_hw_write_hcr(uint64_t v)
 {
     write_sysreg(ICH_HCR_EL2, v);
 }
+
+uint32_t vgic_hw_eisr(void)
+{
+    return (uint32_t)read_sysreg(ICH_EISR_EL2);
+}
+
+void vgic_hw_deactivate(unsigned pintid)
+{
+    write_sysreg(ICC_DIR_EL1, pintid);
+    isb();
+}
+
+bool vgic_hw_vtimer_line(void)
+{
+    uint64_t ctl = read_sysreg(cntv_ctl_el0);
+    return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK | CNT_CTL_ISTATUS)) ==
+           (CNT_CTL_ENABLE | CNT_CTL_ISTATUS);
+}

@@ -9,13 +9,15 @@
  *    are routed by the vGIC to the VM's own vCPUs only.
  *  - ACTLR_EL1: HCR_EL2.TACR; implementation-defined controls stay ours.
  *  - LOR registers: HCR_EL2.TLOR; not virtualised.
- *  - CNTP_*_EL0: CNTHCTL_EL2.EL1PCEN = 0.  The physical timer is the
- *    hypervisor's; guests get the virtual one, so these are refused.
+ *  - CNTP_{CTL,CVAL,TVAL}_EL0: CNTHCTL_EL2.EL1PCEN = 0 (D12.8): the CPU's
+ *    EL1 physical timer stays the hypervisor's, so each vCPU gets an
+ *    emulated one (src/core/ptimer.c) on the hypervisor timer.
  */
 #include "arch/sysreg_trap.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "core/vm.h"
+#include "core/ptimer.h"
 
 #define ID_SPACE_OP0  3
 #define ID_SPACE_OP1  0
@@ -114,14 +116,47 @@ static enum trap_result sgi_wi(struct vcpu *v, const struct sysreg_desc *d, bool
     return TRAP_EMULATED;
 }
 
+static enum trap_result cntp_ctl(struct vcpu *v, const struct sysreg_desc *d, bool read, uint64_t *val)
+{
+    UNUSED(d);
+    if (read)
+        *val = ptimer_read_ctl(v);
+    else
+        ptimer_write_ctl(v, *val);
+    return TRAP_EMULATED;
+}
+
+static enum trap_result cntp_cval(struct vcpu *v, const struct sysreg_desc *d, bool read, uint64_t *val)
+{
+    UNUSED(d);
+    if (read)
+        *val = ptimer_read_cval(v);
+    else
+        ptimer_write_cval(v, *val);
+    return TRAP_EMULATED;
+}
+
+static enum trap_result cntp_tval(struct vcpu *v, const struct sysreg_desc *d, bool read, uint64_t *val)
+{
+    UNUSED(d);
+    if (read)
+        *val = ptimer_read_tval(v);
+    else
+        ptimer_write_tval(v, *val);
+    return TRAP_EMULATED;
+}
+
 /* Sorted by the value of SYSREG_ISS(), which ranks op0, then op2, then op1,
  * CRn, CRm (the ISS field order), not in the usual reading order (a unit
  * test checks the order). */
 const struct sysreg_desc sysreg_table[] = {
     { SYSREG_ISS(3, 0, 10, 4, 0), "LORSA_EL1", raz_wi },
+    { SYSREG_ISS(3, 3, 14, 2, 0), "CNTP_TVAL_EL0", cntp_tval },
     { SYSREG_ISS(3, 0, 1, 0, 1), "ACTLR_EL1", raz_wi },
     { SYSREG_ISS(3, 0, 10, 4, 1), "LOREA_EL1", raz_wi },
+    { SYSREG_ISS(3, 3, 14, 2, 1), "CNTP_CTL_EL0", cntp_ctl },
     { SYSREG_ISS(3, 0, 10, 4, 2), "LORN_EL1", raz_wi },
+    { SYSREG_ISS(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", cntp_cval },
     { SYSREG_ISS(3, 0, 10, 4, 3), "LORC_EL1", raz_wi },
     { SYSREG_ISS(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", sgi1r_write },
     { SYSREG_ISS(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1", sgi_wi },

@@ -29,6 +29,9 @@ ARCH_SYSREG_RO(cntfrq_el0)
 ARCH_SYSREG_RW(cntv_ctl_el0)
 ARCH_SYSREG_RW(cntv_cval_el0)
 ARCH_SYSREG_RW(cntv_tval_el0)
+ARCH_SYSREG_RW(cntp_ctl_el0)
+ARCH_SYSREG_RW(cntp_cval_el0)
+ARCH_SYSREG_RW(cntp_tval_el0)
 ARCH_SYSREG_RW(icc_sre_el1)
 ARCH_SYSREG_RW(icc_pmr_el1)
 ARCH_SYSREG_RW(icc_igrpen1_el1)
@@ -46,6 +49,15 @@ static inline uint64_t arch_counter_read(void)
 	uint64_t v;
 
 	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v) : : "memory");
+	return v;
+}
+
+/* The physical count, which the EL1 physical timer compares against. */
+static inline uint64_t arch_phys_counter_read(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n\tmrs %0, cntpct_el0" : "=r"(v) : : "memory");
 	return v;
 }
 

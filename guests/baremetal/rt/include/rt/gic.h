@@ -25,6 +25,7 @@ uintptr_t gic_redist_base(void);              /* the calling CPU's RD_base */
 void gic_private_irq_enable(uint32_t intid, uint8_t priority);
 void gic_private_irq_disable(uint32_t intid);
 bool gic_private_irq_pending(uint32_t intid);
+bool gic_private_irq_active(uint32_t intid);
 
 void gic_sgi_send_self(uint32_t intid);
 /* ICC_SGI1R_EL1 affinity fields naming this CPU's cluster (Aff3.Aff2.Aff1, RS = 0). */
@@ -37,5 +38,7 @@ void gic_spi_enable(uint32_t intid, uint8_t priority);   /* group 1; routing unc
 void gic_spi_disable(uint32_t intid);
 void gic_spi_set_pending(uint32_t intid);
 void gic_spi_clear_pending(uint32_t intid);
+bool gic_spi_pending(uint32_t intid);
+bool gic_spi_active(uint32_t intid);
 
 #endif /* RT_GIC_H */

@@ -56,16 +56,34 @@
 #define CNTV_CTL_ENABLE       HW_BIT(0)
 #define CNTV_CTL_IMASK        HW_BIT(1)
 #define CNTV_CTL_ISTATUS      HW_BIT(2)
+/* CNTP_CTL_EL0 has the same layout. */
+#define CNTP_CTL_ENABLE       CNTV_CTL_ENABLE
+#define CNTP_CTL_IMASK        CNTV_CTL_IMASK
+#define CNTP_CTL_ISTATUS      CNTV_CTL_ISTATUS
 
 /* ---- PL011 UART (ARM DDI 0183) ---- */
 #define PL011_DR              0x000
 #define PL011_FR              0x018
 #define PL011_CR              0x030
+#define PL011_IMSC            0x038
+#define PL011_RIS             0x03c
+#define PL011_MIS             0x040
+#define PL011_ICR             0x044
+#define PL011_INT_TX          HW_BIT(5)
 #define PL011_FR_BUSY         HW_BIT(3)
 #define PL011_FR_TXFF         HW_BIT(5)
 #define PL011_CR_UARTEN       HW_BIT(0)
 #define PL011_CR_TXE          HW_BIT(8)
 #define PL011_CR_RXE          HW_BIT(9)
+
+/* ---- PL031 RTC (ARM DDI 0224) ---- */
+#define PL031_DR              0x000            /* data: seconds */
+#define PL031_MR              0x004            /* match */
+#define PL031_IMSC            0x010
+#define PL031_RIS             0x014
+#define PL031_MIS             0x018
+#define PL031_ICR             0x01c
+#define PL031_INT_ALARM       HW_BIT(0)
 
 /* ---- GICv3 distributor (IHI 0069, 12.9) ---- */
 #define GICD_CTLR             0x0000
@@ -75,6 +93,7 @@
 #define GICD_ICENABLER        0x0180
 #define GICD_ISPENDR          0x0200
 #define GICD_ICPENDR          0x0280
+#define GICD_ISACTIVER        0x0300
 #define GICD_IPRIORITYR       0x0400           /* 1 byte per INTID */
 #define GICD_IROUTER          0x6000           /* 64-bit per INTID, SPIs only */
 #define GICD_IRQS_PER_WORD    32               /* INTIDs per 1-bit-per-INTID register */
@@ -112,6 +131,7 @@
 #define GICR_ICENABLER0       0x0180
 #define GICR_ISPENDR0         0x0200
 #define GICR_ICPENDR0         0x0280
+#define GICR_ISACTIVER0       0x0300
 #define GICR_IPRIORITYR       0x0400           /* one byte per INTID */
 
 /* ---- GICv3 CPU interface system registers ---- */
@@ -154,5 +174,6 @@
 #define VIRT_GICR_SIZE        HW_UL(0x00f60000)
 #define VIRT_RAM_BASE         HW_UL(0x40000000)
 #define VIRT_VTIMER_INTID     27               /* PPI 11 */
+#define VIRT_PTIMER_INTID     30               /* PPI 14 */
 
 #endif /* RT_HW_H */

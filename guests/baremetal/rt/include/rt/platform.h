@@ -20,6 +20,9 @@ struct platform {
 	bool gic_from_dtb;
 	uint32_t vtimer_intid;
 	bool vtimer_from_dtb;
+	uint32_t ptimer_intid;      /* EL1 physical timer */
+	uintptr_t rtc_base;         /* a PL031, 0 if none */
+	uint32_t rtc_intid;
 	uint64_t ram_base;
 	uint64_t ram_size;          /* 0 if unknown */
 	const char *psci_method;    /* "hvc", "smc", or NULL if no PSCI node */

@@ -42,6 +42,7 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 #define EXPECT_LE(a, b) TEST_EXPECT_OP_(TEST_OP_LE, a, b)
 #define EXPECT_GE(a, b) TEST_EXPECT_OP_(TEST_OP_GE, a, b)
 #define EXPECT_TRUE(c) test_expect_true(__FILE__, __LINE__, #c, (c))
+#define EXPECT_FALSE(c) test_expect_true(__FILE__, __LINE__, "!(" #c ")", !(c))
 #define TEST_FAIL(...) test_fail(__FILE__, __LINE__, __VA_ARGS__)
 
 /* Runs the tests in order, prints the summary; returns the number failed. */

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One timer for everything on a physical CPU: the EL2 physical timer
+ * (CNTHP, PPI 26) serves each client's deadline on the CPU that set it.
+ * Deadlines are absolute physical counter values; a client's deadline is
+ * one shot.  Touched only by its own CPU, at EL2 with interrupts masked.
+ */
+#ifndef CORE_HTIMER_H
+#define CORE_HTIMER_H
+#include "core/types.h"
+
+#define US_PER_S 1000000u
+
+struct vcpu;
+
+enum htimer_client {
+    HTIMER_CONSOLE,         /* flush a partial line of the focused VM */
+    HTIMER_PTIMER,          /* the pinned vCPU's EL1 physical timer */
+    HTIMER_NR,
+};
+
+struct htimer_cpu {
+    uint64_t deadline[HTIMER_NR];       /* 0: none */
+};
+
+void htimer_set(enum htimer_client c, uint64_t when);
+void htimer_cancel(enum htimer_client c);
+/* PPI 26 fired on this CPU; `cur` is the vCPU in guest context, if any. */
+void htimer_fire(struct vcpu *cur);
+uint64_t htimer_us_to_ticks(uint64_t us);
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* The per-CPU multiplexer of the EL2 physical timer (core/htimer.h). */
+#include "core/htimer.h"
+#include "core/pcpu.h"
+#include "core/console.h"
+#include "core/ptimer.h"
+#include "arch/cpu.h"
+
+static void program(struct htimer_cpu *h)
+{
+    uint64_t next = 0;
+    for (unsigned i = 0; i < HTIMER_NR; i++)
+        if (h->deadline[i] && (!next || h->deadline[i] < next))
+            next = h->deadline[i];
+    if (next)
+        arch_hyp_timer_arm_at(next);
+    else
+        arch_hyp_timer_stop();
+}
+
+void htimer_set(enum htimer_client c, uint64_t when)
+{
+    struct htimer_cpu *h = &this_pcpu()->htimer;
+    h->deadline[c] = when ? when : 1;
+    program(h);
+}
+
+void htimer_cancel(enum htimer_client c)
+{
+    struct htimer_cpu *h = &this_pcpu()->htimer;
+    if (!h->deadline[c])
+        return;
+    h->deadline[c] = 0;
+    program(h);
+}
+
+void htimer_fire(struct vcpu *cur)
+{
+    struct htimer_cpu *h = &this_pcpu()->htimer;
+    uint64_t now = arch_counter();
+    bool due[HTIMER_NR];
+
+    for (unsigned i = 0; i < HTIMER_NR; i++) {
+        due[i] = h->deadline[i] && h->deadline[i] <= now;
+        if (due[i])
+            h->deadline[i] = 0;
+    }
+    program(h);
+    if (due[HTIMER_CONSOLE])
+        console_flush_timeout();
+    if (due[HTIMER_PTIMER])
+        ptimer_expired(cur ? cur : this_pcpu()->vcpu);
+}
+
+uint64_t htimer_us_to_ticks(uint64_t us)
+{
+    return arch_counter_freq() * us / US_PER_S;
+}

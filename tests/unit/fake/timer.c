@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* The counter, the hypervisor timer and the PPI line the emulated EL1
+ * physical timer uses (arch/cpu.h, core/htimer.h, core/vgic.h). */
+#include "fake.h"
+#include "core/htimer.h"
+#include "arch/cpu.h"
+
+uint64_t fake_counter;
+uint64_t fake_htimer_deadline[HTIMER_NR];
+unsigned fake_ppi_level_calls;
+bool fake_ppi_line[VGIC_NR_PRIVATE];
+
+void fake_timer_reset(void)
+{
+    fake_counter = 0;
+    for (unsigned i = 0; i < HTIMER_NR; i++)
+        fake_htimer_deadline[i] = 0;
+    fake_ppi_level_calls = 0;
+    for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+        fake_ppi_line[i] = false;
+}
+
+uint64_t arch_counter(void)
+{
+    return fake_counter;
+}
+
+void htimer_set(enum htimer_client c, uint64_t when)
+{
+    fake_htimer_deadline[c] = when;
+}
+
+void htimer_cancel(enum htimer_client c)
+{
+    fake_htimer_deadline[c] = 0;
+}
+
+void vgic_set_ppi_level(struct vcpu *v, unsigned intid, bool level)
+{
+    (void)v;
+    fake_ppi_level_calls++;
+    if (intid < VGIC_NR_PRIVATE)
+        fake_ppi_line[intid] = level;
+}
