@@ -22,7 +22,7 @@ void irq_handle_pending(struct vcpu *cur)
              * so it stays active until the guest deactivates it. */
             gic_priority_drop(iar);
             vgic_inject_local(cur, PPI_VTIMER);
-            continue;
+            return;         /* anything else pending exits again at once */
         } else if (intid == PPI_VTIMER) {
             arch_vtimer_mask();     /* no vCPU owns the live timer here */
         } else if (intid == PPI_MAINTENANCE) {
