@@ -15,7 +15,7 @@ void arch_vcpu_save(struct vcpu *v);
 void arch_vcpu_quiesce(void);
 /* Architectural reset state of the EL1 context. */
 void arch_vcpu_ctx_reset(struct vcpu *v);
-/* The virtual timer fired: mask it until the guest reprograms it. */
+/* The virtual timer fired with no vCPU in guest context: mask the live timer. */
 void arch_vtimer_mask(void);
 uint64_t arch_counter(void);
 uint64_t arch_counter_freq(void);

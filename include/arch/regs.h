@@ -321,7 +321,6 @@
 #define PPI_HYP_TIMER       26
 #define PPI_VTIMER          27
 #define PPI_PTIMER          30          /* EL1 physical timer (non-secure) */
-#define PPI_PTIMER          30
 #define SGI_KICK            0
 
 /* ---- PL011 UART (DDI 0183, 3.2) -------------------------------------- */

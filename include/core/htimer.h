@@ -11,8 +11,6 @@
 
 #define US_PER_S 1000000u
 
-struct vcpu;
-
 enum htimer_client {
     HTIMER_CONSOLE,         /* flush a partial line of the focused VM */
     HTIMER_PTIMER,          /* the pinned vCPU's EL1 physical timer */
@@ -25,8 +23,8 @@ struct htimer_cpu {
 
 void htimer_set(enum htimer_client c, uint64_t when);
 void htimer_cancel(enum htimer_client c);
-/* PPI 26 fired on this CPU; `cur` is the vCPU in guest context, if any. */
-void htimer_fire(struct vcpu *cur);
+/* PPI 26 fired on this CPU: run the clients whose deadline passed. */
+void htimer_fire(void);
 uint64_t htimer_us_to_ticks(uint64_t us);
 
 #endif

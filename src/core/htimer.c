@@ -34,7 +34,7 @@ void htimer_cancel(enum htimer_client c)
     program(h);
 }
 
-void htimer_fire(struct vcpu *cur)
+void htimer_fire(void)
 {
     struct htimer_cpu *h = &this_pcpu()->htimer;
     uint64_t now = arch_counter();
@@ -49,7 +49,7 @@ void htimer_fire(struct vcpu *cur)
     if (due[HTIMER_CONSOLE])
         console_flush_timeout();
     if (due[HTIMER_PTIMER])
-        ptimer_expired(cur ? cur : this_pcpu()->vcpu);
+        ptimer_expired(this_pcpu()->vcpu);   /* the timer of the vCPU pinned here */
 }
 
 uint64_t htimer_us_to_ticks(uint64_t us)

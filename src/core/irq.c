@@ -28,7 +28,7 @@ void irq_handle_pending(struct vcpu *cur)
         } else if (intid == PPI_MAINTENANCE) {
             vgic_maintenance(cur);
         } else if (intid == PPI_HYP_TIMER) {
-            htimer_fire(cur);
+            htimer_fire();
         } else if (intid == platform.uart_intid) {
             console_rx();
         } else if (intid < HW_IRQ_MAX && vm_hw_irq_owner[intid]) {

@@ -39,7 +39,7 @@ void ptimer_reset(struct vcpu *v)
 {
     v->ptimer.ctl = 0;
     v->ptimer.cval = 0;
-    v->vgic.priv[PPI_PTIMER].level = false;
+    vgic_set_ppi_level(v, PPI_PTIMER, false);
 }
 
 void ptimer_stop(struct vcpu *v)

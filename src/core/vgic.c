@@ -181,15 +181,12 @@ static void set_line(struct vcpu *t, struct vgic_irq *irq, unsigned intid, bool 
     if (irq->level == level)
         return;
     irq->level = level;
-    if (irq->edge) {
-        if (level)
-            vgic_inject(t, intid);
-        return;
-    }
     if (level) {
         vgic_inject(t, intid);
         return;
     }
+    if (irq->edge)
+        return;                 /* a falling edge is no event */
     bitmap_clear(t, intid);
     if (!is_local(t)) {
         __atomic_store_n(&t->vgic.resample, true, __ATOMIC_RELEASE);
@@ -303,19 +300,26 @@ static uint64_t make_lr(unsigned intid, const struct vgic_irq *irq)
     return lr;
 }
 
-/* Write `intid` into the free LR n and record it. */
+/* Record that LR n holds `lr`: its vINTID, and whether it is a hardware
+ * one or an emulated level one waiting for its EOI. */
 static inline __attribute__((always_inline)) void
-lr_fill(struct vcpu *v, unsigned n, unsigned intid, const struct vgic_irq *irq)
+lr_record(struct vgic_cpu *c, unsigned n, uint64_t lr)
 {
-    struct vgic_cpu *c = &v->vgic;
-    uint64_t lr = make_lr(intid, irq);
-    vgic_hw_write_lr(n, lr);
-    c->lr_intid[n] = (uint16_t)intid;
+    c->lr_intid[n] = (uint16_t)(lr & ICH_LR_VINTID_MASK);
     c->lr_used |= 1u << n;
     if (lr & ICH_LR_HW)
         c->lr_hw |= 1u << n;
     else if (lr & ICH_LR_EOI)
         c->lr_level |= 1u << n;
+}
+
+/* Write `intid` into the free LR n and record it. */
+static inline __attribute__((always_inline)) void
+lr_fill(struct vcpu *v, unsigned n, unsigned intid, const struct vgic_irq *irq)
+{
+    uint64_t lr = make_lr(intid, irq);
+    vgic_hw_write_lr(n, lr);
+    lr_record(&v->vgic, n, lr);
 }
 
 /* Put `intid` in a list register; false when every LR holds something at
@@ -362,7 +366,6 @@ static bool lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq,
             return false;
         unsigned old = c->lr_intid[victim];
         __atomic_fetch_or(&c->pending[old / 64], word_bit(old), __ATOMIC_RELAXED);
-        vgic_hw_write_lr((unsigned)victim, 0);
         lr_release(v, (unsigned)victim);
         *evicted = true;
         free = 1u << victim;
@@ -372,24 +375,27 @@ static bool lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq,
 }
 
 /* LRs the guest has finished with: free them.  An emulated level
- * interrupt's LR is cleared (ending its EOI maintenance request) and, if
- * its line is still high, the interrupt is pending again. */
-static void lrs_retire(struct vcpu *v)
+ * interrupt's LR asks for EOI maintenance, so it shows in EISR rather than
+ * ELRSR; it is cleared (ending the request) and, if its line is still
+ * high, the interrupt is pending again. */
+static inline __attribute__((always_inline)) void lrs_retire(struct vcpu *v)
 {
     struct vgic_cpu *c = &v->vgic;
-    uint32_t done = vgic_hw_elrsr();
-    if (c->lr_level)
-        done |= vgic_hw_eisr();
-    done &= c->lr_used;
+    uint32_t done = vgic_hw_elrsr() & c->lr_used;
     while (done) {
-        unsigned i = ctz64(done), intid = c->lr_intid[i];
+        lr_release(v, ctz64(done));
         done &= done - 1;
-        if (c->lr_level & (1u << i)) {
-            vgic_hw_write_lr(i, 0);
-            struct vgic_irq *irq = vgic_irq_of(v, intid);
-            if (irq && irq->level)
-                __atomic_fetch_or(&c->pending[intid / 64], word_bit(intid), __ATOMIC_RELAXED);
-        }
+    }
+    if (!c->lr_level)
+        return;
+    uint32_t eoi = vgic_hw_eisr() & c->lr_level;
+    while (eoi) {
+        unsigned i = ctz64(eoi), intid = c->lr_intid[i];
+        eoi &= eoi - 1;
+        vgic_hw_write_lr(i, 0);
+        struct vgic_irq *irq = vgic_irq_of(v, intid);
+        if (irq && irq->level)
+            __atomic_fetch_or(&c->pending[intid / 64], word_bit(intid), __ATOMIC_RELAXED);
         lr_release(v, i);
     }
 }
@@ -475,11 +481,8 @@ void vgic_inject_local(struct vcpu *v, unsigned intid)
 {
     struct vgic_cpu *c = &v->vgic;
     const struct vgic_irq *irq = &c->priv[intid];
-    uint32_t done = c->lr_used & vgic_hw_elrsr();   /* finished: no EOI pending */
-    while (done) {
-        lr_release(v, ctz64(done));
-        done &= done - 1;
-    }
+    if (c->lr_used)
+        lrs_retire(v);          /* the guest may have finished with some */
     uint32_t free = ~c->lr_used & ((1u << vgic_nr_lrs) - 1);
 
     /* The common case straight into a free LR; anything else (disabled,
@@ -536,14 +539,8 @@ void vgic_vcpu_loaded(struct vcpu *v)
         c->lr_intid[i] = VGIC_LR_NONE;
     for (unsigned i = 0; i < vgic_nr_lrs; i++) {
         uint64_t lr = vgic_hw_read_lr(i);
-        if (!(lr & ICH_LR_STATE_MASK) && !(lr & ICH_LR_EOI))
-            continue;
-        c->lr_intid[i] = (uint16_t)(lr & ICH_LR_VINTID_MASK);
-        c->lr_used |= 1u << i;
-        if (lr & ICH_LR_HW)
-            c->lr_hw |= 1u << i;
-        else if (lr & ICH_LR_EOI)
-            c->lr_level |= 1u << i;
+        if ((lr & ICH_LR_STATE_MASK) || (lr & ICH_LR_EOI))
+            lr_record(c, i, lr);
     }
 }
 

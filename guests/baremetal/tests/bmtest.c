@@ -92,16 +92,16 @@ static void check_read_aborts(uintptr_t addr)
 }
 
 /*
- * Wait for an IRQ handler to bump *count.  IRQs stay masked except for a
- * window after each check, so a wake-up cannot be lost between the check
- * and WFI (WFI wakes on a pending IRQ even when PSTATE.I masks it).
+ * Wait for IRQ handlers to bring *count to want.  IRQs stay masked except
+ * for a window after each check, so a wake-up cannot be lost between the
+ * check and WFI (WFI wakes on a pending IRQ even when PSTATE.I masks it).
  */
-static bool wait_for_irq(volatile uint32_t *count, bool use_wfi, uint64_t timeout_ticks)
+bool bmtest_wait_irqs(volatile uint32_t *count, uint32_t want, bool use_wfi, uint64_t timeout_ticks)
 {
 	uint64_t deadline = timer_now() + timeout_ticks;
 
 	arch_irq_mask();
-	while (*count == 0) {
+	while (*count < want) {
 		if (use_wfi)
 			arch_wfi();
 		arch_irq_unmask();
@@ -110,7 +110,7 @@ static bool wait_for_irq(volatile uint32_t *count, bool use_wfi, uint64_t timeou
 		if (timer_now() > deadline)
 			break;
 	}
-	return *count != 0;
+	return *count >= want;
 }
 
 struct irq_record {
@@ -241,7 +241,7 @@ static bool vtimer_round(unsigned round, bool use_wfi, uint64_t *worst)
 
 	vtimer_irq.count = 0;
 	cval = vtimer_start(timer_ms_to_ticks(VTIMER_DEADLINE_MS));
-	ok = wait_for_irq(&vtimer_irq.count, use_wfi, timer_ms_to_ticks(IRQ_WAIT_MS));
+	ok = bmtest_wait_irqs(&vtimer_irq.count, 1, use_wfi, timer_ms_to_ticks(IRQ_WAIT_MS));
 	if (!ok) {
 		TEST_FAIL("round %u: no vtimer IRQ (ISTATUS %d, pending in GICR %d)", round,
 			  vtimer_asserted(), gic_private_irq_pending(intid));
@@ -303,7 +303,7 @@ TEST(sgi_self)
 	for (round = 0; round < SGI_ROUNDS; round++) {
 		sgi_irq.count = 0;
 		gic_sgi_send_self(SGI_TEST_INTID);
-		if (!wait_for_irq(&sgi_irq.count, round > 0, timer_ms_to_ticks(IRQ_WAIT_MS))) {
+		if (!bmtest_wait_irqs(&sgi_irq.count, 1, round > 0, timer_ms_to_ticks(IRQ_WAIT_MS))) {
 			TEST_FAIL("round %u: SGI %u not received (pending in GICR %d)", round,
 				  SGI_TEST_INTID, gic_private_irq_pending(SGI_TEST_INTID));
 			break;

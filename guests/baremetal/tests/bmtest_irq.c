@@ -108,19 +108,10 @@ static void timer_handler(uint32_t intid, uint64_t entry_ticks)
 	arch_isb();
 }
 
-/* Wait, IRQs open between checks, until *count reaches want or ms pass. */
+/* bmtest_wait_irqs() with the timeout in milliseconds. */
 static void wait_count(volatile uint32_t *count, uint32_t want, uint64_t ms, bool use_wfi)
 {
-	uint64_t deadline = timer_now() + timer_ms_to_ticks(ms);
-
-	arch_irq_mask();
-	while (*count < want && timer_now() < deadline) {
-		if (use_wfi)
-			arch_wfi();
-		arch_irq_unmask();
-		arch_isb();
-		arch_irq_mask();
-	}
+	bmtest_wait_irqs(count, want, use_wfi, timer_ms_to_ticks(ms));
 }
 
 /* IRQs open for ms: whatever is pending is taken. */

@@ -159,7 +159,7 @@ void arch_vcpu_quiesce(void)
         uint64_t lr = vgic_hw_read_lr(i);
         /* A forwarded physical interrupt would otherwise stay active. */
         if ((lr & ICH_LR_HW) && (lr & ICH_LR_STATE_MASK))
-            write_sysreg(ICC_DIR_EL1, FIELD_GET(lr, ICH_LR_PINTID_WIDTH, ICH_LR_PINTID_SHIFT));
+            vgic_hw_deactivate((unsigned)FIELD_GET(lr, ICH_LR_PINTID_WIDTH, ICH_LR_PINTID_SHIFT));
         vgic_hw_write_lr(i, 0);
     }
     write_sysreg(ICH_HCR_EL2, 0);
