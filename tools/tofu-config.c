@@ -21,10 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "core/limits.h"
 
-#define MAX_VMS          8
-#define MAX_VCPUS        8
-#define MAX_PCPUS        8
+#define NAME_MAX_LEN     (VM_NAME_MAX - 1)
+#define MAX_VCPUS        VM_MAX_VCPUS
+#define MAX_DEVICES      VM_MAX_DEVICES
+#define MAX_DEV_IRQS     VM_DEVICE_MAX_IRQS
+
 #define MAX_SEARCH       8
 #define SZ_2M            0x200000ull
 #define PAGE_SIZE        0x1000ull
@@ -33,9 +36,6 @@
 #define IMAGE_HDR_SIZE   64
 #define IMAGE_MAGIC_OFF  56
 #define IMAGE_MAGIC      0x644d5241u     /* "ARM\x64" */
-#define NAME_MAX_LEN     15
-#define MAX_DEVICES      8
-#define MAX_DEV_IRQS     4
 #define HYP_BASE         UINT64_C(0x40000000)   /* QEMU's boot stub, then tofu */
 #define HYP_CODE_RESERVE UINT64_C(0x00600000)   /* stub + tofu's code, data and bss */
 #define GIC_MAX_INTID    1019u

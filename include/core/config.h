@@ -7,11 +7,7 @@
 #ifndef CORE_CONFIG_H
 #define CORE_CONFIG_H
 #include "core/types.h"
-
-#define VM_MAX_VCPUS 8
-#define VM_NAME_MAX  16
-#define VM_MAX_DEVICES 8
-#define VM_DEVICE_MAX_IRQS 4
+#include "core/limits.h"
 
 struct vm_image {
     const uint8_t *data;      /* in the hypervisor image (read-only) */

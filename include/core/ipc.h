@@ -12,6 +12,7 @@
 #define CORE_IPC_H
 #include "core/types.h"
 #include "tofu/abi.h"
+#include "core/limits.h"
 
 struct ipc_msg {
     uint16_t sender;             /* VM-ID */
@@ -30,7 +31,6 @@ int ipc_queue_push(struct ipc_queue *q, uint16_t sender, const void *data, unsig
 /* TOFU_OK and the oldest message (removed), or TOFU_E_EMPTY. */
 int ipc_queue_pop(struct ipc_queue *q, struct ipc_msg *out);
 
-#define SHARE_SLOTS      32
 #define SHARE_MAX_MAPS   8
 #define SHARE_ID_SLOT_BITS 8
 

@@ -6,8 +6,7 @@
 #ifndef CORE_PLATFORM_H
 #define CORE_PLATFORM_H
 #include "core/types.h"
-
-#define MAX_PCPUS 8
+#include "core/limits.h"
 
 struct platform {
     const char *name;

@@ -17,9 +17,9 @@
 #define CORE_VGIC_H
 #include "core/types.h"
 #include "core/spinlock.h"
+#include "core/limits.h"
 
 #define VGIC_NR_PRIVATE   32
-#define VGIC_MAX_SPIS     96
 #define VGIC_NR_IRQS      (VGIC_NR_PRIVATE + VGIC_MAX_SPIS)
 #define VGIC_WORDS        ((VGIC_NR_IRQS + 63) / 64)
 #define VGIC_MAX_LRS      16

@@ -8,8 +8,7 @@
 #include "core/console.h"
 #include "core/ipc.h"
 #include "arch/pt.h"
-
-#define MAX_VMS 8
+#include "core/limits.h"
 
 enum vm_state { VM_STOPPED, VM_RUNNING, VM_STOPPING };
 enum vm_stop_reason { VM_STOP_NONE, VM_STOP_POWEROFF, VM_STOP_RESET, VM_STOP_FATAL, VM_STOP_CONSOLE };
@@ -40,7 +39,6 @@ struct vm {
 extern struct vm vms[MAX_VMS];
 extern unsigned nr_vms;
 /* The VM each passed-through physical interrupt belongs to. */
-#define HW_IRQ_MAX 1020
 extern struct vm *vm_hw_irq_owner[HW_IRQ_MAX];
 
 void vm_create_all(void);

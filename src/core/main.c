@@ -14,7 +14,7 @@
 #include "arch/regs.h"
 #include "arch/vgic_hw.h"
 
-#define HYP_MEM_MAX_PAGES ((4ull * SZ_1G) / PAGE_SIZE)
+#define HYP_MEM_MAX_PAGES (HYP_MEM_MAX / PAGE_SIZE)
 #define SECONDARY_WAIT_SPINS 100000000ull
 
 uint8_t hyp_stacks[MAX_PCPUS][HYP_STACK_SIZE] __attribute__((aligned(16)));

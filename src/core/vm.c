@@ -5,6 +5,7 @@
  * guest context; the last one out finishes the stop.
  */
 #include "core/vm.h"
+#include "core/vm_layout.h"
 #include "core/mem.h"
 #include "core/pcpu.h"
 #include "core/printf.h"
@@ -16,7 +17,6 @@
 #include "arch/regs.h"
 
 #define VM_LOG_BUDGET   64
-#define MIN_IPA_BITS    32
 #define MAX_S2_IPA_BITS 48
 
 extern const struct mmio_ops vgic_dist_ops, vgic_redist_ops;
@@ -59,29 +59,16 @@ void vm_log(struct vcpu *v, const char *fmt, ...)
         printf("vm %s: further guest-caused messages suppressed until it restarts\n", vm->cfg->name);
 }
 
-static uint64_t top_of(const struct vm_config *c)
-{
-    uint64_t top = c->ram_ipa + c->ram_size;
-    uint64_t gicr_end = c->gicr_ipa + (uint64_t)c->nr_vcpus * GICR_FRAME_SIZE;
-    if (gicr_end > top) top = gicr_end;
-    if (c->share_window_ipa + c->share_window_size > top) top = c->share_window_ipa + c->share_window_size;
-    if (c->gicd_ipa + GICD_SIZE > top) top = c->gicd_ipa + GICD_SIZE;
-    if (c->uart_ipa + UART_SIZE > top) top = c->uart_ipa + UART_SIZE;
-    return top;
-}
-
 static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
 {
-    unsigned ipa_bits = MIN_IPA_BITS;
+    unsigned ipa_bits = vm_ipa_bits(c);
     uint64_t npages = c->ram_size / PAGE_SIZE;
-    uint64_t align = (IS_ALIGNED(c->ram_ipa, SZ_1G) && c->ram_size >= SZ_1G) ? SZ_1G : SZ_2M;
+    uint64_t align = vm_ram_align(c);
 
     vm->id = id;
     vm->cfg = c;
     console_src_init(&vm->con, c->name, 1 + (id - 1) % 6);
     vm->state = VM_STOPPED;
-    while ((1ull << ipa_bits) < top_of(c))
-        ipa_bits++;
     if (ipa_bits > arch_pa_bits() || ipa_bits > MAX_S2_IPA_BITS) {
         printf("vm %s: IPA space of %u bits exceeds what this CPU supports\n", c->name, ipa_bits);
         return E_RANGE;

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* QEMU `virt` (hw/arm/virt.c memory map). */
+/* QEMU `virt` (hw/arm/virt.c memory map, in platform/qemu_virt.h). */
 #include "core/platform.h"
+#include "arch/regs.h"
+#include "platform/qemu_virt.h"
 
 const struct platform platform = {
     .name = "qemu-virt",
-    .uart_base = 0x09000000,
-    .uart_intid = 33,          /* SPI 1 */
-    .gicd_base = 0x08000000,
-    .gicr_base = 0x080a0000,
-    .ram_base = 0x40000000,
-    .ram_size = 0x40000000,
-    .device_base = 0x08000000,
-    .device_size = 0x38000000, /* up to RAM: GIC, UART, RTC, GPIO, virtio-mmio */
+    .uart_base = QEMU_VIRT_UART_BASE,
+    .uart_intid = GIC_SPI_BASE_ID + QEMU_VIRT_UART_SPI,
+    .gicd_base = QEMU_VIRT_GICD_BASE,
+    .gicr_base = QEMU_VIRT_GICR_BASE,
+    .ram_base = QEMU_VIRT_RAM_BASE,
+    .ram_size = QEMU_VIRT_RAM_DEFAULT,
+    .device_base = QEMU_VIRT_DEVICE_BASE,
+    .device_size = QEMU_VIRT_DEVICE_SIZE,
 };

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor's fixed limits, in one place for the hypervisor and for the
+ * host config tool (tools/config), which refuses at build time any config
+ * that exceeds them.  Plain #defines (and <stdint.h> for UINT64_C), no types: the file is
+ * read by freestanding and by hosted C alike.  Change a limit here and both
+ * follow.
+ */
+#ifndef CORE_LIMITS_H
+#define CORE_LIMITS_H
+#include <stdint.h>
+
+#define MAX_PCPUS          8       /* physical CPUs the hypervisor runs on */
+#define MAX_VMS            8       /* VMs in one config (VM-IDs 1..MAX_VMS) */
+#define VM_MAX_VCPUS       8       /* vCPUs of one VM */
+#define VM_NAME_MAX        16      /* a VM's name, with its terminating NUL */
+#define VM_MAX_DEVICES     8       /* devices passed through to one VM */
+#define VM_DEVICE_MAX_IRQS 4       /* SPIs of one passed-through device */
+
+/* SPIs one virtual distributor holds: SPI 0..VGIC_MAX_SPIS-1, INTID 32 up. */
+#define VGIC_MAX_SPIS      96
+/* Physical INTIDs the hypervisor can route to a VM: 0..1019 (1020 up are special). */
+#define HW_IRQ_MAX         1020
+
+/* Slots of the IPC share table, shared by every VM (per-VM quotas from the config). */
+#define SHARE_SLOTS        32
+
+/* Physical RAM the page allocator manages, from the start of RAM: the rest is unused. */
+#define HYP_MEM_MAX        (UINT64_C(4) << 30)
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * QEMU virt (hw/arm/virt.c memory map): where the devices the hypervisor
+ * keeps for itself are, for src/platform/qemu_virt.c and for the config tool,
+ * which refuses them as passed-through devices.  Plain #defines, readable by
+ * freestanding and hosted C.
+ */
+#ifndef PLATFORM_QEMU_VIRT_H
+#define PLATFORM_QEMU_VIRT_H
+#include <stdint.h>
+
+#define QEMU_VIRT_GICD_BASE     UINT64_C(0x08000000)
+#define QEMU_VIRT_GICR_BASE     UINT64_C(0x080a0000)
+#define QEMU_VIRT_GICR_SIZE     UINT64_C(0x00f60000)   /* the redistributor region */
+#define QEMU_VIRT_UART_BASE     UINT64_C(0x09000000)   /* the hypervisor's console */
+#define QEMU_VIRT_UART_SPI      1                      /* INTID 33 */
+#define QEMU_VIRT_RAM_BASE      UINT64_C(0x40000000)
+#define QEMU_VIRT_RAM_DEFAULT   UINT64_C(0x40000000)   /* when the boot DTB says nothing */
+#define QEMU_VIRT_DEVICE_BASE   UINT64_C(0x08000000)   /* GIC, UART, RTC, GPIO, virtio-mmio */
+#define QEMU_VIRT_DEVICE_SIZE   UINT64_C(0x38000000)   /* up to RAM */
+/* QEMU loads an Image with text_offset 0 at RAM + 2 MiB: src/arch/arm64/tofu.ld links there. */
+#define QEMU_VIRT_IMAGE_BASE    UINT64_C(0x40200000)
+/* The smallest physical address size among the CPUs tofu runs on there
+ * (Cortex-A53, ID_AA64MMFR0_EL1.PARange): a stage 2 gets no more input bits. */
+#define QEMU_VIRT_MIN_PA_BITS   40
+
+#endif
