@@ -37,10 +37,14 @@ setup:
 	@scripts/setup.sh
 
 # ---- host tools ------------------------------------------------------------
-$(BUILD)/host/tofu-config: tools/tofu-config.c
+# The config tool, with the hypervisor's own page allocator, table builder
+# and stage-2 sizing: it runs the boot-time allocation at build time.
+TOOL_SRCS := $(wildcard tools/config/*.c) src/core/palloc.c src/arch/arm64/mm/pt.c src/core/vm_layout.c
+TOOL_HDRS := $(wildcard tools/config/*.h include/core/*.h include/arch/*.h include/platform/*.h)
+$(BUILD)/host/tofu-config: $(TOOL_SRCS) $(TOOL_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(CC_HOST) $(HOST_CFLAGS) -o $@ $< -lfdt
+	$(Q)$(CC_HOST) $(HOST_CFLAGS) -Wvla -Wmissing-prototypes -o $@ $(TOOL_SRCS) -lfdt
 
 # ---- guests ------------------------------------------------------------------
 $(BUILD)/linux/initramfs.cpio.gz: scripts/mkinitramfs.sh $(wildcard guests/linux/*) $(CACHE)/busybox \
@@ -79,10 +83,10 @@ $(CONFIG_OUT)/config.dtb: $(CONFIG_DTS)
 	@echo "  DTC     $@"
 	$(Q)dtc -q -i $(CURDIR) -I dts -O dtb -o $@ $<
 
+IMAGE_PATH := -L $(BUILD)/linux -L $(BM_OUT) -L $(CACHE)
 $(CONFIG_OUT)/config.c: $(CONFIG_OUT)/config.dtb $(BUILD)/host/tofu-config guests
 	@echo "  CONFIG  $(CONFIG_DTS)"
-	$(Q)$(BUILD)/host/tofu-config -c $< -n $(CONFIG_DTS) -o $(CONFIG_OUT) \
-	    -L $(BUILD)/linux -L $(BM_OUT) -L $(CACHE)
+	$(Q)$(BUILD)/host/tofu-config -c $< -n $(CONFIG_DTS) -o $(CONFIG_OUT) $(IMAGE_PATH)
 $(CONFIG_OUT)/images.S $(CONFIG_OUT)/qemu.env: $(CONFIG_OUT)/config.c
 
 # ---- hypervisor ----------------------------------------------------------------
@@ -108,7 +112,11 @@ $(CONFIG_OUT)/tofu.elf: $(HYP_OBJS) $(CONFIG_OUT)/config.o $(CONFIG_OUT)/images.
 	@echo "  LD      $@"
 	$(Q)$(CROSS)ld -nostdlib -T src/arch/arm64/tofu.ld -o $@ $(HYP_OBJS) $(CONFIG_OUT)/config.o $(CONFIG_OUT)/images.o
 
-$(CONFIG_OUT)/tofu.bin: $(CONFIG_OUT)/tofu.elf
+# The config again, against the image as linked: what the page allocator
+# reserves at boot is known only now.
+$(CONFIG_OUT)/tofu.bin: $(CONFIG_OUT)/tofu.elf $(BUILD)/host/tofu-config
+	@echo "  CHECK   $<"
+	$(Q)$(BUILD)/host/tofu-config -c $(CONFIG_OUT)/config.dtb -n $(CONFIG_DTS) -e $< $(IMAGE_PATH)
 	@echo "  OBJCOPY $@"
 	$(Q)$(CROSS)objcopy -O binary $< $@
 

@@ -40,6 +40,7 @@ struct vm_config {
     uint32_t ipc_peers;            /* bit n: may message and share with VM-ID n */
     uint32_t doorbell_intid;       /* 0 when the VM has no channel */
     uint64_t share_window_ipa, share_window_size;   /* advertised for MAP */
+    uint32_t share_quota;          /* share-table slots the VM may own (ipc-shares) */
 };
 
 extern const struct vm_config config_vms[];

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Config tool tests: every config in configs/ compiles, and every file in
 # tests/config/bad/ is refused with the message its first line expects
-# ("expect: <node>: <problem>"), prefixed with the file's name.
+# ("expect: <node>: <problem>", @BUILD@ standing for the build folder),
+# prefixed with the file's name.  A file whose second line is
+# "/* image-end: <address> */" is checked as after linking (tofu-config -e)
+# against an image that ends there.
 # usage: tests/config/run.sh <build dir>
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${1:-build}
+CROSS=${CROSS:-aarch64-linux-gnu-}
+IMAGE_BASE=0x40200000       # QEMU_VIRT_IMAGE_BASE
 tool=$BUILD/host/tofu-config
 work=$BUILD/config-tests
 rm -rf "$work"; mkdir -p "$work/img"
@@ -25,11 +30,20 @@ done
 
 for cfg in tests/config/bad/*.dts; do
     want=$(sed -n '1s|^/\* expect: \(.*\) \*/$|\1|p' "$cfg")
+    want=${want//@BUILD@/$BUILD}
     if [ -z "$want" ]; then echo "FAIL $cfg: no 'expect:' line"; fail=$((fail + 1)); continue; fi
     base=$(basename "$cfg" .dts)
     out=$work/$base.err
+    mode=(-o "$work/$base")
+    end=$(sed -n '2s|^/\* image-end: \(0x[0-9a-fA-F]*\) \*/$|\1|p' "$cfg")
+    if [ -n "$end" ]; then
+        "${CROSS}as" -o "$work/$base.o" /dev/null &&
+        "${CROSS}ld" -o "$work/$base.elf" "$work/$base.o" -e 0 \
+            --defsym=__image_start=$IMAGE_BASE --defsym=__image_end="$end" || exit 1
+        mode=(-e "$work/$base.elf")
+    fi
     if dtc -q -i . -I dts -O dtb -o "$work/$base.dtb" "$cfg" 2> "$out" &&
-       "$tool" -c "$work/$base.dtb" -n "$cfg" -o "$work/$base" -L "$work/img" 2>> "$out"; then
+       "$tool" -c "$work/$base.dtb" -n "$cfg" "${mode[@]}" -L "$work/img" 2>> "$out"; then
         echo "FAIL refused: $cfg was accepted"; fail=$((fail + 1)); continue
     fi
     if grep -qF -- "$cfg" "$out" && grep -qF -- "$want" "$out"; then

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What no single node shows.  Runs on the model after layout_vms() (which
+ * gives every VM its address map), before the boot-time allocation:
+ *   - a physical CPU belongs to one vCPU of one VM;
+ *   - devices are compared by address, never by node: not the hypervisor's
+ *     own GIC, UART or RAM, not over the VM's RAM or emulated windows, not
+ *     over another device of any VM;
+ *   - a device's SPIs fit the vGIC, are not the hypervisor's, belong to one
+ *     VM only;
+ *   - memory-address lies in RAM, beyond the hypervisor, apart from other VMs;
+ *   - the share table's slots are divided into per-VM quotas.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include "arch/regs.h"
+#include "platform/qemu_virt.h"
+#include "tofu_config.h"
+
+struct window {
+    uint64_t base, size;
+    const char *what;
+};
+
+/* What the hypervisor keeps for itself on QEMU virt. */
+static const struct window hyp_devices[] = {
+    { QEMU_VIRT_GICD_BASE, GICD_SIZE, "the hypervisor's GIC distributor" },
+    { QEMU_VIRT_GICR_BASE, QEMU_VIRT_GICR_SIZE, "the hypervisor's GIC redistributors" },
+    { QEMU_VIRT_UART_BASE, UART_SIZE, "the hypervisor's console UART" },
+};
+
+static void check_cpus(const struct sys *s, const struct vm *vm)
+{
+    const struct vm_config *c = &vm->cfg;
+    for (unsigned i = 0; i < c->nr_vcpus; i++) {
+        for (unsigned j = 0; j < i; j++)
+            if (c->vcpu_pcpu[j] == c->vcpu_pcpu[i])
+                fail(vm->node, "physical CPU %u is given to two vCPUs", c->vcpu_pcpu[i]);
+        for (const struct vm *o = s->vms; o < vm; o++)
+            for (unsigned j = 0; j < o->cfg.nr_vcpus; j++)
+                if (o->cfg.vcpu_pcpu[j] == c->vcpu_pcpu[i])
+                    fail(vm->node, "physical CPU %u is already given to VM '%s'", c->vcpu_pcpu[i], o->cfg.name);
+    }
+}
+
+/* "<vm>: device <node> (<range>) <problem>" */
+static void __attribute__((noreturn, format(printf, 3, 4)))
+fail_device(const struct vm *vm, unsigned i, const char *fmt, ...)
+{
+    char problem[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(problem, sizeof(problem), fmt, ap);
+    va_end(ap);
+    const struct vm_device *d = &vm->cfg.devices[i];
+    fail(vm->node, "device %s (%#" PRIx64 "+%#" PRIx64 ") %s", vm->devices[i].path, d->pa, d->size, problem);
+}
+
+static void check_irqs(const struct sys *s, const struct vm *vm, unsigned i)
+{
+    const struct vm_device *d = &vm->cfg.devices[i];
+    for (unsigned k = 0; k < d->nr_irqs; k++) {
+        uint32_t intid = d->irqs[k], spi = intid - GIC_SPI_BASE_ID;
+        if (spi >= VGIC_MAX_SPIS)
+            fail_device(vm, i, "has SPI %u; a VM's virtual GIC holds SPIs 0..%d", spi, VGIC_MAX_SPIS - 1);
+        if (spi == QEMU_VIRT_UART_SPI)
+            fail_device(vm, i, "has SPI %u, the hypervisor's console's", spi);
+        if (spi == DOORBELL_SPI)
+            fail_device(vm, i, "has SPI %u, the IPC doorbell's", spi);
+        for (const struct vm *o = s->vms; o <= vm; o++)
+            for (unsigned j = 0; j < (o == vm ? i + 1 : o->cfg.nr_devices); j++)
+                for (unsigned m = 0; m < (o == vm && j == i ? k : o->cfg.devices[j].nr_irqs); m++)
+                    if (o->cfg.devices[j].irqs[m] == intid)
+                        fail_device(vm, i, "has SPI %u, already given to %s%s%s by %s", spi,
+                                    o == vm ? "this VM" : "VM '", o == vm ? "" : o->cfg.name,
+                                    o == vm ? "" : "'", o->devices[j].path);
+    }
+}
+
+/* The VM's own address map: a device mapped 1:1 must stay clear of it. */
+static unsigned vm_windows(const struct vm_config *c, struct window *w)
+{
+    unsigned n = 0;
+    w[n++] = (struct window){ c->ram_ipa, c->ram_size, "the VM's RAM" };
+    w[n++] = (struct window){ c->gicd_ipa, GICD_SIZE, "the VM's virtual GIC distributor" };
+    w[n++] = (struct window){ c->gicr_ipa, (uint64_t)c->nr_vcpus * GICR_FRAME_SIZE, "the VM's virtual GIC redistributors" };
+    w[n++] = (struct window){ c->uart_ipa, UART_SIZE, "the VM's virtual UART" };
+    if (c->share_window_size)
+        w[n++] = (struct window){ c->share_window_ipa, c->share_window_size, "the VM's IPC share window" };
+    return n;
+}
+
+static void check_device_address(const struct sys *s, const struct vm *vm, unsigned i)
+{
+    const struct vm_device *d = &vm->cfg.devices[i];
+    struct window w[5];
+    for (unsigned k = 0; k < sizeof(hyp_devices) / sizeof(hyp_devices[0]); k++)
+        if (ranges_overlap(d->pa, d->size, hyp_devices[k].base, hyp_devices[k].size))
+            fail_device(vm, i, "is %s", hyp_devices[k].what);
+    unsigned n = vm_windows(&vm->cfg, w);
+    for (unsigned k = 0; k < n; k++)
+        if (ranges_overlap(d->pa, d->size, w[k].base, w[k].size))
+            fail_device(vm, i, "overlaps %s (IPA %#" PRIx64 "-%#" PRIx64 ")", w[k].what, w[k].base,
+                        w[k].base + w[k].size - 1);
+    if (ranges_overlap(d->pa, d->size, s->ram_base, s->ram_size))
+        fail_device(vm, i, "is in the platform's RAM (%#" PRIx64 "-%#" PRIx64 "), which the hypervisor allocates",
+                    s->ram_base, s->ram_base + s->ram_size - 1);
+    for (const struct vm *o = s->vms; o <= vm; o++)
+        for (unsigned j = 0; j < (o == vm ? i : o->cfg.nr_devices); j++) {
+            const struct vm_device *e = &o->cfg.devices[j];
+            if (!ranges_overlap(d->pa, d->size, e->pa, e->size))
+                continue;
+            if (o == vm)
+                fail_device(vm, i, "overlaps device %s of this VM", o->devices[j].path);
+            if (o->devices[j].node == vm->devices[i].node)
+                fail_device(vm, i, "is already given to VM '%s'", o->cfg.name);
+            fail_device(vm, i, "is already given to VM '%s' as %s", o->cfg.name, o->devices[j].path);
+        }
+}
+
+static void check_memory(const struct sys *s, const struct vm *vm, const struct hyp_image *hyp)
+{
+    const struct vm_config *c = &vm->cfg;
+    if (c->share_window_size && ranges_overlap(c->ram_ipa, c->ram_size, c->share_window_ipa, c->share_window_size))
+        fail(vm->node, "memory-size %" PRIu64 " MiB reaches the VM's IPC share window at IPA %#" PRIx64,
+             c->ram_size >> 20, c->share_window_ipa);
+    if (!c->ram_pa)
+        return;
+    uint64_t end = c->ram_pa + c->ram_size, ram_end = s->ram_base + s->ram_size;
+    if (c->ram_pa < s->ram_base || end > ram_end || end < c->ram_pa)
+        fail(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " is outside the platform's RAM", c->ram_pa, c->ram_size);
+    if (end > s->ram_base + HYP_MEM_MAX)
+        fail(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " ends beyond the first %" PRIu64
+             " MiB of RAM, which is all the hypervisor allocates", c->ram_pa, c->ram_size, HYP_MEM_MAX >> 20);
+    if (c->ram_pa < hyp->end)
+        fail(vm->node, "memory-address %#" PRIx64 " overlaps the hypervisor (%#" PRIx64 "-%#" PRIx64 ", %s)",
+             c->ram_pa, s->ram_base, hyp->end - 1, hyp_image_what(hyp));
+    for (const struct vm *o = s->vms; o < vm; o++)
+        if (o->cfg.ram_pa && ranges_overlap(c->ram_pa, c->ram_size, o->cfg.ram_pa, o->cfg.ram_size))
+            fail(vm->node, "memory %#" PRIx64 "+%#" PRIx64 " overlaps VM '%s'", c->ram_pa, c->ram_size, o->cfg.name);
+}
+
+/* Explicit quotas first; the slots they leave go evenly to the VMs on a
+ * channel that give none. */
+static void check_shares(struct sys *s)
+{
+    uint32_t given = 0, defaults = 0;
+    for (struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++) {
+        if (!vm->quota_given) {
+            defaults += vm->cfg.ipc_peers != 0;
+            continue;
+        }
+        if (vm->cfg.share_quota && !vm->cfg.ipc_peers)
+            fail(vm->node, "ipc-shares = %u, but the VM is on no channel", vm->cfg.share_quota);
+        if (vm->cfg.share_quota > SHARE_SLOTS - given)
+            fail(vm->node, "ipc-shares = %u: the quotas come to %" PRIu64 ", more than the share table's %d slots",
+                 vm->cfg.share_quota, (uint64_t)given + vm->cfg.share_quota, SHARE_SLOTS);
+        given += vm->cfg.share_quota;
+    }
+    for (struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++) {
+        if (vm->quota_given || !vm->cfg.ipc_peers)
+            continue;
+        vm->cfg.share_quota = (SHARE_SLOTS - given) / defaults;
+        if (!vm->cfg.share_quota)
+            fail(vm->node, "ipc-shares is not given, and the other VMs' quotas leave it none of the share table's %d slots",
+                 SHARE_SLOTS);
+    }
+}
+
+void check_system(struct sys *s, const struct hyp_image *hyp)
+{
+    if (hyp->end > s->ram_base + s->ram_size)
+        fail("/platform", "memory ends at %#" PRIx64 ", inside the hypervisor image (to %#" PRIx64 ", %s)",
+             s->ram_base + s->ram_size - 1, hyp->end - 1, hyp_image_what(hyp));
+    for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++) {
+        check_cpus(s, vm);
+        for (unsigned i = 0; i < vm->cfg.nr_devices; i++) {
+            check_device_address(s, vm, i);
+            check_irqs(s, vm, i);
+        }
+        check_memory(s, vm, hyp);
+    }
+    check_shares(s);
+}

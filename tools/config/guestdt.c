@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Each VM's device tree, generated from its resources: QEMU virt's nodes for
+ * what tofu emulates (GICv3, the timer, a PL011), the VM's CPUs and RAM, its
+ * passed-through devices copied from the config, and tofu's IPC node.
+ */
+#include <inttypes.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "arch/regs.h"
+#include "tofu_config.h"
+
+#define UART_CLK_HZ      24000000u
+#define PHANDLE_GIC      1u
+#define PHANDLE_CLK      2u
+#define GIC_FDT_SPI      0u
+#define GIC_FDT_PPI      1u
+#define IRQ_EDGE_RISING  1u
+#define IRQ_LEVEL_HIGH   4u
+#define MAX_CLOCKS       8
+/* Architected timer PPIs (INTID - 16): secure phys, non-secure phys, virtual, hyp. */
+static const uint32_t timer_ppis[4] = { 13, 14, 11, 10 };
+
+#define CHECK(x) do { int e_ = (x); if (e_) die("tofu-config: libfdt: %s at %s:%d", fdt_strerror(e_), __FILE__, __LINE__); } while (0)
+
+static void prop_cells(void *fdt, const char *name, const uint32_t *v, int n)
+{
+    fdt32_t buf[16];
+    for (int i = 0; i < n; i++) buf[i] = cpu_to_fdt32(v[i]);
+    CHECK(fdt_property(fdt, name, buf, n * 4));
+}
+
+static void prop_reg(void *fdt, const uint64_t *pairs, int n)
+{
+    uint32_t c[8];
+    for (int i = 0; i < 2 * n; i++) { c[2 * i] = (uint32_t)(pairs[i] >> 32); c[2 * i + 1] = (uint32_t)pairs[i]; }
+    prop_cells(fdt, "reg", c, 4 * n);
+}
+
+/* A passed-through device: its platform node, with clocks from the VM's clock. */
+static void write_device_node(void *fdt, const void *cfg_fdt, const struct device *d)
+{
+    int off, nclk = 0;
+    CHECK(fdt_begin_node(fdt, fdt_get_name(cfg_fdt, d->node, NULL)));
+    fdt_for_each_property_offset(off, cfg_fdt, d->node) {
+        const char *name;
+        int len;
+        const void *val = fdt_getprop_by_offset(cfg_fdt, off, &name, &len);
+        if (!strcmp(name, "phandle") || !strcmp(name, "linux,phandle") || !strcmp(name, "clocks"))
+            continue;
+        if (!strcmp(name, "clock-names"))
+            for (int i = 0; i < len; i++) nclk += ((const char *)val)[i] == '\0';
+        CHECK(fdt_property(fdt, name, val, len));
+    }
+    if (nclk) {
+        uint32_t clk[MAX_CLOCKS];
+        if (nclk > MAX_CLOCKS) nclk = MAX_CLOCKS;
+        for (int i = 0; i < nclk; i++) clk[i] = PHANDLE_CLK;
+        prop_cells(fdt, "clocks", clk, nclk);
+    }
+    CHECK(fdt_end_node(fdt));
+}
+
+static void write_chosen(void *fdt, const struct vm *vm)
+{
+    char node[64];
+    CHECK(fdt_begin_node(fdt, "chosen"));
+    if (vm->bootargs) CHECK(fdt_property_string(fdt, "bootargs", vm->bootargs));
+    snprintf(node, sizeof(node), "/pl011@%" PRIx64, vm->cfg.uart_ipa);
+    CHECK(fdt_property_string(fdt, "stdout-path", node));
+    if (vm->cfg.initrd.size) {
+        CHECK(fdt_property_u64(fdt, "linux,initrd-start", vm->cfg.initrd.load_ipa));
+        CHECK(fdt_property_u64(fdt, "linux,initrd-end", vm->cfg.initrd.load_ipa + vm->cfg.initrd.size));
+    }
+    CHECK(fdt_end_node(fdt));
+}
+
+static void write_cpus(void *fdt, const struct vm_config *c)
+{
+    char node[64];
+    CHECK(fdt_begin_node(fdt, "cpus"));
+    CHECK(fdt_property_u32(fdt, "#address-cells", 1));
+    CHECK(fdt_property_u32(fdt, "#size-cells", 0));
+    for (unsigned i = 0; i < c->nr_vcpus; i++) {
+        snprintf(node, sizeof(node), "cpu@%u", i);
+        CHECK(fdt_begin_node(fdt, node));
+        CHECK(fdt_property_string(fdt, "device_type", "cpu"));
+        CHECK(fdt_property_string(fdt, "compatible", "arm,armv8"));
+        CHECK(fdt_property_u32(fdt, "reg", i));       /* = the vCPU's MPIDR affinity */
+        CHECK(fdt_property_string(fdt, "enable-method", "psci"));
+        CHECK(fdt_end_node(fdt));
+    }
+    CHECK(fdt_end_node(fdt));
+
+    CHECK(fdt_begin_node(fdt, "psci"));
+    static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2";
+    CHECK(fdt_property(fdt, "compatible", psci_compat, sizeof(psci_compat)));
+    CHECK(fdt_property_string(fdt, "method", "hvc"));
+    CHECK(fdt_end_node(fdt));
+}
+
+static void write_gic_and_timer(void *fdt, const struct vm_config *c)
+{
+    char node[64];
+    snprintf(node, sizeof(node), "intc@%" PRIx64, c->gicd_ipa);
+    CHECK(fdt_begin_node(fdt, node));
+    CHECK(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
+    CHECK(fdt_property_u32(fdt, "#interrupt-cells", 3));
+    CHECK(fdt_property(fdt, "interrupt-controller", NULL, 0));
+    CHECK(fdt_property_u32(fdt, "#redistributor-regions", 1));
+    prop_reg(fdt, (uint64_t[]){ c->gicd_ipa, GICD_SIZE, c->gicr_ipa, c->nr_vcpus * GICR_FRAME_SIZE }, 2);
+    CHECK(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
+    CHECK(fdt_end_node(fdt));
+
+    CHECK(fdt_begin_node(fdt, "timer"));
+    CHECK(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
+    uint32_t t[12];
+    for (int i = 0; i < 4; i++) { t[3 * i] = GIC_FDT_PPI; t[3 * i + 1] = timer_ppis[i]; t[3 * i + 2] = IRQ_LEVEL_HIGH; }
+    prop_cells(fdt, "interrupts", t, 12);
+    CHECK(fdt_end_node(fdt));
+}
+
+static void write_uart(void *fdt, const struct vm_config *c)
+{
+    char node[64];
+    CHECK(fdt_begin_node(fdt, "apb-pclk"));
+    CHECK(fdt_property_string(fdt, "compatible", "fixed-clock"));
+    CHECK(fdt_property_u32(fdt, "#clock-cells", 0));
+    CHECK(fdt_property_u32(fdt, "clock-frequency", UART_CLK_HZ));
+    CHECK(fdt_property_string(fdt, "clock-output-names", "clk24mhz"));
+    CHECK(fdt_property_u32(fdt, "phandle", PHANDLE_CLK));
+    CHECK(fdt_end_node(fdt));
+
+    snprintf(node, sizeof(node), "pl011@%" PRIx64, c->uart_ipa);
+    CHECK(fdt_begin_node(fdt, node));
+    static const char uart_compat[] = "arm,pl011\0arm,primecell";
+    CHECK(fdt_property(fdt, "compatible", uart_compat, sizeof(uart_compat)));
+    prop_reg(fdt, (uint64_t[]){ c->uart_ipa, UART_SIZE }, 1);
+    prop_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_SPI, c->uart_intid - GIC_SPI_BASE_ID, IRQ_LEVEL_HIGH }, 3);
+    prop_cells(fdt, "clocks", (uint32_t[]){ PHANDLE_CLK, PHANDLE_CLK }, 2);
+    static const char clk_names[] = "uartclk\0apb_pclk";
+    CHECK(fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names)));
+    CHECK(fdt_end_node(fdt));
+}
+
+/* tofu's IPC: the doorbell SPI, and the IPA window for mapping shares. */
+static void write_ipc(void *fdt, const struct vm_config *c, uint32_t vm_id)
+{
+    char node[64];
+    snprintf(node, sizeof(node), "tofu-ipc@%" PRIx64, c->share_window_ipa);
+    CHECK(fdt_begin_node(fdt, node));
+    CHECK(fdt_property_string(fdt, "compatible", "tofu,ipc"));
+    prop_reg(fdt, (uint64_t[]){ c->share_window_ipa, c->share_window_size }, 1);
+    prop_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_SPI, c->doorbell_intid - GIC_SPI_BASE_ID, IRQ_EDGE_RISING }, 3);
+    CHECK(fdt_property_u32(fdt, "tofu,vm-id", vm_id));
+    CHECK(fdt_end_node(fdt));
+}
+
+void guestdt_build(struct vm *vm, uint32_t vm_id, const void *cfg_fdt)
+{
+    const struct vm_config *c = &vm->cfg;
+    char node[64];
+    void *fdt = calloc(1, GUEST_DTB_MAX);
+    if (!fdt) die("tofu-config: out of memory");
+
+    CHECK(fdt_create(fdt, GUEST_DTB_MAX));
+    CHECK(fdt_finish_reservemap(fdt));
+    CHECK(fdt_begin_node(fdt, ""));
+    CHECK(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
+    snprintf(node, sizeof(node), "tofu VM %s", c->name);
+    CHECK(fdt_property_string(fdt, "model", node));
+    CHECK(fdt_property_u32(fdt, "#address-cells", 2));
+    CHECK(fdt_property_u32(fdt, "#size-cells", 2));
+    CHECK(fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC));
+    write_chosen(fdt, vm);
+
+    snprintf(node, sizeof(node), "memory@%" PRIx64, c->ram_ipa);
+    CHECK(fdt_begin_node(fdt, node));
+    CHECK(fdt_property_string(fdt, "device_type", "memory"));
+    prop_reg(fdt, (uint64_t[]){ c->ram_ipa, c->ram_size }, 1);
+    CHECK(fdt_end_node(fdt));
+
+    write_cpus(fdt, c);
+    write_gic_and_timer(fdt, c);
+    write_uart(fdt, c);
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        write_device_node(fdt, cfg_fdt, &vm->devices[i]);
+    if (c->ipc_peers)
+        write_ipc(fdt, c, vm_id);
+    CHECK(fdt_end_node(fdt));
+    CHECK(fdt_finish(fdt));
+    vm->dtb = fdt;
+    vm->cfg.dtb.size = fdt_totalsize(fdt);
+}

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where everything goes.  layout_vms(): each VM's address map (QEMU virt's)
+ * and its images in its RAM, per the Linux arm64 boot protocol.
+ * layout_boot(): the hypervisor's boot-time allocation, run here with the
+ * hypervisor's own page allocator (src/core/palloc.c), table builder
+ * (src/arch/arm64/mm/pt.c) and stage-2 sizing (src/core/vm_layout.c), in the
+ * order vm_create() performs it: RAM (at memory-address, or first fit with
+ * the alignment its blocks need), the stage-2 root, the tables mapping RAM,
+ * then those mapping each device.  A VM that would not be allocated at boot
+ * is refused, with what took the memory it needed.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "arch/pt.h"
+#include "arch/regs.h"
+#include "core/palloc.h"
+#include "core/vm_layout.h"
+#include "platform/qemu_virt.h"
+#include "tofu_config.h"
+
+#define MIB(x)          ((x) >> 20)
+#define MAX_OWNERS      (MAX_VMS * 8 + 1)
+#define MAX_TABLE_PAGES 512         /* far more than MAX_VMS VMs need */
+
+static void layout_images(struct vm *vm)
+{
+    struct vm_config *c = &vm->cfg;
+    const struct image *k = &vm->kernel;
+    /* Kernel at RAM + text_offset; DTB in the last 2 MiB; initrd right below
+     * the DTB (Linux arm64 booting.rst). */
+    uint64_t koff = k->has_header ? k->text_offset : 0;
+    uint64_t kspan = k->has_header && k->image_size > k->size ? k->image_size : k->size;
+    c->kernel.size = k->size;
+    c->kernel.load_ipa = c->ram_ipa + koff;
+    c->entry_ipa = c->kernel.load_ipa;
+    c->dtb.load_ipa = c->ram_ipa + c->ram_size - DTB_RESERVE;
+    uint64_t kernel_end = c->kernel.load_ipa + kspan;
+    uint64_t top = c->dtb.load_ipa;
+    if (c->ram_size <= DTB_RESERVE)
+        fail(vm->node, "memory-size %" PRIu64 " MiB leaves no room beside the device tree's %" PRIu64 " MiB",
+             MIB(c->ram_size), MIB(DTB_RESERVE));
+    if (vm->initrd.size) {
+        c->initrd.size = vm->initrd.size;
+        c->initrd.load_ipa = (top - vm->initrd.size) & ~(PAGE_SIZE - 1);
+        if (vm->initrd.size > top - c->ram_ipa || c->initrd.load_ipa < kernel_end)
+            fail(vm->node, "kernel (%" PRIu64 " KiB) and initrd (%" PRIu64 " KiB) do not fit in memory-size %" PRIu64 " MiB",
+                 kspan >> 10, vm->initrd.size >> 10, MIB(c->ram_size));
+        top = c->initrd.load_ipa;
+    }
+    if (kernel_end > top)
+        fail(vm->node, "kernel '%s' (%" PRIu64 " KiB) is larger than the VM's memory allows (%" PRIu64 " MiB)",
+             k->path, kspan >> 10, MIB(c->ram_size));
+}
+
+/* SPIs in whole 32s, enough for the highest INTID the VM is given. */
+static uint32_t spis_needed(const struct vm_config *c)
+{
+    uint32_t max_intid = c->uart_intid > c->doorbell_intid ? c->uart_intid : c->doorbell_intid;
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
+            if (c->devices[i].irqs[j] > max_intid) max_intid = c->devices[i].irqs[j];
+    return (max_intid - GIC_SPI_BASE_ID + MIN_SPIS) / MIN_SPIS * MIN_SPIS;
+}
+
+void layout_vms(struct sys *s)
+{
+    for (unsigned i = 0; i < s->nr_vms; i++) {
+        struct vm *vm = &s->vms[i];
+        struct vm_config *c = &vm->cfg;
+        c->ram_ipa = VIRT_RAM;
+        c->gicd_ipa = VIRT_GICD;
+        c->gicr_ipa = VIRT_GICR;
+        c->uart_ipa = VIRT_UART;
+        c->uart_intid = GIC_SPI_BASE_ID + VIRT_UART_SPI;
+        if (c->ipc_peers) {
+            c->doorbell_intid = GIC_SPI_BASE_ID + DOORBELL_SPI;
+            c->share_window_ipa = SHARE_WINDOW;
+            c->share_window_size = SHARE_WINDOW_SIZE;
+        }
+        c->nr_spis = spis_needed(c);
+        layout_images(vm);
+    }
+}
+
+struct hyp_image layout_image_min(const struct sys *s)
+{
+    struct hyp_image h = { QEMU_VIRT_IMAGE_BASE, QEMU_VIRT_IMAGE_BASE, false };
+    for (unsigned i = 0; i < s->nr_vms; i++) {
+        const struct vm_config *c = &s->vms[i].cfg;
+        h.end += ALIGN_UP(c->kernel.size, PAGE_SIZE) + ALIGN_UP(c->initrd.size, PAGE_SIZE) +
+                 ALIGN_UP(c->dtb.size, PAGE_SIZE);
+    }
+    return h;
+}
+
+/* ---- the boot-time allocation ------------------------------------------ */
+
+struct owner {
+    uint64_t start, end;
+    const struct vm *vm;            /* NULL: the hypervisor image */
+    bool tables;
+};
+
+struct sim {
+    const struct sys *sys;
+    const struct hyp_image *hyp;
+    struct palloc mem;
+    struct vm *vm;                  /* whose tables are being allocated */
+    unsigned nr_owners, nr_pages;
+    struct owner owners[MAX_OWNERS];
+};
+
+/* Static, so that a refusal (which does not return) leaks nothing. */
+static struct sim sim_state;
+static uint64_t sim_bitmap[HYP_MEM_MAX / PAGE_SIZE / 64];
+static uint64_t sim_tables[MAX_TABLE_PAGES][PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+
+static void add_owner(struct sim *sim, uint64_t pa, uint64_t size, const struct vm *vm, bool tables)
+{
+    struct owner *last = sim->nr_owners ? &sim->owners[sim->nr_owners - 1] : NULL;
+    if (last && last->vm == vm && last->tables == tables && last->end == pa) {
+        last->end += size;
+        return;
+    }
+    if (sim->nr_owners == MAX_OWNERS)
+        die("tofu-config: too many separate allocations to describe");
+    sim->owners[sim->nr_owners++] = (struct owner){ pa, pa + size, vm, tables };
+}
+
+/* pt_alloc_fn: a page of the simulated RAM, backed by a host page for pt.c. */
+static uint64_t *sim_alloc_table(void *ctx)
+{
+    struct sim *sim = ctx;
+    uint64_t pa = palloc_alloc(&sim->mem, 1, 1);
+    if (!pa) return NULL;
+    if (sim->nr_pages == MAX_TABLE_PAGES) die("tofu-config: more than %d stage-2 table pages", MAX_TABLE_PAGES);
+    uint64_t *page = sim_tables[sim->nr_pages++];
+    memset(page, 0, PAGE_SIZE);
+    sim->vm->table_pages++;
+    add_owner(sim, pa, PAGE_SIZE, sim->vm, true);
+    return page;
+}
+
+const char *hyp_image_what(const struct hyp_image *h)
+{
+    return h->linked ? "as linked" : "at the least: its guest images, before linking";
+}
+
+static void describe(const struct sim *sim, const struct owner *o, char *buf, size_t size)
+{
+    if (!o->vm)
+        snprintf(buf, size, "the hypervisor image (%#" PRIx64 "-%#" PRIx64 ", %s)", o->start, o->end - 1,
+                 hyp_image_what(sim->hyp));
+    else
+        snprintf(buf, size, "%s of VM '%s' (%#" PRIx64 "-%#" PRIx64 ")", o->tables ? "the stage-2 tables" : "the RAM",
+                 o->vm->cfg.name, o->start, o->end - 1);
+}
+
+static void __attribute__((noreturn)) refuse_fixed(const struct sim *sim, const struct vm *vm)
+{
+    const struct vm_config *c = &vm->cfg;
+    uint64_t managed_end = sim->mem.base + sim->mem.npages * PAGE_SIZE;
+    char what[160] = "memory in use";
+    if (c->ram_pa + c->ram_size > managed_end)
+        fail(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " ends beyond the %" PRIu64 " MiB of RAM the hypervisor's allocator manages",
+             c->ram_pa, c->ram_size, MIB(sim->mem.npages * PAGE_SIZE));
+    for (unsigned i = 0; i < sim->nr_owners; i++)
+        if (ranges_overlap(c->ram_pa, c->ram_size, sim->owners[i].start, sim->owners[i].end - sim->owners[i].start)) {
+            describe(sim, &sim->owners[i], what, sizeof(what));
+            break;
+        }
+    fail(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " is taken at boot by %s", c->ram_pa, c->ram_size, what);
+}
+
+static bool page_used(const struct palloc *pa, uint64_t i)
+{
+    return (pa->bitmap[i / 64] >> (i % 64)) & 1;
+}
+
+/* The longest free run that starts on an `align`-byte physical boundary. */
+static uint64_t largest_aligned_run(const struct palloc *pa, uint64_t align)
+{
+    uint64_t best = 0, base_pfn = pa->base / PAGE_SIZE, step = align / PAGE_SIZE;
+    uint64_t i = ALIGN_UP(base_pfn, step) - base_pfn;
+    while (i < pa->npages) {
+        uint64_t n = 0;
+        while (i + n < pa->npages && !page_used(pa, i + n)) n++;
+        if (n > best) best = n;
+        i = ALIGN_UP(base_pfn + i + n + 1, step) - base_pfn;
+    }
+    return best * PAGE_SIZE;
+}
+
+static void __attribute__((noreturn)) refuse_anywhere(const struct sim *sim, const struct vm *vm, uint64_t align)
+{
+    const struct vm_config *c = &vm->cfg;
+    fail(vm->node, "%" PRIu64 " MiB of RAM cannot be allocated at boot: it needs one %s-aligned run (for %s blocks), "
+         "and the largest left after the hypervisor image (to %#" PRIx64 ", %s)%s is %" PRIu64 " MiB",
+         MIB(c->ram_size), align == SZ_1G ? "1 GiB" : "2 MiB", align == SZ_1G ? "1 GiB" : "2 MiB",
+         sim->hyp->end - 1, hyp_image_what(sim->hyp), vm == sim->sys->vms ? "" : " and the VMs before it",
+         MIB(largest_aligned_run(&sim->mem, align)));
+}
+
+static void __attribute__((noreturn)) refuse_tables(const struct vm *vm)
+{
+    fail(vm->node, "no RAM is left at boot for the VM's stage-2 tables");
+}
+
+static void sim_vm(struct sim *sim, struct vm *vm)
+{
+    const struct vm_config *c = &vm->cfg;
+    uint64_t npages = c->ram_size / PAGE_SIZE, align = vm_ram_align(c);
+    unsigned bits = vm_ipa_bits(c);
+    if (bits > QEMU_VIRT_MIN_PA_BITS)
+        fail(vm->node, "its address space needs %u bits, more than the %d every CPU of the platform has", bits,
+             QEMU_VIRT_MIN_PA_BITS);
+
+    uint64_t pa = c->ram_pa ? palloc_alloc_at(&sim->mem, c->ram_pa, npages)
+                            : palloc_alloc(&sim->mem, npages, align / PAGE_SIZE);
+    if (!pa) {
+        if (c->ram_pa) refuse_fixed(sim, vm);
+        refuse_anywhere(sim, vm, align);
+    }
+    vm->boot_pa = pa;
+    vm->table_pages = 0;
+    add_owner(sim, pa, c->ram_size, vm, false);
+    sim->vm = vm;
+    struct pt s2;
+    if (pt_init(&s2, bits, sim_alloc_table, sim) != E_OK || pt_map(&s2, c->ram_ipa, pa, c->ram_size, 0) != E_OK)
+        refuse_tables(vm);
+    for (unsigned i = 0; i < c->nr_devices; i++) {
+        const struct vm_device *d = &c->devices[i];
+        int rc = pt_map(&s2, d->pa, d->pa, d->size, 0);
+        if (rc == E_NOMEM) refuse_tables(vm);
+        if (rc != E_OK)
+            fail(vm->node, "device %s (%#" PRIx64 "+%#" PRIx64 ") cannot be mapped in its %u-bit address space",
+                 vm->devices[i].path, d->pa, d->size, bits);
+    }
+}
+
+static uint64_t managed_pages(const struct sys *s)
+{
+    return (s->ram_size < HYP_MEM_MAX ? s->ram_size : HYP_MEM_MAX) / PAGE_SIZE;
+}
+
+void layout_boot(struct sys *s, const struct hyp_image *hyp)
+{
+    struct sim *sim = &sim_state;
+    uint64_t npages = managed_pages(s), total = 0;
+    for (unsigned i = 0; i < s->nr_vms; i++) total += s->vms[i].cfg.ram_size;
+    uint64_t beside = npages * PAGE_SIZE - (hyp->end - hyp->start);
+    if (total > beside)
+        fail("/vms", "the VMs need %" PRIu64 " MiB of RAM, the platform has %" PRIu64 " MiB beside the hypervisor (%s)",
+             MIB(total), MIB(beside), hyp_image_what(hyp));
+
+    *sim = (struct sim){ .sys = s, .hyp = hyp };
+    palloc_init(&sim->mem, s->ram_base, npages, sim_bitmap);
+    palloc_reserve(&sim->mem, hyp->start, hyp->end - hyp->start);
+    add_owner(sim, hyp->start, hyp->end - hyp->start, NULL, false);
+    for (unsigned i = 0; i < s->nr_vms; i++)
+        sim_vm(sim, &s->vms[i]);
+    s->boot_free = sim->mem.free_pages * PAGE_SIZE;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tofu-config's model and its parts.  A config goes through them in order:
+ *   parse.c    the config's device tree into struct sys (one node at a time)
+ *   layout.c   each VM's address map and images in its RAM (layout_vms), and
+ *              the hypervisor's boot-time allocation, run at build time with
+ *              its own allocator and table builder (layout_boot)
+ *   check.c    what no single node shows: CPUs, devices by address and SPI,
+ *              memory placement, share quotas
+ *   guestdt.c  each VM's device tree
+ *   emit.c     config.c, images.S, qemu.env, deps.mk
+ *   elf.c      the linked image's bounds, for the check after linking
+ * Every refusal goes through fail(): "<file>: <node>: <problem>".
+ */
+#ifndef TOOLS_TOFU_CONFIG_H
+#define TOOLS_TOFU_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/config.h"
+#include "core/limits.h"
+
+#define MAX_SEARCH      8
+#define FILE_PATH_LEN   4096
+#define NODE_PATH_LEN   256
+
+/* The guest address map mirrors QEMU virt, so software for it runs unchanged. */
+#define VIRT_GICD          UINT64_C(0x08000000)
+#define VIRT_GICR          UINT64_C(0x080a0000)
+#define VIRT_UART          UINT64_C(0x09000000)
+#define VIRT_UART_SPI      1u
+#define VIRT_RAM           UINT64_C(0x40000000)
+#define DOORBELL_SPI       31u                    /* INTID 63: the IPC doorbell */
+#define SHARE_WINDOW       UINT64_C(0x100000000)  /* IPAs suggested for mapping shares */
+#define SHARE_WINDOW_SIZE  UINT64_C(0x40000000)
+#define DTB_RESERVE        SZ_2M                  /* the guest DTB lives in the last 2 MiB */
+#define GUEST_DTB_MAX      0x10000
+#define MIN_SPIS           32u                    /* a vGIC's SPIs come in 32s */
+
+struct image {
+    char path[FILE_PATH_LEN];       /* as found; "" for none */
+    uint64_t size, text_offset, image_size;
+    bool has_header;                /* Linux arm64 Image header */
+};
+
+struct device {
+    int node;                       /* offset in the config's FDT */
+    char path[NODE_PATH_LEN];
+};
+
+struct vm {
+    struct vm_config cfg;           /* what the hypervisor reads, images' data aside */
+    char node[NODE_PATH_LEN];
+    int node_off;
+    const char *bootargs;
+    struct image kernel, initrd;
+    struct device devices[VM_MAX_DEVICES];   /* the nodes of cfg.devices[] */
+    bool quota_given;               /* ipc-shares present */
+    void *dtb;                      /* generated, cfg.dtb.size bytes */
+    uint64_t boot_pa;               /* layout_boot: where the hypervisor puts its RAM */
+    unsigned table_pages;           /* layout_boot: its stage-2 tables at boot */
+};
+
+struct sys {
+    unsigned nr_cpus;
+    uint64_t ram_base, ram_size;
+    unsigned nr_vms;
+    struct vm vms[MAX_VMS];
+    uint64_t boot_free;             /* layout_boot: RAM left free once every VM is created */
+};
+
+struct search {
+    const char *dir[MAX_SEARCH];
+    unsigned n;
+};
+
+/* The hypervisor image in physical memory: linked = read from tofu.elf;
+ * otherwise a lower bound (its start and the guest images it embeds). */
+struct hyp_image {
+    uint64_t start, end;
+    bool linked;
+};
+
+void fail(const char *node, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+/* Not the config's fault (I/O, libfdt): a message and exit 2. */
+void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+void parse_config(struct sys *s, const void *fdt, const struct search *search);
+void layout_vms(struct sys *s);
+void check_system(struct sys *s, const struct hyp_image *hyp);
+void guestdt_build(struct vm *vm, uint32_t vm_id, const void *cfg_fdt);
+struct hyp_image layout_image_min(const struct sys *s);
+void layout_boot(struct sys *s, const struct hyp_image *hyp);
+/* "as linked", or how the bound was found. */
+const char *hyp_image_what(const struct hyp_image *h);
+void emit_all(const struct sys *s, const char *outdir, const char *src);
+/* The linked image's bounds (its symbols __image_start and __image_end):
+ * NULL, or what is wrong with `buf` as an AArch64 ELF that has them. */
+const char *elf_image_bounds(const void *buf, size_t size, uint64_t *start, uint64_t *end);
+
+static inline uint32_t vm_id_of(const struct sys *s, const struct vm *vm)
+{
+    return (uint32_t)(vm - s->vms) + 1;
+}
+
+static inline bool ranges_overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+    return a < b + b_size && b < a + a_size;
+}
+
+#endif
