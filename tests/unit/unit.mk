@@ -34,7 +34,7 @@ endif
 #: core/lib.h declares strstr returning const char *,
 # which GCC's built-in (C's char *) would reject as a mismatch.
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes \
-               -Itests/unit/fake -Iinclude -MMD -MP $(SAN_FLAGS)
+               -Itests/unit/fake -Iinclude -Itools/config -MMD -MP $(SAN_FLAGS)
 UNIT_LDLIBS := -lcmocka
 
 F := tests/unit/fake
@@ -50,9 +50,14 @@ test_ptimer_SRCS       := src/core/ptimer.c $(F)/timer.c
 test_fdt_SRCS          := src/core/fdt.c
 test_ipc_SRCS          := src/core/ipc_queue.c src/core/share.c
 test_fdt_LDLIBS        := -lfdt
+# The config tool's check and layout, with the hypervisor code its layout runs.
+TOOL_LAYOUT            := tools/config/layout.c $(F)/tool.c src/core/palloc.c src/arch/arm64/mm/pt.c \
+                          src/core/vm_layout.c
+test_config_check_SRCS := tools/config/check.c $(TOOL_LAYOUT)
+test_config_layout_SRCS := tools/config/elf.c $(TOOL_LAYOUT)
 
 TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt test_ipc \
-             test_ptimer
+             test_ptimer test_config_check test_config_layout
 TEST_BINS := $(addprefix $(UNIT)/,$(TESTS))
 ALL_OBJS  := $(sort $(foreach t,$(TESTS),$(UNIT)/obj/tests/unit/$(t).o \
                  $(patsubst %.c,$(UNIT)/obj/%.o,$($(t)_SRCS))))

@@ -36,17 +36,17 @@ static void check_cpus(const struct sys *s, const struct vm *vm)
     for (unsigned i = 0; i < c->nr_vcpus; i++) {
         for (unsigned j = 0; j < i; j++)
             if (c->vcpu_pcpu[j] == c->vcpu_pcpu[i])
-                fail(vm->node, "physical CPU %u is given to two vCPUs", c->vcpu_pcpu[i]);
+                refuse(vm->node, "physical CPU %u is given to two vCPUs", c->vcpu_pcpu[i]);
         for (const struct vm *o = s->vms; o < vm; o++)
             for (unsigned j = 0; j < o->cfg.nr_vcpus; j++)
                 if (o->cfg.vcpu_pcpu[j] == c->vcpu_pcpu[i])
-                    fail(vm->node, "physical CPU %u is already given to VM '%s'", c->vcpu_pcpu[i], o->cfg.name);
+                    refuse(vm->node, "physical CPU %u is already given to VM '%s'", c->vcpu_pcpu[i], o->cfg.name);
     }
 }
 
 /* "<vm>: device <node> (<range>) <problem>" */
 static void __attribute__((noreturn, format(printf, 3, 4)))
-fail_device(const struct vm *vm, unsigned i, const char *fmt, ...)
+refuse_device(const struct vm *vm, unsigned i, const char *fmt, ...)
 {
     char problem[256];
     va_list ap;
@@ -54,7 +54,7 @@ fail_device(const struct vm *vm, unsigned i, const char *fmt, ...)
     vsnprintf(problem, sizeof(problem), fmt, ap);
     va_end(ap);
     const struct vm_device *d = &vm->cfg.devices[i];
-    fail(vm->node, "device %s (%#" PRIx64 "+%#" PRIx64 ") %s", vm->devices[i].path, d->pa, d->size, problem);
+    refuse(vm->node, "device %s (%#" PRIx64 "+%#" PRIx64 ") %s", vm->devices[i].path, d->pa, d->size, problem);
 }
 
 static void check_irqs(const struct sys *s, const struct vm *vm, unsigned i)
@@ -63,16 +63,16 @@ static void check_irqs(const struct sys *s, const struct vm *vm, unsigned i)
     for (unsigned k = 0; k < d->nr_irqs; k++) {
         uint32_t intid = d->irqs[k], spi = intid - GIC_SPI_BASE_ID;
         if (spi >= VGIC_MAX_SPIS)
-            fail_device(vm, i, "has SPI %u; a VM's virtual GIC holds SPIs 0..%d", spi, VGIC_MAX_SPIS - 1);
+            refuse_device(vm, i, "has SPI %u; a VM's virtual GIC holds SPIs 0..%d", spi, VGIC_MAX_SPIS - 1);
         if (spi == QEMU_VIRT_UART_SPI)
-            fail_device(vm, i, "has SPI %u, the hypervisor's console's", spi);
+            refuse_device(vm, i, "has SPI %u, the hypervisor's console's", spi);
         if (spi == DOORBELL_SPI)
-            fail_device(vm, i, "has SPI %u, the IPC doorbell's", spi);
+            refuse_device(vm, i, "has SPI %u, the IPC doorbell's", spi);
         for (const struct vm *o = s->vms; o <= vm; o++)
             for (unsigned j = 0; j < (o == vm ? i + 1 : o->cfg.nr_devices); j++)
                 for (unsigned m = 0; m < (o == vm && j == i ? k : o->cfg.devices[j].nr_irqs); m++)
                     if (o->cfg.devices[j].irqs[m] == intid)
-                        fail_device(vm, i, "has SPI %u, already given to %s%s%s by %s", spi,
+                        refuse_device(vm, i, "has SPI %u, already given to %s%s%s by %s", spi,
                                     o == vm ? "this VM" : "VM '", o == vm ? "" : o->cfg.name,
                                     o == vm ? "" : "'", o->devices[j].path);
     }
@@ -97,14 +97,14 @@ static void check_device_address(const struct sys *s, const struct vm *vm, unsig
     struct window w[5];
     for (unsigned k = 0; k < sizeof(hyp_devices) / sizeof(hyp_devices[0]); k++)
         if (ranges_overlap(d->pa, d->size, hyp_devices[k].base, hyp_devices[k].size))
-            fail_device(vm, i, "is %s", hyp_devices[k].what);
+            refuse_device(vm, i, "is %s", hyp_devices[k].what);
     unsigned n = vm_windows(&vm->cfg, w);
     for (unsigned k = 0; k < n; k++)
         if (ranges_overlap(d->pa, d->size, w[k].base, w[k].size))
-            fail_device(vm, i, "overlaps %s (IPA %#" PRIx64 "-%#" PRIx64 ")", w[k].what, w[k].base,
+            refuse_device(vm, i, "overlaps %s (IPA %#" PRIx64 "-%#" PRIx64 ")", w[k].what, w[k].base,
                         w[k].base + w[k].size - 1);
     if (ranges_overlap(d->pa, d->size, s->ram_base, s->ram_size))
-        fail_device(vm, i, "is in the platform's RAM (%#" PRIx64 "-%#" PRIx64 "), which the hypervisor allocates",
+        refuse_device(vm, i, "is in the platform's RAM (%#" PRIx64 "-%#" PRIx64 "), which the hypervisor allocates",
                     s->ram_base, s->ram_base + s->ram_size - 1);
     for (const struct vm *o = s->vms; o <= vm; o++)
         for (unsigned j = 0; j < (o == vm ? i : o->cfg.nr_devices); j++) {
@@ -112,10 +112,10 @@ static void check_device_address(const struct sys *s, const struct vm *vm, unsig
             if (!ranges_overlap(d->pa, d->size, e->pa, e->size))
                 continue;
             if (o == vm)
-                fail_device(vm, i, "overlaps device %s of this VM", o->devices[j].path);
+                refuse_device(vm, i, "overlaps device %s of this VM", o->devices[j].path);
             if (o->devices[j].node == vm->devices[i].node)
-                fail_device(vm, i, "is already given to VM '%s'", o->cfg.name);
-            fail_device(vm, i, "is already given to VM '%s' as %s", o->cfg.name, o->devices[j].path);
+                refuse_device(vm, i, "is already given to VM '%s'", o->cfg.name);
+            refuse_device(vm, i, "is already given to VM '%s' as %s", o->cfg.name, o->devices[j].path);
         }
 }
 
@@ -123,22 +123,22 @@ static void check_memory(const struct sys *s, const struct vm *vm, const struct 
 {
     const struct vm_config *c = &vm->cfg;
     if (c->share_window_size && ranges_overlap(c->ram_ipa, c->ram_size, c->share_window_ipa, c->share_window_size))
-        fail(vm->node, "memory-size %" PRIu64 " MiB reaches the VM's IPC share window at IPA %#" PRIx64,
+        refuse(vm->node, "memory-size %" PRIu64 " MiB reaches the VM's IPC share window at IPA %#" PRIx64,
              c->ram_size >> 20, c->share_window_ipa);
     if (!c->ram_pa)
         return;
     uint64_t end = c->ram_pa + c->ram_size, ram_end = s->ram_base + s->ram_size;
     if (c->ram_pa < s->ram_base || end > ram_end || end < c->ram_pa)
-        fail(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " is outside the platform's RAM", c->ram_pa, c->ram_size);
+        refuse(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " is outside the platform's RAM", c->ram_pa, c->ram_size);
     if (end > s->ram_base + HYP_MEM_MAX)
-        fail(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " ends beyond the first %" PRIu64
+        refuse(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " ends beyond the first %" PRIu64
              " MiB of RAM, which is all the hypervisor allocates", c->ram_pa, c->ram_size, HYP_MEM_MAX >> 20);
     if (c->ram_pa < hyp->end)
-        fail(vm->node, "memory-address %#" PRIx64 " overlaps the hypervisor (%#" PRIx64 "-%#" PRIx64 ", %s)",
+        refuse(vm->node, "memory-address %#" PRIx64 " overlaps the hypervisor (%#" PRIx64 "-%#" PRIx64 ", %s)",
              c->ram_pa, s->ram_base, hyp->end - 1, hyp_image_what(hyp));
     for (const struct vm *o = s->vms; o < vm; o++)
         if (o->cfg.ram_pa && ranges_overlap(c->ram_pa, c->ram_size, o->cfg.ram_pa, o->cfg.ram_size))
-            fail(vm->node, "memory %#" PRIx64 "+%#" PRIx64 " overlaps VM '%s'", c->ram_pa, c->ram_size, o->cfg.name);
+            refuse(vm->node, "memory %#" PRIx64 "+%#" PRIx64 " overlaps VM '%s'", c->ram_pa, c->ram_size, o->cfg.name);
 }
 
 /* Explicit quotas first; the slots they leave go evenly to the VMs on a
@@ -152,9 +152,9 @@ static void check_shares(struct sys *s)
             continue;
         }
         if (vm->cfg.share_quota && !vm->cfg.ipc_peers)
-            fail(vm->node, "ipc-shares = %u, but the VM is on no channel", vm->cfg.share_quota);
+            refuse(vm->node, "ipc-shares = %u, but the VM is on no channel", vm->cfg.share_quota);
         if (vm->cfg.share_quota > SHARE_SLOTS - given)
-            fail(vm->node, "ipc-shares = %u: the quotas come to %" PRIu64 ", more than the share table's %d slots",
+            refuse(vm->node, "ipc-shares = %u: the quotas come to %" PRIu64 ", more than the share table's %d slots",
                  vm->cfg.share_quota, (uint64_t)given + vm->cfg.share_quota, SHARE_SLOTS);
         given += vm->cfg.share_quota;
     }
@@ -163,7 +163,7 @@ static void check_shares(struct sys *s)
             continue;
         vm->cfg.share_quota = (SHARE_SLOTS - given) / defaults;
         if (!vm->cfg.share_quota)
-            fail(vm->node, "ipc-shares is not given, and the other VMs' quotas leave it none of the share table's %d slots",
+            refuse(vm->node, "ipc-shares is not given, and the other VMs' quotas leave it none of the share table's %d slots",
                  SHARE_SLOTS);
     }
 }
@@ -171,7 +171,7 @@ static void check_shares(struct sys *s)
 void check_system(struct sys *s, const struct hyp_image *hyp)
 {
     if (hyp->end > s->ram_base + s->ram_size)
-        fail("/platform", "memory ends at %#" PRIx64 ", inside the hypervisor image (to %#" PRIx64 ", %s)",
+        refuse("/platform", "memory ends at %#" PRIx64 ", inside the hypervisor image (to %#" PRIx64 ", %s)",
              s->ram_base + s->ram_size - 1, hyp->end - 1, hyp_image_what(hyp));
     for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++) {
         check_cpus(s, vm);

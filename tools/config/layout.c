@@ -39,18 +39,18 @@ static void layout_images(struct vm *vm)
     uint64_t kernel_end = c->kernel.load_ipa + kspan;
     uint64_t top = c->dtb.load_ipa;
     if (c->ram_size <= DTB_RESERVE)
-        fail(vm->node, "memory-size %" PRIu64 " MiB leaves no room beside the device tree's %" PRIu64 " MiB",
+        refuse(vm->node, "memory-size %" PRIu64 " MiB leaves no room beside the device tree's %" PRIu64 " MiB",
              MIB(c->ram_size), MIB(DTB_RESERVE));
     if (vm->initrd.size) {
         c->initrd.size = vm->initrd.size;
         c->initrd.load_ipa = (top - vm->initrd.size) & ~(PAGE_SIZE - 1);
         if (vm->initrd.size > top - c->ram_ipa || c->initrd.load_ipa < kernel_end)
-            fail(vm->node, "kernel (%" PRIu64 " KiB) and initrd (%" PRIu64 " KiB) do not fit in memory-size %" PRIu64 " MiB",
+            refuse(vm->node, "kernel (%" PRIu64 " KiB) and initrd (%" PRIu64 " KiB) do not fit in memory-size %" PRIu64 " MiB",
                  kspan >> 10, vm->initrd.size >> 10, MIB(c->ram_size));
         top = c->initrd.load_ipa;
     }
     if (kernel_end > top)
-        fail(vm->node, "kernel '%s' (%" PRIu64 " KiB) is larger than the VM's memory allows (%" PRIu64 " MiB)",
+        refuse(vm->node, "kernel '%s' (%" PRIu64 " KiB) is larger than the VM's memory allows (%" PRIu64 " MiB)",
              k->path, kspan >> 10, MIB(c->ram_size));
 }
 
@@ -164,14 +164,14 @@ static void __attribute__((noreturn)) refuse_fixed(const struct sim *sim, const 
     uint64_t managed_end = sim->mem.base + sim->mem.npages * PAGE_SIZE;
     char what[160] = "memory in use";
     if (c->ram_pa + c->ram_size > managed_end)
-        fail(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " ends beyond the %" PRIu64 " MiB of RAM the hypervisor's allocator manages",
+        refuse(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " ends beyond the %" PRIu64 " MiB of RAM the hypervisor's allocator manages",
              c->ram_pa, c->ram_size, MIB(sim->mem.npages * PAGE_SIZE));
     for (unsigned i = 0; i < sim->nr_owners; i++)
         if (ranges_overlap(c->ram_pa, c->ram_size, sim->owners[i].start, sim->owners[i].end - sim->owners[i].start)) {
             describe(sim, &sim->owners[i], what, sizeof(what));
             break;
         }
-    fail(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " is taken at boot by %s", c->ram_pa, c->ram_size, what);
+    refuse(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " is taken at boot by %s", c->ram_pa, c->ram_size, what);
 }
 
 static bool page_used(const struct palloc *pa, uint64_t i)
@@ -196,7 +196,7 @@ static uint64_t largest_aligned_run(const struct palloc *pa, uint64_t align)
 static void __attribute__((noreturn)) refuse_anywhere(const struct sim *sim, const struct vm *vm, uint64_t align)
 {
     const struct vm_config *c = &vm->cfg;
-    fail(vm->node, "%" PRIu64 " MiB of RAM cannot be allocated at boot: it needs one %s-aligned run (for %s blocks), "
+    refuse(vm->node, "%" PRIu64 " MiB of RAM cannot be allocated at boot: it needs one %s-aligned run (for %s blocks), "
          "and the largest left after the hypervisor image (to %#" PRIx64 ", %s)%s is %" PRIu64 " MiB",
          MIB(c->ram_size), align == SZ_1G ? "1 GiB" : "2 MiB", align == SZ_1G ? "1 GiB" : "2 MiB",
          sim->hyp->end - 1, hyp_image_what(sim->hyp), vm == sim->sys->vms ? "" : " and the VMs before it",
@@ -205,7 +205,7 @@ static void __attribute__((noreturn)) refuse_anywhere(const struct sim *sim, con
 
 static void __attribute__((noreturn)) refuse_tables(const struct vm *vm)
 {
-    fail(vm->node, "no RAM is left at boot for the VM's stage-2 tables");
+    refuse(vm->node, "no RAM is left at boot for the VM's stage-2 tables");
 }
 
 static void sim_vm(struct sim *sim, struct vm *vm)
@@ -214,7 +214,7 @@ static void sim_vm(struct sim *sim, struct vm *vm)
     uint64_t npages = c->ram_size / PAGE_SIZE, align = vm_ram_align(c);
     unsigned bits = vm_ipa_bits(c);
     if (bits > QEMU_VIRT_MIN_PA_BITS)
-        fail(vm->node, "its address space needs %u bits, more than the %d every CPU of the platform has", bits,
+        refuse(vm->node, "its address space needs %u bits, more than the %d every CPU of the platform has", bits,
              QEMU_VIRT_MIN_PA_BITS);
 
     uint64_t pa = c->ram_pa ? palloc_alloc_at(&sim->mem, c->ram_pa, npages)
@@ -235,7 +235,7 @@ static void sim_vm(struct sim *sim, struct vm *vm)
         int rc = pt_map(&s2, d->pa, d->pa, d->size, 0);
         if (rc == E_NOMEM) refuse_tables(vm);
         if (rc != E_OK)
-            fail(vm->node, "device %s (%#" PRIx64 "+%#" PRIx64 ") cannot be mapped in its %u-bit address space",
+            refuse(vm->node, "device %s (%#" PRIx64 "+%#" PRIx64 ") cannot be mapped in its %u-bit address space",
                  vm->devices[i].path, d->pa, d->size, bits);
     }
 }
@@ -252,7 +252,7 @@ void layout_boot(struct sys *s, const struct hyp_image *hyp)
     for (unsigned i = 0; i < s->nr_vms; i++) total += s->vms[i].cfg.ram_size;
     uint64_t beside = npages * PAGE_SIZE - (hyp->end - hyp->start);
     if (total > beside)
-        fail("/vms", "the VMs need %" PRIu64 " MiB of RAM, the platform has %" PRIu64 " MiB beside the hypervisor (%s)",
+        refuse("/vms", "the VMs need %" PRIu64 " MiB of RAM, the platform has %" PRIu64 " MiB beside the hypervisor (%s)",
              MIB(total), MIB(beside), hyp_image_what(hyp));
 
     *sim = (struct sim){ .sys = s, .hyp = hyp };

@@ -24,7 +24,7 @@
 
 static const char *src_name;
 
-void fail(const char *node, const char *fmt, ...)
+void refuse(const char *node, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "%s: %s: ", src_name, node);
@@ -92,7 +92,7 @@ int main(int argc, char **argv)
     size_t size;
     void *fdt = read_all(cfg, &size);
     if (!fdt) { fprintf(stderr, "%s: cannot read %s: %s\n", src_name, cfg, strerror(errno)); return 1; }
-    if (fdt_check_full(fdt, size)) fail("/", "not a valid device tree blob");
+    if (fdt_check_full(fdt, size)) refuse("/", "not a valid device tree blob");
 
     parse_config(&sys, fdt, &search);
     layout_vms(&sys);

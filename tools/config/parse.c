@@ -37,7 +37,7 @@ static bool get_u64(const void *fdt, int node, const char *path, const char *pro
     const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
     if (!p) return false;
     if (len != cells * 4)
-        fail(path, "property '%s' must be %d cell%s, not %d bytes", prop, cells, cells > 1 ? "s" : "", len);
+        refuse(path, "property '%s' must be %d cell%s, not %d bytes", prop, cells, cells > 1 ? "s" : "", len);
     *out = read_cells(p, cells);
     return true;
 }
@@ -48,7 +48,7 @@ static const char *get_string(const void *fdt, int node, const char *path, const
     const char *s = fdt_getprop(fdt, node, prop, &len);
     if (!s) return NULL;
     if (len < 1 || s[len - 1] != '\0' || strlen(s) + 1 != (size_t)len)
-        fail(path, "property '%s' must be one string", prop);
+        refuse(path, "property '%s' must be one string", prop);
     return s;
 }
 
@@ -66,7 +66,7 @@ static void check_props(const void *fdt, int node, const char *path, const char 
         /* dtc adds phandles to nodes that labels refer to. */
         bool ok = !strcmp(name, "name") || !strcmp(name, "phandle") || !strcmp(name, "linux,phandle");
         for (const char *const *a = allowed; *a && !ok; a++) ok = !strcmp(name, *a);
-        if (!ok) fail(path, "unknown property '%s'", name);
+        if (!ok) refuse(path, "unknown property '%s'", name);
     }
 }
 
@@ -81,7 +81,7 @@ static void check_children(const void *fdt, int node, const char *const *known)
         if (!ok) {
             char p[NODE_PATH_LEN];
             node_path(fdt, child, p, sizeof(p));
-            fail(p, "unknown node");
+            refuse(p, "unknown node");
         }
     }
 }
@@ -89,7 +89,7 @@ static void check_children(const void *fdt, int node, const char *const *known)
 static void read_image_header(struct image *img, const char *path, const char *prop)
 {
     FILE *f = fopen(img->path, "rb");
-    if (!f) fail(path, "%s '%s' is not readable: %s", prop, img->path, strerror(errno));
+    if (!f) refuse(path, "%s '%s' is not readable: %s", prop, img->path, strerror(errno));
     unsigned char hdr[IMAGE_HDR_SIZE];
     size_t n = fread(hdr, 1, sizeof(hdr), f);
     fclose(f);
@@ -116,17 +116,17 @@ static void find_image(struct image *img, const struct search *search, const cha
             snprintf(img->path, sizeof(img->path), "%s/%s", i < search->n ? search->dir[i] : ".", file);
         if (stat(img->path, &st) != 0)
             continue;
-        if (!S_ISREG(st.st_mode)) fail(path, "%s '%s' is not a regular file", prop, file);
+        if (!S_ISREG(st.st_mode)) refuse(path, "%s '%s' is not a regular file", prop, file);
         img->size = (uint64_t)st.st_size;
-        if (!img->size) fail(path, "%s '%s' is empty", prop, img->path);
+        if (!img->size) refuse(path, "%s '%s' is empty", prop, img->path);
         read_image_header(img, path, prop);
         return;
     }
-    if (absolute) fail(path, "%s '%s' not found", prop, file);
+    if (absolute) refuse(path, "%s '%s' not found", prop, file);
     char dirs[MAX_SEARCH * 256 + 8] = "";
     for (unsigned i = 0; i < search->n; i++)
         snprintf(dirs + strlen(dirs), sizeof(dirs) - strlen(dirs), "%s/, ", search->dir[i]);
-    fail(path, "%s '%s' not found (searched %s./)", prop, file, dirs);
+    refuse(path, "%s '%s' not found (searched %s./)", prop, file, dirs);
 }
 
 /* The node `phandle` refers to, by path, or NULL when none. */
@@ -144,26 +144,26 @@ static void parse_device(const void *fdt, const char *vm_path, unsigned entry, u
     int devs = fdt_path_offset(fdt, "/platform/devices");
     int node = node_by_phandle(fdt, phandle, dn->path, sizeof(dn->path));
     if (node < 0)
-        fail(vm_path, "devices: entry %u refers to no node (write <&label>)", entry + 1);
+        refuse(vm_path, "devices: entry %u refers to no node (write <&label>)", entry + 1);
     if (devs < 0 || fdt_parent_offset(fdt, node) != devs)
-        fail(vm_path, "devices: %s is not a device of /platform/devices", dn->path);
+        refuse(vm_path, "devices: %s is not a device of /platform/devices", dn->path);
     dn->node = node;
     int len;
     const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
     if (!reg || len != REG_CELLS * 4)
-        fail(dn->path, "reg must be one <address-hi address-lo size-hi size-lo> range");
+        refuse(dn->path, "reg must be one <address-hi address-lo size-hi size-lo> range");
     d->pa = read_cells(reg, 2);
     d->size = read_cells(reg + 2, 2);
     if (!d->size || d->pa % PAGE_SIZE || d->size % PAGE_SIZE || d->pa + d->size < d->pa)
-        fail(dn->path, "reg %#" PRIx64 "+%#" PRIx64 " must be non-empty and page-aligned", d->pa, d->size);
+        refuse(dn->path, "reg %#" PRIx64 "+%#" PRIx64 " must be non-empty and page-aligned", d->pa, d->size);
     const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
     if (!irq) return;
     if (len % (4 * GIC_FDT_CELLS) || len / (4 * GIC_FDT_CELLS) > VM_DEVICE_MAX_IRQS)
-        fail(dn->path, "interrupts must be up to %d <type number flags> triples", VM_DEVICE_MAX_IRQS);
+        refuse(dn->path, "interrupts must be up to %d <type number flags> triples", VM_DEVICE_MAX_IRQS);
     for (int i = 0; i < len / (4 * GIC_FDT_CELLS); i++) {
         uint32_t type = fdt32_to_cpu(irq[GIC_FDT_CELLS * i]), num = fdt32_to_cpu(irq[GIC_FDT_CELLS * i + 1]);
         if (type != GIC_FDT_SPI || num >= HW_IRQ_MAX - GIC_SPI_BASE_ID)
-            fail(dn->path, "interrupt %d: only SPIs (type 0, 0..%d) can be passed through", i,
+            refuse(dn->path, "interrupt %d: only SPIs (type 0, 0..%d) can be passed through", i,
                  HW_IRQ_MAX - GIC_SPI_BASE_ID - 1);
         d->irqs[d->nr_irqs++] = GIC_SPI_BASE_ID + num;
     }
@@ -175,13 +175,13 @@ static void parse_devices(const void *fdt, int node, struct vm *vm)
     const fdt32_t *devs = fdt_getprop(fdt, node, "devices", &len);
     if (!devs) return;
     if (len % 4 || len / 4 > VM_MAX_DEVICES)
-        fail(vm->node, "devices must list up to %d devices", VM_MAX_DEVICES);
+        refuse(vm->node, "devices must list up to %d devices", VM_MAX_DEVICES);
     for (int i = 0; i < len / 4; i++) {
         unsigned n = vm->cfg.nr_devices;
         parse_device(fdt, vm->node, (unsigned)i, fdt32_to_cpu(devs[i]), &vm->cfg.devices[n], &vm->devices[n]);
         for (unsigned j = 0; j < n; j++)
             if (vm->devices[j].node == vm->devices[n].node)
-                fail(vm->node, "device %s is listed twice", vm->devices[n].path);
+                refuse(vm->node, "device %s is listed twice", vm->devices[n].path);
         vm->cfg.nr_devices++;
     }
 }
@@ -200,35 +200,35 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
     check_props(fdt, node, path, allowed);
     const char *name = fdt_get_name(fdt, node, NULL);
     if (strlen(name) >= VM_NAME_MAX || strchr(name, '@'))
-        fail(path, "VM name '%s' must be at most %d characters, without '@'", name, VM_NAME_MAX - 1);
+        refuse(path, "VM name '%s' must be at most %d characters, without '@'", name, VM_NAME_MAX - 1);
     snprintf(c->name, sizeof(c->name), "%s", name);
 
-    if (!get_u64(fdt, node, path, "vcpus", 1, &v)) fail(path, "missing property 'vcpus'");
-    if (v == 0 || v > VM_MAX_VCPUS) fail(path, "vcpus = %" PRIu64 ": must be 1..%d", v, VM_MAX_VCPUS);
+    if (!get_u64(fdt, node, path, "vcpus", 1, &v)) refuse(path, "missing property 'vcpus'");
+    if (v == 0 || v > VM_MAX_VCPUS) refuse(path, "vcpus = %" PRIu64 ": must be 1..%d", v, VM_MAX_VCPUS);
     c->nr_vcpus = (uint32_t)v;
     const fdt32_t *cpus = fdt_getprop(fdt, node, "cpus", &len);
-    if (!cpus) fail(path, "missing property 'cpus' (the physical CPU of each vCPU)");
+    if (!cpus) refuse(path, "missing property 'cpus' (the physical CPU of each vCPU)");
     if (len != (int)(4 * c->nr_vcpus))
-        fail(path, "cpus lists %d physical CPUs for %u vCPUs", len / 4, c->nr_vcpus);
+        refuse(path, "cpus lists %d physical CPUs for %u vCPUs", len / 4, c->nr_vcpus);
     for (unsigned i = 0; i < c->nr_vcpus; i++) {
         uint32_t cpu = fdt32_to_cpu(cpus[i]);
         if (cpu >= nr_cpus)
-            fail(path, "physical CPU %u does not exist (the platform has %u)", cpu, nr_cpus);
+            refuse(path, "physical CPU %u does not exist (the platform has %u)", cpu, nr_cpus);
         c->vcpu_pcpu[i] = (uint8_t)cpu;
     }
 
-    if (!get_u64(fdt, node, path, "memory-size", 2, &c->ram_size)) fail(path, "missing property 'memory-size'");
+    if (!get_u64(fdt, node, path, "memory-size", 2, &c->ram_size)) refuse(path, "missing property 'memory-size'");
     if (c->ram_size == 0 || c->ram_size % SZ_2M)
-        fail(path, "memory-size %#" PRIx64 " must be a non-zero multiple of 2 MiB", c->ram_size);
+        refuse(path, "memory-size %#" PRIx64 " must be a non-zero multiple of 2 MiB", c->ram_size);
     if (get_u64(fdt, node, path, "memory-address", 2, &c->ram_pa) && (c->ram_pa == 0 || c->ram_pa % SZ_2M))
-        fail(path, "memory-address %#" PRIx64 " must be a non-zero multiple of 2 MiB", c->ram_pa);
+        refuse(path, "memory-address %#" PRIx64 " must be a non-zero multiple of 2 MiB", c->ram_pa);
     if (get_u64(fdt, node, path, "ipc-shares", 1, &v)) {
         c->share_quota = (uint32_t)v;
         vm->quota_given = true;
     }
 
     const char *kernel = get_string(fdt, node, path, "kernel");
-    if (!kernel) fail(path, "missing property 'kernel'");
+    if (!kernel) refuse(path, "missing property 'kernel'");
     find_image(&vm->kernel, search, path, "kernel", kernel);
     const char *initrd = get_string(fdt, node, path, "initrd");
     if (initrd) find_image(&vm->initrd, search, path, "initrd", initrd);
@@ -250,19 +250,19 @@ static void parse_channels(struct sys *s, const void *fdt)
         check_props(fdt, ch, path, (const char *const[]){ "vms", NULL });
         const fdt32_t *p = fdt_getprop(fdt, ch, "vms", &len);
         if (!p || len < 8 || len % 4)
-            fail(path, "vms must list at least two VMs");
+            refuse(path, "vms must list at least two VMs");
         uint32_t members = 0;
         for (int i = 0; i < len / 4; i++) {
             int node = node_by_phandle(fdt, fdt32_to_cpu(p[i]), ref, sizeof(ref));
             if (node < 0)
-                fail(path, "vms: entry %d refers to no node (write <&label>)", i + 1);
+                refuse(path, "vms: entry %d refers to no node (write <&label>)", i + 1);
             unsigned j = 0;
             while (j < s->nr_vms && s->vms[j].node_off != node) j++;
             if (j == s->nr_vms)
-                fail(path, "vms: %s is not a VM of /vms", ref);
+                refuse(path, "vms: %s is not a VM of /vms", ref);
             uint32_t bit = UINT32_C(1) << vm_id_of(s, &s->vms[j]);
             if (members & bit)
-                fail(path, "VM '%s' is listed twice", s->vms[j].cfg.name);
+                refuse(path, "VM '%s' is listed twice", s->vms[j].cfg.name);
             members |= bit;
         }
         for (unsigned j = 0; j < s->nr_vms; j++)
@@ -275,23 +275,23 @@ static void parse_platform(struct sys *s, const void *fdt)
 {
     static const char *const plat_props[] = { "compatible", "cpus", "memory", NULL };
     int plat = fdt_path_offset(fdt, "/platform");
-    if (plat < 0) fail("/platform", "missing node");
+    if (plat < 0) refuse("/platform", "missing node");
     check_props(fdt, plat, "/platform", plat_props);
     check_children(fdt, plat, (const char *const[]){ "devices", NULL });
     const char *pcompat = get_string(fdt, plat, "/platform", "compatible");
     if (!pcompat || strcmp(pcompat, "qemu,virt"))
-        fail("/platform", "compatible must name a supported platform (\"qemu,virt\")");
+        refuse("/platform", "compatible must name a supported platform (\"qemu,virt\")");
     uint64_t pcpus;
     if (!get_u64(fdt, plat, "/platform", "cpus", 1, &pcpus) || pcpus == 0 || pcpus > MAX_PCPUS)
-        fail("/platform", "cpus must be 1..%d", MAX_PCPUS);
+        refuse("/platform", "cpus must be 1..%d", MAX_PCPUS);
     s->nr_cpus = (unsigned)pcpus;
     int len;
     const fdt32_t *m = fdt_getprop(fdt, plat, "memory", &len);
-    if (!m || len != REG_CELLS * 4) fail("/platform", "memory must be <base-hi base-lo size-hi size-lo>");
+    if (!m || len != REG_CELLS * 4) refuse("/platform", "memory must be <base-hi base-lo size-hi size-lo>");
     s->ram_base = read_cells(m, 2);
     s->ram_size = read_cells(m + 2, 2);
     if (s->ram_base != QEMU_VIRT_RAM_BASE || !s->ram_size || s->ram_size % SZ_2M)
-        fail("/platform", "memory must start at %#" PRIx64 " and be a multiple of 2 MiB", QEMU_VIRT_RAM_BASE);
+        refuse("/platform", "memory must start at %#" PRIx64 " and be a multiple of 2 MiB", QEMU_VIRT_RAM_BASE);
 }
 
 void parse_config(struct sys *s, const void *fdt, const struct search *search)
@@ -300,21 +300,21 @@ void parse_config(struct sys *s, const void *fdt, const struct search *search)
     check_props(fdt, 0, "/", root_props);
     const char *compat = get_string(fdt, 0, "/", "compatible");
     if (!compat || strcmp(compat, "tofu,system"))
-        fail("/", "compatible must be \"tofu,system\"");
+        refuse("/", "compatible must be \"tofu,system\"");
     check_children(fdt, 0, (const char *const[]){ "platform", "vms", "channels", NULL });
     parse_platform(s, fdt);
 
     int vms_node = fdt_path_offset(fdt, "/vms"), child;
-    if (vms_node < 0) fail("/vms", "missing node");
+    if (vms_node < 0) refuse("/vms", "missing node");
     check_props(fdt, vms_node, "/vms", (const char *const[]){ NULL });
     fdt_for_each_subnode(child, fdt, vms_node) {
         if (s->nr_vms == MAX_VMS) {
             char p[NODE_PATH_LEN];
             node_path(fdt, child, p, sizeof(p));
-            fail(p, "more than %d VMs", MAX_VMS);
+            refuse(p, "more than %d VMs", MAX_VMS);
         }
         parse_vm(fdt, child, &s->vms[s->nr_vms++], s->nr_cpus, search);
     }
-    if (!s->nr_vms) fail("/vms", "no VM described");
+    if (!s->nr_vms) refuse("/vms", "no VM described");
     parse_channels(s, fdt);
 }

@@ -10,7 +10,8 @@
  *   guestdt.c  each VM's device tree
  *   emit.c     config.c, images.S, qemu.env, deps.mk
  *   elf.c      the linked image's bounds, for the check after linking
- * Every refusal goes through fail(): "<file>: <node>: <problem>".
+ * Every refusal goes through refuse(): "<file>: <node>: <problem>", and does
+ * not return.
  */
 #ifndef TOOLS_TOFU_CONFIG_H
 #define TOOLS_TOFU_CONFIG_H
@@ -81,7 +82,7 @@ struct hyp_image {
     bool linked;
 };
 
-void fail(const char *node, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+void refuse(const char *node, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 /* Not the config's fault (I/O, libfdt): a message and exit 2. */
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 

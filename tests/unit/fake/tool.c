@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdio.h>
+#include "tool.h"
+
+jmp_buf tool_refused;
+char tool_message[1024];
+
+void refuse(const char *node, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(tool_message, sizeof(tool_message), "%s: ", node);
+    va_start(ap, fmt);
+    vsnprintf(tool_message + n, sizeof(tool_message) - (size_t)n, fmt, ap);
+    va_end(ap);
+    longjmp(tool_refused, 1);
+}
+
+void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tool_message, sizeof(tool_message), fmt, ap);
+    va_end(ap);
+    longjmp(tool_refused, 2);
+}
+
+void tool_sys_init(struct sys *s, uint64_t ram_size)
+{
+    memset(s, 0, sizeof(*s));
+    s->nr_cpus = 4;
+    s->ram_base = TEST_RAM_BASE;
+    s->ram_size = ram_size;
+}
+
+struct vm *tool_add_vm(struct sys *s, const char *name, unsigned cpu, uint64_t ram_size)
+{
+    struct vm *vm = &s->vms[s->nr_vms++];
+    memset(vm, 0, sizeof(*vm));
+    snprintf(vm->cfg.name, sizeof(vm->cfg.name), "%s", name);
+    snprintf(vm->node, sizeof(vm->node), "/vms/%s", name);
+    snprintf(vm->kernel.path, sizeof(vm->kernel.path), "%s.bin", name);
+    vm->cfg.nr_vcpus = 1;
+    vm->cfg.vcpu_pcpu[0] = (uint8_t)cpu;
+    vm->cfg.ram_size = ram_size;
+    vm->kernel.size = 4096;
+    return vm;
+}
+
+void tool_add_device(struct vm *vm, const char *path, int node, uint64_t pa, uint64_t size, int spi)
+{
+    unsigned n = vm->cfg.nr_devices++;
+    vm->cfg.devices[n] = (struct vm_device){ .pa = pa, .size = size };
+    if (spi >= 0)
+        vm->cfg.devices[n].irqs[vm->cfg.devices[n].nr_irqs++] = 32 + (uint32_t)spi;
+    vm->devices[n].node = node;
+    snprintf(vm->devices[n].path, sizeof(vm->devices[n].path), "%s", path);
+}
+
+void tool_connect(struct sys *s, struct vm *a, struct vm *b)
+{
+    a->cfg.ipc_peers |= UINT32_C(1) << vm_id_of(s, b);
+    b->cfg.ipc_peers |= UINT32_C(1) << vm_id_of(s, a);
+}

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tools/config/check.c: what the config tool refuses across nodes (CPUs,
+ * devices by address and SPI, memory placement, share quotas), on models
+ * built here, after layout_vms() as in the tool.
+ */
+#include "tool.h"
+#include "arch/regs.h"
+#include "platform/qemu_virt.h"
+
+#define RTC_PA      UINT64_C(0x09010000)
+#define RTC_SPI     2
+#define PAGE        UINT64_C(0x1000)
+
+static struct sys sys;
+
+static int setup(void **state)
+{
+    (void)state;
+    tool_sys_init(&sys, MiB(2048));
+    return 0;
+}
+
+/* layout_vms() then check_system(), the image at its least. */
+static void check(void)
+{
+    layout_vms(&sys);
+    struct hyp_image hyp = layout_image_min(&sys);
+    check_system(&sys, &hyp);
+}
+
+static void test_demo_accepted(void **state)
+{
+    (void)state;
+    struct vm *linux_vm = tool_add_vm(&sys, "linux", 0, MiB(512));
+    struct vm *rtos = tool_add_vm(&sys, "rtos", 2, MiB(64));
+    linux_vm->cfg.nr_vcpus = 2;
+    linux_vm->cfg.vcpu_pcpu[1] = 1;
+    tool_add_device(linux_vm, "/platform/devices/pl031@9010000", 100, RTC_PA, PAGE, RTC_SPI);
+    tool_connect(&sys, linux_vm, rtos);
+    EXPECT_ACCEPTED(check());
+    assert_int_equal(linux_vm->cfg.nr_spis, 32);
+    assert_int_equal(linux_vm->cfg.share_quota, SHARE_SLOTS / 2);
+    assert_int_equal(rtos->cfg.share_quota, SHARE_SLOTS / 2);
+}
+
+static void test_cpus(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    a->cfg.nr_vcpus = 2;
+    a->cfg.vcpu_pcpu[1] = 0;
+    EXPECT_REFUSED(check(), "/vms/a: physical CPU 0 is given to two vCPUs");
+    a->cfg.vcpu_pcpu[1] = 1;
+    tool_add_vm(&sys, "b", 1, MiB(64));
+    EXPECT_REFUSED(check(), "/vms/b: physical CPU 1 is already given to VM 'a'");
+}
+
+static void test_spi_the_vgic_holds(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    tool_add_device(a, "/platform/devices/x", 100, RTC_PA, PAGE, VGIC_MAX_SPIS - 1);
+    EXPECT_ACCEPTED(check());
+    assert_int_equal(a->cfg.nr_spis, VGIC_MAX_SPIS);
+    a->cfg.devices[0].irqs[0] = 32 + VGIC_MAX_SPIS;
+    EXPECT_REFUSED(check(), "has SPI 96; a VM's virtual GIC holds SPIs 0..95");
+}
+
+static void test_spi_reserved(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    tool_add_device(a, "/platform/devices/x", 100, RTC_PA, PAGE, QEMU_VIRT_UART_SPI);
+    EXPECT_REFUSED(check(), "has SPI 1, the hypervisor's console's");
+    a->cfg.devices[0].irqs[0] = 32 + DOORBELL_SPI;
+    EXPECT_REFUSED(check(), "has SPI 31, the IPC doorbell's");
+}
+
+static void test_spi_given_once(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    tool_add_device(a, "/platform/devices/x", 100, RTC_PA, PAGE, 5);
+    tool_add_device(a, "/platform/devices/y", 101, RTC_PA + PAGE, PAGE, 5);
+    EXPECT_REFUSED(check(), "/vms/a: device /platform/devices/y (0x9011000+0x1000) has SPI 5, already given to this VM by /platform/devices/x");
+    a->cfg.devices[1].irqs[0] = 32 + 6;
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    tool_add_device(b, "/platform/devices/z", 102, RTC_PA + 2 * PAGE, PAGE, 6);
+    EXPECT_REFUSED(check(), "/vms/b: device /platform/devices/z (0x9012000+0x1000) has SPI 6, already given to VM 'a' by /platform/devices/y");
+}
+
+static void test_device_hypervisor_own(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    tool_add_device(a, "/platform/devices/gic", 100, QEMU_VIRT_GICD_BASE + GICD_SIZE - PAGE, PAGE, -1);
+    EXPECT_REFUSED(check(), "is the hypervisor's GIC distributor");
+    a->cfg.devices[0].pa = QEMU_VIRT_GICR_BASE + QEMU_VIRT_GICR_SIZE - PAGE;
+    EXPECT_REFUSED(check(), "is the hypervisor's GIC redistributors");
+    a->cfg.devices[0].pa = QEMU_VIRT_UART_BASE;
+    EXPECT_REFUSED(check(), "is the hypervisor's console UART");
+    a->cfg.devices[0].pa = TEST_RAM_BASE + MiB(2047);
+    EXPECT_REFUSED(check(), "is in the platform's RAM (0x40000000-0xbfffffff)");
+    a->cfg.devices[0].pa = TEST_RAM_BASE + MiB(63);
+    EXPECT_REFUSED(check(), "overlaps the VM's RAM (IPA 0x40000000-0x43ffffff)");
+    a->cfg.devices[0].pa = TEST_RAM_BASE + MiB(2048);           /* just beyond RAM */
+    EXPECT_ACCEPTED(check());
+}
+
+static void test_device_share_window(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    tool_add_device(a, "/platform/devices/w", 100, SHARE_WINDOW + SHARE_WINDOW_SIZE - PAGE, PAGE, -1);
+    EXPECT_ACCEPTED(check());                      /* no channel: no window */
+    tool_connect(&sys, a, b);
+    EXPECT_REFUSED(check(), "overlaps the VM's IPC share window (IPA 0x100000000-0x13fffffff)");
+}
+
+static void test_device_by_address(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    tool_add_device(a, "/platform/devices/rtc", 100, RTC_PA, 2 * PAGE, -1);
+    tool_add_device(b, "/platform/devices/rtc-alias", 101, RTC_PA + PAGE, PAGE, -1);
+    EXPECT_REFUSED(check(), "/vms/b: device /platform/devices/rtc-alias (0x9011000+0x1000) is already given to VM 'a' as /platform/devices/rtc");
+    b->devices[0].node = 100;
+    snprintf(b->devices[0].path, sizeof(b->devices[0].path), "/platform/devices/rtc");
+    b->cfg.devices[0].pa = RTC_PA;
+    EXPECT_REFUSED(check(), "/vms/b: device /platform/devices/rtc (0x9010000+0x1000) is already given to VM 'a'");
+    b->cfg.nr_devices = 0;
+    tool_add_device(a, "/platform/devices/inner", 102, RTC_PA + PAGE, PAGE, -1);
+    EXPECT_REFUSED(check(), "overlaps device /platform/devices/rtc of this VM");
+    a->cfg.devices[1].pa = RTC_PA + 2 * PAGE;       /* adjacent is fine */
+    EXPECT_ACCEPTED(check());
+}
+
+static void test_memory_address(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    a->cfg.ram_pa = TEST_RAM_BASE + MiB(2048) - MiB(32);
+    EXPECT_REFUSED(check(), "/vms/a: memory-address 0xbe000000+0x4000000 is outside the platform's RAM");
+    a->cfg.ram_pa = TEST_RAM_BASE;
+    EXPECT_REFUSED(check(), "/vms/a: memory-address 0x40000000 overlaps the hypervisor");
+    a->cfg.ram_pa = QEMU_VIRT_IMAGE_BASE + MiB(2);
+    EXPECT_ACCEPTED(check());
+    struct hyp_image linked = { QEMU_VIRT_IMAGE_BASE, QEMU_VIRT_IMAGE_BASE + MiB(3), true };
+    EXPECT_REFUSED(check_system(&sys, &linked), "overlaps the hypervisor (0x40000000-0x404fffff, as linked)");
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    b->cfg.ram_pa = a->cfg.ram_pa + MiB(62);
+    EXPECT_REFUSED(check(), "/vms/b: memory 0x44200000+0x4000000 overlaps VM 'a'");
+}
+
+static void test_memory_beyond_allocator(void **state)
+{
+    (void)state;
+    tool_sys_init(&sys, HYP_MEM_MAX + MiB(1024));
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    a->cfg.ram_pa = TEST_RAM_BASE + HYP_MEM_MAX - MiB(32);
+    EXPECT_REFUSED(check(), "ends beyond the first 4096 MiB of RAM, which is all the hypervisor allocates");
+}
+
+static void test_memory_reaches_share_window(void **state)
+{
+    (void)state;
+    tool_sys_init(&sys, HYP_MEM_MAX);
+    struct vm *a = tool_add_vm(&sys, "a", 0, SHARE_WINDOW - TEST_RAM_BASE);
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    tool_connect(&sys, a, b);
+    EXPECT_ACCEPTED(check());                      /* up to the window */
+    a->cfg.ram_size += MiB(2);
+    EXPECT_REFUSED(check(), "/vms/a: memory-size 3074 MiB reaches the VM's IPC share window at IPA 0x100000000");
+}
+
+static void test_share_quotas(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    struct vm *c = tool_add_vm(&sys, "c", 2, MiB(64));
+    struct vm *lone = tool_add_vm(&sys, "lone", 3, MiB(64));
+    tool_connect(&sys, a, b);
+    tool_connect(&sys, b, c);
+    EXPECT_ACCEPTED(check());
+    assert_int_equal(a->cfg.share_quota, SHARE_SLOTS / 3);
+    assert_int_equal(b->cfg.share_quota, SHARE_SLOTS / 3);
+    assert_int_equal(c->cfg.share_quota, SHARE_SLOTS / 3);
+    assert_int_equal(lone->cfg.share_quota, 0);
+
+    /* An explicit quota first; the rest evenly to the others on a channel. */
+    b->quota_given = true;
+    b->cfg.share_quota = SHARE_SLOTS - 8;
+    EXPECT_ACCEPTED(check());
+    assert_int_equal(a->cfg.share_quota, 4);
+    assert_int_equal(c->cfg.share_quota, 4);
+
+    b->cfg.share_quota = SHARE_SLOTS;
+    EXPECT_REFUSED(check(), "/vms/a: ipc-shares is not given, and the other VMs' quotas leave it none");
+    a->quota_given = true;
+    a->cfg.share_quota = 1;
+    EXPECT_REFUSED(check(), "/vms/b: ipc-shares = 32: the quotas come to 33, more than the share table's 32 slots");
+
+    lone->quota_given = true;
+    lone->cfg.share_quota = 0;                     /* zero on no channel says nothing wrong */
+    b->cfg.share_quota = 2;
+    EXPECT_ACCEPTED(check());
+    lone->cfg.share_quota = 1;
+    EXPECT_REFUSED(check(), "/vms/lone: ipc-shares = 1, but the VM is on no channel");
+}
+
+static void test_image_beyond_ram(void **state)
+{
+    (void)state;
+    tool_sys_init(&sys, MiB(4));
+    tool_add_vm(&sys, "a", 0, MiB(2))->kernel.size = MiB(3);
+    EXPECT_REFUSED(check(), "/vms/a: memory-size 2 MiB leaves no room beside the device tree's 2 MiB");
+    sys.vms[0].cfg.ram_size = MiB(6);
+    EXPECT_REFUSED(check(), "/platform: memory ends at 0x403fffff, inside the hypervisor image");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_demo_accepted, setup),
+        cmocka_unit_test_setup(test_cpus, setup),
+        cmocka_unit_test_setup(test_spi_the_vgic_holds, setup),
+        cmocka_unit_test_setup(test_spi_reserved, setup),
+        cmocka_unit_test_setup(test_spi_given_once, setup),
+        cmocka_unit_test_setup(test_device_hypervisor_own, setup),
+        cmocka_unit_test_setup(test_device_share_window, setup),
+        cmocka_unit_test_setup(test_device_by_address, setup),
+        cmocka_unit_test_setup(test_memory_address, setup),
+        cmocka_unit_test_setup(test_memory_beyond_allocator, setup),
+        cmocka_unit_test_setup(test_memory_reaches_share_window, setup),
+        cmocka_unit_test_setup(test_share_quotas, setup),
+        cmocka_unit_test_setup(test_image_beyond_ram, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tools/config/layout.c and elf.c: each VM's images in its RAM, and the
+ * boot-time allocation the tool runs with the hypervisor's own page
+ * allocator and table builder: where each VM's RAM lands, how many table
+ * pages it takes, what cannot be placed.  The cases at the edge were booted
+ * on QEMU with the same numbers.
+ */
+#include <elf.h>
+#include "tool.h"
+#include "platform/qemu_virt.h"
+
+#define PAGE            UINT64_C(0x1000)
+#define LINKED_END      UINT64_C(0x402d5000)       /* a bare-metal config's tofu.elf */
+
+static struct sys sys;
+static const struct hyp_image linked = { QEMU_VIRT_IMAGE_BASE, LINKED_END, true };
+
+static int setup(void **state)
+{
+    (void)state;
+    tool_sys_init(&sys, MiB(2048));
+    return 0;
+}
+
+static void boot(const struct hyp_image *hyp)
+{
+    layout_vms(&sys);
+    layout_boot(&sys, hyp);
+}
+
+static void test_images_in_ram(void **state)
+{
+    (void)state;
+    struct vm *vm = tool_add_vm(&sys, "linux", 0, MiB(64));
+    vm->kernel.has_header = true;
+    vm->kernel.text_offset = MiB(2);
+    vm->kernel.size = MiB(20);
+    vm->kernel.image_size = MiB(24);               /* bss beyond the file */
+    vm->initrd.size = MiB(8) + 100;
+    EXPECT_ACCEPTED(layout_vms(&sys));
+    assert_int_equal(vm->cfg.kernel.load_ipa, TEST_RAM_BASE + MiB(2));
+    assert_int_equal(vm->cfg.entry_ipa, TEST_RAM_BASE + MiB(2));
+    assert_int_equal(vm->cfg.dtb.load_ipa, TEST_RAM_BASE + MiB(62));
+    assert_int_equal(vm->cfg.initrd.load_ipa, (TEST_RAM_BASE + MiB(62) - MiB(8) - 100) & ~(PAGE - 1));
+    assert_int_equal(vm->cfg.nr_spis, 32);
+
+    vm->initrd.size = MiB(40);                     /* 2 + 24 + 40 > 62 */
+    EXPECT_REFUSED(layout_vms(&sys), "/vms/linux: kernel (24576 KiB) and initrd (40960 KiB) do not fit in memory-size 64 MiB");
+    vm->initrd.size = 0;
+    vm->kernel.image_size = MiB(61);
+    EXPECT_REFUSED(layout_vms(&sys), "is larger than the VM's memory allows (64 MiB)");
+}
+
+static void test_spis_in_32s(void **state)
+{
+    (void)state;
+    struct vm *vm = tool_add_vm(&sys, "a", 0, MiB(64));
+    tool_add_device(vm, "/platform/devices/x", 100, 0x09040000, PAGE, 32);
+    layout_vms(&sys);
+    assert_int_equal(vm->cfg.nr_spis, 64);
+}
+
+static void test_image_at_least(void **state)
+{
+    (void)state;
+    tool_add_vm(&sys, "a", 0, MiB(64))->kernel.size = PAGE + 1;
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    b->initrd.size = 10;
+    layout_vms(&sys);
+    b->cfg.dtb.size = 100;
+    struct hyp_image h = layout_image_min(&sys);
+    assert_false(h.linked);
+    assert_int_equal(h.start, QEMU_VIRT_IMAGE_BASE);
+    assert_int_equal(h.end, QEMU_VIRT_IMAGE_BASE + 2 * PAGE + PAGE + PAGE + PAGE);
+}
+
+/* First fit with 2 MiB alignment: above the image; the tables go below it. */
+static void test_first_fit_and_tables(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(512));
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    tool_add_device(b, "/platform/devices/rtc", 100, 0x09010000, PAGE, 2);
+    EXPECT_ACCEPTED(boot(&linked));
+    assert_int_equal(a->boot_pa, UINT64_C(0x40400000));
+    assert_int_equal(b->boot_pa, UINT64_C(0x60400000));
+    /* 32-bit IPA space, walks from level 1: the root and one level-2 table
+     * for RAM (2 MiB blocks); a device adds a level-2 and a level-3 table. */
+    assert_int_equal(a->table_pages, 2);
+    assert_int_equal(b->table_pages, 4);
+    uint64_t used = (LINKED_END - QEMU_VIRT_IMAGE_BASE) + MiB(512) + MiB(64) + 6 * PAGE;
+    assert_int_equal(sys.boot_free, MiB(2048) - used);
+}
+
+/* 1 GiB and more of RAM needs a 1 GiB-aligned run: the image blocks the first. */
+static void test_gib_alignment(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "big", 0, MiB(1024));
+    EXPECT_ACCEPTED(boot(&linked));
+    assert_int_equal(a->boot_pa, UINT64_C(0x80000000));
+    assert_int_equal(a->table_pages, 1);           /* one 1 GiB block in the root */
+    a->cfg.ram_size = MiB(1200);
+    EXPECT_REFUSED(boot(&linked), "/vms/big: 1200 MiB of RAM cannot be allocated at boot: it needs one 1 GiB-aligned run");
+    EXPECT_REFUSED(boot(&linked), "is 1024 MiB");
+}
+
+/* The edge booted on QEMU: 1024 MiB at 0x80000000, then 1020 MiB at
+ * 0x40400000 fits; 1022 MiB does not. */
+static void test_edge_as_booted(void **state)
+{
+    (void)state;
+    tool_add_vm(&sys, "big", 0, MiB(1024));
+    struct vm *rest = tool_add_vm(&sys, "rest", 1, MiB(1020));
+    EXPECT_ACCEPTED(boot(&linked));
+    assert_int_equal(rest->boot_pa, UINT64_C(0x40400000));
+    rest->cfg.ram_size = MiB(1022);
+    EXPECT_REFUSED(boot(&linked), "/vms/rest: 1022 MiB of RAM cannot be allocated at boot");
+}
+
+static void test_fixed_after_first_fit(void **state)
+{
+    (void)state;
+    tool_add_vm(&sys, "a", 0, MiB(512));
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    b->cfg.ram_pa = UINT64_C(0x50000000);
+    EXPECT_REFUSED(boot(&linked), "/vms/b: memory-address 0x50000000+0x4000000 is taken at boot by the RAM of VM 'a' (0x40400000-0x603fffff)");
+    b->cfg.ram_pa = UINT64_C(0x60400000);
+    EXPECT_ACCEPTED(boot(&linked));
+    assert_int_equal(b->boot_pa, UINT64_C(0x60400000));
+}
+
+static void test_fixed_over_image_as_linked(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    a->cfg.ram_pa = UINT64_C(0x40400000);
+    EXPECT_ACCEPTED(boot(&linked));
+    struct hyp_image big = { QEMU_VIRT_IMAGE_BASE, UINT64_C(0x40500000), true };
+    EXPECT_REFUSED(boot(&big), "memory-address 0x40400000+0x4000000 is taken at boot by the hypervisor image (0x40200000-0x404fffff, as linked)");
+}
+
+static void test_total(void **state)
+{
+    (void)state;
+    tool_sys_init(&sys, HYP_MEM_MAX + MiB(4096));  /* the allocator manages 4 GiB */
+    tool_add_vm(&sys, "a", 0, MiB(3072));
+    tool_add_vm(&sys, "b", 1, MiB(1024));
+    EXPECT_REFUSED(boot(&linked), "/vms: the VMs need 4096 MiB of RAM, the platform has 4095 MiB beside the hypervisor (as linked)");
+}
+
+static void test_device_beyond_ipa_space(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    tool_add_device(a, "/platform/devices/ecam", 100, UINT64_C(0x4010000000), PAGE, -1);
+    EXPECT_REFUSED(boot(&linked), "/vms/a: device /platform/devices/ecam (0x4010000000+0x1000) cannot be mapped in its 32-bit address space");
+}
+
+/* ---- elf.c ---------------------------------------------------------------- */
+
+struct tiny_elf {
+    Elf64_Ehdr eh;
+    Elf64_Shdr sh[3];                  /* null, .symtab, .strtab */
+    Elf64_Sym sym[3];
+    char str[32];
+};
+
+static void tiny_elf(struct tiny_elf *e, uint64_t start, uint64_t end)
+{
+    static const char names[] = "\0__image_start\0__image_end";
+    memset(e, 0, sizeof(*e));
+    memcpy(e->eh.e_ident, ELFMAG, SELFMAG);
+    e->eh.e_ident[EI_CLASS] = ELFCLASS64;
+    e->eh.e_ident[EI_DATA] = ELFDATA2LSB;
+    e->eh.e_machine = EM_AARCH64;
+    e->eh.e_shoff = offsetof(struct tiny_elf, sh);
+    e->eh.e_shentsize = sizeof(Elf64_Shdr);
+    e->eh.e_shnum = 3;
+    e->sh[1] = (Elf64_Shdr){ .sh_type = SHT_SYMTAB, .sh_offset = offsetof(struct tiny_elf, sym),
+                             .sh_size = sizeof(e->sym), .sh_link = 2, .sh_entsize = sizeof(Elf64_Sym) };
+    e->sh[2] = (Elf64_Shdr){ .sh_type = SHT_STRTAB, .sh_offset = offsetof(struct tiny_elf, str),
+                             .sh_size = sizeof(names) };
+    memcpy(e->str, names, sizeof(names));
+    e->sym[1] = (Elf64_Sym){ .st_name = 1, .st_value = start, .st_shndx = SHN_ABS };
+    e->sym[2] = (Elf64_Sym){ .st_name = 15, .st_value = end, .st_shndx = SHN_ABS };
+}
+
+static void test_elf_bounds(void **state)
+{
+    (void)state;
+    struct tiny_elf e;
+    uint64_t start = 0, end = 0;
+    tiny_elf(&e, QEMU_VIRT_IMAGE_BASE, LINKED_END);
+    assert_null(elf_image_bounds(&e, sizeof(e), &start, &end));
+    assert_int_equal(start, QEMU_VIRT_IMAGE_BASE);
+    assert_int_equal(end, LINKED_END);
+
+    assert_non_null(elf_image_bounds(&e, sizeof(e.eh) - 1, &start, &end));
+    assert_non_null(elf_image_bounds(&e, offsetof(struct tiny_elf, sym) + 8, &start, &end));
+    e.sym[2].st_name = 1;                          /* no __image_end */
+    assert_string_equal(elf_image_bounds(&e, sizeof(e), &start, &end),
+                        "it has no symbols __image_start and __image_end");
+    tiny_elf(&e, LINKED_END, QEMU_VIRT_IMAGE_BASE);
+    assert_non_null(elf_image_bounds(&e, sizeof(e), &start, &end));
+    tiny_elf(&e, QEMU_VIRT_IMAGE_BASE, LINKED_END);
+    e.eh.e_machine = EM_X86_64;
+    assert_string_equal(elf_image_bounds(&e, sizeof(e), &start, &end), "not a little-endian AArch64 ELF64 file");
+    tiny_elf(&e, QEMU_VIRT_IMAGE_BASE, LINKED_END);
+    e.sh[1].sh_link = 7;
+    assert_string_equal(elf_image_bounds(&e, sizeof(e), &start, &end), "its symbol table is malformed");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_images_in_ram, setup),
+        cmocka_unit_test_setup(test_spis_in_32s, setup),
+        cmocka_unit_test_setup(test_image_at_least, setup),
+        cmocka_unit_test_setup(test_first_fit_and_tables, setup),
+        cmocka_unit_test_setup(test_gib_alignment, setup),
+        cmocka_unit_test_setup(test_edge_as_booted, setup),
+        cmocka_unit_test_setup(test_fixed_after_first_fit, setup),
+        cmocka_unit_test_setup(test_fixed_over_image_as_linked, setup),
+        cmocka_unit_test_setup(test_total, setup),
+        cmocka_unit_test_setup(test_device_beyond_ipa_space, setup),
+        cmocka_unit_test(test_elf_bounds),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
