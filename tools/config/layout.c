@@ -21,8 +21,8 @@
 #include "tofu_config.h"
 
 #define MIB(x)          ((x) >> 20)
-#define MAX_OWNERS      (MAX_VMS * 8 + 1)
 #define MAX_TABLE_PAGES 512         /* far more than MAX_VMS VMs need */
+#define MAX_OWNERS      (1 + MAX_VMS + MAX_TABLE_PAGES)   /* the image, RAM, table runs */
 
 static void layout_images(struct vm *vm)
 {

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tofu-config's model and its parts.  A config goes through them in order:
- *   parse.c    the config's device tree into struct sys (one node at a time)
- *   layout.c   each VM's address map and images in its RAM (layout_vms), and
- *              the hypervisor's boot-time allocation, run at build time with
- *              its own allocator and table builder (layout_boot)
+ * tofu-config's model and its parts, in the order main.c runs them:
+ *   parse.c    the config's device tree into struct sys, one node at a time
+ *   layout.c   layout_vms(): each VM's address map and images in its RAM
  *   check.c    what no single node shows: CPUs, devices by address and SPI,
  *              memory placement, share quotas
  *   guestdt.c  each VM's device tree
- *   emit.c     config.c, images.S, qemu.env, deps.mk
- *   elf.c      the linked image's bounds, for the check after linking
+ *   layout.c   layout_boot(): the hypervisor's boot-time allocation, run at
+ *              build time with its own allocator and table builder
+ *   emit.c     config.c, images.S, <vm>.dtb, qemu.env, deps.mk
+ *   elf.c      the linked image's bounds, for the check after linking (-e)
  * Every refusal goes through refuse(): "<file>: <node>: <problem>", and does
  * not return.
  */
