@@ -9,7 +9,8 @@
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${1:-build}
 CROSS=${CROSS:-aarch64-linux-gnu-}
-IMAGE_BASE=0x40200000       # QEMU_VIRT_IMAGE_BASE
+IMAGE_BASE=$(sed -n 's/^#define QEMU_VIRT_IMAGE_BASE *UINT64_C(\(0x[0-9a-fA-F]*\)).*/\1/p' \
+             include/platform/qemu_virt.h)
 tool=$BUILD/host/tofu-config
 work=$BUILD/config-tests
 rm -rf "$work"; mkdir -p "$work/img"

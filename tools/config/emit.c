@@ -30,18 +30,19 @@ static void close_out(FILE *f, const char *path)
     if (ferror(f) | fclose(f)) die("tofu-config: cannot write %s", path);
 }
 
-static void emit_image(FILE *s, FILE *c, const char *vm, const char *kind, const struct vm_image *img, const char *file)
+/* Symbols by VM-ID (img_vm<id>_<kind>): a VM's name need not be a C identifier. */
+static void emit_image(FILE *s, FILE *c, unsigned id, const char *kind, const struct vm_image *img, const char *file)
 {
     if (!img->size) {
         fprintf(c, "        .%s = { 0, 0, 0 },\n", kind);
         return;
     }
-    fprintf(s, "    .balign 4096\n    .globl img_%s_%s\nimg_%s_%s:\n    .incbin \"%s\"\n", vm, kind, vm, kind, file);
-    fprintf(c, "        .%s = { img_%s_%s, %#" PRIx64 "ull, %#" PRIx64 "ull },\n", kind, vm, kind, img->size,
+    fprintf(s, "    .balign 4096\n    .globl img_vm%u_%s\nimg_vm%u_%s:\n    .incbin \"%s\"\n", id, kind, id, kind, file);
+    fprintf(c, "        .%s = { img_vm%u_%s, %#" PRIx64 "ull, %#" PRIx64 "ull },\n", kind, id, kind, img->size,
             img->load_ipa);
 }
 
-static void emit_vm(FILE *c, FILE *s, const struct vm *vm, const char *dtb_path)
+static void emit_vm(FILE *c, FILE *s, const struct vm *vm, unsigned id, const char *dtb_path)
 {
     const struct vm_config *v = &vm->cfg;
     fprintf(c, "    {   /* %s */\n        .name = \"%s\",\n        .nr_vcpus = %u,\n        .vcpu_pcpu = {", vm->node,
@@ -50,9 +51,9 @@ static void emit_vm(FILE *c, FILE *s, const struct vm *vm, const char *dtb_path)
     fprintf(c, " },\n        .ram_ipa = %#" PRIx64 "ull, .ram_size = %#" PRIx64 "ull, .ram_pa = %#" PRIx64 "ull,\n",
             v->ram_ipa, v->ram_size, v->ram_pa);
     fprintf(c, "        .entry_ipa = %#" PRIx64 "ull,\n", v->entry_ipa);
-    emit_image(s, c, v->name, "kernel", &v->kernel, vm->kernel.path);
-    emit_image(s, c, v->name, "initrd", &v->initrd, vm->initrd.path);
-    emit_image(s, c, v->name, "dtb", &v->dtb, dtb_path);
+    emit_image(s, c, id, "kernel", &v->kernel, vm->kernel.path);
+    emit_image(s, c, id, "initrd", &v->initrd, vm->initrd.path);
+    emit_image(s, c, id, "dtb", &v->dtb, dtb_path);
     fprintf(c, "        .gicd_ipa = %#" PRIx64 "ull, .gicr_ipa = %#" PRIx64 "ull, .nr_spis = %u,\n", v->gicd_ipa,
             v->gicr_ipa, v->nr_spis);
     fprintf(c, "        .ipc_peers = %#x, .doorbell_intid = %u,\n", v->ipc_peers, v->doorbell_intid);
@@ -96,12 +97,12 @@ void emit_all(const struct sys *s, const char *outdir, const char *src)
         write_dtb(vm, dtb[i]);
         const char *kinds[3] = { "kernel", "initrd", "dtb" };
         for (int k = 0; k < 3; k++)
-            fprintf(c, "extern const uint8_t img_%s_%s[];\n", vm->cfg.name, kinds[k]);
+            fprintf(c, "extern const uint8_t img_vm%u_%s[];\n", vm_id_of(s, vm), kinds[k]);
     }
     fprintf(c, "\nconst char config_name[] = \"%s\";\nconst struct vm_config config_vms[] = {\n", src);
     for (unsigned i = 0; i < s->nr_vms; i++) {
         const struct vm *vm = &s->vms[i];
-        emit_vm(c, a, vm, dtb[i]);
+        emit_vm(c, a, vm, vm_id_of(s, vm), dtb[i]);
         fprintf(d, "$(CONFIG_OUT)/config.c: %s%s%s\n", vm->kernel.path, vm->initrd.size ? " " : "",
                 vm->initrd.size ? vm->initrd.path : "");
     }

@@ -23,7 +23,16 @@
 /* Architected timer PPIs (INTID - 16): secure phys, non-secure phys, virtual, hyp. */
 static const uint32_t timer_ppis[4] = { 13, 14, 11, 10 };
 
-#define CHECK(x) do { int e_ = (x); if (e_) die("tofu-config: libfdt: %s at %s:%d", fdt_strerror(e_), __FILE__, __LINE__); } while (0)
+static const struct vm *dt_vm;          /* whose device tree is being written */
+
+static void dt_error(int err, int line)
+{
+    if (err == -FDT_ERR_NOSPACE)
+        refuse(dt_vm->node, "its device tree needs more than %d bytes", GUEST_DTB_MAX);
+    die("tofu-config: libfdt: %s at %s:%d", fdt_strerror(err), __FILE__, line);
+}
+
+#define CHECK(x) do { int e_ = (x); if (e_) dt_error(e_, __LINE__); } while (0)
 
 static void prop_cells(void *fdt, const char *name, const uint32_t *v, int n)
 {
@@ -164,6 +173,7 @@ void guestdt_build(struct vm *vm, uint32_t vm_id, const void *cfg_fdt)
     char node[64];
     void *fdt = calloc(1, GUEST_DTB_MAX);
     if (!fdt) die("tofu-config: out of memory");
+    dt_vm = vm;
 
     CHECK(fdt_create(fdt, GUEST_DTB_MAX));
     CHECK(fdt_finish_reservemap(fdt));

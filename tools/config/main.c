@@ -13,11 +13,13 @@
  *       (its __image_start and __image_end), generating nothing.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <libfdt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "platform/qemu_virt.h"
 #include "tofu_config.h"
 
 #define USAGE "usage: tofu-config -c config.dtb [-n source.dts] (-o outdir | -e tofu.elf) [-L dir]...\n"
@@ -69,6 +71,9 @@ static struct hyp_image linked_image(const char *elf)
     if (!buf) die("%s: cannot read %s: %s", src_name, elf, strerror(errno));
     const char *why = elf_image_bounds(buf, size, &h.start, &h.end);
     if (why) die("%s: %s: %s", src_name, elf, why);
+    if (h.start != QEMU_VIRT_IMAGE_BASE)
+        die("%s: %s starts at %#" PRIx64 ", not at QEMU_VIRT_IMAGE_BASE (include/platform/qemu_virt.h), "
+            "where QEMU loads it: src/arch/arm64/tofu.ld and the header disagree", src_name, elf, h.start);
     free(buf);
     return h;
 }
