@@ -145,11 +145,13 @@ configs:
 qemu-tests: configs
 	tests/qemu/run-all.sh $(BUILD)
 
-# Longer runs than make test affords: thousands of VM restarts.
+# Longer runs than make test affords: thousands of VM restarts, a million
+# hostile operations with a fresh seed.
 SOAK_RESTARTS ?= 3300
 soak: setup
 	@$(MAKE) --no-print-directory configs
 	BUILD=$(BUILD) RESTARTS=$(SOAK_RESTARTS) tests/qemu/t_restart.sh
+	BUILD=$(BUILD) FUZZ_CONFIG=fuzz-soak FUZZ_DEADLINE=3600 tests/qemu/t_fuzz.sh
 
 bench: setup
 	@$(MAKE) --no-print-directory CONFIG=bench $(BUILD)/bench/tofu.bin

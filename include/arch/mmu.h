@@ -9,7 +9,7 @@ void mmu_build_tables(void);
 /* Physical address size of this CPU (ID_AA64MMFR0_EL1.PARange), in bits. */
 unsigned arch_pa_bits(void);
 /* Stage-2 tables for an IPA space of `ipa_bits`; VTCR_EL2 value for it. */
-int s2_init(struct pt *s2, unsigned ipa_bits, pt_alloc_fn alloc, void *ctx);
+int s2_init(struct pt *s2, unsigned ipa_bits, pt_alloc_fn alloc, pt_free_fn free, void *ctx);
 uint64_t s2_vtcr(unsigned ipa_bits);
 uint64_t s2_attrs_ram(void);
 uint64_t s2_attrs_device(void);

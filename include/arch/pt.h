@@ -16,22 +16,30 @@
 #define PT_LEVEL_SHIFT(l) (12u + 9u * (3u - (l)))   /* 39, 30, 21, 12 */
 
 typedef uint64_t *(*pt_alloc_fn)(void *ctx);     /* zeroed, 4 KiB aligned */
+typedef void (*pt_free_fn)(void *ctx, uint64_t *table);
 
 struct pt {
     uint64_t *root;
     unsigned start_level;     /* 0 or 1 (4 KiB granule) */
     unsigned in_bits;         /* input address size, e.g. 32..48 */
     pt_alloc_fn alloc;
+    pt_free_fn free;          /* NULL: tables are never given back */
     void *alloc_ctx;
 };
 
 /* Leaf attributes are passed as descriptor bits (type and address excluded). */
-int pt_init(struct pt *pt, unsigned in_bits, pt_alloc_fn alloc, void *ctx);
+int pt_init(struct pt *pt, unsigned in_bits, pt_alloc_fn alloc, pt_free_fn free, void *ctx);
+/* All or nothing: on any error (E_NOMEM when the allocator runs dry half way)
+ * nothing of the range is left mapped and the tables it took are given back.
+ * After a failure the caller invalidates the TLBs, as after an unmap. */
 int pt_map(struct pt *pt, uint64_t in, uint64_t out, uint64_t size, uint64_t attrs);
-/* Remove the leaves covering exactly [in, in+size); E_INVAL if a block
- * straddles an end of the range (nothing is changed then), E_NOENT if part
- * of it is not mapped.  The caller invalidates the TLBs. */
+/* Remove the leaves covering exactly [in, in+size) and free the tables left
+ * empty; E_INVAL if a block straddles an end of the range (nothing is
+ * changed then), E_NOENT if part of it is not mapped.  The caller
+ * invalidates the TLBs before the freed tables can be reused. */
 int pt_unmap(struct pt *pt, uint64_t in, uint64_t size);
+/* Give back every table, the root included (the tables must be out of use). */
+void pt_destroy(struct pt *pt);
 /* Output address and attributes of `in`, and the size of the leaf holding it. */
 int pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs, uint64_t *leaf_size);
 /* Level at which a walk of an `in_bits`-bit input address starts. */

@@ -298,6 +298,9 @@
 #define ICC_SGI1R_INTID_SHIFT 24
 #define ICC_SGI1R_AFF2_SHIFT 32
 #define ICC_SGI1R_IRM       BIT(40)
+#define ICC_SGI1R_RS_SHIFT  44          /* range selector: TargetList bit n = Aff0 16*RS + n */
+#define ICC_SGI1R_RS_WIDTH  4
+#define ICC_SGI1R_RANGE     16          /* Aff0 values one TargetList covers */
 #define ICC_SGI1R_AFF3_SHIFT 48
 #define ICH_HCR_EN          BIT(0)
 #define ICH_HCR_UIE         BIT(1)

@@ -24,6 +24,9 @@
 
 /* Slots of the IPC share table, shared by every VM (per-VM quotas from the config). */
 #define SHARE_SLOTS        32
+/* Stage-2 table pages reserved per VM on a channel for its share mappings
+ * (one 64-bit mask), taken from RAM when the VM is created. */
+#define VM_SHARE_TABLES    64
 
 /* Physical RAM the page allocator manages, from the start of RAM: the rest is unused. */
 #define HYP_MEM_MAX        (UINT64_C(4) << 30)

@@ -26,6 +26,8 @@ static inline paddr_t ptr_to_pa(const void *p) { return pa_of((uint64_t)(uintptr
 #define ALIGN_UP(x, a)   (((x) + ((a) - 1)) & ~((uint64_t)(a) - 1))
 #define IS_ALIGNED(x, a) (((x) & ((uint64_t)(a) - 1)) == 0)
 #define ARRAY_SIZE(a)    (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b)        ((a) < (b) ? (a) : (b))
+#define MAX(a, b)        ((a) > (b) ? (a) : (b))
 #define container_of(p, T, m) ((T *)(void *)((char *)(p) - offsetof(T, m)))
 #define UNUSED(x)        ((void)(x))
 

@@ -4,6 +4,7 @@
 #include "core/types.h"
 #include "core/vgic.h"
 #include "core/ptimer.h"
+#include "core/ratelimit.h"
 #include "arch/regs.h"
 
 /* Saved on every exit by the vector code: layout fixed (offsets in asm). */
@@ -41,6 +42,9 @@ enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
 
 struct vm;
 
+/* What a guest-caused log line is about: each has its own budget. */
+enum vm_log_kind { VM_LOG_ABORT, VM_LOG_UNDEF, VM_LOG_GIC, VM_LOG_KINDS };
+
 struct vcpu {
     struct vcpu_regs regs;          /* first: the vector code addresses it */
     struct vm *vm;
@@ -54,6 +58,7 @@ struct vcpu {
     struct ptimer ptimer;           /* emulated EL1 physical timer */
     uint64_t exits[EC_COUNT];
     uint64_t irq_exits;
+    struct ratelimit log[VM_LOG_KINDS];  /* survives restarts */
 };
 
 /* The vCPU running on this physical CPU (NULL when idle). */

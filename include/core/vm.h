@@ -10,7 +10,8 @@
 #include "arch/pt.h"
 #include "core/limits.h"
 
-enum vm_state { VM_STOPPED, VM_RUNNING, VM_STOPPING };
+/* VM_ABSENT: the config asked for what this machine cannot give; never runs. */
+enum vm_state { VM_STOPPED, VM_RUNNING, VM_STOPPING, VM_ABSENT };
 enum vm_stop_reason { VM_STOP_NONE, VM_STOP_POWEROFF, VM_STOP_RESET, VM_STOP_FATAL, VM_STOP_CONSOLE };
 
 struct vm {
@@ -21,6 +22,8 @@ struct vm {
     enum vm_stop_reason stop_reason;
     bool restart_after_stop;
     struct pt s2;
+    uint64_t s2_pool;                   /* PA of VM_SHARE_TABLES pages for share mappings */
+    uint64_t s2_pool_busy;              /* bit n: page n of the pool holds a table */
     uint64_t vttbr, vtcr;
     paddr_t ram_pa;
     uint64_t cntvoff;
@@ -30,7 +33,8 @@ struct vm {
     struct mmio_region mmio[VM_MAX_MMIO];
     struct vgic_dist vgic;
     struct vpl011 uart;
-    unsigned log_budget;                /* rate limit for guest-caused log lines */
+    spinlock_t log_lock;                /* the log buckets of the VM and its vCPUs */
+    struct ratelimit event_log;         /* lifecycle lines; survives restarts */
     struct console_src con;
     struct ipc_queue ipc_rx;            /* messages to this VM (under ipc_lock) */
     volatile bool start_requested;      /* for the idle loop of vCPU 0's CPU */
@@ -41,7 +45,8 @@ extern unsigned nr_vms;
 /* The VM each passed-through physical interrupt belongs to. */
 extern struct vm *vm_hw_irq_owner[HW_IRQ_MAX];
 
-void vm_create_all(void);
+/* Create every VM of the config; returns how many could be. */
+unsigned vm_create_all(void);
 void vm_start(struct vm *vm);
 /* Start a stopped VM from any CPU: reloaded and started by vCPU 0's CPU. */
 void vm_start_async(struct vm *vm);
@@ -58,8 +63,10 @@ void vm_vcpu_parked(struct vcpu *v);
 /* Guest IPA -> hypervisor pointer for `len` bytes of RAM, or NULL. */
 void *vm_ipa_to_ptr(struct vm *vm, uint64_t ipa, uint64_t len);
 struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr);
-/* Log a line about something the guest did, rate-limited per VM. */
-void vm_log(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Log a line about something the guest did, rate-limited per vCPU and kind
+ * (enum vm_log_kind, core/vcpu.h) by time, across restarts. */
+void vm_log(struct vcpu *v, enum vm_log_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 const char *vm_state_name(enum vm_state s);
 
 #endif

@@ -11,8 +11,10 @@
 #include "core/config.h"
 
 #define VM_MIN_IPA_BITS 32
+#define VM_MAX_IPA_BITS 48      /* 4 KiB granule, walks from level 0 */
 
-/* Input bits of the VM's stage 2: enough for its RAM and its emulated windows. */
+/* Input bits of the VM's stage 2: enough for its RAM, its emulated windows
+ * and its devices; VM_MAX_IPA_BITS + 1 when that is more than a stage 2 has. */
 unsigned vm_ipa_bits(const struct vm_config *c);
 /* Alignment of the VM's RAM in physical memory: 1 GiB when it can be mapped
  * with 1 GiB blocks, 2 MiB otherwise. */

@@ -111,6 +111,7 @@
 #define TOFU_E_REVOKED       (-12)  /* the owner took the region back */
 #define TOFU_E_BUSY          (-13)  /* already mapped / no share slot left */
 #define TOFU_E_STOPPED       (-14)  /* the receiving VM is not running */
+#define TOFU_E_NO_MEMORY     (-15)  /* the caller's stage-2 table budget is spent */
 
 /* The name of a status, for messages (both guest libraries use it). */
 static inline const char *tofu_status_name(int status)
@@ -130,6 +131,7 @@ static inline const char *tofu_status_name(int status)
     case TOFU_E_REVOKED: return "TOFU_E_REVOKED";
     case TOFU_E_BUSY: return "TOFU_E_BUSY";
     case TOFU_E_STOPPED: return "TOFU_E_STOPPED";
+    case TOFU_E_NO_MEMORY: return "TOFU_E_NO_MEMORY";
     default: return "TOFU_E_UNKNOWN";
     }
 }

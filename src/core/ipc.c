@@ -144,6 +144,14 @@ static bool overlaps_vm(const struct vm *vm, uint64_t ipa, uint64_t size)
     return false;
 }
 
+/* MAP places shares only in the window the VM's device tree advertises:
+ * that bounds the stage-2 tables they can need (the VM's own pool). */
+static bool in_share_window(const struct vm_config *c, uint64_t ipa, uint64_t size)
+{
+    return ipa >= c->share_window_ipa && size <= c->share_window_size &&
+           ipa - c->share_window_ipa <= c->share_window_size - size;
+}
+
 static int64_t map(struct vcpu *v)
 {
     struct vm *vm = v->vm;
@@ -164,14 +172,20 @@ static int64_t map(struct vcpu *v)
     else if (s && (overlaps_vm(vm, ipa, s->size) ||
                    share_overlaps_mapping(&shares, (uint16_t)vm->id, ipa, s->size)))
         err = TOFU_E_OVERLAP;
+    else if (s && !in_share_window(vm->cfg, ipa, s->size))
+        err = TOFU_E_INVALID;
     if (err == TOFU_OK) {
         uint64_t pa = owner->ram_pa.bits + (s->ipa - owner->cfg->ram_ipa);
         int rc = pt_map(&vm->s2, ipa, pa, s->size, s2_attrs_shared(s->rights == TOFU_SHARE_RW));
         /* The slot was checked above: recording the mapping cannot fail. */
         err = rc == E_OK ? share_add_mapping(s, (uint16_t)vm->id, ipa)
-            : rc == E_EXIST ? TOFU_E_OVERLAP : rc == E_NOMEM ? TOFU_E_BUSY : TOFU_E_INVALID;
-        dsb(ishst);
-        isb();
+            : rc == E_EXIST ? TOFU_E_OVERLAP : rc == E_NOMEM ? TOFU_E_NO_MEMORY : TOFU_E_INVALID;
+        if (rc == E_OK) {
+            dsb(ishst);
+            isb();
+        } else {
+            s2_flush_vmid(vm->vttbr);   /* the tables a failed map took are gone */
+        }
     }
     if (err == TOFU_OK) {
         v->regs.x[1] = s->size;

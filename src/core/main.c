@@ -129,13 +129,14 @@ void hyp_main(const void *dtb)
     pcpus[0].online = true;
     start_secondaries();
     /* The boot DTB is not needed any more: its pages may be allocated. */
-    vm_create_all();
+    unsigned created = vm_create_all();
     banner(&fi);
     gic_enable_spi(platform.uart_intid, 0);
     uart_enable_rx_irq();
     for (unsigned i = 0; i < nr_vms; i++)
-        vm_start(&vms[i]);
-    if (!nr_vms) {
+        if (vms[i].state == VM_STOPPED)
+            vm_start(&vms[i]);
+    if (!created) {
         printf("no VM could be created: powering off\n");
         fw_psci_system_off();
     }

@@ -266,23 +266,25 @@ void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r)
                    (FIELD_GET(sgi1r, 8, ICC_SGI1R_AFF2_SHIFT) << MPIDR_AFF2_SHIFT) |
                    (FIELD_GET(sgi1r, 8, ICC_SGI1R_AFF1_SHIFT) << MPIDR_AFF1_SHIFT);
     uint64_t targets = sgi1r & ICC_SGI1R_TARGETS_MASK;
+    uint64_t aff0_base = FIELD_GET(sgi1r, ICC_SGI1R_RS_WIDTH, ICC_SGI1R_RS_SHIFT) * ICC_SGI1R_RANGE;
     bool broadcast = sgi1r & ICC_SGI1R_IRM;
 
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         struct vcpu *t = &vm->vcpus[i];
         uint64_t mpidr = t->vmpidr & MPIDR_AFF_MASK;
         uint64_t aff0 = FIELD_GET(mpidr, MPIDR_AFF_WIDTH, MPIDR_AFF0_SHIFT);
+        uint64_t bit = aff0 - aff0_base;        /* wraps to huge below the range */
         if (broadcast ? t != v
                       : ((mpidr & ~FIELD_MASK(MPIDR_AFF_WIDTH, MPIDR_AFF0_SHIFT)) == aff &&
-                         (targets & BIT(aff0)))) {
+                         bit < ICC_SGI1R_RANGE && (targets & BIT(bit)))) {
             vgic_inject(t, intid);
             if (!broadcast)
-                targets &= ~BIT(aff0);
+                targets &= ~BIT(bit);
         }
     }
     if (!broadcast && targets)
-        vm_log(v, "SGI %u to affinity %#lx targets %#lx: no such vCPU in this VM, ignored",
-               intid, aff, targets);
+        vm_log(v, VM_LOG_GIC, "SGI %u to affinity %#lx range %lu targets %#lx: no such vCPU in this VM, ignored",
+               intid, aff, aff0_base / ICC_SGI1R_RANGE, targets);
 }
 
 /* A hardware interrupt's LR names its physical INTID: the guest's

@@ -16,8 +16,10 @@
 #include "arch/mmu.h"
 #include "arch/regs.h"
 
-#define VM_LOG_BUDGET   64
-#define MAX_S2_IPA_BITS 48
+#define VM_LOG_BURST     32     /* guest-caused lines per vCPU and kind, at once */
+#define VM_LOG_PER_SEC   1      /* then this many a second */
+#define VM_EVENT_BURST   12     /* lifecycle lines per VM, at once */
+#define VM_EVENT_PER_SEC 4
 
 extern const struct mmio_ops vgic_dist_ops, vgic_redist_ops;
 
@@ -35,64 +37,210 @@ static const char *const stop_reason_name[] = {
 
 const char *vm_state_name(enum vm_state s)
 {
-    return s == VM_RUNNING ? "running" : s == VM_STOPPING ? "stopping" : "stopped";
+    return s == VM_RUNNING ? "running" : s == VM_STOPPING ? "stopping" :
+           s == VM_ABSENT ? "not created" : "stopped";
 }
 
-void vm_log(struct vcpu *v, const char *fmt, ...)
+static const char *const log_kind_name[VM_LOG_KINDS] = {
+    [VM_LOG_ABORT] = "abort", [VM_LOG_UNDEF] = "UNDEF", [VM_LOG_GIC] = "GIC",
+};
+
+/*
+ * Print `line` for `vm` (and vCPU `vcpu`, or -1) if bucket `r` allows it.
+ * The buckets are refilled by time and survive restarts; each vCPU has one
+ * per kind, so a noisy start (a test suite probing the GIC) cannot silence
+ * the abort a later fault logs.
+ */
+static void log_limited(struct vm *vm, struct ratelimit *r, int vcpu, const char *kind,
+                        uint32_t burst, uint64_t per_sec, const char *line)
 {
-    struct vm *vm = v->vm;
+    char who[24] = "";
+    uint32_t dropped;
+
+    if (vcpu >= 0)
+        snprintf(who, sizeof(who), " vcpu%d", vcpu);
+    spin_lock(&vm->log_lock);
+    bool ok = ratelimit_take(r, arch_counter(), arch_counter_freq() / per_sec, burst, &dropped);
+    spin_unlock(&vm->log_lock);
+    if (ok && dropped)
+        printf("vm %s%s: %u %s line%s suppressed\n", vm->cfg->name, who, dropped, kind,
+               dropped == 1 ? "" : "s");
+    if (ok)
+        printf("vm %s%s: %s\n", vm->cfg->name, who, line);
+    else if (r->dropped == 1)
+        printf("vm %s%s: further %s lines suppressed for a while\n", vm->cfg->name, who, kind);
+}
+
+void vm_log(struct vcpu *v, enum vm_log_kind kind, const char *fmt, ...)
+{
     char line[200];
     va_list ap;
-
-    /* Take one unit of budget atomically: vCPUs of one VM log concurrently. */
-    unsigned left = __atomic_load_n(&vm->log_budget, __ATOMIC_RELAXED);
-    do {
-        if (!left)
-            return;
-    } while (!__atomic_compare_exchange_n(&vm->log_budget, &left, left - 1, false,
-                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED));
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);     /* one piece: lines do not interleave */
     va_end(ap);
-    printf("vm %s vcpu%u: %s\n", vm->cfg->name, v->id, line);
-    if (left == 1)
-        printf("vm %s: further guest-caused messages suppressed until it restarts\n", vm->cfg->name);
+    log_limited(v->vm, &v->log[kind], (int)v->id, log_kind_name[kind], VM_LOG_BURST,
+                VM_LOG_PER_SEC, line);
+}
+
+/* Starts, stops, restarts and fatal faults: rate-limited per VM, so that a
+ * VM resetting itself in a loop cannot flood the console either. */
+static void __attribute__((format(printf, 2, 3))) vm_event(struct vm *vm, const char *fmt, ...)
+{
+    char line[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    log_limited(vm, &vm->event_log, -1, "lifecycle", VM_EVENT_BURST, VM_EVENT_PER_SEC, line);
+}
+
+/*
+ * Stage-2 tables: those of RAM and devices come from hyp_mem when the VM is
+ * created; after that (share mappings) from the VM's own pool, so that no VM
+ * can spend the table memory of another.  A table may be given back to
+ * either.
+ */
+static uint64_t *vm_table_alloc(void *ctx)
+{
+    struct vm *vm = ctx;
+    if (!vm->s2_pool)
+        return mem_alloc_table(NULL);
+    for (unsigned i = 0; i < VM_SHARE_TABLES; i++) {
+        uint64_t bit = 1ull << i;
+        if (!(vm->s2_pool_busy & bit)) {
+            vm->s2_pool_busy |= bit;
+            uint64_t *t = pa_to_ptr(pa_of(vm->s2_pool + i * PAGE_SIZE));
+            memset(t, 0, PAGE_SIZE);
+            return t;
+        }
+    }
+    return NULL;
+}
+
+static void vm_table_free(void *ctx, uint64_t *table)
+{
+    struct vm *vm = ctx;
+    uint64_t pa = ptr_to_pa(table).bits;
+    if (vm->s2_pool && pa >= vm->s2_pool && pa < vm->s2_pool + VM_SHARE_TABLES * PAGE_SIZE)
+        vm->s2_pool_busy &= ~(1ull << ((pa - vm->s2_pool) / PAGE_SIZE));
+    else
+        palloc_free(&hyp_mem, pa, 1);
+}
+
+/*
+ * What the compiled config asks that this hypervisor cannot give: the tool
+ * refuses all of it, so this only guards against a config built for
+ * another hypervisor or platform.  NULL when the VM can be created.
+ */
+static const char *config_problem(const struct vm_config *c, unsigned ipa_bits)
+{
+    if (!c->nr_vcpus || c->nr_vcpus > VM_MAX_VCPUS)
+        return "bad number of vCPUs";
+    if (c->nr_devices > VM_MAX_DEVICES)
+        return "too many devices";
+    if (c->nr_spis > VGIC_MAX_SPIS)
+        return "more SPIs than the virtual GIC holds";
+    if (!c->ram_size || !IS_ALIGNED(c->ram_ipa | c->ram_size | c->ram_pa, PAGE_SIZE))
+        return "RAM not page-aligned";
+    if (ipa_bits > arch_pa_bits() || ipa_bits > VM_MAX_IPA_BITS)
+        return "IPA space larger than this CPU supports";
+    for (unsigned i = 0; i < c->nr_vcpus; i++) {
+        unsigned cpu = c->vcpu_pcpu[i];
+        if (cpu >= nr_pcpus || !pcpus[cpu].online)
+            return "a vCPU is pinned to a CPU that is not online";
+        if (pcpus[cpu].vcpu)
+            return "a vCPU is pinned to a CPU another vCPU has";
+        for (unsigned j = 0; j < i; j++)
+            if (c->vcpu_pcpu[j] == cpu)
+                return "two vCPUs are pinned to one CPU";
+    }
+    for (unsigned i = 0; i < c->nr_devices; i++) {
+        const struct vm_device *d = &c->devices[i];
+        if (d->nr_irqs > VM_DEVICE_MAX_IRQS)
+            return "a device has too many interrupts";
+        for (unsigned j = 0; j < d->nr_irqs; j++) {
+            uint32_t irq = d->irqs[j];
+            if (irq < GIC_SPI_BASE_ID || irq - GIC_SPI_BASE_ID >= MIN(c->nr_spis, VGIC_MAX_SPIS) ||
+                irq >= HW_IRQ_MAX)
+                return "a device interrupt the virtual GIC cannot hold";
+            if (vm_hw_irq_owner[irq])
+                return "a device interrupt another VM has";
+        }
+    }
+    return NULL;
+}
+
+/* Give back what a VM creation took; the VM was never run and stays absent. */
+static void vm_destroy(struct vm *vm)
+{
+    const struct vm_config *c = vm->cfg;
+    unsigned id = vm->id;
+    pt_destroy(&vm->s2);
+    if (vm->s2_pool)
+        palloc_free(&hyp_mem, vm->s2_pool, VM_SHARE_TABLES);
+    if (vm->ram_pa.bits)
+        palloc_free(&hyp_mem, vm->ram_pa.bits, c->ram_size / PAGE_SIZE);
+    memset(vm, 0, sizeof(*vm));
+    vm->id = id;
+    vm->cfg = c;
+    vm->state = VM_ABSENT;
+}
+
+/* Build the VM's stage 2 and emulated devices; nothing is shared with other
+ * VMs until it has all succeeded. */
+static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned ipa_bits)
+{
+    uint64_t npages = c->ram_size / PAGE_SIZE;
+    uint64_t align = vm_ram_align(c);
+    uint64_t pa = c->ram_pa ? palloc_alloc_at(&hyp_mem, c->ram_pa, npages)
+                            : palloc_alloc(&hyp_mem, npages, align / PAGE_SIZE);
+    if (!pa)
+        return c->ram_pa ? "cannot allocate its RAM at the configured address" : "cannot allocate its RAM";
+    vm->ram_pa = pa_of(pa);
+    if (s2_init(&vm->s2, ipa_bits, vm_table_alloc, vm_table_free, vm) != E_OK ||
+        pt_map(&vm->s2, c->ram_ipa, pa, c->ram_size, s2_attrs_ram()) != E_OK)
+        return "no memory for its stage-2 tables";
+    for (unsigned i = 0; i < c->nr_devices; i++) {
+        const struct vm_device *d = &c->devices[i];
+        int rc = pt_map(&vm->s2, d->pa, d->pa, d->size, s2_attrs_device());
+        if (rc == E_NOMEM)
+            return "no memory for its stage-2 tables";
+        if (rc != E_OK)
+            return "a device overlaps its RAM or another device";
+    }
+    if (mmio_add(vm, c->gicd_ipa, GICD_SIZE, &vgic_dist_ops, &vm->vgic) ||
+        mmio_add(vm, c->gicr_ipa, (uint64_t)c->nr_vcpus * GICR_FRAME_SIZE, &vgic_redist_ops, vm) ||
+        mmio_add(vm, c->uart_ipa, UART_SIZE, &vpl011_ops, &vm->uart))
+        return "its emulated devices overlap";
+    for (unsigned i = 0; i < vm->nr_mmio; i++)
+        if (pt_lookup(&vm->s2, vm->mmio[i].base, NULL, NULL, NULL) == E_OK)
+            return "an emulated device overlaps its RAM or a device";
+    if (c->share_window_size) {
+        uint64_t pool = palloc_alloc(&hyp_mem, VM_SHARE_TABLES, 1);
+        if (!pool)
+            return "no memory for its share-mapping tables";
+        vm->s2_pool = pool;
+    }
+    return NULL;
 }
 
 static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
 {
     unsigned ipa_bits = vm_ipa_bits(c);
-    uint64_t npages = c->ram_size / PAGE_SIZE;
-    uint64_t align = vm_ram_align(c);
 
     vm->id = id;
     vm->cfg = c;
+    const char *why = config_problem(c, ipa_bits);
+    if (!why)
+        why = vm_build(vm, c, ipa_bits);
+    if (why)
+        vm_destroy(vm);
     console_src_init(&vm->con, c->name, 1 + (id - 1) % 6);
+    if (why) {
+        printf("vm %s: not created: %s\n", c->name, why);
+        return E_INVAL;
+    }
     vm->state = VM_STOPPED;
-    if (ipa_bits > arch_pa_bits() || ipa_bits > MAX_S2_IPA_BITS) {
-        printf("vm %s: IPA space of %u bits exceeds what this CPU supports\n", c->name, ipa_bits);
-        return E_RANGE;
-    }
-    for (unsigned i = 0; i < c->nr_vcpus; i++) {
-        if (c->vcpu_pcpu[i] >= nr_pcpus || !pcpus[c->vcpu_pcpu[i]].online) {
-            printf("vm %s: vCPU %u is pinned to CPU %u, which is not online: VM not created\n",
-                   c->name, i, c->vcpu_pcpu[i]);
-            return E_RANGE;
-        }
-    }
-    uint64_t pa = c->ram_pa ? palloc_alloc_at(&hyp_mem, c->ram_pa, npages)
-                            : palloc_alloc(&hyp_mem, npages, align / PAGE_SIZE);
-    if (!pa) {
-        printf("vm %s: cannot allocate %lu MiB of RAM%s\n", c->name, c->ram_size >> 20,
-               c->ram_pa ? " at the configured address" : "");
-        return E_NOMEM;
-    }
-    vm->ram_pa = pa_of(pa);
-    if (s2_init(&vm->s2, ipa_bits, mem_alloc_table, NULL) != E_OK ||
-        pt_map(&vm->s2, c->ram_ipa, pa, c->ram_size, s2_attrs_ram()) != E_OK) {
-        printf("vm %s: cannot build stage-2 tables\n", c->name);
-        return E_NOMEM;
-    }
     vm->vtcr = s2_vtcr(ipa_bits);
     vm->vttbr = ((uint64_t)id << VTTBR_VMID_SHIFT) | (uint64_t)(uintptr_t)vm->s2.root;
 
@@ -103,22 +251,11 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         v->id = i;
         v->pcpu = c->vcpu_pcpu[i];
         v->vmpidr = MPIDR_RES1 | ((uint64_t)i << MPIDR_AFF0_SHIFT);
-        BUG_ON(v->pcpu >= MAX_PCPUS || pcpus[v->pcpu].vcpu);
         pcpus[v->pcpu].vcpu = v;
     }
-    for (unsigned i = 0; i < c->nr_devices; i++) {
-        const struct vm_device *d = &c->devices[i];
-        if (pt_map(&vm->s2, d->pa, d->pa, d->size, s2_attrs_device()) != E_OK)
-            panic("vm %s: device %#lx+%#lx overlaps in the compiled config", c->name, d->pa, d->size);
-        for (unsigned j = 0; j < d->nr_irqs; j++) {
-            BUG_ON(d->irqs[j] < GIC_SPI_BASE_ID || d->irqs[j] >= HW_IRQ_MAX || vm_hw_irq_owner[d->irqs[j]]);
-            vm_hw_irq_owner[d->irqs[j]] = vm;
-        }
-    }
-    if (mmio_add(vm, c->gicd_ipa, GICD_SIZE, &vgic_dist_ops, &vm->vgic) ||
-        mmio_add(vm, c->gicr_ipa, (uint64_t)c->nr_vcpus * GICR_FRAME_SIZE, &vgic_redist_ops, vm) ||
-        mmio_add(vm, c->uart_ipa, UART_SIZE, &vpl011_ops, &vm->uart))
-        panic("vm %s: overlapping emulated devices in the compiled config", c->name);
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
+            vm_hw_irq_owner[c->devices[i].irqs[j]] = vm;
     return E_OK;
 }
 
@@ -127,7 +264,8 @@ static void copy_image(struct vm *vm, const struct vm_image *img)
     if (!img->size)
         return;
     void *dst = vm_ipa_to_ptr(vm, img->load_ipa, img->size);
-    BUG_ON(!dst);           /* the config tool placed it inside RAM */
+    if (!dst)               /* the config tool places images inside RAM */
+        return;
     memcpy(dst, img->data, img->size);
     arch_clean_dcache(dst, img->size);
 }
@@ -160,19 +298,22 @@ static void vm_load(struct vm *vm)
         v->irq_exits = 0;
     }
     vm->cntvoff = arch_counter();     /* the guest's virtual counter starts at 0 */
-    vm->log_budget = VM_LOG_BUDGET;
     vm->stop_reason = VM_STOP_NONE;
 }
 
-void vm_create_all(void)
+/* VM-ID n is vms[n - 1], created or absent. */
+unsigned vm_create_all(void)
 {
-    for (unsigned i = 0; i < config_nr_vms && nr_vms < MAX_VMS; i++) {
-        struct vm *vm = &vms[nr_vms];
+    unsigned created = 0;
+    for (unsigned i = 0; i < config_nr_vms && i < MAX_VMS; i++) {
+        struct vm *vm = &vms[i];
+        nr_vms = i + 1;
         if (vm_create(vm, &config_vms[i], i + 1) == E_OK) {
             vm_load(vm);
-            nr_vms++;
+            created++;
         }
     }
+    return created;
 }
 
 /* Physical interrupts of the VM's devices: to vCPU 0's CPU, until the guest
@@ -195,8 +336,8 @@ void vm_start(struct vm *vm)
     vm->state = VM_RUNNING;
     spin_unlock(&vm->lock);
     hw_irqs_enable(vm, true);
-    printf("vm %s: started (%u vCPU%s, %lu MiB at PA %#lx)\n", vm->cfg->name, vm->nr_vcpus,
-           vm->nr_vcpus > 1 ? "s" : "", vm->cfg->ram_size >> 20, vm->ram_pa.bits);
+    vm_event(vm, "started (%u vCPU%s, %lu MiB at PA %#lx)", vm->nr_vcpus,
+             vm->nr_vcpus > 1 ? "s" : "", vm->cfg->ram_size >> 20, vm->ram_pa.bits);
     vcpu_kick(&vm->vcpus[0]);
 }
 
@@ -241,7 +382,7 @@ struct vm *vm_by_name_or_id(const char *s)
 static bool any_vm_alive(void)
 {
     for (unsigned i = 0; i < nr_vms; i++)
-        if (vms[i].state != VM_STOPPED)
+        if (vms[i].state == VM_RUNNING || vms[i].state == VM_STOPPING)
             return true;
     return false;
 }
@@ -250,10 +391,10 @@ static void vm_finish_stop(struct vm *vm)
 {
     hw_irqs_enable(vm, false);
     ipc_vm_stopped(vm);
-    printf("vm %s: stopped: %s\n", vm->cfg->name, stop_reason_name[vm->stop_reason]);
+    vm_event(vm, "stopped: %s", stop_reason_name[vm->stop_reason]);
     if (vm->restart_after_stop) {
         vm_load(vm);
-        printf("vm %s: restarting from a clean image\n", vm->cfg->name);
+        vm_event(vm, "restarting from a clean image");
         vm_start(vm);
         return;
     }
@@ -294,8 +435,8 @@ void vm_vcpu_parked(struct vcpu *v)
 
 void vm_fatal(struct vcpu *v, const char *reason)
 {
-    printf("vm %s vcpu%u: %s: ESR %#lx FAR %#lx HPFAR %#lx ELR %#lx SPSR %#lx: stopping the VM\n",
-           v->vm->cfg->name, v->id, reason, read_sysreg(esr_el2), read_sysreg(far_el2),
-           read_sysreg(hpfar_el2), v->regs.pc, v->regs.spsr);
+    vm_event(v->vm, "vcpu%u: %s: ESR %#lx FAR %#lx HPFAR %#lx ELR %#lx SPSR %#lx: stopping the VM",
+             v->id, reason, read_sysreg(esr_el2), read_sysreg(far_el2),
+             read_sysreg(hpfar_el2), v->regs.pc, v->regs.spsr);
     vm_request_stop(v->vm, VM_STOP_FATAL, false);
 }

@@ -73,7 +73,7 @@ static void wr_route(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint6
     irq->irouter = f & (MPIDR_AFF_MASK | GICD_IROUTER_IRM);
     struct vcpu *dst = (f & GICD_IROUTER_IRM) ? &vm->vcpus[0] : vm_vcpu_by_mpidr(vm, f);
     if (!dst) {
-        vm_log(t, "IROUTER of INTID %u set to %#lx: no such vCPU, routed to vCPU 0", intid, f);
+        vm_log(t, VM_LOG_GIC, "IROUTER of INTID %u set to %#lx: no such vCPU, routed to vCPU 0", intid, f);
         dst = &vm->vcpus[0];
     }
     irq->target = (uint8_t)dst->id;
@@ -157,7 +157,7 @@ bool vgic_irqreg_access(struct vcpu *v, struct vcpu *owner, uint64_t off, unsign
             out |= (r->read(t, irq, intid) & mask) << shift;
     }
     if (refused)
-        vm_log(v, "vGIC write at offset %#lx = %#lx touches INTIDs the VM does not own: ignored",
+        vm_log(v, VM_LOG_GIC, "vGIC write at offset %#lx = %#lx touches INTIDs the VM does not own: ignored",
                off, *val);
     if (!write)
         *val = out;

@@ -8,6 +8,7 @@ RESTARTS=${RESTARTS:-40}
 qemu_start restart restart
 wait_for "[churn] rtos: first tick" 60
 wait_for "[steady] rtos: first tick" 60
+t0=$SECONDS
 printf '\x140' >&"$QIN"                      # Ctrl-T 0: the hypervisor shell
 wait_for "console: input to the hypervisor shell" 10
 for i in $(seq 2 $((RESTARTS + 1))); do
@@ -16,6 +17,12 @@ for i in $(seq 2 $((RESTARTS + 1))); do
     if grep -qF "no virtual timer IRQ" "$QLOG"; then t_fail "a first tick was lost (restart $((i - 1)))"; break; fi
 done
 echo "  $(grep -cF '[churn] rtos: first tick' "$QLOG") starts of churn"
+# Lifecycle lines are rate-limited by time, not refilled by restarts: at
+# most the burst (12) plus 4 a second, whatever the restart rate.
+events=$(grep -cE '^\[tofu\] vm churn: (started|stopped|restarting)' "$QLOG")
+limit=$((12 + 4 * (SECONDS - t0 + 2)))
+echo "  $events lifecycle lines of churn in $((SECONDS - t0)) s (at most $limit)"
+[ "$events" -le "$limit" ] || t_fail "lifecycle lines not rate-limited: $events > $limit"
 ticks=$(grep -c "\[steady\] rtos: tick" "$QLOG")
 wait_for "[steady] rtos: tick" 30 $((ticks + 1))
 refuse_line "no virtual timer IRQ"

@@ -150,12 +150,31 @@ static void test_total(void **state)
     EXPECT_REFUSED(boot(&linked), "/vms: the VMs need 4096 MiB of RAM, the platform has 4095 MiB beside the hypervisor (as linked)");
 }
 
-static void test_device_beyond_ipa_space(void **state)
+/* The IPA space grows to cover a device (QEMU's high ECAM: 39 bits), up to
+ * what every CPU of the platform has. */
+static void test_device_high(void **state)
 {
     (void)state;
     struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
     tool_add_device(a, "/platform/devices/ecam", 100, UINT64_C(0x4010000000), PAGE, -1);
-    EXPECT_REFUSED(boot(&linked), "/vms/a: device /platform/devices/ecam (0x4010000000+0x1000) cannot be mapped in its 32-bit address space");
+    EXPECT_ACCEPTED(boot(&linked));
+    assert_int_equal(a->table_pages, 4);           /* root, RAM's level 2, the ECAM's level 2 and 3 */
+    a->cfg.devices[0].pa = UINT64_C(1) << QEMU_VIRT_MIN_PA_BITS;
+    EXPECT_REFUSED(boot(&linked), "/vms/a: device /platform/devices/ecam (0x10000000000+0x1000) lies beyond the 40-bit address space");
+}
+
+/* A VM on a channel takes VM_SHARE_TABLES pages for its share mappings. */
+static void test_share_pools(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    EXPECT_ACCEPTED(boot(&linked));
+    uint64_t alone = sys.boot_free;
+    tool_connect(&sys, a, b);
+    EXPECT_ACCEPTED(boot(&linked));
+    assert_int_equal(alone - sys.boot_free, 2 * VM_SHARE_TABLES * PAGE);
+    assert_int_equal(a->table_pages, 2);           /* the window is not mapped at boot */
 }
 
 /* ---- elf.c ---------------------------------------------------------------- */
@@ -224,7 +243,8 @@ int main(void)
         cmocka_unit_test_setup(test_fixed_after_first_fit, setup),
         cmocka_unit_test_setup(test_fixed_over_image_as_linked, setup),
         cmocka_unit_test_setup(test_total, setup),
-        cmocka_unit_test_setup(test_device_beyond_ipa_space, setup),
+        cmocka_unit_test_setup(test_device_high, setup),
+        cmocka_unit_test_setup(test_share_pools, setup),
         cmocka_unit_test(test_elf_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,19 +14,36 @@
 static uint64_t pool[POOL_TABLES][PT_ENTRIES] __attribute__((aligned(4096)));
 
 struct pool_ctx {
-    unsigned used, limit;
+    unsigned used, limit;       /* tables in use now; most that may be */
+    bool busy[POOL_TABLES];
 };
 static struct pool_ctx ctx;
 static struct pt pt;
 
+/* Lowest free table first, so a table given back is the next one taken. */
 static uint64_t *pool_alloc(void *p)
 {
     struct pool_ctx *c = p;
     if (c->used == c->limit)
         return NULL;
-    uint64_t *t = pool[c->used++];
-    memset(t, 0, sizeof(pool[0]));
-    return t;
+    for (unsigned i = 0; i < POOL_TABLES; i++) {
+        if (!c->busy[i]) {
+            c->busy[i] = true;
+            c->used++;
+            memset(pool[i], 0, sizeof(pool[0]));
+            return pool[i];
+        }
+    }
+    return NULL;
+}
+
+static void pool_free(void *p, uint64_t *table)
+{
+    struct pool_ctx *c = p;
+    unsigned i = (unsigned)((uint64_t(*)[PT_ENTRIES])table - pool);
+    assert_true(i < POOL_TABLES && c->busy[i]);     /* no double free, no stranger */
+    c->busy[i] = false;
+    c->used--;
 }
 
 /* Stage-2 attribute sets, as a VM's RAM and devices use them. */
@@ -39,8 +56,8 @@ static uint64_t *pool_alloc(void *p)
 /* A fresh pt for `in_bits`-bit inputs, its tables limited to `limit`. */
 static void init_pt(unsigned in_bits, unsigned limit)
 {
-    ctx = (struct pool_ctx){ 0, limit };
-    assert_int_equal(pt_init(&pt, in_bits, pool_alloc, &ctx), E_OK);
+    ctx = (struct pool_ctx){ .limit = limit };
+    assert_int_equal(pt_init(&pt, in_bits, pool_alloc, pool_free, &ctx), E_OK);
 }
 
 static int setup39(void **state)
@@ -69,17 +86,17 @@ static void test_init(void **state)
 {
     (void)state;
     struct pt p;
-    struct pool_ctx c = { 0, POOL_TABLES };
-    assert_int_equal(pt_init(&p, 39, pool_alloc, &c), E_OK);
+    struct pool_ctx c = { .limit = POOL_TABLES };
+    assert_int_equal(pt_init(&p, 39, pool_alloc, pool_free, &c), E_OK);
     assert_int_equal(p.start_level, 1);
     assert_int_equal(c.used, 1);
-    assert_int_equal(pt_init(&p, 40, pool_alloc, &c), E_OK);
+    assert_int_equal(pt_init(&p, 40, pool_alloc, pool_free, &c), E_OK);
     assert_int_equal(p.start_level, 0);
-    assert_int_equal(pt_init(&p, 48, pool_alloc, &c), E_OK);
-    assert_int_equal(pt_init(&p, 49, pool_alloc, &c), E_INVAL);
-    assert_int_equal(pt_init(&p, 24, pool_alloc, &c), E_INVAL);
-    c = (struct pool_ctx){ 0, 0 };
-    assert_int_equal(pt_init(&p, 39, pool_alloc, &c), E_NOMEM);
+    assert_int_equal(pt_init(&p, 48, pool_alloc, pool_free, &c), E_OK);
+    assert_int_equal(pt_init(&p, 49, pool_alloc, pool_free, &c), E_INVAL);
+    assert_int_equal(pt_init(&p, 24, pool_alloc, pool_free, &c), E_INVAL);
+    c = (struct pool_ctx){ .limit = 0 };
+    assert_int_equal(pt_init(&p, 39, pool_alloc, pool_free, &c), E_NOMEM);
 }
 
 static void test_2m_aligned_uses_level2_blocks(void **state)
@@ -276,6 +293,87 @@ static void test_allocator_exhaustion(void **state)
     assert_int_equal(pt_map(&pt, 0x8000000000, 0x80000000, SZ_4K, S2_RAM_RW), E_NOMEM);
 }
 
+/*
+ * The allocator runs dry half way through a map: nothing of it stays
+ * mapped, every table it took comes back, the mappings already there are
+ * untouched, and the same map succeeds once there is memory again.
+ */
+static void test_map_fails_half_way_leaves_nothing(void **state)
+{
+    (void)state;
+    /* Already there: a page at 0x40000000 (root, L2, L3 = 3 tables). */
+    init_pt(39, 6);
+    assert_int_equal(pt_map(&pt, 0x40000000, 0x80000000, SZ_4K, S2_RAM_RW), E_OK);
+    assert_int_equal(ctx.used, 3);
+    /* Pages from 0x401ff000 across three level-3 tables (the first exists),
+     * then across a 1 GiB boundary: L3 0x40200000, L3 0x40400000, then a
+     * new L2 and L3 past 0x80000000 - 3 more than the 3 left allowed. */
+    uint64_t in = 0x401ff000, size = SZ_4K + 2 * SZ_2M;
+    uint64_t in2 = 0x7ffff000, size2 = 2 * SZ_4K;
+    assert_int_equal(pt_map(&pt, in, 0x90000000, size, S2_RAM_RW), E_OK);
+    assert_int_equal(ctx.used, 5);
+    assert_int_equal(pt_map(&pt, in2, 0x91000000, size2, S2_RAM_RW), E_NOMEM);
+    /* The first page (in an existing L3 of the 0x40000000 GiB) was written
+     * before the L2 for 0x80000000 failed: it is gone again. */
+    expect_unmapped(0x7ffff000);
+    expect_unmapped(0x80000000);
+    assert_int_equal(ctx.used, 5);
+    expect_leaf(0x40000000, 0x80000000, S2_RAM_RW, SZ_4K);
+    expect_leaf(in, 0x90000000, S2_RAM_RW, SZ_4K);
+    expect_leaf(in + size - SZ_4K, 0x90000000 + size - SZ_4K, S2_RAM_RW, SZ_4K);
+
+    /* A map that fails after allocating several tables gives them all back. */
+    init_pt(39, 4);
+    assert_int_equal(pt_map(&pt, 0x40000000, 0x80000000, 3 * SZ_2M + SZ_4K, S2_RAM_RW), E_OK);
+    assert_int_equal(ctx.used, 3);                  /* root, L2, one L3 for the tail */
+    ctx.limit = 5;
+    assert_int_equal(pt_map(&pt, 0x40801000, 0x81000000, 3 * SZ_2M, S2_RAM_RW), E_NOMEM);
+    assert_int_equal(ctx.used, 3);
+    for (uint64_t a = 0x40801000; a < 0x40801000 + 3 * SZ_2M; a += SZ_4K)
+        expect_unmapped(a);
+    expect_leaf(0x40600000, 0x80600000, S2_RAM_RW, SZ_4K);
+    ctx.limit = 7;
+    assert_int_equal(pt_map(&pt, 0x40801000, 0x81000000, 3 * SZ_2M, S2_RAM_RW), E_OK);
+    assert_int_equal(ctx.used, 7);
+}
+
+/* Tables left empty by an unmap go back to the allocator; the root stays. */
+static void test_unmap_frees_empty_tables(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_map(&pt, 0x40001000, 0x80001000, 2 * SZ_4K, S2_RAM_RW), E_OK);
+    assert_int_equal(pt_map(&pt, 0x40400000, 0x80400000, SZ_4K, S2_RAM_RW), E_OK);
+    assert_int_equal(ctx.used, 4);                  /* root, L2, two L3 */
+    assert_int_equal(pt_unmap(&pt, 0x40001000, SZ_4K), E_OK);
+    assert_int_equal(ctx.used, 4);                  /* its L3 still holds a page */
+    assert_int_equal(pt_unmap(&pt, 0x40002000, SZ_4K), E_OK);
+    assert_int_equal(ctx.used, 3);
+    assert_int_equal(pt_unmap(&pt, 0x40400000, SZ_4K), E_OK);
+    assert_int_equal(ctx.used, 1);
+    assert_int_equal(pt.root[1], 0);
+    /* A thousand map/unmap rounds take no memory. */
+    for (unsigned i = 0; i < 1000; i++) {
+        assert_int_equal(pt_map(&pt, 0x100000000 + i * SZ_4K, 0x80000000, SZ_4K, S2_RAM_RW), E_OK);
+        assert_int_equal(pt_unmap(&pt, 0x100000000 + i * SZ_4K, SZ_4K), E_OK);
+    }
+    assert_int_equal(ctx.used, 1);
+    expect_unmapped(0x40001000);
+    expect_unmapped(0x40400000);
+}
+
+/* pt_destroy gives back every table, the root too. */
+static void test_destroy_frees_all(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_map(&pt, 0x40001000, 0x80001000, SZ_4K, S2_RAM_RW), E_OK);
+    assert_int_equal(pt_map(&pt, 0x40000000 + SZ_1G, 0x80000000, SZ_2M + SZ_4K, S2_RAM_RW), E_OK);
+    assert_int_equal(pt_map(&pt, 0x7fc0000000, 0x80000000, SZ_4K, S2_DEVICE), E_OK);
+    assert_true(ctx.used > 4);
+    pt_destroy(&pt);
+    assert_int_equal(ctx.used, 0);
+    assert_null(pt.root);
+}
+
 static void test_lookup_unmapped(void **state)
 {
     (void)state;
@@ -351,6 +449,9 @@ int main(void)
         cmocka_unit_test_setup(test_bad_arguments, setup39),
         cmocka_unit_test_setup(test_out_of_input_range, setup39),
         cmocka_unit_test_setup(test_allocator_exhaustion, setup39),
+        cmocka_unit_test_setup(test_map_fails_half_way_leaves_nothing, setup39),
+        cmocka_unit_test_setup(test_unmap_frees_empty_tables, setup39),
+        cmocka_unit_test_setup(test_destroy_frees_all, setup39),
         cmocka_unit_test_setup(test_lookup_unmapped, setup39),
         cmocka_unit_test_setup(test_unmap_pages_and_blocks, setup39),
         cmocka_unit_test_setup(test_unmap_refusals_change_nothing, setup39),

@@ -376,6 +376,21 @@ static void test_sgi_target_list(void **state)
             assert_int_equal(other_vm.vcpus[i].vgic.pending[w], 0);
 }
 
+/* RS selects which 16 Aff0 values the target list names: RS = 1 with bit 1
+ * is Aff0 17, which no vCPU here has, not vCPU 1. */
+static void test_sgi_range_selector(void **state)
+{
+    (void)state;
+    uint64_t rs1 = (uint64_t)1 << ICC_SGI1R_RS_SHIFT;
+    vgic_send_sgi(v0, SGI1R(6, 0, 0x3) | rs1);
+    assert_int_equal((sgi_pending_mask(v0) | sgi_pending_mask(v1)) & (1u << 6), 0);
+    assert_int_equal(fake_log_count, 1);
+    vgic_send_sgi(v0, SGI1R(6, 0, 0x2) | ((uint64_t)0xf << ICC_SGI1R_RS_SHIFT));
+    assert_int_equal((sgi_pending_mask(v0) | sgi_pending_mask(v1)) & (1u << 6), 0);
+    vgic_send_sgi(v0, SGI1R(6, 0, 0x2));             /* RS = 0: vCPU 1 */
+    assert_int_equal(sgi_pending_mask(v1), 1u << 6);
+}
+
 static void test_sgi_broadcast(void **state)
 {
     (void)state;
@@ -595,6 +610,7 @@ int main(void)
         cmocka_unit_test_setup(test_no_eviction_of_equal_lower_or_active, setup),
         cmocka_unit_test_setup(test_reinject_active_same_lr, setup),
         cmocka_unit_test_setup(test_sgi_target_list, setup),
+        cmocka_unit_test_setup(test_sgi_range_selector, setup),
         cmocka_unit_test_setup(test_sgi_broadcast, setup),
         cmocka_unit_test_setup(test_clear_pending, setup),
         cmocka_unit_test_setup(test_wants_wakeup, setup),

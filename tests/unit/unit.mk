@@ -49,6 +49,8 @@ test_sysreg_table_SRCS := src/arch/arm64/trap/sysreg.c $(F)/sysreg.c $(F)/vm.c s
 test_ptimer_SRCS       := src/core/ptimer.c $(F)/timer.c
 test_fdt_SRCS          := src/core/fdt.c
 test_ipc_SRCS          := src/core/ipc_queue.c src/core/share.c
+test_ring_SRCS         :=
+test_ratelimit_SRCS    := src/core/ratelimit.c
 test_fdt_LDLIBS        := -lfdt
 # The config tool's check and layout, with the hypervisor code its layout runs.
 TOOL_LAYOUT            := tools/config/layout.c $(F)/tool.c src/core/palloc.c src/arch/arm64/mm/pt.c \
@@ -57,7 +59,7 @@ test_config_check_SRCS := tools/config/check.c $(TOOL_LAYOUT)
 test_config_layout_SRCS := tools/config/elf.c $(TOOL_LAYOUT)
 
 TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt test_ipc \
-             test_ptimer test_config_check test_config_layout
+             test_ptimer test_ring test_ratelimit test_config_check test_config_layout
 TEST_BINS := $(addprefix $(UNIT)/,$(TESTS))
 ALL_OBJS  := $(sort $(foreach t,$(TESTS),$(UNIT)/obj/tests/unit/$(t).o \
                  $(patsubst %.c,$(UNIT)/obj/%.o,$($(t)_SRCS))))

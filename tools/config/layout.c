@@ -5,9 +5,10 @@
  * layout_boot(): the hypervisor's boot-time allocation, run here with the
  * hypervisor's own page allocator (src/core/palloc.c), table builder
  * (src/arch/arm64/mm/pt.c) and stage-2 sizing (src/core/vm_layout.c), in the
- * order vm_create() performs it: RAM (at memory-address, or first fit with
+ * order vm_build() performs it: RAM (at memory-address, or first fit with
  * the alignment its blocks need), the stage-2 root, the tables mapping RAM,
- * then those mapping each device.  A VM that would not be allocated at boot
+ * those mapping each device, then for a VM on a channel its pool of
+ * VM_SHARE_TABLES pages for share mappings.  A VM that would not be allocated at boot
  * is refused, with what took the memory it needed.
  */
 #include <inttypes.h>
@@ -97,10 +98,12 @@ struct hyp_image layout_image_min(const struct sys *s)
 
 /* ---- the boot-time allocation ------------------------------------------ */
 
+enum owner_kind { OWN_IMAGE, OWN_RAM, OWN_TABLES, OWN_SHARE_POOL };
+
 struct owner {
     uint64_t start, end;
-    const struct vm *vm;            /* NULL: the hypervisor image */
-    bool tables;
+    const struct vm *vm;            /* NULL for OWN_IMAGE */
+    enum owner_kind kind;
 };
 
 struct sim {
@@ -117,16 +120,16 @@ static struct sim sim_state;
 static uint64_t sim_bitmap[HYP_MEM_MAX / PAGE_SIZE / 64];
 static uint64_t sim_tables[MAX_TABLE_PAGES][PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 
-static void add_owner(struct sim *sim, uint64_t pa, uint64_t size, const struct vm *vm, bool tables)
+static void add_owner(struct sim *sim, uint64_t pa, uint64_t size, const struct vm *vm, enum owner_kind kind)
 {
     struct owner *last = sim->nr_owners ? &sim->owners[sim->nr_owners - 1] : NULL;
-    if (last && last->vm == vm && last->tables == tables && last->end == pa) {
+    if (last && last->vm == vm && last->kind == kind && last->end == pa) {
         last->end += size;
         return;
     }
     if (sim->nr_owners == MAX_OWNERS)
         die("tofu-config: too many separate allocations to describe");
-    sim->owners[sim->nr_owners++] = (struct owner){ pa, pa + size, vm, tables };
+    sim->owners[sim->nr_owners++] = (struct owner){ pa, pa + size, vm, kind };
 }
 
 /* pt_alloc_fn: a page of the simulated RAM, backed by a host page for pt.c. */
@@ -139,7 +142,7 @@ static uint64_t *sim_alloc_table(void *ctx)
     uint64_t *page = sim_tables[sim->nr_pages++];
     memset(page, 0, PAGE_SIZE);
     sim->vm->table_pages++;
-    add_owner(sim, pa, PAGE_SIZE, sim->vm, true);
+    add_owner(sim, pa, PAGE_SIZE, sim->vm, OWN_TABLES);
     return page;
 }
 
@@ -150,12 +153,15 @@ const char *hyp_image_what(const struct hyp_image *h)
 
 static void describe(const struct sim *sim, const struct owner *o, char *buf, size_t size)
 {
-    if (!o->vm)
+    static const char *const what[] = {
+        [OWN_RAM] = "the RAM", [OWN_TABLES] = "the stage-2 tables", [OWN_SHARE_POOL] = "the share-mapping tables",
+    };
+    if (o->kind == OWN_IMAGE)
         snprintf(buf, size, "the hypervisor image (%#" PRIx64 "-%#" PRIx64 ", %s)", o->start, o->end - 1,
                  hyp_image_what(sim->hyp));
     else
-        snprintf(buf, size, "%s of VM '%s' (%#" PRIx64 "-%#" PRIx64 ")", o->tables ? "the stage-2 tables" : "the RAM",
-                 o->vm->cfg.name, o->start, o->end - 1);
+        snprintf(buf, size, "%s of VM '%s' (%#" PRIx64 "-%#" PRIx64 ")", what[o->kind], o->vm->cfg.name,
+                 o->start, o->end - 1);
 }
 
 static void __attribute__((noreturn)) refuse_fixed(const struct sim *sim, const struct vm *vm)
@@ -208,14 +214,27 @@ static void __attribute__((noreturn)) refuse_tables(const struct vm *vm)
     refuse(vm->node, "no RAM is left at boot for the VM's stage-2 tables");
 }
 
+/* The VM's IPA space fits every CPU of the platform; if not, say what is too high. */
+static unsigned check_ipa_bits(const struct vm *vm)
+{
+    const struct vm_config *c = &vm->cfg;
+    unsigned bits = vm_ipa_bits(c);
+    if (bits <= QEMU_VIRT_MIN_PA_BITS)
+        return bits;
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        if (c->devices[i].pa + c->devices[i].size > UINT64_C(1) << QEMU_VIRT_MIN_PA_BITS)
+            refuse(vm->node, "device %s (%#" PRIx64 "+%#" PRIx64 ") lies beyond the %d-bit address space every CPU "
+                   "of the platform gives a VM", vm->devices[i].path, c->devices[i].pa, c->devices[i].size,
+                   QEMU_VIRT_MIN_PA_BITS);
+    refuse(vm->node, "its address space needs %u bits, more than the %d every CPU of the platform has", bits,
+           QEMU_VIRT_MIN_PA_BITS);
+}
+
 static void sim_vm(struct sim *sim, struct vm *vm)
 {
     const struct vm_config *c = &vm->cfg;
     uint64_t npages = c->ram_size / PAGE_SIZE, align = vm_ram_align(c);
-    unsigned bits = vm_ipa_bits(c);
-    if (bits > QEMU_VIRT_MIN_PA_BITS)
-        refuse(vm->node, "its address space needs %u bits, more than the %d every CPU of the platform has", bits,
-             QEMU_VIRT_MIN_PA_BITS);
+    unsigned bits = check_ipa_bits(vm);
 
     uint64_t pa = c->ram_pa ? palloc_alloc_at(&sim->mem, c->ram_pa, npages)
                             : palloc_alloc(&sim->mem, npages, align / PAGE_SIZE);
@@ -225,10 +244,10 @@ static void sim_vm(struct sim *sim, struct vm *vm)
     }
     vm->boot_pa = pa;
     vm->table_pages = 0;
-    add_owner(sim, pa, c->ram_size, vm, false);
+    add_owner(sim, pa, c->ram_size, vm, OWN_RAM);
     sim->vm = vm;
     struct pt s2;
-    if (pt_init(&s2, bits, sim_alloc_table, sim) != E_OK || pt_map(&s2, c->ram_ipa, pa, c->ram_size, 0) != E_OK)
+    if (pt_init(&s2, bits, sim_alloc_table, NULL, sim) != E_OK || pt_map(&s2, c->ram_ipa, pa, c->ram_size, 0) != E_OK)
         refuse_tables(vm);
     for (unsigned i = 0; i < c->nr_devices; i++) {
         const struct vm_device *d = &c->devices[i];
@@ -237,6 +256,12 @@ static void sim_vm(struct sim *sim, struct vm *vm)
         if (rc != E_OK)
             refuse(vm->node, "device %s (%#" PRIx64 "+%#" PRIx64 ") cannot be mapped in its %u-bit address space",
                  vm->devices[i].path, d->pa, d->size, bits);
+    }
+    if (c->share_window_size) {
+        uint64_t pool = palloc_alloc(&sim->mem, VM_SHARE_TABLES, 1);
+        if (!pool)
+            refuse(vm->node, "no RAM is left at boot for its %d pages of share-mapping tables", VM_SHARE_TABLES);
+        add_owner(sim, pool, VM_SHARE_TABLES * PAGE_SIZE, vm, OWN_SHARE_POOL);
     }
 }
 
@@ -258,7 +283,7 @@ void layout_boot(struct sys *s, const struct hyp_image *hyp)
     *sim = (struct sim){ .sys = s, .hyp = hyp };
     palloc_init(&sim->mem, s->ram_base, npages, sim_bitmap);
     palloc_reserve(&sim->mem, hyp->start, hyp->end - hyp->start);
-    add_owner(sim, hyp->start, hyp->end - hyp->start, NULL, false);
+    add_owner(sim, hyp->start, hyp->end - hyp->start, NULL, OWN_IMAGE);
     for (unsigned i = 0; i < s->nr_vms; i++)
         sim_vm(sim, &s->vms[i]);
     s->boot_free = sim->mem.free_pages * PAGE_SIZE;

@@ -54,7 +54,8 @@ static struct {
 	bool on;
 	uint32_t self, subscriber;
 	struct tofu_ipc_info info;
-	struct tofu_ring *ring;
+	struct tofu_ring_end ring;      /* our own view: the shared header is the peer's too */
+	bool ring_broken_seen;
 	uint64_t ring_share;
 	uint64_t pause_until;           /* counter value; 0 = not paused */
 	/* sequence received */
@@ -205,10 +206,10 @@ bool rtos_ipc_init(const void *dtb)
 	ipc.on = true;
 	seq_reset();
 
-	ipc.ring = (struct tofu_ring *)(uintptr_t)(p->ram_base + RING_OFFSET);
-	tofu_ring_init(ipc.ring, RING_SLOTS, RING_SLOT_BYTES);
+	void *region = (void *)(uintptr_t)(p->ram_base + RING_OFFSET);
+	tofu_ring_producer_init(&ipc.ring, region, RING_SHARE_BYTES, RING_SLOTS, RING_SLOT_BYTES);
 	/* read-write: the consumer advances tail */
-	int rc = tofu_share((uintptr_t)ipc.ring, RING_SHARE_BYTES, TOFU_SHARE_RW, 0, &ipc.ring_share);
+	int rc = tofu_share((uintptr_t)region, RING_SHARE_BYTES, TOFU_SHARE_RW, 0, &ipc.ring_share);
 	rt_printf("rtos: IPC: VM-ID %u, doorbell INTID %u, stats ring shared as share-ID %lu (%s)\n",
 		  ipc.self, ipc.info.doorbell_intid, ipc.ring_share, tofu_strerror(rc));
 
@@ -224,11 +225,15 @@ void rtos_ipc_publish(const struct rtos_stats *s)
 	ipc.stats_len = rt_snprintf(ipc.stats, sizeof(ipc.stats),
 				    "rtos: tick %lu worst-latency %lu us mean-latency %lu us mem %s",
 				    s->tick, s->worst_us, s->mean_us, s->mem_ok ? "ok" : "CORRUPT");
-	char *slot = tofu_ring_produce_slot(ipc.ring);
+	char *slot = tofu_ring_produce_slot(&ipc.ring);
 	if (slot) {      /* a full ring: the reader is behind, the record is dropped */
 		rt_snprintf(slot, RING_SLOT_BYTES, "tick=%lu worst=%lu mean=%lu", s->tick,
 			    s->worst_us, s->mean_us);
-		tofu_ring_produce_commit(ipc.ring);
+		tofu_ring_produce_commit(&ipc.ring);
+	} else if (ipc.ring.broken && !ipc.ring_broken_seen) {
+		ipc.ring_broken_seen = true;
+		rt_printf("rtos: the stats ring's consumer wrote tail %u (head %u): ring stopped\n",
+			  ipc.ring.ring->tail, ipc.ring.index);
 	}
 	if (ipc.subscriber)
 		reply(ipc.subscriber, ipc.stats, ipc.stats_len);

@@ -648,7 +648,7 @@ TEST(share_errors)
 }
 
 /* Every record rtos has published, through the mapping; returns how many. */
-static uint32_t ring_consume_all(struct tofu_ring *ring)
+static uint32_t ring_consume_all(struct tofu_ring_end *ring)
 {
 	char text[TOFU_RING_LINE + 1];
 	uint32_t n = 0;
@@ -674,6 +674,7 @@ TEST(share_map)
 {
 	const struct platform *p = platform_get();
 	struct tofu_ring *ring = (struct tofu_ring *)(uintptr_t)ipc.window_ipa;
+	struct tofu_ring_end end;
 	uint64_t size = 0;
 	unsigned rights = 0;
 
@@ -688,15 +689,47 @@ TEST(share_map)
 	EXPECT_EQ(size, PAGE_BYTES);
 	EXPECT_EQ(rights, TOFU_SHARE_RW);
 	EXPECT_EQ(tofu_map(ring_share, ipc.window_ipa, NULL, NULL), TOFU_E_BUSY);
-	if (!EXPECT_TRUE(tofu_ring_valid(ring)))
+	if (!EXPECT_TRUE(tofu_ring_consumer_attach(&end, ring, size)))
 		return;
 	rt_printf("  ring at %lx: %u slots of %u bytes, head %u tail %u\n", ipc.window_ipa,
-		  ring->size, ring->slot_bytes, ring->head, ring->tail);
+		  end.size, end.slot_bytes, ring->head, ring->tail);
 	sleep_ms(RING_WAIT_MS);
-	EXPECT_GE(ring_consume_all(ring), 1);
+	EXPECT_GE(ring_consume_all(&end), 1);
 	EXPECT_EQ(tofu_unmap(ring_share), TOFU_OK);
 	EXPECT_EQ(tofu_unmap(ring_share), TOFU_E_BAD_SHARE);
 	EXPECT_EQ(tofu_map(ring_share, ipc.window_ipa, NULL, NULL), TOFU_OK);
+}
+
+/*
+ * A hostile consumer: rewrite the ring's header as no correct peer would
+ * (the geometry of a ring 512 MiB long, and head) and then tail.  rtos's
+ * producer keeps its own geometry and head, so its records keep landing
+ * inside the ring and it keeps answering; once tail is impossible it stops
+ * the ring.  (Before it kept its geometry in the shared page and wrote
+ * 256 MiB past its ring: an abort, and the RTOS halted.)
+ */
+TEST(ring_hostile_header)
+{
+	struct tofu_ring *ring = (struct tofu_ring *)(uintptr_t)ipc.window_ipa;
+	struct tofu_ring_end end;
+
+	if (!ring_share || !EXPECT_TRUE(tofu_ring_consumer_attach(&end, ring, PAGE_BYTES)))
+		return;
+	(void)ring_consume_all(&end);
+	ring->size = 2;
+	ring->head = 1;
+	ring->slot_bytes = 0x10000000;
+	EXPECT_FALSE(tofu_ring_consumer_attach(&(struct tofu_ring_end){ 0 }, ring, PAGE_BYTES));
+	sleep_ms(2 * RING_WAIT_MS);
+	/* Our own geometry, taken before: rtos's records are where they belong. */
+	EXPECT_GE(ring_consume_all(&end), 1);
+	EXPECT_FALSE(end.broken);
+	EXPECT_TRUE(rtos_call_text("CMD:stats") && text_starts((const char *)reply.data, "rtos: tick"));
+
+	ring->tail = end.index + 1000;     /* consumed what was never produced */
+	sleep_ms(2 * RING_WAIT_MS);
+	EXPECT_TRUE(rtos_call_text("CMD:stats") && text_starts((const char *)reply.data, "rtos: tick"));
+	EXPECT_TRUE(tofu_ring_consume_slot(&end) == NULL);  /* nothing more was produced */
 }
 
 TEST(revoke)
@@ -725,7 +758,8 @@ TEST(revoke)
 static const struct test_case main_cases[] = {
 	TEST_CASE(ids),          TEST_CASE(send_errors),    TEST_CASE(ping),
 	TEST_CASE(queue_full),   TEST_CASE(to_rtos_2000),   TEST_CASE(from_rtos_2000),
-	TEST_CASE(share_errors), TEST_CASE(share_map),      TEST_CASE(revoke),
+	TEST_CASE(share_errors), TEST_CASE(share_map),      TEST_CASE(ring_hostile_header),
+	TEST_CASE(revoke),
 };
 
 /* ---- loner: VM 3, on no channel ---- */

@@ -388,20 +388,28 @@ static int cmd_ring(int argc, char **argv)
 	if (!bytes)
 		return 1;
 	size_t size;
-	struct tofu_ring *r = mmap_share(id, bytes, PROT_READ | PROT_WRITE, &size);
-	if (!tofu_ring_valid(r) || tofu_ring_bytes(r->size, r->slot_bytes) > size) {
+	void *region = mmap_share(id, bytes, PROT_READ | PROT_WRITE, &size);
+	struct tofu_ring_end r;
+	if (!tofu_ring_consumer_attach(&r, region, bytes)) {
 		printf("error: share %" PRIu64 " holds no valid ring\n", id);
 		return 1;
 	}
 	uint64_t got = 0;
 	const char *slot;
-	while (got < want && (slot = tofu_ring_consume_slot(r)) != NULL) {
-		printf("record=%.*s\n", (int)strnlen(slot, r->slot_bytes), slot);
-		tofu_ring_consume_commit(r);
+	char text[TOFU_RING_LINE + 1];
+	while (got < want && (slot = tofu_ring_consume_slot(&r)) != NULL) {
+		/* One copy of the peer's bytes, then only the copy is used. */
+		size_t n = r.slot_bytes < TOFU_RING_LINE ? r.slot_bytes : TOFU_RING_LINE;
+		memcpy(text, slot, n);
+		text[n] = '\0';
+		printf("record=%s\n", text);
+		tofu_ring_consume_commit(&r);
 		got++;
 	}
+	if (r.broken)
+		printf("error: the producer wrote head %u with our tail at %u\n", r.ring->head, r.index);
 	printf("records=%" PRIu64 "\n", got);
-	munmap(r, size);
+	munmap(region, size);
 	return 0;
 }
 

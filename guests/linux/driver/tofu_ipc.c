@@ -123,6 +123,7 @@ static int tofu_errno(long status)
 	case TOFU_E_REVOKED:       return -EIDRM;
 	case TOFU_E_BUSY:          return -EBUSY;
 	case TOFU_E_STOPPED:       return -EHOSTDOWN;
+	case TOFU_E_NO_MEMORY:     return -ENOMEM;
 	default:                   return -EIO;
 	}
 }

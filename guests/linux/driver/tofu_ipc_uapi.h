@@ -46,6 +46,7 @@
  *   TOFU_E_TOO_BIG        EMSGSIZE       TOFU_E_REVOKED    EIDRM
  *   TOFU_E_FULL           EAGAIN         TOFU_E_BUSY       EBUSY
  *   any other status      EIO            TOFU_E_STOPPED    EHOSTDOWN
+ *                                        TOFU_E_NO_MEMORY  ENOMEM
  *
  * Errors the driver finds without a call (bad pointers EFAULT, no memory
  * ENOMEM, no free IPA in the window ENOSPC, ...) leave the status at

@@ -29,10 +29,11 @@ void vm_request_stop(struct vm *vm, enum vm_stop_reason why, bool restart)
     fake_stop_restart = restart;
 }
 
-void vm_log(struct vcpu *v, const char *fmt, ...)
+void vm_log(struct vcpu *v, enum vm_log_kind kind, const char *fmt, ...)
 {
     va_list ap;
     (void)v;
+    (void)kind;
     va_start(ap, fmt);
     vsnprintf(fake_last_log, sizeof(fake_last_log), fmt, ap);
     va_end(ap);

@@ -59,7 +59,7 @@ void mmu_build_tables(void)
     uint64_t img = (uint64_t)(uintptr_t)__image_start;
     uint64_t ram_end = platform.ram_base + HYP_RAM_WINDOW;
 
-    if (pt_init(&pt, S1_IN_BITS, s1_alloc, NULL) != E_OK)
+    if (pt_init(&pt, S1_IN_BITS, s1_alloc, NULL, NULL) != E_OK)
         for (;;) wfe();
     s1_map(&pt, platform.device_base, platform.device_base + platform.device_size, S1_DEVICE);
     s1_map(&pt, platform.ram_base, img, S1_NORMAL | PTE_S1_AP_RW | PTE_S1_XN);
@@ -73,9 +73,9 @@ void mmu_build_tables(void)
               TCR_SH0_INNER | TCR_TG0_4K | ((uint64_t)parange() << TCR_EL2_PS_SHIFT);
 }
 
-int s2_init(struct pt *s2, unsigned ipa_bits, pt_alloc_fn alloc, void *ctx)
+int s2_init(struct pt *s2, unsigned ipa_bits, pt_alloc_fn alloc, pt_free_fn free, void *ctx)
 {
-    return pt_init(s2, ipa_bits, alloc, ctx);
+    return pt_init(s2, ipa_bits, alloc, free, ctx);
 }
 
 uint64_t s2_vtcr(unsigned ipa_bits)

@@ -16,13 +16,14 @@ unsigned pt_start_level_for(unsigned in_bits)
     return in_bits > 39 ? 0 : 1;
 }
 
-int pt_init(struct pt *pt, unsigned in_bits, pt_alloc_fn alloc, void *ctx)
+int pt_init(struct pt *pt, unsigned in_bits, pt_alloc_fn alloc, pt_free_fn free, void *ctx)
 {
     if (in_bits < 25 || in_bits > 48)
         return E_INVAL;
     pt->in_bits = in_bits;
     pt->start_level = pt_start_level_for(in_bits);
     pt->alloc = alloc;
+    pt->free = free;
     pt->alloc_ctx = ctx;
     pt->root = alloc(ctx);
     return pt->root ? E_OK : E_NOMEM;
@@ -92,6 +93,41 @@ static int map_level(struct pt *pt, uint64_t *table, unsigned level,
     return E_OK;
 }
 
+static bool table_empty(const uint64_t *table)
+{
+    for (unsigned i = 0; i < PT_ENTRIES; i++)
+        if (table[i])
+            return false;
+    return true;
+}
+
+/*
+ * Clear every leaf in [in, in+size) below `table`, tolerating holes, and give
+ * back each table left empty.  Callers have checked (unmap) or know (a map
+ * being rolled back) that no block straddles an end of the range.
+ */
+static void clear_level(struct pt *pt, uint64_t *table, unsigned level, uint64_t in, uint64_t size)
+{
+    while (size) {
+        uint64_t lsz = LEVEL_SIZE(level);
+        uint64_t chunk = lsz - (in & (lsz - 1));
+        if (chunk > size) chunk = size;
+        uint64_t *pte = &table[LEVEL_INDEX(in, level)];
+        if (is_table(*pte, level)) {
+            uint64_t *child = next_table(*pte);
+            clear_level(pt, child, level + 1, in, chunk);
+            if (pt->free && table_empty(child)) {
+                *pte = 0;
+                pt->free(pt->alloc_ctx, child);
+            }
+        } else {
+            *pte = 0;
+        }
+        in += chunk;
+        size -= chunk;
+    }
+}
+
 int pt_map(struct pt *pt, uint64_t in, uint64_t out, uint64_t size, uint64_t attrs)
 {
     if (!size || !IS_ALIGNED(in | out | size, PAGE_SIZE) || (out & ~PTE_ADDR_MASK))
@@ -100,7 +136,10 @@ int pt_map(struct pt *pt, uint64_t in, uint64_t out, uint64_t size, uint64_t att
         return E_RANGE;
     if (range_used(pt->root, pt->start_level, in, size))
         return E_EXIST;
-    return map_level(pt, pt->root, pt->start_level, in, out, size, attrs);
+    int rc = map_level(pt, pt->root, pt->start_level, in, out, size, attrs);
+    if (rc)     /* all or nothing: the range was empty, so empty it again */
+        clear_level(pt, pt->root, pt->start_level, in, size);
+    return rc;
 }
 
 int pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs, uint64_t *leaf_size)
@@ -125,23 +164,21 @@ int pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs, 
     return E_NOENT;
 }
 
-/* Pass 1 (clear == false) checks, pass 2 clears: a refusal changes nothing. */
-static int unmap_level(uint64_t *table, unsigned level, uint64_t in, uint64_t size, bool clear)
+/* May [in, in+size) be unmapped: all of it mapped, no block straddling an end? */
+static int unmap_check(const uint64_t *table, unsigned level, uint64_t in, uint64_t size)
 {
     while (size) {
         uint64_t lsz = LEVEL_SIZE(level);
         uint64_t chunk = lsz - (in & (lsz - 1));
         if (chunk > size) chunk = size;
-        uint64_t *pte = &table[LEVEL_INDEX(in, level)];
-        if (!(*pte & PTE_VALID))
+        uint64_t pte = table[LEVEL_INDEX(in, level)];
+        if (!(pte & PTE_VALID))
             return E_NOENT;
-        if (is_table(*pte, level)) {
-            int rc = unmap_level(next_table(*pte), level + 1, in, chunk, clear);
+        if (is_table(pte, level)) {
+            int rc = unmap_check(next_table(pte), level + 1, in, chunk);
             if (rc) return rc;
         } else if (chunk != lsz) {
             return E_INVAL;                 /* would split a block */
-        } else if (clear) {
-            *pte = 0;
         }
         in += chunk;
         size -= chunk;
@@ -153,6 +190,28 @@ int pt_unmap(struct pt *pt, uint64_t in, uint64_t size)
 {
     if (!size || !IS_ALIGNED(in | size, PAGE_SIZE) || in + size < in || in + size > (1ull << pt->in_bits))
         return E_INVAL;
-    int rc = unmap_level(pt->root, pt->start_level, in, size, false);
-    return rc ? rc : unmap_level(pt->root, pt->start_level, in, size, true);
+    int rc = unmap_check(pt->root, pt->start_level, in, size);
+    if (rc == E_OK)
+        clear_level(pt, pt->root, pt->start_level, in, size);
+    return rc;
+}
+
+static void free_below(struct pt *pt, uint64_t *table, unsigned level)
+{
+    for (unsigned i = 0; i < PT_ENTRIES; i++) {
+        if (is_table(table[i], level)) {
+            free_below(pt, next_table(table[i]), level + 1);
+            pt->free(pt->alloc_ctx, next_table(table[i]));
+        }
+        table[i] = 0;
+    }
+}
+
+void pt_destroy(struct pt *pt)
+{
+    if (!pt->root || !pt->free)
+        return;
+    free_below(pt, pt->root, pt->start_level);
+    pt->free(pt->alloc_ctx, pt->root);
+    pt->root = NULL;
 }

@@ -112,7 +112,7 @@ static enum trap_result sgi_wi(struct vcpu *v, const struct sysreg_desc *d, bool
     UNUSED(val);
     if (read)
         return TRAP_UNDEF;
-    vm_log(v, "%s write ignored (group 0 SGIs are not virtualised)", d->name);
+    vm_log(v, VM_LOG_GIC, "%s write ignored (group 0 SGIs are not virtualised)", d->name);
     return TRAP_EMULATED;
 }
 
@@ -196,7 +196,7 @@ enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr)
     } else {
         const struct sysreg_desc *d = sysreg_find(enc);
         if (!d) {
-            vm_log(v, "%s of system register op0=%u op1=%u CRn=%u CRm=%u op2=%u at PC %#lx: injecting UNDEF",
+            vm_log(v, VM_LOG_UNDEF, "%s of system register op0=%u op1=%u CRn=%u CRm=%u op2=%u at PC %#lx: injecting UNDEF",
                    read ? "read" : "write", (enc >> ISS_SYS_OP0_SHIFT) & 3,
                    (enc >> ISS_SYS_OP1_SHIFT) & 7, (enc >> ISS_SYS_CRN_SHIFT) & 0xf,
                    (enc >> ISS_SYS_CRM_SHIFT) & 0xf, (enc >> ISS_SYS_OP2_SHIFT) & 7, v->regs.pc);

@@ -28,7 +28,7 @@ static const char *ec_name(unsigned ec)
 
 static enum trap_result trap_unknown(struct vcpu *v, uint64_t esr)
 {
-    vm_log(v, "unhandled exception class %#x (%s), ESR %#lx, at %#lx: injecting UNDEF",
+    vm_log(v, VM_LOG_UNDEF, "unhandled exception class %#x (%s), ESR %#lx, at %#lx: injecting UNDEF",
            ESR_EC(esr), ec_name(ESR_EC(esr)), esr, v->regs.pc);
     return TRAP_UNDEF;
 }
@@ -60,7 +60,7 @@ static enum trap_result trap_smc(struct vcpu *v, uint64_t esr)
 static enum trap_result trap_sve(struct vcpu *v, uint64_t esr)
 {
     UNUSED(esr);
-    vm_log(v, "SVE access at %#lx: injecting UNDEF", v->regs.pc);
+    vm_log(v, VM_LOG_UNDEF, "SVE access at %#lx: injecting UNDEF", v->regs.pc);
     return TRAP_UNDEF;
 }
 
@@ -74,12 +74,12 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
     if ((esr & ISS_FSC_TYPE_MASK) == FSC_TRANSLATION && !(esr & ISS_DABT_S1PTW))
         r = mmio_find(v->vm, ipa);
     if (!r) {
-        vm_log(v, "data abort: %s of IPA %#lx (VA %#lx) at PC %#lx, ESR %#lx: not the VM's; injecting abort",
+        vm_log(v, VM_LOG_ABORT, "data abort: %s of IPA %#lx (VA %#lx) at PC %#lx, ESR %#lx: not the VM's; injecting abort",
                (esr & ISS_DABT_WNR) ? "write" : "read", ipa, far, v->regs.pc, esr);
         return TRAP_DABT;
     }
     if (mmio_decode(esr, far, hpfar, &a) != E_OK) {
-        vm_log(v, "data abort on %s at IPA %#lx without a valid syndrome (PC %#lx): injecting abort",
+        vm_log(v, VM_LOG_ABORT, "data abort on %s at IPA %#lx without a valid syndrome (PC %#lx): injecting abort",
                r->ops->name, ipa, v->regs.pc);
         return TRAP_DABT;
     }
@@ -100,7 +100,7 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 
 static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
 {
-    vm_log(v, "instruction abort at PC %#lx (HPFAR %#lx, ESR %#lx): not the VM's memory; injecting abort",
+    vm_log(v, VM_LOG_ABORT, "instruction abort at PC %#lx (HPFAR %#lx, ESR %#lx): not the VM's memory; injecting abort",
            v->regs.pc, read_sysreg(hpfar_el2), esr);
     return TRAP_IABT;
 }

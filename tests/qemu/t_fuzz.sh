@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# A seeded hostile guest (guests/baremetal/tests/fuzz.c) throws random
+# hypercalls, MMIO, system-register, SYS and PSCI operations at tofu from two
+# vCPUs: it must finish them all (every call returned, every fault came back
+# to it), the RTOS beside it must keep ticking with intact memory, and the
+# hypervisor shell must still answer.  FUZZ_CONFIG=fuzz-soak (make soak) runs
+# a million operations with a seed from the counter; the seed is in the log.
+. "$(dirname "$0")/lib.sh"
+CONFIG=${FUZZ_CONFIG:-fuzz}
+DEADLINE=${FUZZ_DEADLINE:-300}
+for cpu in cortex-a57 max; do
+    qemu_start "fuzz-$cpu" "$CONFIG" QEMU_CPU=$cpu
+    wait_for "[steady] rtos: first tick" 60
+    wait_for "[fuzz] fuzz: seed" 60
+    echo "  $(grep -F '[fuzz] fuzz: seed' "$QLOG" | head -1 | sed 's/^\[fuzz\] //')"
+    wait_for "[fuzz] FUZZ: DONE" "$DEADLINE"
+    grep -F "[fuzz] fuzz: done:" "$QLOG" | sed 's/^\[fuzz\] /  /'
+    wait_for "vm fuzz: stopped: guest powered off (PSCI SYSTEM_OFF)" 30
+    # The neighbour goes on: two more ticks, memory intact, first tick kept.
+    ticks=$(grep -c "\[steady\] rtos: tick" "$QLOG")
+    wait_for "[steady] rtos: tick" 30 $((ticks + 2))
+    refuse_line "mem CORRUPT"
+    refuse_line "no virtual timer IRQ"
+    refuse_line "vm steady: stopped"
+    # The hypervisor shell answers.
+    printf '\x140' >&"$QIN"
+    wait_for "console: input to the hypervisor shell" 10
+    send "list"
+    wait_for "NAME" 10
+    sleep 1
+    grep -qE "steady +running" "$QLOG" || t_fail "the shell does not list steady as running"
+    refuse_line "unexpected exception"
+    t_end
+done
