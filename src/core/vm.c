@@ -70,6 +70,9 @@ static uint64_t top_of(const struct vm_config *c)
     return top;
 }
 
+/* Each vCPU's EL1, PMU and debug context (struct vcpu points at its own). */
+static struct vcpu_sysregs vcpu_ctxs[MAX_VMS][VM_MAX_VCPUS];
+
 static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
 {
     unsigned ipa_bits = MIN_IPA_BITS;
@@ -116,6 +119,7 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         v->id = i;
         v->pcpu = c->vcpu_pcpu[i];
         v->vmpidr = MPIDR_RES1 | ((uint64_t)i << MPIDR_AFF0_SHIFT);
+        v->ctx = &vcpu_ctxs[vm - vms][i];
         BUG_ON(v->pcpu >= MAX_PCPUS || pcpus[v->pcpu].vcpu);
         pcpus[v->pcpu].vcpu = v;
     }
@@ -151,7 +155,7 @@ static void vm_load(struct vm *vm)
     const struct vm_config *c = vm->cfg;
     void *ram = pa_to_ptr(vm->ram_pa);
 
-    arch_zero(ram, c->ram_size);
+    arch_zero_tagged(ram, c->ram_size);   /* no tag survives a restart */
     arch_clean_dcache(ram, c->ram_size);
     copy_image(vm, &c->kernel);
     copy_image(vm, &c->initrd);
