@@ -14,7 +14,8 @@ rc=0
 IRQ_TESTS=(vtimer_rearm_cval vtimer_rearm_tval vtimer_level vtimer_disabled_not_pending
            ptimer_registers ptimer_irq ptimer_rearm_cval ptimer_rearm_tval ptimer_level
            ptimer_disabled_not_pending rtc_one_interrupt uart_level
-           pmu_debug_reset_state imp_def_undef ras_registers pmu_counters pmu_overflow_irq
+           pmu_debug_reset_state imp_def_undef ras_registers pmu_counters pmu_excludes_el2
+           pmu_overflow_irq
            debug_registers mte_tags)
 # What each CPU model shows of MTE: FEAT_MTE3 on QEMU 10's max (mte=on), none on the A57.
 declare -A MTE=([cortex-a57]="ID_AA64PFR1_EL1.MTE 0" [max]="ID_AA64PFR1_EL1.MTE 3")
@@ -36,6 +37,15 @@ for cpu in cortex-a57 max; do
     qemu_exit 0 20
     t_end || rc=1
 done
+
+# Under -icount, QEMU's PMU counts INST_RETIRED, and the cycle counter counts
+# instructions: exact counts show that a guest's counters skip EL2
+# (MDCR_EL2.HPMD, HCCD) even when it asks them to count there.
+T_FAILED=0
+qemu_start "bmtest-max-icount" bmtest QEMU_CPU=max QEMU_ICOUNT=1
+wait_for "BMTEST: ALL PASS" 120
+expect_line "HVCs: INST_RETIRED"
+t_end || rc=1
 
 # Bare QEMU, no hypervisor: tofu's own calls fail there, the rest must pass.
 declare -A NATIVE_MACHINE=([cortex-a57]=virt,gic-version=3 [max]=virt,gic-version=3,mte=on)

@@ -45,6 +45,8 @@
 #define SWINC_COUNT        3
 #define BUSY_LOOPS         20000
 #define OVERFLOW_IN_CYCLES 100000ul    /* PMCCNTR this far below 2^64 */
+#define EL2_PROBE_CALLS    200          /* HVCs per measurement */
+#define EL2_SLACK_PER_CALL 4            /* what NSH may add per HVC: EL2 adds 100s */
 #define DBG_TEST_ADDR      0x40001000ul
 #define DBG_TEST_WADDR     0x40002000ul
 #define RESTART_MARK       0x7e57ab1eu  /* in the PL031's match register */
@@ -294,6 +296,56 @@ TEST(pmu_counters)
 	pmu_off();
 }
 
+/* What the cycle counter and event counter 0 (INST_RETIRED) count across
+ * EL2_PROBE_CALLS hypercalls, both filtered with `filter`. */
+static void count_hvcs(uint64_t filter, uint64_t *cycles, uint64_t *insns)
+{
+	pmu_off();
+	WRITE_SYSREG(pmccfiltr_el0, filter);
+	WRITE_SYSREG(pmevtyper0_el0, PMU_EVT_INST_RETIRED | filter);
+	WRITE_SYSREG(pmcntenset_el0, PMU_CYCLE_BIT | HW_BIT(0));
+	WRITE_SYSREG(pmcr_el0, PMCR_E | PMCR_LC);
+	arch_isb();
+	for (unsigned i = 0; i < EL2_PROBE_CALLS; i++)
+		smccc_hvc(TOFU_HC_CALL_COUNT, 0, 0, 0);
+	WRITE_SYSREG(pmcntenclr_el0, PMU_ALL);
+	arch_isb();
+	*cycles = READ_SYSREG(pmccntr_el0);
+	*insns = READ_SYSREG(pmevcntr0_el0);
+	pmu_off();
+}
+
+/*
+ * A guest that asks its counters to count at EL2 too (the NSH filter bit)
+ * still counts only itself: MDCR_EL2.HPMD stops the event counters at EL2
+ * (PMUv3p1), HCCD the cycle counter (PMUv3p5).  Exact counts need
+ * INST_RETIRED, which QEMU implements only under -icount (where the cycle
+ * counter counts instructions too); without it the test says so and
+ * checks nothing.  Natively there is no EL2 and NSH changes nothing.
+ */
+TEST(pmu_excludes_el2)
+{
+	unsigned ver = id_field(READ_SYSREG(id_aa64dfr0_el1), ID_DFR0_PMUVER_SHIFT);
+	const uint64_t slack = EL2_PROBE_CALLS * EL2_SLACK_PER_CALL;
+	uint64_t cyc, insns, cyc_nsh, insns_nsh;
+
+	if (!pmu_present() || ver < ID_DFR0_PMUVER_V3P1) {
+		rt_printf("  PMUv3 before v3p1: nothing keeps NSH from counting EL2\n");
+		return;
+	}
+	if (!(READ_SYSREG(pmceid0_el0) & HW_BIT(PMU_EVT_INST_RETIRED))) {
+		rt_printf("  no INST_RETIRED (QEMU without -icount): not measured\n");
+		return;
+	}
+	count_hvcs(0, &cyc, &insns);
+	count_hvcs(PMU_FILTER_NSH, &cyc_nsh, &insns_nsh);
+	rt_printf("  %u HVCs: INST_RETIRED %lu, with NSH %lu; cycles %lu, with NSH %lu\n",
+		  EL2_PROBE_CALLS, insns, insns_nsh, cyc, cyc_nsh);
+	EXPECT_LE(insns_nsh, insns + slack);
+	if (ver >= ID_DFR0_PMUVER_V3P5)
+		EXPECT_LE(cyc_nsh, cyc + slack);
+}
+
 static struct {
 	volatile uint32_t count, intid;
 	volatile uint64_t ovs;
@@ -476,6 +528,7 @@ const struct test_case bmtest_cpu_cases[] = {
 	TEST_CASE(imp_def_undef),
 	TEST_CASE(ras_registers),
 	TEST_CASE(pmu_counters),
+	TEST_CASE(pmu_excludes_el2),
 	TEST_CASE(pmu_overflow_irq),
 	TEST_CASE(debug_registers),
 	TEST_CASE(mte_tags),

@@ -187,7 +187,11 @@
 #define PMU_CYCLE_BIT         HW_BIT(31)       /* PMCCNTR in PMCNTEN/PMINTEN/PMOVS */
 #define PMU_ALL               HW_UL(0xffffffff)
 #define PMU_EVT_SW_INCR       0x00             /* counts PMSWINC_EL0 writes */
+#define PMU_EVT_INST_RETIRED  0x08           /* PMCEID0_EL0 bit 8 when implemented */
 #define PMU_EVT_CPU_CYCLES    0x11
+#define PMU_FILTER_NSH        HW_BIT(27)       /* PMEVTYPER/PMCCFILTR: count at EL2 too */
+#define ID_DFR0_PMUVER_V3P1   4                /* MDCR_EL2.HPMD */
+#define ID_DFR0_PMUVER_V3P5   6                /* MDCR_EL2.HCCD */
 
 /* ---- Self-hosted debug (Arm ARM D2) ---- */
 #define MDSCR_KDE             HW_BIT(13)       /* debug exceptions at EL1 */
