@@ -48,6 +48,7 @@ struct vcpu_sysregs {
     struct vcpu_pmu pmu;
     struct vcpu_dbg dbg[DBG_MAX_PAIRS];
     uint64_t oslar;                 /* the OS lock, as OSLAR_EL1 sets it */
+    uint64_t vdisr;                 /* the guest's DISR_EL1 (FEAT_RAS, HCR_EL2.AMO) */
     uint64_t fpsr, fpcr;
     uint64_t vregs[64] __attribute__((aligned(16)));   /* q0..q31 */
 };

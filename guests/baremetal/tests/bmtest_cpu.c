@@ -109,6 +109,11 @@ static bool mte_present(void)
 	return id_field(READ_SYSREG(id_aa64pfr1_el1), ID_PFR1_MTE_SHIFT) >= ID_PFR1_MTE_MTE2;
 }
 
+static bool ras_present(void)
+{
+	return id_field(READ_SYSREG(id_aa64pfr0_el1), ID_PFR0_RAS_SHIFT) != 0;
+}
+
 static bool pmu_present(void)
 {
 	unsigned ver = id_field(READ_SYSREG(id_aa64dfr0_el1), ID_DFR0_PMUVER_SHIFT);
@@ -153,6 +158,8 @@ void bmtest_cpu_restart(void)
 	WRITE_SYSREG(dbgwvr0_el1, DBG_TEST_WADDR);
 	WRITE_SYSREG(dbgwcr0_el1, DBGWCR_BAS_8 | DBGWCR_LSC_RW | DBGWCR_PAC_EL1_EL0 | DBGBCR_E);
 	WRITE_SYSREG(mdscr_el1, MDSCR_MDE);
+	if (ras_present())
+		WRITE_SYSREG(S3_0_C12_C1_1, DISR_A);     /* DISR_EL1: a deferred SError recorded */
 	if (mte_present()) {
 		uint64_t sctlr = mte_mmu_on();
 		uint64_t p = (uint64_t)(uintptr_t)mte_buf | (DIRTY_TAG << MTE_TAG_SHIFT);
@@ -235,6 +242,8 @@ TEST(pmu_debug_reset_state)
 	EXPECT_RESET(dbgbvr0_el1, ~0ul, 0);
 	EXPECT_RESET(dbgwvr0_el1, ~0ul, 0);
 	EXPECT_RESET(oslsr_el1, OSLSR_OSLK, OSLSR_OSLK);   /* locked at reset */
+	if (ras_present())
+		EXPECT_RESET(S3_0_C12_C1_1, ~0ul, 0);          /* DISR_EL1 */
 	if (mte_present() && under_tofu()) {
 		/* tofu clears a restarted VM's RAM, tags included (QEMU's reset
 		 * does not touch RAM). */

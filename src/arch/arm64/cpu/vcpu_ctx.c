@@ -63,7 +63,7 @@
 #define ID_ISAR2_APA3_SHIFT 12
 #define ID_ISAR2_GPA3_SHIFT 8
 
-static bool has_pauth, has_fgt, has_mte2;
+static bool has_pauth, has_fgt, has_mte2, has_ras;
 static uint64_t hcr_guest;
 /* PMUv3 event counters (PMCR_EL0.N), and breakpoint and watchpoint pairs. */
 static unsigned pmu_counters, dbg_brps, dbg_wrps;
@@ -110,8 +110,9 @@ void arch_cpu_init(void)
     dbg_brps = id_value(dfr0, ID_DFR0_BRPS_SHIFT) + 1;
     dbg_wrps = id_value(dfr0, ID_DFR0_WRPS_SHIFT) + 1;
 
+    has_ras = id_field(read_sysreg(id_aa64pfr0_el1), ID_PFR0_RAS_SHIFT);
     hcr_guest = HCR_GUEST;
-    if (id_field(read_sysreg(id_aa64pfr0_el1), ID_PFR0_RAS_SHIFT))
+    if (has_ras)
         hcr_guest |= HCR_TERR | HCR_TEA;
     if (has_mte2) {
         hcr_guest |= HCR_ATA;
@@ -277,6 +278,8 @@ void arch_vcpu_load(struct vcpu *v)
         pmu_load(&c->pmu);
     dbg_load(c->dbg, dbg_brps, dbg_wrps);
     write_sysreg(oslar_el1, c->oslar);
+    if (has_ras)
+        write_sysreg(VDISR_EL2, c->vdisr);
     fpsimd_load(c->vregs, &c->fpsr);
     for (unsigned i = 0; i < vgic_nr_lrs; i++)
         vgic_hw_write_lr(i, c->lr[i]);
@@ -306,6 +309,8 @@ void arch_vcpu_save(struct vcpu *v)
         pmu_save(&c->pmu);
     dbg_save(c->dbg, dbg_brps, dbg_wrps);
     c->oslar = (read_sysreg(oslsr_el1) & OSLSR_OSLK) ? OSLAR_OSLK : 0;
+    if (has_ras)
+        c->vdisr = read_sysreg(VDISR_EL2);
     fpsimd_save(c->vregs, &c->fpsr);
     for (unsigned i = 0; i < vgic_nr_lrs; i++)
         c->lr[i] = vgic_hw_read_lr(i);

@@ -169,6 +169,7 @@
 /* ---- ID registers (Arm ARM D19): 4-bit feature fields ---- */
 #define ID_FIELD_MASK         HW_UL(0xf)
 #define ID_PFR0_RAS_SHIFT     28               /* ID_AA64PFR0_EL1.RAS */
+#define DISR_A                HW_BIT(31)       /* DISR_EL1: an SError was deferred */
 #define ID_PFR1_MTE_SHIFT     8                /* ID_AA64PFR1_EL1.MTE */
 #define ID_PFR1_MTE_MTE2      2                /* allocation tags in memory */
 #define ID_DFR0_PMUVER_SHIFT  8                /* ID_AA64DFR0_EL1.PMUVer */
