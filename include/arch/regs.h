@@ -118,6 +118,7 @@
 #define SCTLR_I             BIT(12)
 #define SCTLR_WXN           BIT(19)
 #define SCTLR_ATA           BIT(43)    /* FEAT_MTE2: allocation-tag access at this EL */
+#define MTE_TAG_GRANULE     16         /* bytes per allocation tag (D10.1) */
 #define SCTLR_EL2_RES1      UINT64_C(0x30c50830)
 #define SCTLR_EL1_RES1      UINT64_C(0x30d00800)  /* architectural reset, MMU off */
 

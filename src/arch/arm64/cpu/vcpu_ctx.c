@@ -29,9 +29,9 @@
  *  APK, API  pointer-authentication keys and instructions do not trap: the
  *        keys are part of the vCPU context.
  * Added by arch_cpu_init where the CPU has the feature:
- *  TERR  (FEAT_RAS) the error-record registers trap and read as zero: the
- *        guest sees RAS with no error records (ERRIDR_EL1.NUM = 0), which is
- *        a RAS implementation the architecture allows and what QEMU offers
+ *  TERR  (FEAT_RAS) the error-record registers trap: the guest sees RAS
+ *        with no error record (ERRIDR_EL1 reads 0, ERRSELR/ERX* UNDEF), a
+ *        RAS implementation the architecture allows and what QEMU offers
  *        natively; the CPU's own records stay the hypervisor's (sysreg.c).
  *  TEA   (FEAT_RAS) synchronous external aborts from the guest come to EL2,
  *        which logs them and gives them back to the guest with their own
@@ -405,8 +405,6 @@ void arch_zero(void *p, uint64_t size)
 #define DC_GZVA(p) __asm__ volatile("sys #3, c7, c4, #4, %0" : : "r"(p) : "memory")
 #define STZG(p)    __asm__ volatile(".arch armv8.5-a+memtag\n\tstzg %0, [%0]\n\t.arch armv8-a" \
                                     : : "r"(p) : "memory")
-#define MTE_GRANULE 16
-
 void arch_zero_tagged(void *p, uint64_t size)
 {
     uint64_t dczid = read_sysreg(dczid_el0);
@@ -417,12 +415,12 @@ void arch_zero_tagged(void *p, uint64_t size)
         arch_zero(p, size);
         return;
     }
-    BUG_ON(((uintptr_t)b | size) & (MTE_GRANULE - 1));    /* VM RAM is page aligned */
+    BUG_ON(((uintptr_t)b | size) & (MTE_TAG_GRANULE - 1));    /* VM RAM is page aligned */
     if (!(dczid & DCZID_DZP) && !(((uintptr_t)b | size) & (bs - 1))) {
         for (; size; size -= bs, b += bs)
             DC_GZVA(b);
     } else {
-        for (; size; size -= MTE_GRANULE, b += MTE_GRANULE)
+        for (; size; size -= MTE_TAG_GRANULE, b += MTE_TAG_GRANULE)
             STZG(b);
     }
     dsb(sy);
