@@ -64,6 +64,7 @@
 #define IRQ_LEVEL_HIGH   4u
 /* Architected timer PPIs (INTID - 16): secure phys, non-secure phys, virtual, hyp. */
 static const uint32_t timer_ppis[4] = { 13, 14, 11, 10 };
+#define PMU_PPI          7u        /* INTID 23: the PMU overflow interrupt, forwarded by tofu */
 
 struct image { char path[4096]; uint64_t size, load, text_offset, image_size; bool has_header; };
 
@@ -470,6 +471,12 @@ static void write_guest_dtb(const struct vm *vm, const void *cfg_fdt, const char
     uint32_t t[12];
     for (int i = 0; i < 4; i++) { t[3 * i] = GIC_FDT_PPI; t[3 * i + 1] = timer_ppis[i]; t[3 * i + 2] = IRQ_LEVEL_HIGH; }
     prop_cells(fdt, "interrupts", t, 12);
+    CHECK(fdt_end_node(fdt));
+
+    /* The PMU is the vCPU's (docs/virtual-hardware.md), as on QEMU virt. */
+    CHECK(fdt_begin_node(fdt, "pmu"));
+    CHECK(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
+    prop_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_PPI, PMU_PPI, IRQ_LEVEL_HIGH }, 3);
     CHECK(fdt_end_node(fdt));
 
     CHECK(fdt_begin_node(fdt, "apb-pclk"));
