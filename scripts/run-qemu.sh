@@ -2,13 +2,18 @@
 # Boot a built configuration on QEMU virt with tofu at EL2.
 # usage: run-qemu.sh <build/CONFIG> [extra QEMU arguments]
 # Environment: QEMU_CPU (cortex-a57), QEMU_SMP (from the config's platform),
-# QEMU_ICOUNT=1 for deterministic instruction counting, QEMU_SERIAL (mon:stdio).
+# QEMU_ICOUNT=1 for deterministic instruction counting, QEMU_SERIAL (mon:stdio),
+# QEMU_MTE (1: with -cpu max, give the machine tag memory, mte=on, so that
+# the CPU has FEAT_MTE2 and tofu passes MTE on to its VMs; 0: no tags).
 set -euo pipefail
 out=$1; shift
 # shellcheck disable=SC1091
 . "$out/qemu.env"
 smp=${QEMU_SMP:-$QEMU_SMP_CONFIG}
-args=(-M virt,virtualization=on,gic-version=3 -cpu "${QEMU_CPU:-cortex-a57}"
+cpu=${QEMU_CPU:-cortex-a57}
+machine=virt,virtualization=on,gic-version=3
+[ "$cpu" = max ] && [ "${QEMU_MTE:-1}" = 1 ] && machine+=,mte=on
+args=(-M "$machine" -cpu "$cpu"
       -smp "$smp" -m "$QEMU_MEM_MB" -kernel "$out/tofu.bin"
       -display none -serial "${QEMU_SERIAL:-mon:stdio}" -no-reboot)
 [ "${QEMU_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off,sleep=off)

@@ -17,12 +17,18 @@ void arch_vcpu_quiesce(void);
 void arch_vcpu_ctx_reset(struct vcpu *v);
 /* The virtual timer fired with no vCPU in guest context: mask the live timer. */
 void arch_vtimer_mask(void);
+/* The PMU overflow interrupt fired with no vCPU in guest context: mask it. */
+void arch_pmu_irq_mask(void);
+/* Is this CPU's PMU asking for its overflow interrupt (false: no PMU)? */
+bool arch_pmu_irq_line(void);
 uint64_t arch_counter(void);
 uint64_t arch_counter_freq(void);
 /* The EL2 physical timer (PPI 26) of this CPU: one shot at counter `cval`. */
 void arch_hyp_timer_arm_at(uint64_t cval);
 void arch_hyp_timer_stop(void);
 void arch_zero(void *p, uint64_t size);
+/* Zero a VM's RAM, and its allocation tags where the CPU has FEAT_MTE2. */
+void arch_zero_tagged(void *p, uint64_t size);
 /* Clean to the point of coherency (guests start with caches off). */
 void arch_clean_dcache(const void *p, uint64_t size);
 void arch_icache_invalidate_all(void);

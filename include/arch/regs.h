@@ -57,6 +57,9 @@
 #define FSC_ACCESS          0x08
 #define FSC_PERMISSION      0x0c
 #define FSC_SYNC_EXTERNAL   0x10
+#define ISS_FSC_MASK        0x3f
+#define FSC_SEA_WALK_MASK   0x3c       /* 0x14..0x17: external abort on a walk, levels 0-3 */
+#define FSC_SEA_WALK        0x14
 
 /* WFx ISS */
 #define ISS_WFX_TI_MASK     UINT64_C(3)   /* 0 WFI, 1 WFE, 2 WFIT, 3 WFET */
@@ -96,12 +99,16 @@
 #define HCR_TWE     BIT(14)
 #define HCR_TID3    BIT(18)
 #define HCR_TSC     BIT(19)
+#define HCR_TIDCP   BIT(20)
 #define HCR_TACR    BIT(21)
 #define HCR_TSW     BIT(22)
 #define HCR_RW      BIT(31)
 #define HCR_TLOR    BIT(35)
+#define HCR_TERR    BIT(36)    /* FEAT_RAS */
+#define HCR_TEA     BIT(37)    /* FEAT_RAS */
 #define HCR_APK     BIT(40)
 #define HCR_API     BIT(41)
+#define HCR_ATA     BIT(56)    /* FEAT_MTE2 */
 
 /* ---- SCTLR_EL2 / SCTLR_EL1 ---------------------------------------------- */
 #define SCTLR_M             BIT(0)
@@ -110,6 +117,8 @@
 #define SCTLR_SA            BIT(3)
 #define SCTLR_I             BIT(12)
 #define SCTLR_WXN           BIT(19)
+#define SCTLR_ATA           BIT(43)    /* FEAT_MTE2: allocation-tag access at this EL */
+#define MTE_TAG_GRANULE     16         /* bytes per allocation tag (D10.1) */
 #define SCTLR_EL2_RES1      UINT64_C(0x30c50830)
 #define SCTLR_EL1_RES1      UINT64_C(0x30d00800)  /* architectural reset, MMU off */
 
@@ -150,10 +159,10 @@
 #define MAIR_DEVICE_nGnRnE  UINT64_C(0x00)
 #define MAIR_DEVICE_nGnRE   UINT64_C(0x04)
 #define MAIR_NORMAL_WB      UINT64_C(0xff)
+#define MAIR_NORMAL_TAGGED  UINT64_C(0xf0)   /* FEAT_MTE2: Normal WB, allocation tags */
 #define MAIR_IDX_DEVICE     0
 #define MAIR_IDX_NORMAL     1
-#define MAIR_EL2_VALUE      ((MAIR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE)) | \
-                             (MAIR_NORMAL_WB << (8 * MAIR_IDX_NORMAL)))
+#define MAIR_ATTR(attr, idx) ((attr) << (8 * (idx)))
 
 /* ID_AA64MMFR0_EL1.PARange encodings -> bits */
 #define MMFR0_PARANGE_WIDTH 4
@@ -193,8 +202,24 @@
 #define CNT_CTL_IMASK       BIT(1)
 #define CNT_CTL_ISTATUS     BIT(2)
 #define MDCR_HPMN_MASK      FIELD_MASK(5, 0)
+#define MDCR_HPMD           BIT(17)    /* FEAT_PMUv3p1: no event counting at EL2 */
+#define MDCR_HCCD           BIT(23)    /* FEAT_PMUv3p5: no cycle counting at EL2 */
+
+/* ---- PMU (D23): PMCR_EL0 and the counter bitmaps ------------------------ */
+#define PMCR_E              BIT(0)
 #define PMCR_N_SHIFT        11
 #define PMCR_N_WIDTH        5
+/* E, D, X, DP, LC, LP: the fields a write keeps (P and C only act). */
+#define PMCR_WRITABLE       (FIELD_MASK(5, 3) | PMCR_E)
+#define PMU_CYCLE_IDX       31         /* bit of PMCCNTR in PMCNTEN/PMINTEN/PMOVS, and
+                                        * PMSELR_EL0 value selecting PMCCFILTR_EL0 */
+#define PMU_MAX_COUNTERS    31
+#define PMU_ALL_COUNTERS    UINT64_C(0xffffffff)
+
+/* ---- Debug (D2): breakpoint and watchpoint pairs, the OS lock ----------- */
+#define DBG_MAX_PAIRS       16
+#define OSLSR_OSLK          BIT(1)     /* OSLSR_EL1: locked (its value at cold reset) */
+#define OSLAR_OSLK          BIT(0)
 
 /* ---- MPIDR -------------------------------------------------------------- */
 #define MPIDR_AFF0_SHIFT    0
@@ -205,13 +230,23 @@
 #define MPIDR_AFF_WIDTH     8
 #define MPIDR_RES1          BIT(31)
 
-/* ---- ID registers: fields tofu hides from guests (sysreg.c) ---------------- */
+/* ---- ID registers: fields tofu hides from guests (sysreg.c) or checks ------ */
+#define ID_PFR0_RAS_SHIFT   28
 #define ID_PFR0_SVE_SHIFT   32
 #define ID_PFR0_AMU_SHIFT   44
 #define ID_PFR0_MPAM_SHIFT  40
 #define ID_PFR1_MTE_SHIFT   8
+#define ID_PFR1_MTE_MTE2    2          /* tag storage: FEAT_MTE2 (3: FEAT_MTE3) */
+#define ID_PFR1_HAS_MTE2(v) (FIELD_GET(v, ID_FIELD_WIDTH, ID_PFR1_MTE_SHIFT) >= ID_PFR1_MTE_MTE2)
 #define ID_PFR1_SME_SHIFT   24
 #define ID_PFR1_MPAMFRAC_SHIFT 16
+#define ID_DFR0_PMUVER_SHIFT 8
+#define ID_DFR0_PMUVER_V3    1
+#define ID_DFR0_PMUVER_V3P1  4
+#define ID_DFR0_PMUVER_V3P5  6
+#define ID_DFR0_PMUVER_IMPDEF 0xf       /* not PMUv3 */
+#define ID_DFR0_BRPS_SHIFT   12         /* breakpoints - 1 */
+#define ID_DFR0_WRPS_SHIFT   20         /* watchpoints - 1 */
 #define ID_DFR0_PMSVER_SHIFT 32
 #define ID_DFR0_TRACEBUF_SHIFT 44
 #define ID_FIELD_WIDTH      4

@@ -35,6 +35,7 @@
 #define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
 #define ICC_BPR1_EL1    S3_0_C12_C12_3
 #define ICC_SGI1R_EL1   S3_0_C12_C11_5
+#define VDISR_EL2       S3_4_C12_C1_1   /* FEAT_RAS: EL1's DISR_EL1 with HCR_EL2.AMO */
 
 static inline uint64_t mmio_read64(uintptr_t a) { return *(volatile uint64_t *)a; }
 static inline uint32_t mmio_read32(uintptr_t a) { return *(volatile uint32_t *)a; }

@@ -15,7 +15,8 @@ void vgic_hw_write_hcr(uint64_t v);
 uint32_t vgic_hw_eisr(void);
 /* Deactivate a physical interrupt a hardware LR held (ICC_DIR_EL1). */
 void vgic_hw_deactivate(unsigned pintid);
-/* The output of this CPU's EL1 virtual timer (ENABLE, not IMASK, ISTATUS). */
-bool vgic_hw_vtimer_line(void);
+/* The line of a hardware PPI of this CPU: PPI_VTIMER, the EL1 virtual timer's
+ * output (ENABLE, not IMASK, ISTATUS); PPI_PMU, the PMU's overflow request. */
+bool vgic_hw_ppi_line(unsigned intid);
 
 #endif

@@ -13,6 +13,8 @@ enum trap_result {
     TRAP_UNDEF,         /* inject an Undefined Instruction exception */
     TRAP_DABT,          /* inject a synchronous external Data Abort at FAR */
     TRAP_IABT,          /* inject a synchronous external Instruction Abort */
+    TRAP_SEA,           /* give the guest back its own synchronous external
+                           abort (HCR_EL2.TEA), syndrome and FAR kept */
     TRAP_PARK,          /* this vCPU stops running (CPU_OFF, VM stopping) */
 };
 
@@ -25,6 +27,8 @@ enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr);
 /* Exception injection into EL1 (src/arch/arm64/trap/inject.c). */
 void inject_undef(struct vcpu *v);
 void inject_abort(struct vcpu *v, bool data, uint64_t far, bool wnr);
+/* The abort ESR_EL2 reports, as the guest's EL1 would have taken it. */
+void inject_sea(struct vcpu *v, uint64_t esr, uint64_t far);
 /* Physical interrupts pending at EL2 (src/core/irq.c). */
 void irq_handle_pending(struct vcpu *cur);
 /* Leave guest context for good: to the idle loop. */

@@ -26,6 +26,17 @@ _Static_assert(__builtin_offsetof(struct vcpu_regs, hyp_sp) == VCPU_REGS_HYP_SP,
  * loaded only when a vCPU starts, stops or leaves its physical CPU (never on
  * an ordinary exit: with one vCPU per physical CPU nothing else uses it).
  */
+/* The guest's PMUv3 registers (the writable parts). */
+struct vcpu_pmu {
+    uint64_t pmcr, pmcnten, pminten, pmovs, pmselr, pmuserenr, pmccfiltr, pmccntr;
+    uint64_t evtyper[PMU_MAX_COUNTERS], evcntr[PMU_MAX_COUNTERS];
+};
+
+/* One breakpoint and one watchpoint: DBGB{V,C}R<n>_EL1, DBGW{V,C}R<n>_EL1. */
+struct vcpu_dbg {
+    uint64_t bvr, bcr, wvr, wcr;
+};
+
 struct vcpu_sysregs {
     uint64_t sctlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far, mair,
              amair, vbar, contextidr, tpidr_el0, tpidrro_el0, tpidr_el1,
@@ -34,6 +45,11 @@ struct vcpu_sysregs {
     uint64_t ich_hcr, ich_vmcr, ich_ap0r0, ich_ap1r0;
     uint64_t lr[VGIC_MAX_LRS];
     uint64_t pauth[10];             /* APIA, APIB, APDA, APDB, APGA: lo, hi */
+    uint64_t mte[4];                /* GCR, RGSR, TFSR, TFSRE0 (FEAT_MTE2) */
+    struct vcpu_pmu pmu;
+    struct vcpu_dbg dbg[DBG_MAX_PAIRS];
+    uint64_t oslar;                 /* the OS lock, as OSLAR_EL1 sets it */
+    uint64_t vdisr;                 /* the guest's DISR_EL1 (FEAT_RAS, HCR_EL2.AMO) */
     uint64_t fpsr, fpcr;
     uint64_t vregs[64] __attribute__((aligned(16)));   /* q0..q31 */
 };
@@ -53,12 +69,14 @@ struct vcpu {
     uint64_t vmpidr;
     volatile enum vcpu_power power;
     volatile bool running;          /* its physical CPU is in guest context */
-    struct vcpu_sysregs ctx;
     struct vgic_cpu vgic;
     struct ptimer ptimer;           /* emulated EL1 physical timer */
     uint64_t exits[EC_COUNT];
     uint64_t irq_exits;
     struct ratelimit log[VM_LOG_KINDS];  /* survives restarts */
+    /* Out of line: large, and touched only at load and save, so that the
+     * fields the exit path uses stay close together (vm.c holds them). */
+    struct vcpu_sysregs *ctx;
 };
 
 /* The vCPU running on this physical CPU (NULL when idle). */

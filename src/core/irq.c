@@ -10,6 +10,15 @@
 #include "arch/regs.h"
 #include "arch/vgic_hw.h"
 
+/* A PPI whose source is the running guest's own (its virtual timer, its
+ * PMU): forwarded through a hardware LR, so it stays active until the guest
+ * deactivates it. */
+static inline void forward_ppi(struct vcpu *cur, uint32_t iar, unsigned intid)
+{
+    gic_priority_drop(iar);
+    vgic_inject_local(cur, intid);
+}
+
 void irq_handle_pending(struct vcpu *cur)
 {
     for (;;) {
@@ -18,10 +27,7 @@ void irq_handle_pending(struct vcpu *cur)
         if (intid >= GIC_SPURIOUS_ID)
             return;
         if (intid == PPI_VTIMER && cur) {
-            /* The guest's virtual timer: forwarded through a hardware LR,
-             * so it stays active until the guest deactivates it. */
-            gic_priority_drop(iar);
-            vgic_inject_local(cur, PPI_VTIMER);
+            forward_ppi(cur, iar, PPI_VTIMER);
             return;         /* anything else pending exits again at once */
         } else if (intid == PPI_VTIMER) {
             arch_vtimer_mask();     /* no vCPU owns the live timer here */
@@ -36,6 +42,12 @@ void irq_handle_pending(struct vcpu *cur)
             gic_priority_drop(iar);
             vgic_inject_spi(vm_hw_irq_owner[intid], intid);
             continue;
+        } else if (intid == PPI_PMU) {
+            if (cur) {
+                forward_ppi(cur, iar, PPI_PMU);
+                return;
+            }
+            arch_pmu_irq_mask();    /* no vCPU owns the PMU here */
         }
         /* SGI_KICK needs nothing here: the checks after every exit do it. */
         gic_eoi(iar);

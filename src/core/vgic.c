@@ -51,9 +51,11 @@ void vgic_vcpu_init(struct vcpu *v)
     struct vgic_cpu *c = &v->vgic;
     for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
         irq_defaults(&c->priv[i], i < GIC_PPI_BASE_ID);   /* SGIs are edge */
-    /* The virtual timer's output is the physical PPI of the same number
-     * (the CPU's timer runs the guest's CNTV registers directly). */
+    /* The virtual timer's output and the PMU's overflow interrupt are the
+     * physical PPIs of the same number (the guest's CNTV and PMU registers
+     * are the CPU's own while it runs). */
     c->priv[PPI_VTIMER].hw = true;
+    c->priv[PPI_PMU].hw = true;
     for (unsigned i = 0; i < VGIC_WORDS; i++)
         c->pending[i] = 0;
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
@@ -96,7 +98,7 @@ static bool hw_line(struct vcpu *v, unsigned intid)
     if (intid >= VGIC_NR_PRIVATE)
         return gic_spi_pending(intid);
     if (is_local(v))
-        return vgic_hw_vtimer_line();
+        return vgic_hw_ppi_line(intid);
     return in_bitmap(v, intid);
 }
 

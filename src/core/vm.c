@@ -224,6 +224,9 @@ static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned i
     return NULL;
 }
 
+/* Each vCPU's EL1, PMU and debug context (struct vcpu points at its own). */
+static struct vcpu_sysregs vcpu_ctxs[MAX_VMS][VM_MAX_VCPUS];
+
 static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
 {
     unsigned ipa_bits = vm_ipa_bits(c);
@@ -251,6 +254,7 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         v->id = i;
         v->pcpu = c->vcpu_pcpu[i];
         v->vmpidr = MPIDR_RES1 | ((uint64_t)i << MPIDR_AFF0_SHIFT);
+        v->ctx = &vcpu_ctxs[vm - vms][i];
         pcpus[v->pcpu].vcpu = v;
     }
     for (unsigned i = 0; i < c->nr_devices; i++)
@@ -276,7 +280,7 @@ static void vm_load(struct vm *vm)
     const struct vm_config *c = vm->cfg;
     void *ram = pa_to_ptr(vm->ram_pa);
 
-    arch_zero(ram, c->ram_size);
+    arch_zero_tagged(ram, c->ram_size);   /* no tag survives a restart */
     arch_clean_dcache(ram, c->ram_size);
     copy_image(vm, &c->kernel);
     copy_image(vm, &c->initrd);

@@ -130,12 +130,17 @@ static void test_id_register_features_hidden(void **state)
     assert_int_equal(v->regs.x[5], UINT64_C(0x1111111111111111) & ~hidden);
     assert_int_equal(fake_sysreg_reads("S3_0_C0_C4_0"), 1);
 
-    /* ID_AA64PFR1_EL1: MTE, SME, MPAM_frac. */
+    /* ID_AA64PFR1_EL1: SME, MPAM_frac; MTE is shown with tag storage
+     * (FEAT_MTE2 and up: tofu virtualises it), hidden without (FEAT_MTE:
+     * QEMU's max CPU without mte=on). */
     fake_sysreg_set("S3_0_C0_C4_1", UINT64_C(0x2222222222222222));
     sysreg_trap(v, esr_sys(SYSREG_ISS(3, 0, 0, 4, 1), 6, true));
-    hidden = FIELD_MASK(4, ID_PFR1_MTE_SHIFT) | FIELD_MASK(4, ID_PFR1_SME_SHIFT) |
-             FIELD_MASK(4, ID_PFR1_MPAMFRAC_SHIFT);
+    hidden = FIELD_MASK(4, ID_PFR1_SME_SHIFT) | FIELD_MASK(4, ID_PFR1_MPAMFRAC_SHIFT);
     assert_int_equal(v->regs.x[6], UINT64_C(0x2222222222222222) & ~hidden);
+    fake_sysreg_set("S3_0_C0_C4_1", UINT64_C(0x1111111111111111));
+    sysreg_trap(v, esr_sys(SYSREG_ISS(3, 0, 0, 4, 1), 6, true));
+    hidden |= FIELD_MASK(4, ID_PFR1_MTE_SHIFT);
+    assert_int_equal(v->regs.x[6], UINT64_C(0x1111111111111111) & ~hidden);
 
     /* ID_AA64DFR0_EL1: SPE, TRBE. */
     fake_sysreg_set("S3_0_C0_C5_0", UINT64_MAX);
@@ -156,6 +161,23 @@ static void test_id_register_features_hidden(void **state)
     fake_sysreg_set("S3_0_C0_C6_0", UINT64_C(0x0221100110212120));
     sysreg_trap(v, esr_sys(SYSREG_ISS(3, 0, 0, 6, 0), 10, true));
     assert_int_equal(v->regs.x[10], UINT64_C(0x0221100110212120));
+}
+
+/* HCR_EL2.TERR: the guest sees no RAS error record.  ERRIDR_EL1 (NUM = 0)
+ * reads as zero and refuses writes; with no record, ERRSELR_EL1 and ERX*
+ * UNDEF (as on QEMU's max CPU).  HCR_EL2.TIDCP: an IMPLEMENTATION DEFINED
+ * register (CPUACTLR_EL1 of a Cortex-A57) is not in the table: UNDEF. */
+static void test_ras_records_and_imp_def(void **state)
+{
+    (void)state;
+    v->regs.x[3] = 0x55;
+    assert_int_equal(sysreg_trap(v, esr_sys(SYSREG_ISS(3, 0, 5, 3, 0), 3, true)), TRAP_EMULATED);
+    assert_int_equal(v->regs.x[3], 0);
+    assert_int_equal(sysreg_trap(v, esr_sys(SYSREG_ISS(3, 0, 5, 3, 0), 3, false)), TRAP_UNDEF);
+    assert_int_equal(sysreg_trap(v, esr_sys(SYSREG_ISS(3, 0, 5, 3, 1), 4, false)), TRAP_UNDEF);
+    assert_int_equal(sysreg_trap(v, esr_sys(SYSREG_ISS(3, 0, 5, 4, 2), 4, true)), TRAP_UNDEF);
+    assert_int_equal(sysreg_trap(v, esr_sys(SYSREG_ISS(3, 1, 15, 2, 0), 7, true)), TRAP_UNDEF);
+    assert_int_equal(sysreg_trap(v, esr_sys(SYSREG_ISS(3, 0, 15, 0, 0), 7, false)), TRAP_UNDEF);
 }
 
 static void test_id_space(void **state)
@@ -231,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_find_misses_non_entries),
         cmocka_unit_test_setup(test_id_register_features_hidden, setup),
         cmocka_unit_test_setup(test_id_space, setup),
+        cmocka_unit_test_setup(test_ras_records_and_imp_def, setup),
         cmocka_unit_test_setup(test_sgi1r, setup),
         cmocka_unit_test_setup(test_unknown_register_refused, setup),
         cmocka_unit_test_setup(test_raz_wi_and_xzr, setup),

@@ -74,6 +74,8 @@ static unsigned lr_prio(uint64_t lr)
     return (unsigned)FIELD_GET(lr, 8, ICH_LR_PRIO_SHIFT);
 }
 
+#define UNUSED_PPI 22           /* no source: an emulated PPI */
+
 static void test_flush_puts_enabled_irq_in_lr(void **state)
 {
     (void)state;
@@ -97,11 +99,11 @@ static void test_flush_puts_enabled_irq_in_lr(void **state)
     assert_false(fake_hcr & ICH_HCR_UIE);
 
     /* A group-0 PPI: no Group bit. */
-    enable(v0, PPI_PMU, 0x10);
-    vgic_irq_of(v0, PPI_PMU)->group1 = false;
-    vgic_inject(v0, PPI_PMU);
+    enable(v0, UNUSED_PPI, 0x10);
+    vgic_irq_of(v0, UNUSED_PPI)->group1 = false;
+    vgic_inject(v0, UNUSED_PPI);
     vgic_flush(v0);
-    lr = lr_of(PPI_PMU);
+    lr = lr_of(UNUSED_PPI);
     assert_false(lr & ICH_LR_GROUP1);
     assert_int_equal(lr_prio(lr), 0x10);
     assert_int_equal(fake_lr_count_valid(), 2);
@@ -470,27 +472,43 @@ static void test_no_wakeup_with_distributor_disabled(void **state)
     assert_false(vgic_wants_wakeup(v0));
 }
 
-/* The virtual timer's PPI is a hardware interrupt from the start: its LR
- * names physical PPI 27, and it is pending exactly while the line is high. */
+/* A PPI whose source is the CPU's own (the virtual timer, the PMU) is a
+ * hardware interrupt from the start: its LR names the physical PPI of the
+ * same number, and it is pending exactly while that PPI's line is high. */
+static void check_hw_ppi(unsigned intid, bool *line)
+{
+    enable(v0, intid, PRIO_LOW);
+    *line = true;
+    vgic_inject(v0, intid);
+    vgic_flush(v0);
+    uint64_t lr = lr_of(intid);
+    assert_true(lr & ICH_LR_HW);
+    assert_int_equal(FIELD_GET(lr, ICH_LR_PINTID_WIDTH, ICH_LR_PINTID_SHIFT), intid);
+    assert_true(vgic_is_pending(v0, intid));
+
+    /* Acked, then the guest lowers the line (masks its timer, clears the
+     * overflow flag): active, no longer pending. */
+    fake_guest_ack_lr((unsigned)fake_lr_find(intid));
+    *line = false;
+    vgic_flush(v0);
+    assert_false(vgic_is_pending(v0, intid));
+    assert_true(vgic_is_active(v0, intid));
+    assert_int_equal(fake_deactivated[intid], 0);     /* the guest's to end */
+}
+
 static void test_vtimer_is_hw(void **state)
 {
     (void)state;
-    enable(v0, PPI_VTIMER, PRIO_LOW);
-    fake_vtimer_line = true;
-    vgic_inject(v0, PPI_VTIMER);
-    vgic_flush(v0);
-    uint64_t lr = lr_of(PPI_VTIMER);
-    assert_true(lr & ICH_LR_HW);
-    assert_int_equal(FIELD_GET(lr, ICH_LR_PINTID_WIDTH, ICH_LR_PINTID_SHIFT), PPI_VTIMER);
-    assert_true(vgic_is_pending(v0, PPI_VTIMER));
+    check_hw_ppi(PPI_VTIMER, &fake_vtimer_line);
+}
 
-    /* Acked, then the guest masks its timer: active, no longer pending. */
-    fake_guest_ack_lr((unsigned)fake_lr_find(PPI_VTIMER));
-    fake_vtimer_line = false;
-    vgic_flush(v0);
-    assert_false(vgic_is_pending(v0, PPI_VTIMER));
-    assert_true(vgic_is_active(v0, PPI_VTIMER));
-    assert_int_equal(fake_deactivated[PPI_VTIMER], 0);     /* the guest's to end */
+/* The PMU's overflow interrupt (PPI 23) the same way: the other line stays
+ * low, so the two cannot be confused. */
+static void test_pmu_irq_is_hw(void **state)
+{
+    (void)state;
+    check_hw_ppi(PPI_PMU, &fake_pmu_line);
+    assert_false(fake_vtimer_line);
 }
 
 /* A hardware interrupt whose line dropped before the guest took it: its
@@ -601,6 +619,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_flush_puts_enabled_irq_in_lr, setup),
         cmocka_unit_test_setup(test_hw_irq_lr, setup),
+        cmocka_unit_test_setup(test_pmu_irq_is_hw, setup),
         cmocka_unit_test_setup(test_disabled_irq_stays_pending, setup),
         cmocka_unit_test_setup(test_distributor_disabled_holds, setup),
         cmocka_unit_test_setup(test_more_pending_than_lrs, setup),

@@ -22,6 +22,7 @@
 #define MAX_CLOCKS       8
 /* Architected timer PPIs (INTID - 16): secure phys, non-secure phys, virtual, hyp. */
 static const uint32_t timer_ppis[4] = { 13, 14, 11, 10 };
+#define PMU_PPI          7u        /* INTID 23: the PMU overflow interrupt, forwarded by tofu */
 
 static const struct vm *dt_vm;          /* whose device tree is being written */
 
@@ -134,6 +135,12 @@ static void write_gic_and_timer(void *fdt, const struct vm_config *c)
 static void write_uart(void *fdt, const struct vm_config *c)
 {
     char node[64];
+    /* The PMU is the vCPU's (docs/virtual-hardware.md), as on QEMU virt. */
+    CHECK(fdt_begin_node(fdt, "pmu"));
+    CHECK(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
+    prop_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_PPI, PMU_PPI, IRQ_LEVEL_HIGH }, 3);
+    CHECK(fdt_end_node(fdt));
+
     CHECK(fdt_begin_node(fdt, "apb-pclk"));
     CHECK(fdt_property_string(fdt, "compatible", "fixed-clock"));
     CHECK(fdt_property_u32(fdt, "#clock-cells", 0));

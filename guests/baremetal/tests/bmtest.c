@@ -339,6 +339,10 @@ int main(const void *dtb)
 	rt_printf("bmtest: CurrentEL = EL%u%s, MPIDR_EL1 = %lx\n", el,
 		  el == 1 ? "" : " (expected EL1)", sysreg_read_mpidr_el1());
 	platform_print();
+	bmtest_cpu_restart();
+	/* First: the CPU state a VM starts with, before any test changes it. */
+	for (i = 0; i < bmtest_cpu_count && n < ARRAY_SIZE(all); i++)
+		all[n++] = bmtest_cpu_cases[i];
 	for (i = 0; i < ARRAY_SIZE(bmtest_cases); i++)
 		all[n++] = bmtest_cases[i];
 	for (i = 0; i < bmtest_irq_count && n < ARRAY_SIZE(all); i++)

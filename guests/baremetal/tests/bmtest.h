@@ -15,5 +15,9 @@ bool bmtest_wait_irqs(volatile uint32_t *count, uint32_t want, bool use_wfi,
 
 extern const struct test_case bmtest_irq_cases[];
 extern const unsigned bmtest_irq_count;
+extern const struct test_case bmtest_cpu_cases[];
+extern const unsigned bmtest_cpu_count;
+/* First thing in main: sets CPU state and resets the machine once. */
+void bmtest_cpu_restart(void);
 
 #endif /* BMTEST_H */

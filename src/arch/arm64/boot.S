@@ -80,7 +80,8 @@ set_stack:
 /* Turn on the EL2 stage-1 MMU with the tables mmu_build_tables made. */
     .globl mmu_enable
 mmu_enable:
-    ldr     x1, =MAIR_EL2_VALUE
+    adrp    x1, hyp_mair
+    ldr     x1, [x1, :lo12:hyp_mair]
     msr     mair_el2, x1
     adrp    x1, hyp_tcr
     ldr     x1, [x1, :lo12:hyp_tcr]

@@ -33,7 +33,7 @@ void fake_vgic_hw_reset(unsigned nr_lrs);
 #define FAKE_MAX_DEACTIVATE 128
 extern unsigned fake_deactivated[FAKE_MAX_DEACTIVATE];
 extern bool fake_spi_line[FAKE_MAX_DEACTIVATE];
-extern bool fake_vtimer_line;
+extern bool fake_vtimer_line, fake_pmu_line;
 /* The guest acknowledges LR i (pending -> active), as ICC_IAR1_EL1 does. */
 void fake_guest_ack_lr(unsigned i);
 /* The guest deactivates LR i: its state becomes invalid. */

@@ -14,7 +14,7 @@ unsigned fake_hcr_writes;
 unsigned fake_lr_writes;
 unsigned fake_deactivated[FAKE_MAX_DEACTIVATE];
 bool fake_spi_line[FAKE_MAX_DEACTIVATE];
-bool fake_vtimer_line;
+bool fake_vtimer_line, fake_pmu_line;
 
 void fake_vgic_hw_reset(unsigned nr_lrs)
 {
@@ -27,7 +27,7 @@ void fake_vgic_hw_reset(unsigned nr_lrs)
     fake_lr_writes = 0;
     memset(fake_deactivated, 0, sizeof(fake_deactivated));
     memset(fake_spi_line, 0, sizeof(fake_spi_line));
-    fake_vtimer_line = false;
+    fake_vtimer_line = fake_pmu_line = false;
 }
 
 unsigned vgic_hw_nr_lrs(void)
@@ -77,9 +77,9 @@ void vgic_hw_deactivate(unsigned pintid)
     fake_deactivated[pintid]++;
 }
 
-bool vgic_hw_vtimer_line(void)
+bool vgic_hw_ppi_line(unsigned intid)
 {
-    return fake_vtimer_line;
+    return intid == PPI_VTIMER ? fake_vtimer_line : intid == PPI_PMU && fake_pmu_line;
 }
 
 bool gic_spi_pending(unsigned intid)

@@ -7,6 +7,7 @@
 #include "arch/sysreg.h"
 #include "arch/vgic_hw.h"
 #include "core/vm.h"
+#include "core/panic.h"
 
 /*
  * HCR_EL2 while a guest runs (Arm ARM D17.2.48):
@@ -20,16 +21,30 @@
  *        not trap: guests spin briefly with it, a trap would only add cost).
  *  TID3  ID registers trap, to hide what tofu does not virtualise.
  *  TSC   SMC traps: guests never reach the firmware; SMC is served as HVC.
+ *  TIDCP IMPLEMENTATION DEFINED registers (op0 = 3, CRn = 11 or 15) trap
+ *        and UNDEF (D18.3.2): they control the physical CPU, not the VM.
  *  TACR  ACTLR_EL1 traps: implementation-defined controls are not the guest's.
  *  RW    EL1 is AArch64.
  *  TLOR  LORegions registers trap (not virtualised).
  *  APK, API  pointer-authentication keys and instructions do not trap: the
  *        keys are part of the vCPU context.
+ * Added by arch_cpu_init where the CPU has the feature:
+ *  TERR  (FEAT_RAS) the error-record registers trap: the guest sees RAS
+ *        with no error record (ERRIDR_EL1 reads 0, ERRSELR/ERX* UNDEF), a
+ *        RAS implementation the architecture allows and what QEMU offers
+ *        natively; the CPU's own records stay the hypervisor's (sysreg.c).
+ *  TEA   (FEAT_RAS) synchronous external aborts from the guest come to EL2,
+ *        which logs them and gives them back to the guest with their own
+ *        syndrome (trap.c): a memory error is seen by the hypervisor first.
+ *  ATA   (FEAT_MTE2) EL1 and EL0 may use allocation tags: the tag
+ *        instructions and GCR/RGSR/TFSR/TFSRE0_EL1 do not trap; those
+ *        registers are part of the vCPU context.
  * Not set: TVM/TRVM (guests own their stage-1), TSW (SWIO suffices),
- * TGE/E2H (no host OS at EL2), TERR/TEA (RAS records are not exposed).
+ * TGE/E2H (no host OS at EL2).
  */
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | \
-                   HCR_TWI | HCR_TID3 | HCR_TSC | HCR_TACR | HCR_RW | HCR_TLOR | HCR_APK | HCR_API)
+                   HCR_TWI | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW | HCR_TLOR | \
+                   HCR_APK | HCR_API)
 
 /* At EL2 between guests: physical interrupts still target EL2, so that WFI
  * in the idle loop wakes for them and ICC_IAR1_EL1 acknowledges them. */
@@ -48,9 +63,33 @@
 #define ID_ISAR2_APA3_SHIFT 12
 #define ID_ISAR2_GPA3_SHIFT 8
 
-static bool has_pauth, has_fgt;
+static bool has_pauth, has_fgt, has_mte2, has_ras;
+static uint64_t hcr_guest;
+/* PMUv3 event counters (PMCR_EL0.N), and breakpoint and watchpoint pairs. */
+static unsigned pmu_counters, dbg_brps, dbg_wrps;
+static bool has_pmu;
 
-static bool id_field(uint64_t reg, unsigned shift) { return FIELD_GET(reg, ID_FIELD_WIDTH, shift) != 0; }
+static unsigned id_value(uint64_t reg, unsigned shift) { return (unsigned)FIELD_GET(reg, ID_FIELD_WIDTH, shift); }
+static bool id_field(uint64_t reg, unsigned shift) { return id_value(reg, shift) != 0; }
+
+/*
+ * MDCR_EL2 (D17.2.99): every PMU counter is the guest's (HPMN = PMCR_EL0.N)
+ * and nothing traps: one vCPU owns its CPU's PMU and debug registers, and
+ * tofu swaps them only when a vCPU is loaded or leaves (vcpu_ctx below).
+ * A guest's counters do not count while the CPU runs tofu: HPMD stops the
+ * event counters at EL2 (FEAT_PMUv3p1), HCCD the cycle counter
+ * (FEAT_PMUv3p5); on an older PMU a guest that sets the NSH filter bits
+ * counts EL2 too (docs/virtual-hardware.md).
+ */
+static uint64_t mdcr_guest(unsigned pmuver)
+{
+    uint64_t mdcr = pmu_counters;
+    if (pmuver >= ID_DFR0_PMUVER_V3P1)
+        mdcr |= MDCR_HPMD;
+    if (pmuver >= ID_DFR0_PMUVER_V3P5)
+        mdcr |= MDCR_HCCD;
+    return mdcr;
+}
 
 void fpsimd_save(uint64_t *vregs, uint64_t *fpsr_fpcr);
 void fpsimd_load(const uint64_t *vregs, const uint64_t *fpsr_fpcr);
@@ -58,16 +97,33 @@ void fpsimd_load(const uint64_t *vregs, const uint64_t *fpsr_fpcr);
 void arch_cpu_init(void)
 {
     uint64_t isar1 = read_sysreg(id_aa64isar1_el1), isar2 = read_sysreg(S3_0_C0_C6_2);
+    uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
+    unsigned pmuver = id_value(dfr0, ID_DFR0_PMUVER_SHIFT);
+
     has_pauth = id_field(isar1, ID_ISAR1_APA_SHIFT) || id_field(isar1, ID_ISAR1_API_SHIFT) ||
                 id_field(isar1, ID_ISAR1_GPA_SHIFT) || id_field(isar1, ID_ISAR1_GPI_SHIFT) ||
                 id_field(isar2, ID_ISAR2_APA3_SHIFT) || id_field(isar2, ID_ISAR2_GPA3_SHIFT);
     has_fgt = id_field(read_sysreg(id_aa64mmfr0_el1), ID_MMFR0_FGT_SHIFT);
+    has_mte2 = ID_PFR1_HAS_MTE2(read_sysreg(id_aa64pfr1_el1));
+    has_pmu = pmuver >= ID_DFR0_PMUVER_V3 && pmuver != ID_DFR0_PMUVER_IMPDEF;
+    pmu_counters = has_pmu ? (unsigned)FIELD_GET(read_sysreg(pmcr_el0), PMCR_N_WIDTH, PMCR_N_SHIFT) : 0;
+    dbg_brps = id_value(dfr0, ID_DFR0_BRPS_SHIFT) + 1;
+    dbg_wrps = id_value(dfr0, ID_DFR0_WRPS_SHIFT) + 1;
+
+    has_ras = id_field(read_sysreg(id_aa64pfr0_el1), ID_PFR0_RAS_SHIFT);
+    hcr_guest = HCR_GUEST;
+    if (has_ras)
+        hcr_guest |= HCR_TERR | HCR_TEA;
+    if (has_mte2) {
+        hcr_guest |= HCR_ATA;
+        /* EL2 zeroes the tags of a VM's RAM (arch_zero_tagged); its own
+         * accesses stay unchecked (SCTLR_EL2.TCF = 0). */
+        write_sysreg(sctlr_el2, read_sysreg(sctlr_el2) | SCTLR_ATA);
+    }
 
     write_sysreg(cptr_el2, CPTR_GUEST);
     write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
-    /* PMU and debug: a pinned vCPU owns its CPU's counters and debug
-     * registers; nothing traps (HPMN = all counters to EL1/EL0). */
-    write_sysreg(mdcr_el2, FIELD_GET(read_sysreg(pmcr_el0), PMCR_N_WIDTH, PMCR_N_SHIFT));
+    write_sysreg(mdcr_el2, has_pmu ? mdcr_guest(pmuver) : 0);
     write_sysreg(vpidr_el2, read_sysreg(midr_el1));
     if (has_fgt) {
         /* Fine-grained traps reset to UNKNOWN: trap nothing beyond HCR_EL2. */
@@ -84,12 +140,13 @@ void arch_cpu_init(void)
 
 void arch_vcpu_ctx_reset(struct vcpu *v)
 {
-    struct vcpu_sysregs *c = &v->ctx;
+    struct vcpu_sysregs *c = v->ctx;
     uint64_t *p = (uint64_t *)(void *)c;
     for (unsigned i = 0; i < sizeof(*c) / sizeof(uint64_t); i++)
         p[i] = 0;
     c->sctlr = SCTLR_EL1_RES1;
     c->ich_hcr = ICH_HCR_EN;
+    c->oslar = OSLAR_OSLK;          /* the OS lock is locked at cold reset (D2.5) */
 }
 
 #define CTX_EL1_REGS(X) \
@@ -102,6 +159,92 @@ void arch_vcpu_ctx_reset(struct vcpu *v)
     X(cntv_cval, cntv_cval_el0) X(ich_vmcr, ICH_VMCR_EL2) X(ich_ap0r0, ICH_AP0R0_EL2) \
     X(ich_ap1r0, ICH_AP1R0_EL2)
 
+/* FEAT_MTE2: GCR_EL1, RGSR_EL1, TFSR_EL1, TFSRE0_EL1. */
+#define MTE_REGS(X) \
+    X(0, S3_0_C1_C0_6) X(1, S3_0_C1_C0_5) X(2, S3_0_C5_C6_0) X(3, S3_0_C5_C6_1)
+
+/* DBGB{V,C}R<n>_EL1 = S2_0_C0_C<n>_{4,5}, DBGW{V,C}R<n>_EL1 = S2_0_C0_C<n>_{6,7}. */
+#define DBG_PAIRS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) \
+    X(12) X(13) X(14) X(15)
+
+static void dbg_save(struct vcpu_dbg *d, unsigned brps, unsigned wrps)
+{
+    for (unsigned n = 0; n < DBG_MAX_PAIRS; n++) {
+        switch (n) {
+#define DBG_SAVE(i) case i: \
+            if (i < brps) { d[i].bvr = read_sysreg(S2_0_C0_C##i##_4); d[i].bcr = read_sysreg(S2_0_C0_C##i##_5); } \
+            if (i < wrps) { d[i].wvr = read_sysreg(S2_0_C0_C##i##_6); d[i].wcr = read_sysreg(S2_0_C0_C##i##_7); } \
+            break;
+        DBG_PAIRS(DBG_SAVE)
+#undef DBG_SAVE
+        default:
+            break;
+        }
+    }
+}
+
+static void dbg_load(const struct vcpu_dbg *d, unsigned brps, unsigned wrps)
+{
+    for (unsigned n = 0; n < DBG_MAX_PAIRS; n++) {
+        switch (n) {
+#define DBG_LOAD(i) case i: \
+            if (i < brps) { write_sysreg(S2_0_C0_C##i##_4, d[i].bvr); write_sysreg(S2_0_C0_C##i##_5, d[i].bcr); } \
+            if (i < wrps) { write_sysreg(S2_0_C0_C##i##_6, d[i].wvr); write_sysreg(S2_0_C0_C##i##_7, d[i].wcr); } \
+            break;
+        DBG_PAIRS(DBG_LOAD)
+#undef DBG_LOAD
+        default:
+            break;
+        }
+    }
+}
+
+/* The guest's PMU, counters read through PMSELR_EL0 and PMXEV*_EL0. */
+static void pmu_save(struct vcpu_pmu *p)
+{
+    p->pmselr = read_sysreg(pmselr_el0);
+    p->pmcr = read_sysreg(pmcr_el0) & PMCR_WRITABLE;
+    p->pmcnten = read_sysreg(pmcntenset_el0);
+    p->pminten = read_sysreg(pmintenset_el1);
+    p->pmovs = read_sysreg(pmovsset_el0);
+    p->pmuserenr = read_sysreg(pmuserenr_el0);
+    p->pmccfiltr = read_sysreg(pmccfiltr_el0);
+    p->pmccntr = read_sysreg(pmccntr_el0);
+    for (unsigned n = 0; n < pmu_counters; n++) {
+        write_sysreg(pmselr_el0, n);
+        isb();
+        p->evtyper[n] = read_sysreg(pmxevtyper_el0);
+        p->evcntr[n] = read_sysreg(pmxevcntr_el0);
+    }
+    write_sysreg(pmselr_el0, p->pmselr);
+}
+
+/* Counting stops (PMCR_EL0.E = 0) while the state goes in, and starts, if
+ * the guest had it on, with the final PMCR_EL0 write. */
+static void pmu_load(const struct vcpu_pmu *p)
+{
+    write_sysreg(pmcr_el0, 0);
+    isb();
+    for (unsigned n = 0; n < pmu_counters; n++) {
+        write_sysreg(pmselr_el0, n);
+        isb();
+        write_sysreg(pmxevtyper_el0, p->evtyper[n]);
+        write_sysreg(pmxevcntr_el0, p->evcntr[n]);
+    }
+    write_sysreg(pmccfiltr_el0, p->pmccfiltr);
+    write_sysreg(pmccntr_el0, p->pmccntr);
+    write_sysreg(pmcntenclr_el0, PMU_ALL_COUNTERS);
+    write_sysreg(pmcntenset_el0, p->pmcnten);
+    write_sysreg(pmintenclr_el1, PMU_ALL_COUNTERS);
+    write_sysreg(pmintenset_el1, p->pminten);
+    write_sysreg(pmovsclr_el0, PMU_ALL_COUNTERS);
+    write_sysreg(pmovsset_el0, p->pmovs);
+    write_sysreg(pmuserenr_el0, p->pmuserenr);
+    write_sysreg(pmselr_el0, p->pmselr);
+    isb();
+    write_sysreg(pmcr_el0, p->pmcr);
+}
+
 #define PAUTH_REGS(X) \
     X(0, S3_0_C2_C1_0) X(1, S3_0_C2_C1_1) X(2, S3_0_C2_C1_2) X(3, S3_0_C2_C1_3) \
     X(4, S3_0_C2_C2_0) X(5, S3_0_C2_C2_1) X(6, S3_0_C2_C2_2) X(7, S3_0_C2_C2_3) \
@@ -109,14 +252,14 @@ void arch_vcpu_ctx_reset(struct vcpu *v)
 
 void arch_vcpu_load(struct vcpu *v)
 {
-    struct vcpu_sysregs *c = &v->ctx;
+    struct vcpu_sysregs *c = v->ctx;
     struct vm *vm = v->vm;
 
     write_sysreg(vttbr_el2, vm->vttbr);
     write_sysreg(vtcr_el2, vm->vtcr);
     write_sysreg(vmpidr_el2, v->vmpidr);
     write_sysreg(cntvoff_el2, vm->cntvoff);
-    write_sysreg(hcr_el2, HCR_GUEST);
+    write_sysreg(hcr_el2, hcr_guest);
     isb();
 #define LOAD(f, r) write_sysreg(r, c->f);
     CTX_EL1_REGS(LOAD)
@@ -126,6 +269,17 @@ void arch_vcpu_load(struct vcpu *v)
         PAUTH_REGS(LOAD_KEY)
 #undef LOAD_KEY
     }
+    if (has_mte2) {
+#define LOAD_MTE(i, r) write_sysreg(r, c->mte[i]);
+        MTE_REGS(LOAD_MTE)
+#undef LOAD_MTE
+    }
+    if (has_pmu)
+        pmu_load(&c->pmu);
+    dbg_load(c->dbg, dbg_brps, dbg_wrps);
+    write_sysreg(oslar_el1, c->oslar);
+    if (has_ras)
+        write_sysreg(VDISR_EL2, c->vdisr);
     fpsimd_load(c->vregs, &c->fpsr);
     for (unsigned i = 0; i < vgic_nr_lrs; i++)
         vgic_hw_write_lr(i, c->lr[i]);
@@ -136,7 +290,7 @@ void arch_vcpu_load(struct vcpu *v)
 
 void arch_vcpu_save(struct vcpu *v)
 {
-    struct vcpu_sysregs *c = &v->ctx;
+    struct vcpu_sysregs *c = v->ctx;
 #define SAVE(f, r) c->f = read_sysreg(r);
     CTX_EL1_REGS(SAVE)
 #undef SAVE
@@ -146,6 +300,17 @@ void arch_vcpu_save(struct vcpu *v)
         PAUTH_REGS(SAVE_KEY)
 #undef SAVE_KEY
     }
+    if (has_mte2) {
+#define SAVE_MTE(i, r) c->mte[i] = read_sysreg(r);
+        MTE_REGS(SAVE_MTE)
+#undef SAVE_MTE
+    }
+    if (has_pmu)
+        pmu_save(&c->pmu);
+    dbg_save(c->dbg, dbg_brps, dbg_wrps);
+    c->oslar = (read_sysreg(oslsr_el1) & OSLSR_OSLK) ? OSLAR_OSLK : 0;
+    if (has_ras)
+        c->vdisr = read_sysreg(VDISR_EL2);
     fpsimd_save(c->vregs, &c->fpsr);
     for (unsigned i = 0; i < vgic_nr_lrs; i++)
         c->lr[i] = vgic_hw_read_lr(i);
@@ -155,6 +320,11 @@ void arch_vcpu_save(struct vcpu *v)
 void arch_vcpu_quiesce(void)
 {
     write_sysreg(cntv_ctl_el0, 0);
+    if (has_pmu) {
+        /* No counting and no overflow interrupt on a CPU without a vCPU. */
+        write_sysreg(pmcr_el0, 0);
+        write_sysreg(pmintenclr_el1, PMU_ALL_COUNTERS);
+    }
     for (unsigned i = 0; i < vgic_nr_lrs; i++) {
         uint64_t lr = vgic_hw_read_lr(i);
         /* A forwarded physical interrupt would otherwise stay active. */
@@ -171,6 +341,21 @@ void arch_vtimer_mask(void)
 {
     write_sysreg(cntv_ctl_el0, read_sysreg(cntv_ctl_el0) | CNT_CTL_IMASK);
     isb();
+}
+
+void arch_pmu_irq_mask(void)
+{
+    if (has_pmu)
+        write_sysreg(pmintenclr_el1, PMU_ALL_COUNTERS);
+    isb();
+}
+
+/* PMCR_EL0.E and an overflow flag whose interrupt is enabled (D23.5: every
+ * counter is below MDCR_EL2.HPMN, so PMCR_EL0.E enables them all). */
+bool arch_pmu_irq_line(void)
+{
+    return has_pmu && (read_sysreg(pmcr_el0) & PMCR_E) &&
+           (read_sysreg(pmintenset_el1) & read_sysreg(pmovsset_el0));
 }
 
 uint64_t arch_counter(void)
@@ -212,6 +397,33 @@ void arch_zero(void *p, uint64_t size)
             __asm__ volatile("dc zva, %0" : : "r"(b) : "memory");
     }
     while (size--) *b++ = 0;
+}
+
+/* DC GZVA = SYS #3, C7, C4, #4: zeroes a DCZID_EL0 block and its
+ * allocation tags; STZG one 16-byte tag granule (FEAT_MTE2).  Both need the
+ * EL2 mapping of RAM to be Tagged (mmu.c) and SCTLR_EL2.ATA. */
+#define DC_GZVA(p) __asm__ volatile("sys #3, c7, c4, #4, %0" : : "r"(p) : "memory")
+#define STZG(p)    __asm__ volatile(".arch armv8.5-a+memtag\n\tstzg %0, [%0]\n\t.arch armv8-a" \
+                                    : : "r"(p) : "memory")
+void arch_zero_tagged(void *p, uint64_t size)
+{
+    uint64_t dczid = read_sysreg(dczid_el0);
+    uint64_t bs = 4ull << (dczid & DCZID_BS_MASK);
+    uint8_t *b = p;
+
+    if (!has_mte2) {
+        arch_zero(p, size);
+        return;
+    }
+    BUG_ON(((uintptr_t)b | size) & (MTE_TAG_GRANULE - 1));    /* VM RAM is page aligned */
+    if (!(dczid & DCZID_DZP) && !(((uintptr_t)b | size) & (bs - 1))) {
+        for (; size; size -= bs, b += bs)
+            DC_GZVA(b);
+    } else {
+        for (; size; size -= MTE_TAG_GRANULE, b += MTE_TAG_GRANULE)
+            STZG(b);
+    }
+    dsb(sy);
 }
 
 void arch_clean_dcache(const void *p, uint64_t size)

@@ -2,6 +2,7 @@
 #include "arch/vgic_hw.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "arch/cpu.h"
 
 unsigned vgic_hw_nr_lrs(void)
 {
@@ -74,8 +75,12 @@ void vgic_hw_deactivate(unsigned pintid)
     isb();
 }
 
-bool vgic_hw_vtimer_line(void)
+/* The output of a PPI whose source is this CPU's own: the EL1 virtual
+ * timer (ENABLE, not IMASK, ISTATUS) or the PMU's overflow request. */
+bool vgic_hw_ppi_line(unsigned intid)
 {
+    if (intid == PPI_PMU)
+        return arch_pmu_irq_line();
     uint64_t ctl = read_sysreg(cntv_ctl_el0);
     return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK | CNT_CTL_ISTATUS)) ==
            (CNT_CTL_ENABLE | CNT_CTL_ISTATUS);

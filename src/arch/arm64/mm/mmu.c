@@ -16,7 +16,7 @@
 
 extern char __image_start[], __text_end[], __rodata_end[], __ro_end[], __image_end[];
 
-uint64_t hyp_ttbr, hyp_tcr;          /* read by mmu_enable on every CPU */
+uint64_t hyp_ttbr, hyp_tcr, hyp_mair;   /* read by mmu_enable on every CPU */
 
 static uint64_t s1_pool[S1_POOL_TABLES][PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static unsigned s1_pool_used;
@@ -68,6 +68,13 @@ void mmu_build_tables(void)
            S1_NORMAL | PTE_S1_AP_RO | PTE_S1_XN);
     s1_map(&pt, (uint64_t)(uintptr_t)__ro_end, ram_end, S1_NORMAL | PTE_S1_AP_RW | PTE_S1_XN);
 
+    /* With FEAT_MTE2, RAM is Tagged at EL2 so that tofu can clear the tags
+     * of a VM's RAM (arch_zero_tagged); EL2 checks no tags (SCTLR_EL2.TCF
+     * = 0), so its own accesses are unaffected. */
+    hyp_mair = MAIR_ATTR(MAIR_DEVICE_nGnRE, MAIR_IDX_DEVICE) |
+               MAIR_ATTR(ID_PFR1_HAS_MTE2(read_sysreg(id_aa64pfr1_el1)) ? MAIR_NORMAL_TAGGED
+                                                                     : MAIR_NORMAL_WB,
+                         MAIR_IDX_NORMAL);
     hyp_ttbr = (uint64_t)(uintptr_t)pt.root;
     hyp_tcr = TCR_EL2_RES1 | (64 - S1_IN_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
               TCR_SH0_INNER | TCR_TG0_4K | ((uint64_t)parange() << TCR_EL2_PS_SHIFT);

@@ -50,13 +50,24 @@ void inject_undef(struct vcpu *v)
     enter_el1(v, ((uint64_t)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL);
 }
 
-void inject_abort(struct vcpu *v, bool data, uint64_t far, bool wnr)
+static uint64_t abort_ec(const struct vcpu *v, bool data)
 {
     unsigned ec = data ? (from_el1(v) ? EC_DABT_CUR : EC_DABT_LOW)
                        : (from_el1(v) ? EC_IABT_CUR : EC_IABT_LOW);
-    uint64_t esr = ((uint64_t)ec << ESR_EC_SHIFT) | ESR_IL | ESR_ISS_EXT_ABORT;
+    return (uint64_t)ec << ESR_EC_SHIFT;
+}
+
+void inject_abort(struct vcpu *v, bool data, uint64_t far, bool wnr)
+{
+    uint64_t esr = abort_ec(v, data) | ESR_IL | ESR_ISS_EXT_ABORT;
     if (data && wnr)
         esr |= ISS_DABT_WNR;
     write_sysreg(far_el1, far);
     enter_el1(v, esr);
+}
+
+void inject_sea(struct vcpu *v, uint64_t esr, uint64_t far)
+{
+    write_sysreg(far_el1, far);
+    enter_el1(v, abort_ec(v, ESR_EC(esr) == EC_DABT_LOW) | ESR_IL | (esr & ESR_ISS_MASK));
 }

@@ -4,7 +4,14 @@
  * is refused with an UNDEF and a log line (deny by default).  Why each
  * register traps:
  *  - ID registers: HCR_EL2.TID3, so that features tofu does not virtualise
- *    (SVE, SME, MTE, AMU, MPAM, SPE, TRBE) read as absent.
+ *    (SVE, SME, AMU, MPAM, SPE, TRBE; MTE without tag storage) read as absent.
+ *  - IMPLEMENTATION DEFINED registers: HCR_EL2.TIDCP; none is in the table,
+ *    so each UNDEFs (they control the physical CPU).
+ *  - RAS error records (ERRIDR_EL1, ERRSELR_EL1, ERX*_EL1): HCR_EL2.TERR
+ *    where the CPU has FEAT_RAS.  The guest sees no error record: ERRIDR_EL1
+ *    reads as zero (NUM = 0, with the ID registers below), and with no
+ *    record to select ERRSELR_EL1 and ERX*_EL1 UNDEF (not in the table), as
+ *    on QEMU's own RAS CPU; the CPU's records stay tofu's.
  *  - ICC_SGI*R_EL1: always trapped with HCR_EL2.IMO (GICv3 12.1.8): SGIs
  *    are routed by the vGIC to the VM's own vCPUs only.
  *  - ACTLR_EL1: HCR_EL2.TACR; implementation-defined controls stay ours.
@@ -24,6 +31,7 @@
 #define ID_SPACE_CRN  0
 #define ID_SPACE_CRM_FIRST 1
 #define ID_SPACE_CRM_LAST  7
+#define ERRIDR_EL1_ISS     SYSREG_ISS(3, 0, 5, 3, 0)
 
 static uint64_t clear_field(uint64_t v, unsigned shift)
 {
@@ -60,7 +68,8 @@ static uint64_t id_reg_value(uint32_t enc)
         v = clear_field(v, ID_PFR0_MPAM_SHIFT);
         break;
     case SYSREG_ISS(3, 0, 0, 4, 1):      /* ID_AA64PFR1_EL1 */
-        v = clear_field(v, ID_PFR1_MTE_SHIFT);
+        if (!ID_PFR1_HAS_MTE2(v))       /* with tag storage, MTE is the guest's */
+            v = clear_field(v, ID_PFR1_MTE_SHIFT);
         v = clear_field(v, ID_PFR1_SME_SHIFT);
         v = clear_field(v, ID_PFR1_MPAMFRAC_SHIFT);
         break;
@@ -180,6 +189,21 @@ const struct sysreg_desc *sysreg_find(uint32_t enc)
     return NULL;
 }
 
+/* Off the table: ERRIDR_EL1, the ID register of the RAS error records, is
+ * read-only and zero (NUM = 0; a read's value is 0 already).  Kept out of
+ * the table, so that the search for ICC_SGI1R_EL1 on every IPI stays short.
+ * Anything else is refused. */
+static enum trap_result __attribute__((noinline)) not_in_table(struct vcpu *v, uint32_t enc, bool read)
+{
+    if (enc == ERRIDR_EL1_ISS)
+        return read ? TRAP_EMULATED : TRAP_UNDEF;
+    vm_log(v, VM_LOG_UNDEF, "%s of system register op0=%u op1=%u CRn=%u CRm=%u op2=%u at PC %#lx: injecting UNDEF",
+           read ? "read" : "write", (enc >> ISS_SYS_OP0_SHIFT) & 3,
+           (enc >> ISS_SYS_OP1_SHIFT) & 7, (enc >> ISS_SYS_CRN_SHIFT) & 0xf,
+           (enc >> ISS_SYS_CRM_SHIFT) & 0xf, (enc >> ISS_SYS_OP2_SHIFT) & 7, v->regs.pc);
+    return TRAP_UNDEF;
+}
+
 enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr)
 {
     uint32_t enc = (uint32_t)esr & ISS_SYS_ENC_MASK;
@@ -195,14 +219,7 @@ enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr)
         r = TRAP_EMULATED;
     } else {
         const struct sysreg_desc *d = sysreg_find(enc);
-        if (!d) {
-            vm_log(v, VM_LOG_UNDEF, "%s of system register op0=%u op1=%u CRn=%u CRm=%u op2=%u at PC %#lx: injecting UNDEF",
-                   read ? "read" : "write", (enc >> ISS_SYS_OP0_SHIFT) & 3,
-                   (enc >> ISS_SYS_OP1_SHIFT) & 7, (enc >> ISS_SYS_CRN_SHIFT) & 0xf,
-                   (enc >> ISS_SYS_CRM_SHIFT) & 0xf, (enc >> ISS_SYS_OP2_SHIFT) & 7, v->regs.pc);
-            return TRAP_UNDEF;
-        }
-        r = d->access(v, d, read, &val);
+        r = d ? d->access(v, d, read, &val) : not_in_table(v, enc, read);
     }
     if (r == TRAP_EMULATED && read && rt != 31)
         v->regs.x[rt] = val;

@@ -64,6 +64,22 @@ static enum trap_result trap_sve(struct vcpu *v, uint64_t esr)
     return TRAP_UNDEF;
 }
 
+/* A synchronous external abort of the guest's own access (HCR_EL2.TEA, set
+ * with FEAT_RAS): logged here, then taken by the guest as it would have
+ * been without the trap. */
+static bool is_sea(uint64_t esr)
+{
+    unsigned fsc = (unsigned)(esr & ISS_FSC_MASK);
+    return fsc == FSC_SYNC_EXTERNAL || (fsc & FSC_SEA_WALK_MASK) == FSC_SEA_WALK;
+}
+
+static enum trap_result trap_sea(struct vcpu *v, uint64_t esr)
+{
+    vm_log(v, VM_LOG_ABORT, "synchronous external abort at PC %#lx (FAR %#lx, ESR %#lx): giving it to the guest",
+           v->regs.pc, read_sysreg(far_el2), esr);
+    return TRAP_SEA;
+}
+
 static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 {
     uint64_t far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
@@ -74,6 +90,8 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
     if ((esr & ISS_FSC_TYPE_MASK) == FSC_TRANSLATION && !(esr & ISS_DABT_S1PTW))
         r = mmio_find(v->vm, ipa);
     if (!r) {
+        if (is_sea(esr))
+            return trap_sea(v, esr);
         vm_log(v, VM_LOG_ABORT, "data abort: %s of IPA %#lx (VA %#lx) at PC %#lx, ESR %#lx: not the VM's; injecting abort",
                (esr & ISS_DABT_WNR) ? "write" : "read", ipa, far, v->regs.pc, esr);
         return TRAP_DABT;
@@ -100,6 +118,8 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 
 static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
 {
+    if (is_sea(esr))
+        return trap_sea(v, esr);
     vm_log(v, VM_LOG_ABORT, "instruction abort at PC %#lx (HPFAR %#lx, ESR %#lx): not the VM's memory; injecting abort",
            v->regs.pc, read_sysreg(hpfar_el2), esr);
     return TRAP_IABT;
@@ -145,6 +165,9 @@ struct vcpu_regs *trap_sync(struct vcpu_regs *regs)
         break;
     case TRAP_IABT:
         inject_abort(v, false, read_sysreg(far_el2), false);
+        break;
+    case TRAP_SEA:
+        inject_sea(v, esr, read_sysreg(far_el2));
         break;
     case TRAP_PARK:
         vcpu_park(v);

@@ -166,6 +166,75 @@
 #define FDT_IRQ_TYPE_SPI      0                /* first cell of a GIC "interrupts" entry */
 #define FDT_IRQ_TYPE_PPI      1
 
+/* ---- ID registers (Arm ARM D19): 4-bit feature fields ---- */
+#define ID_FIELD_MASK         HW_UL(0xf)
+#define ID_PFR0_RAS_SHIFT     28               /* ID_AA64PFR0_EL1.RAS */
+#define DISR_A                HW_BIT(31)       /* DISR_EL1: an SError was deferred */
+#define ID_PFR1_MTE_SHIFT     8                /* ID_AA64PFR1_EL1.MTE */
+#define ID_PFR1_MTE_MTE2      2                /* allocation tags in memory */
+#define ID_DFR0_PMUVER_SHIFT  8                /* ID_AA64DFR0_EL1.PMUVer */
+#define ID_DFR0_PMUVER_IMPDEF 0xf
+#define ID_DFR0_BRPS_SHIFT    12               /* breakpoints - 1 */
+#define ID_DFR0_WRPS_SHIFT    20               /* watchpoints - 1 */
+
+/* ---- PMUv3 (Arm ARM D23) ---- */
+#define PMCR_E                HW_BIT(0)
+#define PMCR_P                HW_BIT(1)        /* reset the event counters */
+#define PMCR_C                HW_BIT(2)        /* reset the cycle counter */
+#define PMCR_LC               HW_BIT(6)        /* cycle counter overflows at 64 bits */
+#define PMCR_N_SHIFT          11
+#define PMCR_N_MASK           HW_UL(0x1f)
+#define PMCR_CONTROLS         HW_UL(0xbf)      /* E P C D X DP LP: all 0 at reset (LC excluded) */
+#define PMU_CYCLE_BIT         HW_BIT(31)       /* PMCCNTR in PMCNTEN/PMINTEN/PMOVS */
+#define PMU_ALL               HW_UL(0xffffffff)
+#define PMU_EVT_SW_INCR       0x00             /* counts PMSWINC_EL0 writes */
+#define PMU_EVT_INST_RETIRED  0x08           /* PMCEID0_EL0 bit 8 when implemented */
+#define PMU_EVT_CPU_CYCLES    0x11
+#define PMU_FILTER_NSH        HW_BIT(27)       /* PMEVTYPER/PMCCFILTR: count at EL2 too */
+#define ID_DFR0_PMUVER_V3P1   4                /* MDCR_EL2.HPMD */
+#define ID_DFR0_PMUVER_V3P5   6                /* MDCR_EL2.HCCD */
+
+/* ---- Self-hosted debug (Arm ARM D2) ---- */
+#define MDSCR_KDE             HW_BIT(13)       /* debug exceptions at EL1 */
+#define MDSCR_MDE             HW_BIT(15)       /* breakpoints and watchpoints */
+#define OSLSR_OSLK            HW_BIT(1)        /* OS lock locked */
+#define DBGBCR_E              HW_BIT(0)
+#define DBGBCR_PMC_EL1        (HW_UL(1) << 1)  /* match at EL1 only */
+#define DBGBCR_BAS_A64        (HW_UL(0xf) << 5)
+#define DBGWCR_PAC_EL1_EL0    (HW_UL(3) << 1)
+#define DBGWCR_LSC_RW         (HW_UL(3) << 3)
+#define DBGWCR_BAS_8          (HW_UL(0xff) << 5)
+#define ESR_EC_BREAKPOINT_CUR 0x31
+#define DAIFSET_DEBUG         8
+
+/* ---- MTE and a minimal stage 1 (Arm ARM D10, D8) ---- */
+#define MAIR_DEVICE_nGnRnE    HW_UL(0x00)
+#define MAIR_NORMAL_TAGGED    HW_UL(0xf0)
+#define PTE_BLOCK             HW_UL(0x1)       /* valid, block (levels 1-2) */
+#define PTE_ATTRIDX_SHIFT     2
+#define PTE_SH_INNER          (HW_UL(3) << 8)
+#define PTE_AF                HW_BIT(10)
+#define PTE_XN                (HW_BIT(53) | HW_BIT(54))
+#define PT_L1_BLOCK_SIZE      HW_UL(0x40000000)   /* 1 GiB */
+#define TCR_T0SZ_32BIT        HW_UL(32)        /* 4 GiB of VA: a walk from level 1 */
+#define TCR_IRGN0_WBWA        (HW_UL(1) << 8)
+#define TCR_ORGN0_WBWA        (HW_UL(1) << 10)
+#define TCR_SH0_INNER         (HW_UL(3) << 12)
+#define TCR_EPD1              HW_BIT(23)
+#define TCR_TBI0              HW_BIT(37)       /* the tag rides in the top byte */
+#define SCTLR_M               HW_BIT(0)
+#define SCTLR_C               HW_BIT(2)
+#define SCTLR_I               HW_BIT(12)
+#define SCTLR_TCF_SYNC        (HW_UL(1) << 40) /* tag check faults at EL1: synchronous */
+#define SCTLR_ATA             HW_BIT(43)       /* allocation tag access at EL1 */
+#define GCR_EXCLUDE_TAG0      HW_UL(0x1)       /* IRG never picks tag 0 */
+#define RGSR_SEED_SHIFT       8
+#define MTE_TAG_SHIFT         56
+#define MTE_TAG_MASK          HW_UL(0xf)
+#define MTE_GRANULE           16
+#define ESR_DFSC_TAG_CHECK    0x11             /* synchronous tag check fault */
+#define VA_NO_TAG_MASK        ((HW_UL(1) << 56) - 1)
+
 /* ---- QEMU virt defaults, used when the device tree does not say ---- */
 #define VIRT_UART_BASE        HW_UL(0x09000000)
 #define VIRT_UART_INTID       33               /* SPI 1 */
@@ -175,5 +244,6 @@
 #define VIRT_RAM_BASE         HW_UL(0x40000000)
 #define VIRT_VTIMER_INTID     27               /* PPI 11 */
 #define VIRT_PTIMER_INTID     30               /* PPI 14 */
+#define VIRT_PMU_INTID        23               /* PPI 7 */
 
 #endif /* RT_HW_H */
