@@ -53,9 +53,11 @@ struct share_table {
 };
 
 void share_table_init(struct share_table *t);
-/* A new share-ID (> 0), or TOFU_E_BUSY when no slot is free. */
-int64_t share_create(struct share_table *t, uint16_t owner, uint64_t ipa, uint64_t size,
-                     unsigned rights, uint16_t only);
+/* A new share-ID (> 0), or TOFU_E_BUSY when `owner` has `quota` shares
+ * already or no slot is free. */
+int64_t share_create(struct share_table *t, uint16_t owner, unsigned quota, uint64_t ipa,
+                     uint64_t size, unsigned rights, uint16_t only);
+unsigned share_count_owned(const struct share_table *t, uint16_t owner);
 /* The live share behind `id`: NULL with *err = TOFU_E_BAD_SHARE (never was)
  * or TOFU_E_REVOKED (was, and its owner took it back). */
 struct share *share_get(struct share_table *t, uint64_t id, int *err);

@@ -125,7 +125,8 @@ static int64_t share(struct vcpu *v)
         return err;
 
     spin_lock(&ipc_lock);
-    int64_t id = share_create(&shares, (uint16_t)v->vm->id, ipa, size, (unsigned)rights, (uint16_t)only);
+    int64_t id = share_create(&shares, (uint16_t)v->vm->id, v->vm->cfg->share_quota, ipa, size,
+                              (unsigned)rights, (uint16_t)only);
     spin_unlock(&ipc_lock);
     if (id < 0)
         return id;

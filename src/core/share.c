@@ -19,9 +19,19 @@ static uint64_t make_id(const struct share_table *t, const struct share *s)
     return ((uint64_t)s->gen << SHARE_ID_SLOT_BITS) | (uint64_t)(s - t->slots + 1);
 }
 
-int64_t share_create(struct share_table *t, uint16_t owner, uint64_t ipa, uint64_t size,
-                     unsigned rights, uint16_t only)
+unsigned share_count_owned(const struct share_table *t, uint16_t owner)
 {
+    unsigned n = 0;
+    for (unsigned i = 0; i < SHARE_SLOTS; i++)
+        n += t->slots[i].owner == owner;
+    return n;
+}
+
+int64_t share_create(struct share_table *t, uint16_t owner, unsigned quota, uint64_t ipa,
+                     uint64_t size, unsigned rights, uint16_t only)
+{
+    if (share_count_owned(t, owner) >= quota)
+        return TOFU_E_BUSY;
     for (unsigned i = 0; i < SHARE_SLOTS; i++) {
         struct share *s = &t->slots[i];
         if (s->owner)

@@ -100,8 +100,8 @@ static void test_share_ids_distinct_and_found(void **state)
 {
     (void)state;
     int err;
-    int64_t a = share_create(&t, 1, 0x40000000, 0x2000, TOFU_SHARE_RW, 0);
-    int64_t b = share_create(&t, 1, 0x40100000, 0x1000, TOFU_SHARE_RO, 2);
+    int64_t a = share_create(&t, 1, SHARE_SLOTS, 0x40000000, 0x2000, TOFU_SHARE_RW, 0);
+    int64_t b = share_create(&t, 1, SHARE_SLOTS, 0x40100000, 0x1000, TOFU_SHARE_RO, 2);
     assert_true(a > 0 && b > 0 && a != b);
     struct share *s = share_get(&t, (uint64_t)b, &err);
     assert_non_null(s);
@@ -130,7 +130,7 @@ static void test_share_double_map_refused(void **state)
 {
     (void)state;
     int err;
-    int64_t id = share_create(&t, 1, 0x40000000, 0x1000, TOFU_SHARE_RW, 0);
+    int64_t id = share_create(&t, 1, SHARE_SLOTS, 0x40000000, 0x1000, TOFU_SHARE_RW, 0);
     struct share *s = share_get(&t, (uint64_t)id, &err);
     assert_int_equal(share_add_mapping(s, 2, 0x100000000), TOFU_OK);
     assert_int_equal(share_add_mapping(s, 2, 0x100100000), TOFU_E_BUSY);
@@ -142,7 +142,7 @@ static void test_share_overlap_of_mappings(void **state)
 {
     (void)state;
     int err;
-    int64_t id = share_create(&t, 1, 0x40000000, 0x2000, TOFU_SHARE_RW, 0);
+    int64_t id = share_create(&t, 1, SHARE_SLOTS, 0x40000000, 0x2000, TOFU_SHARE_RW, 0);
     share_add_mapping(share_get(&t, (uint64_t)id, &err), 2, 0x100000000);
     assert_true(share_overlaps_mapping(&t, 2, 0x100001000, 0x1000));
     assert_true(share_overlaps_mapping(&t, 2, 0xfffff000, 0x2000));
@@ -154,7 +154,7 @@ static void test_revoke_while_mapped(void **state)
 {
     (void)state;
     int err;
-    int64_t id = share_create(&t, 1, 0x40000000, 0x1000, TOFU_SHARE_RW, 0);
+    int64_t id = share_create(&t, 1, SHARE_SLOTS, 0x40000000, 0x1000, TOFU_SHARE_RW, 0);
     struct share *s = share_get(&t, (uint64_t)id, &err);
     share_add_mapping(s, 2, 0x100000000);
     share_add_mapping(s, 3, 0x100000000);
@@ -169,9 +169,9 @@ static void test_revoked_id_stays_revoked_after_reuse(void **state)
 {
     (void)state;
     int err;
-    int64_t old = share_create(&t, 1, 0x40000000, 0x1000, TOFU_SHARE_RW, 0);
+    int64_t old = share_create(&t, 1, SHARE_SLOTS, 0x40000000, 0x1000, TOFU_SHARE_RW, 0);
     share_release(share_get(&t, (uint64_t)old, &err));
-    int64_t fresh = share_create(&t, 4, 0x40200000, 0x1000, TOFU_SHARE_RO, 0);
+    int64_t fresh = share_create(&t, 4, SHARE_SLOTS, 0x40200000, 0x1000, TOFU_SHARE_RO, 0);
     assert_int_not_equal(fresh, old);                  /* same slot, new generation */
     assert_null(share_get(&t, (uint64_t)old, &err));   /* map of a revoked ID */
     assert_int_equal(err, TOFU_E_REVOKED);
@@ -184,15 +184,40 @@ static void test_table_full(void **state)
 {
     (void)state;
     for (unsigned i = 0; i < SHARE_SLOTS; i++)
-        assert_true(share_create(&t, 1, 0x40000000 + i * 0x1000, 0x1000, TOFU_SHARE_RO, 0) > 0);
-    assert_int_equal(share_create(&t, 1, 0x48000000, 0x1000, TOFU_SHARE_RO, 0), TOFU_E_BUSY);
+        assert_true(share_create(&t, 1, SHARE_SLOTS, 0x40000000 + i * 0x1000, 0x1000, TOFU_SHARE_RO, 0) > 0);
+    assert_int_equal(share_create(&t, 1, SHARE_SLOTS, 0x48000000, 0x1000, TOFU_SHARE_RO, 0), TOFU_E_BUSY);
+}
+
+/* Quotas: one VM filling its own cannot take another's slots. */
+static void test_quota_per_owner(void **state)
+{
+    (void)state;
+    enum { QUOTA = SHARE_SLOTS / 2 };
+    for (unsigned i = 0; i < QUOTA; i++)
+        assert_true(share_create(&t, 1, QUOTA, 0x40000000 + i * 0x1000, 0x1000, TOFU_SHARE_RO, 0) > 0);
+    assert_int_equal(share_create(&t, 1, QUOTA, 0x48000000, 0x1000, TOFU_SHARE_RO, 0), TOFU_E_BUSY);
+    assert_int_equal(share_count_owned(&t, 1), QUOTA);
+    /* The other VM gets all of its own. */
+    for (unsigned i = 0; i < QUOTA; i++)
+        assert_true(share_create(&t, 2, QUOTA, 0x40000000 + i * 0x1000, 0x1000, TOFU_SHARE_RW, 0) > 0);
+    assert_int_equal(share_create(&t, 2, QUOTA, 0x48000000, 0x1000, TOFU_SHARE_RO, 0), TOFU_E_BUSY);
+    /* A revoked share gives its slot back to its owner. */
+    int err;
+    int64_t id = share_create(&t, 3, 1, 0x40000000, 0x1000, TOFU_SHARE_RO, 0);
+    assert_int_equal(id, TOFU_E_BUSY);              /* the table is full */
+    struct share *s = share_get(&t, 1, &err);      /* slot 1, generation 0: owner 1 first */
+    assert_non_null(s);
+    assert_int_equal(s->owner, 1);
+    share_release(s);
+    assert_true(share_create(&t, 1, QUOTA, 0x48000000, 0x1000, TOFU_SHARE_RO, 0) > 0);
+    assert_int_equal(share_create(&t, 4, 0, 0x49000000, 0x1000, TOFU_SHARE_RO, 0), TOFU_E_BUSY);  /* no quota */
 }
 
 static void test_mapping_slots_full(void **state)
 {
     (void)state;
     int err;
-    int64_t id = share_create(&t, 1, 0x40000000, 0x1000, TOFU_SHARE_RO, 0);
+    int64_t id = share_create(&t, 1, SHARE_SLOTS, 0x40000000, 0x1000, TOFU_SHARE_RO, 0);
     struct share *s = share_get(&t, (uint64_t)id, &err);
     for (unsigned vm = 2; vm < 2 + SHARE_MAX_MAPS; vm++)
         assert_int_equal(share_add_mapping(s, (uint16_t)vm, 0x100000000), TOFU_OK);
@@ -216,6 +241,7 @@ int main(void)
         cmocka_unit_test_setup(test_revoke_while_mapped, setup),
         cmocka_unit_test_setup(test_revoked_id_stays_revoked_after_reuse, setup),
         cmocka_unit_test_setup(test_table_full, setup),
+        cmocka_unit_test_setup(test_quota_per_owner, setup),
         cmocka_unit_test_setup(test_mapping_slots_full, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

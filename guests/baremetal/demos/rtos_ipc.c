@@ -19,6 +19,7 @@
  *   CMD:reset          forget the sequence received so far
  *   CMD:pause <ms>     stop draining for that long (lets a sender fill the queue)
  *   CMD:revoke         revoke the ring's share
+ *   CMD:share          share a page and revoke it again: "share=<status>"
  * Anything else is a sequence message: 4-byte little-endian index, payload.
  */
 #include "rtos_ipc.h"
@@ -152,6 +153,13 @@ static void command(uint32_t from, const char *c, uint32_t len)
 	} else if (!memcmp(text, "pause", 5)) {
 		arg += 5;
 		ipc.pause_until = timer_now() + timer_ms_to_ticks(parse_u32(&arg));
+	} else if (!memcmp(text, "share", 5)) {
+		uint64_t id = 0;
+		uintptr_t page = platform_get()->ram_base + RING_OFFSET + RING_SHARE_BYTES;
+		int rc = tofu_share(page, RING_SHARE_BYTES, TOFU_SHARE_RO, 0, &id);
+		if (rc == TOFU_OK)
+			(void)tofu_revoke(id);
+		reply(from, out, rt_snprintf(out, sizeof(out), "share=%s", tofu_strerror(rc)));
 	} else if (!memcmp(text, "revoke", 6)) {
 		int rc = tofu_revoke(ipc.ring_share);
 		rt_printf("rtos: revoked share %lu: %s\n", ipc.ring_share, tofu_strerror(rc));

@@ -50,6 +50,8 @@ int memcmp(const void *a, const void *b, size_t n);
 #define RIGHTS_WRITE_ONLY   2u            /* not a valid rights value */
 #define UNKNOWN_SHARE_ID    12345u
 #define LONER_MAP_ID        1u            /* probably rtos's ring: not a peer's */
+#define SHARE_TABLE_SLOTS   64u           /* more than tofu's table has */
+#define IPCTEST_SHARE_QUOTA 8u            /* ipc-shares in tests/configs/ipc-bm.dts */
 
 #define DOORBELL_PRIORITY   0x90
 #define VTIMER_PRIORITY     0x80
@@ -647,6 +649,31 @@ TEST(share_errors)
 		EXPECT_EQ(tofu_revoke(id), TOFU_OK);   /* give the slot back */
 }
 
+/*
+ * The share table has a quota per VM (tests/configs/ipc-bm.dts gives this
+ * VM 8 of its 32 slots): filling ours leaves rtos its own.  (Before quotas
+ * this VM took all 31 free slots and rtos's next SHARE failed.)
+ */
+TEST(share_quota)
+{
+	const uint64_t page = platform_get()->ram_base + SHARE_PAGE_OFFSET;
+	uint64_t ids[SHARE_TABLE_SLOTS];
+	unsigned n = 0;
+	int rc = TOFU_OK;
+
+	while (n < SHARE_TABLE_SLOTS &&
+	       (rc = tofu_share(page + n * PAGE_BYTES, PAGE_BYTES, TOFU_SHARE_RO, 0, &ids[n])) == TOFU_OK)
+		n++;
+	rt_printf("  %u shares, then %s\n", n, tofu_strerror(rc));
+	EXPECT_EQ(n, IPCTEST_SHARE_QUOTA);
+	EXPECT_EQ(rc, TOFU_E_BUSY);
+	EXPECT_TRUE(rtos_call_text("CMD:share") && text_starts((const char *)reply.data, "share=TOFU_OK"));
+	while (n)
+		EXPECT_EQ(tofu_revoke(ids[--n]), TOFU_OK);
+	EXPECT_EQ(tofu_share(page, PAGE_BYTES, TOFU_SHARE_RO, 0, &ids[0]), TOFU_OK);
+	EXPECT_EQ(tofu_revoke(ids[0]), TOFU_OK);
+}
+
 /* Every record rtos has published, through the mapping; returns how many. */
 static uint32_t ring_consume_all(struct tofu_ring_end *ring)
 {
@@ -758,7 +785,8 @@ TEST(revoke)
 static const struct test_case main_cases[] = {
 	TEST_CASE(ids),          TEST_CASE(send_errors),    TEST_CASE(ping),
 	TEST_CASE(queue_full),   TEST_CASE(to_rtos_2000),   TEST_CASE(from_rtos_2000),
-	TEST_CASE(share_errors), TEST_CASE(share_map),      TEST_CASE(ring_hostile_header),
+	TEST_CASE(share_errors), TEST_CASE(share_quota),    TEST_CASE(share_map),
+	TEST_CASE(ring_hostile_header),
 	TEST_CASE(revoke),
 };
 
