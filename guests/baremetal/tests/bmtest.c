@@ -11,6 +11,7 @@
 
 #include "rt/arch.h"
 #include "rt/exception.h"
+#include "rt/fdt.h"
 #include "rt/gic.h"
 #include "rt/hw.h"
 #include "rt/irq.h"
@@ -30,6 +31,8 @@ const char rt_program_name[] = "bmtest";
 #define PSCI_UNDEFINED_FID   0x8400001fu
 /* virtio-mmio on plain QEMU virt; tofu maps nothing there. */
 #define UNASSIGNED_IPA       0x0a000000ul
+#define HIGH_DEVICE_MIN      0x4000000000ul  /* above 256 GiB: a 39-bit IPA space */
+#define PCI_ID_QEMU_HOST_BRIDGE 0x00081b36u  /* device 0x0008, vendor 0x1b36 (Red Hat) */
 /* Above RAM and every device on QEMU virt (external abort) and in the VM. */
 #define ABSENT_ADDR          0x200000000ul
 #define PROBE_POISON         0xdeadbeefu
@@ -232,6 +235,32 @@ TEST(abort_absent)
 	check_read_aborts(ABSENT_ADDR);
 }
 
+/*
+ * A device far above RAM: QEMU's high PCIe ECAM at 0x40_1000_0000 (passed
+ * through by tests/configs/bmtest.dts).  The VM's address space must reach
+ * it: before, such a config built and then stopped tofu at boot.  Function
+ * 0 of bus 0 is QEMU's host bridge, vendor 0x1b36, device 0x0008.
+ */
+TEST(high_device)
+{
+	struct fdt fdt;
+	struct fdt_node node;
+	uint64_t base = 0, size = 0;
+	uint32_t id = 0;
+
+	if (!fdt_init(&fdt, (const void *)platform_get()->dtb) ||
+	    !fdt_find_compatible(&fdt, "pci-host-ecam-generic", &node) ||
+	    !fdt_reg(&fdt, &node, 0, &base, &size)) {
+		TEST_FAIL("no PCIe ECAM in the device tree (tests/configs/bmtest.dts gives one)");
+		return;
+	}
+	rt_printf("  ECAM at %lx (%lu MiB)\n", base, size >> 20);
+	EXPECT_GE(base, HIGH_DEVICE_MIN);
+	struct fault_record rec = exc_probe_read32((uintptr_t)base, &id);
+	EXPECT_EQ(rec.count, 0);
+	EXPECT_EQ(id, PCI_ID_QEMU_HOST_BRIDGE);
+}
+
 static bool vtimer_round(unsigned round, bool use_wfi, uint64_t *worst)
 {
 	const uint32_t intid = platform_get()->vtimer_intid;
@@ -324,6 +353,7 @@ static const struct test_case bmtest_cases[] = {
 	TEST_CASE(unknown_call),
 	TEST_CASE(abort_unassigned),
 	TEST_CASE(abort_absent),
+	TEST_CASE(high_device),
 	TEST_CASE(vtimer),
 	TEST_CASE(sgi_self),
 };
