@@ -26,16 +26,36 @@ qemu_start() {
     T_START=$SECONDS
 }
 
+# Deadlines stretch with the host's load: the limits below are for an idle
+# machine, multiplied by 1 + the load average per CPU (at most 4); T_SCALE
+# overrides.  A loaded host slows QEMU, not the guests' own clocks' logic:
+# the markers waited for are the guests' own progress lines.
+load_scale() {
+    if [ -n "${T_SCALE:-}" ]; then echo "$T_SCALE"; return; fi
+    awk -v n="$(nproc)" '{ s = 1 + int($1 / n); print (s > 4 ? 4 : s) }' /proc/loadavg
+}
+
 # wait_for <fixed-string> <seconds> [count]: the string appears (count times).
 wait_for() {
     local pat=$1 limit=$2 count=${3:-1}
-    local deadline=$((SECONDS + limit))
+    local deadline=$((SECONDS + limit * $(load_scale)))
     while [ "$(grep -cF -- "$pat" "$QLOG" 2>/dev/null)" -lt "$count" ]; do
         if ! kill -0 "$QPID" 2>/dev/null; then
             t_fail "QEMU exited before printing '$pat'"; return 1
         fi
         if [ $SECONDS -ge $deadline ]; then
-            t_fail "no '$pat' within ${limit}s"; return 1
+            t_fail "no '$pat' within $((limit * $(load_scale)))s"; return 1
+        fi
+        sleep 0.2
+    done
+}
+
+# wait_for_re <extended-regex> <seconds>: a line matching it appears.
+wait_for_re() {
+    local re=$1 deadline=$((SECONDS + $2 * $(load_scale)))
+    until grep -qE -- "$re" "$QLOG" 2>/dev/null; do
+        if ! kill -0 "$QPID" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+            t_fail "no line matching '$re' within the deadline"; return 1
         fi
         sleep 0.2
     done
@@ -56,7 +76,7 @@ send() {
 
 # qemu_exit <expected status> <seconds>: QEMU ends by itself with that status.
 qemu_exit() {
-    local want=$1 limit=$2 deadline=$((SECONDS + $2))
+    local want=$1 limit=$2 deadline=$((SECONDS + $2 * $(load_scale)))
     while kill -0 "$QPID" 2>/dev/null; do
         if [ $SECONDS -ge $deadline ]; then
             t_fail "QEMU still running after ${limit}s"

@@ -40,7 +40,7 @@
 	__asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory"); exc_probe_end(); })
 
 #define IRQ_PRIORITY       0x80
-#define WAIT_MS            200
+#define WAIT_MS            2000    /* ends at the interrupt: generous for a loaded host */
 #define QUIET_MS           20
 #define SWINC_COUNT        3
 #define BUSY_LOOPS         20000

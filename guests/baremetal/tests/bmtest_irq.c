@@ -29,7 +29,7 @@
 #define PERIOD_MS          1
 #define REARM_TICKS        5
 #define LEVEL_REFIRES      3
-#define WAIT_MS            200     /* give up waiting for interrupts */
+#define WAIT_MS            2000    /* give up waiting for interrupts (ends at the interrupt) */
 #define QUIET_MS           20      /* no further interrupt within this */
 #define SETTLE_MS          2       /* let a pending interrupt reach the guest */
 #define RTC_ATTEMPTS       3
