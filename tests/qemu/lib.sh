@@ -43,6 +43,9 @@ wait_for() {
         if ! kill -0 "$QPID" 2>/dev/null; then
             t_fail "QEMU exited before printing '$pat'"; return 1
         fi
+        if grep -qF "PANIC on CPU" "$QLOG"; then
+            t_fail "the hypervisor panicked while waiting for '$pat'"; return 1
+        fi
         if [ $SECONDS -ge $deadline ]; then
             t_fail "no '$pat' within $((limit * $(load_scale)))s"; return 1
         fi
