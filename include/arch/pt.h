@@ -38,6 +38,8 @@ int pt_map(struct pt *pt, uint64_t in, uint64_t out, uint64_t size, uint64_t att
  * changed then), E_NOENT if part of it is not mapped.  The caller
  * invalidates the TLBs before the freed tables can be reused. */
 int pt_unmap(struct pt *pt, uint64_t in, uint64_t size);
+/* How many tables (pages) the translation uses now, the root included. */
+uint64_t pt_count_tables(const struct pt *pt);
 /* Give back every table, the root included (the tables must be out of use). */
 void pt_destroy(struct pt *pt);
 /* Output address and attributes of `in`, and the size of the leaf holding it. */

@@ -74,6 +74,8 @@ struct vm;
 struct vcpu;
 /* Vendor-hypervisor calls 1..9 (tofu/abi.h). */
 void ipc_call(struct vcpu *v, uint32_t fid);
+/* How many shares of other VMs `vm` has mapped. */
+unsigned ipc_mappings_of(const struct vm *vm);
 /* The VM stops: its shares are revoked, its mappings removed, its queue emptied. */
 void ipc_vm_stopped(struct vm *vm);
 

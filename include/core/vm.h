@@ -68,5 +68,7 @@ struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr);
 void vm_log(struct vcpu *v, enum vm_log_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *vm_state_name(enum vm_state s);
+/* Tables of the VM's share-mapping pool in use. */
+unsigned vm_share_tables_used(const struct vm *vm);
 
 #endif

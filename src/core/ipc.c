@@ -264,3 +264,14 @@ void ipc_vm_stopped(struct vm *vm)
     ipc_queue_init(&vm->ipc_rx);
     spin_unlock(&ipc_lock);
 }
+
+unsigned ipc_mappings_of(const struct vm *vm)
+{
+    unsigned n = 0;
+    spin_lock(&ipc_lock);
+    for (unsigned i = 0; i < SHARE_SLOTS; i++)
+        for (unsigned j = 0; j < SHARE_MAX_MAPS; j++)
+            n += shares.slots[i].owner && shares.slots[i].maps[j].vm == vm->id;
+    spin_unlock(&ipc_lock);
+    return n;
+}

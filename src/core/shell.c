@@ -5,12 +5,14 @@
  *   stop <vm>             stop a VM (name or VM-ID)
  *   start <vm>            start a stopped VM from a clean image
  *   restart <vm>          stop, then start from a clean image
+ *   mem                   free memory; per VM its RAM, stage-2 tables, shares
  *   help
  */
 #include "core/console.h"
 #include "core/printf.h"
 #include "core/lib.h"
 #include "core/vm.h"
+#include "core/mem.h"
 #include "arch/regs.h"
 
 #define SHELL_LINE_MAX 64
@@ -54,6 +56,23 @@ static void cmd_list(void)
         list_vm(&vms[i]);
 }
 
+/* What the hypervisor's memory holds: what is free, and per VM. */
+static void cmd_mem(void)
+{
+    printf("free: %lu KiB\n", (hyp_mem.free_pages * PAGE_SIZE) >> 10);
+    printf("%-3s %-15s %10s %10s %12s %9s\n", "ID", "NAME", "RAM KiB", "S2 TABLES",
+           "SHARE POOL", "MAPPINGS");
+    for (unsigned i = 0; i < nr_vms; i++) {
+        struct vm *vm = &vms[i];
+        if (vm->state == VM_ABSENT)
+            continue;
+        printf("%-3u %-15s %10lu %10lu %6u of %-3u %9u\n", vm->id, vm->cfg->name,
+               vm->cfg->ram_size >> 10, pt_count_tables(&vm->s2),
+               vm_share_tables_used(vm), vm->s2_pool ? VM_SHARE_TABLES : 0,
+               ipc_mappings_of(vm));
+    }
+}
+
 static void execute(char *cmd)
 {
     char *arg = cmd;
@@ -67,12 +86,16 @@ static void execute(char *cmd)
     if (!*cmd)
         return;
     if (!strcmp(cmd, "help")) {
-        printf("commands: list | stop <vm> | start <vm> | restart <vm>   (<vm>: name or VM-ID)\n");
+        printf("commands: list | mem | stop <vm> | start <vm> | restart <vm>   (<vm>: name or VM-ID)\n");
         printf("console: Ctrl-T then 0 = this shell, 1..%u = VM, n = next\n", nr_vms);
         return;
     }
     if (!strcmp(cmd, "list")) {
         cmd_list();
+        return;
+    }
+    if (!strcmp(cmd, "mem")) {
+        cmd_mem();
         return;
     }
     bool stop = !strcmp(cmd, "stop"), start = !strcmp(cmd, "start"), restart = !strcmp(cmd, "restart");

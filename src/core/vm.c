@@ -117,6 +117,14 @@ static uint64_t *vm_table_alloc(void *ctx)
     return NULL;
 }
 
+unsigned vm_share_tables_used(const struct vm *vm)
+{
+    unsigned n = 0;
+    for (uint64_t m = vm->s2_pool_busy; m; m &= m - 1)
+        n++;
+    return n;
+}
+
 static void vm_table_free(void *ctx, uint64_t *table)
 {
     struct vm *vm = ctx;

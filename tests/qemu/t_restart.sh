@@ -11,12 +11,21 @@ wait_for "[steady] rtos: first tick" 60
 t0=$SECONDS
 printf '\x140' >&"$QIN"                      # Ctrl-T 0: the hypervisor shell
 wait_for "console: input to the hypervisor shell" 10
+send "mem"
+wait_for "free: " 10
+free_before=$(grep -o 'free: [0-9]* KiB' "$QLOG" | head -1)
 for i in $(seq 2 $((RESTARTS + 1))); do
     send "restart churn"
     wait_for "[churn] rtos: first tick" 60 "$i" || break
     if grep -qF "no virtual timer IRQ" "$QLOG"; then t_fail "a first tick was lost (restart $((i - 1)))"; break; fi
 done
 echo "  $(grep -cF '[churn] rtos: first tick' "$QLOG") starts of churn"
+# Every restart gives back what it took: free memory exactly as before.
+send "mem"
+wait_for "free: " 10 2
+free_after=$(grep -o 'free: [0-9]* KiB' "$QLOG" | sed -n 2p)
+echo "  hypervisor memory $free_before before the restarts, $free_after after"
+[ -n "$free_before" ] && [ "$free_before" = "$free_after" ] || t_fail "memory not given back: $free_before, then $free_after"
 # Lifecycle lines are rate-limited by time, not refilled by restarts: at
 # most the burst (12) plus 4 a second, whatever the restart rate.
 events=$(grep -cE '^\[tofu\] vm churn: (started|stopped|restarting)' "$QLOG")

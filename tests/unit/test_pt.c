@@ -350,6 +350,7 @@ static void test_unmap_frees_empty_tables(void **state)
     assert_int_equal(ctx.used, 3);
     assert_int_equal(pt_unmap(&pt, 0x40400000, SZ_4K), E_OK);
     assert_int_equal(ctx.used, 1);
+    assert_int_equal(pt_count_tables(&pt), 1);
     assert_int_equal(pt.root[1], 0);
     /* A thousand map/unmap rounds take no memory. */
     for (unsigned i = 0; i < 1000; i++) {
@@ -369,6 +370,7 @@ static void test_destroy_frees_all(void **state)
     assert_int_equal(pt_map(&pt, 0x40000000 + SZ_1G, 0x80000000, SZ_2M + SZ_4K, S2_RAM_RW), E_OK);
     assert_int_equal(pt_map(&pt, 0x7fc0000000, 0x80000000, SZ_4K, S2_DEVICE), E_OK);
     assert_true(ctx.used > 4);
+    assert_int_equal(pt_count_tables(&pt), ctx.used);
     pt_destroy(&pt);
     assert_int_equal(ctx.used, 0);
     assert_null(pt.root);

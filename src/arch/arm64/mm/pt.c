@@ -215,3 +215,17 @@ void pt_destroy(struct pt *pt)
     pt->free(pt->alloc_ctx, pt->root);
     pt->root = NULL;
 }
+
+static uint64_t count_below(const uint64_t *table, unsigned level)
+{
+    uint64_t n = 1;
+    for (unsigned i = 0; i < PT_ENTRIES; i++)
+        if (is_table(table[i], level))
+            n += count_below(next_table(table[i]), level + 1);
+    return n;
+}
+
+uint64_t pt_count_tables(const struct pt *pt)
+{
+    return pt->root ? count_below(pt->root, pt->start_level) : 0;
+}
