@@ -10,15 +10,21 @@
  *
  * Input goes to one VM at a time, or to the hypervisor's shell.  The escape
  * key Ctrl-T followed by:  0 = hypervisor shell, 1..8 = VM n, n = next,
- * ? = help, Ctrl-T = a literal Ctrl-T to the focused VM.
+ * ? = help, Ctrl-T = a literal Ctrl-T to the focused VM.  The physical UART
+ * is always drained, whoever reads or not: a VM's input waits in its own
+ * buffer (CONSOLE_INPUT_BYTES) until its UART's FIFO has room, and what does
+ * not fit is dropped with one notice, so the escape key and QEMU's own keys
+ * always work.
  */
 #ifndef CORE_CONSOLE_H
 #define CORE_CONSOLE_H
 #include "core/types.h"
+#include "core/spinlock.h"
 
 #define CONSOLE_ESCAPE   0x14    /* Ctrl-T */
 #define CONSOLE_LINE_MAX 160
 #define CONSOLE_FLUSH_US 20000
+#define CONSOLE_INPUT_BYTES 1024 /* per VM, beyond its UART's FIFO; a power of two */
 
 struct vm;
 
@@ -28,6 +34,12 @@ struct console_src {
     bool at_line_start;
     unsigned len;                /* buffered, not yet written */
     char line[CONSOLE_LINE_MAX];
+    /* Input not yet in the VM's UART FIFO: one producer (console_rx, on the
+     * console's CPU), consumers serialised by feed_lock; indices run free. */
+    uint8_t in[CONSOLE_INPUT_BYTES];
+    unsigned in_head, in_tail;
+    spinlock_t feed_lock;
+    bool dropping;               /* input is being dropped: said once */
 };
 
 void console_init(bool colour);
@@ -38,8 +50,11 @@ void console_vm_putc(struct vm *vm, char c);
 void console_rx(void);
 /* The flush timer fired: write out the focused VM's partial line. */
 void console_flush_timeout(void);
-/* A VM read input: if the console stopped reading for lack of room, go on. */
-void console_rx_resume(void);
+/* A VM read input from its UART: move what waits for it into the FIFO.
+ * Called without the UART's lock. */
+void console_input_room(struct vm *vm);
+/* Forget the input waiting for `vm` (it restarts). */
+void console_input_reset(struct vm *vm);
 /* Give the input focus to VM index `idx`, or to the shell for -1. */
 void console_focus(int idx);
 

@@ -10,7 +10,6 @@ void uart_putc(char c);
 int uart_getc(void);
 void uart_enable_rx_irq(void);
 /* Mask or unmask the receive interrupt (input back-pressure). */
-void uart_set_rx_irq(bool on);
 
 void gic_init_dist(void);
 void gic_init_cpu(unsigned cpu);

@@ -20,7 +20,5 @@ extern const struct mmio_ops vpl011_ops;
 void vpl011_init(struct vpl011 *u, struct vm *vm, uint32_t intid);
 /* Console input for this VM; false if its FIFO is full. */
 bool vpl011_push_input(struct vpl011 *u, char c);
-/* Room for at least one more input character?  (Only the console adds.) */
-bool vpl011_rx_room(struct vpl011 *u);
 
 #endif

@@ -11,12 +11,11 @@
 #define HYP_COLOUR   7            /* white */
 
 static spinlock_t console_lock = SPINLOCK_INIT;
-static struct console_src hyp_src = { "tofu", HYP_COLOUR, true, 0, { 0 } };
+static struct console_src hyp_src = { .name = "tofu", .colour = HYP_COLOUR, .at_line_start = true };
 static struct console_src *mid_line;      /* whose line is unfinished on the terminal */
 static bool use_colour;
 static int focus;                         /* VM index, or -1 for the shell */
 static bool escape_pending;
-static volatile bool rx_paused;           /* the focused VM's input FIFO was full */
 
 void console_init(bool colour)
 {
@@ -29,6 +28,9 @@ void console_src_init(struct console_src *s, const char *name, unsigned colour)
     s->colour = colour;
     s->at_line_start = true;
     s->len = 0;
+    s->in_head = s->in_tail = 0;
+    s->feed_lock = (spinlock_t)SPINLOCK_INIT;
+    s->dropping = false;
 }
 
 static void puts_raw(const char *p)
@@ -155,28 +157,50 @@ static void escape_command(char c)
                nr_vms);
 }
 
-/*
- * Input back-pressure: when the focused VM's receive FIFO is full, leave the
- * rest in the physical UART (whose own FIFO then fills, and QEMU stops
- * reading its input) and mask the receive interrupt until the VM reads.
- */
-void console_rx_resume(void)
+/* Move waiting input into the VM's UART FIFO while it has room. */
+void console_input_room(struct vm *vm)
 {
-    if (rx_paused) {
-        rx_paused = false;
-        uart_set_rx_irq(true);
+    struct console_src *s = &vm->con;
+    spin_lock(&s->feed_lock);
+    while (s->in_tail != __atomic_load_n(&s->in_head, __ATOMIC_ACQUIRE)) {
+        if (!vpl011_push_input(&vm->uart, (char)s->in[s->in_tail % CONSOLE_INPUT_BYTES]))
+            break;
+        __atomic_store_n(&s->in_tail, s->in_tail + 1, __ATOMIC_RELEASE);
     }
+    spin_unlock(&s->feed_lock);
+}
+
+void console_input_reset(struct vm *vm)
+{
+    struct console_src *s = &vm->con;
+    spin_lock(&s->feed_lock);
+    __atomic_store_n(&s->in_tail, __atomic_load_n(&s->in_head, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
+    spin_unlock(&s->feed_lock);
+}
+
+/* One character for VM `vm`: into its buffer, or dropped (said once) when
+ * the buffer is full because the VM does not read. */
+static void input_to_vm(struct vm *vm, char c)
+{
+    struct console_src *s = &vm->con;
+    unsigned head = s->in_head;
+    if (head - __atomic_load_n(&s->in_tail, __ATOMIC_ACQUIRE) == CONSOLE_INPUT_BYTES) {
+        if (!s->dropping)
+            printf("console: vm %s is not reading its input: what does not fit in %u bytes is "
+                   "dropped (Ctrl-T 0: the shell)\n", vm->cfg->name, CONSOLE_INPUT_BYTES);
+        s->dropping = true;
+        return;
+    }
+    s->dropping = false;
+    s->in[head % CONSOLE_INPUT_BYTES] = (uint8_t)c;
+    __atomic_store_n(&s->in_head, head + 1, __ATOMIC_RELEASE);
+    console_input_room(vm);
 }
 
 void console_rx(void)
 {
     int c;
     for (;;) {
-        if (focus >= 0 && !escape_pending && !vpl011_rx_room(&vms[focus].uart)) {
-            rx_paused = true;
-            uart_set_rx_irq(false);
-            return;
-        }
         if ((c = uart_getc()) < 0)
             return;
         if (escape_pending) {
@@ -192,6 +216,6 @@ void console_rx(void)
         if (focus < 0)
             shell_input((char)c);
         else
-            (void)vpl011_push_input(&vms[focus].uart, (char)c);   /* room checked above */
+            input_to_vm(&vms[focus], (char)c);
     }
 }

@@ -301,6 +301,7 @@ static void vm_load(struct vm *vm)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             vgic_irq_of(&vm->vcpus[0], c->devices[i].irqs[j])->hw = true;
     vpl011_init(&vm->uart, vm, c->uart_intid);
+    console_input_reset(vm);             /* keys typed to the last run are not this one's */
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         struct vcpu *v = &vm->vcpus[i];
         vgic_vcpu_init(v);

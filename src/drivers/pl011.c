@@ -30,10 +30,5 @@ int uart_getc(void)
 
 void uart_enable_rx_irq(void)
 {
-    uart_set_rx_irq(true);
-}
-
-void uart_set_rx_irq(bool on)
-{
-    mmio_write32(uart + UART_IMSC, on ? (UART_INT_RX | UART_INT_RT) : 0);
+    mmio_write32(uart + UART_IMSC, UART_INT_RX | UART_INT_RT);
 }

@@ -43,11 +43,6 @@ bool vpl011_push_input(struct vpl011 *u, char c)
     return ok;
 }
 
-bool vpl011_rx_room(struct vpl011 *u)
-{
-    return __atomic_load_n(&u->rx_count, __ATOMIC_ACQUIRE) < VPL011_FIFO;
-}
-
 static uint32_t id_byte(uint64_t off)
 {
     uint32_t ids = off >= UART_PCELLID0 ? UART_CELL_IDS : UART_IDS;
@@ -58,6 +53,7 @@ static uint32_t id_byte(uint64_t off)
 static enum mmio_result uart_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val)
 {
     struct vpl011 *u = dev;
+    bool room = false;
     UNUSED(v); UNUSED(width);
     spin_lock(&u->lock);
     switch (off) {
@@ -68,7 +64,7 @@ static enum mmio_result uart_read(struct vcpu *v, void *dev, uint64_t off, unsig
             u->rx_head = (u->rx_head + 1) % VPL011_FIFO;
             u->rx_count--;
             update_irq(u);
-            console_rx_resume();
+            room = true;
         }
         break;
     case UART_FR:
@@ -88,6 +84,8 @@ static enum mmio_result uart_read(struct vcpu *v, void *dev, uint64_t off, unsig
         *val = (off >= UART_PERIPHID0 && off < UART_SIZE) ? id_byte(off) : 0;
     }
     spin_unlock(&u->lock);
+    if (room)
+        console_input_room(u->vm);      /* outside the lock: it takes it again */
     return MMIO_OK;
 }
 

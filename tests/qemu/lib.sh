@@ -20,7 +20,7 @@ qemu_start() {
     QLOG=$LOGDIR/$T_NAME.log
     local fifo=$LOGDIR/$T_NAME.in
     rm -f "$fifo"; mkfifo "$fifo"
-    env "$@" QEMU_SERIAL=stdio scripts/run-qemu.sh "$BUILD/$cfg" < "$fifo" > "$QLOG" 2>&1 &
+    env QEMU_SERIAL=stdio "$@" scripts/run-qemu.sh "$BUILD/$cfg" < "$fifo" > "$QLOG" 2>&1 &
     QPID=$!
     exec {QIN}>"$fifo"
     T_START=$SECONDS
