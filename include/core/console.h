@@ -25,6 +25,7 @@
 #define CONSOLE_LINE_MAX 160
 #define CONSOLE_FLUSH_US 20000
 #define CONSOLE_INPUT_BYTES 1024 /* per VM, beyond its UART's FIFO; a power of two */
+#define CONSOLE_LOG_BYTES 4096   /* per VM: the last of its output, for the shell's log */
 
 struct vm;
 
@@ -40,6 +41,8 @@ struct console_src {
     unsigned in_head, in_tail;
     spinlock_t feed_lock;
     bool dropping;               /* input is being dropped: said once */
+    char log[CONSOLE_LOG_BYTES]; /* the last of what it printed, a ring */
+    unsigned log_len;            /* bytes ever written to it */
 };
 
 void console_init(bool colour);
@@ -57,6 +60,13 @@ void console_input_room(struct vm *vm);
 void console_input_reset(struct vm *vm);
 /* Give the input focus to VM index `idx`, or to the shell for -1. */
 void console_focus(int idx);
+
+/* Print the last of what VM `vm` wrote (up to CONSOLE_LOG_BYTES), whole lines. */
+void console_print_log(struct vm *vm);
+/* The shell's own line: its prompt and the echo of what is typed.  Any other
+ * output breaks it and, once that output's line is complete, redraws it. */
+void console_prompt(const char *prompt, const char *typed, unsigned len);
+void console_echo(const char *s);
 
 /* The hypervisor shell (src/core/shell.c). */
 void shell_input(char c);

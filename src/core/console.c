@@ -16,6 +16,10 @@ static struct console_src *mid_line;      /* whose line is unfinished on the ter
 static bool use_colour;
 static int focus;                         /* VM index, or -1 for the shell */
 static bool escape_pending;
+/* The shell's prompt line is open on the terminal, and what it holds. */
+static bool prompt_open, prompt_broken;
+static const char *prompt_text, *prompt_typed;
+static unsigned prompt_typed_len;
 
 void console_init(bool colour)
 {
@@ -54,9 +58,29 @@ static void emit_prefix(const struct console_src *s)
     uart_putc(' ');
 }
 
-/* One character of `s` to the terminal, breaking someone else's open line. */
+static void emit_prefix(const struct console_src *s);
+
+static void prompt_redraw(void)
+{
+    emit_prefix(&hyp_src);
+    puts_raw(prompt_text);
+    for (unsigned i = 0; i < prompt_typed_len; i++)
+        uart_putc(prompt_typed[i]);
+    prompt_open = true;
+    prompt_broken = false;
+}
+
+/* One character of `s` to the terminal, breaking someone else's open line
+ * (the shell's prompt too, which comes back after the line). */
 static void emit(struct console_src *s, char c)
 {
+    if (prompt_open) {
+        puts_raw("\r\n");
+        prompt_open = false;
+        prompt_broken = true;
+        hyp_src.at_line_start = true;
+        mid_line = NULL;
+    }
     if (mid_line && mid_line != s) {
         puts_raw("\r\n");
         mid_line->at_line_start = true;
@@ -67,13 +91,84 @@ static void emit(struct console_src *s, char c)
     uart_putc(c);
     s->at_line_start = c == '\n';
     mid_line = s->at_line_start ? NULL : s;
+    if (prompt_broken && !mid_line && focus < 0)
+        prompt_redraw();
 }
 
 static void flush_line(struct console_src *s)
 {
-    for (unsigned i = 0; i < s->len; i++)
+    for (unsigned i = 0; i < s->len; i++) {
         emit(s, s->line[i]);
+        s->log[s->log_len++ % CONSOLE_LOG_BYTES] = s->line[i];
+    }
     s->len = 0;
+}
+
+void console_prompt(const char *prompt, const char *typed, unsigned len)
+{
+    spin_lock(&console_lock);
+    if (mid_line) {
+        puts_raw("\r\n");
+        mid_line->at_line_start = true;
+        mid_line = NULL;
+    }
+    prompt_text = prompt;
+    prompt_typed = typed;
+    prompt_typed_len = len;
+    prompt_redraw();
+    spin_unlock(&console_lock);
+}
+
+/* Echo within the prompt line; a newline closes it. */
+void console_echo(const char *str)
+{
+    spin_lock(&console_lock);
+    for (const char *p = str; *p; p++) {
+        if (*p == '\n') {
+            puts_raw("\r\n");
+            prompt_open = prompt_broken = false;
+            hyp_src.at_line_start = true;
+        } else if (*p == '\b' && prompt_typed_len) {
+            prompt_typed_len--;
+            puts_raw("\b \b");
+        } else if (*p != '\b') {
+            uart_putc(*p);
+            prompt_typed_len++;
+        }
+    }
+    spin_unlock(&console_lock);
+}
+
+void console_print_log(struct vm *vm)
+{
+    static char copy[CONSOLE_LOG_BYTES + 1];      /* the shell's: one at a time */
+    struct console_src *s = &vm->con;
+    unsigned n, start;
+
+    spin_lock(&console_lock);
+    n = s->log_len < CONSOLE_LOG_BYTES ? s->log_len : CONSOLE_LOG_BYTES;
+    start = s->log_len - n;
+    for (unsigned i = 0; i < n; i++)
+        copy[i] = s->log[(start + i) % CONSOLE_LOG_BYTES];
+    spin_unlock(&console_lock);
+    copy[n] = '\0';
+    /* A ring that wrapped starts mid-line: skip to the first whole one. */
+    char *p = copy;
+    if (s->log_len > CONSOLE_LOG_BYTES)
+        while (*p && *p++ != '\n')
+            ;
+    printf("log of vm %s (last %u bytes):\n", vm->cfg->name, (unsigned)(copy + n - p));
+    while (*p) {
+        char *e = p;
+        while (*e && *e != '\n')
+            e++;
+        char end = *e;
+        *e = '\0';
+        printf("| %s\n", p);
+        if (!end)
+            break;
+        p = e + 1;
+    }
 }
 
 static void hyp_out(char c, void *arg)

@@ -6,6 +6,7 @@
  *   start <vm>            start a stopped VM from a clean image
  *   restart <vm>          stop, then start from a clean image
  *   mem                   free memory; per VM its RAM, stage-2 tables, shares
+ *   log <vm>              the last of what a VM printed
  *   help
  */
 #include "core/console.h"
@@ -24,7 +25,7 @@ static unsigned len;
 
 void shell_prompt(void)
 {
-    printf("tofu> ");
+    console_prompt("tofu> ", line, len);
 }
 
 /* Exits by reason, summed over the VM's vCPUs. */
@@ -86,7 +87,7 @@ static void execute(char *cmd)
     if (!*cmd)
         return;
     if (!strcmp(cmd, "help")) {
-        printf("commands: list | mem | stop <vm> | start <vm> | restart <vm>   (<vm>: name or VM-ID)\n");
+        printf("commands: list | mem | log <vm> | stop <vm> | start <vm> | restart <vm>   (<vm>: name or VM-ID)\n");
         printf("console: Ctrl-T then 0 = this shell, 1..%u = VM, n = next\n", nr_vms);
         return;
     }
@@ -99,7 +100,8 @@ static void execute(char *cmd)
         return;
     }
     bool stop = !strcmp(cmd, "stop"), start = !strcmp(cmd, "start"), restart = !strcmp(cmd, "restart");
-    if (!stop && !start && !restart) {
+    bool log = !strcmp(cmd, "log");
+    if (!stop && !start && !restart && !log) {
         printf("unknown command '%s' (try 'help')\n", cmd);
         return;
     }
@@ -108,7 +110,9 @@ static void execute(char *cmd)
         printf("no VM '%s'\n", arg);
         return;
     }
-    if (start) {
+    if (log) {
+        console_print_log(vm);
+    } else if (start) {
         if (vm->state != VM_STOPPED)
             printf("vm %s is %s\n", vm->cfg->name, vm_state_name(vm->state));
         else
@@ -125,7 +129,7 @@ static void execute(char *cmd)
 void shell_input(char c)
 {
     if (c == '\r' || c == '\n') {
-        printf("\n");
+        console_echo("\n");
         line[len] = '\0';
         execute(line);
         len = 0;
@@ -133,10 +137,10 @@ void shell_input(char c)
     } else if (c == CHAR_BACKSPACE || c == CHAR_DELETE) {
         if (len) {
             len--;
-            printf("\b \b");
+            console_echo("\b");
         }
     } else if (c >= ' ' && len + 1 < SHELL_LINE_MAX) {
         line[len++] = c;
-        printf("%c", c);
+        console_echo((char[]){ c, '\0' });
     }
 }
