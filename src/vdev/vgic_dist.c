@@ -15,8 +15,7 @@
 static enum mmio_result dist_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val)
 {
     struct vgic_dist *d = dev;
-    if (vgic_irqreg_access(v, NULL, off, width, false, val))
-        return MMIO_OK;
+    /* The control block first: it is below every per-interrupt array. */
     switch (off) {
     case GICD_CTLR:
         *val = d->ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
@@ -31,7 +30,8 @@ static enum mmio_result dist_read(struct vcpu *v, void *dev, uint64_t off, unsig
         *val = GIC_PIDR2_ARCH_GICV3 << GIC_PIDR2_ARCH_SHIFT;
         break;
     default:
-        *val = 0;       /* TYPER2, STATUSR, SGIR (ARE) and reserved: RAZ */
+        if (!vgic_irqreg_access(v, NULL, off, width, false, val))
+            *val = 0;   /* TYPER2, STATUSR, SGIR (ARE) and reserved: RAZ */
     }
     return MMIO_OK;
 }
