@@ -41,7 +41,9 @@ void vcpu_resume_work(struct vcpu *v);
  * common case, nothing to do, is one load and a branch. */
 static inline struct vcpu_regs *vcpu_resume(struct vcpu *v)
 {
-    if (__builtin_expect(__atomic_load_n(&v->work, __ATOMIC_RELAXED) != 0, 0))
+    /* A single-copy-atomic load, as __atomic_load_n would be, addressed
+     * off the vCPU directly. */
+    if (__builtin_expect(*(volatile const uint32_t *)&v->work != 0, 0))
         vcpu_resume_work(v);
     return &v->regs;
 }

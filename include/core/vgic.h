@@ -99,6 +99,8 @@ void vgic_update(struct vcpu *v, unsigned intid);
 /* After any change of `intid`'s configuration as `t` sees it (enable,
  * priority, group, trigger): keeps what the exit path precomputes. */
 void vgic_irq_changed(struct vcpu *t, unsigned intid);
+/* GICD_CTLR's writable bits: the group enables, for every vCPU of `vm`. */
+void vgic_dist_set_ctlr(struct vm *vm, uint32_t ctlr);
 
 /* Number of list registers of this CPU (ICH_VTR_EL2). */
 extern unsigned vgic_nr_lrs;

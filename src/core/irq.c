@@ -48,17 +48,28 @@ static bool __attribute__((noinline)) irq_other(struct vcpu *cur, uint32_t iar, 
     return true;
 }
 
-/* The running guest's virtual timer first: it is the exit that counts. */
-void irq_handle_pending(struct vcpu *cur)
+static void __attribute__((noinline)) irq_handle_rest(struct vcpu *cur, uint32_t iar)
 {
     for (;;) {
-        uint32_t iar = gic_ack();
         unsigned intid = iar & GIC_INTID_MASK;
-        if (__builtin_expect(intid == PPI_VTIMER && cur != NULL, 1)) {
-            forward_ppi(cur, iar, PPI_VTIMER);
-            return;         /* anything else pending exits again at once */
-        }
         if (intid >= GIC_SPURIOUS_ID || !irq_other(cur, iar, intid))
             return;
+        iar = gic_ack();
+        if ((iar & GIC_INTID_MASK) == PPI_VTIMER && cur) {
+            forward_ppi(cur, iar, PPI_VTIMER);
+            return;
+        }
     }
+}
+
+/* The running guest's virtual timer first: it is the exit that counts.
+ * After it, anything else pending exits again at once. */
+void irq_handle_pending(struct vcpu *cur)
+{
+    uint32_t iar = gic_ack();
+    if (__builtin_expect((iar & GIC_INTID_MASK) == PPI_VTIMER && cur != NULL, 1)) {
+        forward_ppi(cur, iar, PPI_VTIMER);
+        return;
+    }
+    irq_handle_rest(cur, iar);
 }

@@ -316,14 +316,27 @@ static uint64_t make_lr(unsigned intid, const struct vgic_irq *irq)
 }
 
 /* Only hardware interrupts come from the exit path (irq.c): theirs are
- * precomputed; every other interrupt goes through the bitmap. */
+ * precomputed, while they and the distributor's group are enabled; every
+ * other interrupt goes through the bitmap. */
 void vgic_irq_changed(struct vcpu *t, unsigned intid)
 {
     if (intid >= VGIC_NR_PRIVATE)
         return;
     const struct vgic_irq *irq = &t->vgic.priv[intid];
-    uint64_t lr = irq->enabled && irq->hw ? make_lr(intid, irq) : 0;
-    __atomic_store_n(&t->vgic.lr_ready[intid], lr, __ATOMIC_RELAXED);
+    bool ready = irq->enabled && irq->hw && (t->vm->vgic.ctlr & GICD_CTLR_ENABLE_G1);
+    __atomic_store_n(&t->vgic.lr_ready[intid], ready ? make_lr(intid, irq) : 0, __ATOMIC_RELAXED);
+}
+
+void vgic_dist_set_ctlr(struct vm *vm, uint32_t ctlr)
+{
+    vm->vgic.ctlr = ctlr;
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        for (unsigned intid = 0; intid < VGIC_NR_PRIVATE; intid++)
+            vgic_irq_changed(&vm->vcpus[i], intid);
+        /* Interrupts held back by the group enable may now be delivered. */
+        vcpu_work_set(&vm->vcpus[i], VCPU_WORK_VGIC);
+        vcpu_kick(&vm->vcpus[i]);
+    }
 }
 
 /* Record that LR n holds `lr`: its vINTID, and whether it is a hardware
@@ -534,8 +547,7 @@ void vgic_inject_local(struct vcpu *v, unsigned intid)
     uint32_t empty = vgic_hw_elrsr();
     uint32_t live = c->lr_used & ~empty;
 
-    if (__builtin_expect(lr && empty && !lr_holds(c, live, intid) &&
-                         (v->vm->vgic.ctlr & GICD_CTLR_ENABLE_G1), 1)) {
+    if (__builtin_expect(lr && empty && !lr_holds(c, live, intid), 1)) {
         unsigned n = ctz64(empty);
         uint32_t bit = 1u << n;
         vgic_hw_write_lr(n, lr);

@@ -684,11 +684,13 @@ static void test_inject_local_slow_cases(void **state)
 
     fake_guest_ack_lr((unsigned)i);
     fake_guest_complete_lr((unsigned)i);
-    vm.vgic.ctlr = 0;
+    vgic_dist_set_ctlr(&vm, 0);
+    assert_int_equal(v0->vgic.lr_ready[PPI_VTIMER], 0);
     vgic_inject_local(v0, PPI_VTIMER);
     assert_int_equal(fake_lr_find(PPI_VTIMER), -1);
     assert_true(in_bitmap(v0, PPI_VTIMER));
-    vm.vgic.ctlr = GICD_CTLR_ENABLE_G1;
+    vgic_dist_set_ctlr(&vm, GICD_CTLR_ENABLE_G1);
+    assert_int_not_equal(v0->vgic.lr_ready[PPI_VTIMER], 0);
     vgic_flush(v0);
     i = fake_lr_find(PPI_VTIMER);
     fake_guest_ack_lr((unsigned)i);

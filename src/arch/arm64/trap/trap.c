@@ -102,9 +102,6 @@ static enum trap_result __attribute__((noinline)) dabt_refused(struct vcpu *v, u
 
 /* Emulated MMIO: a stage-2 translation fault (not on a stage-1 walk) with a
  * valid syndrome, in one of the VM's regions. */
-#define DABT_EMULATED_MASK  (ISS_DABT_ISV | ISS_DABT_S1PTW | ISS_FSC_TYPE_MASK)
-#define DABT_EMULATED       (ISS_DABT_ISV | FSC_TRANSLATION)
-
 static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 {
     uint64_t far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
@@ -112,8 +109,8 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
     const struct mmio_region *r = NULL;
     struct mmio_access a;
 
-    if (__builtin_expect(mmio_decode(esr, far, hpfar, &a) == E_OK &&
-                         (esr & DABT_EMULATED_MASK) == DABT_EMULATED, 1))
+    if (__builtin_expect(mmio_decode(esr, far, hpfar, &a) == E_OK && !(esr & ISS_DABT_S1PTW) &&
+                         (esr & ISS_FSC_TYPE_MASK) == FSC_TRANSLATION, 1))
         r = mmio_find_in(vm->mmio, vm->nr_mmio, a.ipa.bits);
     if (__builtin_expect(!r, 0))
         return dabt_refused(v, esr, far, mmio_fault_ipa(far, hpfar));
@@ -170,11 +167,11 @@ struct vcpu_regs *trap_sync(struct vcpu_regs *regs)
     v->exits[ec]++;
     enum trap_result r = trap_handlers[ec](v, esr);
     if (__builtin_expect(r == TRAP_EMULATED, 1)) {
-        regs->pc += (esr & ESR_IL) ? 4 : 2;
+        regs->pc += ESR_INSN_BYTES(esr);
         return vcpu_resume(v);
     }
     switch (r) {
-    case TRAP_EMULATED:
+    case TRAP_EMULATED:     /* above */
     case TRAP_RESUME:
         break;
     case TRAP_UNDEF:
