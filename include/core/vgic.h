@@ -48,8 +48,10 @@ struct vgic_dist {
 struct vgic_cpu {
     struct vgic_irq priv[VGIC_NR_PRIVATE];   /* SGIs and PPIs */
     /* The list register that delivers priv[i] straight from the exit path
-     * (vgic_inject_local), kept by vgic_irq_changed(); 0 when it must go
-     * through the bitmap (disabled, or an emulated level interrupt). */
+     * (vgic_inject_local), kept by vgic_irq_changed() and
+     * vgic_dist_set_ctlr(): set for a hardware interrupt (the virtual
+     * timer, the PMU) while it and the distributor's group 1 are enabled,
+     * 0 when it must go through the bitmap. */
     uint64_t lr_ready[VGIC_NR_PRIVATE];
     uint64_t pending[VGIC_WORDS];            /* not yet in a list register */
     uint16_t lr_intid[VGIC_MAX_LRS];
