@@ -23,7 +23,7 @@ endif
 
 HYP_CFLAGS  := -std=gnu11 -ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie \
                -fno-stack-protector -mgeneral-regs-only -mstrict-align -mno-outline-atomics \
-               -march=armv8-a -O2 -g -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes \
+               -march=armv8-a -O2 -fomit-frame-pointer -g -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes \
                -Iinclude -MMD -MP
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Iinclude
 

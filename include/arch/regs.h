@@ -18,6 +18,9 @@
 #define ESR_EC_SHIFT        26
 #define ESR_EC_WIDTH        6
 #define ESR_IL              BIT(25)
+#define ESR_IL_SHIFT        25
+/* The trapped instruction's size: 4 bytes with IL, else 2 (T32). */
+#define ESR_INSN_BYTES(esr) (2 + (FIELD_GET(esr, 1, ESR_IL_SHIFT) << 1))
 #define ESR_ISS_MASK        FIELD_MASK(25, 0)
 #define ESR_EC(esr)         ((unsigned)FIELD_GET(esr, ESR_EC_WIDTH, ESR_EC_SHIFT))
 

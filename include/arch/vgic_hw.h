@@ -5,11 +5,42 @@
 #define ARCH_VGIC_HW_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "arch/sysreg.h"
 
 unsigned vgic_hw_nr_lrs(void);
 uint64_t vgic_hw_read_lr(unsigned i);
-void vgic_hw_write_lr(unsigned i, uint64_t v);
-uint32_t vgic_hw_elrsr(void);
+
+/* The two the exit path uses are inline (tests/unit/fake/arch/vgic_hw.h
+ * stands in for this header with functions). */
+
+/* ICH_LR<i>_EL2 (S3_4_C12_C12_i, i < 8; S3_4_C12_C13_(i-8)) is named in the
+ * instruction: a branch into a table of MSRs, two instructions an entry. */
+#define VGIC_HW_LR_ENTRY_SHIFT 3
+#define VGIC_HW_LR_MSR(crm, op2) "msr S3_4_C12_" #crm "_" #op2 ", %[val]\n\tb 2f\n\t"
+static inline void vgic_hw_write_lr(unsigned i, uint64_t v)
+{
+    uint64_t entry;
+    __asm__ volatile("adr %[e], 1f\n\t"
+                     "add %[e], %[e], %[i], lsl #%c[sh]\n\t"
+                     "br %[e]\n"
+                     "1:\n\t"
+                     VGIC_HW_LR_MSR(C12, 0) VGIC_HW_LR_MSR(C12, 1) VGIC_HW_LR_MSR(C12, 2)
+                     VGIC_HW_LR_MSR(C12, 3) VGIC_HW_LR_MSR(C12, 4) VGIC_HW_LR_MSR(C12, 5)
+                     VGIC_HW_LR_MSR(C12, 6) VGIC_HW_LR_MSR(C12, 7) VGIC_HW_LR_MSR(C13, 0)
+                     VGIC_HW_LR_MSR(C13, 1) VGIC_HW_LR_MSR(C13, 2) VGIC_HW_LR_MSR(C13, 3)
+                     VGIC_HW_LR_MSR(C13, 4) VGIC_HW_LR_MSR(C13, 5) VGIC_HW_LR_MSR(C13, 6)
+                     VGIC_HW_LR_MSR(C13, 7)
+                     "2:"
+                     : [e] "=&r"(entry)
+                     : [i] "r"((uint64_t)(i % 16)), [val] "r"(v), [sh] "i"(VGIC_HW_LR_ENTRY_SHIFT)
+                     : "memory");
+}
+
+static inline uint32_t vgic_hw_elrsr(void)
+{
+    return (uint32_t)read_sysreg(ICH_ELRSR_EL2);
+}
+
 void vgic_hw_write_hcr(uint64_t v);
 /* ICH_EISR_EL2: LRs whose EOI maintenance request is due. */
 uint32_t vgic_hw_eisr(void);

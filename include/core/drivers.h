@@ -3,6 +3,7 @@
 #ifndef CORE_DRIVERS_H
 #define CORE_DRIVERS_H
 #include "core/types.h"
+#include "arch/sysreg.h"
 
 void uart_init(uint64_t base);
 void uart_putc(char c);
@@ -14,12 +15,28 @@ void uart_enable_rx_irq(void);
 void gic_init_dist(void);
 void gic_init_cpu(unsigned cpu);
 void gic_enable_spi(unsigned intid, unsigned target_cpu);
+/* The CPU interface's acknowledge and end of interrupt are system
+ * registers, inline on the exit path (src/drivers/gicv3.c has the rest). */
 /* Acknowledge the highest-priority pending interrupt; GIC_SPURIOUS_ID if none. */
-uint32_t gic_ack(void);
-/* End of a hypervisor-handled interrupt: priority drop and deactivation. */
-void gic_eoi(uint32_t iar);
+static inline uint32_t gic_ack(void)
+{
+    uint32_t iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
+    dsb(sy);
+    return iar;
+}
 /* Priority drop only: a forwarded interrupt stays active for its guest. */
-void gic_priority_drop(uint32_t iar);
+static inline void gic_priority_drop(uint32_t iar)
+{
+    write_sysreg(ICC_EOIR1_EL1, iar);
+    isb();
+}
+/* End of a hypervisor-handled interrupt: priority drop and deactivation. */
+static inline void gic_eoi(uint32_t iar)
+{
+    write_sysreg(ICC_EOIR1_EL1, iar);
+    write_sysreg(ICC_DIR_EL1, iar);
+    isb();
+}
 void gic_disable_spi(unsigned intid);
 /* GICD_ISPENDR: a level SPI's line (or a latched edge). */
 bool gic_spi_pending(unsigned intid);

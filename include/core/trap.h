@@ -2,6 +2,7 @@
 #ifndef CORE_TRAP_H
 #define CORE_TRAP_H
 #include "core/types.h"
+#include "core/vcpu.h"
 
 struct vcpu;
 
@@ -33,8 +34,19 @@ void inject_sea(struct vcpu *v, uint64_t esr, uint64_t far);
 void irq_handle_pending(struct vcpu *cur);
 /* Leave guest context for good: to the idle loop. */
 void vcpu_park(struct vcpu *v) __attribute__((noreturn));
-/* Checks that follow every exit; returns the registers to restore. */
-struct vcpu_regs *vcpu_resume(struct vcpu *v);
+/* The work of vcpu_resume when there is some (src/core/vcpu.c): park the
+ * vCPU if its VM stops, move pending interrupts into list registers. */
+void vcpu_resume_work(struct vcpu *v);
+/* Checks that follow every exit; returns the registers to restore.  The
+ * common case, nothing to do, is one load and a branch. */
+static inline struct vcpu_regs *vcpu_resume(struct vcpu *v)
+{
+    /* A single-copy-atomic load, as __atomic_load_n would be, addressed
+     * off the vCPU directly. */
+    if (__builtin_expect(*(volatile const uint32_t *)&v->work != 0, 0))
+        vcpu_resume_work(v);
+    return &v->regs;
+}
 /* Wait for an interrupt for `v` (WFI, CPU_SUSPEND). */
 void vcpu_idle(struct vcpu *v);
 

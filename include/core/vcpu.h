@@ -56,6 +56,16 @@ struct vcpu_sysregs {
 
 enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
 
+/*
+ * `work`: what the checks after an exit must do before the vCPU runs again,
+ * so that the common exit tests one word (vcpu_resume, core/trap.h).  Set,
+ * from any CPU, by whatever creates the work, before it kicks the vCPU;
+ * cleared only by the vCPU's own CPU, before it looks at the sources again
+ * (an atomic OR after that clear survives it).
+ */
+#define VCPU_WORK_VGIC  (1u << 0)  /* vgic_flush: the pending bitmap, UIE, a resample */
+#define VCPU_WORK_STOP  (1u << 1)  /* the VM left VM_RUNNING: park (cleared by vm_load) */
+
 struct vm;
 
 /* What a guest-caused log line is about: each has its own budget. */
@@ -64,6 +74,7 @@ enum vm_log_kind { VM_LOG_ABORT, VM_LOG_UNDEF, VM_LOG_GIC, VM_LOG_KINDS };
 struct vcpu {
     struct vcpu_regs regs;          /* first: the vector code addresses it */
     struct vm *vm;
+    uint32_t work;                  /* VCPU_WORK_*, atomic */
     unsigned id;                    /* index within the VM */
     unsigned pcpu;                  /* physical CPU it is pinned to */
     uint64_t vmpidr;
@@ -78,6 +89,11 @@ struct vcpu {
      * fields the exit path uses stay close together (vm.c holds them). */
     struct vcpu_sysregs *ctx;
 };
+
+static inline void vcpu_work_set(struct vcpu *v, uint32_t bits)
+{
+    __atomic_fetch_or(&v->work, bits, __ATOMIC_RELEASE);
+}
 
 /* The vCPU running on this physical CPU (NULL when idle). */
 struct vcpu *vcpu_current(void);

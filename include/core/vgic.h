@@ -47,6 +47,12 @@ struct vgic_dist {
 
 struct vgic_cpu {
     struct vgic_irq priv[VGIC_NR_PRIVATE];   /* SGIs and PPIs */
+    /* The list register that delivers priv[i] straight from the exit path
+     * (vgic_inject_local), kept by vgic_irq_changed() and
+     * vgic_dist_set_ctlr(): set for a hardware interrupt (the virtual
+     * timer, the PMU) while it and the distributor's group 1 are enabled,
+     * 0 when it must go through the bitmap. */
+    uint64_t lr_ready[VGIC_NR_PRIVATE];
     uint64_t pending[VGIC_WORDS];            /* not yet in a list register */
     uint16_t lr_intid[VGIC_MAX_LRS];
     uint32_t lr_used;                        /* bit i: LR i holds lr_intid[i] */
@@ -92,6 +98,11 @@ void vgic_vcpu_loaded(struct vcpu *v);
 void vgic_vcpu_stop(struct vcpu *v);
 /* After an enable or group change: deliver what was held back. */
 void vgic_update(struct vcpu *v, unsigned intid);
+/* After any change of `intid`'s configuration as `t` sees it (enable,
+ * priority, group, trigger): keeps what the exit path precomputes. */
+void vgic_irq_changed(struct vcpu *t, unsigned intid);
+/* GICD_CTLR's writable bits: the group enables, for every vCPU of `vm`. */
+void vgic_dist_set_ctlr(struct vm *vm, uint32_t ctlr);
 
 /* Number of list registers of this CPU (ICH_VTR_EL2). */
 extern unsigned vgic_nr_lrs;

@@ -17,6 +17,8 @@ enum vm_stop_reason { VM_STOP_NONE, VM_STOP_POWEROFF, VM_STOP_RESET, VM_STOP_FAT
 struct vm {
     unsigned id;                        /* VM-ID: index in the config, from 1 */
     const struct vm_config *cfg;
+    unsigned nr_mmio;                   /* first: the exit path scans them */
+    struct mmio_region mmio[VM_MAX_MMIO];
     spinlock_t lock;                    /* state, vCPU power and running flags */
     volatile enum vm_state state;
     enum vm_stop_reason stop_reason;
@@ -29,8 +31,6 @@ struct vm {
     uint64_t cntvoff;
     unsigned nr_vcpus;
     struct vcpu vcpus[VM_MAX_VCPUS];
-    unsigned nr_mmio;
-    struct mmio_region mmio[VM_MAX_MMIO];
     struct vgic_dist vgic;
     struct vpl011 uart;
     spinlock_t log_lock;                /* the log buckets of the VM and its vCPUs */

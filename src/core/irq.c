@@ -19,37 +19,57 @@ static inline void forward_ppi(struct vcpu *cur, uint32_t iar, unsigned intid)
     vgic_inject_local(cur, intid);
 }
 
-void irq_handle_pending(struct vcpu *cur)
+/* Everything but the guest's own timer.  Returns true when the loop goes
+ * on to the next pending interrupt. */
+static bool __attribute__((noinline)) irq_other(struct vcpu *cur, uint32_t iar, unsigned intid)
+{
+    if (intid == PPI_VTIMER) {
+        arch_vtimer_mask();     /* no vCPU owns the live timer here */
+    } else if (intid == PPI_MAINTENANCE) {
+        vgic_maintenance(cur);
+    } else if (intid == PPI_HYP_TIMER) {
+        htimer_fire();
+    } else if (intid == platform.uart_intid) {
+        console_rx();
+    } else if (intid < HW_IRQ_MAX && vm_hw_irq_owner[intid]) {
+        /* A passed-through device: the guest deactivates it. */
+        gic_priority_drop(iar);
+        vgic_inject_spi(vm_hw_irq_owner[intid], intid);
+        return true;
+    } else if (intid == PPI_PMU) {
+        if (cur) {
+            forward_ppi(cur, iar, PPI_PMU);
+            return false;
+        }
+        arch_pmu_irq_mask();    /* no vCPU owns the PMU here */
+    }
+    /* SGI_KICK needs nothing here: the checks after every exit do it. */
+    gic_eoi(iar);
+    return true;
+}
+
+static void __attribute__((noinline)) irq_handle_rest(struct vcpu *cur, uint32_t iar)
 {
     for (;;) {
-        uint32_t iar = gic_ack();
         unsigned intid = iar & GIC_INTID_MASK;
-        if (intid >= GIC_SPURIOUS_ID)
+        if (intid >= GIC_SPURIOUS_ID || !irq_other(cur, iar, intid))
             return;
-        if (intid == PPI_VTIMER && cur) {
+        iar = gic_ack();
+        if ((iar & GIC_INTID_MASK) == PPI_VTIMER && cur) {
             forward_ppi(cur, iar, PPI_VTIMER);
-            return;         /* anything else pending exits again at once */
-        } else if (intid == PPI_VTIMER) {
-            arch_vtimer_mask();     /* no vCPU owns the live timer here */
-        } else if (intid == PPI_MAINTENANCE) {
-            vgic_maintenance(cur);
-        } else if (intid == PPI_HYP_TIMER) {
-            htimer_fire();
-        } else if (intid == platform.uart_intid) {
-            console_rx();
-        } else if (intid < HW_IRQ_MAX && vm_hw_irq_owner[intid]) {
-            /* A passed-through device: the guest deactivates it. */
-            gic_priority_drop(iar);
-            vgic_inject_spi(vm_hw_irq_owner[intid], intid);
-            continue;
-        } else if (intid == PPI_PMU) {
-            if (cur) {
-                forward_ppi(cur, iar, PPI_PMU);
-                return;
-            }
-            arch_pmu_irq_mask();    /* no vCPU owns the PMU here */
+            return;
         }
-        /* SGI_KICK needs nothing here: the checks after every exit do it. */
-        gic_eoi(iar);
     }
+}
+
+/* The running guest's virtual timer first: it is the exit that counts.
+ * After it, anything else pending exits again at once. */
+void irq_handle_pending(struct vcpu *cur)
+{
+    uint32_t iar = gic_ack();
+    if (__builtin_expect((iar & GIC_INTID_MASK) == PPI_VTIMER && cur != NULL, 1)) {
+        forward_ppi(cur, iar, PPI_VTIMER);
+        return;
+    }
+    irq_handle_rest(cur, iar);
 }

@@ -56,6 +56,8 @@ void vgic_vcpu_init(struct vcpu *v)
      * are the CPU's own while it runs). */
     c->priv[PPI_VTIMER].hw = true;
     c->priv[PPI_PMU].hw = true;
+    for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+        vgic_irq_changed(v, i);
     for (unsigned i = 0; i < VGIC_WORDS; i++)
         c->pending[i] = 0;
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
@@ -75,6 +77,14 @@ struct vgic_irq *vgic_irq_of(struct vcpu *v, unsigned intid)
 }
 
 static uint64_t word_bit(unsigned intid) { return 1ull << (intid % 64); }
+
+/* Make `intid` pending in v's bitmap, then tell v's exit path (vcpu.h: the
+ * work word is set after the source it announces). */
+static void bitmap_set(struct vcpu *v, unsigned intid)
+{
+    __atomic_fetch_or(&v->vgic.pending[intid / 64], word_bit(intid), __ATOMIC_RELEASE);
+    vcpu_work_set(v, VCPU_WORK_VGIC);
+}
 
 static bool in_bitmap(struct vcpu *v, unsigned intid)
 {
@@ -112,7 +122,7 @@ void vgic_inject(struct vcpu *v, unsigned intid)
 {
     if (intid >= VGIC_NR_IRQS)
         return;
-    __atomic_fetch_or(&v->vgic.pending[intid / 64], word_bit(intid), __ATOMIC_RELEASE);
+    bitmap_set(v, intid);
     vcpu_kick(v);
 }
 
@@ -192,6 +202,7 @@ static void set_line(struct vcpu *t, struct vgic_irq *irq, unsigned intid, bool 
     bitmap_clear(t, intid);
     if (!is_local(t)) {
         __atomic_store_n(&t->vgic.resample, true, __ATOMIC_RELEASE);
+        vcpu_work_set(t, VCPU_WORK_VGIC);
         vcpu_kick(t);           /* its flush samples the line again */
         return;
     }
@@ -304,17 +315,41 @@ static uint64_t make_lr(unsigned intid, const struct vgic_irq *irq)
     return lr;
 }
 
+/* Only hardware interrupts come from the exit path (irq.c): theirs are
+ * precomputed, while they and the distributor's group are enabled; every
+ * other interrupt goes through the bitmap. */
+void vgic_irq_changed(struct vcpu *t, unsigned intid)
+{
+    if (intid >= VGIC_NR_PRIVATE)
+        return;
+    const struct vgic_irq *irq = &t->vgic.priv[intid];
+    bool ready = irq->enabled && irq->hw && (t->vm->vgic.ctlr & GICD_CTLR_ENABLE_G1);
+    __atomic_store_n(&t->vgic.lr_ready[intid], ready ? make_lr(intid, irq) : 0, __ATOMIC_RELAXED);
+}
+
+void vgic_dist_set_ctlr(struct vm *vm, uint32_t ctlr)
+{
+    vm->vgic.ctlr = ctlr;
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        for (unsigned intid = 0; intid < VGIC_NR_PRIVATE; intid++)
+            vgic_irq_changed(&vm->vcpus[i], intid);
+        /* Interrupts held back by the group enable may now be delivered. */
+        vcpu_work_set(&vm->vcpus[i], VCPU_WORK_VGIC);
+        vcpu_kick(&vm->vcpus[i]);
+    }
+}
+
 /* Record that LR n holds `lr`: its vINTID, and whether it is a hardware
  * one or an emulated level one waiting for its EOI. */
 static inline __attribute__((always_inline)) void
 lr_record(struct vgic_cpu *c, unsigned n, uint64_t lr)
 {
+    uint32_t bit = 1u << n;
     c->lr_intid[n] = (uint16_t)(lr & ICH_LR_VINTID_MASK);
-    c->lr_used |= 1u << n;
-    if (lr & ICH_LR_HW)
-        c->lr_hw |= 1u << n;
-    else if (lr & ICH_LR_EOI)
-        c->lr_level |= 1u << n;
+    c->lr_used |= bit;
+    /* Both set exactly: the exit path forgets empty LRs from lr_used alone. */
+    c->lr_hw = (c->lr_hw & ~bit) | ((lr & ICH_LR_HW) ? bit : 0);
+    c->lr_level = (c->lr_level & ~bit) | (!(lr & ICH_LR_HW) && (lr & ICH_LR_EOI) ? bit : 0);
 }
 
 /* Write `intid` into the free LR n and record it. */
@@ -368,8 +403,7 @@ static bool lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq,
         }
         if (victim < 0)
             return false;
-        unsigned old = c->lr_intid[victim];
-        __atomic_fetch_or(&c->pending[old / 64], word_bit(old), __ATOMIC_RELAXED);
+        bitmap_set(v, c->lr_intid[victim]);
         lr_release(v, (unsigned)victim);
         *evicted = true;
         free = 1u << victim;
@@ -399,7 +433,7 @@ static inline __attribute__((always_inline)) void lrs_retire(struct vcpu *v)
         vgic_hw_write_lr(i, 0);
         struct vgic_irq *irq = vgic_irq_of(v, intid);
         if (irq && irq->level)
-            __atomic_fetch_or(&c->pending[intid / 64], word_bit(intid), __ATOMIC_RELAXED);
+            bitmap_set(v, intid);
         lr_release(v, i);
     }
 }
@@ -429,6 +463,9 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
     struct vgic_cpu *c = &v->vgic;
     bool held = false;
 
+    /* Cleared before the sources are read: whatever is set meanwhile sets
+     * the bit again (vcpu.h). */
+    __atomic_fetch_and(&v->work, ~VCPU_WORK_VGIC, __ATOMIC_ACQ_REL);
     __atomic_store_n(&c->resample, false, __ATOMIC_RELAXED);
     if (c->lr_used) {
         lrs_retire(v);
@@ -453,7 +490,7 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
             /* Clear first: a concurrent inject after this re-sets the bit. */
             bitmap_clear(v, intid);
             if (!lr_place(v, intid, irq, &held)) {
-                __atomic_fetch_or(&c->pending[w], word_bit(intid), __ATOMIC_RELAXED);
+                bitmap_set(v, intid);
                 held = true;
             }
         }
@@ -464,39 +501,62 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
         c->uie = held;
         vgic_hw_write_hcr(ICH_HCR_EN | (held ? ICH_HCR_UIE : 0));
     }
+    /* What stays in the bitmap (disabled, held back) is looked at again
+     * after the next exit, as it always was. */
+    uint64_t left = held;
+    for (unsigned w = 0; w < VGIC_WORDS; w++)
+        left |= __atomic_load_n(&c->pending[w], __ATOMIC_RELAXED);
+    if (left)
+        vcpu_work_set(v, VCPU_WORK_VGIC);
 }
 
 /* Only what waits in the bitmap needs the slow path: LRs the guest has
  * finished with are reclaimed when room is needed, an emulated level
  * interrupt's EOI comes as a maintenance interrupt, and a hardware
  * interrupt whose line dropped is sampled when the guest looks (ISPENDR)
- * or when anything else is delivered. */
+ * or when anything else is delivered.  VCPU_WORK_VGIC stands for "the
+ * bitmap is not empty, UIE is armed or a resample was asked for". */
 void vgic_flush(struct vcpu *v)
 {
-    const struct vgic_cpu *c = &v->vgic;
-    uint64_t work = c->uie | __atomic_load_n(&c->resample, __ATOMIC_ACQUIRE);
-    for (unsigned w = 0; w < VGIC_WORDS; w++)
-        work |= __atomic_load_n(&c->pending[w], __ATOMIC_ACQUIRE);
-    if (work)
+    if (__atomic_load_n(&v->work, __ATOMIC_ACQUIRE) & VCPU_WORK_VGIC)
         flush_slow(v);
 }
 
+/* Is `intid` in one of the LRs `live`? */
+static bool lr_holds(const struct vgic_cpu *c, uint32_t live, unsigned intid)
+{
+    while (live) {
+        if (c->lr_intid[ctz64(live)] == intid)
+            return true;
+        live &= live - 1;
+    }
+    return false;
+}
+
+/* The exit path's own injection (the virtual timer, the PMU): an enabled
+ * private hardware interrupt that is in no LR goes straight into an empty
+ * one with its precomputed value.  The LRs ELRSR shows empty are forgotten
+ * on the way: lr_used drops them; lr_hw and lr_level are only read through
+ * lr_used (an emulated level LR never shows in ELRSR anyway: it waits for
+ * its EOI maintenance).  Anything else goes through the bitmap and the
+ * flush. */
 void vgic_inject_local(struct vcpu *v, unsigned intid)
 {
     struct vgic_cpu *c = &v->vgic;
-    const struct vgic_irq *irq = &c->priv[intid];
-    if (c->lr_used)
-        lrs_retire(v);          /* the guest may have finished with some */
-    uint32_t free = ~c->lr_used & ((1u << vgic_nr_lrs) - 1);
+    uint64_t lr = intid < VGIC_NR_PRIVATE ? __atomic_load_n(&c->lr_ready[intid], __ATOMIC_RELAXED) : 0;
+    uint32_t empty = vgic_hw_elrsr();
+    uint32_t live = c->lr_used & ~empty;
 
-    /* The common case straight into a free LR; anything else (disabled,
-     * already in an LR, no LR free) through the bitmap and the flush. */
-    if (intid >= VGIC_NR_PRIVATE || !irq->enabled || !free || lr_find(v, intid) >= 0 ||
-        !(v->vm->vgic.ctlr & GICD_CTLR_ENABLE_G1)) {
-        vgic_inject(v, intid);
+    if (__builtin_expect(lr && empty && !lr_holds(c, live, intid), 1)) {
+        unsigned n = ctz64(empty);
+        uint32_t bit = 1u << n;
+        vgic_hw_write_lr(n, lr);
+        c->lr_intid[n] = (uint16_t)intid;
+        c->lr_used = live | bit;
+        c->lr_hw |= bit;        /* lr_ready holds hardware interrupts only */
         return;
     }
-    lr_fill(v, ctz64(free), intid, irq);
+    vgic_inject(v, intid);
 }
 
 void vgic_maintenance(struct vcpu *v)
@@ -561,6 +621,8 @@ void vgic_update(struct vcpu *v, unsigned intid)
 {
     if (intid >= VGIC_NR_IRQS)
         return;
-    if (in_bitmap(v, intid))
+    if (in_bitmap(v, intid)) {
+        vcpu_work_set(v, VCPU_WORK_VGIC);
         vcpu_kick(v);
+    }
 }

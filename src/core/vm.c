@@ -304,6 +304,7 @@ static void vm_load(struct vm *vm)
     console_input_reset(vm);             /* keys typed to the last run are not this one's */
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         struct vcpu *v = &vm->vcpus[i];
+        v->work = 0;                    /* the VM is stopped: nothing runs it */
         vgic_vcpu_init(v);
         vcpu_reset(v, c->entry_ipa, i == 0 ? c->dtb.load_ipa : 0);
         v->power = i == 0 ? VCPU_ON_PENDING : VCPU_OFF;
@@ -431,8 +432,10 @@ void vm_request_stop(struct vm *vm, enum vm_stop_reason why, bool restart)
     vm->state = VM_STOPPING;
     vm->stop_reason = why;
     vm->restart_after_stop = restart;
-    for (unsigned i = 0; i < vm->nr_vcpus; i++)
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         idle &= !vm->vcpus[i].running;
+        vcpu_work_set(&vm->vcpus[i], VCPU_WORK_STOP);
+    }
     spin_unlock(&vm->lock);
     for (unsigned i = 0; i < vm->nr_vcpus; i++)
         if (vm->vcpus[i].running)

@@ -78,26 +78,6 @@ void gic_init_cpu(unsigned cpu)
     isb();
 }
 
-uint32_t gic_ack(void)
-{
-    uint32_t iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
-    dsb(sy);
-    return iar;
-}
-
-void gic_priority_drop(uint32_t iar)
-{
-    write_sysreg(ICC_EOIR1_EL1, iar);
-    isb();
-}
-
-void gic_eoi(uint32_t iar)
-{
-    write_sysreg(ICC_EOIR1_EL1, iar);
-    write_sysreg(ICC_DIR_EL1, iar);
-    isb();
-}
-
 void gic_disable_spi(unsigned intid)
 {
     mmio_write32(gicd(GICD_ICENABLER + (intid / 32) * 4), 1u << (intid % 32));

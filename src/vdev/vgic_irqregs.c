@@ -151,9 +151,10 @@ bool vgic_irqreg_access(struct vcpu *v, struct vcpu *owner, uint64_t off, unsign
                 refused = true;
             continue;
         }
-        if (write)
+        if (write) {
             r->write(t, irq, intid, (*val >> shift) & mask);
-        else
+            vgic_irq_changed(t, intid);
+        } else
             out |= (r->read(t, irq, intid) & mask) << shift;
     }
     if (refused)

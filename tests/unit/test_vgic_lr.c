@@ -9,6 +9,7 @@
 #include "unit.h"
 #include "fake.h"
 #include "core/vgic.h"
+#include "core/vgic_regs.h"
 #include "arch/regs.h"
 #include "arch/vgic_hw.h"
 
@@ -55,6 +56,7 @@ static void enable(struct vcpu *v, unsigned intid, uint8_t prio)
     assert_non_null(irq);
     irq->enabled = true;
     irq->priority = prio;
+    vgic_irq_changed(v, intid);
 }
 
 static bool in_bitmap(const struct vcpu *v, unsigned intid)
@@ -101,6 +103,7 @@ static void test_flush_puts_enabled_irq_in_lr(void **state)
     /* A group-0 PPI: no Group bit. */
     enable(v0, UNUSED_PPI, 0x10);
     vgic_irq_of(v0, UNUSED_PPI)->group1 = false;
+    vgic_irq_changed(v0, UNUSED_PPI);
     vgic_inject(v0, UNUSED_PPI);
     vgic_flush(v0);
     lr = lr_of(UNUSED_PPI);
@@ -614,6 +617,171 @@ static void test_latched_pending_on_level_irq(void **state)
     assert_int_equal(fake_lr[i] & ICH_LR_STATE_MASK, ICH_LR_PENDING | ICH_LR_ACTIVE);
 }
 
+/* ---- the exit path's injection and the vCPU's work word ---------------- */
+
+/* A write to `owner`'s redistributor SGI frame (the GICD_* offsets). */
+static void gicr_write(struct vcpu *owner, uint64_t off, unsigned width, uint64_t val)
+{
+    assert_true(vgic_irqreg_access(owner, owner, off, width, true, &val));
+}
+
+static bool vgic_work(const struct vcpu *v)
+{
+    return v->work & VCPU_WORK_VGIC;
+}
+
+/* The LR value the exit path writes is precomputed where the guest changes
+ * the interrupt: it follows enable, priority and group. */
+static void test_lr_ready_follows_config(void **state)
+{
+    (void)state;
+    uint64_t *ready = &v0->vgic.lr_ready[PPI_VTIMER];
+    assert_int_equal(*ready, 0);                     /* disabled at reset */
+    gicr_write(v0, GICD_ISENABLER, 4, 1u << PPI_VTIMER);
+    assert_int_equal(*ready, ICH_LR_PENDING | ICH_LR_GROUP1 | ICH_LR_HW |
+                                 ((uint64_t)VGIC_PRIO_DEFAULT << ICH_LR_PRIO_SHIFT) |
+                                 ((uint64_t)PPI_VTIMER << ICH_LR_PINTID_SHIFT) | PPI_VTIMER);
+    gicr_write(v0, GICD_IPRIORITYR + PPI_VTIMER, 1, PRIO_HI);
+    assert_int_equal(lr_prio(*ready), PRIO_HI);
+    gicr_write(v0, GICD_IGROUPR, 4, ~(1u << PPI_VTIMER));
+    assert_false(*ready & ICH_LR_GROUP1);
+
+    vgic_inject_local(v0, PPI_VTIMER);
+    assert_int_equal(lr_of(PPI_VTIMER), *ready);
+    assert_false(in_bitmap(v0, PPI_VTIMER));
+    assert_false(vgic_work(v0));
+
+    gicr_write(v0, GICD_ICENABLER, 4, 1u << PPI_VTIMER);
+    assert_int_equal(*ready, 0);
+    assert_int_equal(v0->vgic.lr_ready[PPI_PMU], 0);  /* another PPI untouched */
+}
+
+/* Disabled, already in an LR, the distributor off, no LR empty: through the
+ * bitmap, which sets the work word. */
+static void test_inject_local_slow_cases(void **state)
+{
+    (void)state;
+    fake_vtimer_line = true;                         /* the timer's output is high */
+    vgic_inject_local(v0, PPI_VTIMER);               /* disabled */
+    assert_true(in_bitmap(v0, PPI_VTIMER));
+    assert_true(vgic_work(v0));
+    assert_int_equal(fake_lr_writes, 0);
+    vgic_flush(v0);
+    assert_true(vgic_work(v0));                      /* still waiting, disabled */
+
+    gicr_write(v0, GICD_ISENABLER, 4, 1u << PPI_VTIMER);
+    vgic_flush(v0);
+    int i = fake_lr_find(PPI_VTIMER);
+    assert_true(i >= 0);
+    assert_false(vgic_work(v0));
+    fake_guest_ack_lr((unsigned)i);
+    vgic_inject_local(v0, PPI_VTIMER);               /* active in its LR */
+    assert_true(in_bitmap(v0, PPI_VTIMER));
+    assert_int_equal(fake_lr_count_valid(), 1);
+    fake_guest_complete_lr((unsigned)i);
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(PPI_VTIMER), i);
+
+    fake_guest_ack_lr((unsigned)i);
+    fake_guest_complete_lr((unsigned)i);
+    vgic_dist_set_ctlr(&vm, 0);
+    assert_int_equal(v0->vgic.lr_ready[PPI_VTIMER], 0);
+    vgic_inject_local(v0, PPI_VTIMER);
+    assert_int_equal(fake_lr_find(PPI_VTIMER), -1);
+    assert_true(in_bitmap(v0, PPI_VTIMER));
+    vgic_dist_set_ctlr(&vm, GICD_CTLR_ENABLE_G1);
+    assert_int_not_equal(v0->vgic.lr_ready[PPI_VTIMER], 0);
+    vgic_flush(v0);
+    i = fake_lr_find(PPI_VTIMER);
+    fake_guest_ack_lr((unsigned)i);
+    fake_guest_complete_lr((unsigned)i);
+
+    for (unsigned n = 0; n < NR_LRS; n++) {
+        enable(v0, 40 + n, PRIO_LOW);
+        vgic_inject_spi(&vm, 40 + n);
+    }
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_count_valid(), NR_LRS);
+    vgic_inject_local(v0, PPI_VTIMER);
+    assert_true(in_bitmap(v0, PPI_VTIMER));
+    assert_int_equal(fake_lr_count_valid(), NR_LRS);
+}
+
+/* The fast path reuses an LR the guest has finished with and forgets it
+ * from lr_used only: an SGI later put in such an LR must not inherit its
+ * hardware bit, or the resample would take its pending state away. */
+static void test_inject_local_reuses_empty_lr(void **state)
+{
+    (void)state;
+    fake_vtimer_line = fake_pmu_line = true;
+    gicr_write(v0, GICD_ISENABLER, 4, (1u << PPI_VTIMER) | (1u << PPI_PMU) | 0x6);
+    vgic_inject(v0, 1);                              /* SGI 1 in LR 0 */
+    vgic_flush(v0);
+    vgic_inject_local(v0, PPI_VTIMER);               /* vtimer in LR 1 */
+    assert_int_equal(fake_lr_find(1), 0);
+    assert_int_equal(fake_lr_find(PPI_VTIMER), 1);
+    assert_int_equal(v0->vgic.lr_used, 0x3);
+    assert_int_equal(v0->vgic.lr_hw, 0x2);
+
+    for (unsigned i = 0; i < 2; i++) {
+        fake_guest_ack_lr(i);
+        fake_guest_complete_lr(i);
+    }
+    vgic_inject_local(v0, PPI_PMU);                  /* both empty: LR 0 */
+    assert_int_equal(fake_lr_find(PPI_PMU), 0);
+    assert_int_equal(v0->vgic.lr_used, 0x1);
+    assert_int_equal(fake_lr_count_valid(), 1);
+
+    vgic_inject(v0, 1);                              /* SGI 1 into LR 1 */
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(1), 1);
+    assert_false(v0->vgic.lr_hw & 0x2);
+    vgic_inject(v0, 2);                              /* a flush that resamples */
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(1), 1);
+    assert_true(vgic_is_pending(v0, 1));
+}
+
+/* Every source of vGIC work sets the word, from any CPU; a flush that leaves
+ * nothing behind clears it, and one with nothing to do touches no LR. */
+static void test_work_word_sources(void **state)
+{
+    (void)state;
+    assert_int_equal(v0->work, 0);
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_writes, 0);
+
+    vgic_inject(v1, 40);                             /* remote, disabled */
+    assert_true(vgic_work(v1));
+    assert_false(vgic_work(v0));
+    v1->work = 0;
+    enable(v1, 40, PRIO_LOW);
+    vgic_update(v1, 40);                             /* enabled: delivers it */
+    assert_true(vgic_work(v1));
+
+    enable(v0, 41, PRIO_LOW);
+    vgic_set_level(&vm, 41, true);
+    assert_true(vgic_work(v0));
+    vgic_flush(v0);
+    assert_false(vgic_work(v0));
+    fake_current = v1;                               /* lowered from v1's CPU */
+    vgic_set_level(&vm, 41, false);
+    assert_true(vgic_work(v0));
+    fake_current = v0;
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(41), -1);
+    assert_false(vgic_work(v0));
+
+    /* More pending than LRs: UIE armed, the rest waits, the word stays. */
+    for (unsigned n = 0; n < NR_LRS + 1; n++) {
+        enable(v0, 42 + n, PRIO_LOW);
+        vgic_inject_spi(&vm, 42 + n);
+    }
+    vgic_flush(v0);
+    assert_true(fake_hcr & ICH_HCR_UIE);
+    assert_true(vgic_work(v0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -639,6 +807,10 @@ int main(void)
         cmocka_unit_test_setup(test_emulated_level_eoi, setup),
         cmocka_unit_test_setup(test_emulated_level_lowered_remotely, setup),
         cmocka_unit_test_setup(test_latched_pending_on_level_irq, setup),
+        cmocka_unit_test_setup(test_lr_ready_follows_config, setup),
+        cmocka_unit_test_setup(test_inject_local_slow_cases, setup),
+        cmocka_unit_test_setup(test_inject_local_reuses_empty_lr, setup),
+        cmocka_unit_test_setup(test_work_word_sources, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,7 +41,7 @@ F := tests/unit/fake
 test_mmio_decode_SRCS  := src/core/mmio.c
 test_pt_SRCS           := src/arch/arm64/mm/pt.c
 test_palloc_SRCS       := src/core/palloc.c
-test_vgic_lr_SRCS      := src/core/vgic.c $(F)/vgic_hw.c $(F)/vcpu.c $(F)/vm.c src/core/vm_lookup.c
+test_vgic_lr_SRCS      := src/core/vgic.c src/vdev/vgic_irqregs.c $(F)/vgic_hw.c $(F)/vcpu.c $(F)/vm.c src/core/vm_lookup.c
 test_psci_SRCS         := src/core/psci.c src/core/smccc.c $(F)/vcpu.c $(F)/vm.c src/core/vm_lookup.c $(F)/spinlock.c \
                           $(F)/ipc.c
 test_sysreg_table_SRCS := src/arch/arm64/trap/sysreg.c $(F)/sysreg.c $(F)/vm.c src/core/vm_lookup.c \

@@ -7,30 +7,38 @@
  *
  * While a guest runs, SP_EL2 points at its vCPU's struct vcpu_regs, so the
  * vector saves the guest's registers straight into it, then switches to the
- * physical CPU's stack (regs->hyp_sp) for C.
+ * physical CPU's stack (regs->hyp_sp) for C.  Synchronous exceptions save
+ * and restore all of them (a handler may read or write any of x0-x30: an
+ * MMIO or MSR/MRS Rt); interrupts only what C does not preserve
+ * (save_guest_irq, guest_return).
  */
 #include "asm.h"
 
-.macro save_guest handler
-    stp     x0, x1, [sp, #16 * 0]
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
-    stp     x16, x17, [sp, #16 * 8]
-    stp     x18, x19, [sp, #16 * 9]
-    stp     x20, x21, [sp, #16 * 10]
-    stp     x22, x23, [sp, #16 * 11]
-    stp     x24, x25, [sp, #16 * 12]
-    stp     x26, x27, [sp, #16 * 13]
-    stp     x28, x29, [sp, #16 * 14]
+/* \op (stp or ldp) x<first>..x<end - 1>, two at a time, at \base in struct
+ * vcpu_regs order (x<n> at 8 * n). */
+.macro regpairs op, base, first, end
+    .altmacro
+    regpair \op, \base, %(\first), %(\first + 1)
+    .noaltmacro
+    .if \first + 2 < \end
+    regpairs \op, \base, \first + 2, \end
+    .endif
+.endm
+.macro regpair op, base, a, b
+    \op    x\a, x\b, [\base, #8 * \a]
+.endm
+
+.macro save_x30_elr_spsr
     mrs     x0, elr_el2
     mrs     x1, spsr_el2
     stp     x30, x0, [sp, #16 * 15]
     str     x1, [sp, #VCPU_REGS_SPSR]
+.endm
+
+.macro save_guest handler
+    regpairs stp, sp, 0, 20
+    regpairs stp, sp, 20, 30
+    save_x30_elr_spsr
     mov     x0, sp
     ldr     x1, [x0, #VCPU_REGS_HYP_SP]
     mov     sp, x1
@@ -38,24 +46,34 @@
     b       guest_enter
 .endm
 
+/*
+ * Interrupts: only the registers C may clobber (x0-x18, x30; AAPCS64) and
+ * ELR/SPSR go to the frame.  The guest's x20-x29 stay in the CPU: C
+ * preserves them, and no interrupt handler reads or writes a guest
+ * register.  x19 (saved) holds the frame across the handler.  If the
+ * handler returns another vCPU's frame, guest_switch completes this one
+ * with x20-x29 before the full restore; the common case restores only
+ * what was saved.  A vCPU parked from an interrupt leaves an incomplete
+ * frame, which is reset before it runs again (vcpu_reset).
+ */
+.macro save_guest_irq handler
+    regpairs stp, sp, 0, 20
+    save_x30_elr_spsr
+    mov     x19, sp
+    ldr     x1, [x19, #VCPU_REGS_HYP_SP]
+    mov     sp, x1
+    mov     x0, x19
+    bl      \handler
+    cmp     x0, x19
+    b.ne    guest_switch
+    b       guest_return
+.endm
+
 /* An exception taken at EL2 itself: a hypervisor bug.  Dump and stop. */
 .macro hyp_fault kind
     sub     sp, sp, #(34 * 8)
-    stp     x0, x1, [sp, #16 * 0]
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
-    stp     x16, x17, [sp, #16 * 8]
-    stp     x18, x19, [sp, #16 * 9]
-    stp     x20, x21, [sp, #16 * 10]
-    stp     x22, x23, [sp, #16 * 11]
-    stp     x24, x25, [sp, #16 * 12]
-    stp     x26, x27, [sp, #16 * 13]
-    stp     x28, x29, [sp, #16 * 14]
+    regpairs stp, sp, 0, 20
+    regpairs stp, sp, 20, 30
     mrs     x0, elr_el2
     stp     x30, x0, [sp, #16 * 15]
     mrs     x0, spsr_el2
@@ -97,47 +115,44 @@ vector_entry cur_spx_serror
 vector_entry low64_sync
     save_guest trap_sync
 vector_entry low64_irq
-    save_guest trap_irq
+    save_guest_irq trap_irq
 vector_entry low64_fiq
-    save_guest trap_irq
+    save_guest_irq trap_irq
 vector_entry low64_serror
     save_guest trap_serror
     /* Lower EL, AArch32 (a guest's 32-bit EL0): same paths, ESR tells. */
 vector_entry low32_sync
     save_guest trap_sync
 vector_entry low32_irq
-    save_guest trap_irq
+    save_guest_irq trap_irq
 vector_entry low32_fiq
-    save_guest trap_irq
+    save_guest_irq trap_irq
 vector_entry low32_serror
     save_guest trap_serror
 
 /* x0 = struct vcpu_regs * to run.  Never returns. */
+/* x0 = struct vcpu_regs * to run, in full.  Never returns.  guest_return:
+ * after an interrupt, x0 = the frame saved into (x19's): x20-x29 are still
+ * the guest's own. */
     .globl guest_enter
 guest_enter:
+    regpairs ldp, x0, 20, 30
+guest_return:
     mov     sp, x0
     ldp     x30, x0, [sp, #16 * 15]
     ldr     x1, [sp, #VCPU_REGS_SPSR]
     msr     elr_el2, x0
     msr     spsr_el2, x1
-    ldp     x0, x1, [sp, #16 * 0]
-    ldp     x2, x3, [sp, #16 * 1]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x14, x15, [sp, #16 * 7]
-    ldp     x16, x17, [sp, #16 * 8]
-    ldp     x18, x19, [sp, #16 * 9]
-    ldp     x20, x21, [sp, #16 * 10]
-    ldp     x22, x23, [sp, #16 * 11]
-    ldp     x24, x25, [sp, #16 * 12]
-    ldp     x26, x27, [sp, #16 * 13]
-    ldp     x28, x29, [sp, #16 * 14]
+    regpairs ldp, sp, 0, 20
     eret
     dsb     nsh                         /* no straight-line speculation past eret */
     isb
+
+/* After an interrupt, x0 = another frame than x19's: complete x19's with
+ * the guest registers still live, then enter x0's in full. */
+guest_switch:
+    regpairs stp, x19, 20, 30
+    b       guest_enter
 
 /* FP/SIMD context: x0 = &ctx->vregs[0]; fpsr, fpcr follow as separate args. */
     .globl fpsimd_save

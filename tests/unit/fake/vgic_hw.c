@@ -87,6 +87,12 @@ bool gic_spi_pending(unsigned intid)
     return intid < FAKE_MAX_DEACTIVATE && fake_spi_line[intid];
 }
 
+void gic_route_spi(unsigned intid, unsigned target_cpu)
+{
+    (void)intid;
+    (void)target_cpu;
+}
+
 void vgic_hw_write_hcr(uint64_t v)
 {
     fake_hcr = v;

@@ -32,33 +32,6 @@ uint64_t vgic_hw_read_lr(unsigned i)
     }
 }
 
-void vgic_hw_write_lr(unsigned i, uint64_t v)
-{
-    switch (i) {
-    case 0: write_sysreg(S3_4_C12_C12_0, v); break;
-    case 1: write_sysreg(S3_4_C12_C12_1, v); break;
-    case 2: write_sysreg(S3_4_C12_C12_2, v); break;
-    case 3: write_sysreg(S3_4_C12_C12_3, v); break;
-    case 4: write_sysreg(S3_4_C12_C12_4, v); break;
-    case 5: write_sysreg(S3_4_C12_C12_5, v); break;
-    case 6: write_sysreg(S3_4_C12_C12_6, v); break;
-    case 7: write_sysreg(S3_4_C12_C12_7, v); break;
-    case 8: write_sysreg(S3_4_C12_C13_0, v); break;
-    case 9: write_sysreg(S3_4_C12_C13_1, v); break;
-    case 10: write_sysreg(S3_4_C12_C13_2, v); break;
-    case 11: write_sysreg(S3_4_C12_C13_3, v); break;
-    case 12: write_sysreg(S3_4_C12_C13_4, v); break;
-    case 13: write_sysreg(S3_4_C12_C13_5, v); break;
-    case 14: write_sysreg(S3_4_C12_C13_6, v); break;
-    default: write_sysreg(S3_4_C12_C13_7, v); break;
-    }
-}
-
-uint32_t vgic_hw_elrsr(void)
-{
-    return (uint32_t)read_sysreg(ICH_ELRSR_EL2);
-}
-
 void vgic_hw_write_hcr(uint64_t v)
 {
     write_sysreg(ICH_HCR_EL2, v);

@@ -80,13 +80,12 @@ static enum trap_result trap_sea(struct vcpu *v, uint64_t esr)
     return TRAP_SEA;
 }
 
-static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
+/* A data abort that is no emulated access: the guest's own external
+ * abort, outside the VM's memory and devices, or without a valid syndrome. */
+static enum trap_result __attribute__((noinline)) dabt_refused(struct vcpu *v, uint64_t esr, uint64_t far,
+                                                               uint64_t ipa)
 {
-    uint64_t far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
-    uint64_t ipa = mmio_fault_ipa(far, hpfar);
     const struct mmio_region *r = NULL;
-    struct mmio_access a;
-
     if ((esr & ISS_FSC_TYPE_MASK) == FSC_TRANSLATION && !(esr & ISS_DABT_S1PTW))
         r = mmio_find(v->vm, ipa);
     if (!r) {
@@ -96,11 +95,26 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
                (esr & ISS_DABT_WNR) ? "write" : "read", ipa, far, v->regs.pc, esr);
         return TRAP_DABT;
     }
-    if (mmio_decode(esr, far, hpfar, &a) != E_OK) {
-        vm_log(v, VM_LOG_ABORT, "data abort on %s at IPA %#lx without a valid syndrome (PC %#lx): injecting abort",
-               r->ops->name, ipa, v->regs.pc);
-        return TRAP_DABT;
-    }
+    vm_log(v, VM_LOG_ABORT, "data abort on %s at IPA %#lx without a valid syndrome (PC %#lx): injecting abort",
+           r->ops->name, ipa, v->regs.pc);
+    return TRAP_DABT;
+}
+
+/* Emulated MMIO: a stage-2 translation fault (not on a stage-1 walk) with a
+ * valid syndrome, in one of the VM's regions. */
+static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
+{
+    uint64_t far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
+    const struct vm *vm = v->vm;
+    const struct mmio_region *r = NULL;
+    struct mmio_access a;
+
+    if (__builtin_expect(mmio_decode(esr, far, hpfar, &a) == E_OK && !(esr & ISS_DABT_S1PTW) &&
+                         (esr & ISS_FSC_TYPE_MASK) == FSC_TRANSLATION, 1))
+        r = mmio_find_in(vm->mmio, vm->nr_mmio, a.ipa.bits);
+    if (__builtin_expect(!r, 0))
+        return dabt_refused(v, esr, far, mmio_fault_ipa(far, hpfar));
+
     uint64_t off = a.ipa.bits - r->base, val = 0;
     if (a.write) {
         if (a.reg != 31)
@@ -151,10 +165,13 @@ struct vcpu_regs *trap_sync(struct vcpu_regs *regs)
     unsigned ec = ESR_EC(esr);
 
     v->exits[ec]++;
-    switch (trap_handlers[ec](v, esr)) {
-    case TRAP_EMULATED:
-        regs->pc += (esr & ESR_IL) ? 4 : 2;
-        break;
+    enum trap_result r = trap_handlers[ec](v, esr);
+    if (__builtin_expect(r == TRAP_EMULATED, 1)) {
+        regs->pc += ESR_INSN_BYTES(esr);
+        return vcpu_resume(v);
+    }
+    switch (r) {
+    case TRAP_EMULATED:     /* above */
     case TRAP_RESUME:
         break;
     case TRAP_UNDEF:

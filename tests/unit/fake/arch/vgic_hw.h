@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host stand-in for include/arch/vgic_hw.h: the same interface, every
+ * register access a function of the fake list registers (fake/vgic_hw.c),
+ * where the real header inlines the ones on the exit path.
+ */
+#ifndef ARCH_VGIC_HW_H
+#define ARCH_VGIC_HW_H
+#include <stdbool.h>
+#include <stdint.h>
+
+unsigned vgic_hw_nr_lrs(void);
+uint64_t vgic_hw_read_lr(unsigned i);
+void vgic_hw_write_lr(unsigned i, uint64_t v);
+uint32_t vgic_hw_elrsr(void);
+void vgic_hw_write_hcr(uint64_t v);
+uint32_t vgic_hw_eisr(void);
+void vgic_hw_deactivate(unsigned pintid);
+bool vgic_hw_ppi_line(unsigned intid);
+
+#endif
