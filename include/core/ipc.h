@@ -76,7 +76,10 @@ struct vcpu;
 void ipc_call(struct vcpu *v, uint32_t fid);
 /* How many shares of other VMs `vm` has mapped. */
 unsigned ipc_mappings_of(const struct vm *vm);
-/* The VM stops: its shares are revoked, its mappings removed, its queue emptied. */
+/* The VM started again: every running peer gets a PEER_UP event. */
+void ipc_vm_started(struct vm *vm);
+/* The VM stops: its shares are revoked, its mappings removed, its queue and
+ * its own pending events emptied; every running peer gets a PEER_DOWN event. */
 void ipc_vm_stopped(struct vm *vm);
 
 #endif

@@ -37,6 +37,8 @@ struct vm {
     struct ratelimit event_log;         /* lifecycle lines; survives restarts */
     struct console_src con;
     struct ipc_queue ipc_rx;            /* messages to this VM (under ipc_lock) */
+    uint32_t peer_down, peer_up;        /* events for this VM, bit n = VM-ID n (ipc_lock) */
+    unsigned starts;                    /* how often it was started */
     volatile bool start_requested;      /* for the idle loop of vCPU 0's CPU */
 };
 

@@ -85,6 +85,18 @@
 
 #define TOFU_MSG_MAX        240u         /* bytes per message */
 #define TOFU_QUEUE_DEPTH    16u          /* messages queued per receiving VM */
+/*
+ * Events from tofu itself arrive as messages from VM-ID 0, before any
+ * message from a VM, 8 bytes: the event type, then the VM-ID it is about
+ * (both little-endian 32-bit).  A peer on a channel that stops gets
+ * PEER_DOWN (its shares are revoked by then); when it starts again, PEER_UP.
+ * Each is kept once per peer until read: a peer that restarts twice before
+ * the reader looks is one PEER_DOWN, then one PEER_UP.
+ */
+#define TOFU_VM_ID_TOFU      0u
+#define TOFU_EVENT_BYTES     8u
+#define TOFU_EVENT_PEER_DOWN 1u
+#define TOFU_EVENT_PEER_UP   2u
 #define TOFU_SHARE_RO       1u
 #define TOFU_SHARE_RW       3u
 

@@ -72,14 +72,49 @@ static int64_t msg_send(struct vcpu *v)
     return err;
 }
 
+static unsigned bits(uint32_t m)
+{
+    unsigned n = 0;
+    for (; m; m &= m - 1)
+        n++;
+    return n;
+}
+
+/* The oldest kind first: a PEER_DOWN before the PEER_UP of the same peer.
+ * Under ipc_lock; false if there is none. */
+static bool event_pop(struct vm *vm, uint32_t *type, uint32_t *peer)
+{
+    uint32_t *set = vm->peer_down ? &vm->peer_down : &vm->peer_up;
+    if (!*set)
+        return false;
+    *type = set == &vm->peer_down ? TOFU_EVENT_PEER_DOWN : TOFU_EVENT_PEER_UP;
+    *peer = (uint32_t)__builtin_ctz(*set);
+    *set &= *set - 1;
+    return true;
+}
+
 static int64_t msg_recv(struct vcpu *v)
 {
     uint64_t size = v->regs.x[2];
     uint8_t *buf = vm_ipa_to_ptr(v->vm, v->regs.x[1], size);
     struct ipc_queue *q = &v->vm->ipc_rx;
+    uint32_t ev[2];
     if (!buf) return TOFU_E_INVALID;
 
     spin_lock(&ipc_lock);
+    if ((v->vm->peer_down | v->vm->peer_up) && size < TOFU_EVENT_BYTES) {
+        v->regs.x[2] = TOFU_EVENT_BYTES;
+        spin_unlock(&ipc_lock);
+        return TOFU_E_TOO_BIG;
+    }
+    if (event_pop(v->vm, &ev[0], &ev[1])) {
+        memcpy(buf, ev, TOFU_EVENT_BYTES);
+        v->regs.x[1] = TOFU_VM_ID_TOFU;
+        v->regs.x[2] = TOFU_EVENT_BYTES;
+        v->regs.x[3] = q->count + bits(v->vm->peer_down) + bits(v->vm->peer_up);
+        spin_unlock(&ipc_lock);
+        return TOFU_OK;
+    }
     if (!q->count) {
         spin_unlock(&ipc_lock);
         return TOFU_E_EMPTY;
@@ -251,6 +286,34 @@ void ipc_call(struct vcpu *v, uint32_t fid)
     v->regs.x[0] = (uint64_t)status;
 }
 
+/* Post an event about `about` to each running peer; doorbells after the lock. */
+static void tell_peers(struct vm *about, bool down)
+{
+    uint32_t bit = 1u << about->id, rung = 0;
+    spin_lock(&ipc_lock);
+    for (unsigned i = 0; i < nr_vms; i++) {
+        struct vm *p = &vms[i];
+        if (p == about || !(about->cfg->ipc_peers & (1u << p->id)) || p->state != VM_RUNNING)
+            continue;
+        if (down) {
+            p->peer_down |= bit;
+            p->peer_up &= ~bit;
+        } else {
+            p->peer_up |= bit;
+        }
+        rung |= 1u << i;
+    }
+    spin_unlock(&ipc_lock);
+    for (unsigned i = 0; i < nr_vms; i++)
+        if (rung & (1u << i))
+            doorbell(&vms[i]);
+}
+
+void ipc_vm_started(struct vm *vm)
+{
+    tell_peers(vm, false);
+}
+
 void ipc_vm_stopped(struct vm *vm)
 {
     spin_lock(&ipc_lock);
@@ -262,7 +325,9 @@ void ipc_vm_stopped(struct vm *vm)
             unmap_from(s, vm);
     }
     ipc_queue_init(&vm->ipc_rx);
+    vm->peer_down = vm->peer_up = 0;
     spin_unlock(&ipc_lock);
+    tell_peers(vm, true);
 }
 
 unsigned ipc_mappings_of(const struct vm *vm)

@@ -350,6 +350,8 @@ void vm_start(struct vm *vm)
     vm->state = VM_RUNNING;
     spin_unlock(&vm->lock);
     hw_irqs_enable(vm, true);
+    if (vm->starts++)
+        ipc_vm_started(vm);             /* a start again: its peers hear it */
     vm_event(vm, "started (%u vCPU%s, %lu MiB at PA %#lx)", vm->nr_vcpus,
              vm->nr_vcpus > 1 ? "s" : "", vm->cfg->ram_size >> 20, vm->ram_pa.bits);
     vcpu_kick(&vm->vcpus[0]);

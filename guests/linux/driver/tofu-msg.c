@@ -164,6 +164,21 @@ static int cmd_send(int argc, char **argv)
 	return 0;
 }
 
+/* An event from tofu itself (VM-ID 0): printed as "event=peer-down vm=N". */
+static int print_event(const struct tofu_msg_hdr *h, const uint8_t *p)
+{
+	uint32_t type, vm;
+
+	if (h->peer != TOFU_VM_ID_TOFU || h->len != TOFU_EVENT_BYTES)
+		return 0;
+	memcpy(&type, p, sizeof(type));
+	memcpy(&vm, p + sizeof(type), sizeof(vm));
+	printf("event=%s vm=%u\n", type == TOFU_EVENT_PEER_DOWN ? "peer-down"
+				   : type == TOFU_EVENT_PEER_UP ? "peer-up" : "unknown", vm);
+	fflush(stdout);
+	return 1;
+}
+
 static int cmd_recv(int argc, char **argv)
 {
 	int wait = 0, use_poll = 0, opt;
@@ -203,6 +218,8 @@ static int cmd_recv(int argc, char **argv)
 		if (r < (ssize_t)sizeof(h))
 			die_errno("recv");
 		memcpy(&h, buf, sizeof(h));
+		if (print_event(&h, buf + sizeof(h)))
+			continue;
 		printf("from=%u len=%u text=", h.peer, h.len);
 		print_escaped(buf + sizeof(h), h.len);
 		putchar('\n');
@@ -477,6 +494,8 @@ static int cmd_recv_seq(int argc, char **argv)
 			die_errno("recv");
 		memcpy(&h, buf, sizeof(h));
 		const uint8_t *p = buf + sizeof(h);
+		if (print_event(&h, p))         /* not part of the sequence */
+			continue;
 		uint32_t seq = h.len >= 4 ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 						    (uint32_t)p[3] << 24
 					  : UINT32_MAX;

@@ -20,6 +20,10 @@
  * left, so freed pages or a reused IPA can never be reached through an old
  * user mapping.
  *
+ * Events from tofu (VM-ID 0) are delivered to readers like messages; a
+ * PEER_DOWN also makes the driver find the mapped shares that died with
+ * that peer (tofu revoked them) and drop them.
+ *
  * Lock order: mmap_lock -> share_lock; rx_lock is taken alone (irqsave).
  * Nothing is copied from or to user space under share_lock.
  */
@@ -42,6 +46,8 @@
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <asm/unaligned.h>
 
 /* <linux/arm-smccc.h> has its own SMCCC_RET_*; abi.h's are the same values. */
 #undef SMCCC_RET_NOT_SUPPORTED
@@ -89,6 +95,7 @@ struct tofu_ipc {
 
 	struct mutex share_lock;    /* shares */
 	struct list_head shares;
+	struct work_struct peer_down_work;  /* a peer stopped: which mapped shares died */
 };
 
 struct tofu_file {
@@ -148,6 +155,9 @@ static void rx_drain_locked(struct tofu_ipc *t)
 		m->sender = (u32)res.a1;
 		m->len = min_t(u32, (u32)res.a2, TOFU_MSG_MAX);
 		memcpy(m->data, t->recv_buf, m->len);
+		if (m->sender == TOFU_VM_ID_TOFU && m->len == TOFU_EVENT_BYTES &&
+		    get_unaligned_le32(m->data) == TOFU_EVENT_PEER_DOWN)
+			schedule_work(&t->peer_down_work);
 		t->count++;
 		atomic64_inc(&t->received);
 		if (!res.a3) {          /* tofu's queue is empty: the next message rings */
@@ -305,6 +315,33 @@ static void share_put_locked(struct tofu_share *s)
 	if (s->owned)
 		free_pages_exact(s->mem, s->alloc);
 	kfree(s);
+}
+
+/*
+ * A peer stopped and tofu revoked its shares.  MAP at the IPA where a share
+ * is mapped answers TOFU_E_BUSY while it lives and TOFU_E_REVOKED once it
+ * is gone: the dead ones are dropped (freed when no user mapping is left).
+ */
+static void peer_down_work(struct work_struct *w)
+{
+	struct tofu_ipc *t = container_of(w, struct tofu_ipc, peer_down_work);
+	struct tofu_share *s, *tmp;
+	struct arm_smccc_res res;
+
+	mutex_lock(&t->share_lock);
+	list_for_each_entry_safe(s, tmp, &t->shares, node) {
+		long st;
+
+		if (s->owned || !s->live)
+			continue;
+		st = tofu_call(TOFU_HC_MAP, s->id, s->addr, 0, 0, &res);
+		if (st == TOFU_E_REVOKED || st == TOFU_E_BAD_SHARE) {
+			dev_info(t->dev, "share %llu: revoked with its owner\n", s->id);
+			s->live = false;
+			share_put_locked(s);
+		}
+	}
+	mutex_unlock(&t->share_lock);
 }
 
 /*
@@ -722,6 +759,7 @@ static int tofu_probe(struct platform_device *pdev)
 	init_waitqueue_head(&t->rx_wq);
 	mutex_init(&t->share_lock);
 	INIT_LIST_HEAD(&t->shares);
+	INIT_WORK(&t->peer_down_work, peer_down_work);
 
 	ret = request_irq(t->irq, tofu_doorbell_irq, 0, "tofu_ipc", t);
 	if (ret)
@@ -757,6 +795,7 @@ static int tofu_remove(struct platform_device *pdev)
 	/* No file is open (each holds the module), so no user mapping is left. */
 	misc_deregister(&t->misc);
 	free_irq(t->irq, t);
+	cancel_work_sync(&t->peer_down_work);
 	mutex_lock(&t->share_lock);
 	list_for_each_entry_safe(s, tmp, &t->shares, node) {
 		if (s->live) {
