@@ -41,6 +41,12 @@ static inline uint32_t vgic_hw_elrsr(void)
     return (uint32_t)read_sysreg(ICH_ELRSR_EL2);
 }
 
+/* After LR writes, before ICH_ELRSR/EISR reads that must see them. */
+static inline void vgic_hw_sync(void)
+{
+    __asm__ volatile("isb" ::: "memory");
+}
+
 void vgic_hw_write_hcr(uint64_t v);
 /* ICH_EISR_EL2: LRs whose EOI maintenance request is due. */
 uint32_t vgic_hw_eisr(void);

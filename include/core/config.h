@@ -41,6 +41,9 @@ struct vm_config {
     uint32_t doorbell_intid;       /* 0 when the VM has no channel */
     uint64_t share_window_ipa, share_window_size;   /* advertised for MAP */
     uint32_t share_quota;          /* share-table slots the VM may own (ipc-shares) */
+    uint32_t restart_on_failure;   /* on-failure = "restart" (1) or "stop" (0) */
+    uint32_t max_restarts;         /* failures restarted within restart_window_s, then failed */
+    uint32_t restart_window_s;
 };
 
 extern const struct vm_config config_vms[];

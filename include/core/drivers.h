@@ -40,6 +40,8 @@ static inline void gic_eoi(uint32_t iar)
 void gic_disable_spi(unsigned intid);
 /* GICD_ISPENDR: a level SPI's line (or a latched edge). */
 bool gic_spi_pending(unsigned intid);
+/* This CPU's PPI `intid` pending (for a level PPI: its line is high, active or not). */
+bool gic_ppi_pending(unsigned intid);
 void gic_route_spi(unsigned intid, unsigned target_cpu);
 void gic_send_sgi(unsigned sgi, unsigned target_cpu);
 unsigned gic_nr_irqs(void);

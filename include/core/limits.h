@@ -31,4 +31,13 @@
 /* Physical RAM the page allocator manages, from the start of RAM: the rest is unused. */
 #define HYP_MEM_MAX        (UINT64_C(4) << 30)
 
+/* Restart policy (on-failure = "restart"): so many failures within the
+ * window are restarted, then the VM is left failed. */
+#define DEFAULT_MAX_RESTARTS     5
+#define DEFAULT_RESTART_WINDOW_S 60
+#define MAX_RESTART_WINDOW_S     86400
+/* A fault storm: this many exceptions injected into one vCPU within a
+ * second (a guest looping on an abort or an UNDEF) is a failure. */
+#define VM_FAULT_STORM_PER_S     50000   /* a guest in a loop: ~330k/s on QEMU; the fuzzer ~5k/s */
+
 #endif

@@ -85,6 +85,8 @@ struct vcpu {
     uint64_t exits[EC_COUNT];
     uint64_t irq_exits;
     struct ratelimit log[VM_LOG_KINDS];  /* survives restarts */
+    uint64_t storm_start;           /* counter value: faults injected counted since */
+    unsigned storm_faults;
     /* Out of line: large, and touched only at load and save, so that the
      * fields the exit path uses stay close together (vm.c holds them). */
     struct vcpu_sysregs *ctx;

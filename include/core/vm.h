@@ -11,8 +11,11 @@
 #include "core/limits.h"
 
 /* VM_ABSENT: the config asked for what this machine cannot give; never runs. */
-enum vm_state { VM_STOPPED, VM_RUNNING, VM_STOPPING, VM_ABSENT };
-enum vm_stop_reason { VM_STOP_NONE, VM_STOP_POWEROFF, VM_STOP_RESET, VM_STOP_FATAL, VM_STOP_CONSOLE };
+/* VM_FAILED: stopped by its restart policy after too many failures; it can
+ * be started again from the shell, as a stopped one. */
+enum vm_state { VM_STOPPED, VM_RUNNING, VM_STOPPING, VM_ABSENT, VM_FAILED };
+enum vm_stop_reason { VM_STOP_NONE, VM_STOP_POWEROFF, VM_STOP_RESET, VM_STOP_FATAL, VM_STOP_CONSOLE,
+                      VM_STOP_STORM };
 
 struct vm {
     unsigned id;                        /* VM-ID: index in the config, from 1 */
@@ -39,6 +42,11 @@ struct vm {
     struct ipc_queue ipc_rx;            /* messages to this VM (under ipc_lock) */
     uint32_t peer_down, peer_up;        /* events for this VM, bit n = VM-ID n (ipc_lock) */
     unsigned starts;                    /* how often it was started */
+    unsigned restarts;                  /* after failures, by its policy */
+    uint64_t started_at;                /* counter value at its last start */
+    uint64_t fail_window_start;         /* counter value; failures counted since */
+    unsigned fail_count;
+    bool failed_for_good;               /* the policy gave up: VM_FAILED once stopped */
     volatile bool start_requested;      /* for the idle loop of vCPU 0's CPU */
 };
 
@@ -58,8 +66,14 @@ struct vm *vm_by_name_or_id(const char *s);
 struct vm *vm_by_id(unsigned id);
 /* Ask every vCPU of `vm` to stop; the last one out finishes the stop. */
 void vm_request_stop(struct vm *vm, enum vm_stop_reason why, bool restart);
-/* Stop `v`'s VM because of something the guest did; logs `reason`. */
+/* Stop `v`'s VM because of something the guest did; logs `reason`; its
+ * restart policy decides whether it starts again. */
 void vm_fatal(struct vcpu *v, const char *reason);
+/* An exception was injected into `v`: too many within a second is a fault
+ * storm, a failure like vm_fatal. */
+void vm_fault_injected(struct vcpu *v);
+/* The reason of the VM's last stop, for the shell. */
+const char *vm_stop_reason_name(const struct vm *vm);
 /* Called on the vCPU's own CPU when it notices its VM is stopping. */
 void vm_vcpu_parked(struct vcpu *v);
 /* Guest IPA -> hypervisor pointer for `len` bytes of RAM, or NULL. */

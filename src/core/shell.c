@@ -15,6 +15,7 @@
 #include "core/vm.h"
 #include "core/mem.h"
 #include "arch/regs.h"
+#include "arch/cpu.h"
 
 #define SHELL_LINE_MAX 64
 #define CHAR_BACKSPACE 0x08
@@ -44,15 +45,18 @@ static void list_vm(const struct vm *vm)
     total = irq;
     for (unsigned ec = 0; ec < EC_COUNT; ec++)
         total += e[ec];
-    printf("%-3u %-15s %-8s %-5u %-8s %10lu %9lu %9lu %9lu %9lu %9lu\n", vm->id, vm->cfg->name,
-           vm_state_name(vm->state), vm->nr_vcpus, cpus, total, e[EC_WFX], e[EC_HVC64] + e[EC_SMC64],
-           e[EC_SYSREG], e[EC_DABT_LOW], irq);
+    uint64_t up = vm->state == VM_RUNNING ? (arch_counter() - vm->started_at) / arch_counter_freq() : 0;
+    printf("%-3u %-15s %-8s %-5u %-8s %10lu %9lu %9lu %9lu %9lu %9lu %8u %8lu  %s\n", vm->id,
+           vm->cfg->name, vm_state_name(vm->state), vm->nr_vcpus, cpus, total, e[EC_WFX],
+           e[EC_HVC64] + e[EC_SMC64], e[EC_SYSREG], e[EC_DABT_LOW], irq, vm->restarts, up,
+           vm_stop_reason_name(vm));
 }
 
 static void cmd_list(void)
 {
-    printf("%-3s %-15s %-8s %-5s %-8s %10s %9s %9s %9s %9s %9s\n", "ID", "NAME", "STATE", "VCPUS",
-           "CPUS", "EXITS", "WFI", "HVC/SMC", "SYSREG", "MMIO", "IRQ");
+    printf("%-3s %-15s %-8s %-5s %-8s %10s %9s %9s %9s %9s %9s %8s %8s  %s\n", "ID", "NAME", "STATE",
+           "VCPUS", "CPUS", "EXITS", "WFI", "HVC/SMC", "SYSREG", "MMIO", "IRQ", "RESTARTS", "UPTIME s",
+           "LAST STOP");
     for (unsigned i = 0; i < nr_vms; i++)
         list_vm(&vms[i]);
 }
@@ -113,13 +117,13 @@ static void execute(char *cmd)
     if (log) {
         console_print_log(vm);
     } else if (start) {
-        if (vm->state != VM_STOPPED)
+        if (vm->state != VM_STOPPED && vm->state != VM_FAILED)
             printf("vm %s is %s\n", vm->cfg->name, vm_state_name(vm->state));
         else
             vm_start_async(vm);
     } else if (vm->state == VM_RUNNING) {
         vm_request_stop(vm, VM_STOP_CONSOLE, restart);
-    } else if (restart && vm->state == VM_STOPPED) {
+    } else if (restart && (vm->state == VM_STOPPED || vm->state == VM_FAILED)) {
         vm_start_async(vm);
     } else {
         printf("vm %s is %s\n", vm->cfg->name, vm_state_name(vm->state));

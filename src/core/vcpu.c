@@ -33,6 +33,7 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
     v->regs.spsr = PSR_MODE_EL1H | PSR_DAIF;    /* EL1h, interrupts masked */
     v->regs.hyp_sp = pcpu_stack_top(v->pcpu);
     arch_vcpu_ctx_reset(v);                     /* MMU and caches off */
+    v->vgic.uie = false;                        /* the context's ICH_HCR has no UIE */
     ptimer_reset(v);
 }
 

@@ -102,14 +102,20 @@ static bool is_level(const struct vgic_irq *irq) { return !irq->edge; }
 
 /* The input line of a hardware interrupt, sampled now.  A PPI's line can
  * be read only on the CPU that runs its vCPU: elsewhere the bookkeeping
- * stands in for it. */
+ * stands in for it.  The PMU's line is read from the physical GIC: the
+ * conditions that raise it (counters enabled at which level, HPMN, HPME)
+ * are the CPU's to combine, and a model that gets them wrong would have
+ * tofu deactivate a line that is still high, which fires again at once
+ * (the fuzzer found that storm). */
 static bool hw_line(struct vcpu *v, unsigned intid)
 {
     if (intid >= VGIC_NR_PRIVATE)
         return gic_spi_pending(intid);
-    if (is_local(v))
-        return vgic_hw_ppi_line(intid);
-    return in_bitmap(v, intid);
+    if (!is_local(v))
+        return in_bitmap(v, intid);
+    if (intid == PPI_PMU)
+        return gic_ppi_pending(intid);
+    return vgic_hw_ppi_line(intid);
 }
 
 /* Is a level-sensitive interrupt's line high? */
@@ -323,13 +329,21 @@ void vgic_irq_changed(struct vcpu *t, unsigned intid)
     if (intid >= VGIC_NR_PRIVATE)
         return;
     const struct vgic_irq *irq = &t->vgic.priv[intid];
-    bool ready = irq->enabled && irq->hw && (t->vm->vgic.ctlr & GICD_CTLR_ENABLE_G1);
-    __atomic_store_n(&t->vgic.lr_ready[intid], ready ? make_lr(intid, irq) : 0, __ATOMIC_RELAXED);
+    /* A GICD_CTLR write on another CPU meanwhile: computed again, so the
+     * value stored last follows the last CTLR (vgic_dist_set_ctlr stores
+     * CTLR before it recomputes). */
+    for (;;) {
+        uint32_t ctlr = __atomic_load_n(&t->vm->vgic.ctlr, __ATOMIC_ACQUIRE);
+        bool ready = irq->enabled && irq->hw && (ctlr & GICD_CTLR_ENABLE_G1);
+        __atomic_store_n(&t->vgic.lr_ready[intid], ready ? make_lr(intid, irq) : 0, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&t->vm->vgic.ctlr, __ATOMIC_SEQ_CST) == ctlr)
+            return;
+    }
 }
 
 void vgic_dist_set_ctlr(struct vm *vm, uint32_t ctlr)
 {
-    vm->vgic.ctlr = ctlr;
+    __atomic_store_n(&vm->vgic.ctlr, ctlr, __ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         for (unsigned intid = 0; intid < VGIC_NR_PRIVATE; intid++)
             vgic_irq_changed(&vm->vcpus[i], intid);
@@ -463,6 +477,9 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
     struct vgic_cpu *c = &v->vgic;
     bool held = false;
 
+    /* LR writes of this exit (the fast path) are seen by the ELRSR read
+     * below only after a context synchronization. */
+    vgic_hw_sync();
     /* Cleared before the sources are read: whatever is set meanwhile sets
      * the bit again (vcpu.h). */
     __atomic_fetch_and(&v->work, ~VCPU_WORK_VGIC, __ATOMIC_ACQ_REL);

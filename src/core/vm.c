@@ -33,12 +33,18 @@ static const char *const stop_reason_name[] = {
     [VM_STOP_RESET] = "guest reset (PSCI SYSTEM_RESET)",
     [VM_STOP_FATAL] = "guest fault",
     [VM_STOP_CONSOLE] = "stopped from the console",
+    [VM_STOP_STORM] = "fault storm",
 };
+
+const char *vm_stop_reason_name(const struct vm *vm)
+{
+    return stop_reason_name[vm->stop_reason];
+}
 
 const char *vm_state_name(enum vm_state s)
 {
     return s == VM_RUNNING ? "running" : s == VM_STOPPING ? "stopping" :
-           s == VM_ABSENT ? "not created" : "stopped";
+           s == VM_ABSENT ? "not created" : s == VM_FAILED ? "failed" : "stopped";
 }
 
 static const char *const log_kind_name[VM_LOG_KINDS] = {
@@ -309,6 +315,8 @@ static void vm_load(struct vm *vm)
         vcpu_reset(v, c->entry_ipa, i == 0 ? c->dtb.load_ipa : 0);
         v->power = i == 0 ? VCPU_ON_PENDING : VCPU_OFF;
         memset(v->exits, 0, sizeof(v->exits));
+        v->storm_start = 0;
+        v->storm_faults = 0;
         v->irq_exits = 0;
     }
     vm->cntvoff = arch_counter();     /* the guest's virtual counter starts at 0 */
@@ -350,6 +358,7 @@ void vm_start(struct vm *vm)
     vm->state = VM_RUNNING;
     spin_unlock(&vm->lock);
     hw_irqs_enable(vm, true);
+    vm->started_at = arch_counter();
     if (vm->starts++)
         ipc_vm_started(vm);             /* a start again: its peers hear it */
     vm_event(vm, "started (%u vCPU%s, %lu MiB at PA %#lx)", vm->nr_vcpus,
@@ -359,8 +368,10 @@ void vm_start(struct vm *vm)
 
 void vm_start_async(struct vm *vm)
 {
-    if (vm->state != VM_STOPPED)
+    if (vm->state != VM_STOPPED && vm->state != VM_FAILED)
         return;
+    vm->failed_for_good = false;
+    vm->fail_count = 0;
     vm->start_requested = true;
     dsb(ish);
     vcpu_kick(&vm->vcpus[0]);
@@ -370,7 +381,8 @@ void vm_run_requests(unsigned cpu)
 {
     for (unsigned i = 0; i < nr_vms; i++) {
         struct vm *vm = &vms[i];
-        if (vm->start_requested && vm->vcpus[0].pcpu == cpu && vm->state == VM_STOPPED) {
+        if (vm->start_requested && vm->vcpus[0].pcpu == cpu &&
+            (vm->state == VM_STOPPED || vm->state == VM_FAILED)) {
             vm->start_requested = false;
             vm_load(vm);
             vm_start(vm);
@@ -415,8 +427,11 @@ static void vm_finish_stop(struct vm *vm)
         return;
     }
     spin_lock(&vm->lock);
-    vm->state = VM_STOPPED;
+    vm->state = vm->failed_for_good ? VM_FAILED : VM_STOPPED;
     spin_unlock(&vm->lock);
+    if (vm->failed_for_good)
+        vm_event(vm, "failed: %u failures within %u s; left stopped ('start %s' in the shell)",
+                 vm->fail_count, vm->cfg->restart_window_s, vm->cfg->name);
     if (!any_vm_alive() && vm->stop_reason != VM_STOP_CONSOLE) {
         printf("no VM left running: powering off\n");
         fw_psci_system_off();
@@ -451,10 +466,47 @@ void vm_vcpu_parked(struct vcpu *v)
     vm_finish_stop(v->vm);
 }
 
+/* A failure: restart by the VM's policy, unless it failed too often. */
+static void vm_fail(struct vcpu *v, enum vm_stop_reason why, const char *reason)
+{
+    struct vm *vm = v->vm;
+    const struct vm_config *c = vm->cfg;
+    uint64_t now = arch_counter();
+    bool restart = false;
+
+    vm_event(vm, "vcpu%u: %s: ESR %#lx FAR %#lx ELR %#lx SPSR %#lx: stopping the VM",
+             v->id, reason, read_sysreg(esr_el2), read_sysreg(far_el2), v->regs.pc, v->regs.spsr);
+    spin_lock(&vm->lock);
+    if (vm->state == VM_RUNNING && c->restart_on_failure) {
+        if (!vm->fail_count || now - vm->fail_window_start > c->restart_window_s * arch_counter_freq()) {
+            vm->fail_window_start = now;
+            vm->fail_count = 0;
+        }
+        vm->fail_count++;
+        restart = vm->fail_count <= c->max_restarts;
+        vm->failed_for_good = !restart;
+        vm->restarts += restart;
+    }
+    spin_unlock(&vm->lock);
+    vm_request_stop(vm, why, restart);
+}
+
 void vm_fatal(struct vcpu *v, const char *reason)
 {
-    vm_event(v->vm, "vcpu%u: %s: ESR %#lx FAR %#lx HPFAR %#lx ELR %#lx SPSR %#lx: stopping the VM",
-             v->id, reason, read_sysreg(esr_el2), read_sysreg(far_el2),
-             read_sysreg(hpfar_el2), v->regs.pc, v->regs.spsr);
-    vm_request_stop(v->vm, VM_STOP_FATAL, false);
+    vm_fail(v, VM_STOP_FATAL, reason);
+}
+
+void vm_fault_injected(struct vcpu *v)
+{
+    uint64_t now = arch_counter();
+    if (now - v->storm_start >= arch_counter_freq()) {
+        v->storm_start = now;
+        v->storm_faults = 0;
+    }
+    if (++v->storm_faults == VM_FAULT_STORM_PER_S) {
+        char why[80];
+        snprintf(why, sizeof(why), "fault storm: %u exceptions injected within a second",
+                 VM_FAULT_STORM_PER_S);
+        vm_fail(v, VM_STOP_STORM, why);
+    }
 }

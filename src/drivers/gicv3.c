@@ -6,6 +6,7 @@
  */
 #include "core/drivers.h"
 #include "core/platform.h"
+#include "core/pcpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 
@@ -88,6 +89,11 @@ void gic_disable_spi(unsigned intid)
 bool gic_spi_pending(unsigned intid)
 {
     return mmio_read32(gicd(GICD_ISPENDR + (intid / 32) * 4)) & (1u << (intid % 32));
+}
+
+bool gic_ppi_pending(unsigned intid)
+{
+    return mmio_read32(gicr(cpu_id(), GICR_ISPENDR0)) & (1u << intid);
 }
 
 void gic_route_spi(unsigned intid, unsigned target_cpu)

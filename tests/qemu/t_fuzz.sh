@@ -8,8 +8,13 @@
 . "$(dirname "$0")/lib.sh"
 CONFIG=${FUZZ_CONFIG:-fuzz}
 DEADLINE=${FUZZ_DEADLINE:-300}
-for cpu in cortex-a57 max; do
-    qemu_start "fuzz-$cpu" "$CONFIG" QEMU_CPU=$cpu
+# Each run: a test name, the config, the CPU.  make test also replays the
+# seeds that found bugs (tests/configs/fuzz-regress.dts).
+runs=("fuzz-cortex-a57 $CONFIG cortex-a57" "fuzz-max $CONFIG max")
+[ "$CONFIG" = fuzz ] && runs+=("fuzz-regress-max fuzz-regress max")
+for run in "${runs[@]}"; do
+    read -r name cfg cpu <<< "$run"
+    qemu_start "$name" "$cfg" QEMU_CPU=$cpu
     wait_for "[steady] rtos: first tick" 60
     wait_for "[fuzz] fuzz: seed" 60
     echo "  $(grep -F '[fuzz] fuzz: seed' "$QLOG" | head -1 | sed 's/^\[fuzz\] //')"

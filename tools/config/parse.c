@@ -189,7 +189,8 @@ static void parse_devices(const void *fdt, int node, struct vm *vm)
 static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus, const struct search *search)
 {
     static const char *const allowed[] = { "vcpus", "cpus", "memory-size", "memory-address", "kernel",
-                                           "initrd", "bootargs", "devices", "ipc-shares", NULL };
+                                           "initrd", "bootargs", "devices", "ipc-shares", "on-failure",
+                                           "max-restarts", "restart-window-s", NULL };
     struct vm_config *c = &vm->cfg;
     const char *path = vm->node;
     uint64_t v;
@@ -226,6 +227,22 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
         c->share_quota = (uint32_t)v;
         vm->quota_given = true;
     }
+    const char *policy = get_string(fdt, node, path, "on-failure");
+    if (policy && strcmp(policy, "restart") && strcmp(policy, "stop"))
+        refuse(path, "on-failure = \"%s\": must be \"restart\" or \"stop\"", policy);
+    c->restart_on_failure = policy && !strcmp(policy, "restart");
+    c->max_restarts = DEFAULT_MAX_RESTARTS;
+    c->restart_window_s = DEFAULT_RESTART_WINDOW_S;
+    if (get_u64(fdt, node, path, "max-restarts", 1, &v))
+        c->max_restarts = (uint32_t)v;
+    if (get_u64(fdt, node, path, "restart-window-s", 1, &v)) {
+        if (!v || v > MAX_RESTART_WINDOW_S)
+            refuse(path, "restart-window-s = %" PRIu64 ": must be 1..%u", v, MAX_RESTART_WINDOW_S);
+        c->restart_window_s = (uint32_t)v;
+    }
+    if (!c->restart_on_failure && (get_u64(fdt, node, path, "max-restarts", 1, &v) ||
+                                   get_u64(fdt, node, path, "restart-window-s", 1, &v)))
+        refuse(path, "max-restarts and restart-window-s need on-failure = \"restart\"");
 
     const char *kernel = get_string(fdt, node, path, "kernel");
     if (!kernel) refuse(path, "missing property 'kernel'");

@@ -10,6 +10,8 @@
  *   counter) and the number of operations of vCPU 0 (default 10000).
  *   The seed is printed first; the same seed replays the same operations
  *   (vCPU 1's interleaving with them is the machine's).
+ *   "fuzz.storm=1": instead, read an unassigned address forever, each
+ *   abort skipped (a crashed guest in a fault loop, for the health tests).
  *
  * vCPU 0 draws from: any HVC/SMC (function ID and immediate, arguments
  * that point into its scratch buffer, outside its RAM or anywhere),
@@ -54,6 +56,7 @@ const char rt_program_name[] = "fuzz";
 #define VCPU1_MPIDR        1u
 #define VCPU1_OFF_ODDS     64u             /* vCPU 1 turns itself off once in this many */
 #define WAIT_SPINS         100000000u
+#define STORM_ADDR         0x0a000000ul    /* unassigned in a VM's map */
 
 /* A64 encodings (Arm ARM C6): Rt = x0 for system instructions. */
 #define A64_RET            0xd65f03c0u
@@ -460,6 +463,12 @@ int main(const void *dtb)
 		args = fdt_prop(&fdt, &chosen, "bootargs", NULL);
 	uint64_t seed = bootarg(args, "fuzz.seed", 0, &seeded);
 	uint64_t ops = bootarg(args, "fuzz.ops", DEFAULT_OPS, NULL);
+	if (bootarg(args, "fuzz.storm", 0, NULL)) {
+		uint32_t value;
+		rt_printf("fuzz: storm: reading %lx until stopped\n", (uint64_t)STORM_ADDR);
+		for (;;)
+			(void)exc_probe_read32(STORM_ADDR, &value);
+	}
 	if (!seeded)
 		seed = arch_counter_read();
 	rng_state = seed ? seed : 1;

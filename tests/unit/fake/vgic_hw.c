@@ -82,6 +82,12 @@ bool vgic_hw_ppi_line(unsigned intid)
     return intid == PPI_VTIMER ? fake_vtimer_line : intid == PPI_PMU && fake_pmu_line;
 }
 
+/* The physical GIC's view of this CPU's PMU line: the fake's PMU line. */
+bool gic_ppi_pending(unsigned intid)
+{
+    return intid == PPI_PMU && fake_pmu_line;
+}
+
 bool gic_spi_pending(unsigned intid)
 {
     return intid < FAKE_MAX_DEACTIVATE && fake_spi_line[intid];
