@@ -36,6 +36,8 @@ uint64_t *mem_alloc_table(void *ctx)
     return pa_to_ptr(pa_of(pa));
 }
 
+static bool panic_halts;          /* tofu.panic=halt on the command line */
+
 void panic(const char *fmt, ...)
 {
     char msg[160];
@@ -44,6 +46,13 @@ void panic(const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     printf_raw("\nPANIC on CPU %u: %s\n", cpu_id(), msg);
+    /* Fail-stop: a hypervisor that found its own state broken guarantees no
+     * VM anything any more, so the whole machine resets (docs/failure.md);
+     * tofu.panic=halt keeps it for a debugger instead. */
+    if (!panic_halts) {
+        printf_raw("resetting the machine\n");
+        fw_psci_system_reset();
+    }
     for (;;)
         __asm__ volatile("msr daifset, #0xf; wfi");
 }
@@ -108,6 +117,7 @@ void hyp_main(const void *dtb)
     bool dtb_ok = fdt_scan(dtb, &fi) == E_OK && fi.ram_size && fi.nr_cpus;
     /* Boot arguments come through the boot DTB (QEMU's -append). */
     console_init(dtb_ok && strstr(fi.bootargs, "tofu.color=1"));
+    panic_halts = dtb_ok && strstr(fi.bootargs, "tofu.panic=halt");
     printf("tofu hypervisor for ARMv8-A (EL%lu), platform %s\n",
            (read_sysreg(CurrentEL) >> 2) & 3, platform.name);
     if (!dtb_ok) {
