@@ -65,7 +65,7 @@ void console_focus(int idx);
 void console_print_log(struct vm *vm);
 /* The shell's own line: its prompt and the echo of what is typed.  Any other
  * output breaks it and, once that output's line is complete, redraws it. */
-void console_prompt(const char *prompt, const char *typed, unsigned len);
+void console_prompt(const char *prompt, const char *typed, const unsigned *len);
 void console_echo(const char *s);
 
 /* The hypervisor shell (src/core/shell.c). */

@@ -12,6 +12,13 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strstr(const char *hay, const char *needle);
 
 static inline unsigned ctz64(uint64_t v) { return (unsigned)__builtin_ctzll(v); }
-static inline unsigned popcount64(uint64_t v) { return (unsigned)__builtin_popcountll(v); }
+/* A loop, not the builtin: without FP/SIMD at EL2 that is a libgcc call. */
+static inline unsigned popcount64(uint64_t v)
+{
+    unsigned n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
 
 #endif

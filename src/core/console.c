@@ -19,7 +19,7 @@ static bool escape_pending;
 /* The shell's prompt line is open on the terminal, and what it holds. */
 static bool prompt_open, prompt_broken;
 static const char *prompt_text, *prompt_typed;
-static unsigned prompt_typed_len;
+static const unsigned *prompt_typed_len;   /* the shell's own count */
 
 void console_init(bool colour)
 {
@@ -64,28 +64,29 @@ static void prompt_redraw(void)
 {
     emit_prefix(&hyp_src);
     puts_raw(prompt_text);
-    for (unsigned i = 0; i < prompt_typed_len; i++)
+    for (unsigned i = 0; i < *prompt_typed_len; i++)
         uart_putc(prompt_typed[i]);
     prompt_open = true;
     prompt_broken = false;
 }
 
-/* One character of `s` to the terminal, breaking someone else's open line
- * (the shell's prompt too, which comes back after the line). */
+/* End the open line on the terminal: a source's unfinished line, or the
+ * shell's prompt (which comes back after the line that breaks it). */
+static void break_line(void)
+{
+    puts_raw("\r\n");
+    if (mid_line)
+        mid_line->at_line_start = true;
+    mid_line = NULL;
+    prompt_broken = prompt_open;
+    prompt_open = false;
+}
+
+/* One character of `s` to the terminal, breaking someone else's open line. */
 static void emit(struct console_src *s, char c)
 {
-    if (prompt_open) {
-        puts_raw("\r\n");
-        prompt_open = false;
-        prompt_broken = true;
-        hyp_src.at_line_start = true;
-        mid_line = NULL;
-    }
-    if (mid_line && mid_line != s) {
-        puts_raw("\r\n");
-        mid_line->at_line_start = true;
-        mid_line = NULL;
-    }
+    if (prompt_open || (mid_line && mid_line != s))
+        break_line();
     if (s->at_line_start)
         emit_prefix(s);
     uart_putc(c);
@@ -104,14 +105,11 @@ static void flush_line(struct console_src *s)
     s->len = 0;
 }
 
-void console_prompt(const char *prompt, const char *typed, unsigned len)
+void console_prompt(const char *prompt, const char *typed, const unsigned *len)
 {
     spin_lock(&console_lock);
-    if (mid_line) {
-        puts_raw("\r\n");
-        mid_line->at_line_start = true;
-        mid_line = NULL;
-    }
+    if (mid_line)
+        break_line();
     prompt_text = prompt;
     prompt_typed = typed;
     prompt_typed_len = len;
@@ -127,13 +125,10 @@ void console_echo(const char *str)
         if (*p == '\n') {
             puts_raw("\r\n");
             prompt_open = prompt_broken = false;
-            hyp_src.at_line_start = true;
-        } else if (*p == '\b' && prompt_typed_len) {
-            prompt_typed_len--;
+        } else if (*p == '\b') {
             puts_raw("\b \b");
-        } else if (*p != '\b') {
+        } else {
             uart_putc(*p);
-            prompt_typed_len++;
         }
     }
     spin_unlock(&console_lock);

@@ -72,14 +72,6 @@ static int64_t msg_send(struct vcpu *v)
     return err;
 }
 
-static unsigned bits(uint32_t m)
-{
-    unsigned n = 0;
-    for (; m; m &= m - 1)
-        n++;
-    return n;
-}
-
 /* The oldest kind first: a PEER_DOWN before the PEER_UP of the same peer.
  * Under ipc_lock; false if there is none. */
 static bool event_pop(struct vm *vm, uint32_t *type, uint32_t *peer)
@@ -88,7 +80,7 @@ static bool event_pop(struct vm *vm, uint32_t *type, uint32_t *peer)
     if (!*set)
         return false;
     *type = set == &vm->peer_down ? TOFU_EVENT_PEER_DOWN : TOFU_EVENT_PEER_UP;
-    *peer = (uint32_t)__builtin_ctz(*set);
+    *peer = ctz64(*set);
     *set &= *set - 1;
     return true;
 }
@@ -111,7 +103,7 @@ static int64_t msg_recv(struct vcpu *v)
         memcpy(buf, ev, TOFU_EVENT_BYTES);
         v->regs.x[1] = TOFU_VM_ID_TOFU;
         v->regs.x[2] = TOFU_EVENT_BYTES;
-        v->regs.x[3] = q->count + bits(v->vm->peer_down) + bits(v->vm->peer_up);
+        v->regs.x[3] = q->count + popcount64(v->vm->peer_down) + popcount64(v->vm->peer_up);
         spin_unlock(&ipc_lock);
         return TOFU_OK;
     }
@@ -335,8 +327,7 @@ unsigned ipc_mappings_of(const struct vm *vm)
     unsigned n = 0;
     spin_lock(&ipc_lock);
     for (unsigned i = 0; i < SHARE_SLOTS; i++)
-        for (unsigned j = 0; j < SHARE_MAX_MAPS; j++)
-            n += shares.slots[i].owner && shares.slots[i].maps[j].vm == vm->id;
+        n += shares.slots[i].owner && share_mapping(&shares.slots[i], (uint16_t)vm->id);
     spin_unlock(&ipc_lock);
     return n;
 }

@@ -26,7 +26,7 @@ static unsigned len;
 
 void shell_prompt(void)
 {
-    console_prompt("tofu> ", line, len);
+    console_prompt("tofu> ", line, &len);
 }
 
 /* Exits by reason, summed over the VM's vCPUs. */

@@ -125,10 +125,7 @@ static uint64_t *vm_table_alloc(void *ctx)
 
 unsigned vm_share_tables_used(const struct vm *vm)
 {
-    unsigned n = 0;
-    for (uint64_t m = vm->s2_pool_busy; m; m &= m - 1)
-        n++;
-    return n;
+    return popcount64(vm->s2_pool_busy);
 }
 
 static void vm_table_free(void *ctx, uint64_t *table)

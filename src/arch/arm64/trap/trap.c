@@ -176,23 +176,21 @@ struct vcpu_regs *trap_sync(struct vcpu_regs *regs)
         break;
     case TRAP_UNDEF:
         inject_undef(v);
-        vm_fault_injected(v);
         break;
     case TRAP_DABT:
         inject_abort(v, true, read_sysreg(far_el2), esr & ISS_DABT_WNR);
-        vm_fault_injected(v);
         break;
     case TRAP_IABT:
         inject_abort(v, false, read_sysreg(far_el2), false);
-        vm_fault_injected(v);
         break;
     case TRAP_SEA:
         inject_sea(v, esr, read_sysreg(far_el2));
-        vm_fault_injected(v);
         break;
     case TRAP_PARK:
         vcpu_park(v);
     }
+    if (r != TRAP_RESUME)           /* an exception went back to the guest */
+        vm_fault_injected(v);
     return vcpu_resume(v);
 }
 
