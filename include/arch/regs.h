@@ -362,7 +362,8 @@
 #define PPI_HYP_TIMER       26
 #define PPI_VTIMER          27
 #define PPI_PTIMER          30          /* EL1 physical timer (non-secure) */
-#define SGI_KICK            0
+#define SGI_KICK            0           /* look at the vCPU's work */
+#define SGI_CONSOLE         1           /* drain the console's rings */
 
 /* ---- PL011 UART (DDI 0183, 3.2) -------------------------------------- */
 #define UART_DR             0x000
@@ -387,6 +388,7 @@
 #define UART_FR_TXFF        BIT(5)
 #define UART_FR_RXFF        BIT(6)
 #define UART_FR_TXFE        BIT(7)
+#define UART_TX_FIFO_MIN    16u          /* bytes an empty transmit FIFO takes (r1p5 has 32) */
 #define UART_INT_RX         BIT(4)
 #define UART_INT_TX         BIT(5)
 #define UART_INT_RT         BIT(6)

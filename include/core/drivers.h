@@ -6,11 +6,17 @@
 #include "arch/sysreg.h"
 
 void uart_init(uint64_t base);
+/* Wait for room, then send `c` (boot, panic). */
 void uart_putc(char c);
+/* Bytes the transmit FIFO takes now, at least. */
+unsigned uart_tx_room(void);
+/* Send `n` bytes: only into the room uart_tx_room() said there is. */
+void uart_tx_bytes(const char *p, unsigned n);
+/* The transmit interrupt (room in the FIFO), on or off. */
+void uart_tx_irq(bool on);
 /* -1 when no character is waiting. */
 int uart_getc(void);
 void uart_enable_rx_irq(void);
-/* Mask or unmask the receive interrupt (input back-pressure). */
 
 void gic_init_dist(void);
 void gic_init_cpu(unsigned cpu);

@@ -14,5 +14,7 @@ typedef struct { uint16_t owner; uint16_t next; } spinlock_t;
 
 void spin_lock(spinlock_t *l);
 void spin_unlock(spinlock_t *l);
+/* Take the lock only if it is free now (a panic's console). */
+bool spin_trylock(spinlock_t *l);
 
 #endif

@@ -6,12 +6,20 @@
 #include "core/vm.h"
 #include "core/htimer.h"
 #include "arch/cpu.h"
+#include "arch/regs.h"
 
 #define ANSI_RESET   "\033[0m"
 #define HYP_COLOUR   7            /* white */
 
+/* The drainer's state, under console_lock (the console CPU, or anyone
+ * before the GIC is up). */
 static spinlock_t console_lock = SPINLOCK_INIT;
-static struct console_src hyp_src = { .name = "tofu", .colour = HYP_COLOUR, .at_line_start = true };
+static char hyp_buf[CONSOLE_HYP_RING_BYTES];
+static struct console_src hyp_src = {
+    .name = "tofu", .colour = HYP_COLOUR, .at_line_start = true,
+    .out = { .buf = hyp_buf, .size = CONSOLE_HYP_RING_BYTES },
+};
+static spinlock_t hyp_lock = SPINLOCK_INIT;      /* the hypervisor's writers */
 static struct console_src *mid_line;      /* whose line is unfinished on the terminal */
 static bool use_colour;
 static int focus;                         /* VM index, or -1 for the shell */
@@ -20,6 +28,16 @@ static bool escape_pending;
 static bool prompt_open, prompt_broken;
 static const char *prompt_text, *prompt_typed;
 static const unsigned *prompt_typed_len;   /* the shell's own count */
+
+/* What goes to the UART next: formatted lines, prefixes, the prompt. */
+#define TX_BYTES      1024
+#define TX_LINE_ROOM  (CONSOLE_LINE_MAX + 224)   /* one line with its prefix, a break and a prompt */
+static char tx[TX_BYTES];
+static unsigned tx_head, tx_tail;
+
+static bool async;                        /* the drainer runs on the console CPU */
+static unsigned drain_cpu;
+static unsigned kick_pending;             /* an SGI_CONSOLE is on its way */
 
 void console_init(bool colour)
 {
@@ -31,17 +49,51 @@ void console_src_init(struct console_src *s, const char *name, unsigned colour)
     s->name = name;
     s->colour = colour;
     s->at_line_start = true;
-    s->len = 0;
+    s->out = (struct console_ring){ .buf = s->out_buf, .size = CONSOLE_RING_BYTES };
+    s->dropped_said = 0;
+    s->flush_at = 0;
     s->in_head = s->in_tail = 0;
     s->feed_lock = (spinlock_t)SPINLOCK_INIT;
     s->dropping = false;
 }
 
+unsigned console_cpu(void)
+{
+    return drain_cpu;
+}
+
+/* ---- the transmit buffer ------------------------------------------------ */
+
+static void tx_put(char c)
+{
+    if (tx_head - tx_tail < TX_BYTES)
+        tx[tx_head++ % TX_BYTES] = c;
+}
+
 static void puts_raw(const char *p)
 {
     while (*p)
-        uart_putc(*p++);
+        tx_put(*p++);
 }
+
+/* Into the UART's FIFO as far as it has room (or all of it, waiting). */
+static void tx_push(bool wait)
+{
+    while (tx_tail != tx_head) {
+        unsigned room = uart_tx_room();
+        if (!room && !wait)
+            break;
+        unsigned at = tx_tail % TX_BYTES, n = tx_head - tx_tail;
+        if (n > TX_BYTES - at)
+            n = TX_BYTES - at;            /* up to the buffer's end */
+        if (n > room)
+            n = room;
+        uart_tx_bytes(&tx[at], n);
+        tx_tail += n;
+    }
+}
+
+/* ---- lines on the terminal ----------------------------------------------- */
 
 static void emit_prefix(const struct console_src *s)
 {
@@ -50,22 +102,20 @@ static void emit_prefix(const struct console_src *s)
         esc[5] = (char)('0' + s->colour);
         puts_raw(esc);
     }
-    uart_putc('[');
+    tx_put('[');
     puts_raw(s->name);
-    uart_putc(']');
+    tx_put(']');
     if (use_colour)
         puts_raw(ANSI_RESET);
-    uart_putc(' ');
+    tx_put(' ');
 }
-
-static void emit_prefix(const struct console_src *s);
 
 static void prompt_redraw(void)
 {
     emit_prefix(&hyp_src);
     puts_raw(prompt_text);
     for (unsigned i = 0; i < *prompt_typed_len; i++)
-        uart_putc(prompt_typed[i]);
+        tx_put(prompt_typed[i]);
     prompt_open = true;
     prompt_broken = false;
 }
@@ -89,31 +139,250 @@ static void emit(struct console_src *s, char c)
         break_line();
     if (s->at_line_start)
         emit_prefix(s);
-    uart_putc(c);
+    if (c == '\n' && s == &hyp_src)
+        tx_put('\r');
+    tx_put(c);
     s->at_line_start = c == '\n';
     mid_line = s->at_line_start ? NULL : s;
     if (prompt_broken && !mid_line && focus < 0)
         prompt_redraw();
 }
 
-static void flush_line(struct console_src *s)
+static void tx_out(char c, void *arg)
 {
-    for (unsigned i = 0; i < s->len; i++) {
-        emit(s, s->line[i]);
-        s->log[s->log_len++ % CONSOLE_LOG_BYTES] = s->line[i];
-    }
-    s->len = 0;
+    emit(arg, c);
 }
+
+/* A line of the drainer's own, e.g. about lost output. */
+static void drainer_say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(tx_out, &hyp_src, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- the drainer ------------------------------------------------------- */
+
+static struct console_src *source(unsigned i)
+{
+    return i == 0 ? &hyp_src : &vms[i - 1].con;
+}
+
+/* How many bytes of `s` may go out now: up to and with its next newline,
+ * CONSOLE_LINE_MAX of a longer line, or a due partial line of the focused
+ * VM; 0 when none. */
+static unsigned ready_bytes(struct console_src *s, uint64_t now, bool focused, bool all)
+{
+    struct console_ring *r = &s->out;
+    unsigned head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE), n = head - r->tail;
+
+    if (n > r->size)                      /* cannot be: the writer keeps within */
+        n = r->size;
+    unsigned limit = n < CONSOLE_LINE_MAX ? n : CONSOLE_LINE_MAX;
+    for (unsigned i = 0; i < limit; i++)
+        if (r->buf[(r->tail + i) & (r->size - 1)] == '\n')
+            return i + 1;
+    if (n >= CONSOLE_LINE_MAX)
+        return CONSOLE_LINE_MAX;
+    if (n == 0 || (!focused && !all)) {
+        s->flush_at = 0;
+        return 0;
+    }
+    if (!s->flush_at && !all) {
+        s->flush_at = now + htimer_us_to_ticks(CONSOLE_FLUSH_US);
+        htimer_set(HTIMER_CONSOLE, s->flush_at);
+    }
+    if (now < s->flush_at && !all)
+        return 0;
+    s->flush_at = 0;
+    return n;
+}
+
+/* `n` bytes of `s`'s ring, of which only the last may be a newline: the
+ * first and the last through emit(), for the line's state, the rest copied. */
+static void send_bytes(struct console_src *s, unsigned n)
+{
+    struct console_ring *r = &s->out;
+    unsigned mask = r->size - 1, at = r->tail;
+    emit(s, r->buf[at & mask]);
+    if (n > 1) {
+        for (unsigned i = 1; i < n - 1; i++)
+            tx[tx_head++ % TX_BYTES] = r->buf[(at + i) & mask];
+        emit(s, r->buf[(at + n - 1) & mask]);
+    }
+    __atomic_store_n(&r->tail, at + n, __ATOMIC_RELEASE);
+    unsigned dropped = __atomic_load_n(&r->dropped, __ATOMIC_RELAXED);
+    if (dropped != s->dropped_said && !mid_line) {
+        drainer_say("console: %u bytes of %s's output lost: written faster than the UART sends\n",
+                    dropped - s->dropped_said, s->name);
+        s->dropped_said = dropped;
+    }
+}
+
+/* Move whole lines from the rings into the UART while it has room.  The
+ * line left unfinished on the terminal goes on first.  `wait`: everything,
+ * partial lines too, waiting for the UART (boot, power-off, panic). */
+static void drain_locked(bool wait)
+{
+    static unsigned next_src;
+    uint64_t now = arch_counter();
+    unsigned nr = 1 + nr_vms;
+
+    for (;;) {
+        tx_push(wait);
+        if (TX_BYTES - (tx_head - tx_tail) < TX_LINE_ROOM)
+            break;                        /* the UART is full: its interrupt brings us back */
+        struct console_src *s = NULL;
+        unsigned n = 0;
+        if (mid_line)
+            n = ready_bytes(s = mid_line, now, focus >= 0 && mid_line == &vms[focus].con, wait);
+        for (unsigned k = 0; !n && k < nr; k++) {
+            unsigned i = (next_src + k) % nr;
+            s = source(i);
+            n = ready_bytes(s, now, (int)i - 1 == focus && focus >= 0, wait);
+            if (n)
+                next_src = i + 1;
+        }
+        if (!n)
+            break;
+        send_bytes(s, n);
+    }
+    if (async)
+        uart_tx_irq(tx_head != tx_tail);
+}
+
+void console_drain(void)
+{
+    __atomic_store_n(&kick_pending, 0, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);   /* then look at the rings' heads */
+    spin_lock(&console_lock);
+    drain_locked(!async);
+    spin_unlock(&console_lock);
+}
+
+/* A ring has something for the drainer. */
+static void kick(void)
+{
+    if (!async) {
+        console_drain();
+        return;
+    }
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);   /* the ring's head before the flag */
+    if (!__atomic_exchange_n(&kick_pending, 1, __ATOMIC_RELAXED))
+        gic_send_sgi(SGI_CONSOLE, drain_cpu);
+}
+
+void console_flush(void)
+{
+    spin_lock(&console_lock);
+    drain_locked(true);
+    spin_unlock(&console_lock);
+}
+
+void console_start_async(unsigned cpu)
+{
+    drain_cpu = cpu;
+    spin_lock(&console_lock);
+    drain_locked(true);
+    async = true;
+    spin_unlock(&console_lock);
+}
+
+void console_uart_irq(void)
+{
+    console_rx();
+    if (__atomic_load_n(&tx_head, __ATOMIC_RELAXED) != __atomic_load_n(&tx_tail, __ATOMIC_RELAXED))
+        console_drain();
+}
+
+void console_flush_timeout(void)
+{
+    console_drain();
+}
+
+/* ---- writers ------------------------------------------------------------- */
+
+/* One byte into `r`, or counted as lost.  Returns whether the ring was
+ * empty (nothing waiting for the drainer) before it. */
+static inline bool ring_put(struct console_ring *r, char c, bool *full)
+{
+    unsigned head = r->head, tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+    *full = head - tail >= r->size;
+    if (*full) {
+        __atomic_store_n(&r->dropped, r->dropped + 1, __ATOMIC_RELAXED);
+        return false;
+    }
+    r->buf[head & (r->size - 1)] = c;
+    __atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
+    return head == tail;
+}
+
+void console_vm_putc(struct vm *vm, char c)
+{
+    bool full, was_empty = ring_put(&vm->con.out, c, &full);
+    /* The drainer wants a whole line, a focused VM's first partial byte, or
+     * a ring that filled. */
+    if (c == '\n' || full || (was_empty && focus == (int)(vm - vms)))
+        kick();
+}
+
+static void hyp_out(char c, void *arg)
+{
+    bool *newline = arg, full;
+    ring_put(&hyp_src.out, c, &full);
+    *newline |= c == '\n' || full;
+}
+
+void printf(const char *fmt, ...)
+{
+    va_list ap;
+    bool newline = false;
+    va_start(ap, fmt);
+    spin_lock(&hyp_lock);
+    vformat(hyp_out, &newline, fmt, ap);
+    spin_unlock(&hyp_lock);
+    va_end(ap);
+    if (newline)
+        kick();
+}
+
+static void panic_out(char c, void *arg)
+{
+    UNUSED(arg);
+    if (c == '\n')
+        uart_putc('\r');
+    uart_putc(c);
+}
+
+/* A panic: what waits goes out first if the drainer is free, then the
+ * message, straight to the UART. */
+void printf_raw(const char *fmt, ...)
+{
+    va_list ap;
+    async = false;
+    if (spin_trylock(&console_lock)) {
+        drain_locked(true);
+        spin_unlock(&console_lock);
+    }
+    va_start(ap, fmt);
+    vformat(panic_out, NULL, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- the shell's line ------------------------------------------------- */
 
 void console_prompt(const char *prompt, const char *typed, const unsigned *len)
 {
     spin_lock(&console_lock);
+    drain_locked(!async);
     if (mid_line)
         break_line();
     prompt_text = prompt;
     prompt_typed = typed;
     prompt_typed_len = len;
     prompt_redraw();
+    drain_locked(!async);
     spin_unlock(&console_lock);
 }
 
@@ -128,28 +397,26 @@ void console_echo(const char *str)
         } else if (*p == '\b') {
             puts_raw("\b \b");
         } else {
-            uart_putc(*p);
+            tx_put(*p);
         }
     }
+    drain_locked(!async);
     spin_unlock(&console_lock);
 }
 
 void console_print_log(struct vm *vm)
 {
-    static char copy[CONSOLE_LOG_BYTES + 1];      /* the shell's: one at a time */
-    struct console_src *s = &vm->con;
-    unsigned n, start;
+    static char copy[CONSOLE_RING_BYTES + 1];     /* the shell's: one at a time */
+    struct console_ring *r = &vm->con.out;
+    unsigned head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+    unsigned n = head < r->size ? head : r->size;
 
-    spin_lock(&console_lock);
-    n = s->log_len < CONSOLE_LOG_BYTES ? s->log_len : CONSOLE_LOG_BYTES;
-    start = s->log_len - n;
     for (unsigned i = 0; i < n; i++)
-        copy[i] = s->log[(start + i) % CONSOLE_LOG_BYTES];
-    spin_unlock(&console_lock);
+        copy[i] = r->buf[(head - n + i) & (r->size - 1)];
     copy[n] = '\0';
     /* A ring that wrapped starts mid-line: skip to the first whole one. */
     char *p = copy;
-    if (s->log_len > CONSOLE_LOG_BYTES)
+    if (head > r->size)
         while (*p && *p++ != '\n')
             ;
     printf("log of vm %s (last %u bytes):\n", vm->cfg->name, (unsigned)(copy + n - p));
@@ -166,65 +433,13 @@ void console_print_log(struct vm *vm)
     }
 }
 
-static void hyp_out(char c, void *arg)
-{
-    UNUSED(arg);
-    if (c == '\n')
-        emit(&hyp_src, '\r');
-    emit(&hyp_src, c);
-}
-
-void printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    spin_lock(&console_lock);
-    vformat(hyp_out, NULL, fmt, ap);
-    spin_unlock(&console_lock);
-    va_end(ap);
-}
-
-void printf_raw(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vformat(hyp_out, NULL, fmt, ap);
-    va_end(ap);
-}
-
-void console_vm_putc(struct vm *vm, char c)
-{
-    struct console_src *s = &vm->con;
-    bool focused = focus == (int)(vm - vms), partial;
-    spin_lock(&console_lock);
-    s->line[s->len++] = c;
-    if (c == '\n' || s->len == CONSOLE_LINE_MAX)
-        flush_line(s);
-    partial = s->len != 0;
-    spin_unlock(&console_lock);
-    if (focused && partial)
-        htimer_set(HTIMER_CONSOLE, arch_counter() + htimer_us_to_ticks(CONSOLE_FLUSH_US));
-    else if (focused && c == '\n')
-        htimer_cancel(HTIMER_CONSOLE);
-}
-
-void console_flush_timeout(void)
-{
-    spin_lock(&console_lock);
-    if (focus >= 0)
-        flush_line(&vms[focus].con);
-    spin_unlock(&console_lock);
-}
-
 void console_focus(int idx)
 {
     if (idx >= (int)nr_vms)
         return;
-    spin_lock(&console_lock);
     focus = idx;
     if (idx >= 0)
-        flush_line(&vms[idx].con);
-    spin_unlock(&console_lock);
+        kick();                           /* its partial line is due */
     if (idx < 0) {
         printf("console: input to the hypervisor shell ('help' lists commands)\n");
         shell_prompt();

@@ -29,8 +29,10 @@ static bool __attribute__((noinline)) irq_other(struct vcpu *cur, uint32_t iar, 
         vgic_maintenance(cur);
     } else if (intid == PPI_HYP_TIMER) {
         htimer_fire();
+    } else if (intid == SGI_CONSOLE) {
+        console_drain();
     } else if (intid == platform.uart_intid) {
-        console_rx();
+        console_uart_irq();
     } else if (intid < HW_IRQ_MAX && vm_hw_irq_owner[intid]) {
         /* A passed-through device: the guest deactivates it. */
         gic_priority_drop(iar);

@@ -141,13 +141,22 @@ void hyp_main(const void *dtb)
     /* The boot DTB is not needed any more: its pages may be allocated. */
     unsigned created = vm_create_all();
     banner(&fi);
-    gic_enable_spi(platform.uart_intid, 0);
+    /* The console's drainer and input: a CPU no vCPU is pinned to, if any. */
+    unsigned con_cpu = 0;
+    for (unsigned i = nr_pcpus; i-- > 1;)
+        if (pcpus[i].online && !pcpus[i].vcpu) {
+            con_cpu = i;
+            break;
+        }
+    console_start_async(con_cpu);
+    gic_enable_spi(platform.uart_intid, con_cpu);
     uart_enable_rx_irq();
     for (unsigned i = 0; i < nr_vms; i++)
         if (vms[i].state == VM_STOPPED)
             vm_start(&vms[i]);
     if (!created) {
         printf("no VM could be created: powering off\n");
+        console_flush();
         fw_psci_system_off();
     }
     pcpu_loop();

@@ -10,6 +10,7 @@
 #include "core/pcpu.h"
 #include "core/printf.h"
 #include "core/panic.h"
+#include "core/console.h"
 #include "core/lib.h"
 #include "core/drivers.h"
 #include "arch/cpu.h"
@@ -431,6 +432,7 @@ static void vm_finish_stop(struct vm *vm)
                  vm->fail_count, vm->cfg->restart_window_s, vm->cfg->name);
     if (!any_vm_alive() && vm->stop_reason != VM_STOP_CONSOLE) {
         printf("no VM left running: powering off\n");
+        console_flush();
         fw_psci_system_off();
     }
 }

@@ -64,7 +64,7 @@ void gic_init_cpu(unsigned cpu)
     for (unsigned i = 0; i < GIC_SPI_BASE_ID; i += 4)
         mmio_write32(gicr(cpu, GICR_IPRIORITYR + i), GIC_PRIO_X4(GIC_HYP_PRIO));
     mmio_write32(gicr(cpu, GICR_ISENABLER0),
-                 (1u << SGI_KICK) | (1u << PPI_MAINTENANCE) | (1u << PPI_VTIMER) |
+                 (1u << SGI_KICK) | (1u << SGI_CONSOLE) | (1u << PPI_MAINTENANCE) | (1u << PPI_VTIMER) |
                  (1u << PPI_HYP_TIMER) | (1u << PPI_PMU));
 
     /* EL2 uses the system-register interface and lets EL1 use it too. */

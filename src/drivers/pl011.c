@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The physical PL011: polled output, interrupt-driven input. */
+/* The physical PL011: output as far as the FIFO has room (or polled, for a
+ * panic), interrupt-driven input and transmit room. */
 #include "core/drivers.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
@@ -21,6 +22,18 @@ void uart_putc(char c)
     mmio_write32(uart + UART_DR, (uint8_t)c);
 }
 
+unsigned uart_tx_room(void)
+{
+    uint32_t fr = mmio_read32(uart + UART_FR);
+    return fr & UART_FR_TXFE ? UART_TX_FIFO_MIN : fr & UART_FR_TXFF ? 0 : 1;
+}
+
+void uart_tx_bytes(const char *p, unsigned n)
+{
+    for (const char *e = p + n; p < e; p++)
+        mmio_write32(uart + UART_DR, (uint8_t)*p);
+}
+
 int uart_getc(void)
 {
     if (mmio_read32(uart + UART_FR) & UART_FR_RXFE)
@@ -28,7 +41,18 @@ int uart_getc(void)
     return (int)(mmio_read32(uart + UART_DR) & UART_DR_DATA_MASK);
 }
 
+static bool tx_irq;
+
 void uart_enable_rx_irq(void)
 {
-    mmio_write32(uart + UART_IMSC, UART_INT_RX | UART_INT_RT);
+    mmio_write32(uart + UART_IMSC, UART_INT_RX | UART_INT_RT | (tx_irq ? UART_INT_TX : 0));
+}
+
+/* One CPU at a time (the console's lock). */
+void uart_tx_irq(bool on)
+{
+    if (on == tx_irq)
+        return;
+    tx_irq = on;
+    uart_enable_rx_irq();
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Emulated PL011 (Arm DDI 0183), one per VM.  Output goes to the physical
- * console at once, so the transmit FIFO is always empty; input comes from
+ * Emulated PL011 (Arm DDI 0183), one per VM.  Output goes into the VM's
+ * console ring at once, so the transmit FIFO is always empty; input comes from
  * the console into a receive FIFO.  The interrupt output is level-sensitive:
  * (RIS & IMSC) != 0 drives the VM's UART SPI.
  */
@@ -94,11 +94,16 @@ static enum mmio_result uart_write(struct vcpu *v, void *dev, uint64_t off, unsi
     struct vpl011 *u = dev;
     UNUSED(width);
     spin_lock(&u->lock);
-    switch (off) {
-    case UART_DR:
+    if (off == UART_DR) {               /* the hot path: one byte into the ring */
         console_vm_putc(v->vm, (char)val);
-        u->ris |= UART_INT_TX;          /* sent at once: FIFO below its level */
-        break;
+        if (!(u->ris & UART_INT_TX)) {
+            u->ris |= UART_INT_TX;      /* sent at once: FIFO below its level */
+            update_irq(u);
+        }
+        spin_unlock(&u->lock);
+        return MMIO_OK;
+    }
+    switch (off) {
     case UART_IBRD: u->ibrd = (uint32_t)val & UART_IBRD_MASK; break;
     case UART_FBRD: u->fbrd = (uint32_t)val & UART_FBRD_MASK; break;
     case UART_LCR_H: u->lcr_h = (uint32_t)val & UART_LCRH_MASK; break;

@@ -224,6 +224,28 @@ static void bench_mmio(void)
 	bench_report("mmio_gicd_read", &s);
 }
 
+/* ---- console output: one byte into UARTDR, as a guest's console writes ---- */
+
+/* Lines of BENCH_LINE_BYTES: the console's own cost per line is in the figure. */
+#define BENCH_LINE_BYTES    64u
+
+static void bench_uart_dr(void)
+{
+	static const char line[BENCH_LINE_BYTES + 1] =
+		"bench: one UARTDR write per iteration, 64 bytes a line .......\r\n";
+	const uintptr_t dr = platform_get()->uart_base + PL011_DR;
+	unsigned i = 0;
+	struct bench_stats s;
+
+	_Static_assert(sizeof(line) == BENCH_LINE_BYTES + 1, "64 bytes a line");
+	uart_flush();
+	s = (struct bench_stats){ 0 };
+	BENCH_BACK_TO_BACK(&s, ITERS_FAST,
+			   mmio_write32(dr, (uint8_t)line[i++ % BENCH_LINE_BYTES]));
+	uart_flush();
+	bench_report("uart_dr_write", &s);
+}
+
 /* ---- the GIC CPU interface: acknowledge and end one interrupt ---- */
 
 /* With IRQs masked, until the CPU interface shows an interrupt pending. */
@@ -394,6 +416,7 @@ int main(const void *dtb)
 	bench_null_hvc();
 	bench_sysreg_trap();
 	bench_mmio();
+	bench_uart_dr();
 	bench_gic_ack_eoi();
 	bench_timer_latency();
 	bench_ipi();

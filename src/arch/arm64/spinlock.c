@@ -15,3 +15,13 @@ void spin_unlock(spinlock_t *l)
     dsb(ishst);
     sev();
 }
+
+bool spin_trylock(spinlock_t *l)
+{
+    /* Free when owner == next: take the next ticket only then. */
+    uint16_t next = __atomic_load_n(&l->next, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != next)
+        return false;
+    return __atomic_compare_exchange_n(&l->next, &next, (uint16_t)(next + 1), false,
+                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
