@@ -81,7 +81,9 @@ guests: $(BUILD)/linux/initramfs.cpio.gz $(BUILD)/linux/Image $(BM_OUT)/bmtest.b
 $(CONFIG_OUT)/config.dtb: $(CONFIG_DTS)
 	@mkdir -p $(@D)
 	@echo "  DTC     $@"
-	$(Q)dtc -q -i $(CURDIR) -I dts -O dtb -o $@ $<
+	$(Q)dtc -q -i $(CURDIR) -d $@.d -I dts -O dtb -o $@ $<
+# What the config includes (the platform's .dtsi, another config).
+-include $(CONFIG_OUT)/config.dtb.d
 
 IMAGE_PATH := -L $(BUILD)/linux -L $(BM_OUT) -L $(CACHE)
 $(CONFIG_OUT)/config.c: $(CONFIG_OUT)/config.dtb $(BUILD)/host/tofu-config guests
@@ -156,6 +158,7 @@ soak: setup
 bench: setup
 	@$(MAKE) --no-print-directory CONFIG=bench $(BUILD)/bench/tofu.bin
 	@$(MAKE) --no-print-directory CONFIG=bench-linux $(BUILD)/bench-linux/tofu.bin
+	@for c in bench-flood bench-flood-quiet; do $(MAKE) --no-print-directory CONFIG=$$c $(BUILD)/$$c/tofu.bin || exit 1; done
 	scripts/bench.sh $(BUILD)
 
 clean:

@@ -36,6 +36,8 @@ run_log "$tmp/native.log" 300 -M virt,gic-version=3 -cpu max -smp 2 -m 1024 \
 for f in tofu native; do
     grep -q "BENCH: done" "$tmp/$f.log" || { echo "bench: the $f run did not finish:"; tail -20 "$tmp/$f.log"; exit 1; }
 done
+echo "bench: the RTOS's timer latency beside a console flood (icount)..."
+scripts/bench-console.sh "$BUILD" "$tmp"
 
 # Linux boot to /init: the guest's virtual counter at the marker (icount; under
 # tofu it starts at 0 when the VM starts), and wall-clock time from QEMU's

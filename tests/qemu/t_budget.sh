@@ -16,6 +16,7 @@ run() { # log, qemu args: until "BENCH: done" (tofu keeps its other VMs running)
 run "$dir/tofu.log" -M virt,virtualization=on,gic-version=3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench/tofu.bin"
 run "$dir/native.log" -M virt,gic-version=3 -cpu max -smp 2 -m 1024 -kernel "$BUILD/guests/baremetal/bench.bin"
 grep -q "BENCH ipc_roundtrip" "$dir/tofu.log" || t_fail "no IPC round trip measured under tofu"
+scripts/bench-console.sh "$BUILD" "$dir" | sed 's/^/  /' || t_fail "the console figure was not measured"
 scripts/bench-report.sh "$dir" "$dir/report" bench/budgets.txt | sed 's/^/  /' || t_fail "a figure is over its budget"
 [ "${PIPESTATUS[0]}" = 0 ] || t_fail "a figure is over its budget"
 if [ $T_FAILED = 0 ]; then echo "PASS budget ($((SECONDS - T_START))s)"; else echo "FAIL budget"; fi

@@ -12,6 +12,8 @@
  *
  *   rtos: tick <n> worst-latency <w> us mean-latency <m> us mem ok|CORRUPT
  *
+ * (<w> and <m> to the nanosecond: w.www).
+ *
  * Worst and mean cover the whole run (like cyclictest's Max and Avg): one
  * late tick, e.g. while a neighbour VM misbehaves, stays visible.  The
  * state page sits at RAM + 1 MiB: if this VM's RAM is at PA 0x50000000, a
@@ -285,9 +287,12 @@ int main(const void *dtb)
 		seen = rtos.report_seq;
 		r = rtos.report;
 		arch_irq_unmask();
-		rt_printf("rtos: tick %lu worst-latency %lu us mean-latency %lu us mem %s\n",
-			  r.tick, timer_ticks_to_us(r.worst_ticks),
-			  timer_ticks_to_us(r.mean_ticks), r.mem_ok ? "ok" : "CORRUPT");
+		uint64_t worst_ns = timer_ticks_to_ns(r.worst_ticks);
+		uint64_t mean_ns = timer_ticks_to_ns(r.mean_ticks);
+		rt_printf("rtos: tick %lu worst-latency %lu.%03lu us mean-latency %lu.%03lu us mem %s\n",
+			  r.tick, worst_ns / TIMER_NS_PER_US, worst_ns % TIMER_NS_PER_US,
+			  mean_ns / TIMER_NS_PER_US, mean_ns % TIMER_NS_PER_US,
+			  r.mem_ok ? "ok" : "CORRUPT");
 		arch_irq_mask();
 		if (ipc_on) {
 			struct rtos_stats s = { r.tick, timer_ticks_to_us(r.worst_ticks),

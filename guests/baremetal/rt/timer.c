@@ -38,6 +38,13 @@ uint64_t timer_ticks_to_us(uint64_t ticks)
 	return ticks / rate * TIMER_US_PER_S + ticks % rate * TIMER_US_PER_S / rate;
 }
 
+uint64_t timer_ticks_to_ns(uint64_t ticks)
+{
+	uint64_t rate = timer_rate();
+
+	return ticks / rate * TIMER_NS_PER_S + ticks % rate * TIMER_NS_PER_S / rate;
+}
+
 uint64_t vtimer_start(uint64_t ticks)
 {
 	/* Writing TVAL sets CVAL = CNTVCT + TVAL (Arm ARM D12.2.4). */

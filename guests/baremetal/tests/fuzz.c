@@ -422,27 +422,6 @@ _Noreturn void fuzz_secondary_main(void)
 
 /* ---- vCPU 0 ---- */
 
-static uint64_t bootarg(const char *args, const char *key, uint64_t dflt, bool *found)
-{
-	unsigned n = 0;
-	while (key[n])
-		n++;
-	for (const char *p = args; p && *p; p++) {
-		bool match = (p == args || p[-1] == ' ');
-		for (unsigned i = 0; match && i < n; i++)
-			match = p[i] == key[i];
-		if (match && p[n] == '=') {
-			uint64_t v = 0;
-			for (p += n + 1; *p >= '0' && *p <= '9'; p++)
-				v = v * 10 + (uint64_t)(*p - '0');
-			if (found)
-				*found = true;
-			return v;
-		}
-	}
-	return dflt;
-}
-
 static void progress(const char *what)
 {
 	uart_init(platform_get()->uart_base);   /* the fuzzer may have turned it off */
@@ -454,16 +433,10 @@ static void progress(const char *what)
 
 int main(const void *dtb)
 {
-	struct fdt fdt;
-	struct fdt_node chosen;
-	const char *args = NULL;
 	bool seeded = false;
-
-	if (fdt_init(&fdt, dtb) && fdt_find_path(&fdt, "/chosen", 7, &chosen))
-		args = fdt_prop(&fdt, &chosen, "bootargs", NULL);
-	uint64_t seed = bootarg(args, "fuzz.seed", 0, &seeded);
-	uint64_t ops = bootarg(args, "fuzz.ops", DEFAULT_OPS, NULL);
-	if (bootarg(args, "fuzz.storm", 0, NULL)) {
+	uint64_t seed = rt_bootarg(dtb, "fuzz.seed", 0, &seeded);
+	uint64_t ops = rt_bootarg(dtb, "fuzz.ops", DEFAULT_OPS, NULL);
+	if (rt_bootarg(dtb, "fuzz.storm", 0, NULL)) {
 		uint32_t value;
 		rt_printf("fuzz: storm: reading %lx until stopped\n", (uint64_t)STORM_ADDR);
 		for (;;)
