@@ -4,7 +4,8 @@
 # Environment: QEMU_CPU (cortex-a57), QEMU_SMP (from the config's platform),
 # QEMU_ICOUNT=1 for deterministic instruction counting, QEMU_SERIAL (mon:stdio),
 # QEMU_MTE (1: with -cpu max, give the machine tag memory, mte=on, so that
-# the CPU has FEAT_MTE2 and tofu passes MTE on to its VMs; 0: no tags).
+# the CPU has FEAT_MTE2 and tofu passes MTE on to its VMs; 0: no tags),
+# QEMU_REBOOT=1 to let a machine reset reboot (by default QEMU exits).
 set -euo pipefail
 out=$1; shift
 # shellcheck disable=SC1091
@@ -15,7 +16,8 @@ machine=virt,virtualization=on,gic-version=3
 [ "$cpu" = max ] && [ "${QEMU_MTE:-1}" = 1 ] && machine+=,mte=on
 args=(-M "$machine" -cpu "$cpu"
       -smp "$smp" -m "$QEMU_MEM_MB" -kernel "$out/tofu.bin"
-      -display none -serial "${QEMU_SERIAL:-mon:stdio}" -no-reboot)
+      -display none -serial "${QEMU_SERIAL:-mon:stdio}")
+[ "${QEMU_REBOOT:-0}" = 1 ] || args+=(-no-reboot)
 [ "${QEMU_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off,sleep=off)
 # Colour the console's VM markers when a person is watching.
 [ -t 1 ] && args+=(-append tofu.color=1)

@@ -18,6 +18,9 @@ struct platform {
     uint64_t ram_size;
     uint64_t device_base;     /* device window mapped at EL2 (1:1, device memory) */
     uint64_t device_size;
+    /* RAM reads zero at power-on (QEMU's does; a board's DRAM does not):
+     * a VM's first start after a cold boot need not clear it. */
+    bool ram_zero_at_power_on;
 };
 
 extern const struct platform platform;

@@ -48,6 +48,10 @@ struct vm {
     unsigned fail_count;
     bool failed_for_good;               /* the policy gave up: VM_FAILED once stopped */
     volatile bool start_requested;      /* for the idle loop of vCPU 0's CPU */
+    /* Clearing its RAM at a (re)start: chunks claimed by the VM's CPUs. */
+    unsigned clear_chunks, clear_next, clear_done;
+    volatile bool clearing;
+    bool ram_clean;                     /* zero since a cold boot: not cleared at its first start */
 };
 
 extern struct vm vms[MAX_VMS];

@@ -151,9 +151,10 @@ void hyp_main(const void *dtb)
     console_start_async(con_cpu);
     gic_enable_spi(platform.uart_intid, con_cpu);
     uart_enable_rx_irq();
+    /* Each VM is loaded by its vCPU 0's CPU, all at once. */
     for (unsigned i = 0; i < nr_vms; i++)
         if (vms[i].state == VM_STOPPED)
-            vm_start(&vms[i]);
+            vm_start_async(&vms[i]);
     if (!created) {
         printf("no VM could be created: powering off\n");
         console_flush();

@@ -11,6 +11,7 @@
 #include "core/printf.h"
 #include "core/panic.h"
 #include "core/console.h"
+#include "core/platform.h"
 #include "core/lib.h"
 #include "core/drivers.h"
 #include "arch/cpu.h"
@@ -286,14 +287,51 @@ static void copy_image(struct vm *vm, const struct vm_image *img)
     arch_clean_dcache(dst, img->size);
 }
 
+/* A VM's RAM is cleared in chunks by all of its CPUs (idle while it is
+ * stopped): each zeroes one and cleans it to the point of coherency, for a
+ * guest that starts with its caches off. */
+#define CLEAR_CHUNK (UINT64_C(2) << 20)
+
+static void clear_chunks(struct vm *vm)
+{
+    uint8_t *ram = pa_to_ptr(vm->ram_pa);
+    uint64_t size = vm->cfg->ram_size;
+    unsigned i;
+
+    while ((i = __atomic_fetch_add(&vm->clear_next, 1, __ATOMIC_RELAXED)) < vm->clear_chunks) {
+        uint64_t off = (uint64_t)i * CLEAR_CHUNK;
+        uint64_t n = size - off < CLEAR_CHUNK ? size - off : CLEAR_CHUNK;
+        arch_zero_tagged(ram + off, n);   /* no tag survives a restart */
+        arch_clean_dcache(ram + off, n);
+        __atomic_fetch_add(&vm->clear_done, 1, __ATOMIC_RELEASE);
+        sev();
+    }
+}
+
+static void clear_ram(struct vm *vm)
+{
+    if (vm->ram_clean) {                /* untouched since a cold boot: zero already */
+        vm->ram_clean = false;
+        return;
+    }
+    vm->clear_chunks = (unsigned)((vm->cfg->ram_size + CLEAR_CHUNK - 1) / CLEAR_CHUNK);
+    vm->clear_next = vm->clear_done = 0;
+    __atomic_store_n(&vm->clearing, true, __ATOMIC_RELEASE);
+    dsb(ish);
+    for (unsigned i = 1; i < vm->nr_vcpus; i++)
+        vcpu_kick(&vm->vcpus[i]);
+    clear_chunks(vm);
+    while (__atomic_load_n(&vm->clear_done, __ATOMIC_ACQUIRE) < vm->clear_chunks)
+        wfe();
+    __atomic_store_n(&vm->clearing, false, __ATOMIC_RELAXED);
+}
+
 /* Fresh state: zeroed RAM, pristine images, vCPU 0 at the entry point. */
 static void vm_load(struct vm *vm)
 {
     const struct vm_config *c = vm->cfg;
-    void *ram = pa_to_ptr(vm->ram_pa);
 
-    arch_zero_tagged(ram, c->ram_size);   /* no tag survives a restart */
-    arch_clean_dcache(ram, c->ram_size);
+    clear_ram(vm);
     copy_image(vm, &c->kernel);
     copy_image(vm, &c->initrd);
     copy_image(vm, &c->dtb);
@@ -322,16 +360,24 @@ static void vm_load(struct vm *vm)
 }
 
 /* VM-ID n is vms[n - 1], created or absent. */
+/* Set at every boot, kept by a warm reset (QEMU's, or tofu's own after a
+ * panic), which leaves RAM as it was: only a boot that does not find it
+ * may trust the platform's zeroed RAM. */
+#define WARM_BOOT_MAGIC UINT64_C(0x6d726177756f6674)   /* "tofuwarm" */
+static uint64_t warm_boot_mark __attribute__((section(".noinit")));
+
 unsigned vm_create_all(void)
 {
     unsigned created = 0;
+    bool ram_zero = platform.ram_zero_at_power_on && warm_boot_mark != WARM_BOOT_MAGIC;
+    warm_boot_mark = WARM_BOOT_MAGIC;
+    arch_clean_dcache(&warm_boot_mark, sizeof(warm_boot_mark));
     for (unsigned i = 0; i < config_nr_vms && i < MAX_VMS; i++) {
         struct vm *vm = &vms[i];
         nr_vms = i + 1;
-        if (vm_create(vm, &config_vms[i], i + 1) == E_OK) {
-            vm_load(vm);
-            created++;
-        }
+        vm->ram_clean = ram_zero;
+        if (vm_create(vm, &config_vms[i], i + 1) == E_OK)
+            created++;                  /* loaded by its own CPU when it starts */
     }
     return created;
 }
@@ -379,6 +425,9 @@ void vm_run_requests(unsigned cpu)
 {
     for (unsigned i = 0; i < nr_vms; i++) {
         struct vm *vm = &vms[i];
+        if (__atomic_load_n(&vm->clearing, __ATOMIC_ACQUIRE) && pcpus[cpu].vcpu &&
+            pcpus[cpu].vcpu->vm == vm)
+            clear_chunks(vm);           /* its RAM, while it is stopped */
         if (vm->start_requested && vm->vcpus[0].pcpu == cpu &&
             (vm->state == VM_STOPPED || vm->state == VM_FAILED)) {
             vm->start_requested = false;

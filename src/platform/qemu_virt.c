@@ -14,4 +14,5 @@ const struct platform platform = {
     .ram_size = QEMU_VIRT_RAM_DEFAULT,
     .device_base = QEMU_VIRT_DEVICE_BASE,
     .device_size = QEMU_VIRT_DEVICE_SIZE,
+    .ram_zero_at_power_on = true,     /* guest RAM is anonymous memory of QEMU's */
 };

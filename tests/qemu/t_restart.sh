@@ -36,5 +36,6 @@ ticks=$(grep -c "\[steady\] rtos: tick" "$QLOG")
 wait_for "[steady] rtos: tick" 30 $((ticks + 1))
 refuse_line "no virtual timer IRQ"
 refuse_line "mem CORRUPT"
+refuse_line "RAM not clean"
 refuse_line "vm steady: stopped"
 t_end

@@ -19,6 +19,9 @@
  * state page sits at RAM + 1 MiB: if this VM's RAM is at PA 0x50000000, a
  * neighbour writing through to PA 0x50100000 lands on it.
  *
+ * At start the state page must read zero (tofu clears a VM's RAM at every
+ * start); if not, a line says so.
+ *
  * Integer arithmetic only (-mgeneral-regs-only).  Never powers off: a fatal
  * error prints a line and parks the CPU.
  */
@@ -141,6 +144,13 @@ static void rtos_state_init(void)
 	unsigned i;
 
 	rtos_state = rtos_state_place();
+	/* The hypervisor gives a VM clean RAM at every start: the last run's
+	 * state must be gone. */
+	for (i = 0; i < RTOS_STATE_WORDS && rtos_state[i] == 0; i++)
+		;
+	if (i < RTOS_STATE_WORDS)
+		rt_printf("rtos: RAM not clean at start: word %u of the state page is %08x\n", i,
+			  rtos_state[i]);
 	for (i = 0; i < RTOS_STATE_WORDS; i++) {
 		x = xorshift32(x);
 		rtos_state[i] = x;

@@ -386,10 +386,29 @@ void arch_hyp_timer_stop(void)
 #define DCZID_BS_MASK    0xfull
 #define CTR_DMINLINE_SHIFT 16
 
+/* Stores of zero, 128 bytes an iteration: on hardware as fast as DC ZVA
+ * (both stream at memory bandwidth), under QEMU five times faster (its
+ * DC ZVA is a helper call per 64 bytes, its stores inline). */
+#define ZERO_STRIDE 128u
+static void zero_stores(uint64_t *q, uint64_t size)
+{
+    for (uint64_t *e = q + size / sizeof(*q); q < e; q += ZERO_STRIDE / sizeof(*q))
+        __asm__ volatile("stp xzr, xzr, [%0]\n\tstp xzr, xzr, [%0, #16]\n\t"
+                         "stp xzr, xzr, [%0, #32]\n\tstp xzr, xzr, [%0, #48]\n\t"
+                         "stp xzr, xzr, [%0, #64]\n\tstp xzr, xzr, [%0, #80]\n\t"
+                         "stp xzr, xzr, [%0, #96]\n\tstp xzr, xzr, [%0, #112]"
+                         : : "r"(q) : "memory");
+}
+
 void arch_zero(void *p, uint64_t size)
 {
     uint64_t dczid = read_sysreg(dczid_el0);
     uint8_t *b = p;
+
+    if (!(((uintptr_t)p | size) & (ZERO_STRIDE - 1))) {
+        zero_stores(p, size);
+        return;
+    }
     if (!(dczid & DCZID_DZP)) {
         uint64_t bs = 4ull << (dczid & DCZID_BS_MASK);
         while (size && ((uintptr_t)b & (bs - 1))) { *b++ = 0; size--; }
