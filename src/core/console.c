@@ -212,6 +212,7 @@ static void send_bytes(struct console_src *s, unsigned n)
         emit(s, r->buf[(at + n - 1) & mask]);
     }
     __atomic_store_n(&r->tail, at + n, __ATOMIC_RELEASE);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);   /* then look at the head again */
     unsigned dropped = __atomic_load_n(&r->dropped, __ATOMIC_RELAXED);
     if (dropped != s->dropped_said && !mid_line) {
         drainer_say("console: %u bytes of %s's output lost: written faster than the UART sends\n",
@@ -303,27 +304,34 @@ void console_flush_timeout(void)
 
 /* ---- writers ------------------------------------------------------------- */
 
-/* One byte into `r`, or counted as lost.  Returns whether the ring was
- * empty (nothing waiting for the drainer) before it. */
-static inline bool ring_put(struct console_ring *r, char c, bool *full)
+/* One byte into `r`, or counted as lost. */
+static inline void ring_put(struct console_ring *r, char c, bool *full)
 {
     unsigned head = r->head, tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
     *full = head - tail >= r->size;
     if (*full) {
         __atomic_store_n(&r->dropped, r->dropped + 1, __ATOMIC_RELAXED);
-        return false;
+        return;
     }
     r->buf[head & (r->size - 1)] = c;
     __atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
-    return head == tail;
 }
 
 void console_vm_putc(struct vm *vm, char c)
 {
-    bool full, was_empty = ring_put(&vm->con.out, c, &full);
+    struct console_ring *r = &vm->con.out;
+    unsigned head = r->head;
+    bool full;
+    ring_put(r, c, &full);
+    /* The byte before the tail and the focus: the drainer may have emptied
+     * the ring since ring_put looked, and found it empty before this byte
+     * (it stores the tail, fences, then reads the head), or the focus may
+     * have just come here. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    bool was_empty = !full && __atomic_load_n(&r->tail, __ATOMIC_RELAXED) == head;
     /* The drainer wants a whole line, a focused VM's first partial byte, or
      * a ring that filled. */
-    if (c == '\n' || full || (was_empty && focus == (int)(vm - vms)))
+    if (c == '\n' || full || (was_empty && __atomic_load_n(&focus, __ATOMIC_RELAXED) == (int)(vm - vms)))
         kick();
 }
 

@@ -308,6 +308,49 @@ static void test_prompt_redrawn(void **state)
     console_echo("\n");
 }
 
+/* The drainer between a writer's look at its ring (ring_put's tail) and its
+ * store: the VM's ring is on a page the writer faults on, and the fault
+ * handler runs the drainer, as the console CPU may while the writer's CPU
+ * stalls (a host preempting it).  The drainer sends "ok\n" and finds the ring
+ * empty; the writer's "$" then found a stale tail, so the drainer must be
+ * told again (or a focused VM's prompt waits for its next newline). */
+static char *fault_ring;
+
+static void drain_on_fault(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig; (void)si; (void)uc;
+    assert_int_equal(mprotect(fault_ring, CONSOLE_RING_BYTES, PROT_READ | PROT_WRITE), 0);
+    run_sgis();                                     /* the SGI of "ok\n" */
+}
+
+static void test_focused_prompt_after_drain(void **state)
+{
+    (void)state;
+    struct sigaction sa = { .sa_sigaction = drain_on_fault, .sa_flags = SA_SIGINFO }, old;
+    fault_ring = mmap(NULL, CONSOLE_RING_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(fault_ring != MAP_FAILED);
+    console_focus(0);
+    run_sgis();
+    out_clear();
+    alpha->con.out.buf = fault_ring;
+    vm_puts(alpha, "ok\n");
+    assert_int_equal(sigaction(SIGSEGV, &sa, &old), 0);
+    assert_int_equal(mprotect(fault_ring, CONSOLE_RING_BYTES, PROT_READ), 0);
+    vm_puts(alpha, "$ ");                            /* '$' faults: the drainer runs */
+    assert_int_equal(sigaction(SIGSEGV, &old, NULL), 0);
+    assert_string_equal(fake_uart_out, "[alpha] ok\n");
+    run_sgis();
+    uint64_t due = fake_htimer_deadline[HTIMER_CONSOLE];
+    assert_int_not_equal(due, 0);                   /* the prompt is due */
+    fake_counter = due;
+    console_flush_timeout();
+    assert_string_equal(fake_uart_out, "[alpha] ok\n[alpha] $ ");
+    vm_puts(alpha, "\n");
+    run_sgis();
+    alpha->con.out.buf = alpha->con.out_buf;
+    munmap(fault_ring, CONSOLE_RING_BYTES);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +363,7 @@ int main(void)
         cmocka_unit_test_setup(test_long_line_cut, setup),
         cmocka_unit_test_setup(test_hyp_crlf, setup),
         cmocka_unit_test_setup(test_prompt_redrawn, setup),
+        cmocka_unit_test_setup(test_focused_prompt_after_drain, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
