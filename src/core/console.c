@@ -328,10 +328,11 @@ void console_vm_putc(struct vm *vm, char c)
      * (it stores the tail, fences, then reads the head), or the focus may
      * have just come here. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    bool was_empty = !full && __atomic_load_n(&r->tail, __ATOMIC_RELAXED) == head;
-    /* The drainer wants a whole line, a focused VM's first partial byte, or
-     * a ring that filled. */
-    if (c == '\n' || full || (was_empty && __atomic_load_n(&focus, __ATOMIC_RELAXED) == (int)(vm - vms)))
+    unsigned waiting = full ? r->size : head + 1 - __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
+    /* The drainer wants a whole line, CONSOLE_LINE_MAX of a longer one, a
+     * focused VM's first partial byte, or a ring that filled. */
+    if (c == '\n' || full || waiting == CONSOLE_LINE_MAX ||
+        (waiting == 1 && __atomic_load_n(&focus, __ATOMIC_RELAXED) == (int)(vm - vms)))
         kick();
 }
 

@@ -351,6 +351,19 @@ static void test_focused_prompt_after_drain(void **state)
     munmap(fault_ring, CONSOLE_RING_BYTES);
 }
 
+/* An unfocused VM writes one long line into an idle UART (a drainer that
+ * runs at each SGI): it goes out CONSOLE_LINE_MAX at a time, nothing lost;
+ * not kept until its ring overflows. */
+static void test_long_line_no_loss(void **state)
+{
+    (void)state;
+    fake_sgi_drains = true;
+    vm_putn(beta, 'x', CONSOLE_RING_BYTES + 8);
+    vm_puts(beta, "\n");
+    assert_int_equal(count(fake_uart_out, "lost"), 0);
+    assert_int_equal(count(fake_uart_out, "x"), CONSOLE_RING_BYTES + 8);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +377,7 @@ int main(void)
         cmocka_unit_test_setup(test_hyp_crlf, setup),
         cmocka_unit_test_setup(test_prompt_redrawn, setup),
         cmocka_unit_test_setup(test_focused_prompt_after_drain, setup),
+        cmocka_unit_test_setup(test_long_line_no_loss, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
