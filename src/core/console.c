@@ -5,6 +5,7 @@
 #include "core/spinlock.h"
 #include "core/vm.h"
 #include "core/htimer.h"
+#include "core/limits.h"
 #include "arch/cpu.h"
 #include "arch/regs.h"
 
@@ -31,9 +32,17 @@ static const unsigned *prompt_typed_len;   /* the shell's own count */
 
 /* What goes to the UART next: formatted lines, prefixes, the prompt. */
 #define TX_BYTES      1024
-#define TX_LINE_ROOM  (CONSOLE_LINE_MAX + 224)   /* one line with its prefix, a break and a prompt */
+/* What one step of the drainer writes at most: a break, a prefix and a line
+ * ("\r\n" after it); the shell's prompt redrawn ("tofu> " and its line of
+ * up to 63); a loss line (a break, a prefix, 80 characters and a name) and
+ * the prompt again. */
+#define PREFIX_MAX    (sizeof "\033[1;30m[]" ANSI_RESET " " - 1 + VM_NAME_MAX)
+#define PROMPT_MAX    (PREFIX_MAX + 80)
+#define TX_LINE_ROOM  (2 + PREFIX_MAX + CONSOLE_LINE_MAX + 1 + PROMPT_MAX + \
+                       2 + PREFIX_MAX + 80 + VM_NAME_MAX + PROMPT_MAX)
 static char tx[TX_BYTES];
 static unsigned tx_head, tx_tail;
+_Static_assert(TX_LINE_ROOM <= TX_BYTES, "a drainer's step fits in the transmit buffer");
 
 static bool async;                        /* the drainer runs on the console CPU */
 static unsigned drain_cpu;

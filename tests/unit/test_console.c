@@ -364,6 +364,46 @@ static void test_long_line_no_loss(void **state)
     assert_int_equal(count(fake_uart_out, "x"), CONSOLE_RING_BYTES + 8);
 }
 
+/* The drainer's step that sends a VM's line, the shell's prompt redrawn, the
+ * VM's loss line and the prompt again, when the transmit buffer has just
+ * the room it asks for (TX_LINE_ROOM, 384): the second prompt comes whole. */
+static void test_loss_line_and_prompts_fit(void **state)
+{
+    (void)state;
+    char line[200];
+    memset(fake_shell_line, 'p', 60);
+    fake_shell_len = 60;
+    console_focus(-1);
+    run_sgis();
+    out_clear();
+    fake_uart_room = 0;
+    /* 3 lines each with a break and a prompt of 73: 1024 - 640 = 384 free. */
+    for (unsigned k = 130; k >= 129 && k <= 130; k--) {
+        memset(line, 'h', k);
+        line[k] = '\0';
+        printf("%s\n", line);
+        if (k == 129)
+            printf("%s\n", line);
+    }
+    run_sgis();
+    memset(line, 'v', 159);
+    line[159] = '\n';
+    line[160] = '\0';
+    for (unsigned i = 0; i < 53; i++)                /* 8480 bytes: 288 lost */
+        vm_puts(alpha, line);
+    console_drain();
+    fake_uart_room = FAKE_UART_ROOM_ANY;
+    console_uart_irq();
+    char want[160] = "UART sends\r\n[tofu] tofu> ";
+    memset(want + strlen(want), 'p', 60);
+    assert_int_equal(count(fake_uart_out, "console: 288 bytes of alpha's output lost"), 1);
+    if (!strstr(fake_uart_out, want))
+        print_message("after the loss line: %.100s\n", strstr(fake_uart_out, "UART sends"));
+    assert_non_null(strstr(fake_uart_out, want));
+    fake_shell_len = 0;
+    console_echo("\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +418,7 @@ int main(void)
         cmocka_unit_test_setup(test_prompt_redrawn, setup),
         cmocka_unit_test_setup(test_focused_prompt_after_drain, setup),
         cmocka_unit_test_setup(test_long_line_no_loss, setup),
+        cmocka_unit_test_setup(test_loss_line_and_prompts_fit, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
