@@ -233,6 +233,8 @@ static void send_bytes(struct console_src *s, unsigned n)
 /* Move whole lines from the rings into the UART while it has room.  The
  * line left unfinished on the terminal goes on first.  `wait`: everything,
  * partial lines too, waiting for the UART (boot, power-off, panic). */
+static unsigned drain_budget = ~0u;       /* a panic's: what waited, no more */
+
 static void drain_locked(bool wait)
 {
     static unsigned next_src;
@@ -254,8 +256,10 @@ static void drain_locked(bool wait)
             if (n)
                 next_src = i + 1;
         }
-        if (!n)
+        if (!n || n > drain_budget)
             break;
+        if (drain_budget != ~0u)
+            drain_budget -= n;
         send_bytes(s, n);
     }
     if (async)
@@ -380,7 +384,12 @@ void printf_raw(const char *fmt, ...)
     va_list ap;
     async = false;
     if (spin_trylock(&console_lock)) {
+        /* VMs may go on writing: what waits now, not what follows. */
+        drain_budget = 0;
+        for (unsigned i = 0; i < 1 + nr_vms; i++)
+            drain_budget += __atomic_load_n(&source(i)->out.head, __ATOMIC_ACQUIRE) - source(i)->out.tail;
         drain_locked(true);
+        drain_budget = ~0u;
         spin_unlock(&console_lock);
     }
     va_start(ap, fmt);

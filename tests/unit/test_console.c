@@ -404,6 +404,35 @@ static void test_loss_line_and_prompts_fit(void **state)
     console_echo("\n");
 }
 
+/* A panic while a VM on another CPU keeps writing (here: a line more at
+ * each UART write): what waited goes out, then the message, not forever. */
+static unsigned spewed;
+
+static void spew(unsigned n)
+{
+    (void)n;
+    struct console_ring *r = &beta->con.out;
+    if (spewed >= 10000 || r->head - r->tail + 100 > r->size)
+        return;
+    for (unsigned i = 0; i < 100; i++)
+        r->buf[(r->head + i) & (r->size - 1)] = i == 99 ? '\n' : 's';
+    r->head += 100;
+    spewed++;
+}
+
+static void test_panic_ends(void **state)
+{
+    (void)state;
+    vm_puts(beta, "before\n");
+    spewed = 0;
+    fake_uart_tx_hook = spew;
+    printf_raw("PANIC here\n");
+    fake_uart_tx_hook = NULL;
+    assert_true(spewed < 10);
+    assert_non_null(strstr(fake_uart_out, "[beta] before\n"));
+    assert_non_null(strstr(fake_uart_out, "PANIC here\r\n"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -419,6 +448,7 @@ int main(void)
         cmocka_unit_test_setup(test_focused_prompt_after_drain, setup),
         cmocka_unit_test_setup(test_long_line_no_loss, setup),
         cmocka_unit_test_setup(test_loss_line_and_prompts_fit, setup),
+        cmocka_unit_test_setup(test_panic_ends, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
