@@ -5,6 +5,7 @@
 #include "core/spinlock.h"
 #include "core/vm.h"
 #include "core/htimer.h"
+#include "core/limits.h"
 #include "arch/cpu.h"
 #include "arch/regs.h"
 
@@ -31,9 +32,17 @@ static const unsigned *prompt_typed_len;   /* the shell's own count */
 
 /* What goes to the UART next: formatted lines, prefixes, the prompt. */
 #define TX_BYTES      1024
-#define TX_LINE_ROOM  (CONSOLE_LINE_MAX + 224)   /* one line with its prefix, a break and a prompt */
+/* What one step of the drainer writes at most: a break, a prefix and a line
+ * ("\r\n" after it); the shell's prompt redrawn ("tofu> " and its line of
+ * up to 63); a loss line (a break, a prefix, 80 characters and a name) and
+ * the prompt again. */
+#define PREFIX_MAX    (sizeof "\033[1;30m[]" ANSI_RESET " " - 1 + VM_NAME_MAX)
+#define PROMPT_MAX    (PREFIX_MAX + 80)
+#define TX_LINE_ROOM  (2 + PREFIX_MAX + CONSOLE_LINE_MAX + 1 + PROMPT_MAX + \
+                       2 + PREFIX_MAX + 80 + VM_NAME_MAX + PROMPT_MAX)
 static char tx[TX_BYTES];
 static unsigned tx_head, tx_tail;
+_Static_assert(TX_LINE_ROOM <= TX_BYTES, "a drainer's step fits in the transmit buffer");
 
 static bool async;                        /* the drainer runs on the console CPU */
 static unsigned drain_cpu;
@@ -212,6 +221,7 @@ static void send_bytes(struct console_src *s, unsigned n)
         emit(s, r->buf[(at + n - 1) & mask]);
     }
     __atomic_store_n(&r->tail, at + n, __ATOMIC_RELEASE);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);   /* then look at the head again */
     unsigned dropped = __atomic_load_n(&r->dropped, __ATOMIC_RELAXED);
     if (dropped != s->dropped_said && !mid_line) {
         drainer_say("console: %u bytes of %s's output lost: written faster than the UART sends\n",
@@ -223,6 +233,8 @@ static void send_bytes(struct console_src *s, unsigned n)
 /* Move whole lines from the rings into the UART while it has room.  The
  * line left unfinished on the terminal goes on first.  `wait`: everything,
  * partial lines too, waiting for the UART (boot, power-off, panic). */
+static unsigned drain_budget = ~0u;       /* a panic's: what waited, no more */
+
 static void drain_locked(bool wait)
 {
     static unsigned next_src;
@@ -244,8 +256,10 @@ static void drain_locked(bool wait)
             if (n)
                 next_src = i + 1;
         }
-        if (!n)
+        if (!n || n > drain_budget)
             break;
+        if (drain_budget != ~0u)
+            drain_budget -= n;
         send_bytes(s, n);
     }
     if (async)
@@ -303,27 +317,35 @@ void console_flush_timeout(void)
 
 /* ---- writers ------------------------------------------------------------- */
 
-/* One byte into `r`, or counted as lost.  Returns whether the ring was
- * empty (nothing waiting for the drainer) before it. */
-static inline bool ring_put(struct console_ring *r, char c, bool *full)
+/* One byte into `r`, or counted as lost. */
+static inline void ring_put(struct console_ring *r, char c, bool *full)
 {
     unsigned head = r->head, tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
     *full = head - tail >= r->size;
     if (*full) {
         __atomic_store_n(&r->dropped, r->dropped + 1, __ATOMIC_RELAXED);
-        return false;
+        return;
     }
     r->buf[head & (r->size - 1)] = c;
     __atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
-    return head == tail;
 }
 
 void console_vm_putc(struct vm *vm, char c)
 {
-    bool full, was_empty = ring_put(&vm->con.out, c, &full);
-    /* The drainer wants a whole line, a focused VM's first partial byte, or
-     * a ring that filled. */
-    if (c == '\n' || full || (was_empty && focus == (int)(vm - vms)))
+    struct console_ring *r = &vm->con.out;
+    unsigned head = r->head;
+    bool full;
+    ring_put(r, c, &full);
+    /* The byte before the tail and the focus: the drainer may have emptied
+     * the ring since ring_put looked, and found it empty before this byte
+     * (it stores the tail, fences, then reads the head), or the focus may
+     * have just come here. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    unsigned waiting = full ? r->size : head + 1 - __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
+    /* The drainer wants a whole line, CONSOLE_LINE_MAX of a longer one, a
+     * focused VM's first partial byte, or a ring that filled. */
+    if (c == '\n' || full || waiting == CONSOLE_LINE_MAX ||
+        (waiting == 1 && __atomic_load_n(&focus, __ATOMIC_RELAXED) == (int)(vm - vms)))
         kick();
 }
 
@@ -362,7 +384,12 @@ void printf_raw(const char *fmt, ...)
     va_list ap;
     async = false;
     if (spin_trylock(&console_lock)) {
+        /* VMs may go on writing: what waits now, not what follows. */
+        drain_budget = 0;
+        for (unsigned i = 0; i < 1 + nr_vms; i++)
+            drain_budget += __atomic_load_n(&source(i)->out.head, __ATOMIC_ACQUIRE) - source(i)->out.tail;
         drain_locked(true);
+        drain_budget = ~0u;
         spin_unlock(&console_lock);
     }
     va_start(ap, fmt);

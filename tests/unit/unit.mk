@@ -51,6 +51,8 @@ test_fdt_SRCS          := src/core/fdt.c
 test_ipc_SRCS          := src/core/ipc_queue.c src/core/share.c
 test_ring_SRCS         :=
 test_ratelimit_SRCS    := src/core/ratelimit.c
+test_console_SRCS      := src/core/console.c src/core/format.c $(F)/console.c $(F)/timer.c $(F)/spinlock.c
+test_console_LDLIBS    := -lpthread
 test_fdt_LDLIBS        := -lfdt
 # The config tool's check and layout, with the hypervisor code its layout runs.
 TOOL_LAYOUT            := tools/config/layout.c $(F)/tool.c src/core/palloc.c src/arch/arm64/mm/pt.c \
@@ -59,7 +61,7 @@ test_config_check_SRCS := tools/config/check.c $(TOOL_LAYOUT)
 test_config_layout_SRCS := tools/config/elf.c $(TOOL_LAYOUT)
 
 TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt test_ipc \
-             test_ptimer test_ring test_ratelimit test_config_check test_config_layout
+             test_ptimer test_ring test_ratelimit test_console test_config_check test_config_layout
 TEST_BINS := $(addprefix $(UNIT)/,$(TESTS))
 ALL_OBJS  := $(sort $(foreach t,$(TESTS),$(UNIT)/obj/tests/unit/$(t).o \
                  $(patsubst %.c,$(UNIT)/obj/%.o,$($(t)_SRCS))))
@@ -71,6 +73,10 @@ $(UNIT)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $<"
 	$(Q)$(CC_UNIT) $(UNIT_CFLAGS) -c -o $@ $<
+
+# The hypervisor's own printf and snprintf, not C's built-ins.
+$(UNIT)/obj/src/core/console.o $(UNIT)/obj/src/core/format.o $(UNIT)/obj/tests/unit/test_console.o: \
+    UNIT_CFLAGS += -fno-builtin
 
 # One link rule per test: its own object, then its _SRCS' objects.
 define unit_test_rule

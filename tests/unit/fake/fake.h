@@ -80,4 +80,27 @@ void fake_ipc_reset(void);
 extern unsigned fake_ipc_calls;
 extern uint32_t fake_ipc_last_fid;
 
+/* ---- the console's UART, SGI, vPL011 input and shell (fake/console.c) -----
+ * The UART takes fake_uart_room bytes per uart_tx_room() call, and
+ * fake_uart_budget bytes in all (FAKE_UART_ROOM_ANY: no limit); what it sent
+ * (and uart_putc's) is in fake_uart_out; fake_uart_tx_hook runs after each
+ * uart_tx_bytes().  gic_send_sgi() counts, and drains at once if
+ * fake_sgi_drains.  shell_prompt() draws fake_shell_line as the shell does. */
+#define FAKE_UART_OUT      (1u << 20)
+#define FAKE_UART_ROOM_ANY 0xffffffffu
+void fake_console_reset(void);
+extern char fake_uart_out[FAKE_UART_OUT];
+extern unsigned fake_uart_len, fake_uart_room, fake_uart_budget;
+extern bool fake_uart_tx_irq_on;
+extern void (*fake_uart_tx_hook)(unsigned n);
+extern const char *fake_uart_in;
+extern unsigned fake_sgi_count;
+extern bool fake_sgi_drains;
+extern char fake_vm_input[256];
+extern unsigned fake_vm_input_len;
+extern char fake_shell_line[64];
+extern unsigned fake_shell_len, fake_shell_prompts;
+extern char fake_shell_input[64];
+extern unsigned fake_shell_input_len;
+
 #endif

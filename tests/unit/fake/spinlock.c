@@ -16,3 +16,11 @@ void spin_unlock(spinlock_t *l)
     assert_int_equal((uint16_t)(l->owner + 1), l->next);
     l->owner++;
 }
+
+bool spin_trylock(spinlock_t *l)
+{
+    if (l->owner != l->next)
+        return false;
+    l->next++;
+    return true;
+}

@@ -42,3 +42,9 @@ void vgic_set_ppi_level(struct vcpu *v, unsigned intid, bool level)
     if (intid < VGIC_NR_PRIVATE)
         fake_ppi_line[intid] = level;
 }
+
+/* One tick per microsecond. */
+uint64_t htimer_us_to_ticks(uint64_t us)
+{
+    return us;
+}
