@@ -268,9 +268,14 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         v->ctx = &vcpu_ctxs[vm - vms][i];
         pcpus[v->pcpu].vcpu = v;
     }
-    for (unsigned i = 0; i < c->nr_devices; i++)
-        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
-            vm_hw_irq_owner[c->devices[i].irqs[j]] = vm;
+    for (unsigned i = 0; i < c->nr_devices; i++) {
+        const struct vm_device *d = &c->devices[i];
+        for (unsigned j = 0; j < d->nr_irqs; j++)
+            vm_hw_irq_owner[d->irqs[j]] = vm;
+        if (!dev_quiesce_known(d->compatible))
+            printf("vm %s: device %s (%s): tofu knows no reset for it; when the VM stops, "
+                   "only its interrupts are masked and cleared\n", c->name, d->name, d->compatible);
+    }
     return E_OK;
 }
 
@@ -336,17 +341,33 @@ unsigned vm_create_all(void)
 }
 
 /* Physical interrupts of the VM's devices: to vCPU 0's CPU, until the guest
- * routes them elsewhere (GICD_IROUTER); off and inactive while it is stopped. */
-static void hw_irqs_enable(struct vm *vm, bool on)
+ * routes them elsewhere (GICD_IROUTER). */
+static void hw_irqs_enable(struct vm *vm)
 {
     const struct vm_config *c = vm->cfg;
     for (unsigned i = 0; i < c->nr_devices; i++)
-        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++) {
-            if (on)
-                gic_enable_spi(c->devices[i].irqs[j], vm->vcpus[0].pcpu);
-            else
-                gic_disable_spi(c->devices[i].irqs[j]);
-        }
+        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
+            gic_enable_spi(c->devices[i].irqs[j], vm->vcpus[0].pcpu);
+}
+
+/*
+ * A stopped VM's devices fall quiet before its memory is reused, so that
+ * nothing its last run left raised reaches the next one: their SPIs off at
+ * the distributor, then each device reset where tofu knows how (its
+ * interrupt masked and cleared: src/drivers/quiesce.c), then the SPIs'
+ * pending and active state cleared, now that no line holds them.
+ */
+static void devices_quiesce(struct vm *vm)
+{
+    const struct vm_config *c = vm->cfg;
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
+            gic_disable_spi(c->devices[i].irqs[j]);
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        dev_quiesce(c->devices[i].compatible, c->devices[i].pa);
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
+            gic_clear_spi(c->devices[i].irqs[j]);
 }
 
 void vm_start(struct vm *vm)
@@ -354,7 +375,7 @@ void vm_start(struct vm *vm)
     spin_lock(&vm->lock);
     vm->state = VM_RUNNING;
     spin_unlock(&vm->lock);
-    hw_irqs_enable(vm, true);
+    hw_irqs_enable(vm);
     vm->started_at = arch_counter();
     if (vm->starts++)
         ipc_vm_started(vm);             /* a start again: its peers hear it */
@@ -414,7 +435,7 @@ static bool any_vm_alive(void)
 
 static void vm_finish_stop(struct vm *vm)
 {
-    hw_irqs_enable(vm, false);
+    devices_quiesce(vm);                /* before vm_load() clears its RAM */
     ipc_vm_stopped(vm);
     vm_event(vm, "stopped: %s", stop_reason_name[vm->stop_reason]);
     if (vm->restart_after_stop) {
