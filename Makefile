@@ -30,7 +30,7 @@ HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Iinclude
 HYP_SRCS    := $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)
 HYP_OBJS    := $(patsubst %,$(BUILD)/hyp/%.o,$(HYP_SRCS))
 
-.PHONY: all setup run test soak unit config-tests qemu-tests configs bench clean distclean hyp guests
+.PHONY: all setup run test soak unit config-tests reproducible qemu-tests configs bench clean distclean hyp guests
 all: $(CONFIG_OUT)/tofu.bin
 
 setup:
@@ -128,10 +128,14 @@ run: setup
 	QEMU_CPU=$(QEMU_CPU) scripts/run-qemu.sh $(CONFIG_OUT)
 
 test: setup
-	@$(MAKE) --no-print-directory unit config-tests qemu-tests
+	@$(MAKE) --no-print-directory unit config-tests reproducible qemu-tests
 
 config-tests: $(BUILD)/host/tofu-config
 	tests/config/run.sh $(BUILD)
+
+# The initramfs and what it carries, rebuilt from clean elsewhere: the same bytes.
+reproducible: $(BUILD)/linux/initramfs.cpio.gz
+	tests/reproducible.sh $(BUILD)
 
 unit:
 	@$(MAKE) --no-print-directory -f tests/unit/unit.mk BUILD=$(BUILD) run-unit
