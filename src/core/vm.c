@@ -325,21 +325,6 @@ static void vm_load(struct vm *vm)
     vm->stop_reason = VM_STOP_NONE;
 }
 
-/* VM-ID n is vms[n - 1], created or absent. */
-unsigned vm_create_all(void)
-{
-    unsigned created = 0;
-    for (unsigned i = 0; i < config_nr_vms && i < MAX_VMS; i++) {
-        struct vm *vm = &vms[i];
-        nr_vms = i + 1;
-        if (vm_create(vm, &config_vms[i], i + 1) == E_OK) {
-            vm_load(vm);
-            created++;
-        }
-    }
-    return created;
-}
-
 /* Physical interrupts of the VM's devices: to vCPU 0's CPU, until the guest
  * routes them elsewhere (GICD_IROUTER). */
 static void hw_irqs_enable(struct vm *vm)
@@ -351,8 +336,9 @@ static void hw_irqs_enable(struct vm *vm)
 }
 
 /*
- * A stopped VM's devices fall quiet before its memory is reused, so that
- * nothing its last run left raised reaches the next one: their SPIs off at
+ * A VM's devices fall quiet before its first start (a warm reset of the
+ * board keeps device state) and whenever it stops, before its memory is
+ * reused, so that nothing a last run left raised reaches the next: SPIs off at
  * the distributor, then each device reset where tofu knows how (its
  * interrupt masked and cleared: src/drivers/quiesce.c), then the SPIs'
  * pending and active state cleared, now that no line holds them.
@@ -368,6 +354,22 @@ static void devices_quiesce(struct vm *vm)
     for (unsigned i = 0; i < c->nr_devices; i++)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             gic_clear_spi(c->devices[i].irqs[j]);
+}
+
+/* VM-ID n is vms[n - 1], created or absent. */
+unsigned vm_create_all(void)
+{
+    unsigned created = 0;
+    for (unsigned i = 0; i < config_nr_vms && i < MAX_VMS; i++) {
+        struct vm *vm = &vms[i];
+        nr_vms = i + 1;
+        if (vm_create(vm, &config_vms[i], i + 1) == E_OK) {
+            devices_quiesce(vm);        /* a warm reset of the board may have left them raised */
+            vm_load(vm);
+            created++;
+        }
+    }
+    return created;
 }
 
 void vm_start(struct vm *vm)
