@@ -80,10 +80,17 @@ mkdir -p "$mod"
 for f in tofu_ipc.c tofu_ipc_uapi.h Kbuild; do
     cmp -s "$src/$f" "$mod/$f" || cp "$src/$f" "$mod/$f"
 done
-make -s -C "$kdir" M="$mod" ARCH=arm64 CROSS_COMPILE="$CROSS" TOFU_TOP="$top" modules
+# Reproducible: the same bytes from a clean rebuild into any folder.  The
+# build id hashes the debug info before --strip-debug, so no path may reach
+# it (-ffile-prefix-map: the source tree, the cache, the module's folder,
+# which may lie in the first two: the last match wins); the time, user and
+# host are fixed for whatever Kbuild stamps.
+prefix_map="-ffile-prefix-map=$top/=./ -ffile-prefix-map=$cache/=./ -ffile-prefix-map=$mod/=./"
+KBUILD_BUILD_TIMESTAMP="@${SOURCE_DATE_EPOCH:-0}" KBUILD_BUILD_USER=tofu KBUILD_BUILD_HOST=tofu \
+    make -s -C "$kdir" M="$mod" ARCH=arm64 CROSS_COMPILE="$CROSS" TOFU_TOP="$top" KCFLAGS="$prefix_map" modules
 "${CROSS}strip" --strip-debug -o "$out/tofu_ipc.ko" "$mod/tofu_ipc.ko"
 
 # ---- tool ------------------------------------------------------------------------
-"${CROSS}gcc" -static -O2 -Wall -Wextra -Werror -I"$top/include" -I"$src" \
+"${CROSS}gcc" -static -O2 -Wall -Wextra -Werror -I"$top/include" -I"$src" $prefix_map \
     -o "$out/tofu-msg" "$src/tofu-msg.c"
 log "built $out/tofu_ipc.ko and $out/tofu-msg"

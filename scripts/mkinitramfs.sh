@@ -3,7 +3,10 @@
 # usage: mkinitramfs.sh <busybox> <out.cpio.gz> [driver dir]
 #   driver dir: holds tofu_ipc.ko (-> /lib/modules/), tofu-msg and cntvct
 #   (-> /bin/), as the Makefile builds them; rcS loads the module.
+#   Reproducible: the same bytes from a clean rebuild, wherever it is built
+#   (fixed modes and times, SOURCE_DATE_EPOCH or 0; sorted names; owner 0:0).
 set -euo pipefail
+umask 022
 top=$(cd "$(dirname "$0")/.." && pwd)
 busybox=$1; out=$2; driver=${3:-}
 root=$(dirname "$out")/rootfs
@@ -24,6 +27,7 @@ fi
 # Test data: deterministic, its checksum recorded for the tests.
 seq 1 200000 > "$root/data/testdata"
 sha256sum "$root/data/testdata" | cut -d' ' -f1 > "$(dirname "$out")/testdata.sha256"
+find "$root" -exec touch -h -d "@${SOURCE_DATE_EPOCH:-0}" {} +
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc --owner 0:0 --reproducible) \
     | gzip -9n > "$out.tmp"
 mv "$out.tmp" "$out"

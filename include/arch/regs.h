@@ -408,4 +408,9 @@
 #define UART_ID_REG_STRIDE  4            /* one ID byte per 32-bit register */
 #define UART_CELL_IDS       0xb105f00du  /* PrimeCell ID */
 
+/* ---- PL031 RTC (DDI 0224, 3.2): what tofu touches to quiesce one passed through */
+#define PL031_IMSC          0x010        /* interrupt mask set/clear */
+#define PL031_ICR           0x01c        /* interrupt clear */
+#define PL031_INT_ALARM     BIT(0)
+
 #endif /* ARCH_REGS_H */

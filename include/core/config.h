@@ -21,6 +21,8 @@ struct vm_device {
     uint64_t pa, size;
     uint32_t nr_irqs;
     uint32_t irqs[VM_DEVICE_MAX_IRQS];
+    const char *name;         /* its node's name, for the log */
+    const char *compatible;   /* its first compatible string: how tofu quiesces it */
 };
 
 struct vm_config {

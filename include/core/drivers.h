@@ -43,7 +43,11 @@ static inline void gic_eoi(uint32_t iar)
     write_sysreg(ICC_DIR_EL1, iar);
     isb();
 }
+/* Disable an SPI at the distributor (done once GICD_CTLR.RWP says so). */
 void gic_disable_spi(unsigned intid);
+/* Clear an SPI's pending and active state (a level one stays pending while
+ * its line is high: quiet the device first). */
+void gic_clear_spi(unsigned intid);
 /* GICD_ISPENDR: a level SPI's line (or a latched edge). */
 bool gic_spi_pending(unsigned intid);
 /* This CPU's PPI `intid` pending (for a level PPI: its line is high, active or not). */
@@ -51,6 +55,13 @@ bool gic_ppi_pending(unsigned intid);
 void gic_route_spi(unsigned intid, unsigned target_cpu);
 void gic_send_sgi(unsigned sgi, unsigned target_cpu);
 unsigned gic_nr_irqs(void);
+
+/* Passed-through devices (src/drivers/quiesce.c), by their compatible
+ * string: whether tofu knows how to quiet one, and doing it (its interrupt
+ * masked and cleared, the device reset where it can be) for the device at
+ * `pa`; nothing for a device it does not know. */
+bool dev_quiesce_known(const char *compatible);
+void dev_quiesce(const char *compatible, uint64_t pa);
 
 /* Calls to the platform firmware (PSCI via SMC at EL2). */
 int64_t fw_psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);

@@ -270,9 +270,14 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         v->ctx = &vcpu_ctxs[vm - vms][i];
         pcpus[v->pcpu].vcpu = v;
     }
-    for (unsigned i = 0; i < c->nr_devices; i++)
-        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
-            vm_hw_irq_owner[c->devices[i].irqs[j]] = vm;
+    for (unsigned i = 0; i < c->nr_devices; i++) {
+        const struct vm_device *d = &c->devices[i];
+        for (unsigned j = 0; j < d->nr_irqs; j++)
+            vm_hw_irq_owner[d->irqs[j]] = vm;
+        if (!dev_quiesce_known(d->compatible))
+            printf("vm %s: device %s (%s): tofu knows no reset for it; when the VM stops, "
+                   "only its interrupts are masked and cleared\n", c->name, d->name, d->compatible);
+    }
     return E_OK;
 }
 
@@ -359,6 +364,37 @@ static void vm_load(struct vm *vm)
     vm->stop_reason = VM_STOP_NONE;
 }
 
+/* Physical interrupts of the VM's devices: to vCPU 0's CPU, until the guest
+ * routes them elsewhere (GICD_IROUTER). */
+static void hw_irqs_enable(struct vm *vm)
+{
+    const struct vm_config *c = vm->cfg;
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
+            gic_enable_spi(c->devices[i].irqs[j], vm->vcpus[0].pcpu);
+}
+
+/*
+ * A VM's devices fall quiet before its first start (a warm reset of the
+ * board keeps device state) and whenever it stops, before its memory is
+ * reused, so that nothing a last run left raised reaches the next: SPIs off at
+ * the distributor, then each device reset where tofu knows how (its
+ * interrupt masked and cleared: src/drivers/quiesce.c), then the SPIs'
+ * pending and active state cleared, now that no line holds them.
+ */
+static void devices_quiesce(struct vm *vm)
+{
+    const struct vm_config *c = vm->cfg;
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
+            gic_disable_spi(c->devices[i].irqs[j]);
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        dev_quiesce(c->devices[i].compatible, c->devices[i].pa);
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
+            gic_clear_spi(c->devices[i].irqs[j]);
+}
+
 /* VM-ID n is vms[n - 1], created or absent. */
 /* Set at every boot, kept by a warm reset (QEMU's, or tofu's own after a
  * panic), which leaves RAM as it was: only a boot that does not find it
@@ -376,24 +412,12 @@ unsigned vm_create_all(void)
         struct vm *vm = &vms[i];
         nr_vms = i + 1;
         vm->ram_clean = ram_zero;
-        if (vm_create(vm, &config_vms[i], i + 1) == E_OK)
+        if (vm_create(vm, &config_vms[i], i + 1) == E_OK) {
+            devices_quiesce(vm);        /* a warm reset of the board may have left them raised */
             created++;                  /* loaded by its own CPU when it starts */
+        }
     }
     return created;
-}
-
-/* Physical interrupts of the VM's devices: to vCPU 0's CPU, until the guest
- * routes them elsewhere (GICD_IROUTER); off and inactive while it is stopped. */
-static void hw_irqs_enable(struct vm *vm, bool on)
-{
-    const struct vm_config *c = vm->cfg;
-    for (unsigned i = 0; i < c->nr_devices; i++)
-        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++) {
-            if (on)
-                gic_enable_spi(c->devices[i].irqs[j], vm->vcpus[0].pcpu);
-            else
-                gic_disable_spi(c->devices[i].irqs[j]);
-        }
 }
 
 void vm_start(struct vm *vm)
@@ -401,7 +425,7 @@ void vm_start(struct vm *vm)
     spin_lock(&vm->lock);
     vm->state = VM_RUNNING;
     spin_unlock(&vm->lock);
-    hw_irqs_enable(vm, true);
+    hw_irqs_enable(vm);
     vm->started_at = arch_counter();
     if (vm->starts++)
         ipc_vm_started(vm);             /* a start again: its peers hear it */
@@ -464,7 +488,7 @@ static bool any_vm_alive(void)
 
 static void vm_finish_stop(struct vm *vm)
 {
-    hw_irqs_enable(vm, false);
+    devices_quiesce(vm);                /* before vm_load() clears its RAM */
     ipc_vm_stopped(vm);
     vm_event(vm, "stopped: %s", stop_reason_name[vm->stop_reason]);
     if (vm->restart_after_stop) {

@@ -82,6 +82,11 @@ void gic_init_cpu(unsigned cpu)
 void gic_disable_spi(unsigned intid)
 {
     mmio_write32(gicd(GICD_ICENABLER + (intid / 32) * 4), 1u << (intid % 32));
+    gicd_wait_rwp();        /* GICD_CTLR.RWP (IHI 0069): a disable has taken effect once it reads 0 */
+}
+
+void gic_clear_spi(unsigned intid)
+{
     mmio_write32(gicd(GICD_ICACTIVER + (intid / 32) * 4), 1u << (intid % 32));
     mmio_write32(gicd(GICD_ICPENDR + (intid / 32) * 4), 1u << (intid % 32));
 }

@@ -1,41 +1,63 @@
 #!/usr/bin/env bash
 # Restart a VM many times from the hypervisor shell: every instance's first
 # virtual-timer interrupt must arrive (a lost one is reported by the RTOS
-# guest itself), and the other VM keeps ticking throughout.  RESTARTS sets
-# the count (make soak runs thousands).
+# guest itself), the other VM keeps ticking throughout, and the
+# hypervisor's free memory comes back to exactly its value (checked every
+# MEM_EVERY restarts and at the end).  RESTARTS sets the count (make test
+# runs 40, make soak 10,000); the closing lines give the counts.
 . "$(dirname "$0")/lib.sh"
 RESTARTS=${RESTARTS:-40}
+MEM_EVERY=${MEM_EVERY:-1000}
 qemu_start restart restart
 wait_for "[churn] rtos: first tick" 60
 wait_for "[steady] rtos: first tick" 60
-t0=$SECONDS
+t0=$SECONDS     # about the steady VM's first tick
 printf '\x140' >&"$QIN"                      # Ctrl-T 0: the hypervisor shell
 wait_for "console: input to the hypervisor shell" 10
-send "mem"
-wait_for "free: " 10
-free_before=$(grep -o 'free: [0-9]* KiB' "$QLOG" | head -1)
-for i in $(seq 2 $((RESTARTS + 1))); do
+mem_checks=0; free=""
+# free_now: ask the shell; $free is its "free: <N> KiB" in KiB (empty if it does not answer).
+free_now() {
+    mem_checks=$((mem_checks + 1)); free=""
+    send "mem"
+    wait_for "free: " 10 "$mem_checks" &&
+        free=$(grep -o 'free: [0-9]* KiB' "$QLOG" | sed -n "${mem_checks}s/[^0-9]//gp")
+}
+free_now; free_before=$free
+mem_bad=0
+done_restarts=0
+for i in $(seq 1 "$RESTARTS"); do
     send "restart churn"
-    wait_for "[churn] rtos: first tick" 60 "$i" || break
-    if grep -qF "no virtual timer IRQ" "$QLOG"; then t_fail "a first tick was lost (restart $((i - 1)))"; break; fi
+    wait_for "[churn] rtos: first tick" 60 $((i + 1)) || break
+    done_restarts=$i
+    if grep -qF "no virtual timer IRQ" "$QLOG"; then t_fail "a first tick was lost (restart $i)"; break; fi
+    if [ $((i % MEM_EVERY)) = 0 ] && [ "$i" != "$RESTARTS" ]; then
+        free_now
+        [ "$free" = "$free_before" ] || { mem_bad=$((mem_bad + 1)); t_fail "after $i restarts $free KiB free, before $free_before"; }
+        echo "  $i restarts in $((SECONDS - t0)) s: $free KiB free"
+    fi
 done
-echo "  $(grep -cF '[churn] rtos: first tick' "$QLOG") starts of churn"
-# Every restart gives back what it took: free memory exactly as before.
-send "mem"
-wait_for "free: " 10 2
-free_after=$(grep -o 'free: [0-9]* KiB' "$QLOG" | sed -n 2p)
-echo "  hypervisor memory $free_before before the restarts, $free_after after"
-[ -n "$free_before" ] && [ "$free_before" = "$free_after" ] || t_fail "memory not given back: $free_before, then $free_after"
+free_now; free_after=$free
+[ -n "$free_before" ] && [ "$free_before" = "$free_after" ] || { mem_bad=$((mem_bad + 1)); t_fail "memory not given back: $free_before, then $free_after"; }
 # Lifecycle lines are rate-limited by time, not refilled by restarts: at
 # most the burst (12) plus 4 a second, whatever the restart rate.
 events=$(grep -cE '^\[tofu\] vm churn: (started|stopped|restarting)' "$QLOG")
 limit=$((12 + 4 * (SECONDS - t0 + 2)))
-echo "  $events lifecycle lines of churn in $((SECONDS - t0)) s (at most $limit)"
 [ "$events" -le "$limit" ] || t_fail "lifecycle lines not rate-limited: $events > $limit"
+# The steady VM: one line every 1000 ticks (1 s), each 1000 past the last.
 ticks=$(grep -c "\[steady\] rtos: tick" "$QLOG")
 wait_for "[steady] rtos: tick" 30 $((ticks + 1))
-refuse_line "no virtual timer IRQ"
+steady=$(grep -o '\[steady\] rtos: tick [0-9]* worst-latency [0-9]* us' "$QLOG")
+last_tick=$(tail -1 <<<"$steady" | awk '{ print $4 }')
+worst=$(tail -1 <<<"$steady" | awk '{ print $6 }')
+gaps=$(awk 'p && $4 != p + 1000 { g++ } { p = $4 } END { print g + 0 }' <<<"$steady")
+[ "$gaps" = 0 ] || t_fail "$gaps gaps in the steady VM's tick lines"
+starts=$(grep -cF '[churn] rtos: first tick' "$QLOG")
+lost=$(grep -cF "no virtual timer IRQ" "$QLOG")
 refuse_line "mem CORRUPT"
 refuse_line "RAM not clean"
 refuse_line "vm steady: stopped"
+echo "  restarts: $done_restarts done of $RESTARTS in $((SECONDS - t0)) s; churn started $starts times, its first tick lost $lost times"
+echo "  steady: tick $last_tick ($((SECONDS - t0)) s after its first), worst latency $worst us, $gaps gaps in its tick lines, never stopped"
+echo "  free memory: $free_before KiB before, $free_after KiB after; checked $mem_checks times, $mem_bad differences"
+echo "  lifecycle lines of churn: $events (at most $limit)"
 t_end

@@ -65,9 +65,11 @@ static void emit_vm(FILE *c, FILE *s, const struct vm *vm, unsigned id, const ch
     fprintf(c, "        .nr_devices = %u,\n        .devices = {\n", v->nr_devices);
     for (unsigned j = 0; j < v->nr_devices; j++) {
         const struct vm_device *d = &v->devices[j];
-        fprintf(c, "            { %#" PRIx64 "ull, %#" PRIx64 "ull, %u, {", d->pa, d->size, d->nr_irqs);
+        fprintf(c, "            { .pa = %#" PRIx64 "ull, .size = %#" PRIx64 "ull, .nr_irqs = %u, .irqs = {", d->pa,
+                d->size, d->nr_irqs);
         for (unsigned k = 0; k < d->nr_irqs; k++) fprintf(c, "%s%u", k ? ", " : " ", d->irqs[k]);
-        fprintf(c, " } },   /* %s */\n", vm->devices[j].path);
+        fprintf(c, " },\n              .name = \"%s\", .compatible = \"%s\" },   /* %s */\n", d->name, d->compatible,
+                vm->devices[j].path);
     }
     fprintf(c, "        },\n");
     fprintf(c, "        .uart_ipa = %#" PRIx64 "ull, .uart_intid = %u,\n    },\n", v->uart_ipa, v->uart_intid);

@@ -148,6 +148,12 @@ static void parse_device(const void *fdt, const char *vm_path, unsigned entry, u
     if (devs < 0 || fdt_parent_offset(fdt, node) != devs)
         refuse(vm_path, "devices: %s is not a device of /platform/devices", dn->path);
     dn->node = node;
+    d->name = fdt_get_name(fdt, node, NULL);
+    d->compatible = fdt_stringlist_get(fdt, node, "compatible", 0, NULL);   /* the most specific */
+    if (!d->compatible)
+        refuse(dn->path, "missing property 'compatible' (the guest's driver and tofu's reset of the device go by it)");
+    if (strpbrk(d->compatible, "\"\\"))         /* it becomes a C string in config.c */
+        refuse(dn->path, "compatible \"%s\" may not contain '\"' or '\\'", d->compatible);
     int len;
     const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
     if (!reg || len != REG_CELLS * 4)
