@@ -17,5 +17,8 @@ uint64_t s2_attrs_device(void);
 uint64_t s2_attrs_shared(bool writable);
 /* Invalidate all stage-1 and stage-2 TLB entries of one VMID. */
 void s2_flush_vmid(uint64_t vttbr);
+/* A page's stage-2 entry on or off (its other bits kept); off invalidates
+ * the VM's TLB entries on every CPU before it returns. */
+void s2_page_set_valid(uint64_t *pte, bool valid, uint64_t vttbr);
 
 #endif

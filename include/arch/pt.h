@@ -44,6 +44,9 @@ uint64_t pt_count_tables(const struct pt *pt);
 void pt_destroy(struct pt *pt);
 /* Output address and attributes of `in`, and the size of the leaf holding it. */
 int pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs, uint64_t *leaf_size);
+/* The level-3 entry (a page's) that translates `in`, valid or not; NULL if
+ * the walk does not reach a level-3 table. */
+uint64_t *pt_page_entry(const struct pt *pt, uint64_t in);
 /* Level at which a walk of an `in_bits`-bit input address starts. */
 unsigned pt_start_level_for(unsigned in_bits);
 

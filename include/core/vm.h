@@ -22,6 +22,7 @@ struct vm {
     const struct vm_config *cfg;
     unsigned nr_mmio;                   /* first: the exit path scans them */
     struct mmio_region mmio[VM_MAX_MMIO];
+    const struct mmio_region *mmio_ro;  /* the one read from a read-only page: its writes fault */
     spinlock_t lock;                    /* state, vCPU power and running flags */
     volatile enum vm_state state;
     enum vm_stop_reason stop_reason;
@@ -88,6 +89,13 @@ struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr);
 void vm_log(struct vcpu *v, enum vm_log_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *vm_state_name(enum vm_state s);
+
+/* For emulated devices whose registers a VM reads from a read-only page
+ * (src/vdev/vpl011.c): make what the hypervisor wrote there visible to the
+ * guest's uncached reads, and map or unmap the page (unmapping waits until
+ * no CPU reads through it any more). */
+void vm_shadow_publish(const void *p, uint64_t len);
+void vm_shadow_map(struct vm *vm, uint64_t *pte, bool on);
 /* Tables of the VM's share-mapping pool in use. */
 unsigned vm_share_tables_used(const struct vm *vm);
 

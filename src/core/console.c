@@ -47,6 +47,10 @@ _Static_assert(TX_LINE_ROOM <= TX_BYTES, "a drainer's step fits in the transmit 
 static bool async;                        /* the drainer runs on the console CPU */
 static unsigned drain_cpu;
 static unsigned kick_pending;             /* an SGI_CONSOLE is on its way */
+/* The flush timer is armed: the drainer looks within CONSOLE_FLUSH_US, so a
+ * focused VM's first byte after an empty ring needs no kick (one SGI a
+ * line, not two). */
+static bool flush_armed;
 
 void console_init(bool colour)
 {
@@ -201,6 +205,7 @@ static unsigned ready_bytes(struct console_src *s, uint64_t now, bool focused, b
     if (!s->flush_at && !all) {
         s->flush_at = now + htimer_us_to_ticks(CONSOLE_FLUSH_US);
         htimer_set(HTIMER_CONSOLE, s->flush_at);
+        __atomic_store_n(&flush_armed, true, __ATOMIC_RELAXED);
     }
     if (now < s->flush_at && !all)
         return 0;
@@ -312,6 +317,8 @@ void console_uart_irq(void)
 
 void console_flush_timeout(void)
 {
+    /* Writers kick again (then the fence: a byte written meanwhile is seen). */
+    __atomic_store_n(&flush_armed, false, __ATOMIC_RELAXED);
     console_drain();
 }
 
@@ -345,7 +352,8 @@ void console_vm_putc(struct vm *vm, char c)
     /* The drainer wants a whole line, CONSOLE_LINE_MAX of a longer one, a
      * focused VM's first partial byte, or a ring that filled. */
     if (c == '\n' || full || waiting == CONSOLE_LINE_MAX ||
-        (waiting == 1 && __atomic_load_n(&focus, __ATOMIC_RELAXED) == (int)(vm - vms)))
+        (waiting == 1 && __atomic_load_n(&focus, __ATOMIC_RELAXED) == (int)(vm - vms) &&
+         !__atomic_load_n(&flush_armed, __ATOMIC_RELAXED)))
         kick();
 }
 

@@ -199,6 +199,19 @@ static void vm_destroy(struct vm *vm)
     vm->state = VM_ABSENT;
 }
 
+/* Each VM's vPL011 register page (mapped read-only into it). */
+static uint32_t uart_shadow[MAX_VMS][UART_SIZE / sizeof(uint32_t)] __attribute__((aligned(PAGE_SIZE)));
+
+void vm_shadow_publish(const void *p, uint64_t len)
+{
+    arch_clean_dcache(p, len);
+}
+
+void vm_shadow_map(struct vm *vm, uint64_t *pte, bool on)
+{
+    s2_page_set_valid(pte, on, vm->vttbr);
+}
+
 /* Build the VM's stage 2 and emulated devices; nothing is shared with other
  * VMs until it has all succeeded. */
 static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned ipa_bits)
@@ -228,6 +241,14 @@ static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned i
     for (unsigned i = 0; i < vm->nr_mmio; i++)
         if (pt_lookup(&vm->s2, vm->mmio[i].base, NULL, NULL, NULL) == E_OK)
             return "an emulated device overlaps its RAM or a device";
+    /* The vPL011's registers, read without a trap (tools/config/layout.c
+     * maps the same page, for the tables it takes). */
+    uint32_t *page = uart_shadow[vm - vms];
+    int rc = pt_map(&vm->s2, c->uart_ipa, ptr_to_pa(page).bits, PAGE_SIZE, s2_attrs_shared(false));
+    if (rc != E_OK)
+        return rc == E_NOMEM ? "no memory for its stage-2 tables" : "its UART overlaps its RAM or a device";
+    vpl011_attach_shadow(&vm->uart, page, pt_page_entry(&vm->s2, c->uart_ipa));
+    vm->mmio_ro = mmio_find(vm, c->uart_ipa);
     if (c->share_window_size) {
         uint64_t pool = palloc_alloc(&hyp_mem, VM_SHARE_TABLES, 1);
         if (!pool)

@@ -257,6 +257,10 @@ static void sim_vm(struct sim *sim, struct vm *vm)
             refuse(vm->node, "device %s (%#" PRIx64 "+%#" PRIx64 ") cannot be mapped in its %u-bit address space",
                  vm->devices[i].path, d->pa, d->size, bits);
     }
+    /* The vPL011's read-only register page (src/core/vm.c maps it too). */
+    int urc = pt_map(&s2, c->uart_ipa, 0, PAGE_SIZE, 0);
+    if (urc == E_NOMEM) refuse_tables(vm);
+    if (urc != E_OK) refuse(vm->node, "its UART at %#" PRIx64 " overlaps its RAM or a device", c->uart_ipa);
     if (c->share_window_size) {
         uint64_t pool = palloc_alloc(&sim->mem, VM_SHARE_TABLES, 1);
         if (!pool)

@@ -108,6 +108,17 @@ uint64_t s2_attrs_shared(bool writable)
            (writable ? PTE_S2_AP_W : 0) | PTE_S2_XN;
 }
 
+void s2_page_set_valid(uint64_t *pte, bool valid, uint64_t vttbr)
+{
+    if (valid) {                        /* nothing cached an invalid entry */
+        __atomic_store_n(pte, *pte | PTE_VALID, __ATOMIC_RELAXED);
+        dsb(ishst);
+        return;
+    }
+    __atomic_store_n(pte, *pte & ~(uint64_t)PTE_VALID, __ATOMIC_RELAXED);
+    s2_flush_vmid(vttbr);               /* no CPU may still read through it */
+}
+
 void s2_flush_vmid(uint64_t vttbr)
 {
     uint64_t old = read_sysreg(vttbr_el2);

@@ -164,6 +164,20 @@ int pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs, 
     return E_NOENT;
 }
 
+uint64_t *pt_page_entry(const struct pt *pt, uint64_t in)
+{
+    if (in >= (1ull << pt->in_bits))
+        return NULL;
+    uint64_t *table = pt->root;
+    for (unsigned level = pt->start_level; level < 3; level++) {
+        uint64_t pte = table[LEVEL_INDEX(in, level)];
+        if (!is_table(pte, level))
+            return NULL;
+        table = next_table(pte);
+    }
+    return &table[LEVEL_INDEX(in, 3)];
+}
+
 /* May [in, in+size) be unmapped: all of it mapped, no block straddling an end? */
 static int unmap_check(const uint64_t *table, unsigned level, uint64_t in, uint64_t size)
 {

@@ -100,8 +100,58 @@ static enum trap_result __attribute__((noinline)) dabt_refused(struct vcpu *v, u
     return TRAP_DABT;
 }
 
+/* HPFAR_EL2 is UNKNOWN after a stage-2 permission fault that is not on a
+ * stage-1 walk: the IPA comes from the guest's own stage 1 (AT), in
+ * HPFAR's format; its PAR_EL1 is kept.  False if the translation fails now
+ * (the guest changed its tables): the access is retried. */
+static bool hpfar_of_va(uint64_t va, uint64_t *hpfar)
+{
+    uint64_t saved = read_sysreg(par_el1), par;
+    __asm__ volatile("at s1e1r, %0" : : "r"(va));
+    isb();
+    par = read_sysreg(par_el1);
+    write_sysreg(par_el1, saved);
+    if (par & PAR_F)
+        return false;
+    *hpfar = FIELD_GET(par, PAR_PA_WIDTH, PAR_PA_SHIFT) << HPFAR_FIPA_SHIFT;
+    return true;
+}
+
+static inline enum trap_result mmio_write(struct vcpu *v, const struct mmio_region *r,
+                                          const struct mmio_access *a)
+{
+    uint64_t val = a->reg != 31 ? v->regs.x[a->reg] : 0;
+    if (a->width < 8)
+        val &= (1ull << (8 * a->width)) - 1;
+    return r->ops->write(v, r->dev, a->ipa.bits - r->base, a->width, val) == MMIO_OK ? TRAP_EMULATED
+                                                                                   : TRAP_DABT;
+}
+
+/* A stage-2 permission fault: a write to a device whose registers the VM
+ * reads from a read-only page (the vPL011's), or a write to read-only
+ * shared memory, refused. */
+static enum trap_result __attribute__((noinline)) dabt_permission(struct vcpu *v, uint64_t esr, uint64_t far)
+{
+    const struct vm *vm = v->vm;
+    const struct mmio_region *r = NULL;
+    struct mmio_access a;
+    uint64_t hpfar = read_sysreg(hpfar_el2);
+
+    if (!(esr & ISS_DABT_S1PTW) && !hpfar_of_va(far, &hpfar))
+        return TRAP_RESUME;
+    if (__builtin_expect(mmio_decode(esr, far, hpfar, &a) == E_OK && a.write && !(esr & ISS_DABT_S1PTW), 1)) {
+        r = vm->mmio_ro;
+        if (!r || a.ipa.bits - r->base >= r->size)
+            r = mmio_find_in(vm->mmio, vm->nr_mmio, a.ipa.bits);
+    }
+    if (__builtin_expect(!r, 0))
+        return dabt_refused(v, esr, far, mmio_fault_ipa(far, hpfar));
+    return mmio_write(v, r, &a);
+}
+
 /* Emulated MMIO: a stage-2 translation fault (not on a stage-1 walk) with a
- * valid syndrome, in one of the VM's regions. */
+ * valid syndrome, in one of the VM's regions; permission faults go on in
+ * dabt_permission(), off the path of the others. */
 static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
 {
     uint64_t far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
@@ -109,21 +159,20 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
     const struct mmio_region *r = NULL;
     struct mmio_access a;
 
+    /* One bit sets permission and access flag faults apart from translation faults. */
+    if (__builtin_expect(esr & FSC_NOT_TRANSLATION_BIT, 0))
+        return (esr & ISS_FSC_TYPE_MASK) == FSC_PERMISSION ? dabt_permission(v, esr, far)
+                                                           : dabt_refused(v, esr, far, mmio_fault_ipa(far, hpfar));
     if (__builtin_expect(mmio_decode(esr, far, hpfar, &a) == E_OK && !(esr & ISS_DABT_S1PTW) &&
                          (esr & ISS_FSC_TYPE_MASK) == FSC_TRANSLATION, 1))
         r = mmio_find_in(vm->mmio, vm->nr_mmio, a.ipa.bits);
     if (__builtin_expect(!r, 0))
         return dabt_refused(v, esr, far, mmio_fault_ipa(far, hpfar));
 
-    uint64_t off = a.ipa.bits - r->base, val = 0;
-    if (a.write) {
-        if (a.reg != 31)
-            val = v->regs.x[a.reg];
-        if (a.width < 8)
-            val &= (1ull << (8 * a.width)) - 1;
-        return r->ops->write(v, r->dev, off, a.width, val) == MMIO_OK ? TRAP_EMULATED : TRAP_DABT;
-    }
-    if (r->ops->read(v, r->dev, off, a.width, &val) != MMIO_OK)
+    if (a.write)
+        return mmio_write(v, r, &a);
+    uint64_t val = 0;
+    if (r->ops->read(v, r->dev, a.ipa.bits - r->base, a.width, &val) != MMIO_OK)
         return TRAP_DABT;
     if (a.reg != 31)
         v->regs.x[a.reg] = mmio_load_value(&a, val);
