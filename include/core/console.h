@@ -104,7 +104,9 @@ void console_focus(int idx);
 /* Print the last of what VM `vm` wrote (up to CONSOLE_RING_BYTES), whole lines. */
 void console_print_log(struct vm *vm);
 /* The shell's own line: its prompt and the echo of what is typed.  Any other
- * output breaks it and, once that output's line is complete, redraws it. */
+ * output breaks it and, once that output's line is complete, redraws it; an
+ * echo while another source's line is open ends that line and redraws it.
+ * The shell's line (`typed`, `*len`) has what is echoed before the echo. */
 void console_prompt(const char *prompt, const char *typed, const unsigned *len);
 void console_echo(const char *s);
 

@@ -478,11 +478,21 @@ void console_prompt(const char *prompt, const char *typed, const unsigned *len)
     spin_unlock(&console_lock);
 }
 
-/* Echo within the prompt line; a newline closes it. */
+/* Echo within the prompt line; a newline closes it.  The shell has put
+ * `str` into its line already: if another source's line is open on the
+ * terminal (a long one, cut), it ends, and the prompt redrawn shows the
+ * shell's line with `str` in it, so only a newline is left to echo. */
 void console_echo(const char *str)
 {
     spin_lock(&console_lock);
+    bool redrawn = mid_line && prompt_text;
+    if (redrawn) {
+        break_line();
+        prompt_redraw();
+    }
     for (const char *p = str; *p; p++) {
+        if (redrawn && *p != '\n')
+            continue;
         if (*p == '\n') {
             puts_raw("\r\n");
             prompt_open = prompt_broken = false;

@@ -372,6 +372,34 @@ static void test_prompt_redrawn(void **state)
     console_echo("\n");
 }
 
+/* A key typed in the shell while an unfocused VM's long line, cut at
+ * CONSOLE_LINE_MAX, is still open on the terminal: that line ends, the
+ * prompt comes back with what is typed (the key in it), and the VM's line
+ * goes on after it with its name again. */
+static void test_echo_breaks_open_line(void **state)
+{
+    (void)state;
+    char want[400];
+    fake_shell_len = 0;
+    console_focus(-1);
+    run_sgis();
+    out_clear();
+    vm_putn(beta, 'x', CONSOLE_LINE_MAX + 10);
+    run_sgis();
+    assert_int_equal(fake_uart_len, 9 + CONSOLE_LINE_MAX);   /* the prompt broken, "[beta] ", the cut */
+    strcpy(fake_shell_line, "l");
+    fake_shell_len = 1;                             /* the shell's line, then its echo */
+    console_echo("l");
+    vm_puts(beta, "\n");
+    run_sgis();
+    strcpy(want, "\r\n[beta] ");
+    memset(want + 9, 'x', CONSOLE_LINE_MAX);
+    strcpy(want + 9 + CONSOLE_LINE_MAX, "\r\n[tofu] tofu> l\r\n[beta] xxxxxxxxxx\n[tofu] tofu> l");
+    assert_string_equal(fake_uart_out, want);
+    fake_shell_len = 0;
+    console_echo("\n");
+}
+
 /* The drainer between a writer's look at its ring (ring_put's tail) and its
  * store: the VM's ring is on a page the writer faults on, and the fault
  * handler runs the drainer, as the console CPU may while the writer's CPU
@@ -508,6 +536,7 @@ int main(void)
         cmocka_unit_test_setup(test_long_line_cut, setup),
         cmocka_unit_test_setup(test_hyp_crlf, setup),
         cmocka_unit_test_setup(test_prompt_redrawn, setup),
+        cmocka_unit_test_setup(test_echo_breaks_open_line, setup),
         cmocka_unit_test_setup(test_focused_prompt_after_drain, setup),
         cmocka_unit_test_setup(test_long_line_no_loss, setup),
         cmocka_unit_test_setup(test_loss_line_and_prompts_fit, setup),
