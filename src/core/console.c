@@ -510,15 +510,25 @@ void console_print_log(struct vm *vm)
 {
     static char copy[CONSOLE_RING_BYTES + 1];     /* the shell's: one at a time */
     struct console_ring *r = &vm->con.out;
+    /* Pairs with ring_put's release of the head: the bytes before it are there. */
     unsigned head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-    unsigned n = head < r->size ? head : r->size;
+    unsigned n = head < r->size ? head : r->size, start = head - n;
 
     for (unsigned i = 0; i < n; i++)
-        copy[i] = r->buf[(head - n + i) & (r->size - 1)];
+        copy[i] = r->buf[(start + i) & (r->size - 1)];
     copy[n] = '\0';
-    /* A ring that wrapped starts mid-line: skip to the first whole one. */
-    char *p = copy;
-    if (head > r->size)
+    /* The copy, then the head again (DMB ISHLD, as next_piece's, pairing with
+     * ring_put's fence): the bytes the VM wrote meanwhile, and the one it may
+     * be writing now, overwrote the copy's first bytes, which may be torn. */
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    unsigned first = __atomic_load_n(&r->head, __ATOMIC_RELAXED) + 1 - r->size, torn = 0;
+    if ((int)(first - start) > 0)
+        torn = first - start < n ? first - start : n;
+    /* Whole lines: unless the copy starts at the VM's first byte, from after
+     * its first newline (the byte before the first intact one is gone, so a
+     * line starting there cannot be told whole). */
+    char *p = copy + torn;
+    if (start + torn)
         while (*p && *p++ != '\n')
             ;
     printf("log of vm %s (last %u bytes):\n", vm->cfg->name, (unsigned)(copy + n - p));

@@ -126,23 +126,62 @@ static void test_lines_never_mix(void **state)
     assert_int_equal(nb, 3);
 }
 
-/* The VM's lines on the terminal ("[alpha] line NNNNN abcdefgh"): all whole,
- * in order; how many. */
-static unsigned alpha_lines_whole(unsigned *last)
+/* The lines "<prefix>line NNNNN abcdefgh<end>" on the terminal: all whole,
+ * in order (each the one after the last, if `next`); how many, and the last
+ * number. */
+static unsigned lines_whole(const char *prefix, const char *end, bool next, unsigned *last)
 {
-    unsigned n = 0, prev = 0;
-    for (const char *p = fake_uart_out; (p = strstr(p, "[alpha] ")); p++) {
+    unsigned n = 0, prev = 0, at = (unsigned)strlen(prefix);
+    for (const char *p = fake_uart_out; (p = strstr(p, prefix)); p++, n++) {
         char *e;
-        assert_memory_equal(p + 8, "line ", 5);
-        unsigned k = (unsigned)strtoul(p + 13, &e, 10);
-        assert_int_equal(e - p, 18);
-        assert_memory_equal(e, " abcdefgh\n", 10);
-        assert_true(n == 0 || k > prev);
+        assert_memory_equal(p + at, "line ", 5);
+        unsigned k = (unsigned)strtoul(p + at + 5, &e, 10);
+        assert_int_equal(e - p, at + 10);
+        assert_memory_equal(e, " abcdefgh", 9);
+        assert_memory_equal(e + 9, end, strlen(end));
+        assert_true(n == 0 || (next ? k == prev + 1 : k > prev));
         prev = k;
-        n++;
     }
     *last = prev;
     return n;
+}
+
+static unsigned alpha_lines_whole(unsigned *last)
+{
+    return lines_whole("[alpha] ", "\n", false, last);
+}
+
+/* The tests below put a VM's ring on a page of their own that faults (its
+ * `prot` taken away), to run what the fault handler does in the middle of
+ * a reader or writer of the ring. */
+static char *fault_ring;
+static struct sigaction fault_old;
+
+static void fault_ring_arm(void (*handler)(int, siginfo_t *, void *), int prot)
+{
+    struct sigaction sa = { .sa_sigaction = handler, .sa_flags = SA_SIGINFO };
+    assert_int_equal(sigaction(SIGSEGV, &sa, &fault_old), 0);
+    assert_int_equal(mprotect(fault_ring, CONSOLE_RING_BYTES, prot), 0);
+}
+
+/* The handler's first step: the ring is open again. */
+static void fault_ring_open(void)
+{
+    assert_int_equal(mprotect(fault_ring, CONSOLE_RING_BYTES, PROT_READ | PROT_WRITE), 0);
+    assert_int_equal(sigaction(SIGSEGV, &fault_old, NULL), 0);
+}
+
+static void fault_ring_use(void)
+{
+    fault_ring = mmap(NULL, CONSOLE_RING_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(fault_ring != MAP_FAILED);
+    alpha->con.out.buf = fault_ring;
+}
+
+static void fault_ring_done(void)
+{
+    alpha->con.out.buf = alpha->con.out_buf;
+    munmap(fault_ring, CONSOLE_RING_BYTES);
 }
 
 /* 100,000 bytes into a UART that takes nothing: every write returns, the
@@ -208,14 +247,13 @@ static void test_log_has_newest_after_loss(void **state)
  * bytes meanwhile, as a VM on another CPU may while the console CPU stalls):
  * what the drainer copied is not sent, torn; the bytes overwritten and the
  * rest of their line are said lost, once, and the newest lines go out. */
-static char *fault_ring;
 static unsigned overtaker_from;
 
 static void overtake_on_fault(int sig, siginfo_t *si, void *uc)
 {
     (void)sig; (void)si; (void)uc;
     char line[32];
-    assert_int_equal(mprotect(fault_ring, CONSOLE_RING_BYTES, PROT_READ | PROT_WRITE), 0);
+    fault_ring_open();
     for (unsigned i = overtaker_from; i < overtaker_from + 500; i++) {
         snprintf(line, sizeof(line), "line %05u abcdefgh\n", i);
         vm_puts(alpha, line);
@@ -225,28 +263,52 @@ static void overtake_on_fault(int sig, siginfo_t *si, void *uc)
 static void test_overtaken_mid_copy(void **state)
 {
     (void)state;
-    struct sigaction sa = { .sa_sigaction = overtake_on_fault, .sa_flags = SA_SIGINFO }, old;
     char line[32];
-    fault_ring = mmap(NULL, CONSOLE_RING_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    assert_true(fault_ring != MAP_FAILED);
-    alpha->con.out.buf = fault_ring;
+    fault_ring_use();
     for (unsigned i = 0; i < 10; i++) {
         snprintf(line, sizeof(line), "line %05u abcdefgh\n", i);
         vm_puts(alpha, line);
     }
     overtaker_from = 10;
-    assert_int_equal(sigaction(SIGSEGV, &sa, &old), 0);
-    assert_int_equal(mprotect(fault_ring, CONSOLE_RING_BYTES, PROT_NONE), 0);
+    fault_ring_arm(overtake_on_fault, PROT_NONE);
     run_sgis();                                     /* its first read faults */
-    assert_int_equal(sigaction(SIGSEGV, &old, NULL), 0);
     unsigned last, sent = alpha_lines_whole(&last);
     assert_int_equal(last, 509);
     assert_int_equal(count(fake_uart_out, "output lost"), 1);
     char said[96];
     snprintf(said, sizeof(said), "[tofu] console: %u bytes of alpha's output lost:", 10200 - 20 * sent);
     assert_non_null(strstr(fake_uart_out, said));
-    alpha->con.out.buf = alpha->con.out_buf;
-    munmap(fault_ring, CONSOLE_RING_BYTES);
+    fault_ring_done();
+}
+
+/* The shell's log of a VM that writes while it is copied (the log's first
+ * read of the ring faults, and the VM writes three lines meanwhile): the
+ * bytes overwritten under the copy are not shown, torn, in the middle of
+ * the log; what is shown is whole lines, in order, up to the last. */
+static void log_write_on_fault(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig; (void)si; (void)uc;
+    fault_ring_open();
+    vm_puts(alpha, "line 05000 abcdefgh\nline 05001 abcdefgh\nline 05002 abcdefgh\n");
+}
+
+static void test_log_while_written(void **state)
+{
+    (void)state;
+    char line[32];
+    fault_ring_use();
+    fake_sgi_drains = true;
+    for (unsigned i = 0; i < 5000; i++) {
+        snprintf(line, sizeof(line), "line %05u abcdefgh\n", i);
+        vm_puts(alpha, line);
+    }
+    out_clear();
+    fault_ring_arm(log_write_on_fault, PROT_NONE);
+    console_print_log(alpha);
+    unsigned last, n = lines_whole("[tofu] | ", "\r\n", true, &last);
+    assert_int_equal(last, 4999);
+    assert_in_range(n, (CONSOLE_RING_BYTES - 60) / 20 - 2, (CONSOLE_RING_BYTES - 60) / 20);
+    fault_ring_done();
 }
 
 /* The transmit interrupt is on while bytes wait for room, off when none do. */
@@ -409,25 +471,20 @@ static void test_echo_breaks_open_line(void **state)
 static void drain_on_fault(int sig, siginfo_t *si, void *uc)
 {
     (void)sig; (void)si; (void)uc;
-    assert_int_equal(mprotect(fault_ring, CONSOLE_RING_BYTES, PROT_READ | PROT_WRITE), 0);
+    fault_ring_open();
     run_sgis();                                     /* the SGI of "ok\n" */
 }
 
 static void test_focused_prompt_after_drain(void **state)
 {
     (void)state;
-    struct sigaction sa = { .sa_sigaction = drain_on_fault, .sa_flags = SA_SIGINFO }, old;
-    fault_ring = mmap(NULL, CONSOLE_RING_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    assert_true(fault_ring != MAP_FAILED);
     console_focus(0);
     run_sgis();
     out_clear();
-    alpha->con.out.buf = fault_ring;
+    fault_ring_use();
     vm_puts(alpha, "ok\n");
-    assert_int_equal(sigaction(SIGSEGV, &sa, &old), 0);
-    assert_int_equal(mprotect(fault_ring, CONSOLE_RING_BYTES, PROT_READ), 0);
+    fault_ring_arm(drain_on_fault, PROT_READ);
     vm_puts(alpha, "$ ");                            /* '$' faults: the drainer runs */
-    assert_int_equal(sigaction(SIGSEGV, &old, NULL), 0);
     assert_string_equal(fake_uart_out, "[alpha] ok\n");
     run_sgis();
     uint64_t due = fake_htimer_deadline[HTIMER_CONSOLE];
@@ -437,8 +494,7 @@ static void test_focused_prompt_after_drain(void **state)
     assert_string_equal(fake_uart_out, "[alpha] ok\n[alpha] $ ");
     vm_puts(alpha, "\n");
     run_sgis();
-    alpha->con.out.buf = alpha->con.out_buf;
-    munmap(fault_ring, CONSOLE_RING_BYTES);
+    fault_ring_done();
 }
 
 /* An unfocused VM writes one long line into an idle UART (a drainer that
@@ -530,6 +586,7 @@ int main(void)
         cmocka_unit_test_setup(test_flood_never_blocks, setup),
         cmocka_unit_test_setup(test_log_has_newest_after_loss, setup),
         cmocka_unit_test_setup(test_overtaken_mid_copy, setup),
+        cmocka_unit_test_setup(test_log_while_written, setup),
         cmocka_unit_test_setup(test_tx_irq, setup),
         cmocka_unit_test_setup(test_focused_partial_line, setup),
         cmocka_unit_test_setup(test_one_sgi_per_batch, setup),
