@@ -13,8 +13,9 @@
  * at most one outstanding.  Lines from different sources never mix; the VM
  * that has the input focus also gets a partial line (a prompt, echoed input)
  * out CONSOLE_FLUSH_US after the drainer first sees it.  A source that
- * writes faster than the UART sends loses what does not fit in its ring,
- * said with one line once it is drained.  A VM's ring is also its log: the
+ * writes faster than the UART sends loses its oldest bytes not yet sent (and
+ * the rest of their line: a line goes out whole or not at all), said with
+ * one line before the next line that goes out.  A VM's ring is also its log: the
  * shell's `log <vm>` prints the last CONSOLE_RING_BYTES it wrote.
  *
  * Before the GIC is up, and after a panic, output is written at once,
@@ -43,13 +44,17 @@
 struct vm;
 
 /* One writer at a time (the VM's UART lock, or the hypervisor's print
- * lock); the drainer reads.  Indices run free. */
+ * lock); the drainer and the log read.  Indices run free.  The writer never
+ * waits and never drops: a full ring's oldest bytes, sent or not, make room.
+ * A reader checks what it copied: the head, read again after the copy,
+ * says which bytes the writer may have overwritten meanwhile (those before
+ * head + 1 - size: the byte the writer may be storing now is over that one).
+ * So a ring keeps size - 1 bytes not yet sent. */
 struct console_ring {
     char *buf;
     unsigned size;               /* a power of two */
     unsigned head;               /* bytes ever written */
-    unsigned tail;               /* bytes ever sent to the UART */
-    unsigned dropped;            /* bytes lost to a full ring */
+    unsigned tail;               /* bytes ever sent to the UART, or lost */
 };
 
 struct console_src {
@@ -59,7 +64,8 @@ struct console_src {
     char out_buf[CONSOLE_RING_BYTES];
     /* The drainer's, under its lock. */
     bool at_line_start;
-    unsigned dropped_said;       /* `out.dropped` when last reported */
+    bool resync;                 /* the writer overtook: the rest of its line is lost too */
+    unsigned lost;               /* bytes lost, not yet said */
     uint64_t flush_at;           /* a partial line of the focused VM goes out then; 0: none */
     /* Input not yet in the VM's UART FIFO: one producer (console_rx, on the
      * console's CPU), consumers serialised by feed_lock; indices run free. */
@@ -98,7 +104,9 @@ void console_focus(int idx);
 /* Print the last of what VM `vm` wrote (up to CONSOLE_RING_BYTES), whole lines. */
 void console_print_log(struct vm *vm);
 /* The shell's own line: its prompt and the echo of what is typed.  Any other
- * output breaks it and, once that output's line is complete, redraws it. */
+ * output breaks it and, once that output's line is complete, redraws it; an
+ * echo while another source's line is open ends that line and redraws it.
+ * The shell's line (`typed`, `*len`) has what is echoed before the echo. */
 void console_prompt(const char *prompt, const char *typed, const unsigned *len);
 void console_echo(const char *s);
 

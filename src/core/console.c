@@ -63,7 +63,8 @@ void console_src_init(struct console_src *s, const char *name, unsigned colour)
     s->colour = colour;
     s->at_line_start = true;
     s->out = (struct console_ring){ .buf = s->out_buf, .size = CONSOLE_RING_BYTES };
-    s->dropped_said = 0;
+    s->resync = false;
+    s->lost = 0;
     s->flush_at = 0;
     s->in_head = s->in_tail = 0;
     s->feed_lock = (spinlock_t)SPINLOCK_INIT;
@@ -182,19 +183,24 @@ static struct console_src *source(unsigned i)
     return i == 0 ? &hyp_src : &vms[i - 1].con;
 }
 
+/* The piece of a ring that goes out next, copied out before it is checked
+ * against the writer (the drainer's, under its lock). */
+static char piece[CONSOLE_LINE_MAX];
+
 /* How many bytes of `s` may go out now: up to and with its next newline,
  * CONSOLE_LINE_MAX of a longer line, or a due partial line of the focused
- * VM; 0 when none. */
-static unsigned ready_bytes(struct console_src *s, uint64_t now, bool focused, bool all)
+ * VM; 0 when none.  Those of the bytes before `head` it looks at are copied
+ * into `piece`, unchecked. */
+static unsigned ready_bytes(struct console_src *s, unsigned head, uint64_t now, bool focused, bool all)
 {
     struct console_ring *r = &s->out;
-    unsigned head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE), n = head - r->tail;
+    unsigned n = head - r->tail;
 
-    if (n > r->size)                      /* cannot be: the writer keeps within */
+    if (n > r->size)                      /* overtaken: next_piece finds out */
         n = r->size;
     unsigned limit = n < CONSOLE_LINE_MAX ? n : CONSOLE_LINE_MAX;
     for (unsigned i = 0; i < limit; i++)
-        if (r->buf[(r->tail + i) & (r->size - 1)] == '\n')
+        if ((piece[i] = r->buf[(r->tail + i) & (r->size - 1)]) == '\n')
             return i + 1;
     if (n >= CONSOLE_LINE_MAX)
         return CONSOLE_LINE_MAX;
@@ -213,26 +219,70 @@ static unsigned ready_bytes(struct console_src *s, uint64_t now, bool focused, b
     return n;
 }
 
-/* `n` bytes of `s`'s ring, of which only the last may be a newline: the
+/* The next piece of `s` to send (ready_bytes), in `piece` and intact.  What
+ * the writer overwrote before the drainer sent it is lost, and with it the
+ * rest of its line, counted in `s->lost`. */
+static unsigned next_piece(struct console_src *s, uint64_t now, bool focused, bool all)
+{
+    struct console_ring *r = &s->out;
+    for (;;) {
+        /* Pairs with ring_put's release of the head: the bytes before it are
+         * there. */
+        unsigned head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+        unsigned n = ready_bytes(s, head, now, focused, all), tail = r->tail;
+        if (!n)
+            return 0;
+        /* The copy, then the head again (DMB ISHLD): pairs with ring_put's
+         * fence between a head's store and the next byte's.  A byte the copy
+         * saw overwritten by byte i + size was stored after the head became
+         * i + size, so that or more is seen now; byte `head` may be in
+         * flight, over byte head - size. */
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        unsigned first = __atomic_load_n(&r->head, __ATOMIC_RELAXED) + 1 - r->size;
+        if ((int)(first - tail) > 0) {
+            s->lost += first - tail;      /* overtaken: the oldest unsent bytes are gone */
+            s->resync = true;
+            tail = first;
+        } else if (s->resync) {
+            s->lost += n;                 /* the rest of a line whose start is lost */
+            s->resync = piece[n - 1] != '\n';
+            tail += n;
+        } else {
+            return n;
+        }
+        __atomic_store_n(&r->tail, tail, __ATOMIC_RELEASE);
+    }
+}
+
+static void say_lost(struct console_src *s)
+{
+    drainer_say("console: %u bytes of %s's output lost: written faster than the UART sends\n",
+                s->lost, s->name);
+    s->lost = 0;
+}
+
+/* `n` bytes of `s`, in `piece`, of which only the last may be a newline: the
  * first and the last through emit(), for the line's state, the rest copied. */
 static void send_bytes(struct console_src *s, unsigned n)
 {
     struct console_ring *r = &s->out;
-    unsigned mask = r->size - 1, at = r->tail;
-    emit(s, r->buf[at & mask]);
+    emit(s, piece[0]);
     if (n > 1) {
         for (unsigned i = 1; i < n - 1; i++)
-            tx[tx_head++ % TX_BYTES] = r->buf[(at + i) & mask];
-        emit(s, r->buf[(at + n - 1) & mask]);
+            tx[tx_head++ % TX_BYTES] = piece[i];
+        emit(s, piece[n - 1]);
     }
-    __atomic_store_n(&r->tail, at + n, __ATOMIC_RELEASE);
+    __atomic_store_n(&r->tail, r->tail + n, __ATOMIC_RELEASE);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);   /* then look at the head again */
-    unsigned dropped = __atomic_load_n(&r->dropped, __ATOMIC_RELAXED);
-    if (dropped != s->dropped_said && !mid_line) {
-        drainer_say("console: %u bytes of %s's output lost: written faster than the UART sends\n",
-                    dropped - s->dropped_said, s->name);
-        s->dropped_said = dropped;
-    }
+}
+
+/* A source whose loss is not said yet though no line of it follows now. */
+static struct console_src *loss_unsaid(void)
+{
+    for (unsigned i = 0; i < 1 + nr_vms; i++)
+        if (source(i)->lost && !source(i)->resync)
+            return source(i);
+    return NULL;
 }
 
 /* Move whole lines from the rings into the UART while it has room.  The
@@ -253,18 +303,24 @@ static void drain_locked(bool wait)
         struct console_src *s = NULL;
         unsigned n = 0;
         if (mid_line)
-            n = ready_bytes(s = mid_line, now, focus >= 0 && mid_line == &vms[focus].con, wait);
+            n = next_piece(s = mid_line, now, focus >= 0 && mid_line == &vms[focus].con, wait);
         for (unsigned k = 0; !n && k < nr; k++) {
             unsigned i = (next_src + k) % nr;
             s = source(i);
-            n = ready_bytes(s, now, (int)i - 1 == focus && focus >= 0, wait);
+            n = next_piece(s, now, (int)i - 1 == focus && focus >= 0, wait);
             if (n)
                 next_src = i + 1;
+        }
+        if (!n && (s = loss_unsaid())) {
+            say_lost(s);                  /* a step of its own */
+            continue;
         }
         if (!n || n > drain_budget)
             break;
         if (drain_budget != ~0u)
             drain_budget -= n;
+        if (s->lost)
+            say_lost(s);                  /* where the gap is: before the line after it */
         send_bytes(s, n);
     }
     if (async)
@@ -324,34 +380,32 @@ void console_flush_timeout(void)
 
 /* ---- writers ------------------------------------------------------------- */
 
-/* One byte into `r`, or counted as lost. */
-static inline void ring_put(struct console_ring *r, char c, bool *full)
+/* One byte into `r`, over its oldest if it is full.  The fence after the
+ * head's store (DMB ISH) orders it before the next byte's store, for the
+ * readers' check of their copy (next_piece, console_print_log: their
+ * DMB ISHLD); for console_vm_putc, it also orders the head before its look
+ * at the tail and the focus. */
+static inline void ring_put(struct console_ring *r, char c)
 {
-    unsigned head = r->head, tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
-    *full = head - tail >= r->size;
-    if (*full) {
-        __atomic_store_n(&r->dropped, r->dropped + 1, __ATOMIC_RELAXED);
-        return;
-    }
+    unsigned head = r->head;
     r->buf[head & (r->size - 1)] = c;
     __atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 void console_vm_putc(struct vm *vm, char c)
 {
     struct console_ring *r = &vm->con.out;
     unsigned head = r->head;
-    bool full;
-    ring_put(r, c, &full);
-    /* The byte before the tail and the focus: the drainer may have emptied
-     * the ring since ring_put looked, and found it empty before this byte
-     * (it stores the tail, fences, then reads the head), or the focus may
-     * have just come here. */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    unsigned waiting = full ? r->size : head + 1 - __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
-    /* The drainer wants a whole line, CONSOLE_LINE_MAX of a longer one, a
-     * focused VM's first partial byte, or a ring that filled. */
-    if (c == '\n' || full || waiting == CONSOLE_LINE_MAX ||
+    ring_put(r, c);
+    /* The byte (ring_put's fence) before the tail and the focus: the drainer
+     * may have emptied the ring meanwhile, and found it empty before this
+     * byte (it stores the tail, fences, then reads the head), or the focus
+     * may have just come here. */
+    unsigned waiting = head + 1 - __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
+    /* The drainer wants a whole line, CONSOLE_LINE_MAX of a longer one, or
+     * a focused VM's first partial byte. */
+    if (c == '\n' || waiting == CONSOLE_LINE_MAX ||
         (waiting == 1 && __atomic_load_n(&focus, __ATOMIC_RELAXED) == (int)(vm - vms) &&
          !__atomic_load_n(&flush_armed, __ATOMIC_RELAXED)))
         kick();
@@ -359,9 +413,9 @@ void console_vm_putc(struct vm *vm, char c)
 
 static void hyp_out(char c, void *arg)
 {
-    bool *newline = arg, full;
-    ring_put(&hyp_src.out, c, &full);
-    *newline |= c == '\n' || full;
+    bool *newline = arg;
+    ring_put(&hyp_src.out, c);
+    *newline |= c == '\n';
 }
 
 void printf(const char *fmt, ...)
@@ -394,8 +448,11 @@ void printf_raw(const char *fmt, ...)
     if (spin_trylock(&console_lock)) {
         /* VMs may go on writing: what waits now, not what follows. */
         drain_budget = 0;
-        for (unsigned i = 0; i < 1 + nr_vms; i++)
-            drain_budget += __atomic_load_n(&source(i)->out.head, __ATOMIC_ACQUIRE) - source(i)->out.tail;
+        for (unsigned i = 0; i < 1 + nr_vms; i++) {
+            struct console_ring *r = &source(i)->out;
+            unsigned waiting = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) - r->tail;
+            drain_budget += waiting < r->size ? waiting : r->size;
+        }
         drain_locked(true);
         drain_budget = ~0u;
         spin_unlock(&console_lock);
@@ -421,11 +478,21 @@ void console_prompt(const char *prompt, const char *typed, const unsigned *len)
     spin_unlock(&console_lock);
 }
 
-/* Echo within the prompt line; a newline closes it. */
+/* Echo within the prompt line; a newline closes it.  The shell has put
+ * `str` into its line already: if another source's line is open on the
+ * terminal (a long one, cut), it ends, and the prompt redrawn shows the
+ * shell's line with `str` in it, so only a newline is left to echo. */
 void console_echo(const char *str)
 {
     spin_lock(&console_lock);
+    bool redrawn = mid_line && prompt_text;
+    if (redrawn) {
+        break_line();
+        prompt_redraw();
+    }
     for (const char *p = str; *p; p++) {
+        if (redrawn && *p != '\n')
+            continue;
         if (*p == '\n') {
             puts_raw("\r\n");
             prompt_open = prompt_broken = false;
@@ -443,15 +510,25 @@ void console_print_log(struct vm *vm)
 {
     static char copy[CONSOLE_RING_BYTES + 1];     /* the shell's: one at a time */
     struct console_ring *r = &vm->con.out;
+    /* Pairs with ring_put's release of the head: the bytes before it are there. */
     unsigned head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-    unsigned n = head < r->size ? head : r->size;
+    unsigned n = head < r->size ? head : r->size, start = head - n;
 
     for (unsigned i = 0; i < n; i++)
-        copy[i] = r->buf[(head - n + i) & (r->size - 1)];
+        copy[i] = r->buf[(start + i) & (r->size - 1)];
     copy[n] = '\0';
-    /* A ring that wrapped starts mid-line: skip to the first whole one. */
-    char *p = copy;
-    if (head > r->size)
+    /* The copy, then the head again (DMB ISHLD, as next_piece's, pairing with
+     * ring_put's fence): the bytes the VM wrote meanwhile, and the one it may
+     * be writing now, overwrote the copy's first bytes, which may be torn. */
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    unsigned first = __atomic_load_n(&r->head, __ATOMIC_RELAXED) + 1 - r->size, torn = 0;
+    if ((int)(first - start) > 0)
+        torn = first - start < n ? first - start : n;
+    /* Whole lines: unless the copy starts at the VM's first byte, from after
+     * its first newline (the byte before the first intact one is gone, so a
+     * line starting there cannot be told whole). */
+    char *p = copy + torn;
+    if (start + torn)
         while (*p && *p++ != '\n')
             ;
     printf("log of vm %s (last %u bytes):\n", vm->cfg->name, (unsigned)(copy + n - p));

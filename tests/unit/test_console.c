@@ -126,9 +126,68 @@ static void test_lines_never_mix(void **state)
     assert_int_equal(nb, 3);
 }
 
+/* The lines "<prefix>line NNNNN abcdefgh<end>" on the terminal: all whole,
+ * in order (each the one after the last, if `next`); how many, and the last
+ * number. */
+static unsigned lines_whole(const char *prefix, const char *end, bool next, unsigned *last)
+{
+    unsigned n = 0, prev = 0, at = (unsigned)strlen(prefix);
+    for (const char *p = fake_uart_out; (p = strstr(p, prefix)); p++, n++) {
+        char *e;
+        assert_memory_equal(p + at, "line ", 5);
+        unsigned k = (unsigned)strtoul(p + at + 5, &e, 10);
+        assert_int_equal(e - p, at + 10);
+        assert_memory_equal(e, " abcdefgh", 9);
+        assert_memory_equal(e + 9, end, strlen(end));
+        assert_true(n == 0 || (next ? k == prev + 1 : k > prev));
+        prev = k;
+    }
+    *last = prev;
+    return n;
+}
+
+static unsigned alpha_lines_whole(unsigned *last)
+{
+    return lines_whole("[alpha] ", "\n", false, last);
+}
+
+/* The tests below put a VM's ring on a page of their own that faults (its
+ * `prot` taken away), to run what the fault handler does in the middle of
+ * a reader or writer of the ring. */
+static char *fault_ring;
+static struct sigaction fault_old;
+
+static void fault_ring_arm(void (*handler)(int, siginfo_t *, void *), int prot)
+{
+    struct sigaction sa = { .sa_sigaction = handler, .sa_flags = SA_SIGINFO };
+    assert_int_equal(sigaction(SIGSEGV, &sa, &fault_old), 0);
+    assert_int_equal(mprotect(fault_ring, CONSOLE_RING_BYTES, prot), 0);
+}
+
+/* The handler's first step: the ring is open again. */
+static void fault_ring_open(void)
+{
+    assert_int_equal(mprotect(fault_ring, CONSOLE_RING_BYTES, PROT_READ | PROT_WRITE), 0);
+    assert_int_equal(sigaction(SIGSEGV, &fault_old, NULL), 0);
+}
+
+static void fault_ring_use(void)
+{
+    fault_ring = mmap(NULL, CONSOLE_RING_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(fault_ring != MAP_FAILED);
+    alpha->con.out.buf = fault_ring;
+}
+
+static void fault_ring_done(void)
+{
+    alpha->con.out.buf = alpha->con.out_buf;
+    munmap(fault_ring, CONSOLE_RING_BYTES);
+}
+
 /* 100,000 bytes into a UART that takes nothing: every write returns, the
- * transmit interrupt is on, the log has the last lines that fit, and when
- * the UART comes back the loss is said once, with what was lost. */
+ * transmit interrupt is on, the log has the last lines, and when the UART
+ * comes back the loss is said once, with what was lost: the oldest bytes
+ * not sent. */
 static void test_flood_never_blocks(void **state)
 {
     (void)state;
@@ -141,9 +200,6 @@ static void test_flood_never_blocks(void **state)
     }
     assert_int_equal(fake_uart_len, 0);
     assert_true(fake_uart_tx_irq_on);
-    unsigned stored = alpha->con.out.head;          /* bytes that found room */
-    assert_true(stored < 100000);
-    unsigned last = stored / 20 - 1;                /* its last whole line */
     console_print_log(alpha);
     run_sgis();
     assert_int_equal(fake_uart_len, 0);
@@ -152,18 +208,20 @@ static void test_flood_never_blocks(void **state)
     console_uart_irq();                             /* room again */
     assert_false(fake_uart_tx_irq_on);
     assert_int_equal(count(fake_uart_out, "output lost"), 1);
+    /* What was not lost went out, line by line, the newest last. */
+    unsigned last, sent = alpha_lines_whole(&last);
+    assert_int_equal(last, 4999);
     char said[96];
-    snprintf(said, sizeof(said), "[tofu] console: %u bytes of alpha's output lost:", 100000 - stored);
+    snprintf(said, sizeof(said), "[tofu] console: %u bytes of alpha's output lost:", 100000 - 20 * sent);
     assert_non_null(strstr(fake_uart_out, said));
-    /* What was not lost went out, line by line, or waits (a partial line). */
-    assert_int_equal(count(fake_uart_out, "[alpha] line "), stored / 20);
-    snprintf(line, sizeof(line), "| line %05u abcdefgh\r\n", last);
+    /* The log: the last whole lines within CONSOLE_RING_BYTES. */
+    unsigned first = 5000 - (CONSOLE_RING_BYTES - 1) / 20;
+    snprintf(line, sizeof(line), "| line %05u abcdefgh\r\n", first);
     assert_non_null(strstr(fake_uart_out, line));
-    snprintf(line, sizeof(line), "| line %05u abcdefgh\r\n", last - CONSOLE_RING_BYTES / 20 + 2);
-    assert_non_null(strstr(fake_uart_out, line));
-    snprintf(line, sizeof(line), "| line %05u abcdefgh\r\n", (stored - CONSOLE_RING_BYTES) / 20 - 1);
-    assert_null(strstr(fake_uart_out, line));       /* before the ring's start */
-    assert_in_range(count(fake_uart_out, "| line "), CONSOLE_RING_BYTES / 20 - 1, CONSOLE_RING_BYTES / 20);
+    snprintf(line, sizeof(line), "| line %05u abcdefgh\r\n", first - 1);
+    assert_null(strstr(fake_uart_out, line));
+    assert_non_null(strstr(fake_uart_out, "| line 04999 abcdefgh\r\n"));
+    assert_int_equal(count(fake_uart_out, "| line "), 5000 - first);
 }
 
 /* The log is "the last CONSOLE_RING_BYTES it wrote" (console.h): after a
@@ -171,7 +229,6 @@ static void test_flood_never_blocks(void **state)
 static void test_log_has_newest_after_loss(void **state)
 {
     (void)state;
-    KNOWN_BUG("a full ring drops the newest bytes: the log keeps the oldest unsent ones");
     char line[32];
     fake_uart_room = 0;
     for (unsigned i = 0; i < 5000; i++) {
@@ -183,6 +240,75 @@ static void test_log_has_newest_after_loss(void **state)
     fake_uart_room = FAKE_UART_ROOM_ANY;
     console_uart_irq();
     assert_non_null(strstr(fake_uart_out, "| line 04999 abcdefgh\r\n"));
+}
+
+/* The writer overtakes the drainer while it copies a line out of the ring
+ * (the drainer's first read of the ring faults, and the VM writes 10,000
+ * bytes meanwhile, as a VM on another CPU may while the console CPU stalls):
+ * what the drainer copied is not sent, torn; the bytes overwritten and the
+ * rest of their line are said lost, once, and the newest lines go out. */
+static unsigned overtaker_from;
+
+static void overtake_on_fault(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig; (void)si; (void)uc;
+    char line[32];
+    fault_ring_open();
+    for (unsigned i = overtaker_from; i < overtaker_from + 500; i++) {
+        snprintf(line, sizeof(line), "line %05u abcdefgh\n", i);
+        vm_puts(alpha, line);
+    }
+}
+
+static void test_overtaken_mid_copy(void **state)
+{
+    (void)state;
+    char line[32];
+    fault_ring_use();
+    for (unsigned i = 0; i < 10; i++) {
+        snprintf(line, sizeof(line), "line %05u abcdefgh\n", i);
+        vm_puts(alpha, line);
+    }
+    overtaker_from = 10;
+    fault_ring_arm(overtake_on_fault, PROT_NONE);
+    run_sgis();                                     /* its first read faults */
+    unsigned last, sent = alpha_lines_whole(&last);
+    assert_int_equal(last, 509);
+    assert_int_equal(count(fake_uart_out, "output lost"), 1);
+    char said[96];
+    snprintf(said, sizeof(said), "[tofu] console: %u bytes of alpha's output lost:", 10200 - 20 * sent);
+    assert_non_null(strstr(fake_uart_out, said));
+    fault_ring_done();
+}
+
+/* The shell's log of a VM that writes while it is copied (the log's first
+ * read of the ring faults, and the VM writes three lines meanwhile): the
+ * bytes overwritten under the copy are not shown, torn, in the middle of
+ * the log; what is shown is whole lines, in order, up to the last. */
+static void log_write_on_fault(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig; (void)si; (void)uc;
+    fault_ring_open();
+    vm_puts(alpha, "line 05000 abcdefgh\nline 05001 abcdefgh\nline 05002 abcdefgh\n");
+}
+
+static void test_log_while_written(void **state)
+{
+    (void)state;
+    char line[32];
+    fault_ring_use();
+    fake_sgi_drains = true;
+    for (unsigned i = 0; i < 5000; i++) {
+        snprintf(line, sizeof(line), "line %05u abcdefgh\n", i);
+        vm_puts(alpha, line);
+    }
+    out_clear();
+    fault_ring_arm(log_write_on_fault, PROT_NONE);
+    console_print_log(alpha);
+    unsigned last, n = lines_whole("[tofu] | ", "\r\n", true, &last);
+    assert_int_equal(last, 4999);
+    assert_in_range(n, (CONSOLE_RING_BYTES - 60) / 20 - 2, (CONSOLE_RING_BYTES - 60) / 20);
+    fault_ring_done();
 }
 
 /* The transmit interrupt is on while bytes wait for room, off when none do. */
@@ -308,36 +434,57 @@ static void test_prompt_redrawn(void **state)
     console_echo("\n");
 }
 
+/* A key typed in the shell while an unfocused VM's long line, cut at
+ * CONSOLE_LINE_MAX, is still open on the terminal: that line ends, the
+ * prompt comes back with what is typed (the key in it), and the VM's line
+ * goes on after it with its name again. */
+static void test_echo_breaks_open_line(void **state)
+{
+    (void)state;
+    char want[400];
+    fake_shell_len = 0;
+    console_focus(-1);
+    run_sgis();
+    out_clear();
+    vm_putn(beta, 'x', CONSOLE_LINE_MAX + 10);
+    run_sgis();
+    assert_int_equal(fake_uart_len, 9 + CONSOLE_LINE_MAX);   /* the prompt broken, "[beta] ", the cut */
+    strcpy(fake_shell_line, "l");
+    fake_shell_len = 1;                             /* the shell's line, then its echo */
+    console_echo("l");
+    vm_puts(beta, "\n");
+    run_sgis();
+    strcpy(want, "\r\n[beta] ");
+    memset(want + 9, 'x', CONSOLE_LINE_MAX);
+    strcpy(want + 9 + CONSOLE_LINE_MAX, "\r\n[tofu] tofu> l\r\n[beta] xxxxxxxxxx\n[tofu] tofu> l");
+    assert_string_equal(fake_uart_out, want);
+    fake_shell_len = 0;
+    console_echo("\n");
+}
+
 /* The drainer between a writer's look at its ring (ring_put's tail) and its
  * store: the VM's ring is on a page the writer faults on, and the fault
  * handler runs the drainer, as the console CPU may while the writer's CPU
  * stalls (a host preempting it).  The drainer sends "ok\n" and finds the ring
  * empty; the writer's "$" then found a stale tail, so the drainer must be
  * told again (or a focused VM's prompt waits for its next newline). */
-static char *fault_ring;
-
 static void drain_on_fault(int sig, siginfo_t *si, void *uc)
 {
     (void)sig; (void)si; (void)uc;
-    assert_int_equal(mprotect(fault_ring, CONSOLE_RING_BYTES, PROT_READ | PROT_WRITE), 0);
+    fault_ring_open();
     run_sgis();                                     /* the SGI of "ok\n" */
 }
 
 static void test_focused_prompt_after_drain(void **state)
 {
     (void)state;
-    struct sigaction sa = { .sa_sigaction = drain_on_fault, .sa_flags = SA_SIGINFO }, old;
-    fault_ring = mmap(NULL, CONSOLE_RING_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    assert_true(fault_ring != MAP_FAILED);
     console_focus(0);
     run_sgis();
     out_clear();
-    alpha->con.out.buf = fault_ring;
+    fault_ring_use();
     vm_puts(alpha, "ok\n");
-    assert_int_equal(sigaction(SIGSEGV, &sa, &old), 0);
-    assert_int_equal(mprotect(fault_ring, CONSOLE_RING_BYTES, PROT_READ), 0);
+    fault_ring_arm(drain_on_fault, PROT_READ);
     vm_puts(alpha, "$ ");                            /* '$' faults: the drainer runs */
-    assert_int_equal(sigaction(SIGSEGV, &old, NULL), 0);
     assert_string_equal(fake_uart_out, "[alpha] ok\n");
     run_sgis();
     uint64_t due = fake_htimer_deadline[HTIMER_CONSOLE];
@@ -347,8 +494,7 @@ static void test_focused_prompt_after_drain(void **state)
     assert_string_equal(fake_uart_out, "[alpha] ok\n[alpha] $ ");
     vm_puts(alpha, "\n");
     run_sgis();
-    alpha->con.out.buf = alpha->con.out_buf;
-    munmap(fault_ring, CONSOLE_RING_BYTES);
+    fault_ring_done();
 }
 
 /* An unfocused VM writes one long line into an idle UART (a drainer that
@@ -389,14 +535,14 @@ static void test_loss_line_and_prompts_fit(void **state)
     memset(line, 'v', 159);
     line[159] = '\n';
     line[160] = '\0';
-    for (unsigned i = 0; i < 53; i++)                /* 8480 bytes: 288 lost */
+    for (unsigned i = 0; i < 53; i++)                /* 8480 bytes: 2 lines lost */
         vm_puts(alpha, line);
     console_drain();
     fake_uart_room = FAKE_UART_ROOM_ANY;
     console_uart_irq();
     char want[160] = "UART sends\r\n[tofu] tofu> ";
     memset(want + strlen(want), 'p', 60);
-    assert_int_equal(count(fake_uart_out, "console: 288 bytes of alpha's output lost"), 1);
+    assert_int_equal(count(fake_uart_out, "console: 320 bytes of alpha's output lost"), 1);
     if (!strstr(fake_uart_out, want))
         print_message("after the loss line: %.100s\n", strstr(fake_uart_out, "UART sends"));
     assert_non_null(strstr(fake_uart_out, want));
@@ -439,12 +585,15 @@ int main(void)
         cmocka_unit_test_setup(test_lines_never_mix, setup),
         cmocka_unit_test_setup(test_flood_never_blocks, setup),
         cmocka_unit_test_setup(test_log_has_newest_after_loss, setup),
+        cmocka_unit_test_setup(test_overtaken_mid_copy, setup),
+        cmocka_unit_test_setup(test_log_while_written, setup),
         cmocka_unit_test_setup(test_tx_irq, setup),
         cmocka_unit_test_setup(test_focused_partial_line, setup),
         cmocka_unit_test_setup(test_one_sgi_per_batch, setup),
         cmocka_unit_test_setup(test_long_line_cut, setup),
         cmocka_unit_test_setup(test_hyp_crlf, setup),
         cmocka_unit_test_setup(test_prompt_redrawn, setup),
+        cmocka_unit_test_setup(test_echo_breaks_open_line, setup),
         cmocka_unit_test_setup(test_focused_prompt_after_drain, setup),
         cmocka_unit_test_setup(test_long_line_no_loss, setup),
         cmocka_unit_test_setup(test_loss_line_and_prompts_fit, setup),
