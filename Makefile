@@ -27,7 +27,10 @@ HYP_CFLAGS  := -std=gnu11 -ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pi
                -Iinclude -MMD -MP
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Iinclude
 
-HYP_SRCS    := $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)
+# The board: its IOMMU driver is chosen by file (src/drivers/smmu/$(IOMMU)*.c).
+include platforms/qemu-virt.mk
+HYP_SRCS    := $(filter-out src/drivers/smmu/%,$(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)) \
+               $(sort $(wildcard src/drivers/smmu/$(IOMMU)*.c))
 HYP_OBJS    := $(patsubst %,$(BUILD)/hyp/%.o,$(HYP_SRCS))
 
 .PHONY: all setup run test soak unit config-tests reproducible qemu-tests configs bench clean distclean hyp guests

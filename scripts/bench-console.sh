@@ -29,7 +29,7 @@ latency() { # name, log, qemu args
         awk -v name="$name" -v n=$TICKS '{ printf "BENCH %s iters=%d mean=%d max=%d\n", name, n, $3 * 1000 + $4, $1 * 1000 + $2 }' |
         grep . || { echo "bench-console: no report at tick $TICKS in $log" >&2; tail -5 "$log" >&2; return 1; }
 }
-TOFU=(-M virt,virtualization=on,gic-version=3 -cpu max -smp 2 -m 1024)
+TOFU=(-M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 2 -m 1024)
 latency rtos_latency_flood "$dir/console-flood.log" "${TOFU[@]}" -kernel "$BUILD/bench-flood/tofu.bin" >> "$dir/tofu.log"
 latency rtos_latency_quiet "$dir/console-quiet.log" "${TOFU[@]}" -kernel "$BUILD/bench-flood-quiet/tofu.bin" >> "$dir/tofu.log"
 latency rtos_latency_native "$dir/console-native.log" -M virt,gic-version=3 -cpu max -smp 1 -m 1024 \

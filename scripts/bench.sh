@@ -28,7 +28,7 @@ run_log() { # log, timeout, qemu args...
 }
 
 echo "bench: micro-benchmarks under tofu (icount)..."
-run_log "$tmp/tofu.log" 300 -M virt,virtualization=on,gic-version=3 -cpu max -smp 3 -m 1024 \
+run_log "$tmp/tofu.log" 300 -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 \
     "${ICOUNT[@]}" -kernel "$BUILD/bench/tofu.bin"
 echo "bench: micro-benchmarks natively at EL1 (icount)..."
 run_log "$tmp/native.log" 300 -M virt,gic-version=3 -cpu max -smp 2 -m 1024 \
@@ -50,7 +50,7 @@ LINUX_DTB=$BUILD/bench-linux/linux.dtb
 boot() { # kind, log, extra qemu args: starts QEMU in the background, sets $pid
     local kind=$1 log=$2; shift 2
     if [ "$kind" = tofu ]; then
-        qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 -smp 2 -m 1024 "$@" \
+        qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu cortex-a57 -smp 2 -m 1024 "$@" \
             -kernel "$BUILD/bench-linux/tofu.bin" -display none -serial stdio -monitor none \
             < /dev/null > "$log" 2>&1 &
     else

@@ -12,7 +12,7 @@ out=$1; shift
 . "$out/qemu.env"
 smp=${QEMU_SMP:-$QEMU_SMP_CONFIG}
 cpu=${QEMU_CPU:-cortex-a57}
-machine=virt,virtualization=on,gic-version=3
+machine=virt,virtualization=on,gic-version=3,iommu=smmuv3
 [ "$cpu" = max ] && [ "${QEMU_MTE:-1}" = 1 ] && machine+=,mte=on
 args=(-M "$machine" -cpu "$cpu"
       -smp "$smp" -m "$QEMU_MEM_MB" -kernel "$out/tofu.bin"

@@ -197,6 +197,7 @@
 #define PTE_S2_AP_W         (UINT64_C(2) << 6)
 #define PTE_S2_XN           (UINT64_C(2) << 53)   /* XN[1:0] = 0b10: no execution */
 #define VTTBR_VMID_SHIFT    48
+#define VTTBR_BADDR_MASK    UINT64_C(0x0000fffffffffffe)   /* [47:1] */
 
 /* ---- CPTR_EL2 (non-VHE), CNTHCTL_EL2, MDCR_EL2 ---------------------------- */
 #define CPTR_EL2_RES1       (BIT(13) | BIT(12) | BIT(9) | FIELD_MASK(8, 0))
@@ -276,6 +277,9 @@
 #define GICD_IPRIORITYR     0x0400
 #define GICD_ITARGETSR      0x0800
 #define GICD_ICFGR          0x0c00
+#define GICD_ICFGR_PER_REG  16           /* two bits per INTID */
+#define GICD_ICFGR_BITS     2
+#define GICD_ICFGR_EDGE     UINT32_C(2)  /* Int_config[1]: edge-triggered */
 #define GICD_IGRPMODR       0x0d00
 #define GICD_NSACR          0x0e00
 #define GICD_SGIR           0x0f00
@@ -418,5 +422,139 @@
 #define PL031_IMSC          0x010        /* interrupt mask set/clear */
 #define PL031_ICR           0x01c        /* interrupt clear */
 #define PL031_INT_ALARM     BIT(0)
+
+/* ---- Arm SMMUv3 (IHI 0070): registers, stream table, commands, events ----- */
+/* Page 0 registers (6.3). */
+#define SMMU_IDR0           0x0000
+#define SMMU_IDR1           0x0004
+#define SMMU_IDR5           0x0014
+#define SMMU_CR0            0x0020
+#define SMMU_CR0ACK         0x0024
+#define SMMU_CR1            0x0028
+#define SMMU_CR2            0x002c
+#define SMMU_GBPA           0x0044
+#define SMMU_IRQ_CTRL       0x0050
+#define SMMU_IRQ_CTRLACK    0x0054
+#define SMMU_GERROR         0x0060
+#define SMMU_GERRORN        0x0064
+#define SMMU_STRTAB_BASE    0x0080       /* 64-bit */
+#define SMMU_STRTAB_BASE_CFG 0x0088
+#define SMMU_CMDQ_BASE      0x0090       /* 64-bit */
+#define SMMU_CMDQ_PROD      0x0098
+#define SMMU_CMDQ_CONS      0x009c
+#define SMMU_EVENTQ_BASE    0x00a0       /* 64-bit */
+#define SMMU_EVENTQ_PROD    0x100a8      /* page 1 */
+#define SMMU_EVENTQ_CONS    0x100ac      /* page 1 */
+#define SMMU_REG_SIZE       0x20000      /* two 64 KiB pages */
+
+#define SMMU_IDR0_S2P           BIT(0)
+#define SMMU_IDR0_TTF_SHIFT     2
+#define SMMU_IDR0_TTF_MASK      UINT32_C(3)
+#define SMMU_IDR0_TTF_AARCH64   BIT(1)   /* within TTF: AArch64 tables */
+#define SMMU_IDR0_COHACC        BIT(4)
+#define SMMU_IDR0_VMID16        BIT(18)
+#define SMMU_IDR0_ST_LEVEL_SHIFT 27
+#define SMMU_IDR0_ST_LEVEL_MASK UINT32_C(3)
+#define SMMU_IDR0_ST_LEVEL_2LVL UINT32_C(1)
+#define SMMU_IDR1_SIDSIZE_MASK  UINT32_C(0x3f)
+#define SMMU_IDR1_EVENTQS_SHIFT 16
+#define SMMU_IDR1_CMDQS_SHIFT   21
+#define SMMU_IDR1_QS_MASK       UINT32_C(0x1f)
+#define SMMU_IDR5_OAS_MASK      UINT32_C(7)   /* PARange encoding, as ID_AA64MMFR0_EL1 */
+#define SMMU_IDR5_GRAN4K        BIT(4)
+
+#define SMMU_CR0_SMMUEN         BIT(0)
+#define SMMU_CR0_EVENTQEN       BIT(2)
+#define SMMU_CR0_CMDQEN         BIT(3)
+/* CR1: queues and tables Normal write-back cacheable, inner shareable. */
+#define SMMU_CR1_TABLE_IC_SHIFT 0
+#define SMMU_CR1_TABLE_OC_SHIFT 2
+#define SMMU_CR1_TABLE_SH_SHIFT 4
+#define SMMU_CR1_QUEUE_IC_SHIFT 6
+#define SMMU_CR1_QUEUE_OC_SHIFT 8
+#define SMMU_CR1_QUEUE_SH_SHIFT 10
+#define SMMU_CR1_CACHE_WB       UINT32_C(1)
+#define SMMU_CR1_SH_INNER       UINT32_C(3)
+#define SMMU_CR2_RECINVSID      BIT(1)   /* record C_BAD_STREAMID */
+#define SMMU_CR2_PTM            BIT(2)   /* ignore broadcast TLB maintenance */
+#define SMMU_GBPA_UPDATE        BIT(31)
+#define SMMU_GBPA_ABORT         BIT(20)
+#define SMMU_IRQ_CTRL_GERROR    BIT(0)
+#define SMMU_IRQ_CTRL_EVENTQ    BIT(2)
+#define SMMU_GERROR_CMDQ_ERR    BIT(0)
+#define SMMU_GERROR_EVENTQ_ABT  BIT(2)
+#define SMMU_GERROR_SFM         BIT(8)
+#define SMMU_GERROR_MASK        UINT32_C(0x1fd)   /* the architected error bits */
+
+#define SMMU_STRTAB_BASE_RA     BIT(62)
+#define SMMU_ADDR_MASK          UINT64_C(0x000fffffffffffc0)   /* [51:6] */
+#define SMMU_STRTAB_CFG_LOG2SIZE_MASK UINT32_C(0x3f)
+#define SMMU_STRTAB_CFG_SPLIT_SHIFT 6
+#define SMMU_STRTAB_CFG_FMT_SHIFT 16
+#define SMMU_STRTAB_CFG_FMT_2LVL UINT32_C(1)
+#define SMMU_Q_BASE_ALLOC       BIT(62)  /* RA (command queue) / WA (event queue) */
+#define SMMU_Q_BASE_ADDR_MASK   UINT64_C(0x000fffffffffffe0)   /* [51:5] */
+#define SMMU_Q_LOG2SIZE_MASK    UINT64_C(0x1f)
+#define SMMU_CMDQ_CONS_ERR_SHIFT 24
+#define SMMU_CMDQ_CONS_ERR_MASK UINT32_C(0x7f)
+#define SMMU_EVENTQ_PROD_OVFLG  BIT(31)  /* overflow flag: CONS.OVACKFLG acknowledges it */
+#define SMMU_EVENTQ_CONS_OVACKFLG BIT(31)
+
+/* Level-1 stream table descriptor (5.1): Span [4:0], L2Ptr [51:6]. */
+#define SMMU_L1STD_SPAN_MASK    UINT64_C(0x1f)
+#define SMMU_L1STD_SIZE         8
+/* Stream table entry (5.2): eight 64-bit words. */
+#define SMMU_STE_WORDS          8
+#define SMMU_STE_SIZE           64
+#define SMMU_STE0_V             BIT(0)
+#define SMMU_STE0_CONFIG_SHIFT  1
+#define SMMU_STE0_CONFIG_ABORT  UINT64_C(0)
+#define SMMU_STE0_CONFIG_S2     UINT64_C(6)  /* stage 1 bypass, stage 2 translates */
+#define SMMU_STE1_SHCFG_SHIFT   44
+#define SMMU_STE1_SHCFG_INCOMING UINT64_C(1)
+#define SMMU_STE2_S2VMID_MASK   UINT64_C(0xffff)
+/* S2T0SZ, S2SL0, S2IR0, S2OR0, S2SH0, S2TG, S2PS: VTCR_EL2[18:0]'s layout at bit 32. */
+#define SMMU_STE2_VTCR_SHIFT    32
+#define SMMU_STE2_VTCR_MASK     UINT64_C(0x7ffff)      /* of VTCR_EL2: T0SZ..PS */
+#define SMMU_STE2_S2AA64        BIT(51)
+#define SMMU_STE2_S2R           BIT(58)  /* record stage-2 faults */
+#define SMMU_STE3_S2TTB_MASK    UINT64_C(0x000ffffffffffff0)   /* [51:4] */
+#define VTCR_PS_MASK            UINT64_C(7)
+
+/* Commands (4.1): two 64-bit words, opcode in [7:0]. */
+#define SMMU_CMD_WORDS          2
+#define SMMU_CMD_SIZE           16
+#define SMMU_CMD_CFGI_STE       UINT64_C(0x03)
+#define SMMU_CMD_CFGI_STE_RANGE UINT64_C(0x04)
+#define SMMU_CMD_TLBI_NSNH_ALL  UINT64_C(0x30)
+#define SMMU_CMD_TLBI_S12_VMALL UINT64_C(0x28)
+#define SMMU_CMD_SYNC           UINT64_C(0x46)
+#define SMMU_CMD_SID_SHIFT      32       /* CFGI_STE: StreamID in word 0 */
+#define SMMU_CMD_VMID_SHIFT     32       /* TLBI_S12_VMALL: VMID in word 0 */
+#define SMMU_CMD_LEAF           BIT(0)   /* CFGI_STE word 1 */
+#define SMMU_CMD_RANGE_ALL      UINT64_C(31)   /* CFGI_STE_RANGE word 1: every StreamID */
+
+/* Events (7.3): four 64-bit words, type in [7:0], StreamID in [63:32]. */
+#define SMMU_EVT_WORDS          4
+#define SMMU_EVT_SIZE           32
+#define SMMU_EVT0_TYPE_MASK     UINT64_C(0xff)
+#define SMMU_EVT0_SID_SHIFT     32
+#define SMMU_EVT1_RNW           BIT(35)
+#define SMMU_EVT_F_UUT          0x01
+#define SMMU_EVT_C_BAD_STREAMID 0x02
+#define SMMU_EVT_F_STE_FETCH    0x03
+#define SMMU_EVT_C_BAD_STE      0x04
+#define SMMU_EVT_F_STREAM_DISABLED 0x06
+#define SMMU_EVT_F_TRANSLATION  0x10
+#define SMMU_EVT_F_ADDR_SIZE    0x11
+#define SMMU_EVT_F_ACCESS       0x12
+#define SMMU_EVT_F_PERMISSION   0x13
+
+/* PCIe requester ID = StreamID on QEMU virt: bus [15:8], device [7:3], function [2:0]. */
+#define PCI_RID_BUS_SHIFT       8
+#define PCI_RID_DEV_SHIFT       3
+#define PCI_RID_DEV_MASK        0x1fu
+#define PCI_RID_FN_MASK         0x7u
+#define PCI_BUS_MASK            0xffu
 
 #endif /* ARCH_REGS_H */

@@ -53,6 +53,8 @@ bool gic_spi_pending(unsigned intid);
 /* This CPU's PPI `intid` pending (for a level PPI: its line is high, active or not). */
 bool gic_ppi_pending(unsigned intid);
 void gic_route_spi(unsigned intid, unsigned target_cpu);
+/* The SPI edge-triggered (GICD_ICFGR; level by default). */
+void gic_set_spi_edge(unsigned intid);
 void gic_send_sgi(unsigned sgi, unsigned target_cpu);
 unsigned gic_nr_irqs(void);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What tofu reads from the boot device tree: the RAM range and the number of
- * CPUs.  Guests' device trees are generated on the host with libfdt; this
+ * What tofu reads from the boot device tree: the RAM range, the number of
+ * CPUs, the boot arguments, and whether the board has its SMMUv3.  Guests' device trees are generated on the host with libfdt; this
  * reader only has to answer those two questions about the board's, safely
  * (every offset is bounds-checked; a bad blob yields "not found").
  */
@@ -13,7 +13,10 @@ struct fdt_info {
     uint64_t ram_base, ram_size;   /* first /memory range; 0 if none */
     unsigned nr_cpus;              /* /cpus/cpu@* nodes */
     char bootargs[128];            /* /chosen/bootargs, truncated */
+    uint64_t smmuv3_base;          /* an "arm,smmu-v3" node's first reg address; 0 if none */
 };
+
+#define FDT_COMPAT_SMMUV3 "arm,smmu-v3"
 
 int fdt_scan(const void *blob, struct fdt_info *out);
 uint32_t fdt_total_size(const void *blob);

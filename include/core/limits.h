@@ -28,6 +28,16 @@
  * (one 64-bit mask), taken from RAM when the VM is created. */
 #define VM_SHARE_TABLES    64
 
+/* StreamIDs the IOMMU can give VMs, all VMs together (iommu_attach). */
+#define IOMMU_MAX_STREAMS  32
+/* What the SMMUv3 driver takes from the page allocator at boot, before the
+ * VMs, in one run (src/drivers/smmu/smmuv3.c; tools/config/layout.c
+ * simulates it): a level-2 stream table for bus 0 (4 pages, aligned to its
+ * size), the level-1 table, the command queue, the event queue and the empty
+ * stage-2 root of the streams no VM owns. */
+#define SMMUV3_BOOT_PAGES  8
+#define SMMUV3_BOOT_ALIGN  4       /* pages */
+
 /* Physical RAM the page allocator manages, from the start of RAM: the rest is unused. */
 #define HYP_MEM_MAX        (UINT64_C(4) << 30)
 

@@ -18,6 +18,11 @@ struct platform {
     uint64_t ram_size;
     uint64_t device_base;     /* device window mapped at EL2 (1:1, device memory) */
     uint64_t device_size;
+    /* The IOMMU (include/core/iommu.h; which driver: platforms/<board>.mk). */
+    uint64_t iommu_base;
+    uint32_t iommu_event_intid;     /* event queue: faults */
+    uint32_t iommu_gerror_intid;    /* global errors */
+    uint32_t iommu_buses;           /* PCIe buses 0..n-1 get stream table entries */
     /* RAM reads zero at power-on (QEMU's does; a board's DRAM does not):
      * a VM's first start after a cold boot need not clear it. */
     bool ram_zero_at_power_on;

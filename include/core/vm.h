@@ -31,6 +31,7 @@ struct vm {
     uint64_t s2_pool;                   /* PA of VM_SHARE_TABLES pages for share mappings */
     uint64_t s2_pool_busy;              /* bit n: page n of the pool holds a table */
     uint64_t vttbr, vtcr;
+    unsigned iommu_streams;             /* StreamIDs given its stage 2 (iommu_attach) */
     paddr_t ram_pa;
     uint64_t cntvoff;
     unsigned nr_vcpus;

@@ -18,6 +18,17 @@
 #define QEMU_VIRT_RAM_DEFAULT   UINT64_C(0x40000000)   /* when the boot DTB says nothing */
 #define QEMU_VIRT_DEVICE_BASE   UINT64_C(0x08000000)   /* GIC, UART, RTC, GPIO, virtio-mmio */
 #define QEMU_VIRT_DEVICE_SIZE   UINT64_C(0x38000000)   /* up to RAM */
+/* The SMMUv3 (-M virt,iommu=smmuv3): in front of the PCIe host bridge only
+ * (StreamID = requester ID); its wired SPIs, edge-triggered. */
+#define QEMU_VIRT_SMMU_BASE     UINT64_C(0x09050000)
+#define QEMU_VIRT_SMMU_SIZE     UINT64_C(0x00020000)
+#define QEMU_VIRT_SMMU_SPI_EVENTQ 74                   /* INTID 106 */
+#define QEMU_VIRT_SMMU_SPI_PRIQ   75                   /* INTID 107: unused */
+#define QEMU_VIRT_SMMU_SPI_SYNC   76                   /* INTID 108: unused (CMD_SYNC is polled) */
+#define QEMU_VIRT_SMMU_SPI_GERROR 77                   /* INTID 109 */
+/* The PCIe buses whose StreamIDs get stream table entries: the root bus
+ * (QEMU assigns no bridge bus numbers; nothing else numbers them yet). */
+#define QEMU_VIRT_PCI_BUSES     1
 /* QEMU loads an Image with text_offset 0 at RAM + 2 MiB: src/arch/arm64/tofu.ld links there. */
 #define QEMU_VIRT_IMAGE_BASE    UINT64_C(0x40200000)
 /* The smallest physical address size among the CPUs tofu runs on there

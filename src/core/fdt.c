@@ -33,6 +33,21 @@ uint32_t fdt_total_size(const void *blob)
     return size <= FDT_MAX_SIZE ? size : 0;
 }
 
+/* Whether the string list `val` (len bytes) holds `want`. */
+static bool compatible_has(const uint8_t *val, uint32_t len, const char *want)
+{
+    size_t wlen = strlen(want);
+    for (uint32_t i = 0; i < len;) {
+        uint32_t n = 0;
+        while (i + n < len && val[i + n])
+            n++;
+        if (n == wlen && !memcmp(val + i, want, wlen))
+            return true;
+        i += n + 1;
+    }
+    return false;
+}
+
 int fdt_scan(const void *blob, struct fdt_info *out)
 {
     const uint8_t *b = blob;
@@ -47,6 +62,8 @@ int fdt_scan(const void *blob, struct fdt_info *out)
     uint32_t end = off + struct_size;
     unsigned depth = 0, addr_cells = 2, size_cells = 1;
     bool in_memory = false, in_cpus = false, in_chosen = false;
+    bool node_smmuv3 = false, node_has_reg = false;     /* of the depth-2 node */
+    uint64_t node_reg = 0;
 
     while (off + 4 <= end) {
         uint32_t tok = be32(b + off);
@@ -63,12 +80,15 @@ int fdt_scan(const void *blob, struct fdt_info *out)
                 in_memory = !strncmp(name, "memory", 6) && (name[6] == '\0' || name[6] == '@');
                 in_cpus = !strcmp(name, "cpus");
                 in_chosen = !strcmp(name, "chosen");
+                node_smmuv3 = node_has_reg = false;
             } else if (depth == 3 && in_cpus && !strncmp(name, "cpu@", 4)) {
                 out->nr_cpus++;
             }
         } else if (tok == FDT_END_NODE) {
             if (depth == 0)
                 return E_INVAL;
+            if (depth == 2 && node_smmuv3 && node_has_reg && !out->smmuv3_base)
+                out->smmuv3_base = node_reg;
             if (depth == 2)
                 in_memory = in_cpus = in_chosen = false;
             depth--;
@@ -94,6 +114,12 @@ int fdt_scan(const void *blob, struct fdt_info *out)
                      addr_cells <= 2 && size_cells <= 2 && len >= 4 * (addr_cells + size_cells)) {
                 out->ram_base = read_cells(val, addr_cells);
                 out->ram_size = read_cells(val + 4 * addr_cells, size_cells);
+            }
+            else if (depth == 2 && !strcmp(pname, "compatible"))
+                node_smmuv3 = compatible_has(val, len, FDT_COMPAT_SMMUV3);
+            else if (depth == 2 && !strcmp(pname, "reg") && addr_cells <= 2 && len >= 4 * addr_cells) {
+                node_reg = read_cells(val, addr_cells);
+                node_has_reg = true;
             }
             else if (depth == 2 && in_chosen && len && !strcmp(pname, "bootargs")) {
                 size_t n = len < sizeof(out->bootargs) ? len : sizeof(out->bootargs);

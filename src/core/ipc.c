@@ -7,6 +7,7 @@
  */
 #include "core/ipc.h"
 #include "core/vm.h"
+#include "core/iommu.h"
 #include "core/lib.h"
 #include "core/spinlock.h"
 #include "arch/mmu.h"
@@ -213,6 +214,7 @@ static int64_t map(struct vcpu *v)
             isb();
         } else {
             s2_flush_vmid(vm->vttbr);   /* the tables a failed map took are gone */
+            iommu_s2_changed(vm);
         }
     }
     if (err == TOFU_OK) {
@@ -231,6 +233,7 @@ static void unmap_from(struct share *s, struct vm *vm)
         return;
     pt_unmap(&vm->s2, m->ipa, s->size);
     s2_flush_vmid(vm->vttbr);
+    iommu_s2_changed(vm);
     share_remove_mapping(s, (uint16_t)vm->id);
 }
 

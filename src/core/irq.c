@@ -6,6 +6,7 @@
 #include "core/console.h"
 #include "core/htimer.h"
 #include "core/platform.h"
+#include "core/iommu.h"
 #include "arch/cpu.h"
 #include "arch/regs.h"
 #include "arch/vgic_hw.h"
@@ -33,11 +34,14 @@ static bool __attribute__((noinline)) irq_other(struct vcpu *cur, uint32_t iar, 
         console_drain();
     } else if (intid == platform.uart_intid) {
         console_uart_irq();
-    } else if (intid < HW_IRQ_MAX && vm_hw_irq_owner[intid]) {
-        /* A passed-through device: the guest deactivates it. */
-        gic_priority_drop(iar);
-        vgic_inject_spi(vm_hw_irq_owner[intid], intid);
-        return true;
+    } else if (intid >= GIC_SPI_BASE_ID) {
+        if (intid < HW_IRQ_MAX && vm_hw_irq_owner[intid]) {
+            /* A passed-through device: the guest deactivates it. */
+            gic_priority_drop(iar);
+            vgic_inject_spi(vm_hw_irq_owner[intid], intid);
+            return true;
+        }
+        iommu_irq(intid);       /* DMA faults, the IOMMU's global errors */
     } else if (intid == PPI_PMU) {
         if (cur) {
             forward_ppi(cur, iar, PPI_PMU);

@@ -9,6 +9,7 @@
 #include "core/printf.h"
 #include "core/panic.h"
 #include "core/lib.h"
+#include "core/iommu.h"
 #include "arch/cpu.h"
 #include "arch/mmu.h"
 #include "arch/regs.h"
@@ -136,6 +137,13 @@ void hyp_main(const void *dtb)
 
     gic_init_dist();
     per_cpu_init(0);
+    /* Before any VM: no DMA bypasses the IOMMU from here on.  One that cannot
+     * confine DMA is not worked around: tofu does not run. */
+    if (iommu_init(&fi) != E_OK) {
+        printf("refusing to run: DMA from devices could not be confined\n");
+        console_flush();
+        fw_psci_system_off();
+    }
     pcpus[0].online = true;
     start_secondaries();
     /* The boot DTB is not needed any more: its pages may be allocated. */

@@ -5,6 +5,7 @@
  * guest context; the last one out finishes the stop.
  */
 #include "core/vm.h"
+#include "core/iommu.h"
 #include "core/vm_layout.h"
 #include "core/mem.h"
 #include "core/pcpu.h"
@@ -188,6 +189,7 @@ static void vm_destroy(struct vm *vm)
 {
     const struct vm_config *c = vm->cfg;
     unsigned id = vm->id;
+    iommu_detach(vm);                   /* no stream may walk tables about to be freed */
     pt_destroy(&vm->s2);
     if (vm->s2_pool)
         palloc_free(&hyp_mem, vm->s2_pool, VM_SHARE_TABLES);
@@ -363,6 +365,7 @@ static void vm_load(struct vm *vm)
     copy_image(vm, &c->dtb);
     arch_icache_invalidate_all();
     s2_flush_vmid(vm->vttbr);
+    iommu_s2_changed(vm);
 
     vgic_vm_init(vm, c->nr_spis);
     for (unsigned i = 0; i < c->nr_devices; i++)

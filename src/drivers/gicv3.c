@@ -106,6 +106,13 @@ void gic_route_spi(unsigned intid, unsigned target_cpu)
     mmio_write64(gicd(GICD_IROUTER + 8ull * intid), (uint64_t)target_cpu << MPIDR_AFF0_SHIFT);
 }
 
+void gic_set_spi_edge(unsigned intid)
+{
+    uintptr_t r = gicd(GICD_ICFGR + (intid / GICD_ICFGR_PER_REG) * 4);
+    unsigned shift = (intid % GICD_ICFGR_PER_REG) * GICD_ICFGR_BITS;
+    mmio_write32(r, mmio_read32(r) | (GICD_ICFGR_EDGE << shift));
+}
+
 void gic_send_sgi(unsigned sgi, unsigned target_cpu)
 {
     /* QEMU virt: Aff0 = CPU index, Aff1..3 = 0. */

@@ -14,5 +14,9 @@ const struct platform platform = {
     .ram_size = QEMU_VIRT_RAM_DEFAULT,
     .device_base = QEMU_VIRT_DEVICE_BASE,
     .device_size = QEMU_VIRT_DEVICE_SIZE,
+    .iommu_base = QEMU_VIRT_SMMU_BASE,
+    .iommu_event_intid = GIC_SPI_BASE_ID + QEMU_VIRT_SMMU_SPI_EVENTQ,
+    .iommu_gerror_intid = GIC_SPI_BASE_ID + QEMU_VIRT_SMMU_SPI_GERROR,
+    .iommu_buses = QEMU_VIRT_PCI_BUSES,
     .ram_zero_at_power_on = true,     /* guest RAM is anonymous memory of QEMU's */
 };

@@ -13,7 +13,7 @@ run() { # log, qemu args: until "BENCH: done" (tofu keeps its other VMs running)
     kill $pid 2>/dev/null; wait $pid 2>/dev/null
     grep -q "BENCH: done" "$log" || t_fail "$log: the benchmark did not finish"
 }
-run "$dir/tofu.log" -M virt,virtualization=on,gic-version=3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench/tofu.bin"
+run "$dir/tofu.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench/tofu.bin"
 run "$dir/native.log" -M virt,gic-version=3 -cpu max -smp 2 -m 1024 -kernel "$BUILD/guests/baremetal/bench.bin"
 grep -q "BENCH ipc_roundtrip" "$dir/tofu.log" || t_fail "no IPC round trip measured under tofu"
 scripts/bench-console.sh "$BUILD" "$dir" | sed 's/^/  /' || t_fail "the console figure was not measured"

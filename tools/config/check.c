@@ -28,6 +28,7 @@ static const struct window hyp_devices[] = {
     { QEMU_VIRT_GICD_BASE, GICD_SIZE, "the hypervisor's GIC distributor" },
     { QEMU_VIRT_GICR_BASE, QEMU_VIRT_GICR_SIZE, "the hypervisor's GIC redistributors" },
     { QEMU_VIRT_UART_BASE, UART_SIZE, "the hypervisor's console UART" },
+    { QEMU_VIRT_SMMU_BASE, QEMU_VIRT_SMMU_SIZE, "the hypervisor's SMMU" },
 };
 
 static void check_cpus(const struct sys *s, const struct vm *vm)
@@ -66,6 +67,8 @@ static void check_irqs(const struct sys *s, const struct vm *vm, unsigned i)
             refuse_device(vm, i, "has SPI %u; a VM's virtual GIC holds SPIs 0..%d", spi, VGIC_MAX_SPIS - 1);
         if (spi == QEMU_VIRT_UART_SPI)
             refuse_device(vm, i, "has SPI %u, the hypervisor's console's", spi);
+        if (spi >= QEMU_VIRT_SMMU_SPI_EVENTQ && spi <= QEMU_VIRT_SMMU_SPI_GERROR)
+            refuse_device(vm, i, "has SPI %u, one of the hypervisor's SMMU's", spi);
         if (spi == DOORBELL_SPI)
             refuse_device(vm, i, "has SPI %u, the IPC doorbell's", spi);
         for (const struct vm *o = s->vms; o <= vm; o++)

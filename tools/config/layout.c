@@ -5,7 +5,8 @@
  * layout_boot(): the hypervisor's boot-time allocation, run here with the
  * hypervisor's own page allocator (src/core/palloc.c), table builder
  * (src/arch/arm64/mm/pt.c) and stage-2 sizing (src/core/vm_layout.c), in the
- * order vm_build() performs it: RAM (at memory-address, or first fit with
+ * order the hypervisor performs it: the SMMU's run (iommu_init), then as
+ * vm_build() does it: RAM (at memory-address, or first fit with
  * the alignment its blocks need), the stage-2 root, the tables mapping RAM,
  * those mapping each device, then for a VM on a channel its pool of
  * VM_SHARE_TABLES pages for share mappings.  A VM that would not be allocated at boot
@@ -98,7 +99,7 @@ struct hyp_image layout_image_min(const struct sys *s)
 
 /* ---- the boot-time allocation ------------------------------------------ */
 
-enum owner_kind { OWN_IMAGE, OWN_RAM, OWN_TABLES, OWN_SHARE_POOL };
+enum owner_kind { OWN_IMAGE, OWN_IOMMU, OWN_RAM, OWN_TABLES, OWN_SHARE_POOL };
 
 struct owner {
     uint64_t start, end;
@@ -154,9 +155,11 @@ const char *hyp_image_what(const struct hyp_image *h)
 static void describe(const struct sim *sim, const struct owner *o, char *buf, size_t size)
 {
     static const char *const what[] = {
-        [OWN_RAM] = "the RAM", [OWN_TABLES] = "the stage-2 tables", [OWN_SHARE_POOL] = "the share-mapping tables",
+        [OWN_IOMMU] = "the SMMU's tables and queues", [OWN_RAM] = "the RAM", [OWN_TABLES] = "the stage-2 tables", [OWN_SHARE_POOL] = "the share-mapping tables",
     };
-    if (o->kind == OWN_IMAGE)
+    if (o->kind == OWN_IOMMU)
+        snprintf(buf, size, "%s (%#" PRIx64 "-%#" PRIx64 ")", what[o->kind], o->start, o->end - 1);
+    else if (o->kind == OWN_IMAGE)
         snprintf(buf, size, "the hypervisor image (%#" PRIx64 "-%#" PRIx64 ", %s)", o->start, o->end - 1,
                  hyp_image_what(sim->hyp));
     else
@@ -288,6 +291,11 @@ void layout_boot(struct sys *s, const struct hyp_image *hyp)
     palloc_init(&sim->mem, s->ram_base, npages, sim_bitmap);
     palloc_reserve(&sim->mem, hyp->start, hyp->end - hyp->start);
     add_owner(sim, hyp->start, hyp->end - hyp->start, NULL, OWN_IMAGE);
+    /* QEMU virt's SMMUv3 takes its run before the VMs (iommu_init). */
+    uint64_t smmu = palloc_alloc(&sim->mem, SMMUV3_BOOT_PAGES, SMMUV3_BOOT_ALIGN);
+    if (!smmu)
+        refuse("/vms", "no RAM is left at boot for the SMMU's %d pages", SMMUV3_BOOT_PAGES);
+    add_owner(sim, smmu, SMMUV3_BOOT_PAGES * PAGE_SIZE, NULL, OWN_IOMMU);
     for (unsigned i = 0; i < s->nr_vms; i++)
         sim_vm(sim, &s->vms[i]);
     s->boot_free = sim->mem.free_pages * PAGE_SIZE;
