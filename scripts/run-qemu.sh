@@ -5,6 +5,7 @@
 # QEMU_ICOUNT=1 for deterministic instruction counting, QEMU_SERIAL (mon:stdio),
 # QEMU_MTE (1: with -cpu max, give the machine tag memory, mte=on, so that
 # the CPU has FEAT_MTE2 and tofu passes MTE on to its VMs; 0: no tags),
+# QEMU_DEVICES (extra -device arguments, split on spaces, e.g. edu,dma_mask=0xffffffffffff),
 # QEMU_REBOOT=1 to let a machine reset reboot (by default QEMU exits).
 set -euo pipefail
 out=$1; shift
@@ -18,6 +19,7 @@ args=(-M "$machine" -cpu "$cpu"
       -smp "$smp" -m "$QEMU_MEM_MB" -kernel "$out/tofu.bin"
       -display none -serial "${QEMU_SERIAL:-mon:stdio}")
 [ "${QEMU_REBOOT:-0}" = 1 ] || args+=(-no-reboot)
+for d in ${QEMU_DEVICES:-}; do args+=(-device "$d"); done
 [ "${QEMU_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off,sleep=off)
 # Colour the console's VM markers when a person is watching.
 [ -t 1 ] && args+=(-append tofu.color=1)

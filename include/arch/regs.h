@@ -163,6 +163,7 @@
 #define VTCR_SL0_LEVEL1     UINT64_C(1)
 #define VTCR_SL0_LEVEL0     UINT64_C(2)
 #define VTCR_PS_SHIFT       16
+#define VTCR_PS_MASK        UINT64_C(7)
 #define VTCR_RES1           BIT(31)
 
 #define MAIR_DEVICE_nGnRnE  UINT64_C(0x00)
@@ -519,7 +520,6 @@
 #define SMMU_STE2_S2AA64        BIT(51)
 #define SMMU_STE2_S2R           BIT(58)  /* record stage-2 faults */
 #define SMMU_STE3_S2TTB_MASK    UINT64_C(0x000ffffffffffff0)   /* [51:4] */
-#define VTCR_PS_MASK            UINT64_C(7)
 
 /* Commands (4.1): two 64-bit words, opcode in [7:0]. */
 #define SMMU_CMD_WORDS          2

@@ -31,6 +31,7 @@
 
 #include "rt/arch.h"
 #include "rt/exception.h"
+#include "rt/fdt.h"
 #include "rt/gic.h"
 #include "rt/hw.h"
 #include "rt/irq.h"
@@ -708,6 +709,107 @@ static void attack_stage2_tlb_games(void)
 		rt_printf("  PAR_EL1 afterwards: %lx\n", par);
 }
 
+/* ---- (f) DMA: QEMU's edu PCI device, given to no VM ----
+ * The config gives this VM the PCIe ECAM and the 32-bit MMIO window as plain
+ * devices; QEMU runs with -device edu (tests/qemu/t_isolation.sh).  The
+ * attacker numbers edu's BAR0 itself and asks it to copy into the victim,
+ * into the hypervisor and into its own RAM: edu's StreamID belongs to no
+ * VM, so the SMMU must fault every transfer (tofu logs it) and leave the
+ * memory as it was.  Skipped when the DTB has no ECAM or no edu is found. */
+#define PCI_ID_EDU           0x11e81234u   /* device 0x11e8, vendor 0x1234 */
+#define PCI_ECAM_DEV_SHIFT   15
+#define PCI_SLOTS            32
+#define PCI_COMMAND          0x04
+#define PCI_COMMAND_MEM      0x2u
+#define PCI_COMMAND_MASTER   0x4u
+#define PCI_BAR0             0x10
+#define EDU_ID               0x00
+#define EDU_ID_VALUE         0x010000edu
+#define EDU_DMA_SRC          0x80
+#define EDU_DMA_DST          0x88
+#define EDU_DMA_COUNT        0x90
+#define EDU_DMA_CMD          0x98
+#define EDU_DMA_START        0x1u
+#define EDU_DMA_TO_RAM       0x2u
+#define EDU_BUFFER           0x40000ul     /* its 4 KiB buffer, in its own address space and in BAR0 */
+#define EDU_DMA_BYTES        64
+#define EDU_DMA_WAIT_MS      2000          /* edu runs a transfer from a 100 ms timer */
+#define PCIE_WINDOW_COMPAT   "tofu,pcie-mmio-window"
+
+static uint8_t dma_own[4096] __attribute__((aligned(4096)));
+
+static bool edu_dma(uintptr_t bar, uint64_t src, uint64_t dst, uint32_t cmd)
+{
+	uint64_t deadline;
+
+	mmio_write64(bar + EDU_DMA_SRC, src);
+	mmio_write64(bar + EDU_DMA_DST, dst);
+	mmio_write64(bar + EDU_DMA_COUNT, EDU_DMA_BYTES);
+	mmio_write64(bar + EDU_DMA_CMD, cmd | EDU_DMA_START);
+	deadline = timer_now() + timer_ms_to_ticks(EDU_DMA_WAIT_MS);
+	while (mmio_read32(bar + EDU_DMA_CMD) & EDU_DMA_START)
+		if (timer_now() > deadline)
+			return false;
+	return true;
+}
+
+static void attack_dma(void)
+{
+	struct fdt fdt;
+	struct fdt_node node;
+	uint64_t ecam = 0, ecam_size = 0, win = 0, win_size = 0;
+	uintptr_t cfg = 0;
+	unsigned slot, blocked = 0, tries = 0;
+	size_t i;
+
+	if (!fdt_init(&fdt, (const void *)platform_get()->dtb) ||
+	    !fdt_find_compatible(&fdt, "pci-host-ecam-generic", &node) ||
+	    !fdt_reg(&fdt, &node, 0, &ecam, &ecam_size) ||
+	    !fdt_find_compatible(&fdt, PCIE_WINDOW_COMPAT, &node) ||
+	    !fdt_reg(&fdt, &node, 0, &win, &win_size)) {
+		attack_skip("no PCIe ECAM and MMIO window in the DTB");
+		return;
+	}
+	for (slot = 0; slot < PCI_SLOTS && !cfg; slot++)
+		if (mmio_read32((uintptr_t)ecam + ((uintptr_t)slot << PCI_ECAM_DEV_SHIFT)) == PCI_ID_EDU)
+			cfg = (uintptr_t)ecam + ((uintptr_t)slot << PCI_ECAM_DEV_SHIFT);
+	if (!cfg) {
+		attack_skip("no edu device on bus 0");
+		return;
+	}
+	/* BAR0 at the window's base, memory decoding and bus mastering on. */
+	uintptr_t bar = (uintptr_t)win;
+	mmio_write32(cfg + PCI_BAR0, (uint32_t)win);
+	mmio_write32(cfg + PCI_COMMAND, PCI_COMMAND_MEM | PCI_COMMAND_MASTER);
+	rt_printf("  edu at 00:%02x.0, BAR0 %lx, ID %x\n", slot - 1, bar, mmio_read32(bar + EDU_ID));
+	if (mmio_read32(bar + EDU_ID) != EDU_ID_VALUE) {
+		attack_verdict(false, "edu's BAR0 does not answer");
+		return;
+	}
+	for (i = 0; i < EDU_DMA_BYTES; i += 4)
+		mmio_write32(bar + EDU_BUFFER + i, ATTACK_MARKER);
+	/* Out of edu's buffer: into the victim, the hypervisor, this VM's own RAM. */
+	const uint64_t targets[] = { victim_ram[0], 0x40200000ul, (uintptr_t)dma_own };
+	for (i = 0; i < sizeof(dma_own); i++)
+		dma_own[i] = 0;
+	for (i = 0; i < ARRAY_SIZE(targets); i++) {
+		tries++;
+		bool done = edu_dma(bar, EDU_BUFFER, targets[i], EDU_DMA_TO_RAM);
+		rt_printf("  DMA edu -> %lx: %s\n", targets[i], done ? "transfer ended" : "no end in time");
+		blocked += done;
+	}
+	/* Into edu's buffer, from the victim's RAM: what arrives must not be its data. */
+	tries++;
+	blocked += edu_dma(bar, victim_ram[0], EDU_BUFFER, 0);
+	rt_printf("  DMA %lx -> edu: buffer word 0 now %x\n", victim_ram[0], mmio_read32(bar + EDU_BUFFER));
+	bool own_clean = true;
+	for (i = 0; i < sizeof(dma_own); i++)
+		own_clean &= dma_own[i] == 0;
+	mmio_write32(cfg + PCI_COMMAND, 0);
+	attack_verdict(blocked == tries && own_clean, "%u of %u transfers ended, own RAM %s (the SMMU faults; "
+		       "the victim checks its own memory)", blocked, tries, own_clean ? "unchanged" : "WRITTEN");
+}
+
 /* ---- the run ---- */
 
 static const struct attack attacks[] = {
@@ -728,6 +830,7 @@ static const struct attack attacks[] = {
 	{ .name = "sysreg-el2", .run = attack_sysreg_el2 },
 	{ .name = "sysreg-hyp-timer", .run = attack_sysreg_hyp_timer },
 	{ .name = "stage2-tlb-games", .run = attack_stage2_tlb_games },
+	{ .name = "dma-unassigned-device", .run = attack_dma },
 	/* psci-system-off: deliberately not attempted, see the top of the file. */
 };
 
