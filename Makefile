@@ -47,12 +47,14 @@ $(BUILD)/host/tofu-config: $(TOOL_SRCS) $(TOOL_HDRS)
 	$(Q)$(CC_HOST) $(HOST_CFLAGS) -Wvla -Wmissing-prototypes -o $@ $(TOOL_SRCS) -lfdt
 
 # ---- guests ------------------------------------------------------------------
+# Debian's kernel modules the guests need: guests/linux/modules lists them.
+GUEST_MODULES := $(addprefix $(CACHE)/modules/,$(notdir $(shell sed -e 's/\#.*//' guests/linux/modules)))
 $(BUILD)/linux/initramfs.cpio.gz: scripts/mkinitramfs.sh $(wildcard guests/linux/*) $(CACHE)/busybox \
                                   $(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg \
-                                  $(BUILD)/linux/driver/cntvct
+                                  $(BUILD)/linux/driver/cntvct $(GUEST_MODULES)
 	@mkdir -p $(@D)
 	@echo "  CPIO    $@"
-	$(Q)scripts/mkinitramfs.sh $(CACHE)/busybox $@ $(BUILD)/linux/driver
+	$(Q)scripts/mkinitramfs.sh $(CACHE)/busybox $@ $(BUILD)/linux/driver $(CACHE)/modules
 
 $(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg &: scripts/linux-module.sh \
         $(wildcard guests/linux/driver/*) include/tofu/abi.h $(CACHE)/Image
@@ -68,7 +70,7 @@ $(BUILD)/linux/Image: $(CACHE)/Image
 	@mkdir -p $(@D)
 	$(Q)ln -sf $(abspath $<) $@
 
-$(CACHE)/Image $(CACHE)/busybox:
+$(CACHE)/Image $(CACHE)/busybox $(GUEST_MODULES):
 	@scripts/setup.sh
 
 BM_OUT := $(abspath $(BUILD)/guests/baremetal)
