@@ -1,7 +1,7 @@
 # tofu: a Type-1 hypervisor for ARMv8-A.
 #   make run  [CONFIG=<name>]   set up, build, boot configs/<name>.dts (default: default)
 #   make test                   set up, build, run every test
-#   make soak                   long runs: thousands of VM restarts
+#   make soak                   long runs: thousands of VM restarts, 100 Linux crashes
 #   make [CONFIG=<name>]        build build/<name>/tofu.bin
 # Set-up (scripts/setup.sh) installs Debian packages and downloads the guest
 # kernel and busybox into .cache/ when they are missing.
@@ -147,12 +147,15 @@ configs:
 qemu-tests: configs
 	tests/qemu/run-all.sh $(BUILD)
 
-# Longer runs than make test affords: thousands of VM restarts, a million
-# hostile operations with a fresh seed.
+# Longer runs than make test affords: thousands of VM restarts, a hundred
+# Linux panics detected and restarted, a million hostile operations with a
+# fresh seed.
 SOAK_RESTARTS ?= 3300
+SOAK_LINUX_CRASHES ?= 100
 soak: setup
 	@$(MAKE) --no-print-directory configs
 	BUILD=$(BUILD) RESTARTS=$(SOAK_RESTARTS) tests/qemu/t_restart.sh
+	BUILD=$(BUILD) CYCLES=$(SOAK_LINUX_CRASHES) CYCLES_TAG=-soak tests/qemu/t_linux_crash.sh
 	BUILD=$(BUILD) FUZZ_CONFIG=fuzz-soak FUZZ_DEADLINE=3600 tests/qemu/t_fuzz.sh
 
 bench: setup

@@ -78,6 +78,10 @@ void vm_fatal(struct vcpu *v, const char *reason);
  * reason, stops the VM for `why`, its restart policy decides. */
 void vm_failed(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Its watchdog expired (core/wdog.h; `what`: which and how): a hang, or,
+ * when the VM printed a panic since its start, that panic (a Linux without
+ * panic=N hangs after it).  A failure either way. */
+void vm_hung(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* PSCI SYSTEM_RESET (warm = false) or SYSTEM_RESET2's warm reset from `v`:
  * the guest's own reset, or, after a panic, a failure (docs/failure.md). */
 void vm_guest_reset(struct vcpu *v, bool warm);

@@ -22,9 +22,11 @@
 
 /* A deadline found this late (counter time) means the CPU itself did not
  * run (a host that starved QEMU), so neither could the guest: it gets
- * WDOG_GRACE_MS more, once, before it is declared hung. */
-#define WDOG_LATE_MS  50u
-#define WDOG_GRACE_MS 100u
+ * WDOG_GRACE_MS more, up to WDOG_MAX_GRACES times in a row, before it is
+ * declared hung.  A hung guest's timer comes on time: its CPU runs. */
+#define WDOG_LATE_MS    50u
+#define WDOG_GRACE_MS   100u
+#define WDOG_MAX_GRACES 10u
 #define MS_PER_S      1000u
 
 enum wdog_src { WDOG_SRC_SP805, WDOG_SRC_HC, WDOG_SRCS };
@@ -32,7 +34,7 @@ enum wdog_src { WDOG_SRC_SP805, WDOG_SRC_HC, WDOG_SRCS };
 struct wdog {
     spinlock_t lock;
     uint64_t due[WDOG_SRCS];        /* physical counter values; 0: none */
-    bool graced[WDOG_SRCS];         /* this deadline was put off once already */
+    uint8_t graced[WDOG_SRCS];      /* times this deadline was put off */
     uint64_t hc_ticks;              /* the hypercall's timeout; 0: disarmed */
     uint32_t hc_ms;
 };

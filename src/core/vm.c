@@ -576,3 +576,16 @@ void vm_guest_reset(struct vcpu *v, bool warm)
     vm_failed(vm, VM_STOP_PANIC, "guest panic: \"%s\", then PSCI %s", panicked ? banner : "(no panic line)",
               warm ? "SYSTEM_RESET2 (warm)" : "SYSTEM_RESET");
 }
+
+void vm_hung(struct vm *vm, const char *fmt, ...)
+{
+    char banner[CONSOLE_LINE_MAX], what[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    if (panic_banner(vm, banner, sizeof(banner)))
+        vm_failed(vm, VM_STOP_PANIC, "guest panic: \"%s\", then %s", banner, what);
+    else
+        vm_failed(vm, VM_STOP_WATCHDOG, "%s", what);
+}

@@ -27,7 +27,7 @@ void wdog_reset(struct vm *vm)
     spin_lock(&w->lock);
     for (unsigned s = 0; s < WDOG_SRCS; s++) {
         w->due[s] = 0;
-        w->graced[s] = false;
+        w->graced[s] = 0;
     }
     w->hc_ticks = 0;
     w->hc_ms = 0;
@@ -37,7 +37,7 @@ void wdog_reset(struct vm *vm)
 static void set_locked(struct wdog *w, enum wdog_src s, uint64_t due)
 {
     w->due[s] = due;
-    w->graced[s] = false;
+    w->graced[s] = 0;
     program(w);
 }
 
@@ -62,9 +62,9 @@ void wdog_expired(struct vcpu *pinned)
     for (unsigned s = 0; s < WDOG_SRCS; s++) {
         if (!w->due[s] || w->due[s] > now)
             continue;
-        if (!w->graced[s] && now - w->due[s] > ms_to_ticks(WDOG_LATE_MS)) {
+        if (w->graced[s] < WDOG_MAX_GRACES && now - w->due[s] > ms_to_ticks(WDOG_LATE_MS)) {
             w->due[s] = now + ms_to_ticks(WDOG_GRACE_MS);
-            w->graced[s] = true;
+            w->graced[s]++;
             continue;
         }
         w->due[s] = 0;
@@ -75,10 +75,10 @@ void wdog_expired(struct vcpu *pinned)
     spin_unlock(&w->lock);
 
     if (due[WDOG_SRC_HC])
-        vm_failed(vm, VM_STOP_WATCHDOG, "watchdog expired: not petted within %u ms (TOFU_HC_WDOG_ARM)", hc_ms);
+        vm_hung(vm, "watchdog expired: not petted within %u ms (TOFU_HC_WDOG_ARM)", hc_ms);
     else if (due[WDOG_SRC_SP805] && vsp805_expired(&vm->sp805, now))
-        vm_failed(vm, VM_STOP_WATCHDOG, "watchdog expired: its SP805 reached zero twice without WdogIntClr "
-                  "(WdogLoad %#x at %u Hz)", vm->sp805.load, vm->sp805.clk_hz);
+        vm_hung(vm, "watchdog expired: its SP805 reached zero twice without WdogIntClr (WdogLoad %#x at %u Hz)",
+                vm->sp805.load, vm->sp805.clk_hz);
 }
 
 /* ---- the hypercall: each call checks its argument, then acts ---- */

@@ -105,7 +105,8 @@ static void test_hc_expiry_stops_the_vm(void **state)
 }
 
 /* A timer taken long after its deadline: the CPU did not run, so neither
- * did the guest; it gets WDOG_GRACE_MS once, and a pet in it saves it. */
+ * did the guest; it gets WDOG_GRACE_MS, again while the timer comes late
+ * (at most WDOG_MAX_GRACES times), and a pet in it saves it. */
 static void test_late_timer_grace(void **state)
 {
     (void)state;
@@ -114,8 +115,17 @@ static void test_late_timer_grace(void **state)
     run_to(late);
     assert_int_equal(fake_stop_count, 0);
     assert_int_equal(deadline(), late + WDOG_GRACE_MS * TICKS_PER_MS);
-    run_to(late + WDOG_GRACE_MS * TICKS_PER_MS);
-    assert_int_equal(fake_stop_count, 1);                       /* once only */
+    run_to(late + WDOG_GRACE_MS * TICKS_PER_MS);                /* on time: hung */
+    assert_int_equal(fake_stop_count, 1);
+
+    setup(NULL);                        /* late every time: WDOG_MAX_GRACES, then hung */
+    hc(TOFU_HC_WDOG_ARM, 100);
+    for (unsigned i = 0; i < WDOG_MAX_GRACES; i++) {
+        run_to(deadline() + (WDOG_LATE_MS + 1) * TICKS_PER_MS);
+        assert_int_equal(fake_stop_count, 0);
+    }
+    run_to(deadline() + (WDOG_LATE_MS + 1) * TICKS_PER_MS);
+    assert_int_equal(fake_stop_count, 1);
 
     setup(NULL);
     hc(TOFU_HC_WDOG_ARM, 100);

@@ -63,7 +63,7 @@ extern unsigned fake_stop_count;
 extern struct vm *fake_stop_vm;
 extern enum vm_stop_reason fake_stop_why;
 extern bool fake_stop_restart;
-extern char fake_fail_reason[256];      /* vm_failed()'s */
+extern char fake_fail_reason[256];      /* vm_failed()'s or vm_hung()'s */
 extern int fake_reset_warm;             /* vm_guest_reset()'s `warm`, -1: not called */
 extern unsigned fake_log_count;
 extern char fake_last_log[256];

@@ -34,6 +34,16 @@ void vm_failed(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
     vm_request_stop(vm, why, false);
 }
 
+/* As a hang with no panic printed. */
+void vm_hung(struct vm *vm, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(fake_fail_reason, sizeof(fake_fail_reason), fmt, ap);
+    va_end(ap);
+    vm_request_stop(vm, VM_STOP_WATCHDOG, false);
+}
+
 /* Records `warm`; stops as a plain reset would (the panic decision is vm.c's). */
 void vm_guest_reset(struct vcpu *v, bool warm)
 {
