@@ -322,7 +322,7 @@ static void vm_load(struct vm *vm)
         v->irq_exits = 0;
     }
     vm->cntvoff = arch_counter();     /* the guest's virtual counter starts at 0 */
-    vm->stop_reason = VM_STOP_NONE;
+    /* stop_reason stays: the shell's list shows why it last stopped. */
 }
 
 /* VM-ID n is vms[n - 1], created or absent. */

@@ -36,6 +36,8 @@ static void update_irq(struct vsp805 *w)
 static void reload(struct vsp805 *w, uint64_t now)
 {
     w->period = ((uint64_t)w->load + 1) * arch_counter_freq() / w->clk_hz;
+    if (!w->period)                     /* a counter slower than WDOGCLK */
+        w->period = 1;
     w->zero_at = now + w->period;
     wdog_set(w->vm, WDOG_SRC_SP805, counting(w) ? w->zero_at : 0);
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Linux crash detection, per kind, with the RTOS beside it keeping its ticks:
+#   - first a clean reboot: the guest's own reset, not a failure;
 #   - a panic (echo c > /proc/sysrq-trigger; panic=1 reboot=panic_warm):
 #     tofu reports "guest panic" with the kernel's panic line (seen before
 #     the PSCI SYSTEM_RESET2 warm reset it ends in) and restarts
@@ -14,6 +15,11 @@ qemu_start "linux-crash${CYCLES_TAG:-}" crashloop
 wait_for "[rtos] rtos: watchdog armed" 60
 boots=1
 wait_for "[linux] tofu-guest: watchdog started, timeout 4 s" 240
+wait_for "tofu-linux# " 60
+send "reboot"
+wait_for "vm linux: stopped: guest reset (PSCI SYSTEM_RESET)" 60
+boots=2
+wait_for "[linux] tofu-guest: watchdog started, timeout 4 s" 240 "$boots"
 for ((i = 1; i <= CYCLES && T_FAILED == 0; i++)); do
     wait_for "tofu-linux# " 60 "$boots" || break
     send "echo c > /proc/sysrq-trigger"
@@ -39,7 +45,12 @@ hangs=$(grep -c "vm linux: stopped: watchdog expired" "$QLOG")
 restarts=$(grep -c "vm linux: restarting from a clean image" "$QLOG")
 worst=$(grep -o "\[rtos\] rtos: tick [0-9]* worst-latency [0-9]* us" "$QLOG" | tail -1 | awk '{print $6}')
 [ "$panics" = "$CYCLES" ] || t_fail "$panics panics detected, expected $CYCLES"
-[ "$restarts" = $((CYCLES + 1)) ] || t_fail "$restarts restarts, expected $((CYCLES + 1))"
+[ "$restarts" = $((CYCLES + 2)) ] || t_fail "$restarts restarts, expected $((CYCLES + 2))"
+refuse_line "vm linux: failed:"
+printf '\x140' >&"$QIN"                      # Ctrl-T 0: the hypervisor shell
+wait_for "console: input to the hypervisor shell" 10
+send "list"                                  # failures only: the panics and the hang
+wait_for_re "linux +running .* $((CYCLES + 1)) +[0-9]+  watchdog expired" 10
 echo "  linux crash: $panics panics and $hangs watchdog hang detected, $restarts restarts;" \
      "rtos ticks $(grep -c '\[rtos\] rtos: tick' "$QLOG") s, worst latency ${worst:-?} us"
 t_end
