@@ -6,9 +6,9 @@
 # 'steady', beside it, keeps ticking throughout.
 . "$(dirname "$0")/lib.sh"
 qemu_start watchdog watchdog
-wait_for "[steady] rtos: watchdog armed, 2000 ms" 60
+wait_for "[steady] rtos: watchdog armed, 3000 ms" 60
 wait_for "[hanger] rtos: hanging now (rtos.hang=2)" 60
-wait_for "vm hanger: watchdog expired: not petted within 2000 ms (TOFU_HC_WDOG_ARM): stopping the VM" 30
+wait_for "vm hanger: watchdog expired: not petted within 3000 ms (TOFU_HC_WDOG_ARM): stopping the VM" 30
 wait_for "vm hanger: stopped: watchdog expired" 10
 wait_for "vm hanger: restarting from a clean image" 10
 wait_for "[hanger] rtos: hanging now (rtos.hang=2)" 60 2

@@ -54,7 +54,7 @@
 #define RTOS_FIRST_TICK_MS    5000
 /* Generous beside the 1 ms period: without icount a loaded host can leave
  * QEMU's threads waiting for a while (tofu forgives a late timer once too). */
-#define RTOS_WDOG_MS          2000u
+#define RTOS_WDOG_MS          3000u
 #define RTOS_WDOG_PET_TICKS   100u
 
 #define RTOS_STATE_BYTES      4096u
