@@ -1,7 +1,7 @@
 # tofu: a Type-1 hypervisor for ARMv8-A.
 #   make run  [CONFIG=<name>]   set up, build, boot configs/<name>.dts (default: default)
 #   make test                   set up, build, run every test
-#   make soak                   long runs: 10,000 VM restarts, a million hostile operations
+#   make soak                   long runs: 10,000 VM restarts, 100 Linux crashes, a million hostile operations
 #   make [CONFIG=<name>]        build build/<name>/tofu.bin
 # Set-up (scripts/setup.sh) installs Debian packages and downloads the guest
 # kernel and busybox into .cache/ when they are missing.
@@ -50,12 +50,14 @@ $(BUILD)/host/tofu-config: $(TOOL_SRCS) $(TOOL_HDRS)
 	$(Q)$(CC_HOST) $(HOST_CFLAGS) -Wvla -Wmissing-prototypes -o $@ $(TOOL_SRCS) -lfdt
 
 # ---- guests ------------------------------------------------------------------
+# Debian's kernel modules the guests need: guests/linux/modules lists them.
+GUEST_MODULES := $(addprefix $(CACHE)/modules/,$(notdir $(shell sed -e 's/\#.*//' guests/linux/modules)))
 $(BUILD)/linux/initramfs.cpio.gz: scripts/mkinitramfs.sh $(wildcard guests/linux/*) $(CACHE)/busybox \
                                   $(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg \
-                                  $(BUILD)/linux/driver/cntvct
+                                  $(BUILD)/linux/driver/cntvct $(GUEST_MODULES)
 	@mkdir -p $(@D)
 	@echo "  CPIO    $@"
-	$(Q)scripts/mkinitramfs.sh $(CACHE)/busybox $@ $(BUILD)/linux/driver
+	$(Q)scripts/mkinitramfs.sh $(CACHE)/busybox $@ $(BUILD)/linux/driver $(CACHE)/modules
 
 $(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg &: scripts/linux-module.sh \
         $(wildcard guests/linux/driver/*) include/tofu/abi.h $(CACHE)/Image
@@ -71,7 +73,7 @@ $(BUILD)/linux/Image: $(CACHE)/Image
 	@mkdir -p $(@D)
 	$(Q)ln -sf $(abspath $<) $@
 
-$(CACHE)/Image $(CACHE)/busybox:
+$(CACHE)/Image $(CACHE)/busybox $(GUEST_MODULES):
 	@scripts/setup.sh
 
 BM_OUT := $(abspath $(BUILD)/guests/baremetal)
@@ -155,12 +157,14 @@ qemu-tests: configs
 	tests/qemu/run-all.sh $(BUILD)
 
 # Longer runs than make test affords (hours): 10,000 restarts of the rtos VM,
-# a million hostile operations with a fresh seed; their figures close the
-# output (tests/soak.sh).  SOAK_RESTARTS=50 for a quick check of the soak.
+# 100 Linux panics detected and restarted, a million hostile operations with
+# a fresh seed; their figures close the output (tests/soak.sh).
+# SOAK_RESTARTS=50 SOAK_LINUX_CRASHES=3 for a quick check of the soak.
 SOAK_RESTARTS ?= 10000
+SOAK_LINUX_CRASHES ?= 100
 soak: setup
 	@$(MAKE) --no-print-directory configs
-	tests/soak.sh $(BUILD) $(SOAK_RESTARTS)
+	tests/soak.sh $(BUILD) $(SOAK_RESTARTS) $(SOAK_LINUX_CRASHES)
 
 bench: setup
 	@$(MAKE) --no-print-directory CONFIG=bench $(BUILD)/bench/tofu.bin

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Build the Linux guest's initramfs from busybox-static and guests/linux/.
-# usage: mkinitramfs.sh <busybox> <out.cpio.gz> [driver dir]
+# usage: mkinitramfs.sh <busybox> <out.cpio.gz> [driver dir] [modules dir]
 #   driver dir: holds tofu_ipc.ko (-> /lib/modules/), tofu-msg and cntvct
 #   (-> /bin/), as the Makefile builds them; rcS loads the module.
+#   modules dir: Debian's modules listed in guests/linux/modules, as
+#   scripts/setup.sh keeps them (-> /lib/modules/).
 #   Reproducible: the same bytes from a clean rebuild, wherever it is built
 #   (fixed modes and times, SOURCE_DATE_EPOCH or 0; sorted names; owner 0:0).
 set -euo pipefail
 umask 022
 top=$(cd "$(dirname "$0")/.." && pwd)
-busybox=$1; out=$2; driver=${3:-}
+busybox=$1; out=$2; driver=${3:-}; modules=${4:-}
 root=$(dirname "$out")/rootfs
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,etc/init.d,proc,sys,dev,tmp,root,data}
@@ -23,6 +25,11 @@ if [ -n "$driver" ]; then
     install -D -m 0644 "$driver/tofu_ipc.ko" "$root/lib/modules/tofu_ipc.ko"
     install -m 0755 "$driver/tofu-msg" "$root/bin/tofu-msg"
     install -m 0755 "$driver/cntvct" "$root/bin/cntvct"
+fi
+if [ -n "$modules" ]; then
+    for m in $(sed -e 's/#.*//' "$top/guests/linux/modules"); do
+        install -D -m 0644 "$modules/$(basename "$m")" "$root/lib/modules/$(basename "$m")"
+    done
 fi
 # Test data: deterministic, its checksum recorded for the tests.
 seq 1 200000 > "$root/data/testdata"

@@ -77,14 +77,27 @@ fi
 # Never `apt-get install` an :arm64 package (it replaces the cross binutils);
 # download the .debs and unpack them into the cache.
 mkdir -p "$CACHE"
-if [ ! -f "$CACHE/Image" ] || [ ! -f "$CACHE/busybox" ] || [ ! -f "$CACHE/kernel-version" ]; then
+# The kernel modules the guests need (guests/linux/modules), beside the Image.
+mod_list=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/guests/linux/modules")
+modules_ok() {
+    [ -f "$CACHE/modules/.kernel-version" ] && cmp -s "$CACHE/modules/.kernel-version" "$CACHE/kernel-version" || return 1
+    for m in $mod_list; do [ -f "$CACHE/modules/$(basename "$m")" ] || return 1; done
+}
+if [ ! -f "$CACHE/Image" ] || [ ! -f "$CACHE/busybox" ] || [ ! -f "$CACHE/kernel-version" ] || ! modules_ok; then
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then
         log "enabling the arm64 architecture for downloads"
         $SUDO dpkg --add-architecture arm64
         apt_updated=0
     fi
     apt_update
-    kpkg=$(apt-cache depends linux-image-arm64:arm64 | sed -n 's/.*Depends: \(linux-image-[0-9][^:]*-arm64\)\(-unsigned\)\?.*/\1/p' | head -1)
+    # The kernel already cached, if the archive still has it: its Image and
+    # modules must match (and the IPC module is built against it).
+    kpkg=""
+    if [ -f "$CACHE/kernel-version" ] && [ -f "$CACHE/Image" ] &&
+       apt-cache show "linux-image-$(cat "$CACHE/kernel-version")-unsigned:arm64" >/dev/null 2>&1; then
+        kpkg=linux-image-$(cat "$CACHE/kernel-version")
+    fi
+    [ -n "$kpkg" ] || kpkg=$(apt-cache depends linux-image-arm64:arm64 | sed -n 's/.*Depends: \(linux-image-[0-9][^:]*-arm64\)\(-unsigned\)\?.*/\1/p' | head -1)
     [ -n "$kpkg" ] || { echo "setup: cannot resolve linux-image-arm64:arm64" >&2; exit 1; }
     log "kernel package: ${kpkg}-unsigned"
     work=$(mktemp -d)
@@ -98,6 +111,16 @@ if [ ! -f "$CACHE/Image" ] || [ ! -f "$CACHE/busybox" ] || [ ! -f "$CACHE/kernel
     else mv "$CACHE/Image.tmp" "$CACHE/Image"; fi
     cp "$work/root/bin/busybox" "$CACHE/busybox"
     echo "${kpkg#linux-image-}" > "$CACHE/kernel-version"
+    mkdir -p "$CACHE/modules"
+    for m in $mod_list; do
+        src=$(ls "$work"/root/lib/modules/*/kernel/"$m"* 2>/dev/null | head -1)
+        [ -n "$src" ] || { echo "setup: module $m is not in ${kpkg}-unsigned" >&2; exit 1; }
+        case "$src" in     # newer Debian kernels compress their modules
+        *.xz) xz -dc "$src" ;; *.zst) zstd -qdc "$src" ;; *.gz) gzip -dc "$src" ;; *) cat "$src" ;;
+        esac > "$CACHE/modules/$(basename "$m").tmp"
+        mv "$CACHE/modules/$(basename "$m").tmp" "$CACHE/modules/$(basename "$m")"
+    done
+    cp "$CACHE/kernel-version" "$CACHE/modules/.kernel-version"
     rm -rf "$work"
 fi
 log "ready (kernel $(cat "$CACHE/kernel-version"), $(qemu-system-aarch64 --version | head -1))"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Every hardware register layout tofu uses, in one place: AArch64 system
- * registers (Arm ARM DDI 0487), GICv3 (IHI 0069), PL011 (DDI 0183), and the
+ * registers (Arm ARM DDI 0487), GICv3 (IHI 0069), PL011 (DDI 0183), SP805
+ * (DDI 0270), and the
  * VMSAv8-64 translation-table descriptors.  Handlers use these names, never
  * raw masks.  Values only: no code, so host unit tests can include it.
  */
@@ -556,5 +557,26 @@
 #define PCI_RID_DEV_MASK        0x1fu
 #define PCI_RID_FN_MASK         0x7u
 #define PCI_BUS_MASK            0xffu
+/* ---- SP805 watchdog (DDI 0270, 3.2) ------------------------------------ */
+#define WDOG_LOAD           0x000
+#define WDOG_VALUE          0x004
+#define WDOG_CONTROL        0x008
+#define WDOG_INTCLR         0x00c
+#define WDOG_RIS            0x010
+#define WDOG_MIS            0x014
+#define WDOG_LOCK           0xc00
+#define WDOG_ITCR           0xf00        /* integration test registers: RAZ/WI here */
+#define WDOG_ITOP           0xf04
+#define WDOG_PERIPHID0      0xfe0        /* PeriphID0..3, PCellID0..3: one byte a word */
+#define WDOG_SIZE           0x1000
+#define WDOG_CONTROL_INTEN  BIT(0)       /* counter and interrupt enabled */
+#define WDOG_CONTROL_RESEN  BIT(1)       /* reset output enabled */
+#define WDOG_CONTROL_MASK   (WDOG_CONTROL_INTEN | WDOG_CONTROL_RESEN)
+#define WDOG_INT            BIT(0)       /* RIS, MIS */
+#define WDOG_LOCK_KEY       0x1acce551u  /* unlocks writes to the other registers */
+#define WDOG_LOCKED         BIT(0)       /* WdogLock read: writes are disabled */
+#define WDOG_LOAD_RESET     0xffffffffu
+#define WDOG_IDS            0x00141805u  /* PeriphID: SP805 r1 (Linux's AMBA id 0x00141805) */
+#define WDOG_CELL_IDS       0xb105f00du  /* PrimeCell ID */
 
 #endif /* ARCH_REGS_H */

@@ -37,6 +37,8 @@ struct vm_config {
     uint32_t nr_spis;
     uint64_t uart_ipa;
     uint32_t uart_intid;
+    uint64_t wdog_ipa;             /* the emulated SP805 (watchdog;), when wdog_clk_hz */
+    uint32_t wdog_intid, wdog_clk_hz;
     uint32_t nr_devices;
     struct vm_device devices[VM_MAX_DEVICES];
     uint32_t ipc_peers;            /* bit n: may message and share with VM-ID n */

@@ -101,6 +101,11 @@ void console_input_reset(struct vm *vm);
 /* Give the input focus to VM index `idx`, or to the shell for -1. */
 void console_focus(int idx);
 
+/* Where VM `vm`'s output is now, and whether `needle` appears in what it
+ * wrote since `mark` (as far as its ring still holds it): then the line
+ * from the needle on, up to its end, goes into `line`. */
+unsigned console_mark(const struct vm *vm);
+bool console_find_since(const struct vm *vm, unsigned mark, const char *needle, char *line, size_t size);
 /* Print the last of what VM `vm` wrote (up to CONSOLE_RING_BYTES), whole lines. */
 void console_print_log(struct vm *vm);
 /* The shell's own line: its prompt and the echo of what is typed.  Any other

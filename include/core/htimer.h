@@ -14,12 +14,22 @@
 enum htimer_client {
     HTIMER_CONSOLE,         /* flush a partial line of the focused VM */
     HTIMER_PTIMER,          /* the pinned vCPU's EL1 physical timer */
+    HTIMER_WDOG,            /* the watchdog of the pinned vCPU's VM (core/wdog.h) */
     HTIMER_NR,
 };
 
 struct htimer_cpu {
     uint64_t deadline[HTIMER_NR];       /* 0: none */
 };
+
+/* The earliest of `n` deadlines, 0 (none) ignored; 0 when there is none. */
+static inline uint64_t htimer_earliest(const uint64_t *deadline, unsigned n)
+{
+    uint64_t next = 0;
+    for (const uint64_t *d = deadline; d < deadline + n; d++)
+        next = *d && (!next || *d < next) ? *d : next;
+    return next;
+}
 
 void htimer_set(enum htimer_client c, uint64_t when);
 void htimer_cancel(enum htimer_client c);

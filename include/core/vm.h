@@ -5,6 +5,8 @@
 #include "core/mmio.h"
 #include "core/vcpu.h"
 #include "core/vpl011.h"
+#include "core/vsp805.h"
+#include "core/wdog.h"
 #include "core/console.h"
 #include "core/ipc.h"
 #include "arch/pt.h"
@@ -15,7 +17,7 @@
  * be started again from the shell, as a stopped one. */
 enum vm_state { VM_STOPPED, VM_RUNNING, VM_STOPPING, VM_ABSENT, VM_FAILED };
 enum vm_stop_reason { VM_STOP_NONE, VM_STOP_POWEROFF, VM_STOP_RESET, VM_STOP_FATAL, VM_STOP_CONSOLE,
-                      VM_STOP_STORM };
+                      VM_STOP_STORM, VM_STOP_WATCHDOG, VM_STOP_PANIC };
 
 struct vm {
     unsigned id;                        /* VM-ID: index in the config, from 1 */
@@ -38,6 +40,8 @@ struct vm {
     struct vcpu vcpus[VM_MAX_VCPUS];
     struct vgic_dist vgic;
     struct vpl011 uart;
+    struct vsp805 sp805;                /* used when cfg->wdog_clk_hz */
+    struct wdog wdog;
     spinlock_t log_lock;                /* the log buckets of the VM and its vCPUs */
     struct ratelimit event_log;         /* lifecycle lines; survives restarts */
     struct console_src con;
@@ -46,6 +50,7 @@ struct vm {
     unsigned starts;                    /* how often it was started */
     unsigned restarts;                  /* after failures, by its policy */
     uint64_t started_at;                /* counter value at its last start */
+    unsigned log_mark;                  /* console_mark() at its last start */
     uint64_t fail_window_start;         /* counter value; failures counted since */
     unsigned fail_count;
     bool failed_for_good;               /* the policy gave up: VM_FAILED once stopped */
@@ -75,6 +80,17 @@ void vm_request_stop(struct vm *vm, enum vm_stop_reason why, bool restart);
 /* Stop `v`'s VM because of something the guest did; logs `reason`; its
  * restart policy decides whether it starts again. */
 void vm_fatal(struct vcpu *v, const char *reason);
+/* A failure noticed outside the guest's exits (its watchdog): logs the
+ * reason, stops the VM for `why`, its restart policy decides. */
+void vm_failed(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Its watchdog expired (core/wdog.h; `what`: which and how): a hang, or,
+ * when the VM printed a panic since its start, that panic (a Linux without
+ * panic=N hangs after it).  A failure either way. */
+void vm_hung(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* PSCI SYSTEM_RESET (warm = false) or SYSTEM_RESET2's warm reset from `v`:
+ * the guest's own reset, or, after a panic, a failure (docs/failure.md). */
+void vm_guest_reset(struct vcpu *v, bool warm);
 /* An exception was injected into `v`: too many within a second is a fault
  * storm, a failure like vm_fatal. */
 void vm_fault_injected(struct vcpu *v);

@@ -45,6 +45,8 @@
 #define PSCI_SYSTEM_OFF_FID        0x84000008u
 #define PSCI_SYSTEM_RESET_FID      0x84000009u
 #define PSCI_FEATURES_FID          0x8400000au
+#define PSCI_SYSTEM_RESET2_FID     0x84000012u   /* PSCI 1.1; SMC64 form too */
+#define PSCI_RESET2_WARM           0u            /* reset_type: SYSTEM_WARM_RESET */
 #define PSCI_VERSION_1_1           0x10001u
 
 #define PSCI_RET_SUCCESS            0
@@ -80,8 +82,18 @@
 #define TOFU_HC_MAP         0xc6000007u  /* x1 = share-ID, x2 = IPA -> x1 = size, x2 = rights */
 #define TOFU_HC_UNMAP       0xc6000008u  /* x1 = share-ID */
 #define TOFU_HC_REVOKE      0xc6000009u  /* x1 = share-ID (owner only) */
+/*
+ * The VM's watchdog (docs/ipc.md, "Watchdog"): once armed, a VM that does not
+ * pet it within the timeout has hung; tofu stops it ("watchdog expired") and
+ * applies its on-failure policy.  Shared with the VM's SP805, if it has one.
+ */
+#define TOFU_HC_WDOG_ARM    0xc600000au  /* x1 = timeout in ms (TOFU_WDOG_MIN_MS..MAX_MS); arms or re-arms */
+#define TOFU_HC_WDOG_PET    0xc600000bu  /* the timeout starts again */
+#define TOFU_HC_WDOG_DISARM 0xc600000cu
 #define TOFU_HC_FIRST_NUM   1u
-#define TOFU_HC_LAST_NUM    9u
+#define TOFU_HC_LAST_NUM    12u
+#define TOFU_WDOG_MIN_MS    10u
+#define TOFU_WDOG_MAX_MS    3600000u     /* one hour */
 
 #define TOFU_MSG_MAX        240u         /* bytes per message */
 #define TOFU_QUEUE_DEPTH    16u          /* messages queued per receiving VM */
@@ -106,7 +118,7 @@
 #define TOFU_UID_2          0x2d766d68u  /* "hmv-" */
 #define TOFU_UID_3          0x00000001u
 #define TOFU_REVISION_MAJOR 0
-#define TOFU_REVISION_MINOR 2
+#define TOFU_REVISION_MINOR 3
 
 /* tofu call status codes (x0). Stable: guests compare against these. */
 #define TOFU_OK              0
@@ -124,6 +136,7 @@
 #define TOFU_E_BUSY          (-13)  /* already mapped / no share slot left */
 #define TOFU_E_STOPPED       (-14)  /* the receiving VM is not running */
 #define TOFU_E_NO_MEMORY     (-15)  /* the caller's stage-2 table budget is spent */
+#define TOFU_E_NOT_ARMED     (-16)  /* WDOG_PET without WDOG_ARM */
 
 /* The name of a status, for messages (both guest libraries use it). */
 static inline const char *tofu_status_name(int status)
@@ -144,6 +157,7 @@ static inline const char *tofu_status_name(int status)
     case TOFU_E_BUSY: return "TOFU_E_BUSY";
     case TOFU_E_STOPPED: return "TOFU_E_STOPPED";
     case TOFU_E_NO_MEMORY: return "TOFU_E_NO_MEMORY";
+    case TOFU_E_NOT_ARMED: return "TOFU_E_NOT_ARMED";
     default: return "TOFU_E_UNKNOWN";
     }
 }

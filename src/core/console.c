@@ -6,6 +6,7 @@
 #include "core/vm.h"
 #include "core/htimer.h"
 #include "core/limits.h"
+#include "core/lib.h"
 #include "arch/cpu.h"
 #include "arch/regs.h"
 
@@ -504,6 +505,35 @@ void console_echo(const char *str)
     }
     drain_locked(!async);
     spin_unlock(&console_lock);
+}
+
+unsigned console_mark(const struct vm *vm)
+{
+    return __atomic_load_n(&vm->con.out.head, __ATOMIC_ACQUIRE);
+}
+
+bool console_find_since(const struct vm *vm, unsigned mark, const char *needle, char *line, size_t size)
+{
+    const struct console_ring *r = &vm->con.out;
+    unsigned end = console_mark(vm), n = end - mark, len = (unsigned)strlen(needle);
+    if (n > r->size - 1)                  /* what the ring still holds */
+        n = r->size - 1;
+    for (unsigned start = end - n; start + len <= end; start++) {
+        unsigned i = 0;
+        while (i < len && r->buf[(start + i) & (r->size - 1)] == needle[i])
+            i++;
+        if (i < len)
+            continue;
+        for (i = 0; i + 1 < size && start + i < end; i++) {
+            char c = r->buf[(start + i) & (r->size - 1)];
+            if (c == '\r' || c == '\n')
+                break;
+            line[i] = c;
+        }
+        line[i] = '\0';
+        return true;
+    }
+    return false;
 }
 
 void console_print_log(struct vm *vm)

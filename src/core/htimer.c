@@ -4,14 +4,12 @@
 #include "core/pcpu.h"
 #include "core/console.h"
 #include "core/ptimer.h"
+#include "core/wdog.h"
 #include "arch/cpu.h"
 
 static void program(struct htimer_cpu *h)
 {
-    uint64_t next = 0;
-    for (unsigned i = 0; i < HTIMER_NR; i++)
-        if (h->deadline[i] && (!next || h->deadline[i] < next))
-            next = h->deadline[i];
+    uint64_t next = htimer_earliest(h->deadline, HTIMER_NR);
     if (next)
         arch_hyp_timer_arm_at(next);
     else
@@ -50,6 +48,8 @@ void htimer_fire(void)
         console_flush_timeout();
     if (due[HTIMER_PTIMER])
         ptimer_expired(this_pcpu()->vcpu);   /* the timer of the vCPU pinned here */
+    if (due[HTIMER_WDOG])
+        wdog_expired(this_pcpu()->vcpu);     /* the watchdog of its VM */
 }
 
 uint64_t htimer_us_to_ticks(uint64_t us)

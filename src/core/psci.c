@@ -65,6 +65,7 @@ static bool supported(uint32_t fid)
     case PSCI_MIGRATE_INFO_TYPE_FID:
     case PSCI_SYSTEM_OFF_FID:
     case PSCI_SYSTEM_RESET_FID:
+    case PSCI_SYSTEM_RESET2_FID: case PSCI_FID_64(PSCI_SYSTEM_RESET2_FID):
     case PSCI_FEATURES_FID:
     case SMCCC_VERSION_FID:
         return true;
@@ -110,7 +111,17 @@ enum trap_result psci_call(struct vcpu *v, uint32_t fid)
         vm_request_stop(v->vm, VM_STOP_POWEROFF, false);
         return TRAP_PARK;
     case PSCI_SYSTEM_RESET_FID:
-        vm_request_stop(v->vm, VM_STOP_RESET, true);
+        vm_guest_reset(v, false);
+        return TRAP_PARK;
+    case PSCI_SYSTEM_RESET2_FID:
+    case PSCI_FID_64(PSCI_SYSTEM_RESET2_FID):
+        /* Only the architectural warm reset; no vendor-specific types
+         * (bit 31) are offered.  The cookie (a2) is ignored. */
+        if (a1 != PSCI_RESET2_WARM) {
+            ret = PSCI_RET_INVALID_PARAMS;
+            break;
+        }
+        vm_guest_reset(v, true);
         return TRAP_PARK;
     case PSCI_FEATURES_FID:
         /* CPU_SUSPEND: original power_state format, no OS-initiated mode. */

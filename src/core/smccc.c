@@ -8,6 +8,7 @@
 #include "core/psci.h"
 #include "core/vm.h"
 #include "core/ipc.h"
+#include "core/wdog.h"
 #include "arch/regs.h"
 #include "tofu/abi.h"
 
@@ -60,6 +61,9 @@ static void smccc_vendor_hyp(struct vcpu *v, uint32_t fid)
     case TOFU_HC_DOORBELL: case TOFU_HC_SHARE: case TOFU_HC_MAP:
     case TOFU_HC_UNMAP: case TOFU_HC_REVOKE:
         ipc_call(v, fid);
+        break;
+    case TOFU_HC_WDOG_ARM: case TOFU_HC_WDOG_PET: case TOFU_HC_WDOG_DISARM:
+        wdog_call(v, fid);
         break;
     default:
         ret1(v, SMCCC_RET_NOT_SUPPORTED);

@@ -37,6 +37,8 @@ static const char *const stop_reason_name[] = {
     [VM_STOP_FATAL] = "guest fault",
     [VM_STOP_CONSOLE] = "stopped from the console",
     [VM_STOP_STORM] = "fault storm",
+    [VM_STOP_WATCHDOG] = "watchdog expired",
+    [VM_STOP_PANIC] = "guest panic",
 };
 
 const char *vm_stop_reason_name(const struct vm *vm)
@@ -238,7 +240,8 @@ static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned i
     }
     if (mmio_add(vm, c->gicd_ipa, GICD_SIZE, &vgic_dist_ops, &vm->vgic) ||
         mmio_add(vm, c->gicr_ipa, (uint64_t)c->nr_vcpus * GICR_FRAME_SIZE, &vgic_redist_ops, vm) ||
-        mmio_add(vm, c->uart_ipa, UART_SIZE, &vpl011_ops, &vm->uart))
+        mmio_add(vm, c->uart_ipa, UART_SIZE, &vpl011_ops, &vm->uart) ||
+        (c->wdog_clk_hz && mmio_add(vm, c->wdog_ipa, WDOG_SIZE, &vsp805_ops, &vm->sp805)))
         return "its emulated devices overlap";
     for (unsigned i = 0; i < vm->nr_mmio; i++)
         if (pt_lookup(&vm->s2, vm->mmio[i].base, NULL, NULL, NULL) == E_OK)
@@ -372,6 +375,8 @@ static void vm_load(struct vm *vm)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             vgic_irq_of(&vm->vcpus[0], c->devices[i].irqs[j])->hw = true;
     vpl011_init(&vm->uart, vm, c->uart_intid);
+    vsp805_init(&vm->sp805, vm, c->wdog_intid, c->wdog_clk_hz);
+    wdog_reset(vm);
     console_input_reset(vm);             /* keys typed to the last run are not this one's */
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         struct vcpu *v = &vm->vcpus[i];
@@ -385,7 +390,7 @@ static void vm_load(struct vm *vm)
         v->irq_exits = 0;
     }
     vm->cntvoff = arch_counter();     /* the guest's virtual counter starts at 0 */
-    vm->stop_reason = VM_STOP_NONE;
+    /* stop_reason stays: the shell's list shows why it last stopped. */
 }
 
 /* Physical interrupts of the VM's devices: to vCPU 0's CPU, until the guest
@@ -451,6 +456,7 @@ void vm_start(struct vm *vm)
     spin_unlock(&vm->lock);
     hw_irqs_enable(vm);
     vm->started_at = arch_counter();
+    vm->log_mark = console_mark(vm);
     if (vm->starts++)
         ipc_vm_started(vm);             /* a start again: its peers hear it */
     vm_event(vm, "started (%u vCPU%s, %lu MiB at PA %#lx)", vm->nr_vcpus,
@@ -563,15 +569,12 @@ void vm_vcpu_parked(struct vcpu *v)
 }
 
 /* A failure: restart by the VM's policy, unless it failed too often. */
-static void vm_fail(struct vcpu *v, enum vm_stop_reason why, const char *reason)
+static void vm_fail_policy(struct vm *vm, enum vm_stop_reason why)
 {
-    struct vm *vm = v->vm;
     const struct vm_config *c = vm->cfg;
     uint64_t now = arch_counter();
     bool restart = false;
 
-    vm_event(vm, "vcpu%u: %s: ESR %#lx FAR %#lx ELR %#lx SPSR %#lx: stopping the VM",
-             v->id, reason, read_sysreg(esr_el2), read_sysreg(far_el2), v->regs.pc, v->regs.spsr);
     spin_lock(&vm->lock);
     if (vm->state == VM_RUNNING && c->restart_on_failure) {
         if (!vm->fail_count || now - vm->fail_window_start > c->restart_window_s * arch_counter_freq()) {
@@ -585,6 +588,26 @@ static void vm_fail(struct vcpu *v, enum vm_stop_reason why, const char *reason)
     }
     spin_unlock(&vm->lock);
     vm_request_stop(vm, why, restart);
+}
+
+static void vm_fail(struct vcpu *v, enum vm_stop_reason why, const char *reason)
+{
+    vm_event(v->vm, "vcpu%u: %s: ESR %#lx FAR %#lx ELR %#lx SPSR %#lx: stopping the VM",
+             v->id, reason, read_sysreg(esr_el2), read_sysreg(far_el2), v->regs.pc, v->regs.spsr);
+    vm_fail_policy(v->vm, why);
+}
+
+void vm_failed(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
+{
+    char reason[200];
+    va_list ap;
+    if (vm->state != VM_RUNNING)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof(reason), fmt, ap);
+    va_end(ap);
+    vm_event(vm, "%s: stopping the VM", reason);
+    vm_fail_policy(vm, why);
 }
 
 void vm_fatal(struct vcpu *v, const char *reason)
@@ -605,4 +628,43 @@ void vm_fault_injected(struct vcpu *v)
                  VM_FAULT_STORM_PER_S);
         vm_fail(v, VM_STOP_STORM, why);
     }
+}
+
+/*
+ * Linux's panic() prints this before it resets (with panic=N); tofu reads
+ * it from what the VM printed since its start (its console log).  Copied
+ * into `line` up to its end of line.
+ */
+#define PANIC_BANNER "Kernel panic - not syncing"
+
+static bool panic_banner(const struct vm *vm, char *line, size_t size)
+{
+    return console_find_since(vm, vm->log_mark, PANIC_BANNER, line, size);
+}
+
+void vm_guest_reset(struct vcpu *v, bool warm)
+{
+    struct vm *vm = v->vm;
+    char banner[CONSOLE_LINE_MAX];
+    bool panicked = panic_banner(vm, banner, sizeof(banner));
+
+    if (!warm && !panicked) {
+        vm_request_stop(vm, VM_STOP_RESET, true);
+        return;
+    }
+    vm_failed(vm, VM_STOP_PANIC, "guest panic: \"%s\", then PSCI %s", panicked ? banner : "(no panic line)",
+              warm ? "SYSTEM_RESET2 (warm)" : "SYSTEM_RESET");
+}
+
+void vm_hung(struct vm *vm, const char *fmt, ...)
+{
+    char banner[CONSOLE_LINE_MAX], what[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    if (panic_banner(vm, banner, sizeof(banner)))
+        vm_failed(vm, VM_STOP_PANIC, "guest panic: \"%s\", then %s", banner, what);
+    else
+        vm_failed(vm, VM_STOP_WATCHDOG, "%s", what);
 }

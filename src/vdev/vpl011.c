@@ -11,6 +11,7 @@
 #include "core/vm.h"
 #include "core/console.h"
 #include "arch/regs.h"
+#include "core/primecell.h"
 
 #define RX_INTS (UART_INT_RX | UART_INT_RT)
 #define REG(off) ((off) / sizeof(uint32_t))
@@ -61,9 +62,7 @@ static void update_irq(struct vpl011 *u)
 
 static uint32_t id_byte(uint64_t off)
 {
-    uint32_t ids = off >= UART_PCELLID0 ? UART_CELL_IDS : UART_IDS;
-    uint64_t base = off >= UART_PCELLID0 ? UART_PCELLID0 : UART_PERIPHID0;
-    return (ids >> (8 * ((off - base) / UART_ID_REG_STRIDE))) & 0xff;
+    return primecell_id(off, UART_IDS, UART_CELL_IDS);
 }
 
 void vpl011_attach_shadow(struct vpl011 *u, uint32_t *page, uint64_t *pte)
@@ -135,7 +134,7 @@ static enum mmio_result uart_read(struct vcpu *v, void *dev, uint64_t off, unsig
     case UART_MIS: *val = u->ris & u->imsc; break;
     case UART_DMACR: *val = u->dmacr; break;
     default:
-        *val = (off >= UART_PERIPHID0 && off < UART_SIZE) ? id_byte(off) : 0;
+        *val = primecell_is_id(off) ? id_byte(off) : 0;
     }
     spin_unlock(&u->lock);
     if (room)

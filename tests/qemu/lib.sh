@@ -76,6 +76,17 @@ refuse_line() {
     if grep -qF -- "$1" "$QLOG"; then t_fail "unexpected '$1'"; fi
 }
 
+# rtos_kept_ticking <vm>: the RTOS VM of that name goes on (two more ticks),
+# never stopped, its timer and memory intact.
+rtos_kept_ticking() {
+    local vm=$1 ticks
+    ticks=$(grep -c "\[$vm\] rtos: tick" "$QLOG")
+    wait_for "[$vm] rtos: tick" 30 $((ticks + 2))
+    refuse_line "no virtual timer IRQ"
+    refuse_line "mem CORRUPT"
+    refuse_line "vm $vm: stopped"
+}
+
 send() {
     printf '%s\r' "$1" >&"$QIN"
 }

@@ -9,6 +9,7 @@
 #include <elf.h>
 #include "tool.h"
 #include "platform/qemu_virt.h"
+#include "arch/regs.h"
 
 #define PAGE            UINT64_C(0x1000)
 #define LINKED_END      UINT64_C(0x402d5000)       /* a bare-metal config's tofu.elf */
@@ -59,6 +60,23 @@ static void test_spis_in_32s(void **state)
     tool_add_device(vm, "/platform/devices/x", 100, 0x09040000, PAGE, 32);
     layout_vms(&sys);
     assert_int_equal(vm->cfg.nr_spis, 64);
+}
+
+/* watchdog;: SPI 30 unless the VM's devices have it, then the next lower. */
+static void test_watchdog_spi(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    a->watchdog = b->watchdog = true;
+    tool_add_device(b, "/platform/devices/x", 100, 0x09040000, PAGE, 30);
+    tool_add_device(b, "/platform/devices/y", 101, 0x09050000, PAGE, 29);
+    layout_vms(&sys);
+    assert_int_equal(a->cfg.wdog_intid, GIC_SPI_BASE_ID + 30);
+    assert_int_equal(b->cfg.wdog_intid, GIC_SPI_BASE_ID + 28);
+    assert_int_equal(a->cfg.wdog_ipa, UINT64_C(0x090c0000));
+    assert_int_equal(a->cfg.wdog_clk_hz, 1000000);
+    assert_int_equal(a->cfg.nr_spis, 32);
 }
 
 static void test_image_at_least(void **state)
@@ -239,6 +257,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_images_in_ram, setup),
         cmocka_unit_test_setup(test_spis_in_32s, setup),
+        cmocka_unit_test_setup(test_watchdog_spi, setup),
         cmocka_unit_test_setup(test_image_at_least, setup),
         cmocka_unit_test_setup(test_first_fit_and_tables, setup),
         cmocka_unit_test_setup(test_gib_alignment, setup),

@@ -90,13 +90,13 @@ static void test_features(void **state)
         PSCI_CPU_ON_FID, FID64(PSCI_CPU_ON_FID), PSCI_AFFINITY_INFO_FID,
         FID64(PSCI_AFFINITY_INFO_FID), PSCI_MIGRATE_INFO_TYPE_FID, PSCI_SYSTEM_OFF_FID,
         PSCI_SYSTEM_RESET_FID, PSCI_FEATURES_FID, SMCCC_VERSION_FID,
+        PSCI_SYSTEM_RESET2_FID, FID64(PSCI_SYSTEM_RESET2_FID),
     };
     static const uint32_t unsupported[] = {
         0x84000005,                     /* MIGRATE */
         FID64(PSCI_CPU_OFF_FID),        /* no SMC64 form exists */
         FID64(PSCI_SYSTEM_OFF_FID),
         0x8400000c,                     /* CPU_FREEZE */
-        0x84000012,                     /* SYSTEM_RESET2 */
         0x8400000e,                     /* PSCI_STAT_RESIDENCY */
         SMCCC_ARCH_FEATURES_FID + 0x7fff,
         0,
@@ -297,6 +297,37 @@ static void test_system_off_and_reset(void **state)
     assert_ptr_equal(fake_stop_vm, &vm);
     assert_int_equal(fake_stop_why, VM_STOP_RESET);
     assert_true(fake_stop_restart);
+    assert_int_equal(fake_reset_warm, 0);
+}
+
+/* SYSTEM_RESET2: the architectural warm reset only (Linux's reboot=warm or
+ * reboot=panic_warm); other types, vendor ones included, are refused and
+ * change nothing. */
+static void test_system_reset2(void **state)
+{
+    (void)state;
+    static const uint64_t bad[] = { 1, UINT64_C(1) << 31, (UINT64_C(1) << 31) | 1, UINT64_C(1) << 32 };
+    for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+        assert_int_equal(call(v0, FID64(PSCI_SYSTEM_RESET2_FID), bad[i], 0, 0), TRAP_EMULATED);
+        assert_int_equal(v0->regs.x[0], RET(PSCI_RET_INVALID_PARAMS));
+    }
+    assert_int_equal(fake_stop_count, 0);
+    assert_int_equal(call(v0, PSCI_SYSTEM_RESET2_FID, UINT64_C(0xffffffff00000000), 7, 0), TRAP_PARK);
+    assert_int_equal(fake_reset_warm, 1);           /* SMC32: the upper half is ignored */
+    assert_int_equal(fake_stop_count, 1);
+}
+
+/* The watchdog calls go to wdog.c (tests/unit/test_wdog.c checks them). */
+static void test_smccc_watchdog(void **state)
+{
+    (void)state;
+    assert_int_equal(smccc(v0, ESR_HVC0, TOFU_HC_WDOG_ARM, 0), TRAP_EMULATED);
+    assert_int_equal(v0->regs.x[0], RET(TOFU_E_INVALID));
+    assert_int_equal(smccc(v0, ESR_HVC0, TOFU_HC_WDOG_PET, 0), TRAP_EMULATED);
+    assert_int_equal(v0->regs.x[0], RET(TOFU_E_NOT_ARMED));
+    assert_int_equal(smccc(v0, ESR_HVC0, TOFU_HC_WDOG_DISARM, 0), TRAP_EMULATED);
+    assert_int_equal(v0->regs.x[0], TOFU_OK);
+    assert_int_equal(fake_ipc_calls, 0);
 }
 
 /* ---- SMCCC routing ------------------------------------------------------------ */
@@ -432,6 +463,8 @@ int main(void)
         cmocka_unit_test_setup(test_cpu_suspend_is_standby, setup),
         cmocka_unit_test_setup(test_migrate_info_type, setup),
         cmocka_unit_test_setup(test_system_off_and_reset, setup),
+        cmocka_unit_test_setup(test_system_reset2, setup),
+        cmocka_unit_test_setup(test_smccc_watchdog, setup),
         cmocka_unit_test_setup(test_smccc_unknown_leaves_x1_x3, setup),
         cmocka_unit_test_setup(test_smccc_arch, setup),
         cmocka_unit_test_setup(test_smccc_routes_psci, setup),

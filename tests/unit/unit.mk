@@ -43,7 +43,8 @@ test_pt_SRCS           := src/arch/arm64/mm/pt.c
 test_palloc_SRCS       := src/core/palloc.c
 test_vgic_lr_SRCS      := src/core/vgic.c src/vdev/vgic_irqregs.c $(F)/vgic_hw.c $(F)/vcpu.c $(F)/vm.c src/core/vm_lookup.c
 test_psci_SRCS         := src/core/psci.c src/core/smccc.c $(F)/vcpu.c $(F)/vm.c src/core/vm_lookup.c $(F)/spinlock.c \
-                          $(F)/ipc.c
+                          $(F)/ipc.c src/core/wdog.c src/vdev/vsp805.c $(F)/timer.c
+test_wdog_SRCS         := src/core/wdog.c src/vdev/vsp805.c $(F)/vm.c $(F)/spinlock.c $(F)/timer.c
 test_sysreg_table_SRCS := src/arch/arm64/trap/sysreg.c $(F)/sysreg.c $(F)/vm.c src/core/vm_lookup.c \
                           src/core/ptimer.c $(F)/timer.c
 test_ptimer_SRCS       := src/core/ptimer.c $(F)/timer.c
@@ -62,7 +63,8 @@ test_config_check_SRCS := tools/config/check.c $(TOOL_LAYOUT)
 test_config_layout_SRCS := tools/config/elf.c $(TOOL_LAYOUT)
 
 TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt test_ipc \
-             test_ptimer test_ring test_ratelimit test_smmuv3 test_console test_config_check test_config_layout
+             test_ptimer test_ring test_ratelimit test_smmuv3 test_console test_config_check test_config_layout \
+             test_wdog
 TEST_BINS := $(addprefix $(UNIT)/,$(TESTS))
 ALL_OBJS  := $(sort $(foreach t,$(TESTS),$(UNIT)/obj/tests/unit/$(t).o \
                  $(patsubst %.c,$(UNIT)/obj/%.o,$($(t)_SRCS))))

@@ -91,13 +91,15 @@ static unsigned vm_windows(const struct vm_config *c, struct window *w)
     w[n++] = (struct window){ c->uart_ipa, UART_SIZE, "the VM's virtual UART" };
     if (c->share_window_size)
         w[n++] = (struct window){ c->share_window_ipa, c->share_window_size, "the VM's IPC share window" };
+    if (c->wdog_clk_hz)
+        w[n++] = (struct window){ c->wdog_ipa, WDOG_SIZE, "the VM's virtual SP805 watchdog" };
     return n;
 }
 
 static void check_device_address(const struct sys *s, const struct vm *vm, unsigned i)
 {
     const struct vm_device *d = &vm->cfg.devices[i];
-    struct window w[5];
+    struct window w[6];
     for (unsigned k = 0; k < sizeof(hyp_devices) / sizeof(hyp_devices[0]); k++)
         if (ranges_overlap(d->pa, d->size, hyp_devices[k].base, hyp_devices[k].size))
             refuse_device(vm, i, "is %s", hyp_devices[k].what);

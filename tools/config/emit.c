@@ -72,7 +72,9 @@ static void emit_vm(FILE *c, FILE *s, const struct vm *vm, unsigned id, const ch
                 vm->devices[j].path);
     }
     fprintf(c, "        },\n");
-    fprintf(c, "        .uart_ipa = %#" PRIx64 "ull, .uart_intid = %u,\n    },\n", v->uart_ipa, v->uart_intid);
+    fprintf(c, "        .uart_ipa = %#" PRIx64 "ull, .uart_intid = %u,\n", v->uart_ipa, v->uart_intid);
+    fprintf(c, "        .wdog_ipa = %#" PRIx64 "ull, .wdog_intid = %u, .wdog_clk_hz = %u,\n    },\n", v->wdog_ipa,
+            v->wdog_intid, v->wdog_clk_hz);
 }
 
 static void write_dtb(const struct vm *vm, const char *path)

@@ -15,6 +15,7 @@
 #define UART_CLK_HZ      24000000u
 #define PHANDLE_GIC      1u
 #define PHANDLE_CLK      2u
+#define PHANDLE_WDOG_CLK 3u
 #define GIC_FDT_SPI      0u
 #define GIC_FDT_PPI      1u
 #define IRQ_EDGE_RISING  1u
@@ -132,33 +133,56 @@ static void write_gic_and_timer(void *fdt, const struct vm_config *c)
     CHECK(fdt_end_node(fdt));
 }
 
-static void write_uart(void *fdt, const struct vm_config *c)
+static void write_fixed_clock(void *fdt, const char *name, uint32_t hz, const char *output, uint32_t phandle)
+{
+    CHECK(fdt_begin_node(fdt, name));
+    CHECK(fdt_property_string(fdt, "compatible", "fixed-clock"));
+    CHECK(fdt_property_u32(fdt, "#clock-cells", 0));
+    CHECK(fdt_property_u32(fdt, "clock-frequency", hz));
+    CHECK(fdt_property_string(fdt, "clock-output-names", output));
+    CHECK(fdt_property_u32(fdt, "phandle", phandle));
+    CHECK(fdt_end_node(fdt));
+}
+
+/* An emulated AMBA device (an "arm,primecell": Linux's AMBA bus probes its
+ * ID registers): one SPI, level high; its own clock, then the bus clock. */
+static void write_primecell(void *fdt, const char *name, const char *compat, int compat_len, uint64_t ipa,
+                            uint64_t size, uint32_t intid, uint32_t clk, const char *clk_names, int names_len)
 {
     char node[64];
+    snprintf(node, sizeof(node), "%s@%" PRIx64, name, ipa);
+    CHECK(fdt_begin_node(fdt, node));
+    CHECK(fdt_property(fdt, "compatible", compat, compat_len));
+    prop_reg(fdt, (uint64_t[]){ ipa, size }, 1);
+    prop_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_SPI, intid - GIC_SPI_BASE_ID, IRQ_LEVEL_HIGH }, 3);
+    prop_cells(fdt, "clocks", (uint32_t[]){ clk, PHANDLE_CLK }, 2);
+    CHECK(fdt_property(fdt, "clock-names", clk_names, names_len));
+    CHECK(fdt_end_node(fdt));
+}
+
+static void write_uart(void *fdt, const struct vm_config *c)
+{
     /* The PMU is the vCPU's (docs/virtual-hardware.md), as on QEMU virt. */
     CHECK(fdt_begin_node(fdt, "pmu"));
     CHECK(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
     prop_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_PPI, PMU_PPI, IRQ_LEVEL_HIGH }, 3);
     CHECK(fdt_end_node(fdt));
 
-    CHECK(fdt_begin_node(fdt, "apb-pclk"));
-    CHECK(fdt_property_string(fdt, "compatible", "fixed-clock"));
-    CHECK(fdt_property_u32(fdt, "#clock-cells", 0));
-    CHECK(fdt_property_u32(fdt, "clock-frequency", UART_CLK_HZ));
-    CHECK(fdt_property_string(fdt, "clock-output-names", "clk24mhz"));
-    CHECK(fdt_property_u32(fdt, "phandle", PHANDLE_CLK));
-    CHECK(fdt_end_node(fdt));
+    write_fixed_clock(fdt, "apb-pclk", UART_CLK_HZ, "clk24mhz", PHANDLE_CLK);
+    static const char uart_compat[] = "arm,pl011\0arm,primecell", uart_clks[] = "uartclk\0apb_pclk";
+    write_primecell(fdt, "pl011", uart_compat, sizeof(uart_compat), c->uart_ipa, UART_SIZE, c->uart_intid,
+                    PHANDLE_CLK, uart_clks, sizeof(uart_clks));
+}
 
-    snprintf(node, sizeof(node), "pl011@%" PRIx64, c->uart_ipa);
-    CHECK(fdt_begin_node(fdt, node));
-    static const char uart_compat[] = "arm,pl011\0arm,primecell";
-    CHECK(fdt_property(fdt, "compatible", uart_compat, sizeof(uart_compat)));
-    prop_reg(fdt, (uint64_t[]){ c->uart_ipa, UART_SIZE }, 1);
-    prop_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_SPI, c->uart_intid - GIC_SPI_BASE_ID, IRQ_LEVEL_HIGH }, 3);
-    prop_cells(fdt, "clocks", (uint32_t[]){ PHANDLE_CLK, PHANDLE_CLK }, 2);
-    static const char clk_names[] = "uartclk\0apb_pclk";
-    CHECK(fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names)));
-    CHECK(fdt_end_node(fdt));
+/* The SP805, for Linux's sp805_wdt: probed by its ID registers; its counter
+ * clock first ("wdog_clk", whose rate the driver reads), then the bus clock
+ * the AMBA bus enables. */
+static void write_watchdog(void *fdt, const struct vm_config *c)
+{
+    write_fixed_clock(fdt, "wdog-clk", c->wdog_clk_hz, "wdog_clk", PHANDLE_WDOG_CLK);
+    static const char compat[] = "arm,sp805\0arm,primecell", clks[] = "wdog_clk\0apb_pclk";
+    write_primecell(fdt, "watchdog", compat, sizeof(compat), c->wdog_ipa, WDOG_SIZE, c->wdog_intid,
+                    PHANDLE_WDOG_CLK, clks, sizeof(clks));
 }
 
 /* tofu's IPC: the doorbell SPI, and the IPA window for mapping shares. */
@@ -204,6 +228,8 @@ void guestdt_build(struct vm *vm, uint32_t vm_id, const void *cfg_fdt)
     write_uart(fdt, c);
     for (unsigned i = 0; i < c->nr_devices; i++)
         write_device_node(fdt, cfg_fdt, &vm->devices[i]);
+    if (c->wdog_clk_hz)
+        write_watchdog(fdt, c);
     if (c->ipc_peers)
         write_ipc(fdt, c, vm_id);
     CHECK(fdt_end_node(fdt));

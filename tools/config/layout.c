@@ -60,10 +60,37 @@ static void layout_images(struct vm *vm)
 static uint32_t spis_needed(const struct vm_config *c)
 {
     uint32_t max_intid = c->uart_intid > c->doorbell_intid ? c->uart_intid : c->doorbell_intid;
+    if (c->wdog_intid > max_intid) max_intid = c->wdog_intid;
     for (unsigned i = 0; i < c->nr_devices; i++)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             if (c->devices[i].irqs[j] > max_intid) max_intid = c->devices[i].irqs[j];
     return (max_intid - GIC_SPI_BASE_ID + MIN_SPIS) / MIN_SPIS * MIN_SPIS;
+}
+
+static bool spi_taken(const struct vm_config *c, uint32_t intid)
+{
+    if (intid == c->uart_intid || intid == c->doorbell_intid)
+        return true;
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
+            if (c->devices[i].irqs[j] == intid) return true;
+    return false;
+}
+
+/* The SP805: its window, and the first SPI from VIRT_WDOG_SPI down that
+ * neither the UART, the doorbell nor a device of the VM has. */
+static void layout_watchdog(struct vm *vm)
+{
+    struct vm_config *c = &vm->cfg;
+    if (!vm->watchdog) return;
+    c->wdog_ipa = VIRT_WDOG;
+    c->wdog_clk_hz = WDOG_CLK_HZ;
+    for (uint32_t spi = VIRT_WDOG_SPI; spi > 0; spi--)
+        if (!spi_taken(c, GIC_SPI_BASE_ID + spi)) {
+            c->wdog_intid = GIC_SPI_BASE_ID + spi;
+            return;
+        }
+    refuse(vm->node, "watchdog: no SPI below %u is left for it beside the VM's devices", VIRT_WDOG_SPI + 1);
 }
 
 void layout_vms(struct sys *s)
@@ -81,6 +108,7 @@ void layout_vms(struct sys *s)
             c->share_window_ipa = SHARE_WINDOW;
             c->share_window_size = SHARE_WINDOW_SIZE;
         }
+        layout_watchdog(vm);
         c->nr_spis = spis_needed(c);
         layout_images(vm);
     }

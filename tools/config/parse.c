@@ -196,7 +196,7 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
 {
     static const char *const allowed[] = { "vcpus", "cpus", "memory-size", "memory-address", "kernel",
                                            "initrd", "bootargs", "devices", "ipc-shares", "on-failure",
-                                           "max-restarts", "restart-window-s", NULL };
+                                           "max-restarts", "restart-window-s", "watchdog", NULL };
     struct vm_config *c = &vm->cfg;
     const char *path = vm->node;
     uint64_t v;
@@ -249,6 +249,11 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
     if (!c->restart_on_failure && (get_u64(fdt, node, path, "max-restarts", 1, &v) ||
                                    get_u64(fdt, node, path, "restart-window-s", 1, &v)))
         refuse(path, "max-restarts and restart-window-s need on-failure = \"restart\"");
+
+    const void *wd = fdt_getprop(fdt, node, "watchdog", &len);
+    if (wd && len)
+        refuse(path, "property 'watchdog' takes no value (write 'watchdog;')");
+    vm->watchdog = wd != NULL;
 
     const char *kernel = get_string(fdt, node, path, "kernel");
     if (!kernel) refuse(path, "missing property 'kernel'");

@@ -31,6 +31,9 @@
 #define VIRT_UART          UINT64_C(0x09000000)
 #define VIRT_UART_SPI      1u
 #define VIRT_RAM           UINT64_C(0x40000000)
+#define VIRT_WDOG          UINT64_C(0x090c0000)   /* the SP805: free in QEMU virt's map */
+#define VIRT_WDOG_SPI      30u                    /* preferred; the next lower free one else */
+#define WDOG_CLK_HZ        1000000u               /* its WDOGCLK, declared in the guest DT */
 #define DOORBELL_SPI       31u                    /* INTID 63: the IPC doorbell */
 #define SHARE_WINDOW       UINT64_C(0x100000000)  /* IPAs suggested for mapping shares */
 #define SHARE_WINDOW_SIZE  UINT64_C(0x40000000)
@@ -57,6 +60,7 @@ struct vm {
     struct image kernel, initrd;
     struct device devices[VM_MAX_DEVICES];   /* the nodes of cfg.devices[] */
     bool quota_given;               /* ipc-shares present */
+    bool watchdog;                  /* watchdog: an emulated SP805 */
     void *dtb;                      /* generated, cfg.dtb.size bytes */
     uint64_t boot_pa;               /* layout_boot: where the hypervisor puts its RAM */
     unsigned table_pages;           /* layout_boot: its stage-2 tables at boot */

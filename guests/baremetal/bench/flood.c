@@ -43,8 +43,10 @@ static void flood_tick(uint32_t intid, uint64_t entry_ticks)
 
 int main(const void *dtb)
 {
-	bool quiet = rt_bootarg(dtb, "flood.quiet", 0, NULL) != 0;
-	uint64_t period_us = rt_bootarg(dtb, "flood.period-us", FLOOD_PERIOD_US, NULL);
+	(void)dtb;
+	const char *args = platform_bootargs();
+	bool quiet = platform_bootarg(args, "flood.quiet", 0, NULL) != 0;
+	uint64_t period_us = platform_bootarg(args, "flood.period-us", FLOOD_PERIOD_US, NULL);
 	const uint32_t intid = platform_get()->vtimer_intid;
 	enum gic_status status = gic_init();
 	char line[FLOOD_LINE_BYTES + 1];

@@ -22,6 +22,12 @@
  * At start the state page must read zero (tofu clears a VM's RAM at every
  * start); if not, a line says so.
  *
+ * tofu watches it: after its first tick it arms its watchdog (the
+ * TOFU_HC_WDOG_* calls, docs/ipc.md) for RTOS_WDOG_MS and the task pets it
+ * every RTOS_WDOG_PET_TICKS releases.  bootargs "rtos.hang=<s>" makes it
+ * hang after that many seconds (interrupts masked, spinning), for the
+ * watchdog test.
+ *
  * Integer arithmetic only (-mgeneral-regs-only).  Never powers off: a fatal
  * error prints a line and parks the CPU.
  */
@@ -40,6 +46,7 @@
 #include "rt/rt.h"
 #include "rt/timer.h"
 #include "rt/tofu_ipc.h"
+#include "rt/tofu_wdog.h"
 
 #include "rtos_ipc.h"
 
@@ -50,6 +57,10 @@
  * the counter follows the host's clock, which runs on while a loaded host
  * leaves QEMU's threads waiting. */
 #define RTOS_FIRST_TICK_MS    5000
+/* Generous beside the 1 ms period: without icount a loaded host can leave
+ * QEMU's threads waiting for a while (tofu forgives a late timer once too). */
+#define RTOS_WDOG_MS          3000u
+#define RTOS_WDOG_PET_TICKS   100u
 
 #define RTOS_STATE_BYTES      4096u
 #define RTOS_STATE_WORDS      (RTOS_STATE_BYTES / sizeof(uint32_t))
@@ -86,6 +97,7 @@ static struct {
 	uint64_t worst_ticks;
 	uint64_t sum_ticks;
 	uint32_t spurious;        /* IRQs with the timer condition not met */
+	bool wdog_armed;
 	volatile uint32_t report_seq;
 	struct rtos_report report;
 } rtos;
@@ -185,6 +197,8 @@ static void rtos_tick(uint32_t intid, uint64_t entry_ticks)
 	vtimer_start_at(rtos.deadline);
 
 	rtos.ticks++;
+	if (rtos.wdog_armed && rtos.ticks % RTOS_WDOG_PET_TICKS == 0)
+		tofu_wdog_pet();
 	rtos.sum_ticks += latency;
 	if (latency > rtos.worst_ticks)
 		rtos.worst_ticks = latency;
@@ -244,6 +258,24 @@ static void rtos_start(void)
 	rt_printf("rtos: first tick, latency %lu us\n", timer_ticks_to_us(rtos.worst_ticks));
 }
 
+/* Under tofu, the watchdog; elsewhere (bare QEMU) the call is refused or
+ * undefined, and the RTOS runs unwatched. */
+static void rtos_wdog_start(void)
+{
+	struct fault_record rec;
+	int rc;
+
+	exc_probe_begin();
+	rc = tofu_wdog_arm(RTOS_WDOG_MS);
+	rec = exc_probe_end();
+	rtos.wdog_armed = !rec.count && rc == TOFU_OK;
+	if (rtos.wdog_armed)
+		rt_printf("rtos: watchdog armed, %u ms, petted every %u ticks\n", RTOS_WDOG_MS,
+			  RTOS_WDOG_PET_TICKS);
+	else
+		rt_printf("rtos: no watchdog (%s)\n", rec.count ? "HVC undefined" : tofu_status_name(rc));
+}
+
 static void rtos_print_vm_id(void)
 {
 	struct fault_record rec;
@@ -266,7 +298,7 @@ static void rtos_print_vm_id(void)
 int main(const void *dtb)
 {
 	uint32_t seen = 0;
-
+	uint64_t hang_after = platform_bootarg(platform_bootargs(), "rtos.hang", 0, NULL);
 	bool ipc_on;
 
 	rt_set_fatal_handler(rtos_fatal);
@@ -276,6 +308,7 @@ int main(const void *dtb)
 		  (uintptr_t)rtos_state, rtos_state_sum);
 	rtos_timer_init();
 	rtos_start();
+	rtos_wdog_start();
 	ipc_on = rtos_ipc_init(dtb);
 
 	/*
@@ -303,6 +336,13 @@ int main(const void *dtb)
 			  r.tick, worst_ns / TIMER_NS_PER_US, worst_ns % TIMER_NS_PER_US,
 			  mean_ns / TIMER_NS_PER_US, mean_ns % TIMER_NS_PER_US,
 			  r.mem_ok ? "ok" : "CORRUPT");
+		if (hang_after && r.tick / RTOS_TICKS_PER_REPORT >= hang_after) {
+			rt_printf("rtos: hanging now (rtos.hang=%lu): interrupts masked, spinning\n",
+				  hang_after);
+			arch_irq_mask();
+			for (;;)
+				arch_isb();
+		}
 		arch_irq_mask();
 		if (ipc_on) {
 			struct rtos_stats s = { r.tick, timer_ticks_to_us(r.worst_ticks),

@@ -48,6 +48,9 @@
 #define SEQ_MUL_BYTE        7u
 #define FNV32_OFFSET_BASIS  0x811c9dc5u
 #define FNV32_PRIME         0x01000193u
+/* Messages one drain takes at most: a peer that keeps the queue full must
+ * not keep the doorbell handler, and so the periodic task, from running. */
+#define DRAIN_BATCH         TOFU_QUEUE_DEPTH
 
 int memcmp(const void *a, const void *b, size_t n);
 
@@ -59,6 +62,7 @@ static struct {
 	bool ring_broken_seen;
 	uint64_t ring_share;
 	uint64_t pause_until;           /* counter value; 0 = not paused */
+	bool drain_more;                /* a drain stopped at DRAIN_BATCH: the main loop goes on */
 	/* sequence received */
 	uint32_t seq_next, seq_count, seq_sum;
 	bool seq_inorder;
@@ -167,13 +171,19 @@ static void command(uint32_t from, const char *c, uint32_t len)
 	}
 }
 
-/* Drain the queue: every message, until RECV says none is left.  A message
- * that arrives later rings the doorbell again (edge), so none is missed. */
+/* Drain the queue: until RECV says none is left, or DRAIN_BATCH messages
+ * (then the main loop drains on).  A message that arrives later rings the
+ * doorbell again (edge), so none is missed. */
 static void drain(void)
 {
 	uint32_t from, len, left;
 
-	for (;;) {
+	ipc.drain_more = false;
+	for (unsigned n = 0;; n++) {
+		if (n == DRAIN_BATCH) {
+			ipc.drain_more = true;
+			return;
+		}
 		if (ipc.pause_until && timer_now() < ipc.pause_until)
 			return;
 		ipc.pause_until = 0;
@@ -251,7 +261,7 @@ bool rtos_ipc_work(uint64_t now)
 {
 	if (!ipc.on)
 		return false;
-	if (ipc.pause_until && now >= ipc.pause_until)
+	if ((ipc.pause_until && now >= ipc.pause_until) || ipc.drain_more)
 		drain();
 	while (ipc.send_next < ipc.send_total) {
 		for (uint32_t j = 0; j < ipc.send_size; j++)
@@ -269,5 +279,5 @@ bool rtos_ipc_work(uint64_t now)
 		}
 		ipc.send_next++;
 	}
-	return ipc.pause_until != 0;
+	return ipc.pause_until != 0 || ipc.drain_more;
 }

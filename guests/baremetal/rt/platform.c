@@ -208,3 +208,35 @@ void platform_print(void)
 		  p->vtimer_from_dtb ? "dtb" : "default",
 		  p->psci_method ? p->psci_method : "(no node)");
 }
+
+const char *platform_bootargs(void)
+{
+	struct fdt fdt;
+	struct fdt_node chosen;
+
+	if (!platform_info.dtb_valid || !fdt_init(&fdt, (const void *)platform_info.dtb) ||
+	    !fdt_find_path(&fdt, "/chosen", 7, &chosen))
+		return NULL;
+	return fdt_prop(&fdt, &chosen, "bootargs", NULL);
+}
+
+uint64_t platform_bootarg(const char *args, const char *key, uint64_t dflt, bool *found)
+{
+	unsigned n = 0;
+	while (key[n])
+		n++;
+	for (const char *p = args; p && *p; p++) {
+		bool match = (p == args || p[-1] == ' ');
+		for (unsigned i = 0; match && i < n; i++)
+			match = p[i] == key[i];
+		if (match && p[n] == '=') {
+			uint64_t v = 0;
+			for (p += n + 1; *p >= '0' && *p <= '9'; p++)
+				v = v * 10 + (uint64_t)(*p - '0');
+			if (found)
+				*found = true;
+			return v;
+		}
+	}
+	return dflt;
+}

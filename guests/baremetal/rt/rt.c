@@ -4,7 +4,6 @@
 #include "tofu/abi.h"
 
 #include "rt/arch.h"
-#include "rt/fdt.h"
 #include "rt/hw.h"
 #include "rt/platform.h"
 #include "rt/print.h"
@@ -49,31 +48,4 @@ void rt_fatal(const char *why)
 	rt_fatal_handler(why);
 	uart_flush();
 	rt_hang();
-}
-
-uint64_t rt_bootarg(const void *dtb, const char *key, uint64_t dflt, bool *found)
-{
-	struct fdt fdt;
-	struct fdt_node chosen;
-	const char *args = NULL;
-	unsigned n = 0;
-
-	if (fdt_init(&fdt, dtb) && fdt_find_path(&fdt, "/chosen", 7, &chosen))
-		args = fdt_prop(&fdt, &chosen, "bootargs", NULL);
-	while (key[n])
-		n++;
-	for (const char *p = args; p && *p; p++) {
-		bool match = (p == args || p[-1] == ' ');
-		for (unsigned i = 0; match && i < n; i++)
-			match = p[i] == key[i];
-		if (match && p[n] == '=') {
-			uint64_t v = 0;
-			for (p += n + 1; *p >= '0' && *p <= '9'; p++)
-				v = v * 10 + (uint64_t)(*p - '0');
-			if (found)
-				*found = true;
-			return v;
-		}
-	}
-	return dflt;
 }

@@ -23,6 +23,10 @@
  * (TLBI, AT, DC, IC) on any address, and PSCI sequences racing with vCPU 1.
  * vCPU 1 runs random HVC/SMC calls and turns itself off and on.
  *
+ * The one call that would end the fuzzer by design, TOFU_HC_WDOG_ARM (a
+ * VM that arms its watchdog and never pets it has hung), is made with a
+ * timeout of 0, which tofu refuses: no draw changes, so seeds replay.
+ *
  * Each instruction is generated into a buffer and executed with x0..x7
  * loaded, inside a fault probe: whatever synchronous exception comes back
  * is counted and skipped.  Interrupts stay masked throughout (a random GIC
@@ -40,6 +44,7 @@
 #include "rt/print.h"
 #include "rt/rt.h"
 #include "rt/uart.h"
+#include "tofu/abi.h"
 
 const char rt_program_name[] = "fuzz";
 
@@ -225,6 +230,13 @@ static uint32_t pick_fid(uint64_t *s, bool on_vcpu1)
 	}
 }
 
+/* TOFU_HC_WDOG_ARM with timeout 0: refused (TOFU_E_INVALID), nothing armed. */
+static void defuse_watchdog(uint32_t fid, uint64_t *x1)
+{
+	if (fid == TOFU_HC_WDOG_ARM)
+		*x1 = 0;
+}
+
 /* ---- running one generated instruction ---- */
 
 static void run(uint32_t insn, uint64_t *regs)
@@ -248,6 +260,7 @@ static void op_call(void)
 	regs[0] = fid;
 	for (unsigned i = 1; i < NR_ARGS; i++)
 		regs[i] = pick_arg();
+	defuse_watchdog(fid, &regs[1]);
 	run(below(2) ? A64_HVC(imm) : A64_SMC(imm), regs);
 	stats.hvc++;
 }
@@ -398,6 +411,7 @@ _Noreturn void fuzz_secondary_main(void)
 			a[i] = rng_next(&s) & 1
 				? (uintptr_t)scratch + rng_next(&s) % (SCRATCH_BYTES - SCRATCH_GUARD)
 				: rng_next(&s);
+		defuse_watchdog(fid, &a[1]);
 		register uint64_t x0 __asm__("x0") = fid;
 		register uint64_t x1 __asm__("x1") = a[1], x2 __asm__("x2") = a[2];
 		register uint64_t x3 __asm__("x3") = a[3], x4 __asm__("x4") = a[4];
@@ -433,10 +447,13 @@ static void progress(const char *what)
 
 int main(const void *dtb)
 {
+	const char *args = platform_bootargs();
 	bool seeded = false;
-	uint64_t seed = rt_bootarg(dtb, "fuzz.seed", 0, &seeded);
-	uint64_t ops = rt_bootarg(dtb, "fuzz.ops", DEFAULT_OPS, NULL);
-	if (rt_bootarg(dtb, "fuzz.storm", 0, NULL)) {
+
+	(void)dtb;
+	uint64_t seed = platform_bootarg(args, "fuzz.seed", 0, &seeded);
+	uint64_t ops = platform_bootarg(args, "fuzz.ops", DEFAULT_OPS, NULL);
+	if (platform_bootarg(args, "fuzz.storm", 0, NULL)) {
 		uint32_t value;
 		rt_printf("fuzz: storm: reading %lx until stopped\n", (uint64_t)STORM_ADDR);
 		for (;;)

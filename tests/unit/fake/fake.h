@@ -63,14 +63,20 @@ extern unsigned fake_stop_count;
 extern struct vm *fake_stop_vm;
 extern enum vm_stop_reason fake_stop_why;
 extern bool fake_stop_restart;
+extern char fake_fail_reason[256];      /* vm_failed()'s or vm_hung()'s */
+extern int fake_reset_warm;             /* vm_guest_reset()'s `warm`, -1: not called */
 extern unsigned fake_log_count;
 extern char fake_last_log[256];
 
 /* ---- timers (fake/timer.c) -------------------------------------------------
  * arch_counter() returns fake_counter; htimer_set()/htimer_cancel() keep the
- * deadline per client (0: none); vgic_set_ppi_level() records the line. */
+ * deadline per client (0: none); vgic_set_ppi_level() and vgic_set_level()
+ * record the line.  arch_counter_freq() returns fake_counter_freq. */
+#define FAKE_COUNTER_FREQ 62500000u     /* cortex-a57's, on QEMU */
 void fake_timer_reset(void);
 extern uint64_t fake_counter;
+extern uint64_t fake_counter_freq;
+extern bool fake_irq_level[];          /* vgic_set_level()'s lines, by INTID */
 extern uint64_t fake_htimer_deadline[];
 extern unsigned fake_ppi_level_calls;
 extern bool fake_ppi_line[];

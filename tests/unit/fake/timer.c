@@ -6,6 +6,8 @@
 #include "arch/cpu.h"
 
 uint64_t fake_counter;
+uint64_t fake_counter_freq = FAKE_COUNTER_FREQ;
+bool fake_irq_level[VGIC_NR_IRQS];
 uint64_t fake_htimer_deadline[HTIMER_NR];
 unsigned fake_ppi_level_calls;
 bool fake_ppi_line[VGIC_NR_PRIVATE];
@@ -13,6 +15,9 @@ bool fake_ppi_line[VGIC_NR_PRIVATE];
 void fake_timer_reset(void)
 {
     fake_counter = 0;
+    fake_counter_freq = FAKE_COUNTER_FREQ;
+    for (unsigned i = 0; i < VGIC_NR_IRQS; i++)
+        fake_irq_level[i] = false;
     for (unsigned i = 0; i < HTIMER_NR; i++)
         fake_htimer_deadline[i] = 0;
     fake_ppi_level_calls = 0;
@@ -23,6 +28,18 @@ void fake_timer_reset(void)
 uint64_t arch_counter(void)
 {
     return fake_counter;
+}
+
+uint64_t arch_counter_freq(void)
+{
+    return fake_counter_freq;
+}
+
+void vgic_set_level(struct vm *vm, unsigned intid, bool level)
+{
+    (void)vm;
+    if (intid < VGIC_NR_IRQS)
+        fake_irq_level[intid] = level;
 }
 
 void htimer_set(enum htimer_client c, uint64_t when)

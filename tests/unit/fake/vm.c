@@ -10,6 +10,8 @@ enum vm_stop_reason fake_stop_why;
 bool fake_stop_restart;
 unsigned fake_log_count;
 char fake_last_log[256];
+char fake_fail_reason[256];
+int fake_reset_warm = -1;
 
 void fake_vm_reset(void)
 {
@@ -19,6 +21,34 @@ void fake_vm_reset(void)
     fake_stop_restart = false;
     fake_log_count = 0;
     fake_last_log[0] = '\0';
+    fake_fail_reason[0] = '\0';
+    fake_reset_warm = -1;
+}
+
+void vm_failed(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(fake_fail_reason, sizeof(fake_fail_reason), fmt, ap);
+    va_end(ap);
+    vm_request_stop(vm, why, false);
+}
+
+/* As a hang with no panic printed. */
+void vm_hung(struct vm *vm, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(fake_fail_reason, sizeof(fake_fail_reason), fmt, ap);
+    va_end(ap);
+    vm_request_stop(vm, VM_STOP_WATCHDOG, false);
+}
+
+/* Records `warm`; stops as a plain reset would (the panic decision is vm.c's). */
+void vm_guest_reset(struct vcpu *v, bool warm)
+{
+    fake_reset_warm = warm;
+    vm_request_stop(v->vm, VM_STOP_RESET, true);
 }
 
 void vm_request_stop(struct vm *vm, enum vm_stop_reason why, bool restart)

@@ -31,5 +31,10 @@ struct platform {
 void platform_probe(const void *dtb, uint64_t load_offset);
 const struct platform *platform_get(void);
 void platform_print(void);
+/* /chosen/bootargs of the device tree, or NULL. */
+const char *platform_bootargs(void);
+/* The decimal value of "<key>=<n>" among space-separated `args` (NULL:
+ * none); `dflt` when absent; *found (if not NULL) set when present. */
+uint64_t platform_bootarg(const char *args, const char *key, uint64_t dflt, bool *found);
 
 #endif /* RT_PLATFORM_H */

@@ -3,7 +3,6 @@
 #ifndef RT_RT_H
 #define RT_RT_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 void rt_init(const void *dtb, uint64_t load_offset);
@@ -11,9 +10,6 @@ int main(const void *dtb);                          /* provided by the program *
 _Noreturn void rt_exit(int status);                 /* PSCI SYSTEM_OFF */
 _Noreturn void rt_hang(void);                       /* start.S */
 unsigned rt_current_el(void);
-/* The number after "<key>=" in /chosen's bootargs, or `dflt`; `found`
- * (may be NULL) is set when the key is there. */
-uint64_t rt_bootarg(const void *dtb, const char *key, uint64_t dflt, bool *found);
 
 /* Provided by the program: the prefix of the runtime's own messages. */
 extern const char rt_program_name[];
