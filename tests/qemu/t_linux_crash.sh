@@ -43,7 +43,7 @@ rtos_kept_ticking rtos
 panics=$(grep -c "vm linux: stopped: guest panic" "$QLOG")
 hangs=$(grep -c "vm linux: stopped: watchdog expired" "$QLOG")
 restarts=$(grep -c "vm linux: restarting from a clean image" "$QLOG")
-worst=$(grep -o "\[rtos\] rtos: tick [0-9]* worst-latency [0-9]* us" "$QLOG" | tail -1 | awk '{print $6}')
+worst=$(grep -o "\[rtos\] rtos: tick [0-9]* worst-latency [0-9.]* us" "$QLOG" | tail -1 | awk '{print $6}')
 [ "$panics" = "$CYCLES" ] || t_fail "$panics panics detected, expected $CYCLES"
 [ "$restarts" = $((CYCLES + 2)) ] || t_fail "$restarts restarts, expected $((CYCLES + 2))"
 refuse_line "vm linux: failed:"

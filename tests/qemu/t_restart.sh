@@ -46,9 +46,10 @@ limit=$((12 + 4 * (SECONDS - t0 + 2)))
 # The steady VM: one line every 1000 ticks (1 s), each 1000 past the last.
 ticks=$(grep -c "\[steady\] rtos: tick" "$QLOG")
 wait_for "[steady] rtos: tick" 30 $((ticks + 1))
-steady=$(grep -o '\[steady\] rtos: tick [0-9]* worst-latency [0-9]* us' "$QLOG")
+steady=$(grep -o '\[steady\] rtos: tick [0-9]* worst-latency [0-9.]* us' "$QLOG")
 last_tick=$(tail -1 <<<"$steady" | awk '{ print $4 }')
 worst=$(tail -1 <<<"$steady" | awk '{ print $6 }')
+[ -n "$steady" ] || t_fail "no tick line of the steady VM parsed"
 gaps=$(awk 'p && $4 != p + 1000 { g++ } { p = $4 } END { print g + 0 }' <<<"$steady")
 [ "$gaps" = 0 ] || t_fail "$gaps gaps in the steady VM's tick lines"
 starts=$(grep -cF '[churn] rtos: first tick' "$QLOG")
