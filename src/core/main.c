@@ -156,9 +156,10 @@ void hyp_main(const void *dtb)
             con_cpu = i;
             break;
         }
+    /* The UART's mask before the drainer owns it (it sets the TX bit). */
+    uart_enable_rx_irq();
     console_start_async(con_cpu);
     gic_enable_spi(platform.uart_intid, con_cpu);
-    uart_enable_rx_irq();
     /* Each VM is loaded by its vCPU 0's CPU, all at once. */
     for (unsigned i = 0; i < nr_vms; i++)
         if (vms[i].state == VM_STOPPED)
