@@ -27,11 +27,28 @@ static void pl031_quiesce(uintptr_t base)
     mmio_write32(base + PL031_ICR, PL031_INT_ALARM);
 }
 
+/* A PCIe host bridge's ECAM (the VM owned the bus): Bus Master Enable off
+ * in every function of bus 0, the bus EL2 maps, so that no DMA the last run
+ * started lands in the next one's RAM (or faults against it).  The rest of
+ * the config space stays: the next run enumerates the bus again. */
+static void pci_ecam_quiesce(uintptr_t base)
+{
+    for (unsigned fn = 0; fn < PCI_ECAM_FNS; fn++) {
+        uintptr_t cfg = base + ((uintptr_t)fn << PCI_ECAM_FN_SHIFT);
+        if (mmio_read16(cfg + PCI_VENDOR_ID) == PCI_VENDOR_NONE)
+            continue;
+        uint16_t cmd = mmio_read16(cfg + PCI_COMMAND);
+        if (cmd & PCI_COMMAND_MASTER)
+            mmio_write16(cfg + PCI_COMMAND, (uint16_t)(cmd & ~PCI_COMMAND_MASTER));
+    }
+}
+
 static const struct {
     const char *compatible;
     quiesce_fn quiesce;
 } quiesce_table[] = {
     { "arm,pl031", pl031_quiesce },
+    { "pci-host-ecam-generic", pci_ecam_quiesce },
 };
 
 static quiesce_fn quiesce_find(const char *compatible)
