@@ -15,6 +15,7 @@
  */
 #include "core/drivers.h"
 #include "core/lib.h"
+#include "core/platform.h"
 #include "arch/regs.h"
 
 typedef void (*quiesce_fn)(uintptr_t base);
@@ -33,6 +34,10 @@ static void pl031_quiesce(uintptr_t base)
  * the config space stays: the next run enumerates the bus again. */
 static void pci_ecam_quiesce(uintptr_t base)
 {
+    bool in_device_window = base >= platform.device_base &&
+                            base + platform.pci_ecam_bus_size <= platform.device_base + platform.device_size;
+    if (base != platform.pci_ecam_base && !in_device_window)
+        return;                         /* not mapped at EL2 (src/arch/arm64/mm/mmu.c) */
     for (unsigned fn = 0; fn < PCI_ECAM_FNS; fn++) {
         uintptr_t cfg = base + ((uintptr_t)fn << PCI_ECAM_FN_SHIFT);
         if (mmio_read16(cfg + PCI_VENDOR_ID) == PCI_VENDOR_NONE)
