@@ -14,7 +14,9 @@
  *
  * Assumed layout (tofu's isolation config): the victim's RAM at PA
  * 0x50000000, 64 MiB; this VM has 1 vCPU, RAM at IPA 0x40000000 (size from
- * its DTB), 32 SPIs (INTIDs 32..63), one redistributor at 0x080a0000.
+ * its DTB), 32 SPIs (INTIDs 32..63), one redistributor at 0x080a0000; the
+ * PCIe ECAM and MMIO window with StreamIDs 0x10-0x17, an edu at 00:02.0
+ * (this VM's) and one at 00:03.0 (no VM's): section (f).
  *
  * Not attempted: PSCI SYSTEM_OFF/SYSTEM_RESET.  A VM may stop only itself
  * with them, which is the lifecycle tests' business; here it would only end
