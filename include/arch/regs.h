@@ -420,6 +420,15 @@
 #define UART_ID_REG_STRIDE  4            /* one ID byte per 32-bit register */
 #define UART_CELL_IDS       0xb105f00du  /* PrimeCell ID */
 
+/* ---- PCI configuration space through an ECAM (PCI Express Base 7.2.2):
+ * what tofu touches to stop a stopped VM's devices mastering DMA */
+#define PCI_ECAM_FN_SHIFT   12           /* bus << 20 | device << 15 | function << 12 */
+#define PCI_ECAM_FNS        256          /* functions on one bus (32 devices x 8) */
+#define PCI_VENDOR_ID       0x00         /* 0xffff: no function there */
+#define PCI_VENDOR_NONE     0xffffu
+#define PCI_COMMAND         0x04         /* 16 bits; STATUS above it is write-1-to-clear */
+#define PCI_COMMAND_MASTER  0x0004u      /* Bus Master Enable */
+
 /* ---- PL031 RTC (DDI 0224, 3.2): what tofu touches to quiesce one passed through */
 #define PL031_IMSC          0x010        /* interrupt mask set/clear */
 #define PL031_ICR           0x01c        /* interrupt clear */

@@ -41,6 +41,9 @@ struct vm_config {
     uint32_t wdog_intid, wdog_clk_hz;
     uint32_t nr_devices;
     struct vm_device devices[VM_MAX_DEVICES];
+    /* iommu-streams = <first count>: the PCIe requester IDs (StreamIDs)
+     * whose DMA goes through this VM's stage 2; nr_streams 0: none. */
+    uint32_t stream_first, nr_streams;
     uint32_t ipc_peers;            /* bit n: may message and share with VM-ID n */
     uint32_t doorbell_intid;       /* 0 when the VM has no channel */
     uint64_t share_window_ipa, share_window_size;   /* advertised for MAP */

@@ -17,16 +17,17 @@
  * printed: the platform's IOMMU is missing (`boot`, the board's device tree,
  * does not list it) or cannot confine DMA. */
 int iommu_init(const struct fdt_info *boot);
-/* Give `vm`'s stage 2 to the streams `sids` (for SMMUv3, PCIe requester
- * IDs).  E_INVAL for a stream outside the table or owned by another VM,
- * E_NOMEM past IOMMU_MAX_STREAMS; nothing changes then. */
-int iommu_attach(struct vm *vm, const uint32_t *sids, unsigned n);
+/* Give `vm`'s stage 2 to the streams first..first+n-1 (for SMMUv3, PCIe
+ * requester IDs: the config's iommu-streams).  E_INVAL for a stream outside
+ * the table or owned by another VM, E_NOMEM past IOMMU_MAX_STREAMS; nothing
+ * changes then. */
+int iommu_attach(struct vm *vm, uint32_t first, unsigned n);
 /* Every stream of `vm` aborts again (before its stage 2 is freed). */
 void iommu_detach(struct vm *vm);
 /* The IOMMU's TLB entries for `vm`'s stage 2, invalidated (and waited for). */
 void iommu_flush_vm(struct vm *vm);
 /* Called beside every CPU invalidation of `vm`'s stage 2 (s2_flush_vmid):
- * nothing to do for a VM without streams, which is every VM today. */
+ * nothing to do for a VM without streams. */
 static inline void iommu_s2_changed(struct vm *vm)
 {
     if (vm->iommu_streams)

@@ -29,7 +29,7 @@
 #define VM_SHARE_TABLES    64
 
 /* StreamIDs the IOMMU can give VMs, all VMs together (iommu_attach). */
-#define IOMMU_MAX_STREAMS  32
+#define IOMMU_MAX_STREAMS  256     /* a whole bus */
 /* What the SMMUv3 driver takes from the page allocator at boot, before the
  * VMs, in one run (src/drivers/smmu/smmuv3.c; tools/config/layout.c
  * simulates it): a level-2 stream table for bus 0 (4 pages, aligned to its

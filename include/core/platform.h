@@ -23,6 +23,8 @@ struct platform {
     uint32_t iommu_event_intid;     /* event queue: faults */
     uint32_t iommu_gerror_intid;    /* global errors */
     uint32_t iommu_buses;           /* PCIe buses 0..n-1 get stream table entries */
+    uint64_t pci_ecam_base;         /* bus 0's configuration space, mapped at EL2 (0: none) */
+    uint64_t pci_ecam_bus_size;
     /* RAM reads zero at power-on (QEMU's does; a board's DRAM does not):
      * a VM's first start after a cold boot need not clear it. */
     bool ram_zero_at_power_on;

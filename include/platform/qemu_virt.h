@@ -29,6 +29,12 @@
 /* The PCIe buses whose StreamIDs get stream table entries: the root bus
  * (QEMU assigns no bridge bus numbers; nothing else numbers them yet). */
 #define QEMU_VIRT_PCI_BUSES     1
+/* StreamIDs the SMMU's table holds: bus 0's 256 (bus << 8 | device << 3 | function). */
+#define QEMU_VIRT_PCI_STREAMS   (QEMU_VIRT_PCI_BUSES * 256u)
+/* The host bridge's (high) ECAM: 1 MiB per bus; tofu maps bus 0's at EL2 to
+ * turn bus mastering off when the VM that owns the bus stops. */
+#define QEMU_VIRT_ECAM_BASE     UINT64_C(0x4010000000)
+#define QEMU_VIRT_ECAM_BUS_SIZE UINT64_C(0x100000)
 /* QEMU loads an Image with text_offset 0 at RAM + 2 MiB: src/arch/arm64/tofu.ld links there. */
 #define QEMU_VIRT_IMAGE_BASE    UINT64_C(0x40200000)
 /* The smallest physical address size among the CPUs tofu runs on there

@@ -285,6 +285,20 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
     vm->state = VM_STOPPED;
     vm->vtcr = s2_vtcr(ipa_bits);
     vm->vttbr = ((uint64_t)id << VTTBR_VMID_SHIFT) | (uint64_t)(uintptr_t)vm->s2.root;
+    /* Its PCIe streams translate through its stage 2 from now on, across
+     * restarts (the tables stay; vm_load() invalidates the SMMU's TLB). */
+    if (c->nr_streams) {
+        int rc = iommu_attach(vm, c->stream_first, c->nr_streams);
+        if (rc != E_OK) {
+            printf("vm %s: not created: StreamIDs %#x-%#x not given its stage 2 (error %d)\n", c->name,
+                   c->stream_first, c->stream_first + c->nr_streams - 1, rc);
+            vm_destroy(vm);
+            console_src_init(&vm->con, c->name, 1 + (id - 1) % 6);
+            return E_INVAL;
+        }
+        printf("vm %s: PCIe StreamIDs %#x-%#x: their DMA goes through its stage 2 (VMID %u)\n", c->name,
+               c->stream_first, c->stream_first + c->nr_streams - 1, id);
+    }
 
     vm->nr_vcpus = c->nr_vcpus;
     for (unsigned i = 0; i < c->nr_vcpus; i++) {

@@ -15,6 +15,7 @@
  */
 #include "core/drivers.h"
 #include "core/lib.h"
+#include "core/platform.h"
 #include "arch/regs.h"
 
 typedef void (*quiesce_fn)(uintptr_t base);
@@ -27,11 +28,32 @@ static void pl031_quiesce(uintptr_t base)
     mmio_write32(base + PL031_ICR, PL031_INT_ALARM);
 }
 
+/* A PCIe host bridge's ECAM (the VM owned the bus): Bus Master Enable off
+ * in every function of bus 0, the bus EL2 maps, so that no DMA the last run
+ * started lands in the next one's RAM (or faults against it).  The rest of
+ * the config space stays: the next run enumerates the bus again. */
+static void pci_ecam_quiesce(uintptr_t base)
+{
+    bool in_device_window = base >= platform.device_base &&
+                            base + platform.pci_ecam_bus_size <= platform.device_base + platform.device_size;
+    if (base != platform.pci_ecam_base && !in_device_window)
+        return;                         /* not mapped at EL2 (src/arch/arm64/mm/mmu.c) */
+    for (unsigned fn = 0; fn < PCI_ECAM_FNS; fn++) {
+        uintptr_t cfg = base + ((uintptr_t)fn << PCI_ECAM_FN_SHIFT);
+        if (mmio_read16(cfg + PCI_VENDOR_ID) == PCI_VENDOR_NONE)
+            continue;
+        uint16_t cmd = mmio_read16(cfg + PCI_COMMAND);
+        if (cmd & PCI_COMMAND_MASTER)
+            mmio_write16(cfg + PCI_COMMAND, (uint16_t)(cmd & ~PCI_COMMAND_MASTER));
+    }
+}
+
 static const struct {
     const char *compatible;
     quiesce_fn quiesce;
 } quiesce_table[] = {
     { "arm,pl031", pl031_quiesce },
+    { "pci-host-ecam-generic", pci_ecam_quiesce },
 };
 
 static quiesce_fn quiesce_find(const char *compatible)

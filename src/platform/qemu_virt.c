@@ -18,5 +18,7 @@ const struct platform platform = {
     .iommu_event_intid = GIC_SPI_BASE_ID + QEMU_VIRT_SMMU_SPI_EVENTQ,
     .iommu_gerror_intid = GIC_SPI_BASE_ID + QEMU_VIRT_SMMU_SPI_GERROR,
     .iommu_buses = QEMU_VIRT_PCI_BUSES,
+    .pci_ecam_base = QEMU_VIRT_ECAM_BASE,
+    .pci_ecam_bus_size = QEMU_VIRT_ECAM_BUS_SIZE,
     .ram_zero_at_power_on = true,     /* guest RAM is anonymous memory of QEMU's */
 };

@@ -222,6 +222,38 @@ static void test_image_beyond_ram(void **state)
     EXPECT_REFUSED(check(), "/platform: memory ends at 0x403fffff, inside the hypervisor image");
 }
 
+/* iommu-streams: with the ECAM only, within bus 0's table, one VM each;
+ * a PCIe window only with StreamIDs. */
+static void test_iommu_streams(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    tool_add_device(a, "/platform/devices/pcie@4010000000", 100, QEMU_VIRT_ECAM_BASE, MiB(256), 0);
+    a->cfg.devices[0].nr_irqs = 0;
+    a->cfg.devices[0].compatible = "pci-host-ecam-generic";
+    EXPECT_REFUSED(check(), "/vms/a: device /platform/devices/pcie@4010000000 (0x4010000000+0x10000000) lets "
+                            "the VM program PCIe devices, but it owns no StreamIDs");
+    a->cfg.stream_first = 0x10;
+    a->cfg.nr_streams = 8;
+    EXPECT_ACCEPTED(check());
+    a->cfg.nr_streams = QEMU_VIRT_PCI_STREAMS - 0x10 + 1;
+    EXPECT_REFUSED(check(), "/vms/a: iommu-streams = <0x010 241> reaches StreamID 0x100");
+    a->cfg.nr_streams = QEMU_VIRT_PCI_STREAMS - 0x10;
+    EXPECT_ACCEPTED(check());
+    b->cfg.stream_first = 0xff;
+    b->cfg.nr_streams = 1;
+    EXPECT_REFUSED(check(), "/vms/b: iommu-streams 0x0ff-0x0ff overlap those of VM 'a' (0x010-0x0ff)");
+    b->cfg.stream_first = 0x08;
+    EXPECT_REFUSED(check(), "/vms/b: iommu-streams without the PCIe ECAM (&pcie_ecam) in devices");
+    b->cfg.nr_streams = 0;
+    tool_add_device(b, "/platform/devices/pcie-mmio@10000000", 101, 0x10000000, 0x2eff0000, 0);
+    b->cfg.devices[0].nr_irqs = 0;
+    b->cfg.devices[0].compatible = "tofu,pcie-mmio-window";
+    EXPECT_REFUSED(check(), "/vms/b: device /platform/devices/pcie-mmio@10000000 (0x10000000+0x2eff0000) lets "
+                            "the VM program PCIe devices, but it owns no StreamIDs");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +270,7 @@ int main(void)
         cmocka_unit_test_setup(test_memory_reaches_share_window, setup),
         cmocka_unit_test_setup(test_share_quotas, setup),
         cmocka_unit_test_setup(test_image_beyond_ram, setup),
+        cmocka_unit_test_setup(test_iommu_streams, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "arch/regs.h"
 #include "platform/qemu_virt.h"
 #include "tofu_config.h"
@@ -173,8 +174,52 @@ static void check_shares(struct sys *s)
     }
 }
 
+#define PCIE_ECAM_COMPAT "pci-host-ecam-generic"
+#define PCIE_MMIO_COMPAT "tofu,pcie-mmio-window"
+
+/* The PCIe host bridge's windows: whoever has one can program a device on
+ * the bus (its config space, its BARs) and so make it master DMA. */
+static bool is_pcie_window(const struct vm_device *d)
+{
+    return d->compatible && (!strcmp(d->compatible, PCIE_ECAM_COMPAT) || !strcmp(d->compatible, PCIE_MMIO_COMPAT));
+}
+
+/*
+ * iommu-streams: the VM that can program the bus's devices is the VM whose
+ * stage 2 their DMA goes through.  A PCIe window without StreamIDs is
+ * refused (the devices it reaches would only fault: a config mistake), and
+ * StreamIDs without the ECAM (another VM, the ECAM's owner, could aim those
+ * devices at this VM's memory).  Ranges lie in the SMMU's table, apart.
+ */
+static void check_streams(const struct sys *s, const struct vm *vm)
+{
+    const struct vm_config *c = &vm->cfg;
+    bool ecam = false;
+    for (unsigned i = 0; i < c->nr_devices; i++) {
+        ecam |= c->devices[i].compatible && !strcmp(c->devices[i].compatible, PCIE_ECAM_COMPAT);
+        if (is_pcie_window(&c->devices[i]) && !c->nr_streams)
+            refuse_device(vm, i, "lets the VM program PCIe devices, but it owns no StreamIDs: "
+                          "give it theirs (iommu-streams = <first count>), or their DMA only faults");
+    }
+    if (!c->nr_streams)
+        return;
+    uint64_t first = c->stream_first, end = first + c->nr_streams;
+    if (end > QEMU_VIRT_PCI_STREAMS)
+        refuse(vm->node, "iommu-streams = <0x%03" PRIx64 " %u> reaches StreamID 0x%03" PRIx64 "; the SMMU's table "
+               "holds bus 0's only (0x000-0x%03x)", first, c->nr_streams, end - 1, QEMU_VIRT_PCI_STREAMS - 1);
+    for (const struct vm *o = s->vms; o < vm; o++)
+        if (o->cfg.nr_streams && ranges_overlap(first, c->nr_streams, o->cfg.stream_first, o->cfg.nr_streams))
+            refuse(vm->node, "iommu-streams 0x%03" PRIx64 "-0x%03" PRIx64 " overlap those of VM '%s' (0x%03x-0x%03x)",
+                   first, end - 1, o->cfg.name, o->cfg.stream_first, o->cfg.stream_first + o->cfg.nr_streams - 1);
+    if (!ecam)
+        refuse(vm->node, "iommu-streams without the PCIe ECAM (&pcie_ecam) in devices: the VM that owns a "
+               "device's DMA must be the one that programs it");
+}
+
 void check_system(struct sys *s, const struct hyp_image *hyp)
 {
+    for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++)
+        check_streams(s, vm);           /* before devices: two VMs' streams are compared first */
     if (hyp->end > s->ram_base + s->ram_size)
         refuse("/platform", "memory ends at %#" PRIx64 ", inside the hypervisor image (to %#" PRIx64 ", %s)",
              s->ram_base + s->ram_size - 1, hyp->end - 1, hyp_image_what(hyp));

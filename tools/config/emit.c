@@ -60,6 +60,8 @@ static void emit_vm(FILE *c, FILE *s, const struct vm *vm, unsigned id, const ch
     fprintf(c, "        .share_window_ipa = %#" PRIx64 "ull, .share_window_size = %#" PRIx64 "ull,\n",
             v->share_window_ipa, v->share_window_size);
     fprintf(c, "        .share_quota = %u,\n", v->share_quota);
+    if (v->nr_streams)
+        fprintf(c, "        .stream_first = %#x, .nr_streams = %u,\n", v->stream_first, v->nr_streams);
     fprintf(c, "        .restart_on_failure = %u, .max_restarts = %u, .restart_window_s = %u,\n",
             v->restart_on_failure, v->max_restarts, v->restart_window_s);
     fprintf(c, "        .nr_devices = %u,\n        .devices = {\n", v->nr_devices);

@@ -196,7 +196,7 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
 {
     static const char *const allowed[] = { "vcpus", "cpus", "memory-size", "memory-address", "kernel",
                                            "initrd", "bootargs", "devices", "ipc-shares", "on-failure",
-                                           "max-restarts", "restart-window-s", "watchdog", NULL };
+                                           "max-restarts", "restart-window-s", "watchdog", "iommu-streams", NULL };
     struct vm_config *c = &vm->cfg;
     const char *path = vm->node;
     uint64_t v;
@@ -262,6 +262,15 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
     if (initrd) find_image(&vm->initrd, search, path, "initrd", initrd);
     vm->bootargs = get_string(fdt, node, path, "bootargs");
     parse_devices(fdt, node, vm);
+    const fdt32_t *st = fdt_getprop(fdt, node, "iommu-streams", &len);
+    if (st) {
+        if (len != 8)
+            refuse(path, "iommu-streams must be <first count> (two cells: the first StreamID and how many)");
+        c->stream_first = fdt32_to_cpu(st[0]);
+        c->nr_streams = fdt32_to_cpu(st[1]);
+        if (!c->nr_streams)
+            refuse(path, "iommu-streams = <%#x 0>: the count must be at least 1", c->stream_first);
+    }
 }
 
 /* /channels/<name> { vms = <&a &b ...>; }: the VMs listed may message and

@@ -14,7 +14,9 @@
  *
  * Assumed layout (tofu's isolation config): the victim's RAM at PA
  * 0x50000000, 64 MiB; this VM has 1 vCPU, RAM at IPA 0x40000000 (size from
- * its DTB), 32 SPIs (INTIDs 32..63), one redistributor at 0x080a0000.
+ * its DTB), 32 SPIs (INTIDs 32..63), one redistributor at 0x080a0000; the
+ * PCIe ECAM and MMIO window with StreamIDs 0x10-0x17, an edu at 00:02.0
+ * (this VM's) and one at 00:03.0 (no VM's): section (f).
  *
  * Not attempted: PSCI SYSTEM_OFF/SYSTEM_RESET.  A VM may stop only itself
  * with them, which is the lifecycle tests' business; here it would only end
@@ -709,20 +711,29 @@ static void attack_stage2_tlb_games(void)
 		rt_printf("  PAR_EL1 afterwards: %lx\n", par);
 }
 
-/* ---- (f) DMA: QEMU's edu PCI device, given to no VM ----
- * The config gives this VM the PCIe ECAM and the 32-bit MMIO window as plain
- * devices; QEMU runs with -device edu (tests/qemu/t_isolation.sh).  The
- * attacker numbers edu's BAR0 itself and asks it to copy into the victim,
- * into the hypervisor and into its own RAM: edu's StreamID belongs to no
- * VM, so the SMMU must fault every transfer (tofu logs it) and leave the
- * memory as it was.  Skipped when the DTB has no ECAM or no edu is found. */
+/* ---- (f) DMA: QEMU's edu PCI devices ----
+ * The config gives this VM the PCIe ECAM and the 32-bit MMIO window and
+ * StreamIDs 0x10-0x17 (device 2: iommu-streams); QEMU runs with an edu at
+ * 00:02.0 (StreamID 0x10, this VM's) and one at 00:03.0 (0x18, no VM's)
+ * (tests/qemu/t_isolation.sh).  The attacker numbers their BAR0s itself.
+ *   dma-own-device: edu 00:02.0 copies within this VM's own RAM, both ways,
+ *     which must work (the data checked here), then into the victim's PA and
+ *     an IPA beyond this VM's RAM and out of the victim's PA: none is in its
+ *     stage 2, so each faults in the SMMU against this VM.  Bus mastering is
+ *     left on: tofu must turn it off when the VM stops (a restart sees it off).
+ *   dma-unassigned-device: edu 00:03.0 copies into the victim, the
+ *     hypervisor and this VM's own RAM: its StreamID is no VM's, so every
+ *     transfer faults and the memory stays as it was.
+ * Skipped when the DTB has no ECAM or the edu is not found. */
 #define PCI_ID_EDU           0x11e81234u   /* device 0x11e8, vendor 0x1234 */
 #define PCI_ECAM_DEV_SHIFT   15
-#define PCI_SLOTS            32
 #define PCI_COMMAND          0x04
 #define PCI_COMMAND_MEM      0x2u
 #define PCI_COMMAND_MASTER   0x4u
 #define PCI_BAR0             0x10
+#define EDU_SLOT_OWN         2             /* StreamID 0x10: this VM's (iommu-streams) */
+#define EDU_SLOT_UNOWNED     3             /* StreamID 0x18: no VM's */
+#define EDU_BAR_SIZE         0x100000ul    /* 1 MiB: the two BARs apart in the window */
 #define EDU_ID               0x00
 #define EDU_ID_VALUE         0x010000edu
 #define EDU_DMA_SRC          0x80
@@ -734,6 +745,7 @@ static void attack_stage2_tlb_games(void)
 #define EDU_BUFFER           0x40000ul     /* its 4 KiB buffer, in its own address space and in BAR0 */
 #define EDU_DMA_BYTES        64
 #define EDU_DMA_WAIT_MS      2000          /* edu runs a transfer from a 100 ms timer */
+#define OWN_PATTERN          0x0c0ffee0u   /* RAM -> edu, plus the word's index */
 #define PCIE_WINDOW_COMPAT   "tofu,pcie-mmio-window"
 
 static uint8_t dma_own[4096] __attribute__((aligned(4096)));
@@ -753,14 +765,14 @@ static bool edu_dma(uintptr_t bar, uint64_t src, uint64_t dst, uint32_t cmd)
 	return true;
 }
 
-static void attack_dma(void)
+/* The edu in `slot` of bus 0, its BAR0 numbered in the MMIO window: *bar, and
+ * its config space *cfg (its COMMAND register as found in *cmd_found).
+ * false (and a skip) when there is none. */
+static bool edu_find(unsigned slot, uintptr_t *cfg, uintptr_t *bar, uint32_t *cmd_found)
 {
 	struct fdt fdt;
 	struct fdt_node node;
 	uint64_t ecam = 0, ecam_size = 0, win = 0, win_size = 0;
-	uintptr_t cfg = 0;
-	unsigned slot, blocked = 0, tries = 0;
-	size_t i;
 
 	if (!fdt_init(&fdt, (const void *)platform_get()->dtb) ||
 	    !fdt_find_compatible(&fdt, "pci-host-ecam-generic", &node) ||
@@ -768,43 +780,110 @@ static void attack_dma(void)
 	    !fdt_find_compatible(&fdt, PCIE_WINDOW_COMPAT, &node) ||
 	    !fdt_reg(&fdt, &node, 0, &win, &win_size)) {
 		attack_skip("no PCIe ECAM and MMIO window in the DTB");
-		return;
+		return false;
 	}
-	for (slot = 0; slot < PCI_SLOTS && !cfg; slot++)
-		if (mmio_read32((uintptr_t)ecam + ((uintptr_t)slot << PCI_ECAM_DEV_SHIFT)) == PCI_ID_EDU)
-			cfg = (uintptr_t)ecam + ((uintptr_t)slot << PCI_ECAM_DEV_SHIFT);
-	if (!cfg) {
-		attack_skip("no edu device on bus 0");
-		return;
+	*cfg = (uintptr_t)ecam + ((uintptr_t)slot << PCI_ECAM_DEV_SHIFT);
+	if (mmio_read32(*cfg) != PCI_ID_EDU) {
+		attack_skip(slot == EDU_SLOT_OWN ? "no edu device at 00:02.0" : "no edu device at 00:03.0");
+		return false;
 	}
-	/* BAR0 at the window's base, memory decoding and bus mastering on. */
-	uintptr_t bar = (uintptr_t)win;
-	mmio_write32(cfg + PCI_BAR0, (uint32_t)win);
-	mmio_write32(cfg + PCI_COMMAND, PCI_COMMAND_MEM | PCI_COMMAND_MASTER);
-	rt_printf("  edu at 00:%02x.0, BAR0 %lx, ID %x\n", slot - 1, bar, mmio_read32(bar + EDU_ID));
-	if (mmio_read32(bar + EDU_ID) != EDU_ID_VALUE) {
+	*cmd_found = mmio_read32(*cfg + PCI_COMMAND) & 0xffffu;
+	/* BAR0 in the window, memory decoding and bus mastering on. */
+	*bar = (uintptr_t)win + slot * EDU_BAR_SIZE;
+	mmio_write32(*cfg + PCI_BAR0, (uint32_t)*bar);
+	mmio_write32(*cfg + PCI_COMMAND, PCI_COMMAND_MEM | PCI_COMMAND_MASTER);
+	rt_printf("  edu at 00:%02x.0, BAR0 %lx, ID %x, COMMAND was %x\n", slot, *bar,
+		  mmio_read32(*bar + EDU_ID), *cmd_found);
+	if (mmio_read32(*bar + EDU_ID) != EDU_ID_VALUE) {
 		attack_verdict(false, "edu's BAR0 does not answer");
-		return;
+		return false;
 	}
-	for (i = 0; i < EDU_DMA_BYTES; i += 4)
-		mmio_write32(bar + EDU_BUFFER + i, ATTACK_MARKER);
-	/* Out of edu's buffer: into the victim, the hypervisor, this VM's own RAM. */
-	const uint64_t targets[] = { victim_ram[0], 0x40200000ul, (uintptr_t)dma_own };
-	for (i = 0; i < sizeof(dma_own); i++)
-		dma_own[i] = 0;
+	return true;
+}
+
+/* Words of this VM's DMA page: the pattern at `off`, or all zero. */
+static void own_set(size_t off, bool pattern)
+{
+	for (size_t i = 0; i < EDU_DMA_BYTES; i += 4)
+		*(volatile uint32_t *)&dma_own[off + i] = pattern ? OWN_PATTERN + (uint32_t)i : 0;
+	arch_dsb_sy();
+}
+
+static bool own_is(size_t off, bool pattern)
+{
+	bool same = true;
+	arch_dsb_sy();
+	for (size_t i = 0; i < EDU_DMA_BYTES; i += 4)
+		same &= *(volatile uint32_t *)&dma_own[off + i] == (pattern ? OWN_PATTERN + (uint32_t)i : 0);
+	return same;
+}
+
+#define OWN_SRC   0       /* offsets in dma_own */
+#define OWN_BACK  1024
+#define OWN_PROBE 2048
+
+static void attack_dma_own(void)
+{
+	uintptr_t cfg, bar;
+	uint32_t cmd0;
+	size_t i;
+
+	if (!edu_find(EDU_SLOT_OWN, &cfg, &bar, &cmd0))
+		return;
+	/* Own RAM -> edu's buffer -> own RAM elsewhere: edu's buffer is not in
+	 * its BAR, so the round trip is the proof that both directions work. */
+	own_set(OWN_SRC, true);
+	own_set(OWN_BACK, false);
+	own_set(OWN_PROBE, false);
+	bool in = edu_dma(bar, (uintptr_t)&dma_own[OWN_SRC], EDU_BUFFER, 0);
+	bool out = edu_dma(bar, EDU_BUFFER, (uintptr_t)&dma_own[OWN_BACK], EDU_DMA_TO_RAM);
+	bool works = in && out && own_is(OWN_BACK, true);
+	rt_printf("  DMA own RAM %lx -> edu -> own RAM %lx: %s\n", (uintptr_t)&dma_own[OWN_SRC],
+		  (uintptr_t)&dma_own[OWN_BACK], works ? "the data arrived" : "the data is MISSING");
+	/* Beyond its stage 2: the victim's PA, an IPA past its RAM (the
+	 * victim checks its own memory). */
+	const uint64_t targets[] = { victim_ram[0], hyp_fixed[0] };
+	for (i = 0; i < ARRAY_SIZE(targets); i++) {
+		bool done = edu_dma(bar, EDU_BUFFER, targets[i], EDU_DMA_TO_RAM);
+		rt_printf("  DMA edu -> %lx: %s\n", targets[i], done ? "transfer ended" : "no end in time");
+	}
+	/* Out of the victim's PA into edu's buffer, then the buffer here: it
+	 * must hold the pattern still, or the zeros of a faulted read. */
+	edu_dma(bar, victim_ram[0], EDU_BUFFER, 0);
+	edu_dma(bar, EDU_BUFFER, (uintptr_t)&dma_own[OWN_PROBE], EDU_DMA_TO_RAM);
+	bool foreign_blocked = own_is(OWN_PROBE, true) || own_is(OWN_PROBE, false);
+	rt_printf("  DMA %lx -> edu -> own RAM: word 0 %x, %s\n", victim_ram[0],
+		  *(volatile uint32_t *)&dma_own[OWN_PROBE], foreign_blocked ? "not the victim's" : "the VICTIM's?");
+	/* Bus mastering stays on: tofu turns it off when this VM stops. */
+	attack_verdict(works && foreign_blocked && !(cmd0 & PCI_COMMAND_MASTER),
+		       "own RAM both ways %s, outside its stage 2 %s (the SMMU faults; the victim checks its "
+		       "memory), bus mastering at start %s", works ? "works" : "FAILED",
+		       foreign_blocked ? "blocked" : "READ", cmd0 & PCI_COMMAND_MASTER ? "ON (left by the last run)" : "off");
+}
+
+static void attack_dma_unowned(void)
+{
+	uintptr_t cfg, bar;
+	uint32_t cmd0;
+	unsigned blocked = 0, tries = 0;
+	size_t i;
+
+	if (!edu_find(EDU_SLOT_UNOWNED, &cfg, &bar, &cmd0))
+		return;
+	/* Out of edu's buffer (zeros): into the victim, the hypervisor, and this
+	 * VM's own RAM, which holds the pattern and must keep it. */
+	own_set(OWN_SRC, true);
+	const uint64_t targets[] = { victim_ram[0], 0x40200000ul, (uintptr_t)&dma_own[OWN_SRC] };
 	for (i = 0; i < ARRAY_SIZE(targets); i++) {
 		tries++;
 		bool done = edu_dma(bar, EDU_BUFFER, targets[i], EDU_DMA_TO_RAM);
 		rt_printf("  DMA edu -> %lx: %s\n", targets[i], done ? "transfer ended" : "no end in time");
 		blocked += done;
 	}
-	/* Into edu's buffer, from the victim's RAM: what arrives must not be its data. */
+	/* Into edu's buffer, from the victim's RAM: the fault is logged by tofu. */
 	tries++;
 	blocked += edu_dma(bar, victim_ram[0], EDU_BUFFER, 0);
-	rt_printf("  DMA %lx -> edu: buffer word 0 now %x\n", victim_ram[0], mmio_read32(bar + EDU_BUFFER));
-	bool own_clean = true;
-	for (i = 0; i < sizeof(dma_own); i++)
-		own_clean &= dma_own[i] == 0;
+	bool own_clean = own_is(OWN_SRC, true);
 	mmio_write32(cfg + PCI_COMMAND, 0);
 	attack_verdict(blocked == tries && own_clean, "%u of %u transfers ended, own RAM %s (the SMMU faults; "
 		       "the victim checks its own memory)", blocked, tries, own_clean ? "unchanged" : "WRITTEN");
@@ -830,7 +909,8 @@ static const struct attack attacks[] = {
 	{ .name = "sysreg-el2", .run = attack_sysreg_el2 },
 	{ .name = "sysreg-hyp-timer", .run = attack_sysreg_hyp_timer },
 	{ .name = "stage2-tlb-games", .run = attack_stage2_tlb_games },
-	{ .name = "dma-unassigned-device", .run = attack_dma },
+	{ .name = "dma-own-device", .run = attack_dma_own },
+	{ .name = "dma-unassigned-device", .run = attack_dma_unowned },
 	/* psci-system-off: deliberately not attempted, see the top of the file. */
 };
 

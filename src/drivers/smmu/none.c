@@ -13,10 +13,10 @@ int iommu_init(const struct fdt_info *boot)
     return E_OK;
 }
 
-int iommu_attach(struct vm *vm, const uint32_t *sids, unsigned n)
+int iommu_attach(struct vm *vm, uint32_t first, unsigned n)
 {
     UNUSED(vm);
-    UNUSED(sids);
+    UNUSED(first);
     return n ? E_INVAL : E_OK;
 }
 

@@ -29,6 +29,7 @@
 #include "core/lib.h"
 #include "arch/mmu.h"
 #include "arch/sysreg.h"
+#include "platform/qemu_virt.h"
 #include "smmuv3.h"
 
 #define SMMU_SPLIT              8       /* one level-2 table per PCIe bus */
@@ -50,6 +51,7 @@
 #define SMMU_PG_QUARANTINE      7
 _Static_assert(SMMU_BUS_STES * SMMU_STE_SIZE == 4 * PAGE_SIZE, "bus 0's STEs fill pages 0-3");
 _Static_assert(SMMU_PG_QUARANTINE + 1 == SMMUV3_BOOT_PAGES, "the boot run holds every page");
+_Static_assert(SMMU_BUS_STES == QEMU_VIRT_PCI_STREAMS, "the config tool's StreamID bound is bus 0's table");
 _Static_assert((1u << (SMMU_MAX_SID_BITS - SMMU_SPLIT)) * SMMU_L1STD_SIZE <= PAGE_SIZE, "L1 in a page");
 
 struct stream {
@@ -313,25 +315,28 @@ static struct stream *stream_of(uint32_t sid)
     return NULL;
 }
 
-int iommu_attach(struct vm *vm, const uint32_t *sids, unsigned n)
+int iommu_attach(struct vm *vm, uint32_t first, unsigned n)
 {
     if (!smmu.ready)
         return E_INVAL;
     spin_lock(&smmu.lock);
     int rc = smmu.nr_streams + n > IOMMU_MAX_STREAMS ? E_NOMEM : E_OK;
+    if (first >= smmu.nr_stes || n > smmu.nr_stes - first)
+        rc = E_INVAL;
     for (unsigned i = 0; i < n && rc == E_OK; i++) {
-        struct stream *s = stream_of(sids[i]);
-        if (sids[i] >= smmu.nr_stes || (s && s->vm != vm))
+        struct stream *s = stream_of(first + i);
+        if (s && s->vm != vm)
             rc = E_INVAL;
     }
     uint64_t ste[SMMU_STE_WORDS];
     smmu_ste_s2(ste, vm->vtcr, vm->vttbr, smmu.oas);
     for (unsigned i = 0; i < n && rc == E_OK; i++) {
-        if (stream_of(sids[i]))
+        if (stream_of(first + i))
             continue;
-        smmu.streams[smmu.nr_streams++] = (struct stream){ sids[i], vm };
+        smmu.streams[smmu.nr_streams++] = (struct stream){ first + i, vm };
         vm->iommu_streams++;
-        ste_write(sids[i], ste);
+        if (ste_write(first + i, ste) != E_OK)
+            rc = E_RANGE;
     }
     spin_unlock(&smmu.lock);
     return rc;

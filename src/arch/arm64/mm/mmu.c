@@ -62,6 +62,8 @@ void mmu_build_tables(void)
     if (pt_init(&pt, S1_IN_BITS, s1_alloc, NULL, NULL) != E_OK)
         for (;;) wfe();
     s1_map(&pt, platform.device_base, platform.device_base + platform.device_size, S1_DEVICE);
+    /* Bus 0's PCI configuration space: src/drivers/quiesce.c turns bus mastering off there. */
+    s1_map(&pt, platform.pci_ecam_base, platform.pci_ecam_base + platform.pci_ecam_bus_size, S1_DEVICE);
     s1_map(&pt, platform.ram_base, img, S1_NORMAL | PTE_S1_AP_RW | PTE_S1_XN);
     s1_map(&pt, img, (uint64_t)(uintptr_t)__text_end, S1_NORMAL | PTE_S1_AP_RO);
     s1_map(&pt, (uint64_t)(uintptr_t)__text_end, (uint64_t)(uintptr_t)__ro_end,
