@@ -431,7 +431,25 @@ static void devices_quiesce(struct vm *vm)
 #define WARM_BOOT_MAGIC UINT64_C(0x6d726177756f6674)   /* "tofuwarm" */
 static uint64_t warm_boot_mark __attribute__((section(".noinit")));
 
-unsigned vm_create_all(void)
+/* Zero what the loader wrote into a VM's RAM, so that the rest may stay
+ * as power-on left it; false if that is all of it (clear it at its start). */
+static bool zero_written(const struct vm *vm, const struct ram_range *w, unsigned n)
+{
+    uint64_t base = vm->ram_pa.bits, end = base + vm->cfg->ram_size;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t lo = w[i].base > base ? w[i].base : base;
+        uint64_t hi = w[i].size > end - w[i].base ? end : w[i].base + w[i].size;
+        if (w[i].base >= end || !w[i].size || lo >= hi)
+            continue;
+        if (lo == base && hi == end)
+            return false;
+        arch_zero(pa_to_ptr(pa_of(lo)), hi - lo);
+        arch_clean_dcache(pa_to_ptr(pa_of(lo)), hi - lo);
+    }
+    return true;
+}
+
+unsigned vm_create_all(const struct ram_range *written, unsigned nr_written)
 {
     unsigned created = 0;
     bool ram_zero = platform.ram_zero_at_power_on && warm_boot_mark != WARM_BOOT_MAGIC;
@@ -440,8 +458,10 @@ unsigned vm_create_all(void)
     for (unsigned i = 0; i < config_nr_vms && i < MAX_VMS; i++) {
         struct vm *vm = &vms[i];
         nr_vms = i + 1;
-        vm->ram_clean = ram_zero;
         if (vm_create(vm, &config_vms[i], i + 1) == E_OK) {
+            /* Zero since power-on but where the loader wrote (the boot
+             * DTB, whose pages are free now, may be in its RAM). */
+            vm->ram_clean = ram_zero && zero_written(vm, written, nr_written);
             devices_quiesce(vm);        /* a warm reset of the board may have left them raised */
             created++;                  /* loaded by its own CPU when it starts */
         }
