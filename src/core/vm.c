@@ -329,12 +329,15 @@ static void clear_chunks(struct vm *vm)
     uint64_t size = vm->cfg->ram_size;
     unsigned i;
 
-    while ((i = __atomic_fetch_add(&vm->clear_next, 1, __ATOMIC_RELAXED)) < vm->clear_chunks) {
+    /* Acquire: a CPU that claims a chunk of this job sees the job's
+     * clear_done = 0 (clear_ram) before it counts its chunk. */
+    while ((i = __atomic_fetch_add(&vm->clear_next, 1, __ATOMIC_ACQUIRE)) < vm->clear_chunks) {
         uint64_t off = (uint64_t)i * CLEAR_CHUNK;
         uint64_t n = size - off < CLEAR_CHUNK ? size - off : CLEAR_CHUNK;
         arch_zero_tagged(ram + off, n);   /* no tag survives a restart */
         arch_clean_dcache(ram + off, n);
         __atomic_fetch_add(&vm->clear_done, 1, __ATOMIC_RELEASE);
+        dsb(ishst);                     /* the count visible before the event: SEV is no store */
         sev();
     }
 }
@@ -346,7 +349,10 @@ static void clear_ram(struct vm *vm)
         return;
     }
     vm->clear_chunks = (unsigned)((vm->cfg->ram_size + CLEAR_CHUNK - 1) / CLEAR_CHUNK);
-    vm->clear_next = vm->clear_done = 0;
+    /* A helper late from the last job may claim a chunk of this one as
+     * soon as it sees clear_next = 0: its count must land after the reset. */
+    __atomic_store_n(&vm->clear_done, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&vm->clear_next, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&vm->clearing, true, __ATOMIC_RELEASE);
     dsb(ish);
     for (unsigned i = 1; i < vm->nr_vcpus; i++)
