@@ -147,7 +147,15 @@ void hyp_main(const void *dtb)
     pcpus[0].online = true;
     start_secondaries();
     /* The boot DTB is not needed any more: its pages may be allocated. */
-    unsigned created = vm_create_all();
+    /* What the loader wrote into RAM before tofu ran: its own code below
+     * the image (QEMU's boot stub) and the boot DTB (all of RAM if that
+     * is unreadable). */
+    const struct ram_range written[] = {
+        { fi.ram_base, (uint64_t)(uintptr_t)__image_start - fi.ram_base },
+        dtb_ok ? (struct ram_range){ (uint64_t)(uintptr_t)dtb, fdt_total_size(dtb) }
+               : (struct ram_range){ 0, ~UINT64_C(0) },
+    };
+    unsigned created = vm_create_all(written, ARRAY_SIZE(written));
     banner(&fi);
     /* The console's drainer and input: a CPU no vCPU is pinned to, if any. */
     unsigned con_cpu = 0;

@@ -343,12 +343,15 @@ static void clear_chunks(struct vm *vm)
     uint64_t size = vm->cfg->ram_size;
     unsigned i;
 
-    while ((i = __atomic_fetch_add(&vm->clear_next, 1, __ATOMIC_RELAXED)) < vm->clear_chunks) {
+    /* Acquire: a CPU that claims a chunk of this job sees the job's
+     * clear_done = 0 (clear_ram) before it counts its chunk. */
+    while ((i = __atomic_fetch_add(&vm->clear_next, 1, __ATOMIC_ACQUIRE)) < vm->clear_chunks) {
         uint64_t off = (uint64_t)i * CLEAR_CHUNK;
         uint64_t n = size - off < CLEAR_CHUNK ? size - off : CLEAR_CHUNK;
         arch_zero_tagged(ram + off, n);   /* no tag survives a restart */
         arch_clean_dcache(ram + off, n);
         __atomic_fetch_add(&vm->clear_done, 1, __ATOMIC_RELEASE);
+        dsb(ishst);                     /* the count visible before the event: SEV is no store */
         sev();
     }
 }
@@ -360,7 +363,10 @@ static void clear_ram(struct vm *vm)
         return;
     }
     vm->clear_chunks = (unsigned)((vm->cfg->ram_size + CLEAR_CHUNK - 1) / CLEAR_CHUNK);
-    vm->clear_next = vm->clear_done = 0;
+    /* A helper late from the last job may claim a chunk of this one as
+     * soon as it sees clear_next = 0: its count must land after the reset. */
+    __atomic_store_n(&vm->clear_done, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&vm->clear_next, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&vm->clearing, true, __ATOMIC_RELEASE);
     dsb(ish);
     for (unsigned i = 1; i < vm->nr_vcpus; i++)
@@ -445,7 +451,25 @@ static void devices_quiesce(struct vm *vm)
 #define WARM_BOOT_MAGIC UINT64_C(0x6d726177756f6674)   /* "tofuwarm" */
 static uint64_t warm_boot_mark __attribute__((section(".noinit")));
 
-unsigned vm_create_all(void)
+/* Zero what the loader wrote into a VM's RAM, so that the rest may stay
+ * as power-on left it; false if that is all of it (clear it at its start). */
+static bool zero_written(const struct vm *vm, const struct ram_range *w, unsigned n)
+{
+    uint64_t base = vm->ram_pa.bits, end = base + vm->cfg->ram_size;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t lo = w[i].base > base ? w[i].base : base;
+        uint64_t hi = w[i].size > end - w[i].base ? end : w[i].base + w[i].size;
+        if (w[i].base >= end || !w[i].size || lo >= hi)
+            continue;
+        if (lo == base && hi == end)
+            return false;
+        arch_zero(pa_to_ptr(pa_of(lo)), hi - lo);
+        arch_clean_dcache(pa_to_ptr(pa_of(lo)), hi - lo);
+    }
+    return true;
+}
+
+unsigned vm_create_all(const struct ram_range *written, unsigned nr_written)
 {
     unsigned created = 0;
     bool ram_zero = platform.ram_zero_at_power_on && warm_boot_mark != WARM_BOOT_MAGIC;
@@ -454,8 +478,10 @@ unsigned vm_create_all(void)
     for (unsigned i = 0; i < config_nr_vms && i < MAX_VMS; i++) {
         struct vm *vm = &vms[i];
         nr_vms = i + 1;
-        vm->ram_clean = ram_zero;
         if (vm_create(vm, &config_vms[i], i + 1) == E_OK) {
+            /* Zero since power-on but where the loader wrote (the boot
+             * DTB, whose pages are free now, may be in its RAM). */
+            vm->ram_clean = ram_zero && zero_written(vm, written, nr_written);
             devices_quiesce(vm);        /* a warm reset of the board may have left them raised */
             created++;                  /* loaded by its own CPU when it starts */
         }

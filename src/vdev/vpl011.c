@@ -77,6 +77,9 @@ void vpl011_attach_shadow(struct vpl011 *u, uint32_t *page, uint64_t *pte)
 
 void vpl011_init(struct vpl011 *u, struct vm *vm, uint32_t intid)
 {
+    /* Under the lock: the console may push input into the FIFO meanwhile,
+     * and the page must end up mapped exactly when the FIFO is empty. */
+    spin_lock(&u->lock);
     u->vm = vm;
     u->intid = intid;
     u->cr = UART_CR_TXE | UART_CR_RXE;    /* reset value (DDI 0183 3.3.8) */
@@ -86,6 +89,7 @@ void vpl011_init(struct vpl011 *u, struct vm *vm, uint32_t intid)
     u->rx_head = u->rx_count = 0;
     shadow_sync(u);
     shadow_follow_fifo(u, false);
+    spin_unlock(&u->lock);
 }
 
 bool vpl011_push_input(struct vpl011 *u, char c)
