@@ -29,6 +29,7 @@ fi
 if [ -n "$modules" ]; then
     for m in $(sed -e 's/#.*//' "$top/guests/linux/modules"); do
         install -D -m 0644 "$modules/$(basename "$m")" "$root/lib/modules/$(basename "$m")"
+        basename "$m" >> "$root/lib/modules/modules.order"     # the list's order: dependencies first
     done
 fi
 # Test data: deterministic, its checksum recorded for the tests.

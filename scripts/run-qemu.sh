@@ -6,7 +6,9 @@
 # QEMU_MTE (1: with -cpu max, give the machine tag memory, mte=on, so that
 # the CPU has FEAT_MTE2 and tofu passes MTE on to its VMs; 0: no tags),
 # QEMU_DEVICES (extra -device arguments, split on spaces, e.g. edu,dma_mask=0xffffffffffff),
-# QEMU_REBOOT=1 to let a machine reset reboot (by default QEMU exits).
+# QEMU_REBOOT=1 to let a machine reset reboot (by default QEMU exits),
+# QEMU_NVME_DISK (the NVMe disk image; by default the config's nvme-disk,
+# under the build folder, made by scripts/mkdisk.sh when missing).
 set -euo pipefail
 out=$1; shift
 # shellcheck disable=SC1091
@@ -20,6 +22,12 @@ args=(-M "$machine" -cpu "$cpu"
       -display none -serial "${QEMU_SERIAL:-mon:stdio}")
 [ "${QEMU_REBOOT:-0}" = 1 ] || args+=(-no-reboot)
 for d in ${QEMU_DEVICES:-}; do args+=(-device "$d"); done
+disk=${QEMU_NVME_DISK:-}
+[ -n "$disk" ] || [ -z "${QEMU_NVME_DISK_CONFIG:-}" ] || disk=$(dirname "$out")/$QEMU_NVME_DISK_CONFIG
+if [ -n "$disk" ]; then
+    [ -f "$disk" ] || "$(dirname "$0")/mkdisk.sh" "$disk"
+    args+=(-drive "file=$disk,if=none,id=nvm,format=raw" -device nvme,serial=tofu0,drive=nvm)
+fi
 [ "${QEMU_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off,sleep=off)
 # Colour the console's VM markers when a person is watching.
 [ -t 1 ] && args+=(-append tofu.color=1)

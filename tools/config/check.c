@@ -174,9 +174,6 @@ static void check_shares(struct sys *s)
     }
 }
 
-#define PCIE_ECAM_COMPAT "pci-host-ecam-generic"
-#define PCIE_MMIO_COMPAT "tofu,pcie-mmio-window"
-
 /* The PCIe host bridge's windows: whoever has one can program a device on
  * the bus (its config space, its BARs) and so make it master DMA. */
 static bool is_pcie_window(const struct vm_device *d)
@@ -216,8 +213,23 @@ static void check_streams(const struct sys *s, const struct vm *vm)
                "device's DMA must be the one that programs it");
 }
 
+/* An NVMe disk on the bus (/platform nvme-disk) needs a VM that owns the bus:
+ * with none, nothing drives it and its DMA only faults. */
+static void check_nvme_disk(const struct sys *s)
+{
+    if (!s->nvme_disk)
+        return;
+    for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++)
+        for (unsigned i = 0; i < vm->cfg.nr_devices; i++)
+            if (vm->cfg.devices[i].compatible && !strcmp(vm->cfg.devices[i].compatible, PCIE_ECAM_COMPAT))
+                return;
+    refuse("/platform", "nvme-disk = \"%s\" puts a disk on the PCIe bus, but no VM owns the bus "
+           "(&pcie_ecam in its devices)", s->nvme_disk);
+}
+
 void check_system(struct sys *s, const struct hyp_image *hyp)
 {
+    check_nvme_disk(s);
     for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++)
         check_streams(s, vm);           /* before devices: two VMs' streams are compared first */
     if (hyp->end > s->ram_base + s->ram_size)

@@ -116,6 +116,7 @@ void emit_all(const struct sys *s, const char *outdir, const char *src)
     }
     fprintf(c, "};\nconst unsigned config_nr_vms = %u;\n", s->nr_vms);
     fprintf(q, "QEMU_SMP_CONFIG=%u\nQEMU_MEM_MB=%" PRIu64 "\n", s->nr_cpus, s->ram_size >> 20);
+    if (s->nvme_disk) fprintf(q, "QEMU_NVME_DISK_CONFIG=%s\n", s->nvme_disk);
     close_out(c, cpath);
     close_out(a, spath);
     close_out(q, qpath);

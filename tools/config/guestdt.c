@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <libfdt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,9 +51,53 @@ static void prop_reg(void *fdt, const uint64_t *pairs, int n)
     prop_cells(fdt, "reg", c, 4 * n);
 }
 
-/* A passed-through device: its platform node, with clocks from the VM's clock. */
-static void write_device_node(void *fdt, const void *cfg_fdt, const struct device *d)
+#define PCI_SPACE_MMIO32   0x02000000u   /* phys.hi of a 32-bit memory range */
+#define PCI_INTX_SLOTS     4u            /* INTx swizzle: slot s pin p -> line (s + p - 1) mod 4 */
+
+static bool is_compat(const struct vm_device *d, const char *compat)
 {
+    return d->compatible && !strcmp(d->compatible, compat);
+}
+
+/* A host bridge given whole to the VM (docs/pci.md): its ECAM node gets the
+ * VM's PCIe MMIO windows as `ranges` (1:1: IPA = PA = bus address) and its
+ * INTx SPIs, the node's `interrupts` in line order, as an `interrupt-map`
+ * to the VM's GIC with QEMU virt's swizzle.  No msi-map (no virtual ITS) and
+ * no iommu-map (the SMMU is tofu's): the devices DMA to the VM's IPAs. */
+static void write_pcie_props(void *fdt, const struct vm *vm, const struct vm_device *ecam)
+{
+    uint32_t r[7 * VM_MAX_DEVICES], map[PCI_INTX_SLOTS * 4 * 8];
+    int nr = 0, nm = 0;
+    for (unsigned i = 0; i < vm->cfg.nr_devices; i++) {
+        const struct vm_device *w = &vm->cfg.devices[i];
+        if (!is_compat(w, PCIE_MMIO_COMPAT)) continue;
+        uint32_t cells[7] = { PCI_SPACE_MMIO32, (uint32_t)(w->pa >> 32), (uint32_t)w->pa,
+                              (uint32_t)(w->pa >> 32), (uint32_t)w->pa, (uint32_t)(w->size >> 32), (uint32_t)w->size };
+        for (int k = 0; k < 7; k++) r[nr++] = cells[k];
+    }
+    fdt32_t buf[sizeof(map) / 4];
+    if (nr) {
+        for (int i = 0; i < nr; i++) buf[i] = cpu_to_fdt32(r[i]);
+        CHECK(fdt_property(fdt, "ranges", buf, nr * 4));
+    }
+    if (ecam->nr_irqs != PCI_INTX_SLOTS) return;
+    for (uint32_t slot = 0; slot < PCI_INTX_SLOTS; slot++)
+        for (uint32_t pin = 1; pin <= 4; pin++) {
+            uint32_t e[8] = { slot << 11, 0, 0, pin, PHANDLE_GIC, GIC_FDT_SPI,
+                              ecam->irqs[(slot + pin - 1) % PCI_INTX_SLOTS] - GIC_SPI_BASE_ID, IRQ_LEVEL_HIGH };
+            for (int k = 0; k < 8; k++) map[nm++] = e[k];
+        }
+    for (int i = 0; i < nm; i++) buf[i] = cpu_to_fdt32(map[i]);
+    CHECK(fdt_property(fdt, "interrupt-map", buf, nm * 4));
+    prop_cells(fdt, "interrupt-map-mask", (uint32_t[]){ 0x1800, 0, 0, 7 }, 4);
+    CHECK(fdt_property_u32(fdt, "#interrupt-cells", 1));
+}
+
+/* A passed-through device: its platform node, with clocks from the VM's clock. */
+static void write_device_node(void *fdt, const void *cfg_fdt, const struct vm *vm, unsigned idx)
+{
+    const struct device *d = &vm->devices[idx];
+    bool ecam = is_compat(&vm->cfg.devices[idx], PCIE_ECAM_COMPAT);
     int off, nclk = 0;
     CHECK(fdt_begin_node(fdt, fdt_get_name(cfg_fdt, d->node, NULL)));
     fdt_for_each_property_offset(off, cfg_fdt, d->node) {
@@ -61,6 +106,8 @@ static void write_device_node(void *fdt, const void *cfg_fdt, const struct devic
         const void *val = fdt_getprop_by_offset(cfg_fdt, off, &name, &len);
         if (!strcmp(name, "phandle") || !strcmp(name, "linux,phandle") || !strcmp(name, "clocks"))
             continue;
+        if (ecam && (!strcmp(name, "interrupts") || !strcmp(name, "ranges") || !strcmp(name, "interrupt-map")))
+            continue;               /* the bridge's INTx lines go into interrupt-map */
         if (!strcmp(name, "clock-names"))
             for (int i = 0; i < len; i++) nclk += ((const char *)val)[i] == '\0';
         CHECK(fdt_property(fdt, name, val, len));
@@ -71,6 +118,7 @@ static void write_device_node(void *fdt, const void *cfg_fdt, const struct devic
         for (int i = 0; i < nclk; i++) clk[i] = PHANDLE_CLK;
         prop_cells(fdt, "clocks", clk, nclk);
     }
+    if (ecam) write_pcie_props(fdt, vm, &vm->cfg.devices[idx]);
     CHECK(fdt_end_node(fdt));
 }
 
@@ -227,7 +275,7 @@ void guestdt_build(struct vm *vm, uint32_t vm_id, const void *cfg_fdt)
     write_gic_and_timer(fdt, c);
     write_uart(fdt, c);
     for (unsigned i = 0; i < c->nr_devices; i++)
-        write_device_node(fdt, cfg_fdt, &vm->devices[i]);
+        write_device_node(fdt, cfg_fdt, vm, i);
     if (c->wdog_clk_hz)
         write_watchdog(fdt, c);
     if (c->ipc_peers)

@@ -310,7 +310,7 @@ static void parse_channels(struct sys *s, const void *fdt)
 
 static void parse_platform(struct sys *s, const void *fdt)
 {
-    static const char *const plat_props[] = { "compatible", "cpus", "memory", NULL };
+    static const char *const plat_props[] = { "compatible", "cpus", "memory", "nvme-disk", NULL };
     int plat = fdt_path_offset(fdt, "/platform");
     if (plat < 0) refuse("/platform", "missing node");
     check_props(fdt, plat, "/platform", plat_props);
@@ -329,6 +329,11 @@ static void parse_platform(struct sys *s, const void *fdt)
     s->ram_size = read_cells(m + 2, 2);
     if (s->ram_base != QEMU_VIRT_RAM_BASE || !s->ram_size || s->ram_size % SZ_2M)
         refuse("/platform", "memory must start at %#" PRIx64 " and be a multiple of 2 MiB", QEMU_VIRT_RAM_BASE);
+    /* A disk image, under the build folder, that QEMU attaches as an NVMe
+     * function on the PCIe bus (scripts/run-qemu.sh reads it from qemu.env). */
+    s->nvme_disk = get_string(fdt, plat, "/platform", "nvme-disk");
+    if (s->nvme_disk && (!*s->nvme_disk || strspn(s->nvme_disk, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(s->nvme_disk)))
+        refuse("/platform", "nvme-disk must be a file name (letters, digits, '.', '_', '-'), made under the build folder");
 }
 
 void parse_config(struct sys *s, const void *fdt, const struct search *search)

@@ -66,9 +66,15 @@ struct vm {
     unsigned table_pages;           /* layout_boot: its stage-2 tables at boot */
 };
 
+/* The PCIe host bridge's nodes in the platform file: its ECAM (whose owner
+ * programs the bus) and its MMIO window. */
+#define PCIE_ECAM_COMPAT "pci-host-ecam-generic"
+#define PCIE_MMIO_COMPAT "tofu,pcie-mmio-window"
+
 struct sys {
     unsigned nr_cpus;
     uint64_t ram_base, ram_size;
+    const char *nvme_disk;          /* /platform nvme-disk: a file name under the build folder, or NULL */
     unsigned nr_vms;
     struct vm vms[MAX_VMS];
     uint64_t boot_free;             /* layout_boot: RAM left free once every VM is created */
