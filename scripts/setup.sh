@@ -30,6 +30,7 @@ check gnuplot gnuplot-nox
 check make make
 check gcc gcc
 check pkg-config pkg-config
+check /usr/sbin/mkfs.ext4 e2fsprogs      # scripts/mkdisk.sh: the NVMe disk image (configs/pcie.dts)
 
 qemu_ok() {
     command -v qemu-system-aarch64 >/dev/null 2>&1 || return 1

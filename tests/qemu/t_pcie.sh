@@ -4,7 +4,8 @@
 # hardware-mapped list registers, DMA through the VM's stage 2 in the SMMU)
 # and rcS mounts it at /mnt/disk; a file written there is read back with the
 # same checksum after the VM's own `reboot` (tofu restarts it from a clean
-# image, the disk persists); the rtos keeps ticking; no DMA faults.  The test
+# image, the disk persists) and after a new run of QEMU (the image kept);
+# the rtos keeps ticking; no DMA faults.  The test
 # runs on a fresh disk image of its own, never the user's build/pcie-disk.img.
 . "$(dirname "$0")/lib.sh"
 disk=$LOGDIR/pcie-disk.img
@@ -34,6 +35,18 @@ rtos_kept_ticking rtos
 refuse_line "iommu: DMA fault"
 refuse_line "tofu-guest: no /dev/nvme0n1"
 refuse_line "failed to load"
+send "poweroff"
+wait_for "vm linux: stopped: guest powered off (PSCI SYSTEM_OFF)" 60
 t_end; st=$?
+# A new run on the same image: the file is still there.
+qemu_start pcie-rerun pcie QEMU_NVME_DISK="$disk"
+wait_for "tofu-guest: nvme0n1 mounted at /mnt/disk" 240
+wait_for "tofu-linux# " 120
+send "sha256sum /mnt/disk/check | sed 's/^/sum-c:/'"
+wait_for_re "^\[linux\] sum-c:[0-9a-f]{64} " 60
+sum_c=$(sed -n 's/^\[linux\] sum-c:\([0-9a-f]\{64\}\) .*/\1/p' "$QLOG" | head -1)
+[ -n "$sum_a" ] && [ "$sum_a" = "$sum_c" ] || t_fail "checksum in the first run '$sum_a', in the second '$sum_c'"
+refuse_line "iommu: DMA fault"
+t_end || st=1
 rm -f "$disk"
 exit $st
