@@ -8,7 +8,9 @@
 # QEMU_DEVICES (extra -device arguments, split on spaces, e.g. edu,dma_mask=0xffffffffffff),
 # QEMU_REBOOT=1 to let a machine reset reboot (by default QEMU exits),
 # QEMU_NVME_DISK (the NVMe disk image; by default the config's nvme-disk,
-# under the build folder, made by scripts/mkdisk.sh when missing).
+# under the build folder, made by scripts/mkdisk.sh when missing);
+# the config's e1000e-nics: that many e1000e NICs on one QEMU-internal hub
+# (nothing leaves QEMU).
 set -euo pipefail
 out=$1; shift
 # shellcheck disable=SC1091
@@ -28,6 +30,9 @@ if [ -n "$disk" ]; then
     [ -f "$disk" ] || "$(dirname "$0")/mkdisk.sh" "$disk"
     args+=(-drive "file=$disk,if=none,id=nvm,format=raw" -device nvme,serial=tofu0,drive=nvm)
 fi
+for ((n = 0; n < ${QEMU_E1000E_NICS_CONFIG:-0}; n++)); do
+    args+=(-netdev "hubport,id=nic$n,hubid=0" -device "e1000e,netdev=nic$n,mac=52:54:00:10:00:0$((n + 1))")
+done
 [ "${QEMU_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off,sleep=off)
 # Colour the console's VM markers when a person is watching.
 [ -t 1 ] && args+=(-append tofu.color=1)

@@ -2,7 +2,7 @@
 # The PCIe bus given whole to Linux (configs/pcie.dts, docs/pci.md): Linux
 # enumerates the bus, Debian's nvme driver finds the NVMe disk (INTx through
 # hardware-mapped list registers, DMA through the VM's stage 2 in the SMMU)
-# and rcS mounts it at /mnt/disk; a file written there is read back with the
+# and rcS mounts it at /mnt/disk, e1000e its NIC (packets out, interrupts in); a file written there is read back with the
 # same checksum after the VM's own `reboot` (tofu restarts it from a clean
 # image, the disk persists) and after a new run of QEMU (the image kept);
 # the rtos keeps ticking; no DMA faults.  The test
@@ -22,6 +22,11 @@ sum_a=$(sed -n 's/^\[linux\] sum-a:\([0-9a-f]\{64\}\) .*/\1/p' "$QLOG" | head -1
 # Its interrupts arrive as INTx (no MSI: no virtual ITS).
 send "awk '/nvme/ { n += \$2 + \$3 } END { print \"nvme-irqs=\" n }' /proc/interrupts"
 wait_for_re "^\[linux\] nvme-irqs=[1-9][0-9]*" 30
+# The e1000e NIC: driven on INTx too; with no peer on the hub yet, its ARP
+# requests go out (the transmit DMA through the SMMU) and its interrupts come.
+expect_line "tofu-guest: eth0 up, 169.254.100.1"
+send "for i in \$(seq 50); do [ \"\$(cat /sys/class/net/eth0/carrier)\" = 1 ] && break; sleep 0.2; done; ping -c 2 -W 1 169.254.100.2 > /dev/null; echo eth0-tx=\$(cat /sys/class/net/eth0/statistics/tx_packets) eth0-irqs=\$(awk '/eth0/ { n += \$2 + \$3 } END { print n }' /proc/interrupts)"
+wait_for_re "^\[linux\] eth0-tx=[1-9][0-9]* eth0-irqs=[1-9][0-9]*" 60
 send "reboot"
 wait_for "vm linux: stopped: guest reset (PSCI SYSTEM_RESET)" 60
 wait_for "vm linux: restarting from a clean image" 60

@@ -213,23 +213,26 @@ static void check_streams(const struct sys *s, const struct vm *vm)
                "device's DMA must be the one that programs it");
 }
 
-/* An NVMe disk on the bus (/platform nvme-disk) needs a VM that owns the bus:
- * with none, nothing drives it and its DMA only faults. */
-static void check_nvme_disk(const struct sys *s)
+/* QEMU's devices on the bus (/platform nvme-disk, e1000e-nics) need a VM that
+ * owns the bus: with none, nothing drives them and their DMA only faults. */
+static void check_bus_devices(const struct sys *s)
 {
-    if (!s->nvme_disk)
+    if (!s->nvme_disk && !s->e1000e_nics)
         return;
     for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++)
         for (unsigned i = 0; i < vm->cfg.nr_devices; i++)
             if (vm->cfg.devices[i].compatible && !strcmp(vm->cfg.devices[i].compatible, PCIE_ECAM_COMPAT))
                 return;
-    refuse("/platform", "nvme-disk = \"%s\" puts a disk on the PCIe bus, but no VM owns the bus "
-           "(&pcie_ecam in its devices)", s->nvme_disk);
+    if (s->nvme_disk)
+        refuse("/platform", "nvme-disk = \"%s\" puts a disk on the PCIe bus, but no VM owns the bus "
+               "(&pcie_ecam in its devices)", s->nvme_disk);
+    refuse("/platform", "e1000e-nics = <%u> puts NICs on the PCIe bus, but no VM owns the bus "
+           "(&pcie_ecam in its devices)", s->e1000e_nics);
 }
 
 void check_system(struct sys *s, const struct hyp_image *hyp)
 {
-    check_nvme_disk(s);
+    check_bus_devices(s);
     for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++)
         check_streams(s, vm);           /* before devices: two VMs' streams are compared first */
     if (hyp->end > s->ram_base + s->ram_size)

@@ -310,7 +310,7 @@ static void parse_channels(struct sys *s, const void *fdt)
 
 static void parse_platform(struct sys *s, const void *fdt)
 {
-    static const char *const plat_props[] = { "compatible", "cpus", "memory", "nvme-disk", NULL };
+    static const char *const plat_props[] = { "compatible", "cpus", "memory", "nvme-disk", "e1000e-nics", NULL };
     int plat = fdt_path_offset(fdt, "/platform");
     if (plat < 0) refuse("/platform", "missing node");
     check_props(fdt, plat, "/platform", plat_props);
@@ -334,6 +334,11 @@ static void parse_platform(struct sys *s, const void *fdt)
     s->nvme_disk = get_string(fdt, plat, "/platform", "nvme-disk");
     if (s->nvme_disk && (!*s->nvme_disk || strspn(s->nvme_disk, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(s->nvme_disk)))
         refuse("/platform", "nvme-disk must be a file name (letters, digits, '.', '_', '-'), made under the build folder");
+    /* e1000e NICs on the PCIe bus, joined by a QEMU-internal hub. */
+    uint64_t nics = 0;
+    if (get_u64(fdt, plat, "/platform", "e1000e-nics", 1, &nics) && (nics < 1 || nics > MAX_E1000E_NICS))
+        refuse("/platform", "e1000e-nics must be 1..%d", MAX_E1000E_NICS);
+    s->e1000e_nics = (unsigned)nics;
 }
 
 void parse_config(struct sys *s, const void *fdt, const struct search *search)

@@ -71,10 +71,13 @@ struct vm {
 #define PCIE_ECAM_COMPAT "pci-host-ecam-generic"
 #define PCIE_MMIO_COMPAT "tofu,pcie-mmio-window"
 
+#define MAX_E1000E_NICS 4
+
 struct sys {
     unsigned nr_cpus;
     uint64_t ram_base, ram_size;
     const char *nvme_disk;          /* /platform nvme-disk: a file name under the build folder, or NULL */
+    unsigned e1000e_nics;           /* /platform e1000e-nics: QEMU's e1000e functions on the bus, or 0 */
     unsigned nr_vms;
     struct vm vms[MAX_VMS];
     uint64_t boot_free;             /* layout_boot: RAM left free once every VM is created */
