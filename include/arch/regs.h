@@ -377,6 +377,14 @@
 #define SGI_KICK            0           /* look at the vCPU's work */
 #define SGI_CONSOLE         1           /* drain the console's rings */
 
+/* ---- Arm PrimeCells: the ID registers in the last 32 bytes of each one's
+ * 4 KiB frame, PeriphID0..3 then PCellID0..3, one byte in each 32-bit
+ * register (DDI 0183 3.3.14-15, DDI 0270 3.3.11-12) ---------------------- */
+#define PRIMECELL_ID_BASE   0xfe0        /* PeriphID0 */
+#define PRIMECELL_FRAME     0x1000
+#define PRIMECELL_ID_STRIDE 4
+#define PRIMECELL_ID_BITS   8
+
 /* ---- PL011 UART (DDI 0183, 3.2) -------------------------------------- */
 #define UART_DR             0x000
 #define UART_RSR            0x004
@@ -392,8 +400,6 @@
 #define UART_MIS            0x040
 #define UART_ICR            0x044
 #define UART_DMACR          0x048
-#define UART_PERIPHID0      0xfe0
-#define UART_PCELLID0       0xff0
 #define UART_SIZE           0x1000
 #define UART_FR_BUSY        BIT(3)
 #define UART_FR_RXFE        BIT(4)
@@ -417,7 +423,6 @@
 #define UART_IFLS_MASK      0x3fu
 #define UART_IFLS_RESET     0x12u        /* both FIFO levels 1/2 */
 #define UART_DMACR_MASK     0x7u
-#define UART_ID_REG_STRIDE  4            /* one ID byte per 32-bit register */
 #define UART_CELL_IDS       0xb105f00du  /* PrimeCell ID */
 
 /* ---- PCI configuration space through an ECAM (PCI Express Base 7.2.2):
@@ -576,7 +581,6 @@
 #define WDOG_LOCK           0xc00
 #define WDOG_ITCR           0xf00        /* integration test registers: RAZ/WI here */
 #define WDOG_ITOP           0xf04
-#define WDOG_PERIPHID0      0xfe0        /* PeriphID0..3, PCellID0..3: one byte a word */
 #define WDOG_SIZE           0x1000
 #define WDOG_CONTROL_INTEN  BIT(0)       /* counter and interrupt enabled */
 #define WDOG_CONTROL_RESEN  BIT(1)       /* reset output enabled */

@@ -70,9 +70,9 @@ void vpl011_attach_shadow(struct vpl011 *u, uint32_t *page, uint64_t *pte)
     u->shadow = page;
     u->shadow_pte = pte;
     u->shadow_mapped = true;            /* the VM's builder mapped it */
-    for (uint64_t off = UART_PERIPHID0; off < UART_SIZE; off += sizeof(uint32_t))
+    for (uint64_t off = PRIMECELL_ID_BASE; off < PRIMECELL_FRAME; off += PRIMECELL_ID_STRIDE)
         page[REG(off)] = id_byte(off);
-    vm_shadow_publish(&page[REG(UART_PERIPHID0)], UART_SIZE - UART_PERIPHID0);
+    vm_shadow_publish(&page[REG(PRIMECELL_ID_BASE)], PRIMECELL_FRAME - PRIMECELL_ID_BASE);
 }
 
 void vpl011_init(struct vpl011 *u, struct vm *vm, uint32_t intid)

@@ -163,7 +163,7 @@ static void test_sp805_ids_and_reset(void **state)
     (void)state;
     static const uint8_t ids[8] = { 0x05, 0x18, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
     for (unsigned i = 0; i < 8; i++)
-        assert_int_equal(rd(WDOG_PERIPHID0 + 4 * i), ids[i]);
+        assert_int_equal(rd(PRIMECELL_ID_BASE + PRIMECELL_ID_STRIDE * i), ids[i]);
     assert_int_equal(rd(WDOG_LOAD), WDOG_LOAD_RESET);
     assert_int_equal(rd(WDOG_VALUE), WDOG_LOAD_RESET);
     assert_int_equal(rd(WDOG_CONTROL), 0);
