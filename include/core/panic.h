@@ -16,6 +16,9 @@
 #define CORE_PANIC_H
 
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* Power the machine off after saying why (`why`, a line), the console's
+ * rings sent first: every machine-wide power-off goes through here. */
+void hyp_power_off(const char *why) __attribute__((noreturn));
 #define BUG_ON(c) do { if (__builtin_expect(!!(c), 0)) panic("BUG at %s:%d: %s", __FILE__, __LINE__, #c); } while (0)
 
 #endif

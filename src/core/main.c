@@ -58,6 +58,13 @@ void panic(const char *fmt, ...)
         __asm__ volatile("msr daifset, #0xf; wfi");
 }
 
+void hyp_power_off(const char *why)
+{
+    printf("%s\n", why);
+    console_flush();
+    fw_psci_system_off();
+}
+
 static void per_cpu_init(unsigned cpu)
 {
     gic_init_cpu(cpu);
@@ -140,9 +147,7 @@ void hyp_main(const void *dtb)
     /* Before any VM: no DMA bypasses the IOMMU from here on.  One that cannot
      * confine DMA is not worked around: tofu does not run. */
     if (iommu_init(&fi) != E_OK) {
-        printf("refusing to run: DMA from devices could not be confined\n");
-        console_flush();
-        fw_psci_system_off();
+        hyp_power_off("refusing to run: DMA from devices could not be confined");
     }
     pcpus[0].online = true;
     start_secondaries();
@@ -172,10 +177,7 @@ void hyp_main(const void *dtb)
     for (unsigned i = 0; i < nr_vms; i++)
         if (vms[i].state == VM_STOPPED)
             vm_start_async(&vms[i]);
-    if (!created) {
-        printf("no VM could be created: powering off\n");
-        console_flush();
-        fw_psci_system_off();
-    }
+    if (!created)
+        hyp_power_off("no VM could be created: powering off");
     pcpu_loop();
 }

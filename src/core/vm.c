@@ -254,6 +254,19 @@ static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned i
         return rc == E_NOMEM ? "no memory for its stage-2 tables" : "its UART overlaps its RAM or a device";
     vpl011_attach_shadow(&vm->uart, page, pt_page_entry(&vm->s2, c->uart_ipa));
     vm->mmio_ro = mmio_find(vm, c->uart_ipa);
+    vm->vtcr = s2_vtcr(ipa_bits);
+    vm->vttbr = ((uint64_t)vm->id << VTTBR_VMID_SHIFT) | (uint64_t)(uintptr_t)vm->s2.root;
+    /* Its PCIe streams translate through its stage 2 from now on, across
+     * restarts (the tables stay; vm_load() invalidates the SMMU's TLB). */
+    if (c->nr_streams) {
+        static char why[96];            /* boot time, one CPU */
+        rc = iommu_attach(vm, c->stream_first, c->nr_streams);
+        if (rc != E_OK) {
+            snprintf(why, sizeof(why), "StreamIDs %#x-%#x not given its stage 2 (error %d)", c->stream_first,
+                     c->stream_first + c->nr_streams - 1, rc);
+            return why;
+        }
+    }
     if (c->share_window_size) {
         uint64_t pool = palloc_alloc(&hyp_mem, VM_SHARE_TABLES, 1);
         if (!pool)
@@ -283,22 +296,9 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         return E_INVAL;
     }
     vm->state = VM_STOPPED;
-    vm->vtcr = s2_vtcr(ipa_bits);
-    vm->vttbr = ((uint64_t)id << VTTBR_VMID_SHIFT) | (uint64_t)(uintptr_t)vm->s2.root;
-    /* Its PCIe streams translate through its stage 2 from now on, across
-     * restarts (the tables stay; vm_load() invalidates the SMMU's TLB). */
-    if (c->nr_streams) {
-        int rc = iommu_attach(vm, c->stream_first, c->nr_streams);
-        if (rc != E_OK) {
-            printf("vm %s: not created: StreamIDs %#x-%#x not given its stage 2 (error %d)\n", c->name,
-                   c->stream_first, c->stream_first + c->nr_streams - 1, rc);
-            vm_destroy(vm);
-            console_src_init(&vm->con, c->name, 1 + (id - 1) % 6);
-            return E_INVAL;
-        }
+    if (c->nr_streams)
         printf("vm %s: PCIe StreamIDs %#x-%#x: their DMA goes through its stage 2 (VMID %u)\n", c->name,
                c->stream_first, c->stream_first + c->nr_streams - 1, id);
-    }
 
     vm->nr_vcpus = c->nr_vcpus;
     for (unsigned i = 0; i < c->nr_vcpus; i++) {
@@ -444,7 +444,6 @@ static void devices_quiesce(struct vm *vm)
             gic_clear_spi(c->devices[i].irqs[j]);
 }
 
-/* VM-ID n is vms[n - 1], created or absent. */
 /* Set at every boot, kept by a warm reset (QEMU's, or tofu's own after a
  * panic), which leaves RAM as it was: only a boot that does not find it
  * may trust the platform's zeroed RAM. */
@@ -469,6 +468,7 @@ static bool zero_written(const struct vm *vm, const struct ram_range *w, unsigne
     return true;
 }
 
+/* VM-ID n is vms[n - 1], created or absent. */
 unsigned vm_create_all(const struct ram_range *written, unsigned nr_written)
 {
     unsigned created = 0;
@@ -574,9 +574,7 @@ static void vm_finish_stop(struct vm *vm)
         vm_event(vm, "failed: %u failures within %u s; left stopped ('start %s' in the shell)",
                  vm->fail_count, vm->cfg->restart_window_s, vm->cfg->name);
     if (!any_vm_alive() && vm->stop_reason != VM_STOP_CONSOLE) {
-        printf("no VM left running: powering off\n");
-        console_flush();
-        fw_psci_system_off();
+        hyp_power_off("no VM left running: powering off");
     }
 }
 
