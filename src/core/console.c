@@ -192,7 +192,13 @@ static char piece[CONSOLE_LINE_MAX];
  * CONSOLE_LINE_MAX of a longer line, or a due partial line of the focused
  * VM; 0 when none.  Those of the bytes before `head` it looks at are copied
  * into `piece`, unchecked. */
-static unsigned ready_bytes(struct console_src *s, unsigned head, uint64_t now, bool focused, bool all)
+/* Is `s` the VM that has the input focus? */
+static bool is_focused(const struct console_src *s)
+{
+    return focus >= 0 && s == &vms[focus].con;
+}
+
+static unsigned ready_bytes(struct console_src *s, unsigned head, uint64_t now, bool all)
 {
     struct console_ring *r = &s->out;
     unsigned n = head - r->tail;
@@ -205,7 +211,7 @@ static unsigned ready_bytes(struct console_src *s, unsigned head, uint64_t now, 
             return i + 1;
     if (n >= CONSOLE_LINE_MAX)
         return CONSOLE_LINE_MAX;
-    if (n == 0 || (!focused && !all)) {
+    if (n == 0 || (!all && !is_focused(s))) {
         s->flush_at = 0;
         return 0;
     }
@@ -223,14 +229,14 @@ static unsigned ready_bytes(struct console_src *s, unsigned head, uint64_t now, 
 /* The next piece of `s` to send (ready_bytes), in `piece` and intact.  What
  * the writer overwrote before the drainer sent it is lost, and with it the
  * rest of its line, counted in `s->lost`. */
-static unsigned next_piece(struct console_src *s, uint64_t now, bool focused, bool all)
+static unsigned next_piece(struct console_src *s, uint64_t now, bool all)
 {
     struct console_ring *r = &s->out;
     for (;;) {
         /* Pairs with ring_put's release of the head: the bytes before it are
          * there. */
         unsigned head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-        unsigned n = ready_bytes(s, head, now, focused, all), tail = r->tail;
+        unsigned n = ready_bytes(s, head, now, all), tail = r->tail;
         if (!n)
             return 0;
         /* The copy, then the head again (DMB ISHLD): pairs with ring_put's
@@ -304,11 +310,11 @@ static void drain_locked(bool wait)
         struct console_src *s = NULL;
         unsigned n = 0;
         if (mid_line)
-            n = next_piece(s = mid_line, now, focus >= 0 && mid_line == &vms[focus].con, wait);
+            n = next_piece(s = mid_line, now, wait);
         for (unsigned k = 0; !n && k < nr; k++) {
             unsigned i = (next_src + k) % nr;
             s = source(i);
-            n = next_piece(s, now, (int)i - 1 == focus && focus >= 0, wait);
+            n = next_piece(s, now, wait);
             if (n)
                 next_src = i + 1;
         }
