@@ -92,6 +92,16 @@ send() {
 }
 
 # qemu_exit <expected status> <seconds>: QEMU ends by itself with that status.
+# free_now: ask the hypervisor shell (the console must be in it) for its free
+# memory; $free is its "free: <N> KiB" in KiB (empty if it does not answer).
+mem_checks=0; free=""
+free_now() {
+    mem_checks=$((mem_checks + 1)); free=""
+    send "mem"
+    wait_for "free: " 10 "$mem_checks" &&
+        free=$(grep -o 'free: [0-9]* KiB' "$QLOG" | sed -n "${mem_checks}s/[^0-9]//gp")
+}
+
 qemu_exit() {
     local want=$1 limit=$2 deadline=$((SECONDS + $2 * $(load_scale)))
     while kill -0 "$QPID" 2>/dev/null; do

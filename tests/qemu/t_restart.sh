@@ -14,14 +14,6 @@ wait_for "[steady] rtos: first tick" 60
 t0=$SECONDS     # about the steady VM's first tick
 printf '\x140' >&"$QIN"                      # Ctrl-T 0: the hypervisor shell
 wait_for "console: input to the hypervisor shell" 10
-mem_checks=0; free=""
-# free_now: ask the shell; $free is its "free: <N> KiB" in KiB (empty if it does not answer).
-free_now() {
-    mem_checks=$((mem_checks + 1)); free=""
-    send "mem"
-    wait_for "free: " 10 "$mem_checks" &&
-        free=$(grep -o 'free: [0-9]* KiB' "$QLOG" | sed -n "${mem_checks}s/[^0-9]//gp")
-}
 free_now; free_before=$free
 mem_bad=0
 done_restarts=0

@@ -32,8 +32,8 @@
 #include "tofu/abi.h"
 
 #include "rt/arch.h"
+#include "rt/edu.h"
 #include "rt/exception.h"
-#include "rt/fdt.h"
 #include "rt/gic.h"
 #include "rt/hw.h"
 #include "rt/irq.h"
@@ -725,76 +725,32 @@ static void attack_stage2_tlb_games(void)
  *     hypervisor and this VM's own RAM: its StreamID is no VM's, so every
  *     transfer faults and the memory stays as it was.
  * Skipped when the DTB has no ECAM or the edu is not found. */
-#define PCI_ID_EDU           0x11e81234u   /* device 0x11e8, vendor 0x1234 */
-#define PCI_ECAM_DEV_SHIFT   15
-#define PCI_COMMAND          0x04
-#define PCI_COMMAND_MEM      0x2u
-#define PCI_COMMAND_MASTER   0x4u
-#define PCI_BAR0             0x10
 #define EDU_SLOT_OWN         2             /* StreamID 0x10: this VM's (iommu-streams) */
 #define EDU_SLOT_UNOWNED     3             /* StreamID 0x18: no VM's */
-#define EDU_BAR_SIZE         0x100000ul    /* 1 MiB: the two BARs apart in the window */
-#define EDU_ID               0x00
-#define EDU_ID_VALUE         0x010000edu
-#define EDU_DMA_SRC          0x80
-#define EDU_DMA_DST          0x88
-#define EDU_DMA_COUNT        0x90
-#define EDU_DMA_CMD          0x98
-#define EDU_DMA_START        0x1u
-#define EDU_DMA_TO_RAM       0x2u
-#define EDU_BUFFER           0x40000ul     /* its 4 KiB buffer, in its own address space and in BAR0 */
 #define EDU_DMA_BYTES        64
-#define EDU_DMA_WAIT_MS      2000          /* edu runs a transfer from a 100 ms timer */
 #define OWN_PATTERN          0x0c0ffee0u   /* RAM -> edu, plus the word's index */
-#define PCIE_WINDOW_COMPAT   "tofu,pcie-mmio-window"
 
 static uint8_t dma_own[4096] __attribute__((aligned(4096)));
 
-static bool edu_dma(uintptr_t bar, uint64_t src, uint64_t dst, uint32_t cmd)
+/* The edu in `slot` of bus 0, its BAR0 numbered, memory decoding and bus
+ * mastering on.  false (and a skip or a verdict) when there is none. */
+static bool edu_ready(unsigned slot, struct edu *edu)
 {
-	uint64_t deadline;
-
-	mmio_write64(bar + EDU_DMA_SRC, src);
-	mmio_write64(bar + EDU_DMA_DST, dst);
-	mmio_write64(bar + EDU_DMA_COUNT, EDU_DMA_BYTES);
-	mmio_write64(bar + EDU_DMA_CMD, cmd | EDU_DMA_START);
-	deadline = timer_now() + timer_ms_to_ticks(EDU_DMA_WAIT_MS);
-	while (mmio_read32(bar + EDU_DMA_CMD) & EDU_DMA_START)
-		if (timer_now() > deadline)
-			return false;
-	return true;
-}
-
-/* The edu in `slot` of bus 0, its BAR0 numbered in the MMIO window: *bar, and
- * its config space *cfg (its COMMAND register as found in *cmd_found).
- * false (and a skip) when there is none. */
-static bool edu_find(unsigned slot, uintptr_t *cfg, uintptr_t *bar, uint32_t *cmd_found)
-{
-	struct fdt fdt;
-	struct fdt_node node;
-	uint64_t ecam = 0, ecam_size = 0, win = 0, win_size = 0;
-
-	if (!fdt_init(&fdt, (const void *)platform_get()->dtb) ||
-	    !fdt_find_compatible(&fdt, "pci-host-ecam-generic", &node) ||
-	    !fdt_reg(&fdt, &node, 0, &ecam, &ecam_size) ||
-	    !fdt_find_compatible(&fdt, PCIE_WINDOW_COMPAT, &node) ||
-	    !fdt_reg(&fdt, &node, 0, &win, &win_size)) {
+	switch (edu_find(slot, edu)) {
+	case EDU_NO_BRIDGE:
 		attack_skip("no PCIe ECAM and MMIO window in the DTB");
 		return false;
-	}
-	*cfg = (uintptr_t)ecam + ((uintptr_t)slot << PCI_ECAM_DEV_SHIFT);
-	if (mmio_read32(*cfg) != PCI_ID_EDU) {
+	case EDU_ABSENT:
 		attack_skip(slot == EDU_SLOT_OWN ? "no edu device at 00:02.0" : "no edu device at 00:03.0");
 		return false;
+	case EDU_FOUND:
+		break;
 	}
-	*cmd_found = mmio_read32(*cfg + PCI_COMMAND) & 0xffffu;
-	/* BAR0 in the window, memory decoding and bus mastering on. */
-	*bar = (uintptr_t)win + slot * EDU_BAR_SIZE;
-	mmio_write32(*cfg + PCI_BAR0, (uint32_t)*bar);
-	mmio_write32(*cfg + PCI_COMMAND, PCI_COMMAND_MEM | PCI_COMMAND_MASTER);
-	rt_printf("  edu at 00:%02x.0, BAR0 %lx, ID %x, COMMAND was %x\n", slot, *bar,
-		  mmio_read32(*bar + EDU_ID), *cmd_found);
-	if (mmio_read32(*bar + EDU_ID) != EDU_ID_VALUE) {
+	bool answers = edu_map(edu, slot);
+	edu_master(edu, true);
+	rt_printf("  edu at 00:%02x.0, BAR0 %lx, ID %x, COMMAND was %x\n", slot, edu->bar,
+		  mmio_read32(edu->bar + EDU_ID), edu->command_found);
+	if (!answers) {
 		attack_verdict(false, "edu's BAR0 does not answer");
 		return false;
 	}
@@ -824,19 +780,18 @@ static bool own_is(size_t off, bool pattern)
 
 static void attack_dma_own(void)
 {
-	uintptr_t cfg, bar;
-	uint32_t cmd0;
+	struct edu edu;
 	size_t i;
 
-	if (!edu_find(EDU_SLOT_OWN, &cfg, &bar, &cmd0))
+	if (!edu_ready(EDU_SLOT_OWN, &edu))
 		return;
 	/* Own RAM -> edu's buffer -> own RAM elsewhere: edu's buffer is not in
 	 * its BAR, so the round trip is the proof that both directions work. */
 	own_set(OWN_SRC, true);
 	own_set(OWN_BACK, false);
 	own_set(OWN_PROBE, false);
-	bool in = edu_dma(bar, (uintptr_t)&dma_own[OWN_SRC], EDU_BUFFER, 0);
-	bool out = edu_dma(bar, EDU_BUFFER, (uintptr_t)&dma_own[OWN_BACK], EDU_DMA_TO_RAM);
+	bool in = edu_dma(&edu, (uintptr_t)&dma_own[OWN_SRC], EDU_BUFFER, EDU_DMA_BYTES, 0);
+	bool out = edu_dma(&edu, EDU_BUFFER, (uintptr_t)&dma_own[OWN_BACK], EDU_DMA_BYTES, EDU_DMA_TO_RAM);
 	bool works = in && out && own_is(OWN_BACK, true);
 	rt_printf("  DMA own RAM %lx -> edu -> own RAM %lx: %s\n", (uintptr_t)&dma_own[OWN_SRC],
 		  (uintptr_t)&dma_own[OWN_BACK], works ? "the data arrived" : "the data is MISSING");
@@ -844,31 +799,30 @@ static void attack_dma_own(void)
 	 * victim checks its own memory). */
 	const uint64_t targets[] = { victim_ram[0], hyp_fixed[0] };
 	for (i = 0; i < ARRAY_SIZE(targets); i++) {
-		bool done = edu_dma(bar, EDU_BUFFER, targets[i], EDU_DMA_TO_RAM);
+		bool done = edu_dma(&edu, EDU_BUFFER, targets[i], EDU_DMA_BYTES, EDU_DMA_TO_RAM);
 		rt_printf("  DMA edu -> %lx: %s\n", targets[i], done ? "transfer ended" : "no end in time");
 	}
 	/* Out of the victim's PA into edu's buffer, then the buffer here: it
 	 * must hold the pattern still, or the zeros of a faulted read. */
-	edu_dma(bar, victim_ram[0], EDU_BUFFER, 0);
-	edu_dma(bar, EDU_BUFFER, (uintptr_t)&dma_own[OWN_PROBE], EDU_DMA_TO_RAM);
+	edu_dma(&edu, victim_ram[0], EDU_BUFFER, EDU_DMA_BYTES, 0);
+	edu_dma(&edu, EDU_BUFFER, (uintptr_t)&dma_own[OWN_PROBE], EDU_DMA_BYTES, EDU_DMA_TO_RAM);
 	bool foreign_blocked = own_is(OWN_PROBE, true) || own_is(OWN_PROBE, false);
 	rt_printf("  DMA %lx -> edu -> own RAM: word 0 %x, %s\n", victim_ram[0],
 		  *(volatile uint32_t *)&dma_own[OWN_PROBE], foreign_blocked ? "not the victim's" : "the VICTIM's?");
 	/* Bus mastering stays on: tofu turns it off when this VM stops. */
-	attack_verdict(works && foreign_blocked && !(cmd0 & PCI_COMMAND_MASTER),
+	attack_verdict(works && foreign_blocked && !(edu.command_found & PCI_COMMAND_MASTER),
 		       "own RAM both ways %s, outside its stage 2 %s (the SMMU faults; the victim checks its "
 		       "memory), bus mastering at start %s", works ? "works" : "FAILED",
-		       foreign_blocked ? "blocked" : "READ", cmd0 & PCI_COMMAND_MASTER ? "ON (left by the last run)" : "off");
+		       foreign_blocked ? "blocked" : "READ", edu.command_found & PCI_COMMAND_MASTER ? "ON (left by the last run)" : "off");
 }
 
 static void attack_dma_unowned(void)
 {
-	uintptr_t cfg, bar;
-	uint32_t cmd0;
+	struct edu edu;
 	unsigned blocked = 0, tries = 0;
 	size_t i;
 
-	if (!edu_find(EDU_SLOT_UNOWNED, &cfg, &bar, &cmd0))
+	if (!edu_ready(EDU_SLOT_UNOWNED, &edu))
 		return;
 	/* Out of edu's buffer (zeros): into the victim, the hypervisor, and this
 	 * VM's own RAM, which holds the pattern and must keep it. */
@@ -876,15 +830,15 @@ static void attack_dma_unowned(void)
 	const uint64_t targets[] = { victim_ram[0], 0x40200000ul, (uintptr_t)&dma_own[OWN_SRC] };
 	for (i = 0; i < ARRAY_SIZE(targets); i++) {
 		tries++;
-		bool done = edu_dma(bar, EDU_BUFFER, targets[i], EDU_DMA_TO_RAM);
+		bool done = edu_dma(&edu, EDU_BUFFER, targets[i], EDU_DMA_BYTES, EDU_DMA_TO_RAM);
 		rt_printf("  DMA edu -> %lx: %s\n", targets[i], done ? "transfer ended" : "no end in time");
 		blocked += done;
 	}
 	/* Into edu's buffer, from the victim's RAM: the fault is logged by tofu. */
 	tries++;
-	blocked += edu_dma(bar, victim_ram[0], EDU_BUFFER, 0);
+	blocked += edu_dma(&edu, victim_ram[0], EDU_BUFFER, EDU_DMA_BYTES, 0);
 	bool own_clean = own_is(OWN_SRC, true);
-	mmio_write32(cfg + PCI_COMMAND, 0);
+	mmio_write32(edu.cfg + PCI_COMMAND, 0);
 	attack_verdict(blocked == tries && own_clean, "%u of %u transfers ended, own RAM %s (the SMMU faults; "
 		       "the victim checks its own memory)", blocked, tries, own_clean ? "unchanged" : "WRITTEN");
 }

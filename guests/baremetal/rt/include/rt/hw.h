@@ -76,6 +76,28 @@
 #define PL011_CR_TXE          HW_BIT(8)
 #define PL011_CR_RXE          HW_BIT(9)
 
+/* ---- PCI configuration space (PCI Local Bus 3.0, PCIe 5.0 ch. 7), via ECAM ---- */
+#define PCI_ECAM_DEV_SHIFT    15               /* offset of device d on bus 0: d << 15 */
+#define PCI_ID                0x00             /* vendor (low 16 bits), device (high) */
+#define PCI_COMMAND           0x04
+#define PCI_COMMAND_MEM       HW_BIT(1)
+#define PCI_COMMAND_MASTER    HW_BIT(2)
+#define PCI_COMMAND_MASK      HW_UL(0xffff)
+#define PCI_BAR0              0x10
+
+/* ---- QEMU's edu device (QEMU docs/specs/edu.rst), BAR0 ---- */
+#define PCI_ID_EDU            0x11e81234u      /* device 0x11e8, vendor 0x1234 */
+#define EDU_ID                0x00
+#define EDU_ID_VALUE          0x010000edu
+#define EDU_DMA_SRC           0x80
+#define EDU_DMA_DST           0x88
+#define EDU_DMA_COUNT         0x90
+#define EDU_DMA_CMD           0x98
+#define EDU_DMA_START         HW_BIT(0)        /* set by the driver, cleared when done */
+#define EDU_DMA_TO_RAM        HW_BIT(1)        /* edu's buffer -> RAM; clear: RAM -> buffer */
+#define EDU_BUFFER            0x40000ul        /* its 4 KiB buffer, in its own address space */
+#define EDU_BUFFER_SIZE       4096
+
 /* ---- PL031 RTC (ARM DDI 0224) ---- */
 #define PL031_DR              0x000            /* data: seconds */
 #define PL031_MR              0x004            /* match */

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* QEMU's edu PCI device: found on bus 0, its BAR placed, DMA started and waited for. */
+#include "rt/edu.h"
+#include "rt/arch.h"
+#include "rt/fdt.h"
+#include "rt/hw.h"
+#include "rt/platform.h"
+#include "rt/timer.h"
+
+#define PCIE_WINDOW_COMPAT "tofu,pcie-mmio-window"
+#define PCIE_ECAM_COMPAT   "pci-host-ecam-generic"
+
+static uint64_t window;
+
+enum edu_found edu_find(unsigned slot, struct edu *edu)
+{
+	struct fdt fdt;
+	struct fdt_node node;
+	uint64_t ecam = 0, ecam_size = 0, win_size = 0;
+
+	if (!fdt_init(&fdt, (const void *)platform_get()->dtb) ||
+	    !fdt_find_compatible(&fdt, PCIE_ECAM_COMPAT, &node) ||
+	    !fdt_reg(&fdt, &node, 0, &ecam, &ecam_size) ||
+	    !fdt_find_compatible(&fdt, PCIE_WINDOW_COMPAT, &node) ||
+	    !fdt_reg(&fdt, &node, 0, &window, &win_size))
+		return EDU_NO_BRIDGE;
+	edu->cfg = (uintptr_t)ecam + ((uintptr_t)slot << PCI_ECAM_DEV_SHIFT);
+	edu->bar = 0;
+	if (mmio_read32(edu->cfg + PCI_ID) != PCI_ID_EDU)
+		return EDU_ABSENT;
+	edu->command_found = mmio_read32(edu->cfg + PCI_COMMAND) & PCI_COMMAND_MASK;
+	return EDU_FOUND;
+}
+
+bool edu_map(struct edu *edu, unsigned slot)
+{
+	uint32_t command = mmio_read32(edu->cfg + PCI_COMMAND) & PCI_COMMAND_MASK;
+
+	edu->bar = (uintptr_t)window + slot * EDU_BAR_STRIDE;
+	mmio_write32(edu->cfg + PCI_BAR0, (uint32_t)edu->bar);
+	mmio_write32(edu->cfg + PCI_COMMAND, (command & PCI_COMMAND_MASTER) | PCI_COMMAND_MEM);
+	return mmio_read32(edu->bar + EDU_ID) == EDU_ID_VALUE;
+}
+
+void edu_master(const struct edu *edu, bool on)
+{
+	mmio_write32(edu->cfg + PCI_COMMAND, PCI_COMMAND_MEM | (on ? PCI_COMMAND_MASTER : 0));
+}
+
+bool edu_dma_busy(const struct edu *edu)
+{
+	return mmio_read32(edu->bar + EDU_DMA_CMD) & EDU_DMA_START;
+}
+
+bool edu_dma_wait(const struct edu *edu, uint64_t ms)
+{
+	uint64_t deadline = timer_now() + timer_ms_to_ticks(ms);
+
+	while (edu_dma_busy(edu))
+		if (timer_now() > deadline)
+			return false;
+	return true;
+}
+
+void edu_dma_start(const struct edu *edu, uint64_t src, uint64_t dst, uint32_t bytes, uint32_t cmd)
+{
+	mmio_write64(edu->bar + EDU_DMA_SRC, src);
+	mmio_write64(edu->bar + EDU_DMA_DST, dst);
+	mmio_write64(edu->bar + EDU_DMA_COUNT, bytes);
+	mmio_write64(edu->bar + EDU_DMA_CMD, cmd | EDU_DMA_START);
+}
+
+bool edu_dma(const struct edu *edu, uint64_t src, uint64_t dst, uint32_t bytes, uint32_t cmd)
+{
+	edu_dma_start(edu, src, dst, bytes, cmd);
+	return edu_dma_wait(edu, EDU_DMA_WAIT_MS);
+}
