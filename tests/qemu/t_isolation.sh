@@ -5,7 +5,8 @@
 # leave a log line, and the victim must keep ticking with intact memory.
 # The attacker owns the PCIe bus and device 2's StreamIDs: its edu (00:02.0)
 # DMAs within its own RAM, and faults against it anywhere else; the edu at
-# 00:03.0 is no VM's and faults everywhere.  Then the attacker is restarted
+# 00:03.0 is no VM's and faults everywhere.  An MSI of its own edu aimed at the
+# ITS's doorbell faults in the SMMU too (no ITS in its stage 2).  Then the attacker is restarted
 # from the shell: its DMA is confined again, and it finds bus mastering off.
 . "$(dirname "$0")/lib.sh"
 qemu_start isolation isolation \
@@ -30,6 +31,7 @@ dma_lines() {
     for what in "vm attacker, StreamID 0x10 (PCI 00:02.0): F_TRANSLATION write of 0x50000000" \
                 "vm attacker, StreamID 0x10 (PCI 00:02.0): F_TRANSLATION write of 0x80000000" \
                 "vm attacker, StreamID 0x10 (PCI 00:02.0): F_TRANSLATION read of 0x50000000" \
+                "vm attacker, StreamID 0x10 (PCI 00:02.0): F_TRANSLATION write of 0x8090040" \
                 "no VM, StreamID 0x18 (PCI 00:03.0): F_TRANSLATION write of 0x50000000" \
                 "no VM, StreamID 0x18 (PCI 00:03.0): F_TRANSLATION write of 0x40200000" \
                 "no VM, StreamID 0x18 (PCI 00:03.0): F_TRANSLATION read of 0x50000000"; do

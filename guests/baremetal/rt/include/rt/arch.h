@@ -65,6 +65,27 @@ static inline void arch_irq_mask(void) { __asm__ volatile("msr daifset, #2" : : 
 static inline void arch_irq_unmask(void) { __asm__ volatile("msr daifclr, #2" : : : "memory"); }
 
 /* Single-instruction accessors: with the MMU off everything is Device memory. */
+static inline uint8_t mmio_read8(uintptr_t addr)
+{
+	uint8_t v;
+
+	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static inline uint16_t mmio_read16(uintptr_t addr)
+{
+	uint16_t v;
+
+	__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static inline void mmio_write16(uintptr_t addr, uint16_t v)
+{
+	__asm__ volatile("strh %w0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
+}
+
 static inline uint32_t mmio_read32(uintptr_t addr)
 {
 	uint32_t v;

@@ -83,12 +83,28 @@
 #define PCI_COMMAND_MEM       HW_BIT(1)
 #define PCI_COMMAND_MASTER    HW_BIT(2)
 #define PCI_COMMAND_MASK      HW_UL(0xffff)
+#define PCI_STATUS            0x06             /* 16 bits */
+#define PCI_STATUS_CAP_LIST   HW_BIT(4)
 #define PCI_BAR0              0x10
+#define PCI_CAPABILITY_LIST   0x34             /* 8 bits: the first capability */
+#define PCI_CAP_ID            0x00             /* in a capability: its ID (8 bits) */
+#define PCI_CAP_NEXT          0x01             /* the next one (8 bits, 0: none) */
+#define PCI_CAP_PTR_MASK      HW_UL(0xfc)
+#define PCI_CAP_ID_MSI        0x05
+#define PCI_MSI_FLAGS         0x02             /* 16 bits: Message Control */
+#define PCI_MSI_FLAGS_ENABLE  HW_BIT(0)
+#define PCI_MSI_FLAGS_64BIT   HW_BIT(7)
+#define PCI_MSI_ADDRESS_LO    0x04
+#define PCI_MSI_ADDRESS_HI    0x08             /* 64-bit capable only */
+#define PCI_MSI_DATA_32       0x08             /* 16 bits, 32-bit address */
+#define PCI_MSI_DATA_64       0x0c             /* 16 bits, 64-bit address */
 
 /* ---- QEMU's edu device (QEMU docs/specs/edu.rst), BAR0 ---- */
 #define PCI_ID_EDU            0x11e81234u      /* device 0x11e8, vendor 0x1234 */
 #define EDU_ID                0x00
 #define EDU_ID_VALUE          0x010000edu
+#define EDU_IRQ_RAISE         0x60             /* write: raise these status bits (an MSI if enabled) */
+#define EDU_IRQ_ACK           0x64
 #define EDU_DMA_SRC           0x80
 #define EDU_DMA_DST           0x88
 #define EDU_DMA_COUNT         0x90
@@ -97,6 +113,9 @@
 #define EDU_DMA_TO_RAM        HW_BIT(1)        /* edu's buffer -> RAM; clear: RAM -> buffer */
 #define EDU_BUFFER            0x40000ul        /* its 4 KiB buffer, in its own address space */
 #define EDU_BUFFER_SIZE       4096
+
+/* ---- GICv3 ITS (Arm IHI 0069): its translation frame's doorbell ---- */
+#define GITS_TRANSLATER       0x10040          /* from the ITS's base */
 
 /* ---- PL031 RTC (ARM DDI 0224) ---- */
 #define PL031_DR              0x000            /* data: seconds */
