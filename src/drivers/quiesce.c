@@ -48,12 +48,21 @@ static void pci_ecam_quiesce(uintptr_t base)
     }
 }
 
+/* The bridge's MMIO and I/O windows: the BARs in them belong to the
+ * functions that the ECAM's entry quiets; the windows have nothing of their own. */
+static void pci_window_quiesce(uintptr_t base)
+{
+    (void)base;
+}
+
 static const struct {
     const char *compatible;
     quiesce_fn quiesce;
 } quiesce_table[] = {
     { "arm,pl031", pl031_quiesce },
     { "pci-host-ecam-generic", pci_ecam_quiesce },
+    { "tofu,pcie-mmio-window", pci_window_quiesce },
+    { "tofu,pcie-io-window", pci_window_quiesce },
 };
 
 static quiesce_fn quiesce_find(const char *compatible)

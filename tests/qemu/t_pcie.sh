@@ -16,9 +16,12 @@ wait_for "tofu-guest: nvme0n1 mounted at /mnt/disk" 240
 wait_for "tofu-linux# " 120
 send "[ -b /dev/nvme0n1 ] && echo nvme-dev-ok"
 wait_for "nvme-dev-ok" 30
-# The bridge's node as the tool writes it: INTx and windows, no MSI or IOMMU.
+# The bridge's node as the tool writes it: INTx and windows (MMIO and I/O), no MSI or IOMMU.
 send "cd /proc/device-tree/pcie@4010000000 && [ -e interrupt-map ] && [ -e ranges ] && [ -e dma-coherent ] && [ ! -e msi-map ] && [ ! -e iommu-map ] && echo pcie-node-ok; cd /"
 wait_for "pcie-node-ok" 30
+# The I/O window is the bridge's I/O range: Linux numbers the I/O BARs in it.
+send "grep -q 'PCI Bus 0000:00' /proc/ioports && grep -q ' : 0000:00:0[0-9a-f].[0-7]' /proc/ioports && echo pcie-io-ok"
+wait_for "pcie-io-ok" 30
 send "dd if=/dev/urandom of=/mnt/disk/check bs=1024 count=512 2>/dev/null; sync; sha256sum /mnt/disk/check | sed 's/^/sum-a:/'"
 wait_for_re "^\[linux\] sum-a:[0-9a-f]{64} " 60
 sum_a=$(sed -n 's/^\[linux\] sum-a:\([0-9a-f]\{64\}\) .*/\1/p' "$QLOG" | head -1)

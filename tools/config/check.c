@@ -178,7 +178,8 @@ static void check_shares(struct sys *s)
  * the bus (its config space, its BARs) and so make it master DMA. */
 static bool is_pcie_window(const struct vm_device *d)
 {
-    return d->compatible && (!strcmp(d->compatible, PCIE_ECAM_COMPAT) || !strcmp(d->compatible, PCIE_MMIO_COMPAT));
+    return d->compatible && (!strcmp(d->compatible, PCIE_ECAM_COMPAT) || !strcmp(d->compatible, PCIE_MMIO_COMPAT) ||
+                             !strcmp(d->compatible, PCIE_IO_COMPAT));
 }
 
 /*

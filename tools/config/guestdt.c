@@ -51,6 +51,7 @@ static void prop_reg(void *fdt, const uint64_t *pairs, int n)
     prop_cells(fdt, "reg", c, 4 * n);
 }
 
+#define PCI_SPACE_IO       0x01000000u   /* phys.hi of an I/O range */
 #define PCI_SPACE_MMIO32   0x02000000u   /* phys.hi of a 32-bit memory range */
 #define PCI_INTX_SLOTS     4u            /* INTx swizzle: slot s pin p -> line (s + p - 1) mod 4 */
 
@@ -60,7 +61,8 @@ static bool is_compat(const struct vm_device *d, const char *compat)
 }
 
 /* A host bridge given whole to the VM (docs/pci.md): its ECAM node gets the
- * VM's PCIe MMIO windows as `ranges` (1:1: IPA = PA = bus address) and its
+ * VM's PCIe MMIO windows as `ranges` (1:1: IPA = PA = bus address; an I/O
+ * window: ports from 0 at its PA) and its
  * INTx SPIs, the node's `interrupts` in line order, as an `interrupt-map`
  * to the VM's GIC with QEMU virt's swizzle.  No msi-map (no virtual ITS) and
  * no iommu-map (the SMMU is tofu's): the devices DMA to the VM's IPAs. */
@@ -70,8 +72,11 @@ static void write_pcie_props(void *fdt, const struct vm *vm, const struct vm_dev
     int nr = 0, nm = 0;
     for (unsigned i = 0; i < vm->cfg.nr_devices; i++) {
         const struct vm_device *w = &vm->cfg.devices[i];
-        if (!is_compat(w, PCIE_MMIO_COMPAT)) continue;
-        uint32_t cells[7] = { PCI_SPACE_MMIO32, (uint32_t)(w->pa >> 32), (uint32_t)w->pa,
+        bool io = is_compat(w, PCIE_IO_COMPAT);
+        if (!io && !is_compat(w, PCIE_MMIO_COMPAT)) continue;
+        /* Memory: bus address = PA; I/O: ports from 0 at the window's PA. */
+        uint64_t bus = io ? 0 : w->pa;
+        uint32_t cells[7] = { io ? PCI_SPACE_IO : PCI_SPACE_MMIO32, (uint32_t)(bus >> 32), (uint32_t)bus,
                               (uint32_t)(w->pa >> 32), (uint32_t)w->pa, (uint32_t)(w->size >> 32), (uint32_t)w->size };
         for (int k = 0; k < 7; k++) r[nr++] = cells[k];
     }

@@ -70,6 +70,7 @@ struct vm {
  * programs the bus) and its MMIO window. */
 #define PCIE_ECAM_COMPAT "pci-host-ecam-generic"
 #define PCIE_MMIO_COMPAT "tofu,pcie-mmio-window"
+#define PCIE_IO_COMPAT   "tofu,pcie-io-window"
 
 #define MAX_E1000E_NICS 4
 
