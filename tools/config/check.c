@@ -244,6 +244,9 @@ void check_system(struct sys *s, const struct hyp_image *hyp)
         for (unsigned i = 0; i < vm->cfg.nr_devices; i++) {
             check_device_address(s, vm, i);
             check_irqs(s, vm, i);
+            if (vm->devices[i].dma_unprotected)
+                refuse_device(vm, i, "can master DMA and is not behind the SMMU (which covers PCIe only): "
+                              "the VM could aim it at any memory, the hypervisor's included");
         }
         check_memory(s, vm, hyp);
     }

@@ -154,6 +154,10 @@ static void parse_device(const void *fdt, const char *vm_path, unsigned entry, u
         refuse(dn->path, "missing property 'compatible' (the guest's driver and tofu's reset of the device go by it)");
     if (strpbrk(d->compatible, "\"\\"))         /* it becomes a C string in config.c */
         refuse(dn->path, "compatible \"%s\" may not contain '\"' or '\\'", d->compatible);
+    static const char *const dma_masters[] = DMA_MASTER_COMPATS;
+    dn->dma_unprotected = fdt_getprop(fdt, node, DMA_MASTER_PROP, NULL) != NULL;
+    for (size_t k = 0; k < sizeof(dma_masters) / sizeof(dma_masters[0]); k++)
+        dn->dma_unprotected |= fdt_stringlist_search(fdt, node, "compatible", dma_masters[k]) >= 0;
     int len;
     const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
     if (!reg || len != REG_CELLS * 4)

@@ -50,7 +50,15 @@ struct image {
 struct device {
     int node;                       /* offset in the config's FDT */
     char path[NODE_PATH_LEN];
+    bool dma_unprotected;           /* masters DMA that no IOMMU translates (below) */
 };
+
+/* Devices that master DMA outside the SMMU, which covers PCIe only: the
+ * platform file marks them `tofu,dma-master;`, and these compatibles are
+ * known to, wherever they are described.  A VM given one could aim it at
+ * any memory. */
+#define DMA_MASTER_PROP "tofu,dma-master"
+#define DMA_MASTER_COMPATS { "virtio,mmio", "qemu,fw-cfg-mmio" }
 
 struct vm {
     struct vm_config cfg;           /* what the hypervisor reads, images' data aside */
