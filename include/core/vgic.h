@@ -60,6 +60,8 @@ struct vgic_cpu {
     uint32_t lr_level;                       /* ... an emulated level one (EOI=1) */
     bool uie;                                /* underflow maintenance armed */
     bool resample;                           /* a level dropped on another CPU */
+    bool unactive_any;                       /* unactive[] has a bit set */
+    uint64_t unactive[VGIC_WORDS];           /* ICACTIVER from another CPU, for its next flush */
     bool waker_sleep;                        /* GICR_WAKER.ProcessorSleep */
 };
 
@@ -73,6 +75,9 @@ struct vgic_irq *vgic_irq_of(struct vcpu *v, unsigned intid);
 /* Make `intid` pending for the vCPU it targets; kicks that vCPU's CPU. */
 void vgic_inject(struct vcpu *v, unsigned intid);
 void vgic_inject_spi(struct vm *vm, unsigned intid);
+/* GICD/GICR_ICACTIVER: deactivate `intid` for the vCPU whose list register
+ * holds it, without an EOI; from another CPU, at that vCPU's next flush. */
+void vgic_clear_active(struct vcpu *v, unsigned intid);
 /* A private interrupt for `v` on its own CPU, from the exit path: straight
  * into a free list register when it can go there. */
 void vgic_inject_local(struct vcpu *v, unsigned intid);

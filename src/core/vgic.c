@@ -63,7 +63,9 @@ void vgic_vcpu_init(struct vcpu *v)
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         c->lr_intid[i] = VGIC_LR_NONE;
     c->lr_used = c->lr_hw = c->lr_level = 0;
-    c->uie = c->resample = false;
+    c->uie = c->resample = c->unactive_any = false;
+    for (unsigned i = 0; i < VGIC_WORDS; i++)
+        c->unactive[i] = 0;
     c->waker_sleep = true;
 }
 
@@ -244,6 +246,67 @@ void vgic_clear_pending(struct vcpu *v, unsigned intid)
     int i = lr_find(v, intid);
     if (i >= 0)
         lr_unpend(v, (unsigned)i);
+}
+
+/* Take the active state out of `intid`'s list register (on v's own CPU).
+ * A hardware interrupt's LR is emptied and its physical interrupt
+ * deactivated, which fires again if its line is still high; an emulated
+ * one keeps its pending state, and an emulated level interrupt left with
+ * none is pending again while its line is high (GICv3 4.1.2). */
+static void lr_deactivate(struct vcpu *v, unsigned intid)
+{
+    int i = lr_find(v, intid);
+    if (i < 0)
+        return;
+    uint64_t lr = vgic_hw_read_lr((unsigned)i);
+    if (!(lr & ICH_LR_ACTIVE))
+        return;
+    if (lr & ICH_LR_PENDING) {
+        vgic_hw_write_lr((unsigned)i, lr & ~ICH_LR_ACTIVE);
+        return;
+    }
+    vgic_hw_write_lr((unsigned)i, 0);
+    lr_release(v, (unsigned)i);
+    if (lr & ICH_LR_HW) {
+        vgic_hw_deactivate((unsigned)FIELD_GET(lr, ICH_LR_PINTID_WIDTH, ICH_LR_PINTID_SHIFT));
+        return;
+    }
+    struct vgic_irq *irq = vgic_irq_of(v, intid);
+    if (irq && is_level(irq) && irq->level)
+        bitmap_set(v, intid);
+}
+
+/* The ICACTIVER requests another CPU left for this vCPU. */
+static void lrs_take_unactive(struct vcpu *v)
+{
+    struct vgic_cpu *c = &v->vgic;
+    __atomic_store_n(&c->unactive_any, false, __ATOMIC_RELAXED);
+    for (unsigned w = 0; w < VGIC_WORDS; w++) {
+        uint64_t bits = __atomic_exchange_n(&c->unactive[w], 0, __ATOMIC_ACQ_REL);
+        while (bits) {
+            lr_deactivate(v, w * 64 + ctz64(bits));
+            bits &= bits - 1;
+        }
+    }
+}
+
+/* Linux deactivates every PPI this way when a CPU comes up, and a kernel
+ * started by kexec or a crash kernel finds what its predecessor left
+ * active: ignoring it would strand a hardware interrupt (the virtual
+ * timer) active for good.  Setting an active state (ISACTIVER, which only
+ * save/restore by a guest hypervisor needs) stays ignored. */
+void vgic_clear_active(struct vcpu *v, unsigned intid)
+{
+    if (intid >= VGIC_NR_IRQS)
+        return;
+    if (is_local(v)) {
+        lr_deactivate(v, intid);
+        return;
+    }
+    __atomic_fetch_or(&v->vgic.unactive[intid / 64], word_bit(intid), __ATOMIC_RELEASE);
+    __atomic_store_n(&v->vgic.unactive_any, true, __ATOMIC_RELEASE);
+    vcpu_work_set(v, VCPU_WORK_VGIC);
+    vcpu_kick(v);
 }
 
 static uint64_t lr_state(struct vcpu *v, unsigned intid)
@@ -484,6 +547,8 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
      * the bit again (vcpu.h). */
     __atomic_fetch_and(&v->work, ~VCPU_WORK_VGIC, __ATOMIC_ACQ_REL);
     __atomic_store_n(&c->resample, false, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&c->unactive_any, __ATOMIC_ACQUIRE))
+        lrs_take_unactive(v);
     if (c->lr_used) {
         lrs_retire(v);
         lrs_resample(v);

@@ -47,8 +47,14 @@ static void wr_clear_pending(struct vcpu *t, struct vgic_irq *irq, unsigned inti
 }
 static uint64_t rd_active(struct vcpu *t, struct vgic_irq *irq, unsigned intid)
 { UNUSED(irq); return vgic_is_active(t, intid); }
-/* Active state is owned by the guest's CPU interface; set/clear-active
- * writes (used for save/restore by guest hypervisors) are ignored. */
+/* Clear-active deactivates (vgic_clear_active); set-active writes, which
+ * only a guest hypervisor's save/restore needs, are ignored. */
+static void wr_clear_active(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
+{
+    UNUSED(irq);
+    if (f & 1)
+        vgic_clear_active(t, intid);
+}
 static void wr_ignore(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint64_t f)
 { UNUSED(t); UNUSED(irq); UNUSED(intid); UNUSED(f); }
 static uint64_t rd_zero(struct vcpu *t, struct vgic_irq *irq, unsigned intid)
@@ -91,7 +97,7 @@ static const struct irqreg irqregs[] = {
     R(GICD_ISPENDR,    1,  rd_pending, wr_set_pending),
     R(GICD_ICPENDR,    1,  rd_pending, wr_clear_pending),
     R(GICD_ISACTIVER,  1,  rd_active,  wr_ignore),
-    R(GICD_ICACTIVER,  1,  rd_active,  wr_ignore),
+    R(GICD_ICACTIVER,  1,  rd_active,  wr_clear_active),
     R(GICD_IPRIORITYR, 8,  rd_prio,    wr_prio),
     R(GICD_ICFGR,      2,  rd_cfg,     wr_cfg),
     R(GICD_IGRPMODR,   1,  rd_zero,    wr_ignore),   /* one security state */

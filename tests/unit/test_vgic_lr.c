@@ -514,6 +514,84 @@ static void test_pmu_irq_is_hw(void **state)
     assert_false(fake_vtimer_line);
 }
 
+/* ICACTIVER on the virtual timer, acked and never EOId (a kexec'd or crash
+ * kernel finds it so, Linux clears every PPI's active state at CPU bring-up):
+ * the LR goes and the physical PPI is deactivated, so it can fire again. */
+static void test_clear_active_hw(void **state)
+{
+    (void)state;
+    enable(v0, PPI_VTIMER, PRIO_LOW);
+    fake_vtimer_line = true;
+    vgic_inject(v0, PPI_VTIMER);
+    vgic_flush(v0);
+    fake_guest_ack_lr((unsigned)fake_lr_find(PPI_VTIMER));
+    assert_true(vgic_is_active(v0, PPI_VTIMER));
+    vgic_clear_active(v0, PPI_VTIMER);
+    assert_false(vgic_is_active(v0, PPI_VTIMER));
+    assert_int_equal(fake_lr_find(PPI_VTIMER), -1);
+    assert_int_equal(v0->vgic.lr_used, 0);
+    assert_int_equal(fake_deactivated[PPI_VTIMER], 1);
+    /* Not active: nothing more to do. */
+    vgic_clear_active(v0, PPI_VTIMER);
+    assert_int_equal(fake_deactivated[PPI_VTIMER], 1);
+    vgic_clear_active(v0, VGIC_NR_IRQS);                /* out of range: ignored */
+}
+
+/* An emulated level interrupt, active, its line still high: pending again
+ * once deactivated; active and pending: only the active bit goes. */
+static void test_clear_active_emulated(void **state)
+{
+    (void)state;
+    enable(v0, 40, PRIO_LOW);
+    vgic_set_level(&vm, 40, true);
+    vgic_flush(v0);
+    int i = fake_lr_find(40);
+    fake_guest_ack_lr((unsigned)i);
+    vgic_clear_active(v0, 40);
+    assert_false(vgic_is_active(v0, 40));
+    assert_true(vgic_is_pending(v0, 40));
+    vgic_flush(v0);
+    i = fake_lr_find(40);
+    assert_true(i >= 0);
+    assert_int_equal(fake_lr[i] & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+
+    enable(v0, 41, PRIO_LOW);
+    vgic_inject_spi(&vm, 41);
+    vgic_flush(v0);
+    i = fake_lr_find(41);
+    fake_guest_ack_lr((unsigned)i);
+    vgic_inject_spi(&vm, 41);
+    vgic_flush(v0);
+    assert_int_equal(fake_lr[i] & ICH_LR_STATE_MASK, ICH_LR_PENDING | ICH_LR_ACTIVE);
+    vgic_clear_active(v0, 41);
+    assert_int_equal(fake_lr[i] & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+}
+
+/* From another vCPU's CPU (a GICD_ICACTIVER write for an SPI another vCPU
+ * holds): the holder is kicked and its next flush deactivates. */
+static void test_clear_active_remote(void **state)
+{
+    (void)state;
+    enable(v0, 48, 0x90);
+    vgic_irq_of(v0, 48)->hw = true;
+    fake_spi_line[48] = true;
+    vgic_inject_spi(&vm, 48);
+    vgic_flush(v0);
+    fake_guest_ack_lr((unsigned)fake_lr_find(48));
+    fake_current = v1;
+    unsigned kicks = fake_kick_count;
+    vgic_clear_active(v0, 48);
+    assert_int_equal(fake_kick_count, kicks + 1);
+    assert_ptr_equal(fake_last_kicked, v0);
+    assert_true(fake_lr_find(48) >= 0);                  /* not yet: not v0's CPU */
+    assert_int_equal(fake_deactivated[48], 0);
+    fake_current = v0;
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(48), -1);
+    assert_int_equal(fake_deactivated[48], 1);
+    assert_false(v0->vgic.unactive_any);
+}
+
 /* A hardware interrupt whose line dropped before the guest took it: its
  * pending state goes, and so does the physical active state it held. */
 static void test_hw_line_drop_unpends(void **state)
@@ -804,6 +882,9 @@ int main(void)
         cmocka_unit_test_setup(test_no_wakeup_with_distributor_disabled, setup),
         cmocka_unit_test_setup(test_vtimer_is_hw, setup),
         cmocka_unit_test_setup(test_hw_line_drop_unpends, setup),
+        cmocka_unit_test_setup(test_clear_active_hw, setup),
+        cmocka_unit_test_setup(test_clear_active_emulated, setup),
+        cmocka_unit_test_setup(test_clear_active_remote, setup),
         cmocka_unit_test_setup(test_emulated_level_eoi, setup),
         cmocka_unit_test_setup(test_emulated_level_lowered_remotely, setup),
         cmocka_unit_test_setup(test_latched_pending_on_level_irq, setup),

@@ -186,6 +186,11 @@ bool gic_private_irq_active(uint32_t intid)
 	return mmio_read32(gic_sgi_frame() + GICR_ISACTIVER0) & (1u << intid);
 }
 
+void gic_private_irq_deactivate(uint32_t intid)
+{
+	mmio_write32(gic_sgi_frame() + GICR_ICACTIVER0, 1u << intid);
+}
+
 uint64_t gic_sgi1r_cluster_self(void)
 {
 	uint64_t mpidr = sysreg_read_mpidr_el1();

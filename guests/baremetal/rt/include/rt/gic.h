@@ -26,6 +26,7 @@ void gic_private_irq_enable(uint32_t intid, uint8_t priority);
 void gic_private_irq_disable(uint32_t intid);
 bool gic_private_irq_pending(uint32_t intid);
 bool gic_private_irq_active(uint32_t intid);
+void gic_private_irq_deactivate(uint32_t intid);   /* GICR_ICACTIVER0 */
 
 void gic_sgi_send_self(uint32_t intid);
 /* ICC_SGI1R_EL1 affinity fields naming this CPU's cluster (Aff3.Aff2.Aff1, RS = 0). */

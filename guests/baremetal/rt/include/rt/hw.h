@@ -173,6 +173,7 @@
 #define GICR_ISPENDR0         0x0200
 #define GICR_ICPENDR0         0x0280
 #define GICR_ISACTIVER0       0x0300
+#define GICR_ICACTIVER0       0x0380
 #define GICR_IPRIORITYR       0x0400           /* one byte per INTID */
 
 /* ---- GICv3 CPU interface system registers ---- */
@@ -180,6 +181,7 @@
 #define ICC_IGRPEN1_ENABLE    HW_BIT(0)
 #define ICC_PMR_LOWEST        0xff             /* let every priority through */
 #define ICC_IAR_INTID_MASK    HW_UL(0xffffff)
+#define ICC_CTLR_EOIMODE      HW_BIT(1)        /* EOIR drops the priority only; deactivation apart */
 #define ICC_SGI1R_TARGETS_MASK HW_UL(0xffff)
 #define ICC_SGI1R_AFF1_SHIFT  16
 #define ICC_SGI1R_INTID_SHIFT 24
