@@ -18,14 +18,16 @@ struct mmio_access {
     bool write;
     bool sign_extend;      /* loads: SSE */
     bool reg64;            /* SF: the register is 64-bit */
-    unsigned reg;          /* 0..30, 31 = xzr */
+    uint64_t reg;          /* 0..30, MMIO_REG_ZR = xzr: an index */
 };
 
 enum mmio_result { MMIO_OK, MMIO_FAULT };
 
+/* A read returns the register's value (RAZ where there is none: a read
+ * never faults); a write may refuse the access (MMIO_FAULT: an abort). */
 struct mmio_ops {
     const char *name;
-    enum mmio_result (*read)(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val);
+    uint64_t (*read)(struct vcpu *v, void *dev, uint64_t off, unsigned width);
     enum mmio_result (*write)(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val);
 };
 
@@ -53,6 +55,9 @@ static inline const struct mmio_region *mmio_find_in(const struct mmio_region *r
     return NULL;
 }
 const struct mmio_region *mmio_find(const struct vm *vm, uint64_t ipa);
+/* The exit path's lookup when the vCPU's last region (its hint) is not the
+ * one: a scan that makes the region found the hint. */
+const struct mmio_region *mmio_find_update_hint(struct vcpu *v, uint64_t ipa);
 
 /* The faulting IPA of a stage-2 abort: HPFAR_EL2.FIPA is IPA[51:12], FAR
  * supplies the offset within the page. */
@@ -62,26 +67,48 @@ static inline uint64_t mmio_fault_ipa(uint64_t far, uint64_t hpfar)
            (far & PAGE_OFFSET_MASK);
 }
 
+#define MMIO_REG_ZR 31u        /* SRT 31: xzr/wzr */
+
+/* The access of a syndrome already known to be valid (ISV=1) at `ipa`. */
+static inline void mmio_decode_iss(uint64_t esr, uint64_t ipa, struct mmio_access *a)
+{
+    a->ipa = ipa_of(ipa);
+    a->width = 1u << FIELD_GET(esr, ISS_DABT_SAS_WIDTH, ISS_DABT_SAS_SHIFT);
+    a->write = esr & ISS_DABT_WNR;
+    a->sign_extend = esr & ISS_DABT_SSE;
+    a->reg64 = esr & ISS_DABT_SF;
+    a->reg = FIELD_GET(esr, ISS_DABT_SRT_WIDTH, ISS_DABT_SRT_SHIFT);
+}
+
 /* Decode a stage-2 data abort.  E_INVAL when the syndrome is not valid (ISV=0). */
 static inline int mmio_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct mmio_access *a)
 {
     if (!(esr & ISS_DABT_ISV))
         return E_INVAL;
-    a->ipa = ipa_of(mmio_fault_ipa(far, hpfar));
-    a->width = 1u << FIELD_GET(esr, ISS_DABT_SAS_WIDTH, ISS_DABT_SAS_SHIFT);
-    a->write = esr & ISS_DABT_WNR;
-    a->sign_extend = esr & ISS_DABT_SSE;
-    a->reg64 = esr & ISS_DABT_SF;
-    a->reg = (unsigned)FIELD_GET(esr, ISS_DABT_SRT_WIDTH, ISS_DABT_SRT_SHIFT);
+    mmio_decode_iss(esr, mmio_fault_ipa(far, hpfar), a);
     return E_OK;
+}
+
+/* The bits above an access of `width` bytes in a 64-bit register: 64 - 8 *
+ * width, as (-8 * width) mod 64 (a shift by 64 - 64 = 0 for 8 bytes). */
+static inline unsigned mmio_drop_bits(unsigned width)
+{
+    return (0u - width * 8) & 63;
+}
+
+/* A store's value as the device sees it: Rt's low `width` bytes. */
+static inline uint64_t mmio_store_value(const struct mmio_access *a, uint64_t reg)
+{
+    unsigned drop = mmio_drop_bits(a->width);
+    return (reg << drop) >> drop;
 }
 
 /* Apply the load result to a register value: width, sign extension, SF.
  * The value is moved to the top of the register and back. */
 static inline uint64_t mmio_load_value(const struct mmio_access *a, uint64_t raw)
 {
-    unsigned drop = 64 - a->width * 8;
-    if (!a->sign_extend)
+    unsigned drop = mmio_drop_bits(a->width);
+    if (__builtin_expect(!a->sign_extend, 1))
         return (raw << drop) >> drop;
     uint64_t v = (uint64_t)((int64_t)(raw << drop) >> drop);
     return a->reg64 ? v : (v & UINT32_MAX);

@@ -19,7 +19,11 @@ enum trap_result {
     TRAP_PARK,          /* this vCPU stops running (CPU_OFF, VM stopping) */
 };
 
-typedef enum trap_result (*trap_handler_fn)(struct vcpu *v, uint64_t esr);
+/* An entry of the exit dispatch table (src/arch/arm64/trap/trap.c): the
+ * class's handler, then the end of the exit; returns the registers to
+ * restore.  Each entry completes its exit itself, so the dispatcher
+ * tail-calls it and keeps no frame of its own. */
+typedef struct vcpu_regs *(*trap_exit_fn)(struct vcpu *v, uint64_t esr);
 
 /* SMC/HVC: SMCCC routing (src/core/smccc.c). */
 enum trap_result smccc_call(struct vcpu *v, uint64_t esr);
@@ -36,15 +40,16 @@ void irq_handle_pending(struct vcpu *cur);
 void vcpu_park(struct vcpu *v) __attribute__((noreturn));
 /* The work of vcpu_resume when there is some (src/core/vcpu.c): park the
  * vCPU if its VM stops, move pending interrupts into list registers. */
-void vcpu_resume_work(struct vcpu *v);
+struct vcpu_regs *vcpu_resume_work(struct vcpu *v);
 /* Checks that follow every exit; returns the registers to restore.  The
- * common case, nothing to do, is one load and a branch. */
+ * common case, nothing to do, is one load and a branch; the other a tail
+ * call, so that a caller needs no frame for it. */
 static inline struct vcpu_regs *vcpu_resume(struct vcpu *v)
 {
     /* A single-copy-atomic load, as __atomic_load_n would be, addressed
      * off the vCPU directly. */
     if (__builtin_expect(*(volatile const uint32_t *)&v->work != 0, 0))
-        vcpu_resume_work(v);
+        return vcpu_resume_work(v);
     return &v->regs;
 }
 /* Wait for an interrupt for `v` (WFI, CPU_SUSPEND). */

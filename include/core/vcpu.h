@@ -82,6 +82,7 @@ struct vcpu {
     volatile bool running;          /* its physical CPU is in guest context */
     struct vgic_cpu vgic;
     struct ptimer ptimer;           /* emulated EL1 physical timer */
+    const struct mmio_region *mmio_hint;  /* in vm->mmio: its last emulated access's region */
     uint64_t exits[EC_COUNT];
     uint64_t irq_exits;
     struct ratelimit log[VM_LOG_KINDS];  /* survives restarts */

@@ -26,3 +26,11 @@ const struct mmio_region *mmio_find(const struct vm *vm, uint64_t ipa)
 {
     return mmio_find_in(vm->mmio, vm->nr_mmio, ipa);
 }
+
+const struct mmio_region *mmio_find_update_hint(struct vcpu *v, uint64_t ipa)
+{
+    const struct mmio_region *r = mmio_find(v->vm, ipa);
+    if (r)
+        v->mmio_hint = r;
+    return r;
+}
