@@ -149,11 +149,7 @@ static inline enum trap_result mmio_emulate(struct vcpu *v, const struct mmio_re
     return TRAP_EMULATED;
 }
 
-/* The end of an exit whose handler asked for more than stepping over the
- * trapping instruction: an exception back to the guest, a park, or a
- * resume at ELR as it is. */
-static struct vcpu_regs *__attribute__((noinline, cold)) trap_finish(struct vcpu *v, uint64_t esr,
-                                                                     enum trap_result r)
+struct vcpu_regs *trap_finish(struct vcpu *v, uint64_t esr, enum trap_result r)
 {
     switch (r) {
     case TRAP_EMULATED:
@@ -180,24 +176,13 @@ static struct vcpu_regs *__attribute__((noinline, cold)) trap_finish(struct vcpu
     return vcpu_resume(v);
 }
 
-/* The end of every exit: the common case, an emulated instruction, inline
- * in each entry of the table. */
-static inline struct vcpu_regs *trap_done(struct vcpu *v, uint64_t esr, enum trap_result r)
-{
-    if (__builtin_expect(r == TRAP_EMULATED, 1)) {
-        v->regs.pc += ESR_INSN_BYTES(esr);
-        return vcpu_resume(v);
-    }
-    return trap_finish(v, esr, r);
-}
-
 /* A stage-2 permission fault: a write to a device whose registers the VM
  * reads from a read-only page (the vPL011's), or a write to read-only
  * shared memory, refused. */
-static struct vcpu_regs *__attribute__((noinline)) exit_dabt_permission(struct vcpu *v, uint64_t esr, uint64_t far)
+static struct vcpu_regs *__attribute__((noinline)) exit_dabt_permission(struct vcpu *v, uint64_t esr)
 {
     const struct mmio_region *r = NULL;
-    uint64_t hpfar = read_sysreg(hpfar_el2);
+    uint64_t far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
 
     if (!(esr & ISS_DABT_S1PTW) && !hpfar_of_va(far, &hpfar))
         return vcpu_resume(v);      /* retried */
@@ -212,24 +197,36 @@ static struct vcpu_regs *__attribute__((noinline)) exit_dabt_permission(struct v
     return trap_done(v, esr, mmio_emulate(v, r, esr, ipa));
 }
 
+static struct vcpu_regs *__attribute__((noinline, cold)) exit_dabt_refused(struct vcpu *v, uint64_t esr)
+{
+    uint64_t far = read_sysreg(far_el2);
+    return trap_finish(v, esr, dabt_refused(v, esr, far, mmio_fault_ipa(far, read_sysreg(hpfar_el2))));
+}
+
 /* Emulated MMIO: a stage-2 translation fault (not on a stage-1 walk) with a
  * valid syndrome, in one of the VM's regions, goes straight from the
- * syndrome to the device; permission faults go on in
- * exit_dabt_permission(), everything else is refused. */
-static struct vcpu_regs *exit_dabt(struct vcpu *v, uint64_t esr)
+ * syndrome to the device. */
+static struct vcpu_regs *__attribute__((noinline)) exit_dabt_mmio(struct vcpu *v, uint64_t esr)
 {
     uint64_t far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
-
-    if (__builtin_expect((esr & DABT_EMULATED_MASK) != DABT_EMULATED, 0)) {
-        if ((esr & ISS_FSC_TYPE_MASK) == FSC_PERMISSION)
-            return exit_dabt_permission(v, esr, far);
-        return trap_finish(v, esr, dabt_refused(v, esr, far, mmio_fault_ipa(far, hpfar)));
-    }
     uint64_t ipa = mmio_fault_ipa(far, hpfar);
     const struct mmio_region *r = mmio_region_of(v, ipa);
     if (__builtin_expect(!r || !(esr & ISS_DABT_ISV), 0))
         return trap_finish(v, esr, dabt_refused(v, esr, far, ipa));
     return trap_done(v, esr, mmio_emulate(v, r, esr, ipa));
+}
+
+/* A data abort: emulated MMIO (exit_dabt_mmio); a permission fault, which
+ * may be a write to a device read from a read-only page
+ * (exit_dabt_permission); everything else refused.  Tail calls only: no
+ * frame here, so each kind pays for its own. */
+static struct vcpu_regs *exit_dabt(struct vcpu *v, uint64_t esr)
+{
+    if (__builtin_expect((esr & DABT_EMULATED_MASK) == DABT_EMULATED, 1))
+        return exit_dabt_mmio(v, esr);
+    if ((esr & ISS_FSC_TYPE_MASK) == FSC_PERMISSION)
+        return exit_dabt_permission(v, esr);
+    return exit_dabt_refused(v, esr);
 }
 
 static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
@@ -247,7 +244,6 @@ static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
 TRAP_EXIT(exit_unknown, trap_unknown)
 TRAP_EXIT(exit_wfx, trap_wfx)
 TRAP_EXIT(exit_smc, trap_smc)
-TRAP_EXIT(exit_sysreg, sysreg_trap)
 TRAP_EXIT(exit_sve, trap_sve)
 TRAP_EXIT(exit_iabt, trap_iabt)
 #undef TRAP_EXIT
@@ -269,7 +265,7 @@ static const trap_exit_fn trap_exits[EC_COUNT] = {
     [EC_WFX] = exit_wfx,
     [EC_HVC64] = exit_hvc,
     [EC_SMC64] = exit_smc,
-    [EC_SYSREG] = exit_sysreg,
+    [EC_SYSREG] = sysreg_exit,
     [EC_SVE] = exit_sve,
     [EC_IABT_LOW] = exit_iabt,
     [EC_DABT_LOW] = exit_dabt,
