@@ -41,16 +41,17 @@ struct vgic_irq {
 #define VGIC_DIST_ID_REGS 4             /* GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_TYPER2 */
 
 struct vgic_dist {
-    spinlock_t lock;
-    /* The distributor's first registers as the guest reads them, in
-     * register order: a read of one is one load (vdev/vgic_dist.c).  CTLR
-     * holds ARE and DS, always set, with the enables written. */
+    /* First: the distributor's first registers as the guest reads them, in
+     * register order, so that a read of one is one load at its offset
+     * (vdev/vgic_dist.c).  CTLR holds ARE and DS, always set, with the
+     * enables written. */
     union {
         uint32_t id_regs[VGIC_DIST_ID_REGS];
         struct {
             uint32_t ctlr, typer, iidr, typer2;
         };
     };
+    spinlock_t lock;
     unsigned nr_spis;                 /* a multiple of 32 */
     struct vgic_irq spi[VGIC_MAX_SPIS];
 };

@@ -27,7 +27,7 @@ static uint64_t dist_read(struct vcpu *v, void *dev, uint64_t off, unsigned widt
 {
     const struct vgic_dist *d = dev;
     if (__builtin_expect((off & ~(GICD_ID_REGS_BYTES - sizeof(uint32_t))) == 0, 1))
-        return __atomic_load_n((const uint32_t *)((uintptr_t)d->id_regs + off), __ATOMIC_RELAXED);
+        return *(const volatile uint32_t *)((uintptr_t)d->id_regs + off);   /* single-copy atomic */
     if (off == GICD_PIDR2)
         return GIC_PIDR2_ARCH_GICV3 << GIC_PIDR2_ARCH_SHIFT;
     return irqreg_read(v, off, width);

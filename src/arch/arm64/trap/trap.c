@@ -21,16 +21,6 @@
 #define DABT_RO_WRITE_MASK  (ISS_DABT_ISV | ISS_DABT_WNR | ISS_DABT_S1PTW)
 #define DABT_RO_WRITE       (ISS_DABT_ISV | ISS_DABT_WNR)
 
-/* The region of an emulated access: the vCPU's last one first (a load and
- * a compare), else a scan. */
-static inline const struct mmio_region *mmio_region_of(struct vcpu *v, uint64_t ipa)
-{
-    const struct mmio_region *r = v->mmio_hint;
-    if (__builtin_expect(ipa - r->base < r->size, 1))
-        return r;
-    return mmio_find_update_hint(v, ipa);
-}
-
 static const char *const ec_names[EC_COUNT] = {
     [EC_UNKNOWN] = "unknown reason", [EC_WFX] = "WFI/WFE", [EC_FP_ASIMD] = "FP/SIMD access",
     [EC_ILLEGAL_STATE] = "illegal execution state", [EC_SVC64] = "SVC", [EC_HVC64] = "HVC",
@@ -190,7 +180,7 @@ static struct vcpu_regs *__attribute__((noinline)) exit_dabt_permission(struct v
     if (__builtin_expect((esr & DABT_RO_WRITE_MASK) == DABT_RO_WRITE, 1)) {
         r = v->vm->mmio_ro;
         if (!r || ipa - r->base >= r->size)
-            r = mmio_region_of(v, ipa);
+            r = mmio_find_update_hint(v, ipa);
     }
     if (__builtin_expect(!r, 0))
         return trap_finish(v, esr, dabt_refused(v, esr, far, ipa));
@@ -203,16 +193,28 @@ static struct vcpu_regs *__attribute__((noinline, cold)) exit_dabt_refused(struc
     return trap_finish(v, esr, dabt_refused(v, esr, far, mmio_fault_ipa(far, read_sysreg(hpfar_el2))));
 }
 
-/* Emulated MMIO: a stage-2 translation fault (not on a stage-1 walk) with a
- * valid syndrome, in one of the VM's regions, goes straight from the
- * syndrome to the device. */
-static struct vcpu_regs *__attribute__((noinline)) exit_dabt_mmio(struct vcpu *v, uint64_t esr)
+/* Emulated MMIO outside the vCPU's last region: the VM's regions scanned
+ * (the one found is the hint from now on); refused in none of them or
+ * without a valid syndrome. */
+static struct vcpu_regs *__attribute__((noinline)) exit_dabt_mmio_scan(struct vcpu *v, uint64_t esr)
 {
-    uint64_t far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
-    uint64_t ipa = mmio_fault_ipa(far, hpfar);
-    const struct mmio_region *r = mmio_region_of(v, ipa);
+    uint64_t far = read_sysreg(far_el2), ipa = mmio_fault_ipa(far, read_sysreg(hpfar_el2));
+    const struct mmio_region *r = mmio_find_update_hint(v, ipa);
     if (__builtin_expect(!r || !(esr & ISS_DABT_ISV), 0))
         return trap_finish(v, esr, dabt_refused(v, esr, far, ipa));
+    return trap_done(v, esr, mmio_emulate(v, r, esr, ipa));
+}
+
+/* Emulated MMIO: a stage-2 translation fault (not on a stage-1 walk) with a
+ * valid syndrome, in one of the VM's regions, goes straight from the
+ * syndrome to the device.  The region: the vCPU's last one (a load and a
+ * compare), else exit_dabt_mmio_scan(). */
+static struct vcpu_regs *__attribute__((noinline)) exit_dabt_mmio(struct vcpu *v, uint64_t esr)
+{
+    uint64_t ipa = mmio_fault_ipa(read_sysreg(far_el2), read_sysreg(hpfar_el2));
+    const struct mmio_region *r = v->mmio_hint;
+    if (__builtin_expect(ipa - r->base >= r->size || !(esr & ISS_DABT_ISV), 0))
+        return exit_dabt_mmio_scan(v, esr);
     return trap_done(v, esr, mmio_emulate(v, r, esr, ipa));
 }
 
