@@ -21,7 +21,7 @@
 #define ESR_IL              BIT(25)
 #define ESR_IL_SHIFT        25
 /* The trapped instruction's size: 4 bytes with IL, else 2 (T32). */
-#define ESR_INSN_BYTES(esr) (2 + (((esr) & ESR_IL) >> (ESR_IL_SHIFT - 1)))  /* IL: 4, else 2 */
+#define ESR_INSN_BYTES(esr) (2 * (1 + FIELD_GET(esr, 1, ESR_IL_SHIFT)))  /* IL: 4, else 2 */
 #define ESR_ISS_MASK        FIELD_MASK(25, 0)
 #define ESR_EC(esr)         ((unsigned)FIELD_GET(esr, ESR_EC_WIDTH, ESR_EC_SHIFT))
 

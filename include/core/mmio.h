@@ -25,16 +25,23 @@ enum mmio_result { MMIO_OK, MMIO_FAULT };
 
 /* A read returns the register's value (RAZ where there is none: a read
  * never faults); a write may refuse the access (MMIO_FAULT: an abort). */
+typedef uint64_t (*mmio_read_fn)(struct vcpu *v, void *dev, uint64_t off, unsigned width);
+typedef enum mmio_result (*mmio_write_fn)(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val);
+
 struct mmio_ops {
     const char *name;
-    uint64_t (*read)(struct vcpu *v, void *dev, uint64_t off, unsigned width);
-    enum mmio_result (*write)(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val);
+    mmio_read_fn read;
+    mmio_write_fn write;
 };
 
+/* The device's functions are copied from its ops (mmio_add), next to its
+ * state: the exit path loads the pair it calls with, not ops first. */
 struct mmio_region {
     uint64_t base, size;
-    const struct mmio_ops *ops;
     void *dev;
+    mmio_read_fn read;
+    mmio_write_fn write;
+    const struct mmio_ops *ops;     /* its name, for the logs */
 };
 
 #define VM_MAX_MMIO 8
@@ -55,8 +62,8 @@ static inline const struct mmio_region *mmio_find_in(const struct mmio_region *r
     return NULL;
 }
 const struct mmio_region *mmio_find(const struct vm *vm, uint64_t ipa);
-/* The exit path's lookup when the vCPU's last region (its hint) is not the
- * one: a scan that makes the region found the hint. */
+/* The exit path's lookup when the vCPU's last region is not the one: a
+ * scan, and the region found becomes the vCPU's last. */
 const struct mmio_region *mmio_find_update_hint(struct vcpu *v, uint64_t ipa);
 
 /* The faulting IPA of a stage-2 abort: HPFAR_EL2.FIPA is IPA[51:12], FAR

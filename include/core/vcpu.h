@@ -5,6 +5,7 @@
 #include "core/vgic.h"
 #include "core/ptimer.h"
 #include "core/ratelimit.h"
+#include "core/mmio.h"
 #include "arch/regs.h"
 
 /* Saved on every exit by the vector code: layout fixed (offsets in asm). */
@@ -73,6 +74,11 @@ enum vm_log_kind { VM_LOG_ABORT, VM_LOG_UNDEF, VM_LOG_GIC, VM_LOG_KINDS };
 
 struct vcpu {
     struct vcpu_regs regs;          /* first: the vector code addresses it */
+    /* A copy of the region of its last emulated access (vm->mmio does not
+     * change once the VM is built): the exit path finds the next one there,
+     * in reach of a load pair off the vCPU, without a pointer to load first.
+     * Zero (no region) until then. */
+    struct mmio_region mmio_last;
     struct vm *vm;
     uint32_t work;                  /* VCPU_WORK_*, atomic */
     unsigned id;                    /* index within the VM */
@@ -82,7 +88,6 @@ struct vcpu {
     volatile bool running;          /* its physical CPU is in guest context */
     struct vgic_cpu vgic;
     struct ptimer ptimer;           /* emulated EL1 physical timer */
-    const struct mmio_region *mmio_hint;  /* in vm->mmio: its last emulated access's region */
     uint64_t exits[EC_COUNT];
     uint64_t irq_exits;
     struct ratelimit log[VM_LOG_KINDS];  /* survives restarts */

@@ -304,7 +304,6 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
     for (unsigned i = 0; i < c->nr_vcpus; i++) {
         struct vcpu *v = &vm->vcpus[i];
         v->vm = vm;
-        v->mmio_hint = &vm->mmio[0];    /* any slot: one without a region (size 0) matches nothing */
         v->id = i;
         v->pcpu = c->vcpu_pcpu[i];
         v->vmpidr = MPIDR_RES1 | ((uint64_t)i << MPIDR_AFF0_SHIFT);

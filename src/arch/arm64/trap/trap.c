@@ -130,10 +130,10 @@ static inline enum trap_result mmio_emulate(struct vcpu *v, const struct mmio_re
     uint64_t off = ipa - r->base;
     if (a.write) {
         uint64_t val = a.reg != MMIO_REG_ZR ? v->regs.x[a.reg] : 0;
-        return r->ops->write(v, r->dev, off, a.width, mmio_store_value(&a, val)) == MMIO_OK ? TRAP_EMULATED
+        return r->write(v, r->dev, off, a.width, mmio_store_value(&a, val)) == MMIO_OK ? TRAP_EMULATED
                                                                                           : TRAP_DABT;
     }
-    uint64_t val = r->ops->read(v, r->dev, off, a.width);
+    uint64_t val = r->read(v, r->dev, off, a.width);
     if (a.reg != MMIO_REG_ZR)
         v->regs.x[a.reg] = mmio_load_value(&a, val);
     return TRAP_EMULATED;
@@ -207,15 +207,15 @@ static struct vcpu_regs *__attribute__((noinline)) exit_dabt_mmio_scan(struct vc
 
 /* Emulated MMIO: a stage-2 translation fault (not on a stage-1 walk) with a
  * valid syndrome, in one of the VM's regions, goes straight from the
- * syndrome to the device.  The region: the vCPU's last one (a load and a
- * compare), else exit_dabt_mmio_scan(). */
+ * syndrome to the device.  The region: the vCPU's last one (a load pair
+ * and a compare), else exit_dabt_mmio_scan(). */
 static struct vcpu_regs *__attribute__((noinline)) exit_dabt_mmio(struct vcpu *v, uint64_t esr)
 {
     uint64_t ipa = mmio_fault_ipa(read_sysreg(far_el2), read_sysreg(hpfar_el2));
-    const struct mmio_region *r = v->mmio_hint;
-    if (__builtin_expect(ipa - r->base >= r->size || !(esr & ISS_DABT_ISV), 0))
+    const struct mmio_region r = v->mmio_last;      /* its fields, loaded as needed */
+    if (__builtin_expect(ipa - r.base >= r.size || !(esr & ISS_DABT_ISV), 0))
         return exit_dabt_mmio_scan(v, esr);
-    return trap_done(v, esr, mmio_emulate(v, r, esr, ipa));
+    return trap_done(v, esr, mmio_emulate(v, &r, esr, ipa));
 }
 
 /* A data abort: emulated MMIO (exit_dabt_mmio); a permission fault, which
@@ -262,7 +262,9 @@ static struct vcpu_regs *exit_hvc(struct vcpu *v, uint64_t esr)
 /* Every class defaults to exit_unknown, then the handled ones override it. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
-static const trap_exit_fn trap_exits[EC_COUNT] = {
+/* In a section of its own: addressed by adrp and one add, not off a section
+ * anchor shared with other constants. */
+static const trap_exit_fn trap_exits[EC_COUNT] __attribute__((section(".rodata.trap_exits"))) = {
     [0 ... EC_COUNT - 1] = exit_unknown,
     [EC_WFX] = exit_wfx,
     [EC_HVC64] = exit_hvc,
