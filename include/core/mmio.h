@@ -74,7 +74,7 @@ static inline uint64_t mmio_fault_ipa(uint64_t far, uint64_t hpfar)
            (far & PAGE_OFFSET_MASK);
 }
 
-#define MMIO_REG_ZR 31u        /* SRT 31: xzr/wzr */
+#define MMIO_REG_ZR 31u        /* SRT 31: xzr/wzr (VCPU_REG_ZR) */
 
 /* The access of a syndrome already known to be valid (ISV=1) at `ipa`. */
 static inline void mmio_decode_iss(uint64_t esr, uint64_t ipa, struct mmio_access *a)

@@ -209,7 +209,7 @@ static inline __attribute__((always_inline)) enum trap_result sysreg_access(stru
     uint32_t enc = (uint32_t)esr & ISS_SYS_ENC_MASK;
     unsigned rt = (unsigned)FIELD_GET(esr, 5, ISS_SYS_RT_SHIFT);
     bool read = esr & ISS_SYS_READ;
-    uint64_t val = (!read && rt != 31) ? v->regs.x[rt] : 0;
+    uint64_t val = (!read && rt != VCPU_REG_ZR) ? v->regs.x[rt] : 0;
     enum trap_result r;
 
     if (is_id_reg(enc)) {
@@ -221,8 +221,8 @@ static inline __attribute__((always_inline)) enum trap_result sysreg_access(stru
         const struct sysreg_desc *d = sysreg_find(enc);
         r = d ? d->access(v, d, read, &val) : not_in_table(v, enc, read);
     }
-    if (r == TRAP_EMULATED && read && rt != 31)
-        v->regs.x[rt] = val;
+    if (r == TRAP_EMULATED && read)
+        v->regs.x[rt] = val;        /* xzr: the slot never read */
     return r;
 }
 

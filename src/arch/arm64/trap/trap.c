@@ -120,6 +120,8 @@ static bool hpfar_of_va(uint64_t va, uint64_t *hpfar)
     return true;
 }
 
+_Static_assert(MMIO_REG_ZR == VCPU_REG_ZR, "a load into xzr goes to the register file's xzr slot");
+
 /* The access an ISV=1 syndrome describes, on region r at `ipa`: the
  * value of Rt to the device, or the device's value to Rt. */
 static inline enum trap_result mmio_emulate(struct vcpu *v, const struct mmio_region *r, uint64_t esr,
@@ -134,8 +136,7 @@ static inline enum trap_result mmio_emulate(struct vcpu *v, const struct mmio_re
                                                                                           : TRAP_DABT;
     }
     uint64_t val = r->read(v, r->dev, off, a.width);
-    if (a.reg != MMIO_REG_ZR)
-        v->regs.x[a.reg] = mmio_load_value(&a, val);
+    v->regs.x[a.reg] = mmio_load_value(&a, val);       /* xzr: the slot never read */
     return TRAP_EMULATED;
 }
 
