@@ -60,7 +60,6 @@
 #define FSC_TRANSLATION     0x04
 #define FSC_ACCESS          0x08
 #define FSC_PERMISSION      0x0c
-#define FSC_NOT_TRANSLATION_BIT 0x08   /* set in access flag (0b0010xx) and permission (0b0011xx) faults, clear in translation faults */
 #define FSC_SYNC_EXTERNAL   0x10
 #define ISS_FSC_MASK        0x3f
 #define FSC_SEA_WALK_MASK   0x3c       /* 0x14..0x17: external abort on a walk, levels 0-3 */

@@ -49,18 +49,13 @@ struct mmio_region {
 /* Register a region, keeping the VM's array sorted; refuses overlaps. */
 int mmio_add(struct vm *vm, uint64_t base, uint64_t size, const struct mmio_ops *ops, void *dev);
 
-/* The exit path's helpers are inline: trap_dabt() decodes, finds and
- * completes an access with no call but the device's. */
+/* The exit path's helpers are inline: exit_dabt_mmio()
+ * (src/arch/arm64/trap/trap.c) decodes, finds and completes an access with
+ * no call but the device's when it is in the vCPU's last region
+ * (struct vcpu's mmio_last). */
 
-/* A VM has at most VM_MAX_MMIO regions: a scan of the sorted array is
- * shorter than a binary search of it. */
-static inline const struct mmio_region *mmio_find_in(const struct mmio_region *r, unsigned n, uint64_t ipa)
-{
-    for (const struct mmio_region *end = r + n; r < end; r++)
-        if (ipa - r->base < r->size)
-            return r;
-    return NULL;
-}
+/* The region of `ipa`.  A VM has at most VM_MAX_MMIO regions: a scan of the
+ * sorted array is shorter than a binary search of it. */
 const struct mmio_region *mmio_find(const struct vm *vm, uint64_t ipa);
 /* The exit path's lookup when the vCPU's last region is not the one: a
  * scan, and the region found becomes the vCPU's last. */

@@ -6,8 +6,9 @@
 
 struct vcpu;
 
-/* What a trap handler asks the dispatcher to do.  Only the dispatcher
- * advances the PC or injects an exception; handlers never touch ELR. */
+/* What a trap handler asks the end of its exit to do (trap_done,
+ * trap_finish).  Only they advance the PC or inject an exception;
+ * handlers never touch ELR. */
 enum trap_result {
     TRAP_EMULATED,      /* done: step over the trapping instruction */
     TRAP_RESUME,        /* done: resume at ELR as is (HVC: already past it) */

@@ -26,7 +26,10 @@ int mmio_add(struct vm *vm, uint64_t base, uint64_t size, const struct mmio_ops 
 
 const struct mmio_region *mmio_find(const struct vm *vm, uint64_t ipa)
 {
-    return mmio_find_in(vm->mmio, vm->nr_mmio, ipa);
+    for (const struct mmio_region *r = vm->mmio, *end = r + vm->nr_mmio; r < end; r++)
+        if (ipa - r->base < r->size)
+            return r;
+    return NULL;
 }
 
 const struct mmio_region *mmio_find_update_hint(struct vcpu *v, uint64_t ipa)
