@@ -92,12 +92,11 @@ void vcpu_park(struct vcpu *v)
     pcpu_loop();
 }
 
-struct vcpu_regs *vcpu_resume_work(struct vcpu *v)
+void vcpu_resume_work(struct vcpu *v)
 {
     if (v->vm->state != VM_RUNNING || v->power == VCPU_OFF)
         vcpu_park(v);
     vgic_flush(v);
-    return &v->regs;
 }
 
 void vcpu_idle(struct vcpu *v)
