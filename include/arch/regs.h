@@ -21,7 +21,7 @@
 #define ESR_IL              BIT(25)
 #define ESR_IL_SHIFT        25
 /* The trapped instruction's size: 4 bytes with IL, else 2 (T32). */
-#define ESR_INSN_BYTES(esr) (2 + (FIELD_GET(esr, 1, ESR_IL_SHIFT) << 1))
+#define ESR_INSN_BYTES(esr) (2 * (1 + FIELD_GET(esr, 1, ESR_IL_SHIFT)))  /* IL: 4, else 2 */
 #define ESR_ISS_MASK        FIELD_MASK(25, 0)
 #define ESR_EC(esr)         ((unsigned)FIELD_GET(esr, ESR_EC_WIDTH, ESR_EC_SHIFT))
 
@@ -60,7 +60,6 @@
 #define FSC_TRANSLATION     0x04
 #define FSC_ACCESS          0x08
 #define FSC_PERMISSION      0x0c
-#define FSC_NOT_TRANSLATION_BIT 0x08   /* set in access flag (0b0010xx) and permission (0b0011xx) faults, clear in translation faults */
 #define FSC_SYNC_EXTERNAL   0x10
 #define ISS_FSC_MASK        0x3f
 #define FSC_SEA_WALK_MASK   0x3c       /* 0x14..0x17: external abort on a walk, levels 0-3 */
@@ -296,6 +295,9 @@
 #define GICD_CTLR_RWP         BIT(31)
 #define GICD_TYPER_ITLINES_MASK 0x1f
 #define GICD_TYPER_IDBITS_SHIFT 19
+#define GICD_TYPER_IDBITS_10    9u       /* INTIDs up to 1023 */
+#define GICD_TYPER_NO1N         BIT(25)  /* no 1-of-N SPI delivery */
+#define GICD_TYPER_SPIS_PER_LINE 32      /* ITLinesNumber N: INTIDs up to 32 (N + 1) - 1 */
 #define GICD_IROUTER_IRM      BIT(31)
 #define GIC_PIDR2_ARCH_SHIFT  4
 #define GIC_PIDR2_ARCH_GICV3  0x3

@@ -44,4 +44,14 @@ static inline void mmio_write32(uintptr_t a, uint32_t v) { *(volatile uint32_t *
 static inline uint16_t mmio_read16(uintptr_t a) { return *(volatile uint16_t *)a; }
 static inline void mmio_write16(uintptr_t a, uint16_t v) { *(volatile uint16_t *)a = v; }
 
+/* One single-copy-atomic load of a 32-bit word that another CPU may store
+ * to meanwhile, zero-extended by the load itself (a volatile C load costs
+ * the compiler's extension after it; a plain one would be a data race). */
+static inline uint64_t load_once32(const uint32_t *p)
+{
+    uint64_t v;
+    __asm__ volatile("ldr %w0, %1" : "=r"(v) : "m"(*p));
+    return v;
+}
+
 #endif

@@ -18,21 +18,30 @@ struct mmio_access {
     bool write;
     bool sign_extend;      /* loads: SSE */
     bool reg64;            /* SF: the register is 64-bit */
-    unsigned reg;          /* 0..30, 31 = xzr */
+    uint64_t reg;          /* 0..30, MMIO_REG_ZR = xzr: an index */
 };
 
 enum mmio_result { MMIO_OK, MMIO_FAULT };
 
+/* A read returns the register's value (RAZ where there is none: a read
+ * never faults); a write may refuse the access (MMIO_FAULT: an abort). */
+typedef uint64_t (*mmio_read_fn)(struct vcpu *v, void *dev, uint64_t off, unsigned width);
+typedef enum mmio_result (*mmio_write_fn)(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val);
+
 struct mmio_ops {
     const char *name;
-    enum mmio_result (*read)(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val);
-    enum mmio_result (*write)(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val);
+    mmio_read_fn read;
+    mmio_write_fn write;
 };
 
+/* The device's functions are copied from its ops (mmio_add), next to its
+ * state: the exit path loads the pair it calls with, not ops first. */
 struct mmio_region {
     uint64_t base, size;
-    const struct mmio_ops *ops;
     void *dev;
+    mmio_read_fn read;
+    mmio_write_fn write;
+    const struct mmio_ops *ops;     /* its name, for the logs */
 };
 
 #define VM_MAX_MMIO 8
@@ -40,19 +49,17 @@ struct mmio_region {
 /* Register a region, keeping the VM's array sorted; refuses overlaps. */
 int mmio_add(struct vm *vm, uint64_t base, uint64_t size, const struct mmio_ops *ops, void *dev);
 
-/* The exit path's helpers are inline: trap_dabt() decodes, finds and
- * completes an access with no call but the device's. */
+/* The exit path's helpers are inline: exit_dabt_mmio()
+ * (src/arch/arm64/trap/trap.c) decodes, finds and completes an access with
+ * no call but the device's when it is in the vCPU's last region
+ * (struct vcpu's mmio_last). */
 
-/* A VM has at most VM_MAX_MMIO regions: a scan of the sorted array is
- * shorter than a binary search of it. */
-static inline const struct mmio_region *mmio_find_in(const struct mmio_region *r, unsigned n, uint64_t ipa)
-{
-    for (const struct mmio_region *end = r + n; r < end; r++)
-        if (ipa - r->base < r->size)
-            return r;
-    return NULL;
-}
+/* The region of `ipa`.  A VM has at most VM_MAX_MMIO regions: a scan of the
+ * sorted array is shorter than a binary search of it. */
 const struct mmio_region *mmio_find(const struct vm *vm, uint64_t ipa);
+/* The exit path's lookup when the vCPU's last region is not the one: a
+ * scan, and the region found becomes the vCPU's last. */
+const struct mmio_region *mmio_find_update_hint(struct vcpu *v, uint64_t ipa);
 
 /* The faulting IPA of a stage-2 abort: HPFAR_EL2.FIPA is IPA[51:12], FAR
  * supplies the offset within the page. */
@@ -62,26 +69,48 @@ static inline uint64_t mmio_fault_ipa(uint64_t far, uint64_t hpfar)
            (far & PAGE_OFFSET_MASK);
 }
 
+#define MMIO_REG_ZR 31u        /* SRT 31: xzr/wzr (VCPU_REG_ZR) */
+
+/* The access of a syndrome already known to be valid (ISV=1) at `ipa`. */
+static inline void mmio_decode_iss(uint64_t esr, uint64_t ipa, struct mmio_access *a)
+{
+    a->ipa = ipa_of(ipa);
+    a->width = 1u << FIELD_GET(esr, ISS_DABT_SAS_WIDTH, ISS_DABT_SAS_SHIFT);
+    a->write = esr & ISS_DABT_WNR;
+    a->sign_extend = esr & ISS_DABT_SSE;
+    a->reg64 = esr & ISS_DABT_SF;
+    a->reg = FIELD_GET(esr, ISS_DABT_SRT_WIDTH, ISS_DABT_SRT_SHIFT);
+}
+
 /* Decode a stage-2 data abort.  E_INVAL when the syndrome is not valid (ISV=0). */
 static inline int mmio_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct mmio_access *a)
 {
     if (!(esr & ISS_DABT_ISV))
         return E_INVAL;
-    a->ipa = ipa_of(mmio_fault_ipa(far, hpfar));
-    a->width = 1u << FIELD_GET(esr, ISS_DABT_SAS_WIDTH, ISS_DABT_SAS_SHIFT);
-    a->write = esr & ISS_DABT_WNR;
-    a->sign_extend = esr & ISS_DABT_SSE;
-    a->reg64 = esr & ISS_DABT_SF;
-    a->reg = (unsigned)FIELD_GET(esr, ISS_DABT_SRT_WIDTH, ISS_DABT_SRT_SHIFT);
+    mmio_decode_iss(esr, mmio_fault_ipa(far, hpfar), a);
     return E_OK;
+}
+
+/* The bits above an access of `width` bytes in a 64-bit register: 64 - 8 *
+ * width, as (-8 * width) mod 64 (a shift by 64 - 64 = 0 for 8 bytes). */
+static inline unsigned mmio_drop_bits(unsigned width)
+{
+    return (0u - width * 8) & 63;
+}
+
+/* A store's value as the device sees it: Rt's low `width` bytes. */
+static inline uint64_t mmio_store_value(const struct mmio_access *a, uint64_t reg)
+{
+    unsigned drop = mmio_drop_bits(a->width);
+    return (reg << drop) >> drop;
 }
 
 /* Apply the load result to a register value: width, sign extension, SF.
  * The value is moved to the top of the register and back. */
 static inline uint64_t mmio_load_value(const struct mmio_access *a, uint64_t raw)
 {
-    unsigned drop = 64 - a->width * 8;
-    if (!a->sign_extend)
+    unsigned drop = mmio_drop_bits(a->width);
+    if (__builtin_expect(!a->sign_extend, 1))
         return (raw << drop) >> drop;
     uint64_t v = (uint64_t)((int64_t)(raw << drop) >> drop);
     return a->reg64 ? v : (v & UINT32_MAX);

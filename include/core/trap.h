@@ -6,8 +6,9 @@
 
 struct vcpu;
 
-/* What a trap handler asks the dispatcher to do.  Only the dispatcher
- * advances the PC or injects an exception; handlers never touch ELR. */
+/* What a trap handler asks the end of its exit to do (trap_done,
+ * trap_finish).  Only they advance the PC or inject an exception;
+ * handlers never touch ELR. */
 enum trap_result {
     TRAP_EMULATED,      /* done: step over the trapping instruction */
     TRAP_RESUME,        /* done: resume at ELR as is (HVC: already past it) */
@@ -19,12 +20,24 @@ enum trap_result {
     TRAP_PARK,          /* this vCPU stops running (CPU_OFF, VM stopping) */
 };
 
-typedef enum trap_result (*trap_handler_fn)(struct vcpu *v, uint64_t esr);
+/* An entry of the exit dispatch table (src/arch/arm64/trap/trap.c): the
+ * class's handler, then the end of the exit; returns the registers to
+ * restore.  Each entry completes its exit itself, so the dispatcher
+ * tail-calls it and keeps no frame of its own. */
+typedef struct vcpu_regs *(*trap_exit_fn)(struct vcpu *v, uint64_t esr);
+
+/* The end of an exit whose handler asked for more than stepping over the
+ * trapping instruction: an exception back to the guest, a park, or a
+ * resume at ELR as it is (src/arch/arm64/trap/trap.c). */
+struct vcpu_regs *trap_finish(struct vcpu *v, uint64_t esr, enum trap_result r)
+    __attribute__((cold));
 
 /* SMC/HVC: SMCCC routing (src/core/smccc.c). */
 enum trap_result smccc_call(struct vcpu *v, uint64_t esr);
-/* MSR/MRS traps (src/arch/arm64/trap/sysreg.c). */
+/* MSR/MRS traps (src/arch/arm64/trap/sysreg.c): the handler, and the
+ * table's entry that ends the exit with it. */
 enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr);
+struct vcpu_regs *sysreg_exit(struct vcpu *v, uint64_t esr);
 /* Exception injection into EL1 (src/arch/arm64/trap/inject.c). */
 void inject_undef(struct vcpu *v);
 void inject_abort(struct vcpu *v, bool data, uint64_t far, bool wnr);
@@ -46,6 +59,16 @@ static inline struct vcpu_regs *vcpu_resume(struct vcpu *v)
     if (__builtin_expect(*(volatile const uint32_t *)&v->work != 0, 0))
         vcpu_resume_work(v);
     return &v->regs;
+}
+/* The end of every exit: the common case, an emulated instruction, inline
+ * in each entry of the dispatch table. */
+static inline struct vcpu_regs *trap_done(struct vcpu *v, uint64_t esr, enum trap_result r)
+{
+    if (__builtin_expect(r == TRAP_EMULATED, 1)) {
+        v->regs.pc += ESR_INSN_BYTES(esr);
+        return vcpu_resume(v);
+    }
+    return trap_finish(v, esr, r);
 }
 /* Wait for an interrupt for `v` (WFI, CPU_SUSPEND). */
 void vcpu_idle(struct vcpu *v);

@@ -5,18 +5,25 @@
 #include "core/vgic.h"
 #include "core/ptimer.h"
 #include "core/ratelimit.h"
+#include "core/mmio.h"
 #include "arch/regs.h"
 
 /* Saved on every exit by the vector code: layout fixed (offsets in asm). */
 struct vcpu_regs {
-    uint64_t x[31];
+    /* x0-x30, indexed by a syndrome's register number; x[VCPU_REG_ZR] (31,
+     * xzr) is where a trapped load into xzr goes: written, never read, so
+     * that a load stores its value by index without a test. */
+    uint64_t x[32];
     uint64_t pc;        /* ELR_EL2 */
     uint64_t spsr;      /* SPSR_EL2 */
     uint64_t hyp_sp;    /* this physical CPU's EL2 stack top */
 };
-#define VCPU_REGS_PC     248
-#define VCPU_REGS_SPSR   256
-#define VCPU_REGS_HYP_SP 264
+#define VCPU_REG_ZR      31
+#define VCPU_REGS_X30    240
+#define VCPU_REGS_PC     256     /* then SPSR: one load or store pair */
+#define VCPU_REGS_SPSR   264
+#define VCPU_REGS_HYP_SP 272
+_Static_assert(__builtin_offsetof(struct vcpu_regs, x[30]) == VCPU_REGS_X30, "asm offset");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, pc) == VCPU_REGS_PC, "asm offset");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, spsr) == VCPU_REGS_SPSR, "asm offset");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, hyp_sp) == VCPU_REGS_HYP_SP, "asm offset");
@@ -73,6 +80,12 @@ enum vm_log_kind { VM_LOG_ABORT, VM_LOG_UNDEF, VM_LOG_GIC, VM_LOG_KINDS };
 
 struct vcpu {
     struct vcpu_regs regs;          /* first: the vector code addresses it */
+    /* A copy of the region of its last emulated access (vm->mmio does not
+     * change once the VM is built): the exit path finds the next one there,
+     * in reach of a load pair off the vCPU, without a pointer to load first.
+     * Zero (no region) until then.  16-byte aligned: a load pair under
+     * -mstrict-align. */
+    struct mmio_region mmio_last __attribute__((aligned(16)));
     struct vm *vm;
     uint32_t work;                  /* VCPU_WORK_*, atomic */
     unsigned id;                    /* index within the VM */

@@ -38,9 +38,20 @@ struct vgic_irq {
     uint64_t irouter;
 };
 
+#define VGIC_DIST_ID_REGS 4             /* GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_TYPER2 */
+
 struct vgic_dist {
+    /* First: the distributor's first registers as the guest reads them, in
+     * register order, so that a read of one is one load at its offset
+     * (vdev/vgic_dist.c).  CTLR holds ARE and DS, always set, with the
+     * enables written. */
+    union {
+        uint32_t id_regs[VGIC_DIST_ID_REGS];
+        struct {
+            uint32_t ctlr, typer, iidr, typer2;
+        };
+    };
     spinlock_t lock;
-    uint32_t ctlr;
     unsigned nr_spis;                 /* a multiple of 32 */
     struct vgic_irq spi[VGIC_MAX_SPIS];
 };
@@ -107,7 +118,7 @@ void vgic_update(struct vcpu *v, unsigned intid);
  * priority, group, trigger): keeps what the exit path precomputes. */
 void vgic_irq_changed(struct vcpu *t, unsigned intid);
 /* GICD_CTLR's writable bits: the group enables, for every vCPU of `vm`. */
-void vgic_dist_set_ctlr(struct vm *vm, uint32_t ctlr);
+void vgic_dist_set_ctlr(struct vm *vm, uint32_t enables);
 
 /* Number of list registers of this CPU (ICH_VTR_EL2). */
 extern unsigned vgic_nr_lrs;

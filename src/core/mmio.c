@@ -17,12 +17,25 @@ int mmio_add(struct vm *vm, uint64_t base, uint64_t size, const struct mmio_ops 
         return E_EXIST;
     for (unsigned j = vm->nr_mmio; j > i; j--)
         vm->mmio[j] = vm->mmio[j - 1];
-    vm->mmio[i] = (struct mmio_region){ base, size, ops, dev };
+    vm->mmio[i] = (struct mmio_region){
+        .base = base, .size = size, .dev = dev, .read = ops->read, .write = ops->write, .ops = ops,
+    };
     vm->nr_mmio++;
     return E_OK;
 }
 
 const struct mmio_region *mmio_find(const struct vm *vm, uint64_t ipa)
 {
-    return mmio_find_in(vm->mmio, vm->nr_mmio, ipa);
+    for (const struct mmio_region *r = vm->mmio, *end = r + vm->nr_mmio; r < end; r++)
+        if (ipa - r->base < r->size)
+            return r;
+    return NULL;
+}
+
+const struct mmio_region *mmio_find_update_hint(struct vcpu *v, uint64_t ipa)
+{
+    const struct mmio_region *r = mmio_find(v->vm, ipa);
+    if (r)
+        v->mmio_last = *r;
+    return r;
 }

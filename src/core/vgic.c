@@ -40,8 +40,12 @@ static void irq_defaults(struct vgic_irq *irq, bool edge)
 void vgic_vm_init(struct vm *vm, unsigned nr_spis)
 {
     struct vgic_dist *d = &vm->vgic;
-    d->ctlr = 0;
     d->nr_spis = nr_spis > VGIC_MAX_SPIS ? VGIC_MAX_SPIS : nr_spis;
+    d->ctlr = GICD_CTLR_ARE | GICD_CTLR_DS;
+    d->typer = (d->nr_spis / GICD_TYPER_SPIS_PER_LINE) | (GICD_TYPER_IDBITS_10 << GICD_TYPER_IDBITS_SHIFT) |
+               GICD_TYPER_NO1N;
+    d->iidr = VGIC_DIST_IIDR;
+    d->typer2 = 0;
     for (unsigned i = 0; i < VGIC_MAX_SPIS; i++)
         irq_defaults(&d->spi[i], false);
 }
@@ -404,8 +408,9 @@ void vgic_irq_changed(struct vcpu *t, unsigned intid)
     }
 }
 
-void vgic_dist_set_ctlr(struct vm *vm, uint32_t ctlr)
+void vgic_dist_set_ctlr(struct vm *vm, uint32_t enables)
 {
+    uint32_t ctlr = (enables & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1)) | GICD_CTLR_ARE | GICD_CTLR_DS;
     __atomic_store_n(&vm->vgic.ctlr, ctlr, __ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         for (unsigned intid = 0; intid < VGIC_NR_PRIVATE; intid++)

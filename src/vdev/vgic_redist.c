@@ -26,36 +26,36 @@ static uint64_t typer(const struct vcpu *o)
            (o->id + 1 == o->vm->nr_vcpus ? GICR_TYPER_LAST : 0);
 }
 
-static enum mmio_result redist_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val)
+static uint64_t redist_read(struct vcpu *v, void *dev, uint64_t off, unsigned width)
 {
     struct vcpu *o = frame_owner(dev, &off);
-    *val = 0;
+    uint64_t val = 0;
     if (!o)
-        return MMIO_OK;
+        return val;
     if (off >= GICR_SGI_BASE) {
-        vgic_irqreg_access(v, o, off - GICR_SGI_BASE, width, false, val);
-        return MMIO_OK;
+        vgic_irqreg_access(v, o, off - GICR_SGI_BASE, width, false, &val);
+        return val;
     }
     switch (off) {
     case GICR_IIDR:
-        *val = GICR_IIDR_VALUE;
+        val = GICR_IIDR_VALUE;
         break;
     case GICR_TYPER:
-        *val = typer(o);
+        val = typer(o);
         break;
     case GICR_TYPER + UPPER_HALF:
-        *val = typer(o) >> 32;
+        val = typer(o) >> 32;
         break;
     case GICR_WAKER:
-        *val = o->vgic.waker_sleep ? (GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP) : 0;
+        val = o->vgic.waker_sleep ? (GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP) : 0;
         break;
     case GICR_PIDR2:
-        *val = GIC_PIDR2_ARCH_GICV3 << GIC_PIDR2_ARCH_SHIFT;
+        val = GIC_PIDR2_ARCH_GICV3 << GIC_PIDR2_ARCH_SHIFT;
         break;
     default:
         break;          /* CTLR (no LPIs), STATUSR, reserved: RAZ */
     }
-    return MMIO_OK;
+    return val;
 }
 
 static enum mmio_result redist_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val)

@@ -107,17 +107,17 @@ bool vpl011_push_input(struct vpl011 *u, char c)
     return ok;
 }
 
-static enum mmio_result uart_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val)
+static uint64_t uart_read(struct vcpu *v, void *dev, uint64_t off, unsigned width)
 {
     struct vpl011 *u = dev;
+    uint64_t val = 0;
     bool room = false;
     UNUSED(v); UNUSED(width);
     spin_lock(&u->lock);
     switch (off) {
     case UART_DR:
-        *val = 0;
         if (u->rx_count) {
-            *val = u->rx[u->rx_head];
+            val = u->rx[u->rx_head];
             u->rx_head = (u->rx_head + 1) % VPL011_FIFO;
             u->rx_count--;
             update_irq(u);
@@ -126,24 +126,24 @@ static enum mmio_result uart_read(struct vcpu *v, void *dev, uint64_t off, unsig
         }
         break;
     case UART_FR:
-        *val = flags(u);
+        val = flags(u);
         break;
-    case UART_IBRD: *val = u->ibrd; break;
-    case UART_FBRD: *val = u->fbrd; break;
-    case UART_LCR_H: *val = u->lcr_h; break;
-    case UART_CR: *val = u->cr; break;
-    case UART_IFLS: *val = u->ifls; break;
-    case UART_IMSC: *val = u->imsc; break;
-    case UART_RIS: *val = u->ris; break;
-    case UART_MIS: *val = u->ris & u->imsc; break;
-    case UART_DMACR: *val = u->dmacr; break;
+    case UART_IBRD: val = u->ibrd; break;
+    case UART_FBRD: val = u->fbrd; break;
+    case UART_LCR_H: val = u->lcr_h; break;
+    case UART_CR: val = u->cr; break;
+    case UART_IFLS: val = u->ifls; break;
+    case UART_IMSC: val = u->imsc; break;
+    case UART_RIS: val = u->ris; break;
+    case UART_MIS: val = u->ris & u->imsc; break;
+    case UART_DMACR: val = u->dmacr; break;
     default:
-        *val = primecell_is_id(off) ? id_byte(off) : 0;
+        val = primecell_is_id(off) ? id_byte(off) : 0;
     }
     spin_unlock(&u->lock);
     if (room)
         console_input_room(u->vm);      /* outside the lock: it takes it again */
-    return MMIO_OK;
+    return val;
 }
 
 static enum mmio_result __attribute__((noinline)) uart_write_reg(struct vpl011 *u, uint64_t off, uint64_t val)

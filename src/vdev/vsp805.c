@@ -91,23 +91,24 @@ static uint32_t id_byte(uint64_t off)
     return primecell_id(off, WDOG_IDS, WDOG_CELL_IDS);
 }
 
-static enum mmio_result wdog_read(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t *val)
+static uint64_t wdog_read(struct vcpu *v, void *dev, uint64_t off, unsigned width)
 {
     struct vsp805 *w = dev;
+    uint64_t val;
     UNUSED(v); UNUSED(width);
     spin_lock(&w->lock);
     switch (off) {
-    case WDOG_LOAD: *val = w->load; break;
-    case WDOG_VALUE: *val = value(w, arch_counter()); break;
-    case WDOG_CONTROL: *val = w->ctl; break;
-    case WDOG_RIS: *val = w->ris ? WDOG_INT : 0; break;
-    case WDOG_MIS: *val = w->ris && counting(w) ? WDOG_INT : 0; break;
-    case WDOG_LOCK: *val = w->locked ? WDOG_LOCKED : 0; break;
+    case WDOG_LOAD: val = w->load; break;
+    case WDOG_VALUE: val = value(w, arch_counter()); break;
+    case WDOG_CONTROL: val = w->ctl; break;
+    case WDOG_RIS: val = w->ris ? WDOG_INT : 0; break;
+    case WDOG_MIS: val = w->ris && counting(w) ? WDOG_INT : 0; break;
+    case WDOG_LOCK: val = w->locked ? WDOG_LOCKED : 0; break;
     default:                            /* WdogIntClr is write-only; ITCR, ITOP read 0 */
-        *val = primecell_is_id(off) ? id_byte(off) : 0;
+        val = primecell_is_id(off) ? id_byte(off) : 0;
     }
     spin_unlock(&w->lock);
-    return MMIO_OK;
+    return val;
 }
 
 static enum mmio_result wdog_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val)

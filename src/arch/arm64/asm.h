@@ -8,7 +8,8 @@
 #define HYP_STACK_SIZE  0x4000
 #define SCTLR_EL2_OFF   0x30c50830                     /* RES1 only */
 #define SCTLR_EL2_ON    (0x30c50830 | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 12) | (1 << 19)) /* M C SA I WXN */
-#define VCPU_REGS_PC     248
-#define VCPU_REGS_SPSR   256
-#define VCPU_REGS_HYP_SP 264
+#define VCPU_REGS_X30    240     /* struct vcpu_regs (core/vcpu.h, which checks them) */
+#define VCPU_REGS_PC     256
+#define VCPU_REGS_SPSR   264
+#define VCPU_REGS_HYP_SP 272
 #endif

@@ -31,8 +31,8 @@
 .macro save_x30_elr_spsr
     mrs     x0, elr_el2
     mrs     x1, spsr_el2
-    stp     x30, x0, [sp, #16 * 15]
-    str     x1, [sp, #VCPU_REGS_SPSR]
+    str     x30, [sp, #VCPU_REGS_X30]
+    stp     x0, x1, [sp, #VCPU_REGS_PC]
 .endm
 
 .macro save_guest handler
@@ -139,8 +139,8 @@ guest_enter:
     regpairs ldp, x0, 20, 30
 guest_return:
     mov     sp, x0
-    ldp     x30, x0, [sp, #16 * 15]
-    ldr     x1, [sp, #VCPU_REGS_SPSR]
+    ldr     x30, [sp, #VCPU_REGS_X30]
+    ldp     x0, x1, [sp, #VCPU_REGS_PC]
     msr     elr_el2, x0
     msr     spsr_el2, x1
     regpairs ldp, sp, 0, 20

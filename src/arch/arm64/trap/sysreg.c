@@ -58,7 +58,7 @@ static uint64_t id_reg_hw(uint32_t enc)
     }
 }
 
-static uint64_t id_reg_value(uint32_t enc)
+static uint64_t __attribute__((noinline)) id_reg_value(uint32_t enc)
 {
     uint64_t v = id_reg_hw(enc);
     switch (enc) {
@@ -90,7 +90,7 @@ static uint64_t id_reg_value(uint32_t enc)
     return v;
 }
 
-static bool is_id_reg(uint32_t enc)
+static inline __attribute__((always_inline)) bool is_id_reg(uint32_t enc)
 {
     unsigned op0 = (enc >> ISS_SYS_OP0_SHIFT) & 3, op1 = (enc >> ISS_SYS_OP1_SHIFT) & 7;
     unsigned crn = (enc >> ISS_SYS_CRN_SHIFT) & 0xf, crm = (enc >> ISS_SYS_CRM_SHIFT) & 0xf;
@@ -204,12 +204,12 @@ static enum trap_result __attribute__((noinline)) not_in_table(struct vcpu *v, u
     return TRAP_UNDEF;
 }
 
-enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr)
+static inline __attribute__((always_inline)) enum trap_result sysreg_access(struct vcpu *v, uint64_t esr)
 {
     uint32_t enc = (uint32_t)esr & ISS_SYS_ENC_MASK;
     unsigned rt = (unsigned)FIELD_GET(esr, 5, ISS_SYS_RT_SHIFT);
     bool read = esr & ISS_SYS_READ;
-    uint64_t val = (!read && rt != 31) ? v->regs.x[rt] : 0;
+    uint64_t val = (!read && rt != VCPU_REG_ZR) ? v->regs.x[rt] : 0;
     enum trap_result r;
 
     if (is_id_reg(enc)) {
@@ -221,7 +221,17 @@ enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr)
         const struct sysreg_desc *d = sysreg_find(enc);
         r = d ? d->access(v, d, read, &val) : not_in_table(v, enc, read);
     }
-    if (r == TRAP_EMULATED && read && rt != 31)
-        v->regs.x[rt] = val;
+    if (r == TRAP_EMULATED && read)
+        v->regs.x[rt] = val;        /* xzr: the slot never read */
     return r;
+}
+
+enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr)
+{
+    return sysreg_access(v, esr);
+}
+
+struct vcpu_regs *sysreg_exit(struct vcpu *v, uint64_t esr)
+{
+    return trap_done(v, esr, sysreg_access(v, esr));
 }

@@ -11,6 +11,16 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 
+/* The one kind of data abort that is an emulated access: a translation
+ * fault at any level that is not on a stage-1 walk (one compare), in one
+ * of the VM's regions, with a valid syndrome (ISV). */
+#define DABT_EMULATED_MASK  (ISS_DABT_S1PTW | ISS_FSC_TYPE_MASK)
+#define DABT_EMULATED       FSC_TRANSLATION
+/* A permission fault that is an emulated write: valid syndrome, a write,
+ * not on a stage-1 walk. */
+#define DABT_RO_WRITE_MASK  (ISS_DABT_ISV | ISS_DABT_WNR | ISS_DABT_S1PTW)
+#define DABT_RO_WRITE       (ISS_DABT_ISV | ISS_DABT_WNR)
+
 static const char *const ec_names[EC_COUNT] = {
     [EC_UNKNOWN] = "unknown reason", [EC_WFX] = "WFI/WFE", [EC_FP_ASIMD] = "FP/SIMD access",
     [EC_ILLEGAL_STATE] = "illegal execution state", [EC_SVC64] = "SVC", [EC_HVC64] = "HVC",
@@ -41,13 +51,6 @@ static enum trap_result trap_wfx(struct vcpu *v, uint64_t esr)
     if ((esr & ISS_WFX_TI_MASK) == ISS_WFX_TI_WFI)
         vcpu_idle(v);
     return TRAP_EMULATED;
-}
-
-/* HVC: the preferred return address is already the next instruction. */
-static enum trap_result trap_hvc(struct vcpu *v, uint64_t esr)
-{
-    enum trap_result r = smccc_call(v, esr);
-    return r == TRAP_EMULATED ? TRAP_RESUME : r;
 }
 
 /* SMC (HCR_EL2.TSC): ELR points at the SMC itself; same services as HVC. */
@@ -117,112 +120,34 @@ static bool hpfar_of_va(uint64_t va, uint64_t *hpfar)
     return true;
 }
 
-static inline enum trap_result mmio_write(struct vcpu *v, const struct mmio_region *r,
-                                          const struct mmio_access *a)
-{
-    uint64_t val = a->reg != 31 ? v->regs.x[a->reg] : 0;
-    if (a->width < 8)
-        val &= (1ull << (8 * a->width)) - 1;
-    return r->ops->write(v, r->dev, a->ipa.bits - r->base, a->width, val) == MMIO_OK ? TRAP_EMULATED
-                                                                                   : TRAP_DABT;
-}
+_Static_assert(MMIO_REG_ZR == VCPU_REG_ZR, "a load into xzr goes to the register file's xzr slot");
 
-/* A stage-2 permission fault: a write to a device whose registers the VM
- * reads from a read-only page (the vPL011's), or a write to read-only
- * shared memory, refused. */
-static enum trap_result __attribute__((noinline)) dabt_permission(struct vcpu *v, uint64_t esr, uint64_t far)
+/* The access an ISV=1 syndrome describes, on region r at `ipa`: the
+ * value of Rt to the device, or the device's value to Rt. */
+static inline enum trap_result mmio_emulate(struct vcpu *v, const struct mmio_region *r, uint64_t esr,
+                                            uint64_t ipa)
 {
-    const struct vm *vm = v->vm;
-    const struct mmio_region *r = NULL;
     struct mmio_access a;
-    uint64_t hpfar = read_sysreg(hpfar_el2);
-
-    if (!(esr & ISS_DABT_S1PTW) && !hpfar_of_va(far, &hpfar))
-        return TRAP_RESUME;
-    if (__builtin_expect(mmio_decode(esr, far, hpfar, &a) == E_OK && a.write && !(esr & ISS_DABT_S1PTW), 1)) {
-        r = vm->mmio_ro;
-        if (!r || a.ipa.bits - r->base >= r->size)
-            r = mmio_find_in(vm->mmio, vm->nr_mmio, a.ipa.bits);
+    mmio_decode_iss(esr, ipa, &a);
+    uint64_t off = ipa - r->base;
+    if (a.write) {
+        uint64_t val = a.reg != MMIO_REG_ZR ? v->regs.x[a.reg] : 0;
+        return r->write(v, r->dev, off, a.width, mmio_store_value(&a, val)) == MMIO_OK ? TRAP_EMULATED
+                                                                                          : TRAP_DABT;
     }
-    if (__builtin_expect(!r, 0))
-        return dabt_refused(v, esr, far, mmio_fault_ipa(far, hpfar));
-    return mmio_write(v, r, &a);
-}
-
-/* Emulated MMIO: a stage-2 translation fault (not on a stage-1 walk) with a
- * valid syndrome, in one of the VM's regions; permission faults go on in
- * dabt_permission(), off the path of the others. */
-static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
-{
-    uint64_t far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
-    const struct vm *vm = v->vm;
-    const struct mmio_region *r = NULL;
-    struct mmio_access a;
-
-    /* One bit sets permission and access flag faults apart from translation faults. */
-    if (__builtin_expect(esr & FSC_NOT_TRANSLATION_BIT, 0))
-        return (esr & ISS_FSC_TYPE_MASK) == FSC_PERMISSION ? dabt_permission(v, esr, far)
-                                                           : dabt_refused(v, esr, far, mmio_fault_ipa(far, hpfar));
-    if (__builtin_expect(mmio_decode(esr, far, hpfar, &a) == E_OK && !(esr & ISS_DABT_S1PTW) &&
-                         (esr & ISS_FSC_TYPE_MASK) == FSC_TRANSLATION, 1))
-        r = mmio_find_in(vm->mmio, vm->nr_mmio, a.ipa.bits);
-    if (__builtin_expect(!r, 0))
-        return dabt_refused(v, esr, far, mmio_fault_ipa(far, hpfar));
-
-    if (a.write)
-        return mmio_write(v, r, &a);
-    uint64_t val = 0;
-    if (r->ops->read(v, r->dev, a.ipa.bits - r->base, a.width, &val) != MMIO_OK)
-        return TRAP_DABT;
-    if (a.reg != 31)
-        v->regs.x[a.reg] = mmio_load_value(&a, val);
+    uint64_t val = r->read(v, r->dev, off, a.width);
+    v->regs.x[a.reg] = mmio_load_value(&a, val);       /* xzr: the slot never read */
     return TRAP_EMULATED;
 }
 
-static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
+struct vcpu_regs *trap_finish(struct vcpu *v, uint64_t esr, enum trap_result r)
 {
-    if (is_sea(esr))
-        return trap_sea(v, esr);
-    vm_log(v, VM_LOG_ABORT, "instruction abort at PC %#lx (HPFAR %#lx, ESR %#lx): not the VM's memory; injecting abort",
-           v->regs.pc, read_sysreg(hpfar_el2), esr);
-    return TRAP_IABT;
-}
-
-/* Every class defaults to trap_unknown, then the handled ones override it. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Woverride-init"
-static const trap_handler_fn trap_handlers[EC_COUNT] = {
-    [0 ... EC_COUNT - 1] = trap_unknown,
-    [EC_WFX] = trap_wfx,
-    [EC_HVC64] = trap_hvc,
-    [EC_SMC64] = trap_smc,
-    [EC_SYSREG] = sysreg_trap,
-    [EC_SVE] = trap_sve,
-    [EC_IABT_LOW] = trap_iabt,
-    [EC_DABT_LOW] = trap_dabt,
-};
-#pragma GCC diagnostic pop
-
-struct vcpu_regs *trap_sync(struct vcpu_regs *regs);
-struct vcpu_regs *trap_irq(struct vcpu_regs *regs);
-struct vcpu_regs *trap_serror(struct vcpu_regs *regs);
-
-struct vcpu_regs *trap_sync(struct vcpu_regs *regs)
-{
-    struct vcpu *v = container_of(regs, struct vcpu, regs);
-    uint64_t esr = read_sysreg(esr_el2);
-    unsigned ec = ESR_EC(esr);
-
-    v->exits[ec]++;
-    enum trap_result r = trap_handlers[ec](v, esr);
-    if (__builtin_expect(r == TRAP_EMULATED, 1)) {
-        regs->pc += ESR_INSN_BYTES(esr);
-        return vcpu_resume(v);
-    }
     switch (r) {
-    case TRAP_EMULATED:     /* above */
+    case TRAP_EMULATED:
+        v->regs.pc += ESR_INSN_BYTES(esr);
+        return vcpu_resume(v);
     case TRAP_RESUME:
-        break;
+        return vcpu_resume(v);
     case TRAP_UNDEF:
         inject_undef(v);
         break;
@@ -238,9 +163,133 @@ struct vcpu_regs *trap_sync(struct vcpu_regs *regs)
     case TRAP_PARK:
         vcpu_park(v);
     }
-    if (r != TRAP_RESUME)           /* an exception went back to the guest */
-        vm_fault_injected(v);
+    vm_fault_injected(v);           /* an exception went back to the guest */
     return vcpu_resume(v);
+}
+
+/* A stage-2 permission fault: a write to a device whose registers the VM
+ * reads from a read-only page (the vPL011's), or a write to read-only
+ * shared memory, refused. */
+static struct vcpu_regs *__attribute__((noinline)) exit_dabt_permission(struct vcpu *v, uint64_t esr)
+{
+    const struct mmio_region *r = NULL;
+    uint64_t far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
+
+    if (!(esr & ISS_DABT_S1PTW) && !hpfar_of_va(far, &hpfar))
+        return vcpu_resume(v);      /* retried */
+    uint64_t ipa = mmio_fault_ipa(far, hpfar);
+    if (__builtin_expect((esr & DABT_RO_WRITE_MASK) == DABT_RO_WRITE, 1)) {
+        r = v->vm->mmio_ro;
+        if (!r || ipa - r->base >= r->size)
+            r = mmio_find_update_hint(v, ipa);
+    }
+    if (__builtin_expect(!r, 0))
+        return trap_finish(v, esr, dabt_refused(v, esr, far, ipa));
+    return trap_done(v, esr, mmio_emulate(v, r, esr, ipa));
+}
+
+static struct vcpu_regs *__attribute__((noinline, cold)) exit_dabt_refused(struct vcpu *v, uint64_t esr)
+{
+    uint64_t far = read_sysreg(far_el2);
+    return trap_finish(v, esr, dabt_refused(v, esr, far, mmio_fault_ipa(far, read_sysreg(hpfar_el2))));
+}
+
+/* Emulated MMIO outside the vCPU's last region: the VM's regions scanned
+ * (the one found is the hint from now on); refused in none of them or
+ * without a valid syndrome. */
+static struct vcpu_regs *__attribute__((noinline)) exit_dabt_mmio_scan(struct vcpu *v, uint64_t esr)
+{
+    uint64_t far = read_sysreg(far_el2), ipa = mmio_fault_ipa(far, read_sysreg(hpfar_el2));
+    const struct mmio_region *r = mmio_find_update_hint(v, ipa);
+    if (__builtin_expect(!r || !(esr & ISS_DABT_ISV), 0))
+        return trap_finish(v, esr, dabt_refused(v, esr, far, ipa));
+    return trap_done(v, esr, mmio_emulate(v, r, esr, ipa));
+}
+
+/* Emulated MMIO: a stage-2 translation fault (not on a stage-1 walk) with a
+ * valid syndrome, in one of the VM's regions, goes straight from the
+ * syndrome to the device.  The region: the vCPU's last one (a load pair
+ * and a compare), else exit_dabt_mmio_scan(). */
+static struct vcpu_regs *__attribute__((noinline)) exit_dabt_mmio(struct vcpu *v, uint64_t esr)
+{
+    uint64_t ipa = mmio_fault_ipa(read_sysreg(far_el2), read_sysreg(hpfar_el2));
+    const struct mmio_region r = v->mmio_last;      /* its fields, loaded as needed */
+    if (__builtin_expect(ipa - r.base >= r.size || !(esr & ISS_DABT_ISV), 0))
+        return exit_dabt_mmio_scan(v, esr);
+    return trap_done(v, esr, mmio_emulate(v, &r, esr, ipa));
+}
+
+/* A data abort: emulated MMIO (exit_dabt_mmio); a permission fault, which
+ * may be a write to a device read from a read-only page
+ * (exit_dabt_permission); everything else refused.  Tail calls only: no
+ * frame here, so each kind pays for its own. */
+static struct vcpu_regs *exit_dabt(struct vcpu *v, uint64_t esr)
+{
+    if (__builtin_expect((esr & DABT_EMULATED_MASK) == DABT_EMULATED, 1))
+        return exit_dabt_mmio(v, esr);
+    if ((esr & ISS_FSC_TYPE_MASK) == FSC_PERMISSION)
+        return exit_dabt_permission(v, esr);
+    return exit_dabt_refused(v, esr);
+}
+
+static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
+{
+    if (is_sea(esr))
+        return trap_sea(v, esr);
+    vm_log(v, VM_LOG_ABORT, "instruction abort at PC %#lx (HPFAR %#lx, ESR %#lx): not the VM's memory; injecting abort",
+           v->regs.pc, read_sysreg(hpfar_el2), esr);
+    return TRAP_IABT;
+}
+
+/* The table's entries: each class's handler, then the end of its exit. */
+#define TRAP_EXIT(name, handler) \
+    static struct vcpu_regs *name(struct vcpu *v, uint64_t esr) { return trap_done(v, esr, handler(v, esr)); }
+TRAP_EXIT(exit_unknown, trap_unknown)
+TRAP_EXIT(exit_wfx, trap_wfx)
+TRAP_EXIT(exit_smc, trap_smc)
+TRAP_EXIT(exit_sve, trap_sve)
+TRAP_EXIT(exit_iabt, trap_iabt)
+#undef TRAP_EXIT
+
+/* HVC: the preferred return address is already the next instruction. */
+static struct vcpu_regs *exit_hvc(struct vcpu *v, uint64_t esr)
+{
+    enum trap_result r = smccc_call(v, esr);
+    if (__builtin_expect(r == TRAP_EMULATED, 1))
+        return vcpu_resume(v);
+    return trap_finish(v, esr, r);
+}
+
+/* Every class defaults to exit_unknown, then the handled ones override it. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+/* In a section of its own: addressed by adrp and one add, not off a section
+ * anchor shared with other constants. */
+static const trap_exit_fn trap_exits[EC_COUNT] __attribute__((section(".rodata.trap_exits"))) = {
+    [0 ... EC_COUNT - 1] = exit_unknown,
+    [EC_WFX] = exit_wfx,
+    [EC_HVC64] = exit_hvc,
+    [EC_SMC64] = exit_smc,
+    [EC_SYSREG] = sysreg_exit,
+    [EC_SVE] = exit_sve,
+    [EC_IABT_LOW] = exit_iabt,
+    [EC_DABT_LOW] = exit_dabt,
+};
+#pragma GCC diagnostic pop
+
+struct vcpu_regs *trap_sync(struct vcpu_regs *regs);
+struct vcpu_regs *trap_irq(struct vcpu_regs *regs);
+struct vcpu_regs *trap_serror(struct vcpu_regs *regs);
+
+/* Count the exit, then its class's entry completes it (a tail call). */
+struct vcpu_regs *trap_sync(struct vcpu_regs *regs)
+{
+    struct vcpu *v = container_of(regs, struct vcpu, regs);
+    uint64_t esr = read_sysreg(esr_el2);
+    unsigned ec = ESR_EC(esr);
+
+    v->exits[ec]++;
+    return trap_exits[ec](v, esr);
 }
 
 struct vcpu_regs *trap_irq(struct vcpu_regs *regs)
