@@ -23,11 +23,14 @@ latency() { # name, log, qemu args
     until grep -q "rtos: tick $TICKS " "$log" || ! kill -0 $pid 2>/dev/null || [ $SECONDS -ge $deadline ]; do
         sleep 0.1
     done
+    local st=0
+    kill -0 $pid 2>/dev/null || { wait $pid 2>/dev/null; st=$?; }   # ended by itself: why
     kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
     # rtos: tick <n> worst-latency <w.www> us mean-latency <m.mmm> us mem ok
     sed -n "s/^.*rtos: tick $TICKS worst-latency \([0-9]*\)\.\([0-9]*\) us mean-latency \([0-9]*\)\.\([0-9]*\) us mem ok.*/\1 \2 \3 \4/p" "$log" |
         awk -v name="$name" -v n=$TICKS '{ printf "BENCH %s iters=%d mean=%d max=%d\n", name, n, $3 * 1000 + $4, $1 * 1000 + $2 }' |
-        grep . || { echo "bench-console: no report at tick $TICKS in $log" >&2; tail -5 "$log" >&2; return 1; }
+        grep . || { echo "bench-console: no report at tick $TICKS in $log (QEMU's exit status $st, $(wc -c < "$log") bytes of output)" >&2
+                    tail -5 "$log" >&2; return 1; }
 }
 TOFU=(-M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 2 -m 1024)
 latency rtos_latency_flood "$dir/console-flood.log" "${TOFU[@]}" -kernel "$BUILD/bench-flood/tofu.bin" >> "$dir/tofu.log"
