@@ -11,7 +11,7 @@
 # CPU runs with mte=on (tag memory), so that its MTE is passed to the guest.
 . "$(dirname "$0")/lib.sh"
 rc=0
-IRQ_TESTS=(vtimer_rearm_cval vtimer_rearm_tval vtimer_level vtimer_disabled_not_pending vtimer_icactiver
+IRQ_TESTS=(vtimer_rearm_cval vtimer_rearm_tval vtimer_level vtimer_disabled_not_pending vtimer_icactiver vtimer_masked_wait
            ptimer_registers ptimer_irq ptimer_rearm_cval ptimer_rearm_tval ptimer_level
            ptimer_disabled_not_pending rtc_one_interrupt uart_level
            pmu_debug_reset_state imp_def_undef ras_registers pmu_counters pmu_excludes_el2

@@ -46,10 +46,11 @@ gaps=$(awk 'p && $4 != p + 1000 { g++ } { p = $4 } END { print g + 0 }' <<<"$ste
 [ "$gaps" = 0 ] || t_fail "$gaps gaps in the steady VM's tick lines"
 starts=$(grep -cF '[churn] rtos: first tick' "$QLOG")
 lost=$(grep -cF "no virtual timer IRQ" "$QLOG")
+late=$(grep -cF "rtos: first tick LATE" "$QLOG")       # the host held QEMU back: no loss
 refuse_line "mem CORRUPT"
 refuse_line "RAM not clean"
 refuse_line "vm steady: stopped"
-echo "  restarts: $done_restarts done of $RESTARTS in $((SECONDS - t0)) s; churn started $starts times, its first tick lost $lost times"
+echo "  restarts: $done_restarts done of $RESTARTS in $((SECONDS - t0)) s; churn started $starts times, its first tick lost $lost times, late $late times"
 echo "  steady: tick $last_tick ($((SECONDS - t0)) s after its first), worst latency $worst us, $gaps gaps in its tick lines, never stopped"
 echo "  free memory: $free_before KiB before, $free_after KiB after; checked $mem_checks times, $mem_bad differences"
 echo "  lifecycle lines of churn: $events (at most $limit)"

@@ -284,6 +284,38 @@ TEST(vtimer_icactiver)
 	timer_teardown(&vtimer_ops);
 }
 
+/* A tick that comes while the guest keeps IRQs masked for a long while
+ * (150 ms, its GICR read over and over, each read an exit) is pending all
+ * that time and is taken once, at the first unmask: late, never lost. */
+#define MASKED_MS 150
+TEST(vtimer_masked_wait)
+{
+	uint32_t intid = platform_get()->vtimer_intid;
+	uint64_t end;
+	bool pending = true;
+
+	if (!timer_setup(&vtimer_ops, intid, REARM_NONE, 1))
+		return;
+	arch_irq_mask();
+	vtimer_ops.cval_write(vtimer_ops.now());
+	vtimer_ops.ctl_write(CNTV_CTL_ENABLE);
+	arch_isb();
+	end = timer_now() + timer_ms_to_ticks(MASKED_MS);
+	while (timer_now() < end)
+		pending &= gic_private_irq_pending(intid);
+	EXPECT_TRUE(pending);
+	EXPECT_EQ(tt.count, 0);
+	arch_irq_unmask();
+	arch_isb();
+	arch_irq_mask();
+	rt_printf("  vtimer: pending through %u ms with IRQs masked: %d, then %u interrupt(s) at the first unmask\n",
+		  MASKED_MS, pending, tt.count);
+	EXPECT_EQ(tt.count, 1);
+	irq_window(QUIET_MS);
+	EXPECT_EQ(tt.count, 1);
+	timer_teardown(&vtimer_ops);
+}
+
 /* The EL1 physical timer's registers, as the Arm ARM (D12.2.4) has them. */
 TEST(ptimer_registers)
 {
@@ -518,6 +550,7 @@ const struct test_case bmtest_irq_cases[] = {
 	TEST_CASE(vtimer_level),
 	TEST_CASE(vtimer_disabled_not_pending),
 	TEST_CASE(vtimer_icactiver),
+	TEST_CASE(vtimer_masked_wait),
 	TEST_CASE(ptimer_registers),
 	TEST_CASE(ptimer_irq),
 	TEST_CASE(ptimer_rearm_cval),
