@@ -6,6 +6,7 @@
  */
 #include "core/vm.h"
 #include "core/iommu.h"
+#include "core/pci.h"
 #include "core/vm_layout.h"
 #include "core/mem.h"
 #include "core/pcpu.h"
@@ -114,6 +115,13 @@ static void __attribute__((format(printf, 2, 3))) vm_event(struct vm *vm, const 
 static uint64_t *vm_table_alloc(void *ctx)
 {
     struct vm *vm = ctx;
+    if (vm->pci_pool_on) {              /* its functions' BARs: from the run taken for them */
+        if (vm->pci_pool_used == VM_PCI_TABLES)
+            return NULL;
+        uint64_t *t = pa_to_ptr(pa_of(vm->pci_pool + vm->pci_pool_used++ * PAGE_SIZE));
+        memset(t, 0, PAGE_SIZE);
+        return t;
+    }
     if (!vm->s2_pool)
         return mem_alloc_table(NULL);
     for (unsigned i = 0; i < VM_SHARE_TABLES; i++) {
@@ -192,7 +200,11 @@ static void vm_destroy(struct vm *vm)
     const struct vm_config *c = vm->cfg;
     unsigned id = vm->id;
     iommu_detach(vm);                   /* no stream may walk tables about to be freed */
-    pt_destroy(&vm->s2);
+    for (unsigned i = 0; i < vm->vpci.nr; i++)
+        vm->vpci.fn[i].pf->owner = NULL;
+    pt_destroy(&vm->s2);                /* the pool's tables in use go back one by one */
+    if (vm->pci_pool && vm->pci_pool_used < VM_PCI_TABLES)
+        palloc_free(&hyp_mem, vm->pci_pool + vm->pci_pool_used * PAGE_SIZE, VM_PCI_TABLES - vm->pci_pool_used);
     if (vm->s2_pool)
         palloc_free(&hyp_mem, vm->s2_pool, VM_SHARE_TABLES);
     if (vm->ram_pa.bits)
@@ -214,6 +226,83 @@ void vm_shadow_publish(const void *p, uint64_t len)
 void vm_shadow_map(struct vm *vm, uint64_t *pte, bool on)
 {
     s2_page_set_valid(pte, on, vm->vttbr);
+}
+
+/* Unmap the BARs of `f` mapped so far (the first `n` dwords). */
+static void pci_bars_unmap(struct vm *vm, const struct pci_fn *f, unsigned n)
+{
+    for (unsigned b = 0; b < n; b++)
+        if (f->bar[b].kind == PCI_BAR_MEM32 || f->bar[b].kind == PCI_BAR_MEM64_LO)
+            pt_unmap(&vm->s2, f->bar[b].base, ALIGN_UP(f->bar[b].size, PAGE_SIZE));
+}
+
+/* Each memory BAR of `f` at its own address in the VM (IPA = PA): its
+ * pages are the function's alone (src/core/pci.c aligns them). */
+static bool pci_bars_map(struct vm *vm, const struct pci_fn *f)
+{
+    for (unsigned b = 0; b < PCI_NR_BARS; b++) {
+        const struct pci_bar *bar = &f->bar[b];
+        if (bar->kind != PCI_BAR_MEM32 && bar->kind != PCI_BAR_MEM64_LO)
+            continue;
+        if (pt_map(&vm->s2, bar->base, bar->base, ALIGN_UP(bar->size, PAGE_SIZE), s2_attrs_device()) != E_OK) {
+            pci_bars_unmap(vm, f, b);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* One function of pci-functions: its BARs mapped, its StreamID given the
+ * VM's stage 2, its INTx line the VM's; or, when that cannot be (the bus
+ * at boot is not what the config's author expected), withheld with a
+ * line saying why: the VM runs without it. */
+static void pci_fn_give(struct vm *vm, uint16_t rid)
+{
+    const struct vm_config *c = vm->cfg;
+    struct pci_fn *f = pci_fn_find(rid);
+    const char *why = NULL;
+    struct vm *line_owner = f && f->intid ? vm_hw_irq_owner[f->intid] : NULL;
+    if (!f)
+        why = "no such function on bus 0";
+    else if (f->hidden)
+        why = "it is the host bridge";
+    else if (f->owner)
+        why = "it is already another VM's";
+    else if (f->intid && (f->intid - GIC_SPI_BASE_ID >= c->nr_spis || (line_owner && line_owner != vm)))
+        why = "its INTx line is another VM's (its Interrupt Pin is not the INTA the config tool assumed)";
+    else if (vm->vpci.nr == VM_MAX_PCI_FNS)
+        why = "too many functions";
+    else if (!pci_bars_map(vm, f))
+        why = "no stage-2 table left for its BARs";
+    else if (iommu_attach(vm, rid, 1) != E_OK) {
+        pci_bars_unmap(vm, f, PCI_NR_BARS);
+        why = "its StreamID cannot be given the VM's stage 2";
+    }
+    if (why) {
+        printf("vm %s: PCI " PCI_BDF_FMT ": not given: %s%s%s\n", c->name, PCI_BDF_ARGS(rid), why,
+               line_owner && line_owner != vm ? ", VM " : "", line_owner && line_owner != vm ? line_owner->cfg->name : "");
+        return;
+    }
+    f->owner = vm;
+    vpci_add(&vm->vpci, f);
+}
+
+/* The VM's single functions (pci-functions) and its virtual ECAM. */
+static const char *vm_build_pci(struct vm *vm, const struct vm_config *c)
+{
+    uint64_t pool = palloc_alloc(&hyp_mem, VM_PCI_TABLES, 1);
+    if (!pool)
+        return "no memory for the tables of its PCI BARs";
+    vm->pci_pool = pool;
+    vm->pci_pool_on = true;
+    for (unsigned i = 0; i < c->nr_pci_fns && i < VM_MAX_PCI_FNS; i++)
+        pci_fn_give(vm, c->pci_fns[i]);
+    vm->pci_pool_on = false;
+    if (pt_lookup(&vm->s2, c->vecam_ipa, NULL, NULL, NULL) == E_OK)
+        return "its virtual ECAM overlaps its RAM or a device";
+    if (mmio_add(vm, c->vecam_ipa, platform.pci_ecam_bus_size, &vpci_ops, &vm->vpci))
+        return "its virtual ECAM overlaps an emulated device";
+    return NULL;
 }
 
 /* Build the VM's stage 2 and emulated devices; nothing is shared with other
@@ -267,6 +356,11 @@ static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned i
             return why;
         }
     }
+    if (c->nr_pci_fns) {
+        const char *why = vm_build_pci(vm, c);
+        if (why)
+            return why;
+    }
     if (c->share_window_size) {
         uint64_t pool = palloc_alloc(&hyp_mem, VM_SHARE_TABLES, 1);
         if (!pool)
@@ -309,6 +403,13 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         v->vmpidr = MPIDR_RES1 | ((uint64_t)i << MPIDR_AFF0_SHIFT);
         v->ctx = &vcpu_ctxs[vm - vms][i];
         pcpus[v->pcpu].vcpu = v;
+    }
+    for (unsigned i = 0; i < vm->vpci.nr; i++) {
+        const struct pci_fn *f = vm->vpci.fn[i].pf;
+        if (f->intid)
+            vm_hw_irq_owner[f->intid] = vm;
+        printf("vm %s: PCI " PCI_BDF_FMT " given (StreamID %#x, INTx INTID %u%s)\n", c->name, PCI_BDF_ARGS(f->rid),
+               f->rid, f->intid, f->flr ? ", FLR at stop" : ", no FLR: bus mastering off at stop");
     }
     for (unsigned i = 0; i < c->nr_devices; i++) {
         const struct vm_device *d = &c->devices[i];
@@ -394,6 +495,10 @@ static void vm_load(struct vm *vm)
     for (unsigned i = 0; i < c->nr_devices; i++)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             vgic_irq_of(&vm->vcpus[0], c->devices[i].irqs[j])->hw = true;
+    for (unsigned i = 0; i < vm->vpci.nr; i++)
+        if (vm->vpci.fn[i].pf->intid)
+            vgic_irq_of(&vm->vcpus[0], vm->vpci.fn[i].pf->intid)->hw = true;
+    vpci_reset(&vm->vpci);
     vpl011_init(&vm->uart, vm, c->uart_intid);
     vsp805_init(&vm->sp805, vm, c->wdog_intid, c->wdog_clk_hz);
     wdog_reset(vm);
@@ -421,6 +526,9 @@ static void hw_irqs_enable(struct vm *vm)
     for (unsigned i = 0; i < c->nr_devices; i++)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             gic_enable_spi(c->devices[i].irqs[j], vm->vcpus[0].pcpu);
+    for (unsigned i = 0; i < vm->vpci.nr; i++)
+        if (vm->vpci.fn[i].pf->intid)
+            gic_enable_spi(vm->vpci.fn[i].pf->intid, vm->vcpus[0].pcpu);
 }
 
 /*
@@ -437,11 +545,24 @@ static void devices_quiesce(struct vm *vm)
     for (unsigned i = 0; i < c->nr_devices; i++)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             gic_disable_spi(c->devices[i].irqs[j]);
+    for (unsigned i = 0; i < vm->vpci.nr; i++)
+        if (vm->vpci.fn[i].pf->intid)
+            gic_disable_spi(vm->vpci.fn[i].pf->intid);
     for (unsigned i = 0; i < c->nr_devices; i++)
         dev_quiesce(c->devices[i].compatible, c->devices[i].pa);
+    /* PCIe functions: bus mastering off, an FLR where they have one, tofu's
+     * BARs back (src/core/pci.c): every function of a bus the VM owned
+     * whole (its StreamIDs), or its own ones. */
+    if (c->nr_streams)
+        pci_bus_reset();
+    for (unsigned i = 0; i < vm->vpci.nr; i++)
+        pci_fn_reset(vm->vpci.fn[i].pf);
     for (unsigned i = 0; i < c->nr_devices; i++)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             gic_clear_spi(c->devices[i].irqs[j]);
+    for (unsigned i = 0; i < vm->vpci.nr; i++)
+        if (vm->vpci.fn[i].pf->intid)
+            gic_clear_spi(vm->vpci.fn[i].pf->intid);
 }
 
 /* Set at every boot, kept by a warm reset (QEMU's, or tofu's own after a
