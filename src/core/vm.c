@@ -162,6 +162,8 @@ static const char *config_problem(const struct vm_config *c, unsigned ipa_bits)
         return "bad number of vCPUs";
     if (c->nr_devices > VM_MAX_DEVICES)
         return "too many devices";
+    if (c->nr_pci_fns > VM_MAX_PCI_FNS)
+        return "too many PCI functions";
     if (c->nr_spis > VGIC_MAX_SPIS)
         return "more SPIs than the virtual GIC holds";
     if (!c->ram_size || !IS_ALIGNED(c->ram_ipa | c->ram_size | c->ram_pa, PAGE_SIZE))
@@ -295,7 +297,7 @@ static const char *vm_build_pci(struct vm *vm, const struct vm_config *c)
         return "no memory for the tables of its PCI BARs";
     vm->pci_pool = pool;
     vm->pci_pool_on = true;
-    for (unsigned i = 0; i < c->nr_pci_fns && i < VM_MAX_PCI_FNS; i++)
+    for (unsigned i = 0; i < c->nr_pci_fns; i++)
         pci_fn_give(vm, c->pci_fns[i]);
     vm->pci_pool_on = false;
     if (pt_lookup(&vm->s2, c->vecam_ipa, NULL, NULL, NULL) == E_OK)

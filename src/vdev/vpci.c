@@ -264,7 +264,7 @@ static enum mmio_result vpci_read(struct vcpu *v, void *dev, uint64_t off, unsig
 {
     struct vpci *p = dev;
     UNUSED(v);
-    *val = PCI_CFG_ALL_ONES;
+    *val = width >= sizeof(uint64_t) ? UINT64_MAX : (UINT64_C(1) << (width * VPCI_BYTE_BITS)) - 1;   /* absent */
     if (!access_ok(off, width) || off >> VPCI_BUS_SHIFT)
         return MMIO_OK;
     spin_lock(&p->lock);
@@ -273,7 +273,7 @@ static enum mmio_result vpci_read(struct vcpu *v, void *dev, uint64_t off, unsig
         unsigned reg = (unsigned)off & VPCI_REG_MASK;
         uint32_t d = vread_dword(vf, reg & ~VPCI_DWORD_MASK);
         unsigned sh = (reg & VPCI_DWORD_MASK) * VPCI_BYTE_BITS;
-        *val = width == 4 ? d : (d >> sh) & ((UINT32_C(1) << (width * VPCI_BYTE_BITS)) - 1);
+        *val = (d >> sh) & *val;
     }
     spin_unlock(&p->lock);
     return MMIO_OK;
