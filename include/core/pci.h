@@ -47,8 +47,10 @@ struct pci_fn {
 
 #define PCI_MAX_FNS 64      /* functions tofu keeps track of on bus 0 */
 
-/* Boot, before the VMs: enumerate bus 0, assign and program the BARs. */
-void pci_init(void);
+/* Boot, before the VMs: enumerate bus 0, assign and program the BARs, if
+ * the boot device tree has the platform's host bridge where tofu maps it
+ * (`ecam_base`, the boot DTB's; with none, no function is found). */
+void pci_init(uint64_t ecam_base);
 /* The function at `rid`, or NULL (not found, behind a bridge). */
 struct pci_fn *pci_fn_find(uint16_t rid);
 /* Config-space access of the function (naturally aligned, 1, 2 or 4 bytes). */

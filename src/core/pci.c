@@ -203,10 +203,15 @@ static void log_fn(const struct pci_fn *f)
     printf("%s\n", line);
 }
 
-void pci_init(void)
+void pci_init(uint64_t ecam_base)
 {
     if (!platform.pci_ecam_base)
         return;
+    if (ecam_base != platform.pci_ecam_base) {
+        printf("pci: no PCIe host bridge at %#lx in the boot device tree: no function can be given to a VM\n",
+               platform.pci_ecam_base);
+        return;
+    }
     for (unsigned dev = 0; dev <= PCI_RID_DEV_MASK; dev++)
         for (unsigned fn = 0; fn <= PCI_RID_FN_MASK; fn++) {
             uint16_t rid = (uint16_t)(dev << PCI_RID_DEV_SHIFT | fn);
