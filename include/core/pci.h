@@ -65,6 +65,15 @@ void pci_fn_reset(const struct pci_fn *f);
 /* pci_fn_reset() of every function of the bus (a VM that owned the bus whole). */
 void pci_bus_reset(void);
 
+/* ---- a VM's functions (src/core/vm_pci.c) ---------------------------------- */
+/* At the VM's creation: its pci-functions given (or each withheld, with a
+ * line saying why) and its virtual ECAM registered; NULL, or what stops
+ * the VM from being created. */
+const char *vm_pci_build(struct vm *vm);
+/* What vm_pci_build() took, given back (the VM is destroyed; its stage 2
+ * is freed after this). */
+void vm_pci_release(struct vm *vm);
+
 /* "bb:dd.f" of a requester ID, for the log. */
 #define PCI_BDF_FMT "%02x:%02x.%u"
 #define PCI_BDF_ARGS(rid) (unsigned)((rid) >> PCI_RID_BUS_SHIFT), \

@@ -34,6 +34,7 @@
 #define VPCI_REG_MASK       (PCI_CFG_SIZE - 1)
 #define VPCI_DWORD_MASK     3u
 #define VPCI_BYTE_BITS      8
+#define VPCI_BYTE_MASK      UINT32_C(0xff)
 #define VPCI_CMD_GUEST      (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE)
 #define VPCI_PMCSR_GUEST    (PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_ENABLE | PCI_PM_CTRL_PME_STATUS)
 #define VPCI_LNKCTL_DENY    (PCI_EXP_LNKCTL_LD | PCI_EXP_LNKCTL_RL)
@@ -140,7 +141,7 @@ static uint32_t vread_dword(const struct vpci_fn *vf, unsigned reg)
         uint32_t v = pci_cfg_read(f, reg, 4);
         if (reg == c) {                 /* its next pointer: the next one shown */
             unsigned sh = PCI_CAP_NEXT * VPCI_BYTE_BITS;
-            v = (v & ~(UINT32_C(0xff) << sh)) | (uint32_t)cap_next(f, c) << sh;
+            v = (v & ~(VPCI_BYTE_MASK << sh)) | (uint32_t)cap_next(f, c) << sh;
         }
         return v;
     }
@@ -175,7 +176,7 @@ static bool merge(unsigned reg, unsigned size, uint32_t cur, unsigned off, unsig
         return false;
     for (unsigned a = MAX(off, reg); a < MIN(off + width, reg + size); a++) {
         unsigned to = (a - reg) * VPCI_BYTE_BITS, from = (a - off) * VPCI_BYTE_BITS;
-        cur = (cur & ~(UINT32_C(0xff) << to)) | ((val >> from) & 0xff) << to;
+        cur = (cur & ~(VPCI_BYTE_MASK << to)) | ((val >> from) & VPCI_BYTE_MASK) << to;
     }
     *out = cur;
     return true;
