@@ -40,6 +40,7 @@ struct pci_fn {
     uint8_t pin;            /* Interrupt Pin: 0 none, 1-4 INTA-INTD */
     uint32_t intid;         /* its INTx line's INTID (QEMU virt's swizzle), 0: none */
     uint8_t pm_cap, exp_cap;        /* config-space offsets of those capabilities, 0: none */
+    uint8_t pm_len, exp_len;        /* their bytes: up to the next capability, at most their size */
     bool flr;               /* DevCap says it can do a Function Level Reset */
     struct pci_bar bar[PCI_NR_BARS];
     struct vm *owner;       /* given by pci-functions, NULL: none */

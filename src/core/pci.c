@@ -82,22 +82,41 @@ static void size_bars(struct pci_fn *f)
     }
 }
 
+/* How many bytes of the capability at `cap` (of `size` bytes at most) a VM
+ * may see: none of the next capability's, wherever the list puts it, and
+ * nothing past the conventional space. */
+static uint8_t cap_span(const uint8_t *caps, unsigned n, unsigned cap, unsigned size)
+{
+    unsigned end = MIN(cap + size, PCI_CFG_STD_SIZE);
+    for (unsigned i = 0; i < n; i++)
+        if (caps[i] > cap && caps[i] < end)
+            end = caps[i];
+    return (uint8_t)(end - cap);
+}
+
 /* The capabilities tofu uses (PM, PCI Express), found by walking the list. */
 static void find_caps(struct pci_fn *f)
 {
+    uint8_t caps[PCI_CAP_MAX_WALK];
+    unsigned n = 0;
     if (!(rd(f->rid, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
         return;
     unsigned p = rd(f->rid, PCI_CAPABILITY_LIST, 1) & PCI_CAP_PTR_MASK;
-    for (unsigned n = 0; n < PCI_CAP_MAX_WALK && p >= PCI_CFG_HDR_SIZE; n++) {
+    for (; n < PCI_CAP_MAX_WALK && p >= PCI_CFG_HDR_SIZE; n++) {
         unsigned id = rd(f->rid, p + PCI_CAP_ID, 1);
+        caps[n] = (uint8_t)p;
         if (id == PCI_CAP_ID_PM && !f->pm_cap)
             f->pm_cap = (uint8_t)p;
         if (id == PCI_CAP_ID_EXP && !f->exp_cap)
             f->exp_cap = (uint8_t)p;
         p = rd(f->rid, p + PCI_CAP_NEXT, 1) & PCI_CAP_PTR_MASK;
     }
-    if (f->exp_cap)
+    if (f->pm_cap)
+        f->pm_len = cap_span(caps, n, f->pm_cap, PCI_PM_SIZEOF);
+    if (f->exp_cap) {
+        f->exp_len = cap_span(caps, n, f->exp_cap, PCI_EXP_SIZEOF);
         f->flr = rd(f->rid, f->exp_cap + PCI_EXP_DEVCAP, 4) & PCI_EXP_DEVCAP_FLR;
+    }
 }
 
 static void probe_fn(uint16_t rid)

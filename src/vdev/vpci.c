@@ -84,10 +84,11 @@ static struct vpci_fn *vfn_of(struct vpci *p, uint16_t rid)
     return NULL;
 }
 
-/* The capabilities shown, in offset order: PM and PCI Express. */
+/* The capabilities shown, in offset order: PM and PCI Express, each no
+ * further than the next capability in the physical list (src/core/pci.c). */
 static unsigned cap_len(const struct pci_fn *f, unsigned cap)
 {
-    return cap == f->pm_cap ? PCI_PM_SIZEOF : PCI_EXP_SIZEOF;
+    return cap == f->pm_cap ? f->pm_len : f->exp_len;
 }
 
 static unsigned cap_first(const struct pci_fn *f)

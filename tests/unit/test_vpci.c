@@ -81,7 +81,8 @@ static int setup(void **state)
     put(a, PCI_CFG_STD_SIZE, 4, EXT_AER);
     put(b, PCI_VENDOR_ID, 4, 0x00101b36);
     put(b, PCI_BAR0, 4, (uint32_t)B_BAR0 | PCI_BAR_MEM_TYPE_64);
-    fa = (struct pci_fn){ .rid = RID_A, .pin = 1, .intid = 37, .pm_cap = CAP_PM, .exp_cap = CAP_EXP, .flr = true };
+    fa = (struct pci_fn){ .rid = RID_A, .pin = 1, .intid = 37, .pm_cap = CAP_PM, .exp_cap = CAP_EXP, .flr = true,
+                          .pm_len = CAP_MSI - CAP_PM, .exp_len = PCI_CFG_STD_SIZE - CAP_EXP };
     fa.bar[0] = (struct pci_bar){ A_BAR0, A_BAR0_SIZE, 0, PCI_BAR_MEM32 };
     fa.bar[1] = (struct pci_bar){ A_BAR0 + A_BAR0_SIZE, A_BAR0_SIZE, 0, PCI_BAR_MEM32 };
     fa.bar[3] = (struct pci_bar){ A_BAR3, 0x4000, 0, PCI_BAR_MEM32 };
