@@ -245,6 +245,10 @@ static void check_pci_functions(const struct sys *s, const struct vm *vm)
     if (owns_bridge(vm))
         refuse(vm->node, "pci-functions beside &pcie_ecam in devices: the VM owns the whole bus already; "
                "give it either the bus or single functions");
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        if (c->devices[i].compatible && !strcmp(c->devices[i].compatible, PCIE_MMIO_COMPAT))
+            refuse_device(vm, i, "is the window where every function's BARs are, other VMs' too: a VM with "
+                          "pci-functions gets its own functions' BAR pages, not the window");
     for (const struct vm *o = s->vms; o < s->vms + s->nr_vms; o++)
         if (o != vm && owns_bridge(o))
             refuse(vm->node, "pci-functions: the PCIe bus is given whole to VM '%s' (&pcie_ecam), so none of its "
