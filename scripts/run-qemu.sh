@@ -10,7 +10,7 @@
 # QEMU_NVME_DISK (the NVMe disk image; by default the config's nvme-disk,
 # under the build folder, made by scripts/mkdisk.sh when missing);
 # the config's e1000e-nics: that many e1000e NICs on one QEMU-internal hub
-# (nothing leaves QEMU).
+# (nothing leaves QEMU).  Slots: NVMe 00:01.0, e1000e n at 00:0(2+n).0.
 set -euo pipefail
 out=$1; shift
 # shellcheck disable=SC1091
@@ -28,10 +28,13 @@ disk=${QEMU_NVME_DISK:-}
 [ -n "$disk" ] || [ -z "${QEMU_NVME_DISK_CONFIG:-}" ] || disk=$(dirname "$out")/$QEMU_NVME_DISK_CONFIG
 if [ -n "$disk" ]; then
     [ -f "$disk" ] || "$(dirname "$0")/mkdisk.sh" "$disk"
-    args+=(-drive "file=$disk,if=none,id=nvm,format=raw" -device nvme,serial=tofu0,drive=nvm)
+    args+=(-drive "file=$disk,if=none,id=nvm,format=raw" -device nvme,serial=tofu0,drive=nvm,addr=0x1)
 fi
+# Fixed slots, so that a config can name its functions (pci-functions,
+# docs/pci.md): the NVMe disk at 00:01.0, the e1000e NICs at 00:02.0 up.
 for ((n = 0; n < ${QEMU_E1000E_NICS_CONFIG:-0}; n++)); do
-    args+=(-netdev "hubport,id=nic$n,hubid=0" -device "e1000e,netdev=nic$n,mac=52:54:00:10:00:0$((n + 1))")
+    args+=(-netdev "hubport,id=nic$n,hubid=0"
+           -device "e1000e,netdev=nic$n,mac=52:54:00:10:00:0$((n + 1)),addr=$(printf '0x%x' $((2 + n)))")
 done
 [ "${QEMU_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off,sleep=off)
 # Colour the console's VM markers when a person is watching.

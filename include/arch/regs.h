@@ -436,6 +436,73 @@
 #define PCI_COMMAND         0x04         /* 16 bits; STATUS above it is write-1-to-clear */
 #define PCI_COMMAND_MASTER  0x0004u      /* Bus Master Enable */
 
+/* ---- PCI configuration space, the rest of what tofu enumerates, assigns
+ * and filters (PCI Local Bus 3.0 ch. 6; PCI Express Base 6.0 7.5, 7.8) ---- */
+#define PCI_CFG_SIZE        0x1000       /* one function's config space (ECAM: 4 KiB) */
+#define PCI_CFG_STD_SIZE    0x100        /* the conventional part; extended caps above */
+#define PCI_CFG_HDR_SIZE    0x40         /* the header; capabilities from here on */
+#define PCI_CFG_ALL_ONES    0xffffffffu  /* what an absent function reads */
+#define PCI_DEVICE_ID       0x02
+#define PCI_COMMAND_IO      0x0001u      /* I/O Space enable */
+#define PCI_COMMAND_MEMORY  0x0002u      /* Memory Space enable */
+#define PCI_COMMAND_INTX_DISABLE 0x0400u
+#define PCI_STATUS          0x06
+#define PCI_STATUS_CAP_LIST 0x0010u      /* a capability list at PCI_CAPABILITY_LIST */
+#define PCI_CLASS_REVISION  0x08
+#define PCI_CLASS_SHIFT     16           /* of PCI_CLASS_REVISION: base class, subclass */
+#define PCI_CLASS_BRIDGE_HOST 0x0600u    /* a host bridge (QEMU's 00:00.0) */
+#define PCI_HEADER_TYPE     0x0e         /* 8 bits */
+#define PCI_HEADER_TYPE_MASK 0x7fu
+#define PCI_HEADER_TYPE_NORMAL 0x00u     /* type 0: an endpoint */
+#define PCI_HEADER_TYPE_BRIDGE 0x01u     /* type 1: a PCI-PCI bridge */
+#define PCI_HEADER_MULTIFUNC 0x80u       /* functions 1-7 may exist */
+#define PCI_BAR0            0x10         /* six 32-bit BARs of a type-0 header */
+#define PCI_NR_BARS         6
+#define PCI_BAR_STRIDE      4
+#define PCI_BAR_IO          0x1u         /* bit 0: an I/O BAR */
+#define PCI_BAR_MEM_TYPE_MASK 0x6u
+#define PCI_BAR_MEM_TYPE_64 0x4u         /* a 64-bit BAR: this and the next dword */
+#define PCI_BAR_MEM_FLAGS   0xfu         /* type and prefetchable bits of a memory BAR */
+#define PCI_BAR_IO_FLAGS    0x3u
+#define PCI_SUBSYSTEM_VENDOR_ID 0x2c
+#define PCI_ROM_ADDRESS     0x30         /* expansion ROM BAR */
+#define PCI_CAPABILITY_LIST 0x34         /* 8 bits: the first capability */
+#define PCI_INTERRUPT_LINE  0x3c         /* 8 bits, software's */
+#define PCI_INTERRUPT_PIN   0x3d         /* 8 bits: 0 none, 1-4 INTA-INTD */
+#define PCI_INTX_PINS       4
+#define PCI_CAP_ID          0            /* in a capability: its ID, */
+#define PCI_CAP_NEXT        1            /* the next one's offset (0: the last), */
+#define PCI_CAP_PTR_MASK    0xfcu        /* dword-aligned */
+#define PCI_CAP_MAX_WALK    48           /* (0x100 - 0x40) / 4: a longer chain loops */
+#define PCI_CAP_ID_PM       0x01         /* Power Management */
+#define PCI_CAP_ID_MSI      0x05
+#define PCI_CAP_ID_EXP      0x10         /* PCI Express */
+#define PCI_CAP_ID_MSIX     0x11
+#define PCI_PM_SIZEOF       8
+#define PCI_PM_CTRL         4            /* PMCSR, 16 bits */
+#define PCI_PM_CTRL_STATE_MASK 0x3u      /* PowerState: D0..D3hot */
+#define PCI_PM_STATE_D0     0x0u
+#define PCI_PM_STATE_D3HOT  0x3u
+#define PCI_PM_CTRL_PME_ENABLE 0x0100u
+#define PCI_PM_CTRL_PME_STATUS 0x8000u  /* write-1-to-clear */
+#define PCI_EXP_SIZEOF      0x3c         /* a v2 PCI Express capability */
+#define PCI_EXP_DEVCAP      4            /* 32 bits */
+#define PCI_EXP_DEVCAP_FLR  0x10000000u  /* Function Level Reset capable */
+#define PCI_EXP_DEVCTL      8            /* 16 bits */
+#define PCI_EXP_DEVCTL_BCR_FLR 0x8000u   /* Initiate Function Level Reset */
+#define PCI_EXP_DEVSTA      0x0a
+#define PCI_EXP_DEVSTA_TRPND 0x0020u     /* Transactions Pending */
+#define PCI_EXP_LNKCTL      0x10         /* 16 bits */
+#define PCI_EXP_LNKCTL_LD   0x0010u      /* Link Disable */
+#define PCI_EXP_LNKCTL_RL   0x0020u      /* Retrain Link */
+#define PCI_EXP_DEVCTL2     0x28
+/* The PCI Express spec's waits around an FLR (6.6.2): software waits
+ * 100 ms after initiating it before touching the function again. */
+#define PCI_FLR_WAIT_MS     100
+/* QEMU virt's INTx swizzle (hw/arm/virt.c): slot s, pin p (1 = INTA) go to
+ * the bridge's line (s + p - 1) mod 4, SPIs 3-6. */
+#define PCI_INTX_LINES      4
+
 /* ---- PL031 RTC (DDI 0224, 3.2): what tofu touches to quiesce one passed through */
 #define PL031_IMSC          0x010        /* interrupt mask set/clear */
 #define PL031_ICR           0x01c        /* interrupt clear */

@@ -44,6 +44,12 @@ struct vm_config {
     /* iommu-streams = <first count>: the PCIe requester IDs (StreamIDs)
      * whose DMA goes through this VM's stage 2; nr_streams 0: none. */
     uint32_t stream_first, nr_streams;
+    /* pci-functions: single functions of bus 0 (requester IDs, bus << 8 |
+     * device << 3 | function) the VM gets, shown by its virtual ECAM at
+     * vecam_ipa (one bus, src/vdev/vpci.c); nr_pci_fns 0: none. */
+    uint32_t nr_pci_fns;
+    uint16_t pci_fns[VM_MAX_PCI_FNS];
+    uint64_t vecam_ipa;
     uint32_t ipc_peers;            /* bit n: may message and share with VM-ID n */
     uint32_t doorbell_intid;       /* 0 when the VM has no channel */
     uint64_t share_window_ipa, share_window_size;   /* advertised for MAP */

@@ -65,6 +65,14 @@ unsigned gic_nr_irqs(void);
 bool dev_quiesce_known(const char *compatible);
 void dev_quiesce(const char *compatible, uint64_t pa);
 
+/* PCI configuration space of bus 0 through the host bridge's ECAM, which EL2
+ * maps (src/drivers/pci_ecam.c).  `rid` is the requester ID (bus << 8 |
+ * device << 3 | function), `off` below PCI_CFG_SIZE and naturally aligned
+ * for `width` (1, 2 or 4 bytes); anything else reads all-ones and writes
+ * nothing.  Only core (src/core/pci.c) calls these. */
+uint32_t pci_ecam_read(uint16_t rid, unsigned off, unsigned width);
+void pci_ecam_write(uint16_t rid, unsigned off, unsigned width, uint32_t val);
+
 /* Calls to the platform firmware (PSCI via SMC at EL2). */
 int64_t fw_psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);
 void fw_psci_system_off(void) __attribute__((noreturn));

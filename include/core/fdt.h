@@ -14,9 +14,11 @@ struct fdt_info {
     unsigned nr_cpus;              /* /cpus/cpu@* nodes */
     char bootargs[128];            /* /chosen/bootargs, truncated */
     uint64_t smmuv3_base;          /* an "arm,smmu-v3" node's first reg address; 0 if none */
+    uint64_t pci_ecam_base;        /* a "pci-host-ecam-generic" node's first reg address; 0 if none */
 };
 
 #define FDT_COMPAT_SMMUV3 "arm,smmu-v3"
+#define FDT_COMPAT_PCI_ECAM "pci-host-ecam-generic"
 
 int fdt_scan(const void *blob, struct fdt_info *out);
 uint32_t fdt_total_size(const void *blob);

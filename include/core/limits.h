@@ -16,6 +16,12 @@
 #define VM_NAME_MAX        16      /* a VM's name, with its terminating NUL */
 #define VM_MAX_DEVICES     8       /* devices passed through to one VM */
 #define VM_DEVICE_MAX_IRQS 4       /* SPIs of one passed-through device */
+#define VM_MAX_PCI_FNS     8       /* single PCIe functions given to one VM (pci-functions) */
+/* Stage-2 table pages a VM with pci-functions takes at boot, in one run, for
+ * the mappings of its functions' BARs (src/core/vm.c; tools/config/layout.c
+ * takes the same): BARs lie in the 32-bit window, one level-3 table per
+ * 2 MiB of it they touch. */
+#define VM_PCI_TABLES      4
 
 /* SPIs one virtual distributor holds: SPI 0..VGIC_MAX_SPIS-1, INTID 32 up. */
 #define VGIC_MAX_SPIS      96

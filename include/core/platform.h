@@ -25,6 +25,9 @@ struct platform {
     uint32_t iommu_buses;           /* PCIe buses 0..n-1 get stream table entries */
     uint64_t pci_ecam_base;         /* bus 0's configuration space, mapped at EL2 (0: none) */
     uint64_t pci_ecam_bus_size;
+    uint64_t pci_mmio_base;         /* the bridge's 32-bit window: where tofu assigns BARs */
+    uint64_t pci_mmio_size;
+    uint32_t pci_intx_intid;        /* INTA's INTID; B-D follow (QEMU virt's swizzle) */
     /* RAM reads zero at power-on (QEMU's does; a board's DRAM does not):
      * a VM's first start after a cold boot need not clear it. */
     bool ram_zero_at_power_on;

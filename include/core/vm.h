@@ -6,6 +6,7 @@
 #include "core/vcpu.h"
 #include "core/vpl011.h"
 #include "core/vsp805.h"
+#include "core/vpci.h"
 #include "core/wdog.h"
 #include "core/console.h"
 #include "core/ipc.h"
@@ -34,6 +35,10 @@ struct vm {
     uint64_t s2_pool_busy;              /* bit n: page n of the pool holds a table */
     uint64_t vttbr, vtcr;
     unsigned iommu_streams;             /* StreamIDs given its stage 2 (iommu_attach) */
+    struct vpci vpci;                   /* its PCIe functions (pci-functions) and virtual ECAM */
+    uint64_t pci_pool;                  /* PA of VM_PCI_TABLES pages: tables mapping their BARs */
+    unsigned pci_pool_used;
+    bool pci_pool_on;                   /* at boot, while the BARs are mapped */
     paddr_t ram_pa;
     uint64_t cntvoff;
     unsigned nr_vcpus;

@@ -35,6 +35,14 @@
  * turn bus mastering off when the VM that owns the bus stops. */
 #define QEMU_VIRT_ECAM_BASE     UINT64_C(0x4010000000)
 #define QEMU_VIRT_ECAM_BUS_SIZE UINT64_C(0x100000)
+/* The host bridge's 32-bit MMIO window, where tofu puts the BARs; its INTx
+ * lines A-D are SPIs 3-6 (slot s pin p: line (s + p - 1) mod 4). */
+#define QEMU_VIRT_PCI_MMIO_BASE UINT64_C(0x10000000)
+#define QEMU_VIRT_PCI_MMIO_SIZE UINT64_C(0x2eff0000)
+#define QEMU_VIRT_PCI_INTX_SPI  3
+/* A VM given single functions sees a virtual ECAM of one bus here, where
+ * QEMU virt puts its low ECAM (-M highmem=off): free in the guest's map. */
+#define QEMU_VIRT_VECAM_IPA     UINT64_C(0x3f000000)
 /* QEMU loads an Image with text_offset 0 at RAM + 2 MiB: src/arch/arm64/tofu.ld links there. */
 #define QEMU_VIRT_IMAGE_BASE    UINT64_C(0x40200000)
 /* The smallest physical address size among the CPUs tofu runs on there

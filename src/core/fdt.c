@@ -62,7 +62,7 @@ int fdt_scan(const void *blob, struct fdt_info *out)
     uint32_t end = off + struct_size;
     unsigned depth = 0, addr_cells = 2, size_cells = 1;
     bool in_memory = false, in_cpus = false, in_chosen = false;
-    bool node_smmuv3 = false, node_has_reg = false;     /* of the depth-2 node */
+    bool node_smmuv3 = false, node_ecam = false, node_has_reg = false;     /* of the depth-2 node */
     uint64_t node_reg = 0;
 
     while (off + 4 <= end) {
@@ -80,7 +80,7 @@ int fdt_scan(const void *blob, struct fdt_info *out)
                 in_memory = !strncmp(name, "memory", 6) && (name[6] == '\0' || name[6] == '@');
                 in_cpus = !strcmp(name, "cpus");
                 in_chosen = !strcmp(name, "chosen");
-                node_smmuv3 = node_has_reg = false;
+                node_smmuv3 = node_ecam = node_has_reg = false;
             } else if (depth == 3 && in_cpus && !strncmp(name, "cpu@", 4)) {
                 out->nr_cpus++;
             }
@@ -89,6 +89,8 @@ int fdt_scan(const void *blob, struct fdt_info *out)
                 return E_INVAL;
             if (depth == 2 && node_smmuv3 && node_has_reg && !out->smmuv3_base)
                 out->smmuv3_base = node_reg;
+            if (depth == 2 && node_ecam && node_has_reg && !out->pci_ecam_base)
+                out->pci_ecam_base = node_reg;
             if (depth == 2)
                 in_memory = in_cpus = in_chosen = false;
             depth--;
@@ -115,8 +117,10 @@ int fdt_scan(const void *blob, struct fdt_info *out)
                 out->ram_base = read_cells(val, addr_cells);
                 out->ram_size = read_cells(val + 4 * addr_cells, size_cells);
             }
-            else if (depth == 2 && !strcmp(pname, "compatible"))
+            else if (depth == 2 && !strcmp(pname, "compatible")) {
                 node_smmuv3 = compatible_has(val, len, FDT_COMPAT_SMMUV3);
+                node_ecam = compatible_has(val, len, FDT_COMPAT_PCI_ECAM);
+            }
             else if (depth == 2 && !strcmp(pname, "reg") && addr_cells <= 2 && len >= 4 * addr_cells) {
                 node_reg = read_cells(val, addr_cells);
                 node_has_reg = true;

@@ -4,6 +4,7 @@
 #include "core/mem.h"
 #include "core/pcpu.h"
 #include "core/fdt.h"
+#include "core/pci.h"
 #include "core/console.h"
 #include "core/drivers.h"
 #include "core/printf.h"
@@ -149,6 +150,7 @@ void hyp_main(const void *dtb)
     if (iommu_init(&fi) != E_OK) {
         hyp_power_off("refusing to run: DMA from devices could not be confined");
     }
+    pci_init(fi.pci_ecam_base);         /* bus 0 enumerated, BARs assigned: before the VMs */
     pcpus[0].online = true;
     start_secondaries();
     /* The boot DTB is not needed any more: its pages may be allocated. */

@@ -6,6 +6,7 @@
  */
 #include "core/vm.h"
 #include "core/iommu.h"
+#include "core/pci.h"
 #include "core/vm_layout.h"
 #include "core/mem.h"
 #include "core/pcpu.h"
@@ -114,6 +115,13 @@ static void __attribute__((format(printf, 2, 3))) vm_event(struct vm *vm, const 
 static uint64_t *vm_table_alloc(void *ctx)
 {
     struct vm *vm = ctx;
+    if (vm->pci_pool_on) {              /* its functions' BARs: from the run taken for them */
+        if (vm->pci_pool_used == VM_PCI_TABLES)
+            return NULL;
+        uint64_t *t = pa_to_ptr(pa_of(vm->pci_pool + vm->pci_pool_used++ * PAGE_SIZE));
+        memset(t, 0, PAGE_SIZE);
+        return t;
+    }
     if (!vm->s2_pool)
         return mem_alloc_table(NULL);
     for (unsigned i = 0; i < VM_SHARE_TABLES; i++) {
@@ -154,6 +162,8 @@ static const char *config_problem(const struct vm_config *c, unsigned ipa_bits)
         return "bad number of vCPUs";
     if (c->nr_devices > VM_MAX_DEVICES)
         return "too many devices";
+    if (c->nr_pci_fns > VM_MAX_PCI_FNS)
+        return "too many PCI functions";
     if (c->nr_spis > VGIC_MAX_SPIS)
         return "more SPIs than the virtual GIC holds";
     if (!c->ram_size || !IS_ALIGNED(c->ram_ipa | c->ram_size | c->ram_pa, PAGE_SIZE))
@@ -192,6 +202,7 @@ static void vm_destroy(struct vm *vm)
     const struct vm_config *c = vm->cfg;
     unsigned id = vm->id;
     iommu_detach(vm);                   /* no stream may walk tables about to be freed */
+    vm_pci_release(vm);
     pt_destroy(&vm->s2);
     if (vm->s2_pool)
         palloc_free(&hyp_mem, vm->s2_pool, VM_SHARE_TABLES);
@@ -267,6 +278,11 @@ static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned i
             return why;
         }
     }
+    if (c->nr_pci_fns) {
+        const char *why = vm_pci_build(vm);
+        if (why)
+            return why;
+    }
     if (c->share_window_size) {
         uint64_t pool = palloc_alloc(&hyp_mem, VM_SHARE_TABLES, 1);
         if (!pool)
@@ -309,6 +325,13 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         v->vmpidr = MPIDR_RES1 | ((uint64_t)i << MPIDR_AFF0_SHIFT);
         v->ctx = &vcpu_ctxs[vm - vms][i];
         pcpus[v->pcpu].vcpu = v;
+    }
+    for (unsigned i = 0; i < vm->vpci.nr; i++) {
+        const struct pci_fn *f = vm->vpci.fn[i].pf;
+        if (f->intid)
+            vm_hw_irq_owner[f->intid] = vm;
+        printf("vm %s: PCI " PCI_BDF_FMT " given (StreamID %#x, INTx INTID %u%s)\n", c->name, PCI_BDF_ARGS(f->rid),
+               f->rid, f->intid, f->flr ? ", FLR at stop" : ", no FLR: bus mastering off at stop");
     }
     for (unsigned i = 0; i < c->nr_devices; i++) {
         const struct vm_device *d = &c->devices[i];
@@ -394,6 +417,10 @@ static void vm_load(struct vm *vm)
     for (unsigned i = 0; i < c->nr_devices; i++)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             vgic_irq_of(&vm->vcpus[0], c->devices[i].irqs[j])->hw = true;
+    for (unsigned i = 0; i < vm->vpci.nr; i++)
+        if (vm->vpci.fn[i].pf->intid)
+            vgic_irq_of(&vm->vcpus[0], vm->vpci.fn[i].pf->intid)->hw = true;
+    vpci_reset(&vm->vpci);
     vpl011_init(&vm->uart, vm, c->uart_intid);
     vsp805_init(&vm->sp805, vm, c->wdog_intid, c->wdog_clk_hz);
     wdog_reset(vm);
@@ -421,6 +448,9 @@ static void hw_irqs_enable(struct vm *vm)
     for (unsigned i = 0; i < c->nr_devices; i++)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             gic_enable_spi(c->devices[i].irqs[j], vm->vcpus[0].pcpu);
+    for (unsigned i = 0; i < vm->vpci.nr; i++)
+        if (vm->vpci.fn[i].pf->intid)
+            gic_enable_spi(vm->vpci.fn[i].pf->intid, vm->vcpus[0].pcpu);
 }
 
 /*
@@ -437,11 +467,24 @@ static void devices_quiesce(struct vm *vm)
     for (unsigned i = 0; i < c->nr_devices; i++)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             gic_disable_spi(c->devices[i].irqs[j]);
+    for (unsigned i = 0; i < vm->vpci.nr; i++)
+        if (vm->vpci.fn[i].pf->intid)
+            gic_disable_spi(vm->vpci.fn[i].pf->intid);
     for (unsigned i = 0; i < c->nr_devices; i++)
         dev_quiesce(c->devices[i].compatible, c->devices[i].pa);
+    /* PCIe functions: bus mastering off, an FLR where they have one, tofu's
+     * BARs back (src/core/pci.c): every function of a bus the VM owned
+     * whole (its StreamIDs), or its own ones. */
+    if (c->nr_streams)
+        pci_bus_reset();
+    for (unsigned i = 0; i < vm->vpci.nr; i++)
+        pci_fn_reset(vm->vpci.fn[i].pf);
     for (unsigned i = 0; i < c->nr_devices; i++)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             gic_clear_spi(c->devices[i].irqs[j]);
+    for (unsigned i = 0; i < vm->vpci.nr; i++)
+        if (vm->vpci.fn[i].pf->intid)
+            gic_clear_spi(vm->vpci.fn[i].pf->intid);
 }
 
 /* Set at every boot, kept by a warm reset (QEMU's, or tofu's own after a

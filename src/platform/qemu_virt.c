@@ -20,5 +20,8 @@ const struct platform platform = {
     .iommu_buses = QEMU_VIRT_PCI_BUSES,
     .pci_ecam_base = QEMU_VIRT_ECAM_BASE,
     .pci_ecam_bus_size = QEMU_VIRT_ECAM_BUS_SIZE,
+    .pci_mmio_base = QEMU_VIRT_PCI_MMIO_BASE,
+    .pci_mmio_size = QEMU_VIRT_PCI_MMIO_SIZE,
+    .pci_intx_intid = GIC_SPI_BASE_ID + QEMU_VIRT_PCI_INTX_SPI,
     .ram_zero_at_power_on = true,     /* guest RAM is anonymous memory of QEMU's */
 };

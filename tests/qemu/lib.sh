@@ -91,6 +91,21 @@ send() {
     printf '%s\r' "$1" >&"$QIN"
 }
 
+# disk_sum <tag>: the SHA-256 of /mnt/disk/check, as the focused VM
+# `linux` prints it ("<tag>:<sum>"), into SUM.
+disk_sum() {
+    send "sha256sum /mnt/disk/check | sed 's/^/$1:/'"
+    wait_for_re "^\[linux\] $1:[0-9a-f]{64} " 60
+    SUM=$(sed -n "s/^\[linux\] $1:\([0-9a-f]\{64\}\) .*/\1/p" "$QLOG" | head -1)
+}
+
+# ping_ok <vm> <tag> <address>: the focused VM, once its eth0 has carrier,
+# gets three answers from <address>.
+ping_ok() {
+    send "for i in \$(seq 50); do [ \"\$(cat /sys/class/net/eth0/carrier)\" = 1 ] && break; sleep 0.2; done; ping -c 3 -W 2 $3 | sed -n 's/^\(.*packets transmitted.*\)/$2: \1/p'"
+    wait_for_re "^\[$1\] $2: 3 packets transmitted, 3 packets received" 60
+}
+
 # qemu_exit <expected status> <seconds>: QEMU ends by itself with that status.
 # free_now: ask the hypervisor shell (the console must be in it) for its free
 # memory; $free is its "free: <N> KiB" in KiB (empty if it does not answer).

@@ -14,7 +14,10 @@ runs=("fuzz-cortex-a57 $CONFIG cortex-a57" "fuzz-max $CONFIG max")
 [ "$CONFIG" = fuzz ] && runs+=("fuzz-regress-max fuzz-regress max")
 for run in "${runs[@]}"; do
     read -r name cfg cpu <<< "$run"
-    qemu_start "$name" "$cfg" QEMU_CPU=$cpu
+    # fuzz.dts gives the fuzzer the edu at 00:04.0 (its virtual ECAM).
+    devices=""
+    [ "$cfg" = fuzz ] && devices="edu,dma_mask=0xffffffffffff,addr=0x4"
+    qemu_start "$name" "$cfg" QEMU_CPU=$cpu QEMU_DEVICES="$devices"
     wait_for "[steady] rtos: first tick" 60
     wait_for "[fuzz] fuzz: seed" 60
     echo "  $(grep -F '[fuzz] fuzz: seed' "$QLOG" | head -1 | sed 's/^\[fuzz\] //')"
@@ -33,5 +36,6 @@ for run in "${runs[@]}"; do
     send "list"
     wait_for_re "steady +running" 10
     refuse_line "unexpected exception"
+    [ "$cfg" = fuzz ] && expect_line "vm fuzz: PCI 00:04.0 given"
     t_end
 done

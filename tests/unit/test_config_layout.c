@@ -185,6 +185,22 @@ static void test_device_high(void **state)
 }
 
 /* A VM on a channel takes VM_SHARE_TABLES pages for its share mappings. */
+/* A VM with pci-functions takes VM_PCI_TABLES pages for its BARs' tables,
+ * as vm_build_pci() does, and its virtual ECAM's window. */
+static void test_pci_table_run(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    EXPECT_ACCEPTED(boot(&linked));
+    uint64_t alone = sys.boot_free;
+    unsigned pages = a->table_pages;
+    a->cfg.pci_fns[a->cfg.nr_pci_fns++] = 0x10;
+    EXPECT_ACCEPTED(boot(&linked));
+    assert_int_equal(alone - sys.boot_free, VM_PCI_TABLES * PAGE);
+    assert_int_equal(a->table_pages, pages + VM_PCI_TABLES);
+    assert_int_equal(a->cfg.vecam_ipa, QEMU_VIRT_VECAM_IPA);
+}
+
 static void test_share_pools(void **state)
 {
     (void)state;
@@ -267,6 +283,7 @@ int main(void)
         cmocka_unit_test_setup(test_total, setup),
         cmocka_unit_test_setup(test_device_high, setup),
         cmocka_unit_test_setup(test_share_pools, setup),
+        cmocka_unit_test_setup(test_pci_table_run, setup),
         cmocka_unit_test(test_elf_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,6 +53,7 @@ test_ipc_SRCS          := src/core/ipc_queue.c src/core/share.c
 test_ring_SRCS         :=
 test_ratelimit_SRCS    := src/core/ratelimit.c
 test_smmuv3_SRCS       := src/drivers/smmu/smmuv3_enc.c
+test_vpci_SRCS         := src/vdev/vpci.c $(F)/pci.c $(F)/vm.c $(F)/spinlock.c
 test_console_SRCS      := src/core/console.c src/core/format.c $(F)/console.c $(F)/timer.c $(F)/spinlock.c
 test_console_LDLIBS    := -lpthread
 test_fdt_LDLIBS        := -lfdt
@@ -64,7 +65,7 @@ test_config_layout_SRCS := tools/config/elf.c $(TOOL_LAYOUT)
 
 TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt test_ipc \
              test_ptimer test_ring test_ratelimit test_smmuv3 test_console test_config_check test_config_layout \
-             test_wdog
+             test_wdog test_vpci
 TEST_BINS := $(addprefix $(UNIT)/,$(TESTS))
 ALL_OBJS  := $(sort $(foreach t,$(TESTS),$(UNIT)/obj/tests/unit/$(t).o \
                  $(patsubst %.c,$(UNIT)/obj/%.o,$($(t)_SRCS))))

@@ -94,13 +94,15 @@ static unsigned vm_windows(const struct vm_config *c, struct window *w)
         w[n++] = (struct window){ c->share_window_ipa, c->share_window_size, "the VM's IPC share window" };
     if (c->wdog_clk_hz)
         w[n++] = (struct window){ c->wdog_ipa, WDOG_SIZE, "the VM's virtual SP805 watchdog" };
+    if (c->nr_pci_fns)
+        w[n++] = (struct window){ c->vecam_ipa, QEMU_VIRT_ECAM_BUS_SIZE, "the VM's virtual ECAM" };
     return n;
 }
 
 static void check_device_address(const struct sys *s, const struct vm *vm, unsigned i)
 {
     const struct vm_device *d = &vm->cfg.devices[i];
-    struct window w[6];
+    struct window w[7];
     for (unsigned k = 0; k < sizeof(hyp_devices) / sizeof(hyp_devices[0]); k++)
         if (ranges_overlap(d->pa, d->size, hyp_devices[k].base, hyp_devices[k].size))
             refuse_device(vm, i, "is %s", hyp_devices[k].what);
@@ -214,6 +216,62 @@ static void check_streams(const struct sys *s, const struct vm *vm)
                "device's DMA must be the one that programs it");
 }
 
+static bool owns_bridge(const struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->cfg.nr_devices; i++)
+        if (vm->cfg.devices[i].compatible && !strcmp(vm->cfg.devices[i].compatible, PCIE_ECAM_COMPAT))
+            return true;
+    return false;
+}
+
+/* QEMU virt's swizzle for INTA, the pin the tool assumes (the hypervisor
+ * reads the real one at boot and withholds a function whose line is
+ * another VM's): slot s uses line s mod 4, SPI 3 + that. */
+static unsigned inta_spi(uint16_t rid)
+{
+    return QEMU_VIRT_PCI_INTX_SPI + ((rid >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK) % PCI_INTX_LINES;
+}
+
+/*
+ * pci-functions: a function belongs to one VM; a bus given whole
+ * (&pcie_ecam) has no functions to give besides; and no two VMs' functions
+ * share an INTx line (a level line is one VM's: the guest's EOI deactivates
+ * the physical interrupt).
+ */
+static void check_pci_functions(const struct sys *s, const struct vm *vm)
+{
+    const struct vm_config *c = &vm->cfg;
+    if (!c->nr_pci_fns)
+        return;
+    if (owns_bridge(vm))
+        refuse(vm->node, "pci-functions beside &pcie_ecam in devices: the VM owns the whole bus already; "
+               "give it either the bus or single functions");
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        if (c->devices[i].compatible && (!strcmp(c->devices[i].compatible, PCIE_MMIO_COMPAT) ||
+                                         !strcmp(c->devices[i].compatible, PCIE_IO_COMPAT)))
+            refuse_device(vm, i, "is a window of every function's BARs, other VMs' too: a VM with "
+                          "pci-functions gets its own functions' BAR pages, not the window");
+    for (const struct vm *o = s->vms; o < s->vms + s->nr_vms; o++)
+        if (o != vm && owns_bridge(o))
+            refuse(vm->node, "pci-functions: the PCIe bus is given whole to VM '%s' (&pcie_ecam), so none of its "
+                   "functions can go to another VM", o->cfg.name);
+    for (unsigned i = 0; i < c->nr_pci_fns; i++) {
+        uint16_t rid = c->pci_fns[i];
+        for (const struct vm *o = s->vms; o < vm; o++)
+            for (unsigned j = 0; j < o->cfg.nr_pci_fns; j++) {
+                uint16_t orid = o->cfg.pci_fns[j];
+                if (orid == rid)
+                    refuse(vm->node, "pci-functions: 00:%02x.%u is already given to VM '%s'",
+                           (rid >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK, rid & PCI_RID_FN_MASK, o->cfg.name);
+                if (inta_spi(orid) == inta_spi(rid))
+                    refuse(vm->node, "pci-functions: 00:%02x.%u would share INTx line SPI %u (INTA of its slot, by "
+                           "QEMU virt's swizzle) with 00:%02x.%u of VM '%s': a line can be one VM's only",
+                           (rid >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK, rid & PCI_RID_FN_MASK, inta_spi(rid),
+                           (orid >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK, orid & PCI_RID_FN_MASK, o->cfg.name);
+            }
+    }
+}
+
 /* QEMU's devices on the bus (/platform nvme-disk, e1000e-nics) need a VM that
  * owns the bus: with none, nothing drives them and their DMA only faults. */
 static void check_bus_devices(const struct sys *s)
@@ -221,19 +279,20 @@ static void check_bus_devices(const struct sys *s)
     if (!s->nvme_disk && !s->e1000e_nics)
         return;
     for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++)
-        for (unsigned i = 0; i < vm->cfg.nr_devices; i++)
-            if (vm->cfg.devices[i].compatible && !strcmp(vm->cfg.devices[i].compatible, PCIE_ECAM_COMPAT))
-                return;
+        if (owns_bridge(vm) || vm->cfg.nr_pci_fns)
+            return;
     if (s->nvme_disk)
         refuse("/platform", "nvme-disk = \"%s\" puts a disk on the PCIe bus, but no VM owns the bus "
-               "(&pcie_ecam in its devices)", s->nvme_disk);
+               "(&pcie_ecam in its devices) or any of its functions (pci-functions)", s->nvme_disk);
     refuse("/platform", "e1000e-nics = <%u> puts NICs on the PCIe bus, but no VM owns the bus "
-           "(&pcie_ecam in its devices)", s->e1000e_nics);
+           "(&pcie_ecam in its devices) or any of its functions (pci-functions)", s->e1000e_nics);
 }
 
 void check_system(struct sys *s, const struct hyp_image *hyp)
 {
     check_bus_devices(s);
+    for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++)
+        check_pci_functions(s, vm);
     for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++)
         check_streams(s, vm);           /* before devices: two VMs' streams are compared first */
     if (hyp->end > s->ram_base + s->ram_size)

@@ -62,6 +62,11 @@ static void emit_vm(FILE *c, FILE *s, const struct vm *vm, unsigned id, const ch
     fprintf(c, "        .share_quota = %u,\n", v->share_quota);
     if (v->nr_streams)
         fprintf(c, "        .stream_first = %#x, .nr_streams = %u,\n", v->stream_first, v->nr_streams);
+    if (v->nr_pci_fns) {
+        fprintf(c, "        .nr_pci_fns = %u, .vecam_ipa = %#" PRIx64 "ull, .pci_fns = {", v->nr_pci_fns, v->vecam_ipa);
+        for (unsigned j = 0; j < v->nr_pci_fns; j++) fprintf(c, "%s%#x", j ? ", " : " ", v->pci_fns[j]);
+        fprintf(c, " },\n");
+    }
     fprintf(c, "        .restart_on_failure = %u, .max_restarts = %u, .restart_window_s = %u,\n",
             v->restart_on_failure, v->max_restarts, v->restart_window_s);
     fprintf(c, "        .nr_devices = %u,\n        .devices = {\n", v->nr_devices);

@@ -54,10 +54,22 @@ static void prop_reg(void *fdt, const uint64_t *pairs, int n)
 #define PCI_SPACE_IO       0x01000000u   /* phys.hi of an I/O range */
 #define PCI_SPACE_MMIO32   0x02000000u   /* phys.hi of a 32-bit memory range */
 #define PCI_INTX_SLOTS     4u            /* INTx swizzle: slot s pin p -> line (s + p - 1) mod 4 */
+#define PCI_DT_SLOT_SHIFT  11            /* phys.hi of a PCI address: device number at [15:11] */
+#define PCI_DT_SLOT_MASK   0x1800u       /* interrupt-map-mask: the slot's low two bits, as the swizzle */
+#define PCI_DT_PIN_MASK    7u
 
 static bool is_compat(const struct vm_device *d, const char *compat)
 {
     return d->compatible && !strcmp(d->compatible, compat);
+}
+
+static void write_intx_map(void *fdt, uint32_t *map, int nm)
+{
+    fdt32_t buf[PCI_INTX_SLOTS * 4 * 8];
+    for (int i = 0; i < nm; i++) buf[i] = cpu_to_fdt32(map[i]);
+    CHECK(fdt_property(fdt, "interrupt-map", buf, nm * 4));
+    prop_cells(fdt, "interrupt-map-mask", (uint32_t[]){ PCI_DT_SLOT_MASK, 0, 0, PCI_DT_PIN_MASK }, 4);
+    CHECK(fdt_property_u32(fdt, "#interrupt-cells", 1));
 }
 
 /* A host bridge given whole to the VM (docs/pci.md): its ECAM node gets the
@@ -88,14 +100,70 @@ static void write_pcie_props(void *fdt, const struct vm *vm, const struct vm_dev
     if (ecam->nr_irqs != PCI_INTX_SLOTS) return;
     for (uint32_t slot = 0; slot < PCI_INTX_SLOTS; slot++)
         for (uint32_t pin = 1; pin <= 4; pin++) {
-            uint32_t e[8] = { slot << 11, 0, 0, pin, PHANDLE_GIC, GIC_FDT_SPI,
+            uint32_t e[8] = { slot << PCI_DT_SLOT_SHIFT, 0, 0, pin, PHANDLE_GIC, GIC_FDT_SPI,
                               ecam->irqs[(slot + pin - 1) % PCI_INTX_SLOTS] - GIC_SPI_BASE_ID, IRQ_LEVEL_HIGH };
             for (int k = 0; k < 8; k++) map[nm++] = e[k];
         }
-    for (int i = 0; i < nm; i++) buf[i] = cpu_to_fdt32(map[i]);
-    CHECK(fdt_property(fdt, "interrupt-map", buf, nm * 4));
-    prop_cells(fdt, "interrupt-map-mask", (uint32_t[]){ 0x1800, 0, 0, 7 }, 4);
-    CHECK(fdt_property_u32(fdt, "#interrupt-cells", 1));
+    write_intx_map(fdt, map, nm);
+}
+
+/*
+ * A VM given single functions (pci-functions, docs/pci.md): a host bridge
+ * of its own, its ECAM the virtual one (one bus, src/vdev/vpci.c), the
+ * platform's node's other properties (compatible, device_type, cells,
+ * dma-coherent, domain) copied; `ranges` the 32-bit window 1:1, where tofu
+ * put the BARs (each function's pages mapped, nothing else); an
+ * interrupt-map for its functions' slots only.  With linux,pci-probe-only
+ * in /chosen (write_chosen) Linux keeps tofu's BARs.  No msi-map, no
+ * iommu-map.
+ */
+static void write_vpci_node(void *fdt, const void *cfg_fdt, const struct vm *vm)
+{
+    const struct vm_config *c = &vm->cfg;
+    int devs = fdt_path_offset(cfg_fdt, "/platform/devices");
+    int ecam = devs < 0 ? -1 : fdt_node_offset_by_compatible(cfg_fdt, devs, PCIE_ECAM_COMPAT);
+    char node[64];
+    snprintf(node, sizeof(node), "pcie@%" PRIx64, c->vecam_ipa);
+    CHECK(fdt_begin_node(fdt, node));
+    int off;
+    if (ecam >= 0)
+        fdt_for_each_property_offset(off, cfg_fdt, ecam) {
+            const char *name;
+            int len;
+            const void *val = fdt_getprop_by_offset(cfg_fdt, off, &name, &len);
+            static const char *const skip[] = { "phandle", "linux,phandle", "reg", "interrupts", "ranges",
+                                                "interrupt-map", "interrupt-map-mask", "#interrupt-cells",
+                                                "bus-range", "msi-map", "iommu-map", "msi-parent", NULL };
+            bool skipped = false;
+            for (const char *const *k = skip; *k && !skipped; k++) skipped = !strcmp(name, *k);
+            if (!skipped) CHECK(fdt_property(fdt, name, val, len));
+        }
+    else {
+        CHECK(fdt_property_string(fdt, "compatible", PCIE_ECAM_COMPAT));
+        CHECK(fdt_property_string(fdt, "device_type", "pci"));
+        CHECK(fdt_property_u32(fdt, "#address-cells", 3));
+        CHECK(fdt_property_u32(fdt, "#size-cells", 2));
+    }
+    prop_reg(fdt, (uint64_t[]){ c->vecam_ipa, QEMU_VIRT_ECAM_BUS_SIZE }, 1);
+    prop_cells(fdt, "bus-range", (uint32_t[]){ 0, 0 }, 2);
+    uint64_t w = QEMU_VIRT_PCI_MMIO_BASE, ws = QEMU_VIRT_PCI_MMIO_SIZE;
+    prop_cells(fdt, "ranges", (uint32_t[]){ PCI_SPACE_MMIO32, (uint32_t)(w >> 32), (uint32_t)w, (uint32_t)(w >> 32),
+                                            (uint32_t)w, (uint32_t)(ws >> 32), (uint32_t)ws }, 7);
+    uint32_t map[PCI_INTX_SLOTS * 4 * 8];
+    int nm = 0;
+    bool done[PCI_INTX_SLOTS] = { false };
+    for (unsigned i = 0; i < c->nr_pci_fns; i++) {
+        uint32_t slot = ((uint32_t)c->pci_fns[i] >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK;
+        if (done[slot % PCI_INTX_SLOTS]) continue;     /* the mask keeps the slot's low two bits */
+        done[slot % PCI_INTX_SLOTS] = true;
+        for (uint32_t pin = 1; pin <= 4; pin++) {
+            uint32_t e[8] = { (slot % PCI_INTX_SLOTS) << PCI_DT_SLOT_SHIFT, 0, 0, pin, PHANDLE_GIC, GIC_FDT_SPI,
+                              QEMU_VIRT_PCI_INTX_SPI + (slot + pin - 1) % PCI_INTX_SLOTS, IRQ_LEVEL_HIGH };
+            for (int k = 0; k < 8; k++) map[nm++] = e[k];
+        }
+    }
+    write_intx_map(fdt, map, nm);
+    CHECK(fdt_end_node(fdt));
 }
 
 /* A passed-through device: its platform node, with clocks from the VM's clock. */
@@ -138,6 +206,8 @@ static void write_chosen(void *fdt, const struct vm *vm)
         CHECK(fdt_property_u64(fdt, "linux,initrd-start", vm->cfg.initrd.load_ipa));
         CHECK(fdt_property_u64(fdt, "linux,initrd-end", vm->cfg.initrd.load_ipa + vm->cfg.initrd.size));
     }
+    if (vm->cfg.nr_pci_fns)             /* keep tofu's BARs: they cannot move */
+        CHECK(fdt_property_u32(fdt, "linux,pci-probe-only", 1));
     CHECK(fdt_end_node(fdt));
 }
 
@@ -281,6 +351,8 @@ void guestdt_build(struct vm *vm, uint32_t vm_id, const void *cfg_fdt)
     write_uart(fdt, c);
     for (unsigned i = 0; i < c->nr_devices; i++)
         write_device_node(fdt, cfg_fdt, vm, i);
+    if (c->nr_pci_fns)
+        write_vpci_node(fdt, cfg_fdt, vm);
     if (c->wdog_clk_hz)
         write_watchdog(fdt, c);
     if (c->ipc_peers)

@@ -109,6 +109,8 @@ void layout_vms(struct sys *s)
             c->share_window_size = SHARE_WINDOW_SIZE;
         }
         layout_watchdog(vm);
+        if (c->nr_pci_fns)
+            c->vecam_ipa = VIRT_VECAM;
         c->nr_spis = spis_needed(c);
         layout_images(vm);
     }
@@ -292,6 +294,13 @@ static void sim_vm(struct sim *sim, struct vm *vm)
     int urc = pt_map(&s2, c->uart_ipa, 0, PAGE_SIZE, 0);
     if (urc == E_NOMEM) refuse_tables(vm);
     if (urc != E_OK) refuse(vm->node, "its UART at %#" PRIx64 " overlaps its RAM or a device", c->uart_ipa);
+    /* pci-functions: the run of table pages for their BARs (vm_build_pci). */
+    if (c->nr_pci_fns) {
+        uint64_t run = palloc_alloc(&sim->mem, VM_PCI_TABLES, 1);
+        if (!run) refuse_tables(vm);
+        vm->table_pages += VM_PCI_TABLES;
+        add_owner(sim, run, VM_PCI_TABLES * PAGE_SIZE, vm, OWN_TABLES);
+    }
     if (c->share_window_size) {
         uint64_t pool = palloc_alloc(&sim->mem, VM_SHARE_TABLES, 1);
         if (!pool)

@@ -22,6 +22,7 @@
 #define GIC_FDT_CELLS       3          /* <type number flags> */
 #define GIC_FDT_SPI         0u
 #define REG_CELLS           4          /* <address-hi address-lo size-hi size-lo> */
+#define PCI_FN_CELLS        3          /* pci-functions: <bus device function> */
 
 static uint64_t read_cells(const fdt32_t *p, int cells)
 {
@@ -196,11 +197,45 @@ static void parse_devices(const void *fdt, int node, struct vm *vm)
     }
 }
 
+/* pci-functions = <bus device function ...>: single functions of bus 0,
+ * each a triple, each once; not the host bridge itself (00:00.0). */
+static void parse_pci_functions(const void *fdt, int node, struct vm *vm)
+{
+    struct vm_config *c = &vm->cfg;
+    int len;
+    const fdt32_t *p = fdt_getprop(fdt, node, "pci-functions", &len);
+    if (!p)
+        return;
+    if (!len || len % (4 * PCI_FN_CELLS))
+        refuse(vm->node, "pci-functions must be <bus device function> triples, one per function");
+    if (len / (4 * PCI_FN_CELLS) > VM_MAX_PCI_FNS)
+        refuse(vm->node, "pci-functions lists %d functions; a VM may have up to %d", len / (4 * PCI_FN_CELLS),
+               VM_MAX_PCI_FNS);
+    for (int i = 0; i < len / (4 * PCI_FN_CELLS); i++) {
+        uint32_t bus = fdt32_to_cpu(p[PCI_FN_CELLS * i]), dev = fdt32_to_cpu(p[PCI_FN_CELLS * i + 1]);
+        uint32_t fn = fdt32_to_cpu(p[PCI_FN_CELLS * i + 2]);
+        if (bus > PCI_BUS_MASK || dev > PCI_RID_DEV_MASK || fn > PCI_RID_FN_MASK)
+            refuse(vm->node, "pci-functions: entry %d <%u %u %u> is no PCI address (bus 0..255, device 0..31, "
+                   "function 0..7)", i + 1, bus, dev, fn);
+        if (bus)
+            refuse(vm->node, "pci-functions: %02x:%02x.%u is on bus %u; tofu numbers no buses behind bridges, "
+                   "only bus 0's functions can be given", bus, dev, fn, bus);
+        if (!dev && !fn)
+            refuse(vm->node, "pci-functions: 00:00.0 is the host bridge itself, which no VM can be given");
+        uint16_t rid = (uint16_t)(dev << PCI_RID_DEV_SHIFT | fn);
+        for (unsigned j = 0; j < c->nr_pci_fns; j++)
+            if (c->pci_fns[j] == rid)
+                refuse(vm->node, "pci-functions: 00:%02x.%u is listed twice", dev, fn);
+        c->pci_fns[c->nr_pci_fns++] = rid;
+    }
+}
+
 static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus, const struct search *search)
 {
     static const char *const allowed[] = { "vcpus", "cpus", "memory-size", "memory-address", "kernel",
                                            "initrd", "bootargs", "devices", "ipc-shares", "on-failure",
-                                           "max-restarts", "restart-window-s", "watchdog", "iommu-streams", NULL };
+                                           "max-restarts", "restart-window-s", "watchdog", "iommu-streams",
+                                           "pci-functions", NULL };
     struct vm_config *c = &vm->cfg;
     const char *path = vm->node;
     uint64_t v;
@@ -266,6 +301,7 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
     if (initrd) find_image(&vm->initrd, search, path, "initrd", initrd);
     vm->bootargs = get_string(fdt, node, path, "bootargs");
     parse_devices(fdt, node, vm);
+    parse_pci_functions(fdt, node, vm);
     const fdt32_t *st = fdt_getprop(fdt, node, "iommu-streams", &len);
     if (st) {
         if (len != 8)

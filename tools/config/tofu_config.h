@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include "core/config.h"
 #include "core/limits.h"
+#include "platform/qemu_virt.h"
 
 #define MAX_SEARCH      8
 #define FILE_PATH_LEN   4096
@@ -35,6 +36,7 @@
 #define VIRT_WDOG_SPI      30u                    /* preferred; the next lower free one else */
 #define WDOG_CLK_HZ        1000000u               /* its WDOGCLK, declared in the guest DT */
 #define DOORBELL_SPI       31u                    /* INTID 63: the IPC doorbell */
+#define VIRT_VECAM         QEMU_VIRT_VECAM_IPA    /* the virtual ECAM of a VM with pci-functions */
 #define SHARE_WINDOW       UINT64_C(0x100000000)  /* IPAs suggested for mapping shares */
 #define SHARE_WINDOW_SIZE  UINT64_C(0x40000000)
 #define DTB_RESERVE        SZ_2M                  /* the guest DTB lives in the last 2 MiB */

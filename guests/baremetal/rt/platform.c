@@ -149,6 +149,18 @@ static void platform_probe_rtc(const struct fdt *fdt)
 	platform_info.rtc_intid = GIC_SPI_BASE + fdt_cell(irqs, 1);
 }
 
+/* A PCIe host bridge's ECAM, if the VM has one. */
+static void platform_probe_pci(const struct fdt *fdt)
+{
+	struct fdt_node node;
+	uint64_t addr, size;
+
+	if (fdt_find_compatible(fdt, "pci-host-ecam-generic", &node) && fdt_reg(fdt, &node, 0, &addr, &size)) {
+		platform_info.pci_ecam_base = addr;
+		platform_info.pci_ecam_size = size;
+	}
+}
+
 static void platform_probe_misc(const struct fdt *fdt)
 {
 	struct fdt_node node;
@@ -190,6 +202,7 @@ void platform_probe(const void *dtb, uint64_t load_offset)
 	platform_probe_gic(&fdt);
 	platform_probe_timer(&fdt);
 	platform_probe_rtc(&fdt);
+	platform_probe_pci(&fdt);
 	platform_probe_misc(&fdt);
 }
 

@@ -265,12 +265,16 @@ static void op_call(void)
 	stats.hvc++;
 }
 
-/* An address in one of the VM's emulated windows, or unassigned. */
+/* An address in one of the VM's emulated windows, or unassigned.  A VM
+ * with a PCIe ECAM (tofu's virtual one) draws from one more window; the
+ * others draw as before, so that a seed replays the same operations. */
 static uint64_t pick_mmio(void)
 {
 	const struct platform *p = platform_get();
-	uint64_t a;
-	switch (below(4)) {
+	uint64_t a, pick = below(p->pci_ecam_size ? 5 : 4);
+	if (pick == 4)
+		return p->pci_ecam_base + below(p->pci_ecam_size);
+	switch (pick) {
 	case 0: return p->gicd_base + below(GICD_WINDOW);
 	case 1: return p->gicr_base + below(p->gicr_size ? p->gicr_size : GICR_FRAME_BYTES);
 	case 2: return p->uart_base + below(UART_WINDOW);

@@ -109,4 +109,15 @@ extern unsigned fake_shell_len, fake_shell_prompts;
 extern char fake_shell_input[64];
 extern unsigned fake_shell_input_len;
 
+/* ---- PCI config space (fake/pci.c, core/pci.h) ------------------------------
+ * Each function's physical config space is fake_pci_cfg[i] (4 KiB, little
+ * endian) for the pci_fn whose address is fake_pci_fns[i]; accesses check
+ * their alignment.  pci_fn_restore() and pci_fn_reset() only count. */
+#define FAKE_PCI_FNS 4
+#include "core/pci.h"
+extern uint8_t fake_pci_cfg[FAKE_PCI_FNS][PCI_CFG_SIZE];
+extern const struct pci_fn *fake_pci_fns[FAKE_PCI_FNS];
+extern unsigned fake_pci_restores, fake_pci_resets, fake_pci_writes;
+void fake_pci_reset(void);
+
 #endif

@@ -23,6 +23,8 @@ struct platform {
 	uint32_t ptimer_intid;      /* EL1 physical timer */
 	uintptr_t rtc_base;         /* a PL031, 0 if none */
 	uint32_t rtc_intid;
+	uintptr_t pci_ecam_base;    /* a PCIe host bridge's ECAM (tofu's virtual one), 0 if none */
+	uint64_t pci_ecam_size;
 	uint64_t ram_base;
 	uint64_t ram_size;          /* 0 if unknown */
 	const char *psci_method;    /* "hvc", "smc", or NULL if no PSCI node */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A VM's virtual ECAM (src/vdev/vpci.c): one bus of configuration space in
+ * which the VM finds its own PCIe functions (pci-functions) at their
+ * physical device and function numbers, and nothing else.
+ */
+#ifndef CORE_VPCI_H
+#define CORE_VPCI_H
+#include "core/spinlock.h"
+#include "core/pci.h"
+
+struct mmio_ops;
+
+struct vpci_fn {
+    struct pci_fn *pf;          /* tofu's record of the physical function */
+    uint8_t sizing;             /* bit n: BAR dword n holds all-ones (being sized) */
+    uint8_t irq_line;           /* Interrupt Line: the guest's scratch byte */
+};
+
+struct vpci {
+    spinlock_t lock;            /* sizing state; the function's resets */
+    unsigned nr;
+    struct vpci_fn fn[VM_MAX_PCI_FNS];
+};
+
+extern const struct mmio_ops vpci_ops;
+
+/* Give the VM the function (at boot); E_NOMEM when it has VM_MAX_PCI_FNS. */
+int vpci_add(struct vpci *p, struct pci_fn *f);
+/* What a VM's start finds: no BAR being sized, Interrupt Line 0. */
+void vpci_reset(struct vpci *p);
+
+#endif

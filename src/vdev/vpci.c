@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A virtual ECAM (PCI Express Base 6.0 7.2.2): one bus, emulated from
+ * stage-2 data aborts, for a VM given single functions (pci-functions,
+ * docs/pci.md).  It shows the VM its own functions at their physical
+ * device and function numbers, and nothing else:
+ *   - another function (someone else's, a bridge, the host bridge 00:00.0,
+ *     an empty slot) reads all-ones, as an absent one; writes are dropped
+ *     (and logged, rate-limited);
+ *   - the header is the function's, but BARs are tofu's: sizing works
+ *     (all-ones written, the size mask read back) and any other write is
+ *     dropped, so a BAR reads where tofu put it and never moves; I/O BARs
+ *     and the expansion ROM read 0 (not implemented);
+ *   - Command: only Memory Space, Bus Master and INTx Disable are the
+ *     guest's (I/O space stays off: no I/O window is given);
+ *   - capabilities: only Power Management and PCI Express are in the list;
+ *     MSI and MSI-X are not (no virtual ITS: the guest uses INTx), nor any
+ *     vendor-specific one; the bytes of a hidden capability read 0.
+ *     Extended capabilities (0x100 up: AER, SR-IOV, ATS...) read 0, an
+ *     empty list;
+ *   - a Function Level Reset the guest starts (DevCtl) is done by tofu,
+ *     which writes the BARs again right after; so is a PM D3hot -> D0
+ *     transition (which may lose them, No_Soft_Reset clear).
+ * An access of 8 bytes, or one not naturally aligned, reads all-ones and
+ * writes nothing: nothing a guest does here reaches the hardware unfiltered
+ * or stops the hypervisor.  The physical accesses are core's (core/pci.h).
+ */
+#include "core/vpci.h"
+#include "core/vm.h"
+#include "core/mmio.h"
+#include "core/lib.h"
+
+#define VPCI_BUS_SHIFT      20          /* ECAM offset: bus << 20 | dev << 15 | fn << 12 | reg */
+#define VPCI_REG_MASK       (PCI_CFG_SIZE - 1)
+#define VPCI_DWORD_MASK     3u
+#define VPCI_BYTE_BITS      8
+#define VPCI_BYTE_MASK      UINT32_C(0xff)
+#define VPCI_CMD_GUEST      (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE)
+#define VPCI_PMCSR_GUEST    (PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_ENABLE | PCI_PM_CTRL_PME_STATUS)
+#define VPCI_LNKCTL_DENY    (PCI_EXP_LNKCTL_LD | PCI_EXP_LNKCTL_RL)
+
+/* How each dword of the type-0 header (0x00-0x3f) is shown. */
+enum vhdr {
+    VHDR_PASS,          /* IDs, class, subsystem: the function's, read-only here */
+    VHDR_COMMAND,       /* Command (filtered), Status (CAP_LIST as the list shown) */
+    VHDR_BAR,
+    VHDR_ZERO,          /* CardBus CIS, the ROM BAR, reserved */
+    VHDR_CAP_PTR,
+    VHDR_INTR,          /* Interrupt Line (the guest's), Pin (the function's) */
+};
+
+static const enum vhdr vhdr_table[PCI_CFG_HDR_SIZE / 4] = {
+    [0x00 / 4] = VHDR_PASS,    [0x04 / 4] = VHDR_COMMAND, [0x08 / 4] = VHDR_PASS,
+    [0x0c / 4] = VHDR_PASS,    [0x10 / 4] = VHDR_BAR,     [0x14 / 4] = VHDR_BAR,
+    [0x18 / 4] = VHDR_BAR,     [0x1c / 4] = VHDR_BAR,     [0x20 / 4] = VHDR_BAR,
+    [0x24 / 4] = VHDR_BAR,     [0x28 / 4] = VHDR_ZERO,    [0x2c / 4] = VHDR_PASS,
+    [0x30 / 4] = VHDR_ZERO,    [0x34 / 4] = VHDR_CAP_PTR, [0x38 / 4] = VHDR_ZERO,
+    [0x3c / 4] = VHDR_INTR,
+};
+
+int vpci_add(struct vpci *p, struct pci_fn *f)
+{
+    if (p->nr == VM_MAX_PCI_FNS)
+        return E_NOMEM;
+    p->fn[p->nr++] = (struct vpci_fn){ .pf = f };
+    return E_OK;
+}
+
+void vpci_reset(struct vpci *p)
+{
+    spin_lock(&p->lock);
+    for (unsigned i = 0; i < p->nr; i++) {
+        p->fn[i].sizing = 0;
+        p->fn[i].irq_line = 0;
+    }
+    spin_unlock(&p->lock);
+}
+
+static struct vpci_fn *vfn_of(struct vpci *p, uint16_t rid)
+{
+    for (unsigned i = 0; i < p->nr; i++)
+        if (p->fn[i].pf->rid == rid)
+            return &p->fn[i];
+    return NULL;
+}
+
+/* The capabilities shown, in offset order: PM and PCI Express, each no
+ * further than the next capability in the physical list (src/core/pci.c). */
+static unsigned cap_len(const struct pci_fn *f, unsigned cap)
+{
+    return cap == f->pm_cap ? f->pm_len : f->exp_len;
+}
+
+static unsigned cap_first(const struct pci_fn *f)
+{
+    unsigned a = f->pm_cap, b = f->exp_cap;
+    return !a ? b : !b ? a : MIN(a, b);
+}
+
+static unsigned cap_next(const struct pci_fn *f, unsigned cap)
+{
+    unsigned other = cap == f->pm_cap ? f->exp_cap : f->pm_cap;
+    return other > cap ? other : 0;
+}
+
+/* The shown capability that holds `reg`, or 0. */
+static unsigned cap_at(const struct pci_fn *f, unsigned reg)
+{
+    for (unsigned c = cap_first(f); c; c = cap_next(f, c))
+        if (reg >= c && reg < c + cap_len(f, c))
+            return c;
+    return 0;
+}
+
+static uint32_t bar_read(const struct vpci_fn *vf, unsigned b)
+{
+    const struct pci_bar *bar = &vf->pf->bar[b];
+    bool sizing = vf->sizing & (1u << b);
+    uint64_t v = sizing ? ~(bar->size - 1) : bar->base;
+    switch (bar->kind) {
+    case PCI_BAR_MEM32:
+    case PCI_BAR_MEM64_LO:
+        return ((uint32_t)v & ~PCI_BAR_MEM_FLAGS) | bar->flags;
+    case PCI_BAR_MEM64_HI:
+        return (uint32_t)(v >> 32);
+    case PCI_BAR_UNUSED:
+    default:
+        return 0;                       /* not implemented, as far as the guest can tell */
+    }
+}
+
+/* The dword at `reg` (dword-aligned) as the VM sees it. */
+static uint32_t vread_dword(const struct vpci_fn *vf, unsigned reg)
+{
+    const struct pci_fn *f = vf->pf;
+    if (reg >= PCI_CFG_STD_SIZE)
+        return 0;                       /* extended capabilities: none shown */
+    if (reg >= PCI_CFG_HDR_SIZE) {
+        unsigned c = cap_at(f, reg);
+        if (!c)
+            return 0;                   /* a hidden capability, or device-specific space */
+        uint32_t v = pci_cfg_read(f, reg, 4);
+        if (reg == c) {                 /* its next pointer: the next one shown */
+            unsigned sh = PCI_CAP_NEXT * VPCI_BYTE_BITS;
+            v = (v & ~(VPCI_BYTE_MASK << sh)) | (uint32_t)cap_next(f, c) << sh;
+        }
+        return v;
+    }
+    switch (vhdr_table[reg / 4]) {
+    case VHDR_PASS:
+        return pci_cfg_read(f, reg, 4);
+    case VHDR_COMMAND: {
+        uint32_t v = pci_cfg_read(f, reg, 4) & ~((uint32_t)PCI_STATUS_CAP_LIST << 16);
+        return cap_first(f) ? v | (uint32_t)PCI_STATUS_CAP_LIST << 16 : v;
+    }
+    case VHDR_BAR:
+        return bar_read(vf, (reg - PCI_BAR0) / PCI_BAR_STRIDE);
+    case VHDR_CAP_PTR:
+        return cap_first(f);
+    case VHDR_INTR:
+        return vf->irq_line | (uint32_t)f->pin << VPCI_BYTE_BITS;
+    case VHDR_ZERO:
+    default:
+        return 0;
+    }
+}
+
+/*
+ * The register of `size` bytes at `reg` as a write of `width` bytes of
+ * `val` at `off` leaves it, from its value `cur`; false when the write
+ * does not touch it.
+ */
+static bool merge(unsigned reg, unsigned size, uint32_t cur, unsigned off, unsigned width, uint32_t val,
+                  uint32_t *out)
+{
+    if (off + width <= reg || off >= reg + size)
+        return false;
+    for (unsigned a = MAX(off, reg); a < MIN(off + width, reg + size); a++) {
+        unsigned to = (a - reg) * VPCI_BYTE_BITS, from = (a - off) * VPCI_BYTE_BITS;
+        cur = (cur & ~(VPCI_BYTE_MASK << to)) | ((val >> from) & VPCI_BYTE_MASK) << to;
+    }
+    *out = cur;
+    return true;
+}
+
+static void write_header(struct vpci_fn *vf, unsigned off, unsigned width, uint32_t val)
+{
+    const struct pci_fn *f = vf->pf;
+    unsigned reg = off & ~VPCI_DWORD_MASK;
+    uint32_t v = 0;
+    switch (vhdr_table[reg / 4]) {
+    case VHDR_COMMAND: {               /* Status (W1C error bits) is left alone */
+        uint32_t cmd = pci_cfg_read(f, PCI_COMMAND, 2);
+        if (merge(PCI_COMMAND, 2, cmd, off, width, val, &v))
+            pci_cfg_write(f, PCI_COMMAND, 2, (cmd & ~VPCI_CMD_GUEST) | (v & VPCI_CMD_GUEST));
+        break;
+    }
+    case VHDR_BAR: {                   /* sizing, or nothing: BARs do not move */
+        unsigned b = (reg - PCI_BAR0) / PCI_BAR_STRIDE;
+        merge(reg, 4, bar_read(vf, b), off, width, val, &v);
+        if (v == PCI_CFG_ALL_ONES)
+            vf->sizing |= (uint8_t)(1u << b);
+        else
+            vf->sizing &= (uint8_t)~(1u << b);
+        break;
+    }
+    case VHDR_INTR:
+        if (merge(PCI_INTERRUPT_LINE, 1, vf->irq_line, off, width, val, &v))
+            vf->irq_line = (uint8_t)v;
+        break;
+    case VHDR_PASS:                     /* cache line size, latency timer, BIST: dropped */
+    case VHDR_ZERO:
+    case VHDR_CAP_PTR:
+    default:
+        break;
+    }
+}
+
+/* Power Management: PowerState and PME; a D3hot -> D0 transition may reset
+ * the function (No_Soft_Reset clear): its BARs are written again. */
+static void write_pm(struct vpci_fn *vf, unsigned off, unsigned width, uint32_t val)
+{
+    const struct pci_fn *f = vf->pf;
+    unsigned reg = f->pm_cap + PCI_PM_CTRL;
+    uint32_t cur = pci_cfg_read(f, reg, 2), v = 0;
+    if (!merge(reg, 2, cur & ~PCI_PM_CTRL_PME_STATUS, off, width, val, &v))
+        return;
+    pci_cfg_write(f, reg, 2, v & VPCI_PMCSR_GUEST);
+    if ((cur & PCI_PM_CTRL_STATE_MASK) == PCI_PM_STATE_D3HOT && (v & PCI_PM_CTRL_STATE_MASK) == PCI_PM_STATE_D0)
+        pci_fn_restore(f);
+}
+
+/* PCI Express: Device Control (an FLR is tofu's to do), Device Status
+ * (W1C), Link Control (neither disabling nor retraining the link: the
+ * link is the platform's), Device Control 2. */
+static void write_exp(struct vpci_fn *vf, unsigned off, unsigned width, uint32_t val)
+{
+    const struct pci_fn *f = vf->pf;
+    unsigned base = f->exp_cap;
+    uint32_t cur, v = 0;
+    cur = pci_cfg_read(f, base + PCI_EXP_DEVCTL, 2);
+    if (merge(base + PCI_EXP_DEVCTL, 2, cur, off, width, val, &v)) {
+        if (v & PCI_EXP_DEVCTL_BCR_FLR) {
+            pci_fn_reset(f);            /* the reset, then tofu's BARs again */
+            vf->sizing = 0;
+        } else {
+            pci_cfg_write(f, base + PCI_EXP_DEVCTL, 2, v);
+        }
+    }
+    if (merge(base + PCI_EXP_DEVSTA, 2, 0, off, width, val, &v))
+        pci_cfg_write(f, base + PCI_EXP_DEVSTA, 2, v);
+    cur = pci_cfg_read(f, base + PCI_EXP_LNKCTL, 2);
+    if (merge(base + PCI_EXP_LNKCTL, 2, cur, off, width, val, &v))
+        pci_cfg_write(f, base + PCI_EXP_LNKCTL, 2, v & ~VPCI_LNKCTL_DENY);
+    cur = pci_cfg_read(f, base + PCI_EXP_DEVCTL2, 2);
+    if (merge(base + PCI_EXP_DEVCTL2, 2, cur, off, width, val, &v))
+        pci_cfg_write(f, base + PCI_EXP_DEVCTL2, 2, v);
+}
+
+static bool access_ok(uint64_t off, unsigned width)
+{
+    return (width == 1 || width == 2 || width == 4) && off % width == 0;
+}
+
+static uint64_t vpci_read(struct vcpu *v, void *dev, uint64_t off, unsigned width)
+{
+    struct vpci *p = dev;
+    UNUSED(v);
+    uint64_t val = width >= sizeof(uint64_t) ? UINT64_MAX : (UINT64_C(1) << (width * VPCI_BYTE_BITS)) - 1;
+    if (!access_ok(off, width) || off >> VPCI_BUS_SHIFT)
+        return val;                         /* absent */
+    spin_lock(&p->lock);
+    struct vpci_fn *vf = vfn_of(p, (uint16_t)(off >> PCI_ECAM_FN_SHIFT));
+    if (vf) {
+        unsigned reg = (unsigned)off & VPCI_REG_MASK;
+        uint32_t d = vread_dword(vf, reg & ~VPCI_DWORD_MASK);
+        unsigned sh = (reg & VPCI_DWORD_MASK) * VPCI_BYTE_BITS;
+        val &= d >> sh;
+    }
+    spin_unlock(&p->lock);
+    return val;
+}
+
+static enum mmio_result vpci_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val)
+{
+    struct vpci *p = dev;
+    struct vpci_fn *vf = NULL;
+    if (access_ok(off, width) && !(off >> VPCI_BUS_SHIFT)) {
+        spin_lock(&p->lock);
+        vf = vfn_of(p, (uint16_t)(off >> PCI_ECAM_FN_SHIFT));
+        unsigned reg = (unsigned)off & VPCI_REG_MASK;
+        const struct pci_fn *f = vf ? vf->pf : NULL;
+        uint32_t v32 = (uint32_t)val;
+        if (f && reg < PCI_CFG_HDR_SIZE)
+            write_header(vf, reg, width, v32);
+        else if (f && f->pm_cap && cap_at(f, reg) == f->pm_cap)
+            write_pm(vf, reg, width, v32);
+        else if (f && f->exp_cap && cap_at(f, reg) == f->exp_cap)
+            write_exp(vf, reg, width, v32);
+        spin_unlock(&p->lock);          /* anything else: dropped */
+    }
+    if (!vf)
+        vm_log(v, VM_LOG_ABORT, "vPCI: %u-byte write at ECAM offset %#lx: not one of the VM's functions, "
+               "or not a config access: dropped", width, off);
+    return MMIO_OK;
+}
+
+const struct mmio_ops vpci_ops = {
+    .name = "vECAM",
+    .read = vpci_read,
+    .write = vpci_write,
+};

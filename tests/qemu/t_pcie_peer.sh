@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Single PCIe functions given to two Linux VMs (configs/pcie.dts,
+# docs/pci.md): tofu enumerates bus 0 and assigns the BARs; `linux` gets the
+# NVMe disk (00:01.0) and an e1000e (00:02.0), `peer` the other e1000e
+# (00:03.0), each through a virtual ECAM that shows it its own functions
+# only (MSI and MSI-X hidden: INTx), its BARs kept (linux,pci-probe-only).
+# The two NICs are on one QEMU-internal hub: ping works both ways; the disk
+# is mounted, written, read back with the same checksum after linux's
+# reboot (its functions reset at stop, their BARs where they were); peer's
+# reboot brings its NIC back and ping works again; no DMA fault.  The test
+# runs on a fresh disk image of its own.
+. "$(dirname "$0")/lib.sh"
+disk=$LOGDIR/pcie-peer-disk.img
+rm -f "$disk"
+scripts/mkdisk.sh "$disk" > /dev/null || { echo "FAIL pcie-peer: cannot make $disk"; exit 1; }
+qemu_start pcie-peer pcie QEMU_NVME_DISK="$disk"
+wait_for "vm linux: PCI 00:01.0 given" 30
+expect_line "vm linux: PCI 00:02.0 given"
+expect_line "vm peer: PCI 00:03.0 given"
+wait_for "[linux] tofu-guest: nvme0n1 mounted at /mnt/disk" 240
+wait_for "[linux] tofu-guest: eth0 up, 169.254.100.1" 120
+wait_for "[peer] tofu-guest: eth0 up, 169.254.100.2" 120
+wait_for "[linux] tofu-linux# " 120
+# Each VM's bus: its own functions and nothing else (not the host bridge).
+send "echo fns: \$(ls /sys/bus/pci/devices)"
+wait_for "[linux] fns: 0000:00:01.0 0000:00:02.0" 30
+send "cd /proc/device-tree/pcie@3f000000 && [ -e interrupt-map ] && [ -e ranges ] && [ ! -e msi-map ] && [ ! -e iommu-map ] && [ -e /proc/device-tree/chosen/linux,pci-probe-only ] && echo vpci-node-ok; cd /"
+wait_for "vpci-node-ok" 30
+# No MSI capability shown: the NIC runs on INTx.
+wait_for_re "^\[linux\] .*e1000e 0000:00:02.0 .*Falling back to legacy interrupts" 5
+ping_ok linux ping-a 169.254.100.2
+send "dd if=/dev/urandom of=/mnt/disk/check bs=1024 count=512 2>/dev/null; sync"
+disk_sum sum-a; sum_a=$SUM
+printf '\x142' >&"$QIN"                      # Ctrl-T 2: peer
+send ""
+send "echo fns: \$(ls /sys/bus/pci/devices)"
+wait_for "[peer] fns: 0000:00:03.0" 30
+refuse_line "[peer] fns: 0000:00:03.0 "
+ping_ok peer ping-b 169.254.100.1
+# peer restarts: its function reset and its BARs back; its NIC comes up again.
+send "reboot"
+wait_for "vm peer: stopped: guest reset (PSCI SYSTEM_RESET)" 60
+wait_for "vm peer: restarting from a clean image" 60
+wait_for "[peer] tofu-guest: eth0 up, 169.254.100.2" 240 2
+wait_for "[peer] tofu-linux# " 120 2
+ping_ok peer ping-c 169.254.100.1
+# linux restarts: the disk's file survives, read through the reset NVMe.
+printf '\x141' >&"$QIN"                      # Ctrl-T 1: linux
+send ""
+send "reboot"
+wait_for "vm linux: stopped: guest reset (PSCI SYSTEM_RESET)" 60
+wait_for "vm linux: restarting from a clean image" 60
+wait_for "[linux] tofu-guest: nvme0n1 mounted at /mnt/disk" 240 2
+wait_for "[linux] tofu-guest: eth0 up, 169.254.100.1" 120 2
+wait_for "[linux] tofu-linux# " 120 2
+disk_sum sum-b; sum_b=$SUM
+[ -n "$sum_a" ] && [ "$sum_a" = "$sum_b" ] || t_fail "checksum before reboot '$sum_a', after '$sum_b'"
+ping_ok linux ping-d 169.254.100.2
+rtos_kept_ticking rtos
+refuse_line "iommu: DMA fault"
+refuse_line "not given:"
+refuse_line "tofu-guest: no /dev/nvme0n1"
+refuse_line "failed to load"
+refuse_line "vPCI:"
+refuse_line "nobody cared"
+t_end
+st=$?
+rm -f "$disk"
+exit $st
