@@ -11,6 +11,8 @@
 # under the build folder, made by scripts/mkdisk.sh when missing);
 # the config's e1000e-nics: that many e1000e NICs on one QEMU-internal hub
 # (nothing leaves QEMU).  Slots: NVMe 00:01.0, e1000e n at 00:0(2+n).0.
+# Nothing else is on the bus: QEMU's default NIC, a virtio-net-pci whose
+# DMA does not go through the SMMU, is never created (-nic none).
 set -euo pipefail
 out=$1; shift
 # shellcheck disable=SC1091
@@ -21,7 +23,8 @@ machine=virt,virtualization=on,gic-version=3,iommu=smmuv3
 [ "$cpu" = max ] && [ "${QEMU_MTE:-1}" = 1 ] && machine+=,mte=on
 args=(-M "$machine" -cpu "$cpu"
       -smp "$smp" -m "$QEMU_MEM_MB" -kernel "$out/tofu.bin"
-      -display none -serial "${QEMU_SERIAL:-mon:stdio}")
+      -display none -serial "${QEMU_SERIAL:-mon:stdio}"
+      -nic none)    # no default virtio-net-pci: its DMA would bypass the SMMU
 [ "${QEMU_REBOOT:-0}" = 1 ] || args+=(-no-reboot)
 for d in ${QEMU_DEVICES:-}; do args+=(-device "$d"); done
 disk=${QEMU_NVME_DISK:-}

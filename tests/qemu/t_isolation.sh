@@ -27,6 +27,12 @@ expect_line "vm attacker: PCIe StreamIDs 0x10-0x17: their DMA goes through its s
 grep -q "ATTACK dma-own-device: blocked (own RAM both ways works" "$QLOG" ||
     t_fail "the attacker's own DMA did not work, or got out (or did not run)"
 grep -q "ATTACK dma-unassigned-device: blocked" "$QLOG" || t_fail "the DMA attack was not blocked (or not run)"
+# Nothing else is on the bus (tofu lists it at boot): no device whose DMA
+# bypasses the SMMU, like QEMU's default virtio-net-pci, for the attacker,
+# which owns the bus, to program.
+others=$(grep "^\[tofu\] pci [0-9a-f]*:[0-9a-f.]*: " "$QLOG" | grep -vE ": (1b36:0008|1234:11e8)[, ]" || true)
+[ -z "$others" ] || t_fail "devices on the bus besides the host bridge and the edus: $others"
+[ "$(grep -c "^\[tofu\] pci [0-9a-f]*:[0-9a-f.]*: 1234:11e8" "$QLOG")" = 2 ] || t_fail "tofu did not list the two edus"
 dma_lines() {
     for what in "vm attacker, StreamID 0x10 (PCI 00:02.0): F_TRANSLATION write of 0x50000000" \
                 "vm attacker, StreamID 0x10 (PCI 00:02.0): F_TRANSLATION write of 0x80000000" \
