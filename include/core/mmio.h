@@ -21,7 +21,10 @@ struct mmio_access {
     unsigned reg;          /* 0..30, 31 = xzr */
 };
 
-enum mmio_result { MMIO_OK, MMIO_FAULT };
+/* MMIO_RETRY: the device cannot complete the access yet (a virtio reset
+ * waiting for its backend): the vCPU blocks (vcpu_block, until
+ * v->block_until at the latest) and the instruction runs again. */
+enum mmio_result { MMIO_OK, MMIO_FAULT, MMIO_RETRY };
 
 struct mmio_ops {
     const char *name;

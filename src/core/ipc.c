@@ -8,6 +8,8 @@
 #include "core/ipc.h"
 #include "core/vm.h"
 #include "core/iommu.h"
+#include "core/virtio.h"
+#include "tofu/virtio.h"
 #include "core/lib.h"
 #include "core/spinlock.h"
 #include "arch/mmu.h"
@@ -18,6 +20,7 @@
 static spinlock_t ipc_lock = SPINLOCK_INIT;
 static struct share_table shares;
 static struct ipc_msg scratch;          /* RECV copy-out buffer, under ipc_lock */
+static uint8_t vmsg[VIRTIO_MSG_MAX_BYTES];  /* a virtio message, under ipc_lock */
 
 static bool is_peer(const struct vm *a, const struct vm *b)
 {
@@ -100,11 +103,26 @@ static int64_t msg_recv(struct vcpu *v)
         spin_unlock(&ipc_lock);
         return TOFU_E_TOO_BIG;
     }
+    unsigned vmsgs = config_nr_virtio ? virtio_msg_count(v->vm) : 0;
+    if (vmsgs && !(v->vm->peer_down | v->vm->peer_up) && size < VIRTIO_MSG_MAX_BYTES) {
+        v->regs.x[2] = VIRTIO_MSG_MAX_BYTES;     /* virtio messages need a buffer of this size */
+        spin_unlock(&ipc_lock);
+        return TOFU_E_TOO_BIG;
+    }
     if (event_pop(v->vm, &ev[0], &ev[1])) {
         memcpy(buf, ev, TOFU_EVENT_BYTES);
         v->regs.x[1] = TOFU_VM_ID_TOFU;
         v->regs.x[2] = TOFU_EVENT_BYTES;
-        v->regs.x[3] = q->count + popcount64(v->vm->peer_down) + popcount64(v->vm->peer_up);
+        v->regs.x[3] = q->count + popcount64(v->vm->peer_down) + popcount64(v->vm->peer_up) + vmsgs;
+        spin_unlock(&ipc_lock);
+        return TOFU_OK;
+    }
+    if (vmsgs) {                                /* events of the devices it serves, after tofu's own */
+        unsigned n = virtio_msg_next(v->vm, vmsg, false);
+        memcpy(buf, vmsg, n);
+        v->regs.x[1] = TOFU_VM_ID_TOFU;
+        v->regs.x[2] = n;
+        v->regs.x[3] = q->count + vmsgs - 1;
         spin_unlock(&ipc_lock);
         return TOFU_OK;
     }
@@ -333,4 +351,38 @@ unsigned ipc_mappings_of(const struct vm *vm)
         n += shares.slots[i].owner && share_mapping(&shares.slots[i], (uint16_t)vm->id);
     spin_unlock(&ipc_lock);
     return n;
+}
+
+/* virtio (core/virtio.h): the frontend's RAM in the backend's stage 2,
+ * read-write and never executable, while both run; `mapped` is under
+ * ipc_lock, as the backend's share mappings, whose tables it shares. */
+int ipc_window_map(struct vm *fe, struct vm *be, uint64_t ipa, uint64_t size, bool *mapped)
+{
+    int rc = E_OK;
+    spin_lock(&ipc_lock);
+    if (!*mapped && fe->state == VM_RUNNING && be->state == VM_RUNNING) {
+        rc = pt_map(&be->s2, ipa, fe->ram_pa.bits, MIN(size, fe->cfg->ram_size), s2_attrs_shared(true));
+        if (rc == E_OK) {
+            *mapped = true;
+            dsb(ishst);
+            isb();
+        } else {
+            s2_flush_vmid(be->vttbr);
+            iommu_s2_changed(be);
+        }
+    }
+    spin_unlock(&ipc_lock);
+    return rc;
+}
+
+void ipc_window_unmap(struct vm *be, uint64_t ipa, uint64_t size, bool *mapped)
+{
+    spin_lock(&ipc_lock);
+    if (*mapped) {
+        pt_unmap(&be->s2, ipa, size);
+        s2_flush_vmid(be->vttbr);
+        iommu_s2_changed(be);
+        *mapped = false;
+    }
+    spin_unlock(&ipc_lock);
 }

@@ -117,14 +117,25 @@ static bool hpfar_of_va(uint64_t va, uint64_t *hpfar)
     return true;
 }
 
+/* An access the device did not complete: a fault, or MMIO_RETRY: the
+ * vCPU blocks without spinning, then runs the instruction again (the PC
+ * stays: nothing of the access happened). */
+static enum trap_result __attribute__((noinline)) mmio_not_done(struct vcpu *v, enum mmio_result res)
+{
+    if (res != MMIO_RETRY)
+        return TRAP_DABT;
+    vcpu_block(v);
+    return TRAP_RESUME;
+}
+
 static inline enum trap_result mmio_write(struct vcpu *v, const struct mmio_region *r,
                                           const struct mmio_access *a)
 {
     uint64_t val = a->reg != 31 ? v->regs.x[a->reg] : 0;
     if (a->width < 8)
         val &= (1ull << (8 * a->width)) - 1;
-    return r->ops->write(v, r->dev, a->ipa.bits - r->base, a->width, val) == MMIO_OK ? TRAP_EMULATED
-                                                                                   : TRAP_DABT;
+    enum mmio_result res = r->ops->write(v, r->dev, a->ipa.bits - r->base, a->width, val);
+    return __builtin_expect(res == MMIO_OK, 1) ? TRAP_EMULATED : mmio_not_done(v, res);
 }
 
 /* A stage-2 permission fault: a write to a device whose registers the VM
@@ -172,8 +183,9 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
     if (a.write)
         return mmio_write(v, r, &a);
     uint64_t val = 0;
-    if (r->ops->read(v, r->dev, a.ipa.bits - r->base, a.width, &val) != MMIO_OK)
-        return TRAP_DABT;
+    enum mmio_result res = r->ops->read(v, r->dev, a.ipa.bits - r->base, a.width, &val);
+    if (__builtin_expect(res != MMIO_OK, 0))
+        return mmio_not_done(v, res);
     if (a.reg != 31)
         v->regs.x[a.reg] = mmio_load_value(&a, val);
     return TRAP_EMULATED;
