@@ -91,7 +91,7 @@ int vbe_init(struct vbe *b, const void *dtb, uintptr_t disk_base, uint64_t disk_
 		disk_base += d->disk.size;
 		disk_room -= d->disk.size;
 		int rc = dev_register(d);
-		rt_printf("vblk: device %u: block, %lu MiB RAM disk, to VM %u (%s), its RAM at %#lx here: register %s\n",
+		rt_printf("vblk: device %u: block, %lu MiB RAM disk, to VM %u (%s), its RAM at 0x%lx here: register %s\n",
 			  d->index, d->disk.size >> 20, d->frontend, d->frontend_name, ipa, tofu_strerror(rc));
 		if (rc == TOFU_OK)
 			b->n++;

@@ -185,7 +185,7 @@ int main(const void *dtb)
 	uint64_t give_up = timer_now() + timer_ms_to_ticks(PROBE_MS);
 	while (rd(VIRTIO_MMIO_DEVICE_ID) == 0 && timer_now() < give_up)
 		;
-	rt_printf("vhostile: window at %#lx: magic %#x version %u device %u vendor %#x\n", base,
+	rt_printf("vhostile: window at 0x%lx: magic 0x%x version %u device %u vendor 0x%x\n", base,
 		  rd(VIRTIO_MMIO_MAGIC_VALUE), rd(VIRTIO_MMIO_VERSION), rd(VIRTIO_MMIO_DEVICE_ID),
 		  rd(VIRTIO_MMIO_VENDOR_ID));
 	check(rd(VIRTIO_MMIO_MAGIC_VALUE) == VIRTIO_MMIO_MAGIC && rd(VIRTIO_MMIO_VERSION) == 2 &&
