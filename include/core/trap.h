@@ -17,6 +17,8 @@ enum trap_result {
     TRAP_SEA,           /* give the guest back its own synchronous external
                            abort (HCR_EL2.TEA), syndrome and FAR kept */
     TRAP_PARK,          /* this vCPU stops running (CPU_OFF, VM stopping) */
+    TRAP_BLOCK,         /* MMIO_RETRY: block the vCPU, then resume at ELR as is
+                           (the access runs again) */
 };
 
 typedef enum trap_result (*trap_handler_fn)(struct vcpu *v, uint64_t esr);

@@ -46,6 +46,7 @@
 #define VIRTIO_MMIO_CONFIG_GENERATION  0x0fcu   /* R */
 #define VIRTIO_MMIO_CONFIG             0x100u   /* device-specific, to the window's end */
 #define VIRTIO_MMIO_REG_BYTES          4u       /* registers below CONFIG: 32-bit accesses only */
+#define VIRTIO_MMIO_QUEUE_READY_BIT    1u       /* QueueReady's only bit */
 
 #define VIRTIO_MMIO_MAGIC              0x74726976u   /* "virt", little-endian */
 #define VIRTIO_MMIO_VERSION_2          2u
@@ -61,6 +62,7 @@
 #define VIRTIO_STATUS_FEATURES_OK      0x08u
 #define VIRTIO_STATUS_NEEDS_RESET      0x40u
 #define VIRTIO_STATUS_FAILED           0x80u
+#define VIRTIO_STATUS_MASK             0xffu     /* the status is a byte */
 
 /* Device types (virtio 1.2, 5). */
 #define VIRTIO_ID_NET                  1u
@@ -72,6 +74,7 @@
 #define VIRTIO_F_ACCESS_PLATFORM       33u
 #define VIRTIO_FEATURE_BIT(n)          ((uint64_t)1 << (n))
 #define VIRTIO_FEATURE_WORD_BITS       32u       /* DeviceFeaturesSel selects 32 of them */
+#define VIRTIO_FEATURE_WORDS           2u        /* tofu's devices have 64 feature bits */
 
 /* ---- split virtqueues (virtio 1.2, 2.7) ------------------------------------ */
 #define VRING_DESC_F_NEXT              1u

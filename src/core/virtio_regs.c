@@ -125,7 +125,8 @@ unsigned virtio_regs_read(const struct virtio_regs *r, uint64_t off, unsigned wi
     case VIRTIO_MMIO_DEVICE_ID: v = r->registered ? r->device_id : 0; break;
     case VIRTIO_MMIO_VENDOR_ID: v = VIRTIO_MMIO_VENDOR_TOFU; break;
     case VIRTIO_MMIO_DEVICE_FEATURES:
-        v = r->dev_features_sel == 0 ? LOW32(r->dev_features) : r->dev_features_sel == 1 ? HIGH32(r->dev_features) : 0;
+        v = r->dev_features_sel == 0 ? LOW32(r->dev_features) :
+            r->dev_features_sel == 1 ? HIGH32(r->dev_features) : 0;   /* words beyond the 64 bits read 0 */
         break;
     case VIRTIO_MMIO_QUEUE_NUM_MAX: v = q ? r->queue_max[r->queue_sel] : 0; break;
     case VIRTIO_MMIO_QUEUE_READY: v = q && q->ready; break;
@@ -150,13 +151,14 @@ static unsigned queue_write(struct virtio_regs *r, uint64_t off, uint32_t v)
     if (!q)
         return VIRTIO_ACT_BAD;
     if (off == VIRTIO_MMIO_QUEUE_READY) {
-        if (q->ready == !!(v & 1))
+        bool ready = v & VIRTIO_MMIO_QUEUE_READY_BIT;
+        if (q->ready == ready)
             return 0;
-        if (v & 1) {
+        if (ready) {
             if (!is_pow2(q->num) || q->num > r->queue_max[r->queue_sel])
                 return VIRTIO_ACT_BAD;  /* stays not ready: the driver reads it back */
         }
-        q->ready = v & 1;
+        q->ready = ready;
         r->pend_vq |= 1u << r->queue_sel;
         return VIRTIO_ACT_EVENT;
     }
@@ -184,7 +186,7 @@ static unsigned status_write(struct virtio_regs *r, uint32_t v)
         r->reset_wait = r->registered;
         return VIRTIO_ACT_EVENT | (r->registered ? VIRTIO_ACT_RESET : 0);
     }
-    v &= UINT8_MAX;
+    v &= VIRTIO_STATUS_MASK;
     /* FEATURES_OK only for features the device offered (3.1.1, step 5). */
     if ((v & VIRTIO_STATUS_FEATURES_OK) && !(r->status & VIRTIO_STATUS_FEATURES_OK) &&
         (r->drv_features & ~r->dev_features))
@@ -207,7 +209,7 @@ unsigned virtio_regs_write(struct virtio_regs *r, uint64_t off, unsigned width, 
     case VIRTIO_MMIO_DEVICE_FEATURES_SEL: r->dev_features_sel = v; return 0;
     case VIRTIO_MMIO_DRIVER_FEATURES_SEL: r->drv_features_sel = v; return 0;
     case VIRTIO_MMIO_DRIVER_FEATURES:
-        if (r->status & VIRTIO_STATUS_FEATURES_OK || r->drv_features_sel > 1)
+        if (r->status & VIRTIO_STATUS_FEATURES_OK || r->drv_features_sel >= VIRTIO_FEATURE_WORDS)
             return VIRTIO_ACT_BAD;      /* fixed once FEATURES_OK; 64 bits only */
         if (r->drv_features_sel)
             SET_HIGH(r->drv_features, v);
@@ -252,8 +254,9 @@ static unsigned put(uint8_t *buf, uint16_t dev_num, uint8_t id, const void *payl
 unsigned virtio_regs_msg(struct virtio_regs *r, uint16_t dev_num, uint8_t *buf, bool peek)
 {
     if (r->pend & VIRTIO_PEND_FEATURES) {
-        struct virtio_msg_features m = { .index = 0, .num = 2 * VIRTIO_FEATURE_WORD_BITS, .features = r->drv_features };
-        r->pend &= peek ? r->pend : ~VIRTIO_PEND_FEATURES;
+        struct virtio_msg_features m = { .index = 0, .num = VIRTIO_FEATURE_WORDS * VIRTIO_FEATURE_WORD_BITS, .features = r->drv_features };
+        if (!peek)
+            r->pend &= ~VIRTIO_PEND_FEATURES;
         return put(buf, dev_num, VIRTIO_MSG_SET_DRV_FEATURES, &m, sizeof(m));
     }
     if (r->pend_vq) {
@@ -270,12 +273,14 @@ unsigned virtio_regs_msg(struct virtio_regs *r, uint16_t dev_num, uint8_t *buf, 
     if (r->pend & VIRTIO_PEND_CONFIG) {
         struct virtio_msg_config m = { .generation = r->config_gen, .offset = 0, .size = r->config_len };
         memcpy(m.config, r->config, sizeof(m.config));
-        r->pend &= peek ? r->pend : ~VIRTIO_PEND_CONFIG;
+        if (!peek)
+            r->pend &= ~VIRTIO_PEND_CONFIG;
         return put(buf, dev_num, VIRTIO_MSG_SET_CONFIG, &m, sizeof(m));
     }
     if (r->pend & VIRTIO_PEND_STATUS) {
         struct virtio_msg_status m = { .status = r->status };
-        r->pend &= peek ? r->pend : ~VIRTIO_PEND_STATUS;
+        if (!peek)
+            r->pend &= ~VIRTIO_PEND_STATUS;
         return put(buf, dev_num, VIRTIO_MSG_SET_DEVICE_STATUS, &m, sizeof(m));
     }
     if (r->pend_avail) {

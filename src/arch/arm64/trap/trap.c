@@ -117,16 +117,11 @@ static bool hpfar_of_va(uint64_t va, uint64_t *hpfar)
     return true;
 }
 
-/* An access the device did not complete: a fault, or MMIO_RETRY: the
- * vCPU blocks without spinning, then runs the instruction again (the PC
- * stays: nothing of the access happened). */
-static enum trap_result __attribute__((noinline)) mmio_not_done(struct vcpu *v, enum mmio_result res)
-{
-    if (res != MMIO_RETRY)
-        return TRAP_DABT;
-    vcpu_block(v);
-    return TRAP_RESUME;
-}
+/* The device's result is the trap result (core/mmio.h): a fault, or
+ * MMIO_RETRY, whose vCPU blocks without spinning and then runs the
+ * instruction again (the PC stays: nothing of the access happened). */
+_Static_assert((int)MMIO_OK == (int)TRAP_EMULATED && (int)MMIO_FAULT == (int)TRAP_DABT &&
+               (int)MMIO_RETRY == (int)TRAP_BLOCK, "an MMIO result is its trap result");
 
 static inline enum trap_result mmio_write(struct vcpu *v, const struct mmio_region *r,
                                           const struct mmio_access *a)
@@ -134,8 +129,7 @@ static inline enum trap_result mmio_write(struct vcpu *v, const struct mmio_regi
     uint64_t val = a->reg != 31 ? v->regs.x[a->reg] : 0;
     if (a->width < 8)
         val &= (1ull << (8 * a->width)) - 1;
-    enum mmio_result res = r->ops->write(v, r->dev, a->ipa.bits - r->base, a->width, val);
-    return __builtin_expect(res == MMIO_OK, 1) ? TRAP_EMULATED : mmio_not_done(v, res);
+    return (enum trap_result)r->ops->write(v, r->dev, a->ipa.bits - r->base, a->width, val);
 }
 
 /* A stage-2 permission fault: a write to a device whose registers the VM
@@ -185,7 +179,7 @@ static enum trap_result trap_dabt(struct vcpu *v, uint64_t esr)
     uint64_t val = 0;
     enum mmio_result res = r->ops->read(v, r->dev, a.ipa.bits - r->base, a.width, &val);
     if (__builtin_expect(res != MMIO_OK, 0))
-        return mmio_not_done(v, res);
+        return (enum trap_result)res;
     if (a.reg != 31)
         v->regs.x[a.reg] = mmio_load_value(&a, val);
     return TRAP_EMULATED;
@@ -249,6 +243,9 @@ struct vcpu_regs *trap_sync(struct vcpu_regs *regs)
         break;
     case TRAP_PARK:
         vcpu_park(v);
+    case TRAP_BLOCK:                /* no exception: not a fault for the storm count */
+        vcpu_block(v);
+        return vcpu_resume(v);
     }
     if (r != TRAP_RESUME)           /* an exception went back to the guest */
         vm_fault_injected(v);
