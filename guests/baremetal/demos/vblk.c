@@ -4,7 +4,8 @@
  * device its device tree names ("tofu,virtio-backend") from a RAM disk in
  * its own RAM, from VBLK_DISK_OFFSET on: the disks live as long as this VM,
  * across restarts of their frontends.  Sleeps in WFI until tofu's doorbell;
- * never powers off.
+ * never powers off.  bootargs "vblk.deaf=1": it never acknowledges a
+ * device reset (the test of tofu's reset timeout).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,10 +31,11 @@ int main(const void *dtb)
 		rt_fatal("GIC set-up failed");
 	uint64_t room = p->ram_size > VBLK_DISK_OFFSET + VBLK_DTB_RESERVE ?
 			p->ram_size - VBLK_DISK_OFFSET - VBLK_DTB_RESERVE : 0;
+	backend.deaf = platform_bootarg(platform_bootargs(), "vblk.deaf", 0, 0) != 0;
 	int n = vbe_init(&backend, dtb, (uintptr_t)(p->ram_base + VBLK_DISK_OFFSET), room);
 	if (n <= 0)
 		rt_fatal("no virtio device to serve");
-	rt_printf("vblk: serving %d device%s\n", n, n > 1 ? "s" : "");
+	rt_printf("vblk: serving %d device%s%s\n", n, n > 1 ? "s" : "", backend.deaf ? ", deaf to resets" : "");
 	for (;;) {
 		vbe_poll(&backend);
 		arch_irq_mask();

@@ -164,7 +164,8 @@ static void on_message(struct vbe *b, const uint8_t *m, uint32_t len)
 		if (!status) {
 			dev_reset(d);
 			d->resets++;
-			hvc3(TOFU_HC_VIRTIO_RESET_DONE, d->index, 0, 0);
+			if (!b->deaf)
+				hvc3(TOFU_HC_VIRTIO_RESET_DONE, d->index, 0, 0);
 		}
 		d->status = status;
 		break;

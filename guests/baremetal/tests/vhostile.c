@@ -9,6 +9,9 @@
  * refused (VIRTIO_BLK_S_IOERR, or used length 0 when the chain has no
  * status byte) and good requests before and after must work: the backend
  * keeps serving.  Prints "VHOSTILE: ALL PASS" and parks (never powers off).
+ * bootargs "vhostile.resets=1": only brings the device up and resets it
+ * every RESET_EVERY_MS, printing how long each reset took (tofu's wait for
+ * the backend's acknowledgement, bounded).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +35,8 @@
 #define HUGE_LEN       0x10000000u   /* 256 MiB: longer than this VM's RAM */
 #define BAD_HEAD       200u          /* beyond QSIZE */
 #define POKE_STATUS_KEEP 16u         /* one poke in so many may write Status */
+#define RESET_EVERY_MS 300u
+#define US_PER_MS      1000u
 
 const char rt_program_name[] = "vhostile";
 
@@ -191,6 +196,19 @@ int main(const void *dtb)
 	check(rd(VIRTIO_MMIO_MAGIC_VALUE) == VIRTIO_MMIO_MAGIC && rd(VIRTIO_MMIO_VERSION) == 2 &&
 	      rd(VIRTIO_MMIO_DEVICE_ID) == VIRTIO_ID_BLOCK, "registers of a version-2 block device");
 
+	if (platform_bootarg(platform_bootargs(), "vhostile.resets", 0, 0)) {
+		for (unsigned n = 1;; n++) {
+			bool up = bring_up();
+			uint64_t t = timer_now();
+			wr(VIRTIO_MMIO_STATUS, 0);
+			uint64_t us = timer_ticks_to_us(timer_now() - t);
+			rt_printf("vhostile: reset %u: %lu ms (device %s, status then %u)\n", n, us / US_PER_MS,
+				  up ? "up" : "not up", rd(VIRTIO_MMIO_STATUS));
+			uint64_t next = timer_now() + timer_ms_to_ticks(RESET_EVERY_MS);
+			while (timer_now() < next)
+				;
+		}
+	}
 	poke(POKES);
 	check(true, "random pokes at every width survived");
 	check(bring_up(), "device brought up after the pokes");

@@ -32,6 +32,7 @@ struct vbe {
     struct vbe_dev dev[VBE_MAX_DEVICES];
     uint32_t doorbell_intid;
     volatile bool rung;
+    bool deaf;                          /* never acknowledge a reset (tests: tofu's timeout) */
 };
 
 /* Find and register the devices; the RAM disks at `disk_base` on (in this
