@@ -57,6 +57,9 @@ struct vm_config {
     uint32_t restart_on_failure;   /* on-failure = "restart" (1) or "stop" (0) */
     uint32_t max_restarts;         /* failures restarted within restart_window_s, then failed */
     uint32_t restart_window_s;
+    /* One past the highest IPA of its windows onto virtio frontends'
+     * RAM (docs/virtio.md), 0 when it serves none: sizes its stage 2. */
+    uint64_t virtio_window_top;
 };
 
 extern const struct vm_config config_vms[];

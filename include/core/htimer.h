@@ -15,6 +15,7 @@ enum htimer_client {
     HTIMER_CONSOLE,         /* flush a partial line of the focused VM */
     HTIMER_PTIMER,          /* the pinned vCPU's EL1 physical timer */
     HTIMER_WDOG,            /* the watchdog of the pinned vCPU's VM (core/wdog.h) */
+    HTIMER_BLOCK,           /* a vCPU blocked on an MMIO access wakes (vcpu_block) */
     HTIMER_NR,
 };
 

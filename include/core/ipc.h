@@ -76,6 +76,10 @@ struct vcpu;
 void ipc_call(struct vcpu *v, uint32_t fid);
 /* How many shares of other VMs `vm` has mapped. */
 unsigned ipc_mappings_of(const struct vm *vm);
+/* A virtio backend's window onto its frontend's RAM (core/virtio.h): mapped
+ * only while both run (checked under ipc_lock); `mapped` says whether it is. */
+int ipc_window_map(struct vm *fe, struct vm *be, uint64_t ipa, uint64_t size, bool *mapped);
+void ipc_window_unmap(struct vm *be, uint64_t ipa, uint64_t size, bool *mapped);
 /* The VM started again: every running peer gets a PEER_UP event. */
 void ipc_vm_started(struct vm *vm);
 /* The VM stops: its shares are revoked, its mappings removed, its queue and

@@ -34,6 +34,13 @@
  * (one 64-bit mask), taken from RAM when the VM is created. */
 #define VM_SHARE_TABLES    64
 
+/* virtio devices served by backend VMs (docs/virtio.md): in the whole
+ * config, and per frontend (each takes one of its VM_MAX_MMIO regions). */
+#define VIRTIO_MAX_DEVICES 8
+#define VM_MAX_VIRTIO      4
+/* The RAM-disk a bare-metal backend serves: at most this much of its RAM. */
+#define VIRTIO_RAM_DISK_MAX (UINT64_C(256) << 20)
+
 /* StreamIDs the IOMMU can give VMs, all VMs together (iommu_attach). */
 #define IOMMU_MAX_STREAMS  256     /* a whole bus */
 /* What the SMMUv3 driver takes from the page allocator at boot, before the

@@ -21,7 +21,13 @@ struct mmio_access {
     uint64_t reg;          /* 0..30, MMIO_REG_ZR = xzr: an index */
 };
 
-enum mmio_result { MMIO_OK, MMIO_FAULT };
+/* MMIO_RETRY: the device cannot complete the access yet (a virtio reset
+ * waiting for its backend): the vCPU blocks (vcpu_block, until
+ * v->block_until at the latest) and the instruction runs again.  Each has
+ * the value of the trap result it becomes (TRAP_EMULATED, TRAP_DABT,
+ * TRAP_BLOCK; src/arch/arm64/trap/trap.c checks), so that the exit path
+ * passes it on without a branch. */
+enum mmio_result { MMIO_OK = 0, MMIO_FAULT = 3, MMIO_RETRY = 7 };
 
 /* A read returns the register's value (RAZ where there is none: a read
  * never faults); a write may refuse the access (MMIO_FAULT: an abort). */

@@ -18,6 +18,8 @@ enum trap_result {
     TRAP_SEA,           /* give the guest back its own synchronous external
                            abort (HCR_EL2.TEA), syndrome and FAR kept */
     TRAP_PARK,          /* this vCPU stops running (CPU_OFF, VM stopping) */
+    TRAP_BLOCK,         /* MMIO_RETRY: block the vCPU, then resume at ELR as is
+                           (the access runs again) */
 };
 
 /* An entry of the exit dispatch table (src/arch/arm64/trap/trap.c): the

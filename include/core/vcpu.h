@@ -76,7 +76,7 @@ enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
 struct vm;
 
 /* What a guest-caused log line is about: each has its own budget. */
-enum vm_log_kind { VM_LOG_ABORT, VM_LOG_UNDEF, VM_LOG_GIC, VM_LOG_KINDS };
+enum vm_log_kind { VM_LOG_ABORT, VM_LOG_UNDEF, VM_LOG_GIC, VM_LOG_VIRTIO, VM_LOG_KINDS };
 
 struct vcpu {
     struct vcpu_regs regs;          /* first: the vector code addresses it */
@@ -100,6 +100,7 @@ struct vcpu {
     struct ratelimit log[VM_LOG_KINDS];  /* survives restarts */
     uint64_t storm_start;           /* counter value: faults injected counted since */
     unsigned storm_faults;
+    uint64_t block_until;           /* MMIO_RETRY: counter value to wake at, at the latest */
     /* Out of line: large, and touched only at load and save, so that the
      * fields the exit path uses stay close together (vm.c holds them). */
     struct vcpu_sysregs *ctx;
@@ -114,6 +115,9 @@ static inline void vcpu_work_set(struct vcpu *v, uint32_t bits)
 struct vcpu *vcpu_current(void);
 /* Make `v` re-evaluate its state soon: an SGI to its CPU if that is not us. */
 void vcpu_kick(struct vcpu *v);
+/* Block `v` on its own CPU until an interrupt for this CPU (a kick) or
+ * v->block_until: the access that returned MMIO_RETRY is then retried. */
+void vcpu_block(struct vcpu *v);
 /* Reset to the architectural power-on state, entry at `pc` with x0 = `x0`. */
 void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0);
 

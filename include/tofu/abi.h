@@ -90,8 +90,16 @@
 #define TOFU_HC_WDOG_ARM    0xc600000au  /* x1 = timeout in ms (TOFU_WDOG_MIN_MS..MAX_MS); arms or re-arms */
 #define TOFU_HC_WDOG_PET    0xc600000bu  /* the timeout starts again */
 #define TOFU_HC_WDOG_DISARM 0xc600000cu
+/*
+ * virtio devices served by a backend VM (docs/virtio.md): tofu emulates the
+ * frontend's virtio-mmio window from what the backend registered, and tells
+ * the backend only of events (messages from VM-ID 0, tofu/virtio.h).
+ */
+#define TOFU_HC_VIRTIO_REGISTER 0xc600000du  /* x1 = device, x2 = IPA of struct tofu_virtio_reg, x3 = its size */
+#define TOFU_HC_VIRTIO_EVENT    0xc600000eu  /* x1 = device, x2 = VIRTIO_MSG_EVENT_USED or _CONFIG */
+#define TOFU_HC_VIRTIO_RESET_DONE 0xc600000fu /* x1 = device: the reset it was told of is done */
 #define TOFU_HC_FIRST_NUM   1u
-#define TOFU_HC_LAST_NUM    12u
+#define TOFU_HC_LAST_NUM    15u
 #define TOFU_WDOG_MIN_MS    10u
 #define TOFU_WDOG_MAX_MS    3600000u     /* one hour */
 
@@ -118,7 +126,7 @@
 #define TOFU_UID_2          0x2d766d68u  /* "hmv-" */
 #define TOFU_UID_3          0x00000001u
 #define TOFU_REVISION_MAJOR 0
-#define TOFU_REVISION_MINOR 3
+#define TOFU_REVISION_MINOR 4
 
 /* tofu call status codes (x0). Stable: guests compare against these. */
 #define TOFU_OK              0
@@ -137,6 +145,7 @@
 #define TOFU_E_STOPPED       (-14)  /* the receiving VM is not running */
 #define TOFU_E_NO_MEMORY     (-15)  /* the caller's stage-2 table budget is spent */
 #define TOFU_E_NOT_ARMED     (-16)  /* WDOG_PET without WDOG_ARM */
+#define TOFU_E_NO_DEVICE     (-17)  /* no such virtio device, or not served by the caller */
 
 /* The name of a status, for messages (both guest libraries use it). */
 static inline const char *tofu_status_name(int status)
@@ -158,6 +167,7 @@ static inline const char *tofu_status_name(int status)
     case TOFU_E_STOPPED: return "TOFU_E_STOPPED";
     case TOFU_E_NO_MEMORY: return "TOFU_E_NO_MEMORY";
     case TOFU_E_NOT_ARMED: return "TOFU_E_NOT_ARMED";
+    case TOFU_E_NO_DEVICE: return "TOFU_E_NO_DEVICE";
     default: return "TOFU_E_UNKNOWN";
     }
 }

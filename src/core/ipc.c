@@ -8,6 +8,8 @@
 #include "core/ipc.h"
 #include "core/vm.h"
 #include "core/iommu.h"
+#include "core/virtio.h"
+#include "tofu/virtio.h"
 #include "core/lib.h"
 #include "core/spinlock.h"
 #include "arch/mmu.h"
@@ -18,6 +20,7 @@
 static spinlock_t ipc_lock = SPINLOCK_INIT;
 static struct share_table shares;
 static struct ipc_msg scratch;          /* RECV copy-out buffer, under ipc_lock */
+static uint8_t vmsg[VIRTIO_MSG_MAX_BYTES];  /* a virtio message, under ipc_lock */
 
 static bool is_peer(const struct vm *a, const struct vm *b)
 {
@@ -86,6 +89,27 @@ static bool event_pop(struct vm *vm, uint32_t *type, uint32_t *peer)
     return true;
 }
 
+#define RECV_NONE 1                     /* virtio_recv: no virtio event (no TOFU_* status) */
+
+/* MSG_RECV of a virtio event (core/virtio.h), under ipc_lock: its status,
+ * or RECV_NONE if there is none. */
+static int64_t __attribute__((noinline)) virtio_recv(struct vcpu *v, uint8_t *buf, uint64_t size)
+{
+    unsigned pending = virtio_msg_count(v->vm);
+    if (!pending)
+        return RECV_NONE;
+    if (size < VIRTIO_MSG_MAX_BYTES) {
+        v->regs.x[2] = VIRTIO_MSG_MAX_BYTES;    /* virtio messages need a buffer of this size */
+        return TOFU_E_TOO_BIG;
+    }
+    unsigned n = virtio_msg_next(v->vm, vmsg, false);
+    memcpy(buf, vmsg, n);
+    v->regs.x[1] = TOFU_VM_ID_TOFU;
+    v->regs.x[2] = n;
+    v->regs.x[3] = v->vm->ipc_rx.count + pending - 1;
+    return TOFU_OK;
+}
+
 static int64_t msg_recv(struct vcpu *v)
 {
     uint64_t size = v->regs.x[2];
@@ -104,9 +128,17 @@ static int64_t msg_recv(struct vcpu *v)
         memcpy(buf, ev, TOFU_EVENT_BYTES);
         v->regs.x[1] = TOFU_VM_ID_TOFU;
         v->regs.x[2] = TOFU_EVENT_BYTES;
-        v->regs.x[3] = q->count + popcount64(v->vm->peer_down) + popcount64(v->vm->peer_up);
+        v->regs.x[3] = q->count + popcount64(v->vm->peer_down) + popcount64(v->vm->peer_up) +
+                       (config_nr_virtio ? virtio_msg_count(v->vm) : 0);
         spin_unlock(&ipc_lock);
         return TOFU_OK;
+    }
+    /* Events of the virtio devices it serves, after tofu's own (off the
+     * path of a config without any). */
+    int64_t vst = __builtin_expect(config_nr_virtio != 0, 0) ? virtio_recv(v, buf, size) : RECV_NONE;
+    if (vst != RECV_NONE) {
+        spin_unlock(&ipc_lock);
+        return vst;
     }
     if (!q->count) {
         spin_unlock(&ipc_lock);
@@ -333,4 +365,38 @@ unsigned ipc_mappings_of(const struct vm *vm)
         n += shares.slots[i].owner && share_mapping(&shares.slots[i], (uint16_t)vm->id);
     spin_unlock(&ipc_lock);
     return n;
+}
+
+/* virtio (core/virtio.h): the frontend's RAM in the backend's stage 2,
+ * read-write and never executable, while both run; `mapped` is under
+ * ipc_lock, as the backend's share mappings, whose tables it shares. */
+int ipc_window_map(struct vm *fe, struct vm *be, uint64_t ipa, uint64_t size, bool *mapped)
+{
+    int rc = E_OK;
+    spin_lock(&ipc_lock);
+    if (!*mapped && fe->state == VM_RUNNING && be->state == VM_RUNNING) {
+        rc = pt_map(&be->s2, ipa, fe->ram_pa.bits, MIN(size, fe->cfg->ram_size), s2_attrs_shared(true));
+        if (rc == E_OK) {
+            *mapped = true;
+            dsb(ishst);
+            isb();
+        } else {
+            s2_flush_vmid(be->vttbr);
+            iommu_s2_changed(be);
+        }
+    }
+    spin_unlock(&ipc_lock);
+    return rc;
+}
+
+void ipc_window_unmap(struct vm *be, uint64_t ipa, uint64_t size, bool *mapped)
+{
+    spin_lock(&ipc_lock);
+    if (*mapped) {
+        pt_unmap(&be->s2, ipa, size);
+        s2_flush_vmid(be->vttbr);
+        iommu_s2_changed(be);
+        *mapped = false;
+    }
+    spin_unlock(&ipc_lock);
 }

@@ -9,6 +9,7 @@
 #include "core/vm.h"
 #include "core/ipc.h"
 #include "core/wdog.h"
+#include "core/virtio.h"
 #include "arch/regs.h"
 #include "tofu/abi.h"
 
@@ -64,6 +65,9 @@ static void smccc_vendor_hyp(struct vcpu *v, uint32_t fid)
         break;
     case TOFU_HC_WDOG_ARM: case TOFU_HC_WDOG_PET: case TOFU_HC_WDOG_DISARM:
         wdog_call(v, fid);
+        break;
+    case TOFU_HC_VIRTIO_REGISTER: case TOFU_HC_VIRTIO_EVENT: case TOFU_HC_VIRTIO_RESET_DONE:
+        virtio_call(v, fid);
         break;
     default:
         ret1(v, SMCCC_RET_NOT_SUPPORTED);

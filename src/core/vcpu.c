@@ -8,6 +8,7 @@
 #include "core/trap.h"
 #include "core/drivers.h"
 #include "core/lib.h"
+#include "core/htimer.h"
 #include "arch/cpu.h"
 #include "arch/regs.h"
 
@@ -108,4 +109,15 @@ void vcpu_idle(struct vcpu *v)
     /* Whatever woke this CPU is most likely for the guest: take it now,
      * rather than in a second exit right after returning to the guest. */
     irq_handle_pending(v);
+}
+
+void vcpu_block(struct vcpu *v)
+{
+    if (*(volatile const uint32_t *)&v->work)
+        return;                         /* work first: a stop, an interrupt */
+    htimer_set(HTIMER_BLOCK, v->block_until);
+    dsb(sy);
+    wfi();
+    irq_handle_pending(v);
+    htimer_cancel(HTIMER_BLOCK);
 }

@@ -7,6 +7,7 @@
 #include "core/vm.h"
 #include "core/iommu.h"
 #include "core/pci.h"
+#include "core/virtio.h"
 #include "core/vm_layout.h"
 #include "core/mem.h"
 #include "core/pcpu.h"
@@ -55,6 +56,7 @@ const char *vm_state_name(enum vm_state s)
 
 static const char *const log_kind_name[VM_LOG_KINDS] = {
     [VM_LOG_ABORT] = "abort", [VM_LOG_UNDEF] = "UNDEF", [VM_LOG_GIC] = "GIC",
+    [VM_LOG_VIRTIO] = "virtio",
 };
 
 /*
@@ -254,6 +256,9 @@ static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned i
         mmio_add(vm, c->uart_ipa, UART_SIZE, &vpl011_ops, &vm->uart) ||
         (c->wdog_clk_hz && mmio_add(vm, c->wdog_ipa, WDOG_SIZE, &vsp805_ops, &vm->sp805)))
         return "its emulated devices overlap";
+    const char *virtio_why = virtio_vm_build(vm);
+    if (virtio_why)
+        return virtio_why;
     for (unsigned i = 0; i < vm->nr_mmio; i++)
         if (pt_lookup(&vm->s2, vm->mmio[i].base, NULL, NULL, NULL) == E_OK)
             return "an emulated device overlaps its RAM or a device";
@@ -542,6 +547,7 @@ void vm_start(struct vm *vm)
     vm->log_mark = console_mark(vm);
     if (vm->starts++)
         ipc_vm_started(vm);             /* a start again: its peers hear it */
+    virtio_vm_started(vm);              /* its virtio windows, where both sides run */
     vm_event(vm, "started (%u vCPU%s, %lu MiB at PA %#lx)", vm->nr_vcpus,
              vm->nr_vcpus > 1 ? "s" : "", vm->cfg->ram_size >> 20, vm->ram_pa.bits);
     vcpu_kick(&vm->vcpus[0]);
@@ -602,6 +608,7 @@ static bool any_vm_alive(void)
 static void vm_finish_stop(struct vm *vm)
 {
     devices_quiesce(vm);                /* before vm_load() clears its RAM */
+    virtio_vm_stopped(vm);              /* its RAM out of its backends, before that too */
     ipc_vm_stopped(vm);
     vm_event(vm, "stopped: %s", stop_reason_name[vm->stop_reason]);
     if (vm->restart_after_stop) {

@@ -11,6 +11,7 @@ static uint64_t top_of(const struct vm_config *c)
         c->share_window_ipa + c->share_window_size,
         c->gicd_ipa + GICD_SIZE,
         c->uart_ipa + UART_SIZE,
+        c->virtio_window_top,
     };
     uint64_t top = 0;
     for (unsigned i = 0; i < ARRAY_SIZE(ends); i++)

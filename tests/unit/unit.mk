@@ -35,6 +35,8 @@ endif
 # which GCC's built-in (C's char *) would reject as a mismatch.
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes \
                -Itests/unit/fake -Iinclude -Itools/config -MMD -MP $(SAN_FLAGS)
+# The bare-metal runtime's headers (rt/...), for test_virtq, after the hypervisor's.
+UNIT_CFLAGS += -idirafter guests/baremetal/rt/include
 UNIT_LDLIBS := -lcmocka
 
 F := tests/unit/fake
@@ -54,18 +56,23 @@ test_ring_SRCS         :=
 test_ratelimit_SRCS    := src/core/ratelimit.c
 test_smmuv3_SRCS       := src/drivers/smmu/smmuv3_enc.c
 test_vpci_SRCS         := src/vdev/vpci.c $(F)/pci.c $(F)/vm.c $(F)/spinlock.c
+test_virtio_regs_SRCS  := src/core/virtio_regs.c
+# The bare-metal backend's virtqueues and virtio-blk: pure C, built here too.
+test_virtq_SRCS        := guests/baremetal/rt/virtq.c guests/baremetal/rt/virtio_blk.c
 test_console_SRCS      := src/core/console.c src/core/format.c $(F)/console.c $(F)/timer.c $(F)/spinlock.c
 test_console_LDLIBS    := -lpthread
 test_fdt_LDLIBS        := -lfdt
+test_config_check_LDLIBS := -lfdt
+test_config_layout_LDLIBS := -lfdt
 # The config tool's check and layout, with the hypervisor code its layout runs.
-TOOL_LAYOUT            := tools/config/layout.c $(F)/tool.c src/core/palloc.c src/arch/arm64/mm/pt.c \
+TOOL_LAYOUT            := tools/config/layout.c tools/config/virtio.c $(F)/tool.c src/core/palloc.c src/arch/arm64/mm/pt.c \
                           src/core/vm_layout.c
 test_config_check_SRCS := tools/config/check.c $(TOOL_LAYOUT)
 test_config_layout_SRCS := tools/config/elf.c $(TOOL_LAYOUT)
 
 TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt test_ipc \
              test_ptimer test_ring test_ratelimit test_smmuv3 test_console test_config_check test_config_layout \
-             test_wdog test_vpci
+             test_wdog test_vpci test_virtio_regs test_virtq
 TEST_BINS := $(addprefix $(UNIT)/,$(TESTS))
 ALL_OBJS  := $(sort $(foreach t,$(TESTS),$(UNIT)/obj/tests/unit/$(t).o \
                  $(patsubst %.c,$(UNIT)/obj/%.o,$($(t)_SRCS))))

@@ -310,4 +310,5 @@ void check_system(struct sys *s, const struct hyp_image *hyp)
         check_memory(s, vm, hyp);
     }
     check_shares(s);
+    check_virtio(s);
 }

@@ -80,6 +80,7 @@ static void emit_vm(FILE *c, FILE *s, const struct vm *vm, unsigned id, const ch
     }
     fprintf(c, "        },\n");
     fprintf(c, "        .uart_ipa = %#" PRIx64 "ull, .uart_intid = %u,\n", v->uart_ipa, v->uart_intid);
+    fprintf(c, "        .virtio_window_top = %#" PRIx64 "ull,\n", v->virtio_window_top);
     fprintf(c, "        .wdog_ipa = %#" PRIx64 "ull, .wdog_intid = %u, .wdog_clk_hz = %u,\n    },\n", v->wdog_ipa,
             v->wdog_intid, v->wdog_clk_hz);
 }
@@ -120,6 +121,7 @@ void emit_all(const struct sys *s, const char *outdir, const char *src)
                 vm->initrd.size ? vm->initrd.path : "");
     }
     fprintf(c, "};\nconst unsigned config_nr_vms = %u;\n", s->nr_vms);
+    emit_virtio(c, s);
     fprintf(q, "QEMU_SMP_CONFIG=%u\nQEMU_MEM_MB=%" PRIu64 "\n", s->nr_cpus, s->ram_size >> 20);
     if (s->nvme_disk) fprintf(q, "QEMU_NVME_DISK_CONFIG=%s\n", s->nvme_disk);
     if (s->e1000e_nics) fprintf(q, "QEMU_E1000E_NICS_CONFIG=%u\n", s->e1000e_nics);

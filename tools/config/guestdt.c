@@ -357,6 +357,7 @@ void guestdt_build(struct vm *vm, uint32_t vm_id, const void *cfg_fdt)
         write_watchdog(fdt, c);
     if (c->ipc_peers)
         write_ipc(fdt, c, vm_id);
+    guestdt_virtio(fdt, vm);
     CHECK(fdt_end_node(fdt));
     CHECK(fdt_finish(fdt));
     vm->dtb = fdt;

@@ -114,6 +114,7 @@ void layout_vms(struct sys *s)
         c->nr_spis = spis_needed(c);
         layout_images(vm);
     }
+    layout_virtio(s);
 }
 
 struct hyp_image layout_image_min(const struct sys *s)

@@ -388,7 +388,7 @@ void parse_config(struct sys *s, const void *fdt, const struct search *search)
     const char *compat = get_string(fdt, 0, "/", "compatible");
     if (!compat || strcmp(compat, "tofu,system"))
         refuse("/", "compatible must be \"tofu,system\"");
-    check_children(fdt, 0, (const char *const[]){ "platform", "vms", "channels", NULL });
+    check_children(fdt, 0, (const char *const[]){ "platform", "vms", "channels", "virtio", NULL });
     parse_platform(s, fdt);
 
     int vms_node = fdt_path_offset(fdt, "/vms"), child;
@@ -404,4 +404,5 @@ void parse_config(struct sys *s, const void *fdt, const struct search *search)
     }
     if (!s->nr_vms) refuse("/vms", "no VM described");
     parse_channels(s, fdt);
+    parse_virtio(s, fdt);
 }

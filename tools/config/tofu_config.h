@@ -18,9 +18,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "core/config.h"
 #include "core/limits.h"
 #include "platform/qemu_virt.h"
+#define TOFU_HOST_TOOL
+#include "core/virtio.h"
 
 #define MAX_SEARCH      8
 #define FILE_PATH_LEN   4096
@@ -84,6 +87,22 @@ struct vm {
 
 #define MAX_E1000E_NICS 4
 
+/* virtio devices (tools/config/virtio.c, docs/virtio.md): each one's window
+ * in its frontend (QEMU virt's virtio-mmio area and SPIs), and where the
+ * frontend's RAM appears in its backend. */
+#define VIRT_VIRTIO_MMIO      UINT64_C(0x0a000000)
+#define VIRT_VIRTIO_SPI       16u                    /* QEMU virt's first virtio-mmio SPI */
+#define VIRT_VIRTIO_SPI_LAST  47u
+#define VIRTIO_WINDOW_BASE    UINT64_C(0x800000000)  /* 32 GiB: above RAM and the share window */
+#define VIRTIO_WINDOW_STRIDE  UINT64_C(0x100000000)  /* 4 GiB a device: any frontend's RAM fits */
+
+struct virtio_dev_model {
+    struct virtio_config cfg;       /* what the hypervisor reads */
+    char node[NODE_PATH_LEN];
+    const char *type;               /* "block" */
+    uint64_t ram_disk_size;         /* bytes: what the bare-metal backend serves */
+};
+
 struct sys {
     unsigned nr_cpus;
     uint64_t ram_base, ram_size;
@@ -92,6 +111,8 @@ struct sys {
     unsigned nr_vms;
     struct vm vms[MAX_VMS];
     uint64_t boot_free;             /* layout_boot: RAM left free once every VM is created */
+    unsigned nr_virtio;
+    struct virtio_dev_model virtio[VIRTIO_MAX_DEVICES];
 };
 
 struct search {
@@ -121,6 +142,14 @@ const char *hyp_image_what(const struct hyp_image *h);
 void emit_all(const struct sys *s, const char *outdir, const char *src);
 /* The linked image's bounds (its symbols __image_start and __image_end):
  * NULL, or what is wrong with `buf` as an AArch64 ELF that has them. */
+/* virtio.c: the /virtio node (after the VMs and channels: the two VMs of a
+ * device become IPC peers), its layout (after layout_vms), its checks, each
+ * VM's nodes for it, and config.c's table. */
+void parse_virtio(struct sys *s, const void *fdt);
+void layout_virtio(struct sys *s);
+void check_virtio(const struct sys *s);
+void guestdt_virtio(void *fdt, const struct vm *vm);
+void emit_virtio(FILE *c, const struct sys *s);
 const char *elf_image_bounds(const void *buf, size_t size, uint64_t *start, uint64_t *end);
 
 static inline uint32_t vm_id_of(const struct sys *s, const struct vm *vm)

@@ -301,6 +301,29 @@ bool fdt_find_compatible(const struct fdt *fdt, const char *compat, struct fdt_n
 	return fdt_walk(fdt, fdt_visit_compatible, (void *)compat, out);
 }
 
+struct compat_after {
+	const char *compat;
+	uint32_t after;
+};
+
+static bool fdt_visit_compatible_after(const struct fdt *fdt, const struct fdt_node *node,
+				       const char *name, unsigned depth, void *ctx)
+{
+	const struct compat_after *ca = ctx;
+	(void)name;
+	(void)depth;
+	return node->offset > ca->after && fdt_node_is_compatible(fdt, node, ca->compat);
+}
+
+bool fdt_find_compatible_after(const struct fdt *fdt, const char *compat, const struct fdt_node *prev,
+			       struct fdt_node *out)
+{
+	struct compat_after ca = { compat, prev ? prev->offset : 0 };
+	if (!prev)
+		return fdt_find_compatible(fdt, compat, out);
+	return fdt_walk(fdt, fdt_visit_compatible_after, &ca, out);
+}
+
 static uint64_t fdt_read_cells(const uint8_t *p, uint32_t cells)
 {
 	uint64_t v = 0;

@@ -121,6 +121,11 @@ static bool hpfar_of_va(uint64_t va, uint64_t *hpfar)
 }
 
 _Static_assert(MMIO_REG_ZR == VCPU_REG_ZR, "a load into xzr goes to the register file's xzr slot");
+/* A write's result is the trap result (core/mmio.h): done, a fault, or
+ * MMIO_RETRY, whose vCPU blocks without spinning and then runs the
+ * instruction again (the PC stays: nothing of the access happened). */
+_Static_assert((int)MMIO_OK == (int)TRAP_EMULATED && (int)MMIO_FAULT == (int)TRAP_DABT &&
+               (int)MMIO_RETRY == (int)TRAP_BLOCK, "an MMIO result is its trap result");
 
 /* The access an ISV=1 syndrome describes, on region r at `ipa`: the
  * value of Rt to the device, or the device's value to Rt. */
@@ -132,8 +137,7 @@ static inline enum trap_result mmio_emulate(struct vcpu *v, const struct mmio_re
     uint64_t off = ipa - r->base;
     if (a.write) {
         uint64_t val = a.reg != MMIO_REG_ZR ? v->regs.x[a.reg] : 0;
-        return r->write(v, r->dev, off, a.width, mmio_store_value(&a, val)) == MMIO_OK ? TRAP_EMULATED
-                                                                                          : TRAP_DABT;
+        return (enum trap_result)r->write(v, r->dev, off, a.width, mmio_store_value(&a, val));
     }
     uint64_t val = r->read(v, r->dev, off, a.width);
     v->regs.x[a.reg] = mmio_load_value(&a, val);       /* xzr: the slot never read */
@@ -160,6 +164,9 @@ struct vcpu_regs *trap_finish(struct vcpu *v, uint64_t esr, enum trap_result r)
     case TRAP_SEA:
         inject_sea(v, esr, read_sysreg(far_el2));
         break;
+    case TRAP_BLOCK:                /* no exception: not a fault for the storm count */
+        vcpu_block(v);
+        return vcpu_resume(v);
     case TRAP_PARK:
         vcpu_park(v);
     }

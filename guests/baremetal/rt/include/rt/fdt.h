@@ -28,6 +28,9 @@ bool fdt_init(struct fdt *fdt, const void *blob);
 /* path: "/a/b@1", a component without '@' matches any unit address. */
 bool fdt_find_path(const struct fdt *fdt, const char *path, size_t len, struct fdt_node *out);
 bool fdt_find_compatible(const struct fdt *fdt, const char *compat, struct fdt_node *out);
+/* The next node after `prev` (NULL: the first) with that compatible string. */
+bool fdt_find_compatible_after(const struct fdt *fdt, const char *compat, const struct fdt_node *prev,
+			       struct fdt_node *out);
 bool fdt_node_is_compatible(const struct fdt *fdt, const struct fdt_node *node,
 			    const char *compat);
 const void *fdt_prop(const struct fdt *fdt, const struct fdt_node *node, const char *name,

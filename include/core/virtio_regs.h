@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One virtio-mmio device's register window as pure state (docs/virtio.md):
+ * what its backend registered, what the frontend's driver wrote, and the
+ * events the backend has still to hear, one bit per kind (and queue), so
+ * that a storm of writes costs a bit each and the backend's queue never
+ * overflows.  No locks, no VMs: src/core/virtio.c wraps it, and the host
+ * unit tests (tests/unit/test_virtio_regs.c) drive it directly.
+ */
+#ifndef CORE_VIRTIO_REGS_H
+#define CORE_VIRTIO_REGS_H
+#include "core/types.h"
+#include "tofu/abi.h"
+#include "tofu/virtio.h"
+
+struct virtio_vq {
+    uint32_t num;
+    bool ready;
+    uint64_t desc, driver, device;
+};
+
+/* Events for the backend (virtio_regs.pend). */
+#define VIRTIO_PEND_FEATURES  (1u << 0)    /* SET_DRV_FEATURES */
+#define VIRTIO_PEND_CONFIG    (1u << 1)    /* SET_CONFIG */
+#define VIRTIO_PEND_STATUS    (1u << 2)    /* SET_DEVICE_STATUS */
+
+struct virtio_regs {
+    /* From the backend (TOFU_HC_VIRTIO_REGISTER). */
+    uint32_t device_id;                 /* from the config: 0 until registered */
+    bool registered;
+    uint64_t dev_features;
+    uint32_t nr_queues, config_len, config_gen;
+    uint16_t queue_max[TOFU_VIRTIO_MAX_QUEUES];
+    uint8_t config[TOFU_VIRTIO_CONFIG_MAX];
+    /* From the frontend's driver. */
+    uint32_t dev_features_sel, drv_features_sel, queue_sel, shm_sel;
+    uint64_t drv_features;
+    struct virtio_vq vq[TOFU_VIRTIO_MAX_QUEUES];
+    uint32_t int_status, status;
+    /* For the backend: kinds, and queues (bit n = queue n). */
+    uint32_t pend, pend_vq, pend_avail;
+    bool reset_wait;                    /* Status = 0 written: the backend must acknowledge */
+};
+
+/* What a read or write asks of the caller (bits). */
+#define VIRTIO_ACT_EVENT  (1u << 0)     /* an event became pending: ring the backend */
+#define VIRTIO_ACT_RESET  (1u << 1)     /* a device reset: wait for the backend */
+#define VIRTIO_ACT_BAD    (1u << 2)     /* an access the spec does not allow: ignored, log it */
+
+/* Power-on state of a device of type `device_id` nobody registered yet. */
+void virtio_regs_init(struct virtio_regs *r, uint32_t device_id);
+/* The driver's side back to its reset state (the backend's registration stays). */
+void virtio_regs_reset(struct virtio_regs *r);
+/* TOFU_OK, or TOFU_E_INVALID when `reg` breaks a rule of tofu/virtio.h (nothing changed). */
+int virtio_regs_check(const struct tofu_virtio_reg *reg);
+/* Take a checked registration; VIRTIO_ACT_EVENT when the driver had the
+ * device live: every state it set is posted again, for a backend that starts again. */
+unsigned virtio_regs_register(struct virtio_regs *r, const struct tofu_virtio_reg *reg);
+unsigned virtio_regs_read(const struct virtio_regs *r, uint64_t off, unsigned width, uint64_t *val);
+unsigned virtio_regs_write(struct virtio_regs *r, uint64_t off, unsigned width, uint64_t val);
+/* The backend's next message, written to `buf` (VIRTIO_MSG_MAX_BYTES); its
+ * length, or 0 when none is pending.  `peek`: leave it pending. */
+unsigned virtio_regs_msg(struct virtio_regs *r, uint16_t dev_num, uint8_t *buf, bool peek);
+/* How many messages are pending. */
+unsigned virtio_regs_msg_count(const struct virtio_regs *r);
+
+#endif

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * virtio devices served by a backend VM (core/virtio.h, docs/virtio.md).
+ * Each device's state is core/virtio_regs.h's, under the device's lock;
+ * the frontend's accesses (src/vdev/virtio_mmio.c) and the backend's calls
+ * meet here.  Only a device reset waits for the backend: the frontend's
+ * vCPU blocks (MMIO_RETRY) until the backend's RESET_DONE, its stop, or
+ * VIRTIO_RESET_TIMEOUT_US; then the reset is complete locally either way
+ * (a dead backend never hangs the frontend).
+ *
+ * The backend's window onto the frontend's RAM is in the backend's stage 2
+ * (read-write, never executable) exactly while both run: mapped by the
+ * start of the second, unmapped by the stop of either, before the
+ * frontend's RAM is cleared for its next start.  Stage-2 changes go through
+ * ipc.c (ipc_window_map), under ipc_lock, as the backend's own share
+ * mappings do.
+ */
+#include "core/virtio.h"
+#include "core/virtio_regs.h"
+#include "core/vm.h"
+#include "core/ipc.h"
+#include "core/lib.h"
+#include "core/spinlock.h"
+#include "core/htimer.h"
+#include "arch/cpu.h"
+
+#define VIRTIO_RESET_TIMEOUT_US 100000u     /* 100 ms: a backend's reset is a few messages */
+
+extern const struct mmio_ops virtio_mmio_ops;
+
+struct virtio_dev {
+    spinlock_t lock;
+    const struct virtio_config *cfg;        /* NULL: its frontend was not created */
+    unsigned index;
+    struct virtio_regs regs;
+    uint64_t reset_deadline;                /* counter value */
+    struct vcpu *reset_vcpu;                /* its store of Status = 0 is retried */
+    uint64_t reset_pc;
+    bool window_mapped;                     /* under ipc_lock */
+};
+
+static struct virtio_dev devs[VIRTIO_MAX_DEVICES];
+
+static struct vm *frontend(const struct virtio_dev *d)
+{
+    return vm_by_id(d->cfg->frontend);
+}
+
+static struct vm *backend(const struct virtio_dev *d)
+{
+    return vm_by_id(d->cfg->backend);
+}
+
+static bool running(const struct vm *vm)
+{
+    return vm && vm->state == VM_RUNNING;
+}
+
+static void ring(struct vm *be)
+{
+    if (running(be) && be->cfg->doorbell_intid)
+        vgic_inject_spi(be, be->cfg->doorbell_intid);
+}
+
+const char *virtio_vm_build(struct vm *vm)
+{
+    for (unsigned i = 0; i < config_nr_virtio && i < VIRTIO_MAX_DEVICES; i++) {
+        const struct virtio_config *c = &config_virtio[i];
+        struct virtio_dev *d = &devs[i];
+        if (c->frontend != vm->id)
+            continue;
+        d->cfg = c;
+        d->index = i;
+        virtio_regs_init(&d->regs, c->device_id);
+        if (mmio_add(vm, c->mmio_ipa, VIRTIO_MMIO_WINDOW_SIZE, &virtio_mmio_ops, d) != E_OK)
+            return "its virtio windows overlap its emulated devices (or are too many)";
+    }
+    return NULL;
+}
+
+/* ---- the frontend's accesses -------------------------------------------- */
+
+static void access_refused(struct vcpu *v, const struct virtio_dev *d, uint64_t off, unsigned width, bool write)
+{
+    vm_log(v, VM_LOG_VIRTIO, "virtio%u: %u-byte %s at offset %#lx%s: not allowed, ignored", d->index, width,
+           write ? "write" : "read", off, write ? "" : " (reads 0)");
+}
+
+/* Reads have no side effect but the log of a bad one, and never wait: a
+ * reset in progress blocks the vCPU that wrote Status = 0 (and the writes
+ * of any other), whose driver reads nothing before its store completes. */
+uint64_t virtio_dev_read(struct vcpu *v, struct virtio_dev *d, uint64_t off, unsigned width)
+{
+    uint64_t val = 0;
+    spin_lock(&d->lock);
+    unsigned act = virtio_regs_read(&d->regs, off, width, &val);
+    spin_unlock(&d->lock);
+    if (act & VIRTIO_ACT_BAD)
+        access_refused(v, d, off, width, false);
+    return val;
+}
+
+enum mmio_result virtio_dev_write(struct vcpu *v, struct virtio_dev *d, uint64_t off, unsigned width, uint64_t val)
+{
+    struct vm *be = backend(d);
+    uint64_t now = arch_counter();
+    enum mmio_result res = MMIO_OK;
+    bool timed_out = false;
+    unsigned act;
+
+    spin_lock(&d->lock);
+    if (d->regs.reset_wait) {
+        if (running(be) && now < d->reset_deadline) {
+            v->block_until = d->reset_deadline;     /* every write waits for the reset */
+            spin_unlock(&d->lock);
+            return MMIO_RETRY;
+        }
+        d->regs.reset_wait = false;
+        timed_out = running(be);
+    }
+    if (d->reset_vcpu == v && d->reset_pc == v->regs.pc) {
+        d->reset_vcpu = NULL;                       /* the store of Status = 0, retried: done */
+        spin_unlock(&d->lock);
+        if (timed_out)
+            vm_log(v, VM_LOG_VIRTIO, "virtio%u: backend '%s' did not acknowledge the reset within %u ms: "
+                   "reset locally", d->index, be->cfg->name, VIRTIO_RESET_TIMEOUT_US / 1000);
+        return MMIO_OK;
+    }
+    act = virtio_regs_write(&d->regs, off, width, val);
+    if (act & VIRTIO_ACT_RESET) {
+        if (running(be)) {
+            d->reset_deadline = now + htimer_us_to_ticks(VIRTIO_RESET_TIMEOUT_US);
+            d->reset_vcpu = v;
+            d->reset_pc = v->regs.pc;
+            v->block_until = d->reset_deadline;
+            res = MMIO_RETRY;
+        } else {
+            d->regs.reset_wait = false;             /* nobody to wait for */
+        }
+    }
+    spin_unlock(&d->lock);
+    if (act & VIRTIO_ACT_EVENT)
+        ring(be);
+    if (act & VIRTIO_ACT_BAD)
+        access_refused(v, d, off, width, true);
+    return res;
+}
+
+/* ---- the backend's calls -------------------------------------------------- */
+
+/* The device `idx` if `v`'s VM serves it. */
+static struct virtio_dev *dev_of(struct vcpu *v, uint64_t idx)
+{
+    struct virtio_dev *d = idx < config_nr_virtio && idx < VIRTIO_MAX_DEVICES ? &devs[idx] : NULL;
+    return d && d->cfg && d->cfg->backend == v->vm->id ? d : NULL;
+}
+
+static int64_t do_register(struct vcpu *v)
+{
+    struct virtio_dev *d = dev_of(v, v->regs.x[1]);
+    struct tofu_virtio_reg reg;
+    if (!d)
+        return TOFU_E_NO_DEVICE;
+    if (v->regs.x[3] != sizeof(reg))
+        return TOFU_E_INVALID;
+    const void *p = vm_ipa_to_ptr(v->vm, v->regs.x[2], sizeof(reg));
+    if (!p)
+        return TOFU_E_INVALID;
+    memcpy(&reg, p, sizeof(reg));       /* checked and taken from our copy: the guest may change its own */
+    if (virtio_regs_check(&reg) != TOFU_OK)
+        return TOFU_E_INVALID;
+    spin_lock(&d->lock);
+    unsigned act = virtio_regs_register(&d->regs, &reg);
+    spin_unlock(&d->lock);
+    if (act & VIRTIO_ACT_EVENT)
+        ring(v->vm);
+    return TOFU_OK;
+}
+
+static int64_t do_event(struct vcpu *v)
+{
+    struct virtio_dev *d = dev_of(v, v->regs.x[1]);
+    uint64_t kind = v->regs.x[2];
+    if (!d)
+        return TOFU_E_NO_DEVICE;
+    if (kind != VIRTIO_MSG_EVENT_USED && kind != VIRTIO_MSG_EVENT_CONFIG)
+        return TOFU_E_INVALID;
+    struct vm *fe = frontend(d);
+    spin_lock(&d->lock);
+    bool live = running(fe) && d->regs.registered && (d->regs.status & VIRTIO_STATUS_DRIVER_OK);
+    if (live) {
+        d->regs.int_status |= kind == VIRTIO_MSG_EVENT_USED ? VIRTIO_MMIO_INT_VRING : VIRTIO_MMIO_INT_CONFIG;
+        if (kind == VIRTIO_MSG_EVENT_CONFIG)
+            d->regs.config_gen++;
+    }
+    spin_unlock(&d->lock);
+    if (!live)
+        return TOFU_E_STOPPED;          /* no driver runs the device: nothing to tell */
+    vgic_inject_spi(fe, d->cfg->intid);
+    return TOFU_OK;
+}
+
+static int64_t do_reset_done(struct vcpu *v)
+{
+    struct virtio_dev *d = dev_of(v, v->regs.x[1]);
+    if (!d)
+        return TOFU_E_NO_DEVICE;
+    spin_lock(&d->lock);
+    bool waited = d->regs.reset_wait;
+    struct vcpu *w = d->reset_vcpu;
+    d->regs.reset_wait = false;
+    spin_unlock(&d->lock);
+    if (waited && w)
+        vcpu_kick(w);                   /* its retry completes the store */
+    return TOFU_OK;                     /* a late one (the reset timed out) is no error */
+}
+
+/* The calls by function number, TOFU_HC_VIRTIO_REGISTER first. */
+static int64_t (*const calls[])(struct vcpu *v) = {
+    do_register,                        /* TOFU_HC_VIRTIO_REGISTER */
+    do_event,                           /* TOFU_HC_VIRTIO_EVENT */
+    do_reset_done,                      /* TOFU_HC_VIRTIO_RESET_DONE */
+};
+_Static_assert(TOFU_HC_VIRTIO_EVENT == TOFU_HC_VIRTIO_REGISTER + 1 &&
+               TOFU_HC_VIRTIO_RESET_DONE == TOFU_HC_VIRTIO_REGISTER + 2, "the table's order");
+
+void virtio_call(struct vcpu *v, uint32_t fid)
+{
+    uint32_t n = fid - TOFU_HC_VIRTIO_REGISTER;
+    v->regs.x[0] = (uint64_t)(n < ARRAY_SIZE(calls) ? calls[n](v) : TOFU_E_NOT_SUPPORTED);
+}
+
+unsigned virtio_msg_next(struct vm *vm, uint8_t *buf, bool peek)
+{
+    for (unsigned i = 0; i < config_nr_virtio && i < VIRTIO_MAX_DEVICES; i++) {
+        struct virtio_dev *d = &devs[i];
+        if (!d->cfg || d->cfg->backend != vm->id)
+            continue;
+        spin_lock(&d->lock);
+        unsigned n = virtio_regs_msg(&d->regs, (uint16_t)i, buf, peek);
+        spin_unlock(&d->lock);
+        if (n)
+            return n;
+    }
+    return 0;
+}
+
+unsigned virtio_msg_count(const struct vm *vm)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < config_nr_virtio && i < VIRTIO_MAX_DEVICES; i++) {
+        struct virtio_dev *d = &devs[i];
+        if (!d->cfg || d->cfg->backend != vm->id)
+            continue;
+        spin_lock(&d->lock);
+        n += virtio_regs_msg_count(&d->regs);
+        spin_unlock(&d->lock);
+    }
+    return n;
+}
+
+/* ---- lifecycles ---------------------------------------------------------- */
+
+static void window_map(struct virtio_dev *d)
+{
+    struct vm *fe = frontend(d), *be = backend(d);
+    int rc = ipc_window_map(fe, be, d->cfg->window_ipa, d->cfg->window_size, &d->window_mapped);
+    if (rc != E_OK)
+        vm_failed(be, VM_STOP_FATAL, "virtio%u: cannot map VM '%s''s RAM at IPA %#lx (error %d)", d->index,
+                  fe->cfg->name, d->cfg->window_ipa, rc);
+}
+
+void virtio_vm_started(struct vm *vm)
+{
+    for (unsigned i = 0; i < config_nr_virtio && i < VIRTIO_MAX_DEVICES; i++) {
+        struct virtio_dev *d = &devs[i];
+        if (!d->cfg || (d->cfg->frontend != vm->id && d->cfg->backend != vm->id))
+            continue;
+        if (d->cfg->backend == vm->id) {
+            spin_lock(&d->lock);        /* a new instance: it hears all again when it registers */
+            d->regs.pend = d->regs.pend_vq = d->regs.pend_avail = 0;
+            spin_unlock(&d->lock);
+        }
+        if (running(frontend(d)) && running(backend(d)))
+            window_map(d);
+    }
+}
+
+void virtio_vm_stopped(struct vm *vm)
+{
+    for (unsigned i = 0; i < config_nr_virtio && i < VIRTIO_MAX_DEVICES; i++) {
+        struct virtio_dev *d = &devs[i];
+        if (!d->cfg || (d->cfg->frontend != vm->id && d->cfg->backend != vm->id))
+            continue;
+        ipc_window_unmap(backend(d), d->cfg->window_ipa, d->cfg->window_size, &d->window_mapped);
+        struct vcpu *w = NULL;
+        spin_lock(&d->lock);
+        if (d->cfg->frontend == vm->id) {
+            /* The driver is gone: the device is reset, and the backend hears status 0. */
+            virtio_regs_reset(&d->regs);
+            d->regs.pend = VIRTIO_PEND_STATUS;
+            d->regs.pend_vq = d->regs.pend_avail = 0;
+            d->regs.reset_wait = false;
+            d->reset_vcpu = NULL;
+        } else {
+            d->regs.pend = d->regs.pend_vq = d->regs.pend_avail = 0;
+            w = d->regs.reset_wait ? d->reset_vcpu : NULL;
+            d->regs.reset_wait = false; /* the frontend's reset completes now */
+        }
+        spin_unlock(&d->lock);
+        if (w)
+            vcpu_kick(w);
+        if (d->cfg->frontend == vm->id)
+            ring(backend(d));
+    }
+}

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/* src/core/virtio_regs.c: the virtio-mmio v2 register window's state machine. */
+#include <string.h>
+#include "unit.h"
+#include "core/virtio_regs.h"
+
+#define FEATURES (VIRTIO_FEATURE_BIT(VIRTIO_F_VERSION_1) | VIRTIO_FEATURE_BIT(VIRTIO_BLK_F_FLUSH))
+
+static struct virtio_regs r;
+static uint8_t msg[VIRTIO_MSG_MAX_BYTES];
+
+static struct tofu_virtio_reg good_reg(void)
+{
+    struct tofu_virtio_reg reg = { .features = FEATURES, .nr_queues = 1, .config_len = 8 };
+    reg.queue_max[0] = 256;
+    reg.config[0] = 0x40;               /* capacity 64 sectors */
+    return reg;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    struct tofu_virtio_reg reg = good_reg();
+    virtio_regs_init(&r, VIRTIO_ID_BLOCK);
+    assert_int_equal(virtio_regs_check(&reg), TOFU_OK);
+    assert_int_equal(virtio_regs_register(&r, &reg), 0);    /* no driver yet: nothing to post */
+    return 0;
+}
+
+static uint32_t rd(uint64_t off)
+{
+    uint64_t v = 0xdead;
+    assert_int_equal(virtio_regs_read(&r, off, 4, &v), 0);
+    return (uint32_t)v;
+}
+
+static unsigned wr(uint64_t off, uint32_t v)
+{
+    return virtio_regs_write(&r, off, 4, v);
+}
+
+/* The message kinds pending, in the order MSG_RECV gives them. */
+static unsigned drain(uint8_t *ids, unsigned max)
+{
+    unsigned n = 0, len;
+    while (n < max && (len = virtio_regs_msg(&r, 3, msg, false))) {
+        struct virtio_msg_hdr h;
+        memcpy(&h, msg, sizeof(h));
+        assert_int_equal(h.msg_size, len);
+        assert_int_equal(h.dev_num, 3);
+        ids[n++] = h.msg_id;
+    }
+    return n;
+}
+
+static void test_identity(void **state)
+{
+    (void)state;
+    assert_int_equal(rd(VIRTIO_MMIO_MAGIC_VALUE), VIRTIO_MMIO_MAGIC);
+    assert_int_equal(rd(VIRTIO_MMIO_VERSION), 2);
+    assert_int_equal(rd(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_BLOCK);
+    assert_int_equal(rd(VIRTIO_MMIO_VENDOR_ID), VIRTIO_MMIO_VENDOR_TOFU);
+    wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+    assert_int_equal(rd(VIRTIO_MMIO_DEVICE_FEATURES), 1);   /* VERSION_1 is bit 32 */
+    wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+    assert_int_equal(rd(VIRTIO_MMIO_DEVICE_FEATURES), 1u << VIRTIO_BLK_F_FLUSH);
+    wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 7);
+    assert_int_equal(rd(VIRTIO_MMIO_DEVICE_FEATURES), 0);
+    assert_int_equal(rd(VIRTIO_MMIO_SHM_LEN_LOW), UINT32_MAX);  /* no shared memory region */
+    assert_int_equal(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 256);
+    wr(VIRTIO_MMIO_QUEUE_SEL, 1);
+    assert_int_equal(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0);     /* no such queue */
+    uint64_t v;
+    assert_int_equal(virtio_regs_read(&r, VIRTIO_MMIO_CONFIG, 1, &v), 0);
+    assert_int_equal(v, 0x40);
+}
+
+static void test_unregistered_is_no_device(void **state)
+{
+    (void)state;
+    virtio_regs_init(&r, VIRTIO_ID_BLOCK);
+    assert_int_equal(rd(VIRTIO_MMIO_MAGIC_VALUE), VIRTIO_MMIO_MAGIC);
+    assert_int_equal(rd(VIRTIO_MMIO_DEVICE_ID), 0);
+    /* A reset with no backend registered waits for no one. */
+    assert_int_equal(wr(VIRTIO_MMIO_STATUS, 0) & VIRTIO_ACT_RESET, 0);
+}
+
+static void test_bad_accesses_ignored(void **state)
+{
+    (void)state;
+    uint64_t v = 1;
+    assert_int_equal(virtio_regs_read(&r, VIRTIO_MMIO_MAGIC_VALUE, 2, &v), VIRTIO_ACT_BAD);
+    assert_int_equal(v, 0);
+    assert_int_equal(virtio_regs_read(&r, VIRTIO_MMIO_VERSION + 1, 4, &v), VIRTIO_ACT_BAD);
+    assert_int_equal(virtio_regs_write(&r, VIRTIO_MMIO_STATUS, 1, 0), VIRTIO_ACT_BAD);
+    assert_int_equal(virtio_regs_write(&r, VIRTIO_MMIO_STATUS, 8, 0), VIRTIO_ACT_BAD);
+    assert_int_equal(virtio_regs_write(&r, VIRTIO_MMIO_MAGIC_VALUE, 4, 0), VIRTIO_ACT_BAD);
+    assert_int_equal(virtio_regs_write(&r, 0x1fc, 4, 0), VIRTIO_ACT_BAD);     /* beyond the config */
+    assert_int_equal(virtio_regs_read(&r, VIRTIO_MMIO_CONFIG + 6, 4, &v), VIRTIO_ACT_BAD);
+    assert_int_equal(virtio_regs_write(&r, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0), VIRTIO_ACT_BAD);  /* not ready */
+    assert_int_equal(virtio_regs_write(&r, VIRTIO_MMIO_QUEUE_NOTIFY, 4, 99), VIRTIO_ACT_BAD);
+    assert_int_equal(rd(VIRTIO_MMIO_STATUS), 0);
+    assert_int_equal(virtio_regs_msg_count(&r), 0);
+}
+
+static void bring_up(void)
+{
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+    wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+    wr(VIRTIO_MMIO_QUEUE_SEL, 0);
+    wr(VIRTIO_MMIO_QUEUE_NUM, 128);
+    wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x1000);
+    wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0x1);
+    wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, 0x2000);
+    wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, 0x3000);
+    assert_int_equal(wr(VIRTIO_MMIO_QUEUE_READY, 1), VIRTIO_ACT_EVENT);
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
+                           VIRTIO_STATUS_DRIVER_OK);
+}
+
+static void test_bring_up_messages_in_order(void **state)
+{
+    (void)state;
+    uint8_t ids[16];
+    bring_up();
+    assert_int_equal(wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0), VIRTIO_ACT_EVENT);
+    assert_int_equal(virtio_regs_msg_count(&r), 4);
+    /* Peeking leaves it pending. */
+    assert_int_equal(virtio_regs_msg(&r, 3, msg, true), VIRTIO_MSG_HDR_BYTES + sizeof(struct virtio_msg_features));
+    assert_int_equal(virtio_regs_msg_count(&r), 4);
+    assert_int_equal(drain(ids, 16), 4);
+    assert_int_equal(ids[0], VIRTIO_MSG_SET_DRV_FEATURES);
+    assert_int_equal(ids[1], VIRTIO_MSG_SET_VQUEUE);
+    assert_int_equal(ids[2], VIRTIO_MSG_SET_DEVICE_STATUS);
+    assert_int_equal(ids[3], VIRTIO_MSG_EVENT_AVAIL);
+    assert_int_equal(virtio_regs_msg_count(&r), 0);
+    /* The queue's registers are fixed once it is ready. */
+    assert_int_equal(wr(VIRTIO_MMIO_QUEUE_NUM, 4), VIRTIO_ACT_BAD);
+    assert_int_equal(r.vq[0].desc, 0x100001000ull);
+}
+
+static void test_notify_storm_is_one_message(void **state)
+{
+    (void)state;
+    uint8_t ids[16];
+    bring_up();
+    drain(ids, 16);
+    assert_int_equal(wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0), VIRTIO_ACT_EVENT);
+    for (int i = 0; i < 100000; i++)
+        assert_int_equal(wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0), 0);   /* no doorbell either */
+    assert_int_equal(drain(ids, 16), 1);
+    assert_int_equal(ids[0], VIRTIO_MSG_EVENT_AVAIL);
+}
+
+static void test_reset_waits_and_clears(void **state)
+{
+    (void)state;
+    uint8_t ids[16];
+    bring_up();
+    wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+    r.int_status = VIRTIO_MMIO_INT_VRING;
+    assert_int_equal(wr(VIRTIO_MMIO_STATUS, 0), VIRTIO_ACT_EVENT | VIRTIO_ACT_RESET);
+    assert_true(r.reset_wait);
+    assert_int_equal(rd(VIRTIO_MMIO_STATUS), 0);
+    assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 0);
+    assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
+    /* Only the reset is left for the backend: the older events mean nothing. */
+    assert_int_equal(drain(ids, 16), 1);
+    assert_int_equal(ids[0], VIRTIO_MSG_SET_DEVICE_STATUS);
+    struct virtio_msg_status st;
+    memcpy(&st, msg + VIRTIO_MSG_HDR_BYTES, sizeof(st));
+    assert_int_equal(st.status, 0);
+}
+
+static void test_features_ok_needs_offered_features(void **state)
+{
+    (void)state;
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+    wr(VIRTIO_MMIO_DRIVER_FEATURES, 1u << 28);      /* not offered */
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+    assert_int_equal(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK, 0);
+}
+
+static void test_queue_ready_needs_valid_size(void **state)
+{
+    (void)state;
+    wr(VIRTIO_MMIO_QUEUE_SEL, 0);
+    wr(VIRTIO_MMIO_QUEUE_NUM, 100);                 /* not a power of two */
+    assert_int_equal(wr(VIRTIO_MMIO_QUEUE_READY, 1), VIRTIO_ACT_BAD);
+    assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 0);
+    wr(VIRTIO_MMIO_QUEUE_NUM, 512);                 /* beyond QueueNumMax */
+    assert_int_equal(wr(VIRTIO_MMIO_QUEUE_READY, 1), VIRTIO_ACT_BAD);
+    wr(VIRTIO_MMIO_QUEUE_NUM, 256);
+    assert_int_equal(wr(VIRTIO_MMIO_QUEUE_READY, 1), VIRTIO_ACT_EVENT);
+}
+
+static void test_register_checks(void **state)
+{
+    (void)state;
+    struct tofu_virtio_reg reg = good_reg();
+    reg.features = 0;
+    assert_int_equal(virtio_regs_check(&reg), TOFU_E_INVALID);          /* no VERSION_1 */
+    reg = good_reg();
+    reg.nr_queues = 0;
+    assert_int_equal(virtio_regs_check(&reg), TOFU_E_INVALID);
+    reg.nr_queues = TOFU_VIRTIO_MAX_QUEUES + 1;
+    assert_int_equal(virtio_regs_check(&reg), TOFU_E_INVALID);
+    reg = good_reg();
+    reg.queue_max[0] = 3;
+    assert_int_equal(virtio_regs_check(&reg), TOFU_E_INVALID);
+    reg.queue_max[0] = 2 * TOFU_VIRTIO_QUEUE_MAX;
+    assert_int_equal(virtio_regs_check(&reg), TOFU_E_INVALID);
+    reg = good_reg();
+    reg.config_len = TOFU_VIRTIO_CONFIG_MAX + 1;
+    assert_int_equal(virtio_regs_check(&reg), TOFU_E_INVALID);
+}
+
+static void test_register_again_reposts_live_state(void **state)
+{
+    (void)state;
+    uint8_t ids[16];
+    struct tofu_virtio_reg reg = good_reg();
+    bring_up();
+    drain(ids, 16);
+    /* The backend starts again and registers: it hears everything again. */
+    assert_int_equal(virtio_regs_register(&r, &reg), VIRTIO_ACT_EVENT);
+    assert_int_equal(r.config_gen, 1);
+    assert_int_equal(drain(ids, 16), 5);
+    assert_int_equal(ids[0], VIRTIO_MSG_SET_DRV_FEATURES);
+    assert_int_equal(ids[1], VIRTIO_MSG_SET_VQUEUE);
+    assert_int_equal(ids[2], VIRTIO_MSG_SET_CONFIG);
+    assert_int_equal(ids[3], VIRTIO_MSG_SET_DEVICE_STATUS);
+    assert_int_equal(ids[4], VIRTIO_MSG_EVENT_AVAIL);
+}
+
+static void test_random_accesses_keep_invariants(void **state)
+{
+    (void)state;
+    uint32_t x = 12345;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+        unsigned width = 1u << (x & 3);
+        uint64_t off = (x >> 2) % VIRTIO_MMIO_WINDOW_SIZE, v = x * 2654435761u;
+        if (x & 0x80000000u)
+            virtio_regs_write(&r, off, width, v);
+        else
+            virtio_regs_read(&r, off, width, &v);
+        assert_true(r.pend_vq < (1u << TOFU_VIRTIO_MAX_QUEUES));
+        assert_true(r.pend_avail < (1u << TOFU_VIRTIO_MAX_QUEUES));
+        assert_true(virtio_regs_msg_count(&r) <= 3 + 2 * TOFU_VIRTIO_MAX_QUEUES);
+        assert_true(virtio_regs_msg(&r, 0, msg, true) <= VIRTIO_MSG_MAX_BYTES);
+        r.reset_wait = false;
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_identity, setup),
+        cmocka_unit_test_setup(test_unregistered_is_no_device, setup),
+        cmocka_unit_test_setup(test_bad_accesses_ignored, setup),
+        cmocka_unit_test_setup(test_bring_up_messages_in_order, setup),
+        cmocka_unit_test_setup(test_notify_storm_is_one_message, setup),
+        cmocka_unit_test_setup(test_reset_waits_and_clears, setup),
+        cmocka_unit_test_setup(test_features_ok_needs_offered_features, setup),
+        cmocka_unit_test_setup(test_queue_ready_needs_valid_size, setup),
+        cmocka_unit_test_setup(test_register_checks, setup),
+        cmocka_unit_test_setup(test_register_again_reposts_live_state, setup),
+        cmocka_unit_test_setup(test_random_accesses_keep_invariants, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

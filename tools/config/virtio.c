@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * /virtio: devices a backend VM serves to a frontend VM (docs/config.md,
+ * docs/virtio.md).
+ *
+ *   virtio {
+ *       disk0 { type = "block"; frontend = <&app>; backend = <&vblk>;
+ *               ram-disk-size = <0x0 0x1000000>; };
+ *   };
+ *
+ * parse_virtio: each child's properties, both VMs (they become IPC peers:
+ * the backend hears of events through its doorbell).  layout_virtio: the
+ * device's virtio-mmio window (0x200 bytes in QEMU virt's virtio-mmio area)
+ * and SPI in the frontend, its window onto the frontend's RAM in the
+ * backend.  guestdt_virtio: the frontend's "virtio,mmio" node, the
+ * backend's "tofu,virtio-backend" node.  emit_virtio: config.c's table.
+ */
+#include <inttypes.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+#include "arch/regs.h"
+#include "tofu/virtio.h"
+#include "tofu_config.h"
+
+#define GIC_FDT_SPI      0u
+#define IRQ_EDGE_RISING  1u
+
+/* The types tofu knows; only those with `served` have a backend yet. */
+static const struct {
+    const char *name;
+    uint32_t device_id;
+    bool served;
+} types[] = {
+    { "block", VIRTIO_ID_BLOCK, true },
+    { "net", VIRTIO_ID_NET, false },
+    { "console", VIRTIO_ID_CONSOLE, false },
+};
+
+/* The model guestdt_virtio() reads (the one parse_virtio() filled). */
+static const struct sys *virtio_sys;
+
+static const char *type_name(uint32_t id)
+{
+    for (unsigned i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (types[i].device_id == id)
+            return types[i].name;
+    return "?";
+}
+
+/* The VM a phandle property names, by its index in s->vms. */
+static unsigned vm_ref(const struct sys *s, const void *fdt, int node, const char *path, const char *prop)
+{
+    int len;
+    const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
+    if (!p)
+        refuse(path, "missing property '%s' (write %s = <&vm>)", prop, prop);
+    if (len != 4)
+        refuse(path, "%s must name one VM (<&vm>)", prop);
+    uint32_t ph = fdt32_to_cpu(p[0]);
+    int target = ph && ph != (uint32_t)-1 ? fdt_node_offset_by_phandle(fdt, ph) : -1;
+    if (target < 0)
+        refuse(path, "%s refers to no node (write <&label>)", prop);
+    for (unsigned i = 0; i < s->nr_vms; i++)
+        if (s->vms[i].node_off == target)
+            return i;
+    char ref[NODE_PATH_LEN];
+    if (fdt_get_path(fdt, target, ref, sizeof(ref)))
+        snprintf(ref, sizeof(ref), "?");
+    refuse(path, "%s: %s is not a VM of /vms", prop, ref);
+}
+
+static void parse_one(struct sys *s, const void *fdt, int node, struct virtio_dev_model *m)
+{
+    static const char *const allowed[] = { "type", "frontend", "backend", "ram-disk-size", NULL };
+    const char *path = m->node;
+    int off;
+    fdt_for_each_property_offset(off, fdt, node) {
+        const char *name;
+        fdt_getprop_by_offset(fdt, off, &name, NULL);
+        bool ok = !strcmp(name, "name") || !strcmp(name, "phandle");
+        for (const char *const *a = allowed; *a && !ok; a++) ok = !strcmp(name, *a);
+        if (!ok) refuse(path, "unknown property '%s'", name);
+    }
+    int len;
+    const char *type = fdt_getprop(fdt, node, "type", &len);
+    if (!type || len < 1 || type[len - 1] != '\0' || strlen(type) + 1 != (size_t)len)
+        refuse(path, "missing property 'type' (one string: \"block\")");
+    unsigned t = 0;
+    while (t < sizeof(types) / sizeof(types[0]) && strcmp(types[t].name, type)) t++;
+    if (t == sizeof(types) / sizeof(types[0]))
+        refuse(path, "type = \"%s\": tofu knows \"block\", \"net\" and \"console\"", type);
+    if (!types[t].served)
+        refuse(path, "type = \"%s\": no backend serves it yet (only \"block\")", type);
+    m->type = types[t].name;
+    m->cfg.device_id = types[t].device_id;
+
+    unsigned fe = vm_ref(s, fdt, node, path, "frontend"), be = vm_ref(s, fdt, node, path, "backend");
+    if (fe == be)
+        refuse(path, "frontend and backend are the same VM ('%s')", s->vms[fe].cfg.name);
+    m->cfg.frontend = vm_id_of(s, &s->vms[fe]);
+    m->cfg.backend = vm_id_of(s, &s->vms[be]);
+
+    const fdt32_t *sz = fdt_getprop(fdt, node, "ram-disk-size", &len);
+    if (!sz)
+        refuse(path, "missing property 'ram-disk-size' (what backs the block device: a RAM disk of the backend)");
+    if (len != 8)
+        refuse(path, "ram-disk-size must be 2 cells (<size-hi size-lo>)");
+    m->ram_disk_size = ((uint64_t)fdt32_to_cpu(sz[0]) << 32) | fdt32_to_cpu(sz[1]);
+    if (!m->ram_disk_size || m->ram_disk_size % VIRTIO_BLK_SECTOR_BYTES || m->ram_disk_size > VIRTIO_RAM_DISK_MAX)
+        refuse(path, "ram-disk-size %#" PRIx64 " must be a non-zero multiple of %u bytes, at most %" PRIu64 " MiB",
+               m->ram_disk_size, VIRTIO_BLK_SECTOR_BYTES, VIRTIO_RAM_DISK_MAX >> 20);
+    const struct vm_config *bc = &s->vms[be].cfg;
+    uint64_t disks = m->ram_disk_size;
+    for (const struct virtio_dev_model *o = s->virtio; o < m; o++)
+        if (o->cfg.backend == m->cfg.backend) disks += o->ram_disk_size;
+    if (disks > bc->ram_size / 2)
+        refuse(path, "ram-disk-size: backend '%s' would hold %" PRIu64 " MiB of RAM disks, more than half of its "
+               "memory-size (%" PRIu64 " MiB)", bc->name, disks >> 20, bc->ram_size >> 20);
+}
+
+void parse_virtio(struct sys *s, const void *fdt)
+{
+    virtio_sys = s;
+    int root = fdt_path_offset(fdt, "/virtio"), child;
+    if (root < 0)
+        return;
+    int off;
+    fdt_for_each_property_offset(off, fdt, root) {
+        const char *name;
+        fdt_getprop_by_offset(fdt, off, &name, NULL);
+        if (strcmp(name, "name")) refuse("/virtio", "unknown property '%s'", name);
+    }
+    fdt_for_each_subnode(child, fdt, root) {
+        char path[NODE_PATH_LEN];
+        if (fdt_get_path(fdt, child, path, sizeof(path))) die("tofu-config: node path too long");
+        if (s->nr_virtio == VIRTIO_MAX_DEVICES)
+            refuse(path, "more than %d virtio devices", VIRTIO_MAX_DEVICES);
+        struct virtio_dev_model *m = &s->virtio[s->nr_virtio];
+        memset(m, 0, sizeof(*m));
+        snprintf(m->node, sizeof(m->node), "%s", path);
+        parse_one(s, fdt, child, m);
+        unsigned per_fe = 0;
+        for (const struct virtio_dev_model *o = s->virtio; o <= m; o++)
+            per_fe += o->cfg.frontend == m->cfg.frontend;
+        if (per_fe > VM_MAX_VIRTIO)
+            refuse(path, "VM '%s' would be the frontend of more than %d virtio devices", s->vms[m->cfg.frontend - 1].cfg.name,
+                   VM_MAX_VIRTIO);
+        s->nr_virtio++;
+        /* The backend hears of the device's events through tofu's IPC: the two VMs are peers. */
+        s->vms[m->cfg.frontend - 1].cfg.ipc_peers |= UINT32_C(1) << m->cfg.backend;
+        s->vms[m->cfg.backend - 1].cfg.ipc_peers |= UINT32_C(1) << m->cfg.frontend;
+    }
+}
+
+static bool spi_used(const struct vm_config *c, uint32_t intid, const struct sys *s, const struct virtio_dev_model *upto)
+{
+    if (intid == c->uart_intid || intid == c->doorbell_intid || (c->wdog_clk_hz && intid == c->wdog_intid))
+        return true;
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
+            if (c->devices[i].irqs[j] == intid) return true;
+    for (const struct virtio_dev_model *o = s->virtio; o < upto; o++)
+        if (&s->vms[o->cfg.frontend - 1].cfg == c && o->cfg.intid == intid) return true;
+    return false;
+}
+
+void layout_virtio(struct sys *s)
+{
+    for (unsigned i = 0; i < s->nr_virtio; i++) {
+        struct virtio_dev_model *m = &s->virtio[i];
+        struct vm *fe = &s->vms[m->cfg.frontend - 1];
+        struct vm_config *fc = &fe->cfg, *bc = &s->vms[m->cfg.backend - 1].cfg;
+        unsigned slot = 0;
+        for (unsigned j = 0; j < i; j++)
+            slot += s->virtio[j].cfg.frontend == m->cfg.frontend;
+        m->cfg.mmio_ipa = VIRT_VIRTIO_MMIO + slot * VIRTIO_MMIO_WINDOW_SIZE;
+        uint32_t spi = VIRT_VIRTIO_SPI;
+        while (spi <= VIRT_VIRTIO_SPI_LAST && spi_used(fc, GIC_SPI_BASE_ID + spi, s, m)) spi++;
+        if (spi > VIRT_VIRTIO_SPI_LAST)
+            refuse(m->node, "no SPI of %u..%u is left in VM '%s' for it", VIRT_VIRTIO_SPI, VIRT_VIRTIO_SPI_LAST, fc->name);
+        m->cfg.intid = GIC_SPI_BASE_ID + spi;
+        uint32_t need = (spi + MIN_SPIS) / MIN_SPIS * MIN_SPIS;
+        if (fc->nr_spis < need) fc->nr_spis = need;
+        m->cfg.window_ipa = VIRTIO_WINDOW_BASE + i * VIRTIO_WINDOW_STRIDE;
+        m->cfg.window_size = fc->ram_size;
+        if (m->cfg.window_ipa + m->cfg.window_size > bc->virtio_window_top)
+            bc->virtio_window_top = m->cfg.window_ipa + m->cfg.window_size;
+    }
+}
+
+void check_virtio(const struct sys *s)
+{
+    for (unsigned i = 0; i < s->nr_virtio; i++) {
+        const struct virtio_dev_model *m = &s->virtio[i];
+        const struct vm *fe = &s->vms[m->cfg.frontend - 1];
+        for (unsigned j = 0; j < fe->cfg.nr_devices; j++) {
+            const struct vm_device *d = &fe->cfg.devices[j];
+            if (ranges_overlap(d->pa, d->size, m->cfg.mmio_ipa & ~(PAGE_SIZE - 1), PAGE_SIZE))
+                refuse(m->node, "its virtio-mmio window at IPA %#" PRIx64 " is on the page of VM '%s''s device %s",
+                       m->cfg.mmio_ipa, fe->cfg.name, fe->devices[j].path);
+        }
+    }
+}
+
+#define FDT_OK(x) do { int e_ = (x); if (e_) die("tofu-config: libfdt: %s in %s", fdt_strerror(e_), __func__); } while (0)
+
+static void prop_u64s(void *fdt, const char *name, const uint64_t *v, int n)
+{
+    fdt32_t buf[8];
+    for (int i = 0; i < n; i++) {
+        buf[2 * i] = cpu_to_fdt32((uint32_t)(v[i] >> 32));
+        buf[2 * i + 1] = cpu_to_fdt32((uint32_t)v[i]);
+    }
+    FDT_OK(fdt_property(fdt, name, buf, n * 8));
+}
+
+void guestdt_virtio(void *fdt, const struct vm *vm)
+{
+    const struct sys *s = virtio_sys;
+    if (!s)
+        return;
+    uint32_t id = vm_id_of(s, vm);
+    char node[64];
+    for (unsigned i = 0; i < s->nr_virtio; i++) {
+        const struct virtio_dev_model *m = &s->virtio[i];
+        if (m->cfg.frontend == id) {
+            snprintf(node, sizeof(node), "virtio_mmio@%" PRIx64, m->cfg.mmio_ipa);
+            FDT_OK(fdt_begin_node(fdt, node));
+            FDT_OK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+            prop_u64s(fdt, "reg", (uint64_t[]){ m->cfg.mmio_ipa, VIRTIO_MMIO_WINDOW_SIZE }, 2);
+            fdt32_t irq[3] = { cpu_to_fdt32(GIC_FDT_SPI), cpu_to_fdt32(m->cfg.intid - GIC_SPI_BASE_ID),
+                               cpu_to_fdt32(IRQ_EDGE_RISING) };
+            FDT_OK(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+            FDT_OK(fdt_property(fdt, "dma-coherent", NULL, 0));
+            FDT_OK(fdt_end_node(fdt));
+        }
+        if (m->cfg.backend == id) {
+            const struct vm_config *fc = &s->vms[m->cfg.frontend - 1].cfg;
+            snprintf(node, sizeof(node), "tofu-virtio-backend@%" PRIx64, m->cfg.window_ipa);
+            FDT_OK(fdt_begin_node(fdt, node));
+            FDT_OK(fdt_property_string(fdt, "compatible", "tofu,virtio-backend"));
+            /* The frontend's RAM, as this VM sees it while the frontend runs. */
+            prop_u64s(fdt, "reg", (uint64_t[]){ m->cfg.window_ipa, m->cfg.window_size }, 2);
+            FDT_OK(fdt_property_u32(fdt, "tofu,device", i));
+            FDT_OK(fdt_property_string(fdt, "tofu,type", type_name(m->cfg.device_id)));
+            FDT_OK(fdt_property_u32(fdt, "tofu,device-id", m->cfg.device_id));
+            FDT_OK(fdt_property_u32(fdt, "tofu,frontend", m->cfg.frontend));
+            FDT_OK(fdt_property_string(fdt, "tofu,frontend-name", fc->name));
+            prop_u64s(fdt, "tofu,frontend-ram", (uint64_t[]){ fc->ram_ipa }, 1);   /* in the frontend's IPA space */
+            prop_u64s(fdt, "tofu,ram-disk-size", (uint64_t[]){ m->ram_disk_size }, 1);
+            FDT_OK(fdt_end_node(fdt));
+        }
+    }
+}
+
+void emit_virtio(FILE *c, const struct sys *s)
+{
+    fprintf(c, "\n#include \"core/virtio.h\"\nconst struct virtio_config config_virtio[] = {\n");
+    for (unsigned i = 0; i < s->nr_virtio; i++) {
+        const struct virtio_config *v = &s->virtio[i].cfg;
+        fprintf(c, "    {   /* %s: %s */\n        .device_id = %u, .frontend = %u, .backend = %u,\n", s->virtio[i].node,
+                s->virtio[i].type, v->device_id, v->frontend, v->backend);
+        fprintf(c, "        .mmio_ipa = %#" PRIx64 "ull, .intid = %u,\n", v->mmio_ipa, v->intid);
+        fprintf(c, "        .window_ipa = %#" PRIx64 "ull, .window_size = %#" PRIx64 "ull,\n    },\n", v->window_ipa,
+                v->window_size);
+    }
+    if (!s->nr_virtio)
+        fprintf(c, "    { 0 },      /* none: the table is not empty, for C */\n");
+    fprintf(c, "};\nconst unsigned config_nr_virtio = %u;\n", s->nr_virtio);
+}
