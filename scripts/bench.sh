@@ -120,6 +120,11 @@ nvme_run() { # kind, log
     if ! grep -q "tofu-guest: diskbench bytes=" "$log"; then
         echo "bench: NVMe reads failed under $kind ($log):"; grep -a "diskbench\|nvme" "$log" | tail -10; exit 1
     fi
+    # A stalled completion (Linux's I/O timeout) or a screaming INTx would
+    # hide in the fastest round: either fails the run.
+    if grep -a -q "nvme.*timeout\|nobody cared" "$log"; then
+        echo "bench: the NVMe disk misbehaved under $kind ($log):"; grep -a "nvme.*timeout\|nobody cared" "$log" | head -5; exit 1
+    fi
 }
 echo "bench: NVMe reads in Linux (5 interleaved runs each, host clock)..."
 rm -f "$tmp"/nvme-*.log
