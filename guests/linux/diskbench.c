@@ -84,13 +84,13 @@ static uint64_t le64_get(const unsigned char *p)
     return v;
 }
 
-/* The blocks at buf, read from `off`: do they hold the pattern? */
-static int check(const unsigned char *buf, uint64_t off, size_t len)
+/* The blocks at buf, read from `off`: the first without the pattern, or len. */
+static size_t check(const unsigned char *buf, uint64_t off, size_t len)
 {
     for (size_t i = 0; i < len; i += BLOCK)
         if (le64_get(buf + i) != off + i || le64_get(buf + i + 8) != MAGIC)
-            return 0;
-    return 1;
+            return i;
+    return len;
 }
 
 /* One O_DIRECT read of len bytes at off, whole and with the pattern. */
@@ -103,8 +103,9 @@ static int read_at(int fd, unsigned char *buf, size_t len, uint64_t off)
     if ((size_t)n != len)
         return fail("short read", off);
     errno = 0;
-    if (!check(buf, off, len))
-        return fail("wrong data (not the pattern of diskbench fill)", off);
+    size_t bad = check(buf, off, len);
+    if (bad != len)
+        return fail("wrong data (not the pattern of diskbench fill)", off + bad);
     return 0;
 }
 
@@ -129,7 +130,7 @@ static int do_fill(const char *path, unsigned long mib)
 
 /* One round: the ticks of its sequential and of its random phase. */
 static int round_once(int fd, unsigned char *buf, uint64_t size, unsigned long passes, unsigned long nrand,
-                      uint64_t *seq, uint64_t *rand)
+                      uint64_t *seq_ticks, uint64_t *rand_ticks)
 {
     const uint64_t blocks = size / BLOCK;
     uint64_t t0 = counter();
@@ -148,8 +149,8 @@ static int round_once(int fd, unsigned char *buf, uint64_t size, unsigned long p
             return 1;
     }
     uint64_t t2 = counter();
-    *seq = t1 - t0;
-    *rand = t2 - t1;
+    *seq_ticks = t1 - t0;
+    *rand_ticks = t2 - t1;
     return 0;
 }
 
@@ -158,6 +159,8 @@ static int do_read(const char *dev, unsigned long rounds, unsigned long passes, 
     unsigned char *buf;
     if (!rounds || !passes || !nrand)
         return fail("rounds, passes and reads must each be at least 1", 0);
+    if (!counter_freq())
+        return fail("no counter to time with (read runs on aarch64 only)", 0);
     int fd = open(dev, O_RDONLY | O_DIRECT);
     if (fd < 0)
         return fail("cannot open the device", 0);
@@ -172,11 +175,11 @@ static int do_read(const char *dev, unsigned long rounds, unsigned long passes, 
         return 1;
     uint64_t best_seq = UINT64_MAX, best_rand = UINT64_MAX;
     for (unsigned long r = 0; r < rounds; r++) {
-        uint64_t seq, rand;
-        if (round_once(fd, buf, size, passes, nrand, &seq, &rand))
+        uint64_t seq_ticks, rand_ticks;
+        if (round_once(fd, buf, size, passes, nrand, &seq_ticks, &rand_ticks))
             return 1;
-        best_seq = seq < best_seq ? seq : best_seq;
-        best_rand = rand < best_rand ? rand : best_rand;
+        best_seq = seq_ticks < best_seq ? seq_ticks : best_seq;
+        best_rand = rand_ticks < best_rand ? rand_ticks : best_rand;
     }
     close(fd);
     printf("tofu-guest: diskbench bytes=%llu seq_bytes=%llu seq_ticks=%llu rand_reads=%lu rand_ticks=%llu cntfrq=%llu rounds=%lu\n",
