@@ -54,8 +54,9 @@ scripts/bench-console.sh "$BUILD" "$tmp"
 # cortex-a57: -cpu max has FEAT_RNG, whose host randomness Linux consumes, so
 # its boot differs by a few hundred instructions from run to run; the a57's
 # counter runs at 62.5 MHz (16 instructions a tick under icount).
-boot() { # kind, log, config, extra qemu args: starts QEMU in the background, sets $pid
+boot() { # kind, log, config, extra qemu args: starts QEMU in the background, sets $pid and $t0 (ns)
     local kind=$1 log=$2 cfg=$BUILD/$3; shift 3
+    t0=$(date +%s%N)
     if [ "$kind" = tofu ]; then
         qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu cortex-a57 -smp 2 -m 1024 "$@" \
             -kernel "$cfg/tofu.bin" -display none -serial stdio -monitor none \
@@ -67,29 +68,47 @@ boot() { # kind, log, config, extra qemu args: starts QEMU in the background, se
     fi
     pid=$!
 }
-until_marker() { # log: waits for /init's counter line, then stops QEMU; fails without it
-    local log=$1 deadline=$((SECONDS + 300))
-    until grep -q "tofu-guest: cntvct=" "$log" 2>/dev/null; do
-        [ $SECONDS -lt $deadline ] && kill -0 $pid 2>/dev/null || break
+# Wait for a line in the log of QEMU $pid, then stop QEMU.  0: the line came;
+# 2: QEMU died of a signal this script did not send before it (seen on these
+# shared machines: an empty log); 1: anything else (no line by the timeout,
+# or QEMU ended on its own).
+wait_line() { # log, pattern, timeout (s)
+    local log=$1 pat=$2 deadline=$((SECONDS + $3)) gone=0 st=0
+    until grep -q "$pat" "$log" 2>/dev/null; do
+        [ $SECONDS -lt $deadline ] || break
+        kill -0 $pid 2>/dev/null || { gone=1; break; }
         sleep 0.02
     done
-    kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
-    grep -q "tofu-guest: cntvct=" "$log" || { echo "bench: Linux did not reach /init ($log)"; tail -5 "$log"; return 1; }
+    if [ $gone = 1 ]; then
+        wait $pid 2>/dev/null || st=$?
+    else
+        kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+    fi
+    grep -q "$pat" "$log" && return 0
+    [ $gone = 1 ] && [ $st -gt 128 ] && return 2
+    return 1
+}
+boot_until() { # pattern, timeout, then boot's arguments: a QEMU killed from outside is started once more
+    local pat=$1 t=$2 rc=0; shift 2
+    boot "$@"; wait_line "$2" "$pat" "$t" || rc=$?
+    [ $rc = 2 ] || return $rc
+    echo "bench: QEMU ($1, $2) was killed by a signal this script did not send: once more"
+    boot "$@"; wait_line "$2" "$pat" "$t"
+}
+until_marker() { # boot's arguments: Linux to /init's counter line, or the bench fails
+    boot_until "tofu-guest: cntvct=" 300 "$@" || { echo "bench: Linux did not reach /init ($2)"; tail -5 "$2"; return 1; }
 }
 echo "bench: Linux boot to /init (icount, guest counter)..."
 for kind in tofu native; do
-    boot $kind "$tmp/linux-icount-$kind.log" bench-linux "${ICOUNT[@]}"
-    until_marker "$tmp/linux-icount-$kind.log"
+    until_marker $kind "$tmp/linux-icount-$kind.log" bench-linux "${ICOUNT[@]}"
 done
 echo "bench: Linux boot to /init (wall clock, 3 interleaved runs each)..."
 : > "$tmp/wall.txt"
 for i in 1 2 3; do
     for kind in tofu native; do
-        t0=$(date +%s%N)
-        boot $kind "$tmp/linux-wall-$kind-$i.log" bench-linux
-        until_marker "$tmp/linux-wall-$kind-$i.log"
+        until_marker $kind "$tmp/linux-wall-$kind-$i.log" bench-linux
         t1=$(date +%s%N)
-        echo "$kind $(( (t1 - t0) / 1000000 ))" >> "$tmp/wall.txt"     # ms
+        echo "$kind $(( (t1 - t0) / 1000000 ))" >> "$tmp/wall.txt"     # ms, from the (last) boot's start
     done
 done
 
@@ -110,13 +129,8 @@ NVME_DISK=$BUILD/bench-nvme.img
 "$BUILD/host/diskbench" fill "$NVME_DISK" 64
 NVME=(-nic none -drive "file=$NVME_DISK,if=none,id=nvm,format=raw,readonly=on" -device nvme,serial=tofu0,drive=nvm,dbcs=off)
 nvme_run() { # kind, log
-    local kind=$1 log=$2 deadline=$((SECONDS + 180))
-    boot "$kind" "$log" bench-nvme "${NVME[@]}"
-    until grep -q "tofu-guest: diskbench \(bytes\|failed\)" "$log" 2>/dev/null; do
-        [ $SECONDS -lt $deadline ] && kill -0 $pid 2>/dev/null || break
-        sleep 0.1
-    done
-    kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+    local kind=$1 log=$2
+    boot_until "tofu-guest: diskbench \(bytes\|failed\)" 180 "$kind" "$log" bench-nvme "${NVME[@]}" || true
     if ! grep -q "tofu-guest: diskbench bytes=" "$log"; then
         echo "bench: NVMe reads failed under $kind ($log):"; grep -a "diskbench\|nvme" "$log" | tail -10; exit 1
     fi
