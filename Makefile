@@ -54,7 +54,7 @@ $(BUILD)/host/tofu-config: $(TOOL_SRCS) $(TOOL_HDRS)
 GUEST_MODULES := $(addprefix $(CACHE)/modules/,$(notdir $(shell sed -e 's/\#.*//' guests/linux/modules)))
 $(BUILD)/linux/initramfs.cpio.gz: scripts/mkinitramfs.sh $(wildcard guests/linux/*) $(CACHE)/busybox \
                                   $(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg \
-                                  $(BUILD)/linux/driver/cntvct $(GUEST_MODULES)
+                                  $(BUILD)/linux/driver/cntvct $(BUILD)/linux/driver/diskbench $(GUEST_MODULES)
 	@mkdir -p $(@D)
 	@echo "  CPIO    $@"
 	$(Q)scripts/mkinitramfs.sh $(CACHE)/busybox $@ $(BUILD)/linux/driver $(CACHE)/modules
@@ -64,10 +64,16 @@ $(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg &: scripts/linu
 	@echo "  MODULE  $(@D)"
 	$(Q)scripts/linux-module.sh $(CACHE) $(@D)
 
-$(BUILD)/linux/driver/cntvct: guests/linux/cntvct.c
+$(BUILD)/linux/driver/cntvct $(BUILD)/linux/driver/diskbench: $(BUILD)/linux/driver/%: guests/linux/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CROSS)gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+# The same diskbench on the host writes the disk pattern it checks (make bench).
+$(BUILD)/host/diskbench: guests/linux/diskbench.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC_HOST) $(HOST_CFLAGS) -o $@ $<
 
 $(BUILD)/linux/Image: $(CACHE)/Image
 	@mkdir -p $(@D)
@@ -169,7 +175,8 @@ soak: setup
 bench: setup
 	@$(MAKE) --no-print-directory CONFIG=bench $(BUILD)/bench/tofu.bin
 	@$(MAKE) --no-print-directory CONFIG=bench-linux $(BUILD)/bench-linux/tofu.bin
-	@for c in bench-flood bench-flood-quiet; do $(MAKE) --no-print-directory CONFIG=$$c $(BUILD)/$$c/tofu.bin || exit 1; done
+	@$(MAKE) --no-print-directory CONFIG=bench-nvme $(BUILD)/bench-nvme/tofu.bin $(BUILD)/host/diskbench
+	@for c in bench-smmu bench-flood bench-flood-quiet; do $(MAKE) --no-print-directory CONFIG=$$c $(BUILD)/$$c/tofu.bin || exit 1; done
 	scripts/bench.sh $(BUILD)
 
 clean:

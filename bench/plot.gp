@@ -5,7 +5,7 @@
 #   countfile:  the results CSV without the wall-clock row
 set terminal pngcairo size 1200,1100 noenhanced font ",10"
 set output outfile
-set multiplot layout 2,1 title "make bench ".title_src."\nQEMU -icount shift=0, 1 instruction = 1 counter tick (micro-benchmarks on -cpu max, Linux on cortex-a57); wall clock: median of 3" font ",11"
+set multiplot layout 2,1 title "make bench ".title_src."\nQEMU -icount shift=0, 1 instruction = 1 counter tick (micro-benchmarks on -cpu max, Linux on cortex-a57)\nwall clock: median of 3; NVMe rates: host clock, median of 5" font ",11"
 
 # ---- every figure make bench checks, against its budget ---------------------
 set datafile separator "\t"
@@ -28,14 +28,14 @@ set yrange [0:(STATS_max > 100 ? STATS_max : 100) * 1.3]
 # A label above its bar, or above the budget line when the bar nears it.
 label_y(p) = p > 75 ? (p > 100 ? p : 100) : p
 plot budgetfile using 0:2:($6 > 0 ? 0xcc3333 : 0x33a070):xtic(1) with boxes lc rgb variable, \
-     '' using 0:(label_y($2)):(sprintf("%s\n≤ %s\n%s", strcol(3), strcol(4), strcol(5))) \
+     '' using 0:(label_y($2)):(sprintf("%s\n%s\n%s", strcol(3), strcol(4), strcol(5))) \
         with labels center offset 0,2.4 font ",9"
 
 # ---- tofu beside native -------------------------------------------------------
 unset arrow 1
 unset label 1
 set datafile separator ","
-set title "Instructions per operation, tofu beside native (Linux boot: instructions to /init)"
+set title "Instructions per operation, tofu beside native (Linux boot: instructions to /init; *_smmu: beside the VM without SMMU streams)"
 set style data histograms
 set style histogram clustered gap 1
 set logscale y

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build the Linux guest's initramfs from busybox-static and guests/linux/.
 # usage: mkinitramfs.sh <busybox> <out.cpio.gz> [driver dir] [modules dir]
-#   driver dir: holds tofu_ipc.ko (-> /lib/modules/), tofu-msg and cntvct
-#   (-> /bin/), as the Makefile builds them; rcS loads the module.
+#   driver dir: holds tofu_ipc.ko (-> /lib/modules/), tofu-msg, cntvct and
+#   diskbench (-> /bin/), as the Makefile builds them; rcS loads the module.
 #   modules dir: Debian's modules listed in guests/linux/modules, as
 #   scripts/setup.sh keeps them (-> /lib/modules/).
 #   Reproducible: the same bytes from a clean rebuild, wherever it is built
@@ -25,6 +25,7 @@ if [ -n "$driver" ]; then
     install -D -m 0644 "$driver/tofu_ipc.ko" "$root/lib/modules/tofu_ipc.ko"
     install -m 0755 "$driver/tofu-msg" "$root/bin/tofu-msg"
     install -m 0755 "$driver/cntvct" "$root/bin/cntvct"
+    install -m 0755 "$driver/diskbench" "$root/bin/diskbench"
 fi
 if [ -n "$modules" ]; then
     for m in $(sed -e 's/#.*//' "$top/guests/linux/modules"); do

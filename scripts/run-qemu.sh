@@ -31,7 +31,9 @@ disk=${QEMU_NVME_DISK:-}
 [ -n "$disk" ] || [ -z "${QEMU_NVME_DISK_CONFIG:-}" ] || disk=$(dirname "$out")/$QEMU_NVME_DISK_CONFIG
 if [ -n "$disk" ]; then
     [ -f "$disk" ] || "$(dirname "$0")/mkdisk.sh" "$disk"
-    args+=(-drive "file=$disk,if=none,id=nvm,format=raw" -device nvme,serial=tofu0,drive=nvm,addr=0x1)
+    # Shadow doorbells off: with them QEMU's NVMe loses completions on INTx
+    # (docs/performance.md), which Linux reports as "irq nobody cared".
+    args+=(-drive "file=$disk,if=none,id=nvm,format=raw" -device nvme,serial=tofu0,drive=nvm,addr=0x1,dbcs=off)
 fi
 # Fixed slots, so that a config can name its functions (pci-functions,
 # docs/pci.md): the NVMe disk at 00:01.0, the e1000e NICs at 00:02.0 up.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The Linux guest's initramfs (with the tofu_ipc module, tofu-msg and cntvct
-# in it) is reproducible: a clean rebuild into another folder, by the
+# The Linux guest's initramfs (with the tofu_ipc module, tofu-msg, cntvct and
+# diskbench in it) is reproducible: a clean rebuild into another folder, by the
 # Makefile's own rules, gives the same bytes as <build>/linux/.  The Linux
 # boot counter of make bench depends on it.  A few seconds.
 # usage: tests/reproducible.sh [build dir]
@@ -12,7 +12,7 @@ if ! make -s --no-print-directory BUILD="$tmp" "$tmp/linux/initramfs.cpio.gz" > 
     sed 's/^/  /' "$tmp/log"; echo "FAIL reproducible initramfs: the rebuild failed"; exit 1
 fi
 rc=0
-for f in driver/tofu_ipc.ko driver/tofu-msg driver/cntvct initramfs.cpio.gz; do
+for f in driver/tofu_ipc.ko driver/tofu-msg driver/cntvct driver/diskbench initramfs.cpio.gz; do
     if cmp -s "$ref/$f" "$tmp/linux/$f"; then
         echo "  same: $f ($(stat -c %s "$ref/$f") bytes)"
     else

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Path-length budgets: the benchmark guest under tofu and natively, both under
-# -icount shift=0 (deterministic), checked against bench/budgets.txt.
+# -icount shift=0 (deterministic), and in a VM with SMMU streams (bench-smmu:
+# the IPC MAP and UNMAP figures only), checked against bench/budgets.txt.
 . "$(dirname "$0")/lib.sh"
 T_NAME=budget; T_START=$SECONDS; QPID=""; QLOG=/dev/null
 dir=$LOGDIR/budget; mkdir -p "$dir"
@@ -15,7 +16,12 @@ run() { # log, qemu args: until "BENCH: done" (tofu keeps its other VMs running)
 }
 run "$dir/tofu.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench/tofu.bin"
 run "$dir/native.log" -M virt,gic-version=3 -cpu max -smp 2 -m 1024 -kernel "$BUILD/guests/baremetal/bench.bin"
+run "$dir/tofu-smmu.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench-smmu/tofu.bin"
 grep -q "BENCH ipc_roundtrip" "$dir/tofu.log" || t_fail "no IPC round trip measured under tofu"
+for f in ipc_map ipc_unmap; do
+    grep -q "BENCH $f " "$dir/tofu.log" || t_fail "no $f measured under tofu"
+    grep -q "BENCH ${f}_smmu " "$dir/tofu-smmu.log" || t_fail "no ${f}_smmu measured in the VM with SMMU streams"
+done
 scripts/bench-console.sh "$BUILD" "$dir" | sed 's/^/  /' || t_fail "the console figure was not measured"
 scripts/bench-report.sh "$dir" "$dir/report" bench/budgets.txt | sed 's/^/  /' || t_fail "a figure is over its budget"
 [ "${PIPESTATUS[0]}" = 0 ] || t_fail "a figure is over its budget"

@@ -99,6 +99,9 @@ _Noreturn void bench_secondary_main(void);
 
 /* bench_ipc.c: ipc_roundtrip against the VM named "rtos", when the DTB has a tofu,ipc node. */
 void bench_ipc(const void *dtb);
+/* IPC MAP and UNMAP of the peer's ring; `streams`: this VM's stage 2 is
+ * attached to SMMU streams (its figures are named *_smmu). */
+void bench_ipc_map(const void *dtb, bool streams);
 /* Before measuring: wait until the IPC peer, if any, is up and idle. */
 void bench_wait_for_peer(const void *dtb);
 

@@ -5,6 +5,15 @@
  * from before MSG_SEND to after the MSG_RECV of the reply, with the wait
  * for the doorbell interrupt (WFI, IRQs open only around it) in between.
  * Only when the device tree has a "tofu,ipc" node: silent otherwise.
+ *
+ * ipc_map, ipc_unmap: one MAP of the RTOS's stats ring (a 4 KiB share, its
+ * ID asked with CMD:ring) into this VM's share window, then its UNMAP, each
+ * bracketed by counter reads.  A removed mapping is followed by the CPU's
+ * TLB invalidation of the VMID and, when the VM's stage 2 is attached to
+ * SMMU streams, the SMMU's (iommu_s2_changed): run in a VM that owns PCIe
+ * streams (tests/configs/bench-smmu.dts), the figures are ipc_map_smmu and
+ * ipc_unmap_smmu, and their difference from the first pair is the SMMU's
+ * cost on a stage-2 change.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,6 +37,10 @@
 #define PING_SEQ_BYTES 4u
 #define BYTE_BITS      8u
 #define PEER_NAME      "rtos"
+#define ITERS_MAP      200u
+#define RING_ASK       "CMD:ring"
+#define RING_REPLY     "share="
+#define DECIMAL        10u
 
 static uint8_t ping[PING_BYTES] __attribute__((aligned(16)));
 static uint8_t pong[TOFU_MSG_MAX] __attribute__((aligned(16)));
@@ -173,4 +186,76 @@ void bench_ipc(const void *dtb)
 		bench_skip("ipc_roundtrip", failed);
 	else
 		bench_report("ipc_roundtrip", &s);
+}
+
+/* The share-ID of the peer's stats ring (CMD:ring -> "share=<id>"), or why not. */
+static const char *bench_ring_share(uint32_t peer, uint64_t *id)
+{
+	const uint64_t deadline = arch_counter_read() + timer_ms_to_ticks(BENCH_WAIT_MS);
+	const uint32_t prefix = sizeof(RING_REPLY) - 1;
+	uint32_t sender, len = 0, i;
+	int rc = tofu_msg_send(peer, RING_ASK, sizeof(RING_ASK) - 1);
+
+	/* The doorbell wakes the WFI; RECV says whether the reply is in. */
+	if (rc == TOFU_OK)
+		rc = tofu_msg_recv(pong, sizeof(pong), &sender, &len, 0);
+	for (; rc == TOFU_E_EMPTY; rc = tofu_msg_recv(pong, sizeof(pong), &sender, &len, 0)) {
+		if (arch_counter_read() > deadline)
+			return "no reply from rtos to CMD:ring";
+		bench_wfi_window();
+	}
+	if (rc != TOFU_OK)
+		return tofu_strerror(rc);
+	for (i = 0; i < prefix; i++)
+		if (i >= len || pong[i] != (uint8_t)RING_REPLY[i])
+			return "the reply to CMD:ring is not share=<id>";
+	for (*id = 0; i < len && pong[i] >= '0' && pong[i] <= '9'; i++)
+		*id = *id * DECIMAL + (uint64_t)(pong[i] - '0');
+	return i == prefix ? "the reply to CMD:ring has no share-ID" : 0;
+}
+
+void bench_ipc_map(const void *dtb, bool streams)
+{
+	const char *map_name = streams ? "ipc_map_smmu" : "ipc_map";
+	const char *unmap_name = streams ? "ipc_unmap_smmu" : "ipc_unmap";
+	struct tofu_ipc_info info;
+	struct bench_stats map = { 0 }, unmap = { 0 };
+	const char *failed = 0;
+	uint64_t id = 0, size = 0;
+	uint32_t peer, i;
+
+	if (tofu_ipc_probe(dtb, &info) != 0)
+		return;
+	if (tofu_vm_lookup(PEER_NAME, &peer) != TOFU_OK ||
+	    info.doorbell_intid < GIC_SPI_BASE || info.doorbell_intid >= IRQ_HANDLER_COUNT) {
+		bench_skip(map_name, "no VM named " PEER_NAME " on a channel, or its doorbell out of range");
+		return;
+	}
+	arch_irq_mask();
+	bench_doorbell_enable(info.doorbell_intid);
+	bench_ipc_drain();
+	failed = bench_ring_share(peer, &id);
+	gic_spi_disable(info.doorbell_intid);
+	irq_set_handler(info.doorbell_intid, 0);
+	for (i = 0; i < ITERS_MAP && !failed; i++) {
+		uint64_t t0, t1, t2;
+		int rc_map, rc_unmap;
+
+		t0 = arch_counter_read();
+		rc_map = tofu_map(id, info.window_ipa, &size, 0);
+		t1 = arch_counter_read();
+		rc_unmap = rc_map == TOFU_OK ? tofu_unmap(id) : rc_map;
+		t2 = arch_counter_read();
+		if (rc_map != TOFU_OK || rc_unmap != TOFU_OK || !size || size > info.window_size)
+			failed = rc_map != TOFU_OK ? tofu_strerror(rc_map) : rc_unmap != TOFU_OK ? tofu_strerror(rc_unmap)
+										  : "MAP gave a size outside the window";
+		bench_stats_add(&map, t1 - t0);
+		bench_stats_add(&unmap, t2 - t1);
+	}
+	if (failed) {
+		bench_skip(map_name, failed);
+		return;
+	}
+	bench_report(map_name, &map);
+	bench_report(unmap_name, &unmap);
 }
