@@ -57,6 +57,10 @@ struct vm_config {
     uint32_t restart_on_failure;   /* on-failure = "restart" (1) or "stop" (0) */
     uint32_t max_restarts;         /* failures restarted within restart_window_s, then failed */
     uint32_t restart_window_s;
+    /* wfi = "native": the guest's WFI does not trap (HCR_EL2.TWI clear), it
+     * sleeps its CPU itself; "trap" (0, the default): it traps and the
+     * vCPU waits in EL2, which gives its next interrupt a shorter path. */
+    uint32_t wfi_native;
     /* One past the highest IPA of its windows onto virtio frontends'
      * RAM (docs/virtio.md), 0 when it serves none: sizes its stage 2. */
     uint64_t virtio_window_top;

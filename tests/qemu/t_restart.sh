@@ -44,6 +44,15 @@ worst=$(tail -1 <<<"$steady" | awk '{ print $6 }')
 [ -n "$steady" ] || t_fail "no tick line of the steady VM parsed"
 gaps=$(awk 'p && $4 != p + 1000 { g++ } { p = $4 } END { print g + 0 }' <<<"$steady")
 [ "$gaps" = 0 ] || t_fail "$gaps gaps in the steady VM's tick lines"
+# wfi = "native" (steady): its 1 ms ticks come, its WFI never exits;
+# churn's (the default, trap) does.
+send "list"
+wait_for_re "^\[tofu\] [0-9]+ +steady +running " 10
+read -r s_wfi s_irq < <(grep -E "^\[tofu\] [0-9]+ +steady +running " "$QLOG" | tail -1 | awk '{ print $8, $12 }')
+c_wfi=$(grep -E "^\[tofu\] [0-9]+ +churn +running " "$QLOG" | tail -1 | awk '{ print $8 }')
+echo "  WFI exits: steady (wfi = \"native\") $s_wfi with $s_irq interrupt exits, churn (trap) $c_wfi"
+[ "$s_wfi" = 0 ] && [ "${s_irq:-0}" -gt 1000 ] || t_fail "steady's WFI trapped ($s_wfi exits) or it had no ticks ($s_irq)"
+[ "${c_wfi:-0}" -gt 0 ] || t_fail "churn's WFI did not trap"
 starts=$(grep -cF '[churn] rtos: first tick' "$QLOG")
 lost=$(grep -cF "no virtual timer IRQ" "$QLOG")
 late=$(grep -cF "rtos: first tick LATE" "$QLOG")       # the host held QEMU back: no loss

@@ -235,7 +235,7 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
     static const char *const allowed[] = { "vcpus", "cpus", "memory-size", "memory-address", "kernel",
                                            "initrd", "bootargs", "devices", "ipc-shares", "on-failure",
                                            "max-restarts", "restart-window-s", "watchdog", "iommu-streams",
-                                           "pci-functions", NULL };
+                                           "pci-functions", "wfi", NULL };
     struct vm_config *c = &vm->cfg;
     const char *path = vm->node;
     uint64_t v;
@@ -288,6 +288,11 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
     if (!c->restart_on_failure && (get_u64(fdt, node, path, "max-restarts", 1, &v) ||
                                    get_u64(fdt, node, path, "restart-window-s", 1, &v)))
         refuse(path, "max-restarts and restart-window-s need on-failure = \"restart\"");
+
+    const char *wfi = get_string(fdt, node, path, "wfi");
+    if (wfi && strcmp(wfi, "trap") && strcmp(wfi, "native"))
+        refuse(path, "wfi = \"%s\": must be \"trap\" or \"native\"", wfi);
+    c->wfi_native = wfi && !strcmp(wfi, "native");
 
     const void *wd = fdt_getprop(fdt, node, "watchdog", &len);
     if (wd && len)

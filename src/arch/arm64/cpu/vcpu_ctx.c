@@ -17,8 +17,18 @@
  *  FMO, IMO, AMO  physical FIQ/IRQ/SError go to EL2; the guest gets virtual ones.
  *  FB    TLB and I-cache maintenance is broadcast: a vCPU may move CPUs.
  *  BSU   barriers are upgraded to inner shareable, for the same reason.
- *  TWI   WFI traps, so an idle vCPU idles its CPU in the hypervisor (WFE does
- *        not trap: guests spin briefly with it, a trap would only add cost).
+ *  TWI   WFI traps, so an idle vCPU idles its CPU in the hypervisor, its
+ *        state saved before the interrupt that ends the wait: that
+ *        interrupt's path is the shortest (the RTOS's latency).  A VM with
+ *        wfi = "native" runs with it clear: its WFI sleeps the CPU itself,
+ *        with no exit per idle period (a disk or network wait), and what
+ *        ends it is a physical interrupt to EL2 anyway (its timer's PPI, a
+ *        device's SPI, the kick SGI of an injection from another CPU, the
+ *        hypervisor timer), after which it resumes past the WFI, or a
+ *        virtual interrupt already in a list register.  Each vCPU has its
+ *        CPU to itself, so nothing else wants the CPU meanwhile.
+ *        WFE does not trap: guests spin briefly with it, a trap would only
+ *        add cost.
  *  TID3  ID registers trap, to hide what tofu does not virtualise.
  *  TSC   SMC traps: guests never reach the firmware; SMC is served as HVC.
  *  TIDCP IMPLEMENTATION DEFINED registers (op0 = 3, CRn = 11 or 15) trap
@@ -259,7 +269,7 @@ void arch_vcpu_load(struct vcpu *v)
     write_sysreg(vtcr_el2, vm->vtcr);
     write_sysreg(vmpidr_el2, v->vmpidr);
     write_sysreg(cntvoff_el2, vm->cntvoff);
-    write_sysreg(hcr_el2, hcr_guest);
+    write_sysreg(hcr_el2, vm->cfg->wfi_native ? hcr_guest & ~HCR_TWI : hcr_guest);
     isb();
 #define LOAD(f, r) write_sysreg(r, c->f);
     CTX_EL1_REGS(LOAD)
