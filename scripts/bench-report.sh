@@ -45,7 +45,16 @@ nvme() { # kind -> "<MB/s median> <MB/s max> <IOPS median> <IOPS max>", empty wi
 nt=$(nvme tofu) || exit 1
 nn=$(nvme native) || exit 1
 
-awk -v lt="${lt:-}" -v ln="${ln:-}" -v wt="${wt:-}" -v wn="${wn:-}" -v nt="$nt" -v nn="$nn" -v prefix="$prefix" -v budgets="$budgets" '
+# The ping between two VMs (host clock): busybox's "round-trip min/avg/max
+# = a/b/c ms" as microseconds, "<avg> <max>"; empty without the run.
+pt=""
+if [ -f "$dir/ping-tofu.log" ]; then
+    pt=$(sed -n 's/^.*tofu-guest: ping round-trip min\/avg\/max = \([0-9.]*\)\/\([0-9.]*\)\/\([0-9.]*\) ms.*$/\2 \3/p' "$dir/ping-tofu.log" |
+         head -1 | awk '{ printf "%.0f %.0f", $1 * 1000, $2 * 1000 }')
+    [ -n "$pt" ] || { echo "bench-report: no ping figures in $dir/ping-tofu.log" >&2; exit 1; }
+fi
+
+awk -v lt="${lt:-}" -v ln="${ln:-}" -v wt="${wt:-}" -v wn="${wn:-}" -v nt="$nt" -v nn="$nn" -v pt="$pt" -v prefix="$prefix" -v budgets="$budgets" '
 FILENAME ~ /native.txt$/ { nmean[$1] = $3; nmax[$1] = $4; next }
 FILENAME ~ /tofu.txt$/   { order[++n] = $1; iters[$1] = $2; tmean[$1] = $3; tmax[$1] = $4; next }
 END {
@@ -64,6 +73,10 @@ END {
         split(nt, a, " "); split(nn, b, " ")
         order[++n] = "nvme_seq_read_mbs"; tmean["nvme_seq_read_mbs"] = a[1]; tmax["nvme_seq_read_mbs"] = a[2]; nmean["nvme_seq_read_mbs"] = b[1]; nmax["nvme_seq_read_mbs"] = b[2]; unit["nvme_seq_read_mbs"] = "MB/s"
         order[++n] = "nvme_rand_read_iops"; tmean["nvme_rand_read_iops"] = a[3]; tmax["nvme_rand_read_iops"] = a[4]; nmean["nvme_rand_read_iops"] = b[3]; nmax["nvme_rand_read_iops"] = b[4]; unit["nvme_rand_read_iops"] = "IOPS"
+    }
+    if (pt != "") {
+        split(pt, a, " ")
+        order[++n] = "ping_rtt_us"; tmean["ping_rtt_us"] = a[1]; tmax["ping_rtt_us"] = a[2]; unit["ping_rtt_us"] = "us"
     }
     for (i = 1; i <= n; i++) {
         k = order[i]; base = k; sub(/_smmu$/, "", base)
@@ -87,5 +100,6 @@ END {
     printf "  ]\n}\n" > json
     if (smmu_rows) print "*_smmu: the native column is the same hypercall in a VM without SMMU streams; the overhead is the SMMU cost"
     if ("nvme_seq_read_mbs" in tmean) print "nvme_*: MB/s and IOPS on the host clock, medians of the runs (max: the fastest run), higher is better; ratio % is tofu against native"
+    if ("ping_rtt_us" in tmean) print "ping_rtt_us: microseconds on the host clock, linux to peer over their e1000e functions (mean: busybox'"'"'s average of 20, max its slowest); no native figure"
     if (bad) { print "over budget:" failed; exit 1 }
 }' "$dir/native.txt" "$dir/tofu.txt"
