@@ -2,7 +2,7 @@
 # make bench: deterministic path lengths under QEMU's -icount shift=0 (one
 # counter tick per instruction with -cpu max's 1 GHz counter), tofu beside
 # native, plus Linux boot to /init (guest counter, and wall clock: median of
-# 3 interleaved runs) and NVMe reads in Linux (host clock: medians of 5
+# 5 interleaved runs) and NVMe reads in Linux (host clock: medians of 5
 # interleaved runs).  Writes bench/results/<date>-<commit>.{json,csv,png}
 # and prints a table.
 # usage: scripts/bench.sh <build dir>
@@ -49,7 +49,7 @@ scripts/bench-console.sh "$BUILD" "$tmp"
 
 # Linux boot to /init: the guest's virtual counter at the marker (icount; under
 # tofu it starts at 0 when the VM starts), and wall-clock time from QEMU's
-# start to the marker (median of 3, tofu and native interleaved).  Native runs
+# start to the marker (median of 5, tofu and native interleaved).  Native runs
 # the same kernel, initramfs and generated device tree at EL1.  The CPU is a
 # cortex-a57: -cpu max has FEAT_RNG, whose host randomness Linux consumes, so
 # its boot differs by a few hundred instructions from run to run; the a57's
@@ -102,9 +102,9 @@ echo "bench: Linux boot to /init (icount, guest counter)..."
 for kind in tofu native; do
     until_marker $kind "$tmp/linux-icount-$kind.log" bench-linux "${ICOUNT[@]}"
 done
-echo "bench: Linux boot to /init (wall clock, 3 interleaved runs each)..."
+echo "bench: Linux boot to /init (wall clock, 5 interleaved runs each)..."
 : > "$tmp/wall.txt"
-for i in 1 2 3; do
+for i in 1 2 3 4 5; do
     for kind in tofu native; do
         until_marker $kind "$tmp/linux-wall-$kind-$i.log" bench-linux
         t1=$(date +%s%N)
