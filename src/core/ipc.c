@@ -374,8 +374,11 @@ int ipc_window_map(struct vm *fe, struct vm *be, uint64_t ipa, uint64_t size, bo
 {
     int rc = E_OK;
     spin_lock(&ipc_lock);
-    if (!*mapped && fe->state == VM_RUNNING && be->state == VM_RUNNING) {
-        rc = pt_map(&be->s2, ipa, fe->ram_pa.bits, MIN(size, fe->cfg->ram_size), s2_attrs_shared(true));
+    /* The whole window or nothing: ipc_window_unmap takes back `size`. */
+    if (size > fe->cfg->ram_size)
+        rc = E_INVAL;
+    else if (!*mapped && fe->state == VM_RUNNING && be->state == VM_RUNNING) {
+        rc = pt_map(&be->s2, ipa, fe->ram_pa.bits, size, s2_attrs_shared(true));
         if (rc == E_OK) {
             *mapped = true;
             dsb(ishst);

@@ -113,8 +113,11 @@ void vcpu_idle(struct vcpu *v)
 
 void vcpu_block(struct vcpu *v)
 {
-    if (*(volatile const uint32_t *)&v->work)
-        return;                         /* work first: a stop, an interrupt */
+    /* Work first: a stop, or an interrupt the guest can take.  Not any vGIC
+     * work: a disabled interrupt left pending keeps VCPU_WORK_VGIC set, and
+     * the wait would become an exit loop. */
+    if ((*(volatile const uint32_t *)&v->work & VCPU_WORK_STOP) || vgic_wants_wakeup(v))
+        return;
     htimer_set(HTIMER_BLOCK, v->block_until);
     dsb(sy);
     wfi();

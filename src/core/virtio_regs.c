@@ -98,14 +98,23 @@ static unsigned config_read(const struct virtio_regs *r, uint64_t off, unsigned 
     return 0;
 }
 
+/* An event for the backend: the doorbell only when it was not pending yet
+ * (the backend takes all that is pending when it reads), so a frontend that
+ * writes a register over and over costs its backend one interrupt. */
+static unsigned post(uint32_t *pending, uint32_t bits)
+{
+    uint32_t fresh = bits & ~*pending;
+    *pending |= bits;
+    return fresh ? VIRTIO_ACT_EVENT : 0;
+}
+
 static unsigned config_write(struct virtio_regs *r, uint64_t off, unsigned width, uint64_t val)
 {
     if (off + width > r->config_len || (off & (width - 1)))
         return VIRTIO_ACT_BAD;
     for (unsigned i = 0; i < width; i++)
         r->config[off + i] = (uint8_t)(val >> (8 * i));
-    r->pend |= VIRTIO_PEND_CONFIG;
-    return VIRTIO_ACT_EVENT;
+    return post(&r->pend, VIRTIO_PEND_CONFIG);
 }
 
 unsigned virtio_regs_read(const struct virtio_regs *r, uint64_t off, unsigned width, uint64_t *val)
@@ -159,8 +168,7 @@ static unsigned queue_write(struct virtio_regs *r, uint64_t off, uint32_t v)
                 return VIRTIO_ACT_BAD;  /* stays not ready: the driver reads it back */
         }
         q->ready = ready;
-        r->pend_vq |= 1u << r->queue_sel;
-        return VIRTIO_ACT_EVENT;
+        return post(&r->pend_vq, 1u << r->queue_sel);
     }
     if (q->ready)
         return VIRTIO_ACT_BAD;
@@ -194,8 +202,7 @@ static unsigned status_write(struct virtio_regs *r, uint32_t v)
     if (v == r->status)
         return 0;
     r->status = v;
-    r->pend |= VIRTIO_PEND_STATUS;
-    return VIRTIO_ACT_EVENT;
+    return post(&r->pend, VIRTIO_PEND_STATUS);
 }
 
 unsigned virtio_regs_write(struct virtio_regs *r, uint64_t off, unsigned width, uint64_t val)
@@ -215,8 +222,7 @@ unsigned virtio_regs_write(struct virtio_regs *r, uint64_t off, unsigned width, 
             SET_HIGH(r->drv_features, v);
         else
             SET_LOW(r->drv_features, v);
-        r->pend |= VIRTIO_PEND_FEATURES;
-        return VIRTIO_ACT_EVENT;
+        return post(&r->pend, VIRTIO_PEND_FEATURES);
     case VIRTIO_MMIO_QUEUE_SEL: r->queue_sel = v; return 0;
     case VIRTIO_MMIO_QUEUE_NUM: case VIRTIO_MMIO_QUEUE_READY:
     case VIRTIO_MMIO_QUEUE_DESC_LOW: case VIRTIO_MMIO_QUEUE_DESC_HIGH:

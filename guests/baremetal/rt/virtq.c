@@ -56,7 +56,11 @@ static enum virtq_err walk(const struct virtq *q, const struct virtq_window *w, 
             return err ? err : VIRTQ_E_INDEX;
         if (++links > q->num)
             return err ? err : VIRTQ_E_LOOP;
-        struct vring_desc d = table[idx];       /* one copy: the driver may change it meanwhile */
+        /* One copy, each field read once: the driver may change the
+         * descriptor meanwhile, and a plain struct copy lets the compiler
+         * read a field again after it was checked. */
+        const volatile struct vring_desc *src = &table[idx];
+        struct vring_desc d = { .addr = src->addr, .len = src->len, .flags = src->flags, .next = src->next };
         if (d.flags & VRING_DESC_F_INDIRECT)
             return err ? err : VIRTQ_E_INDIRECT;
         uint8_t *p = virtq_ptr(w, d.addr, d.len);
