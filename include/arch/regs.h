@@ -490,6 +490,14 @@
 #define PCI_EXP_DEVCAP_FLR  0x10000000u  /* Function Level Reset capable */
 #define PCI_EXP_DEVCTL      8            /* 16 bits */
 #define PCI_EXP_DEVCTL_BCR_FLR 0x8000u   /* Initiate Function Level Reset */
+
+/* ---- Device-specific resets, for functions without FLR
+ * (src/drivers/pci_reset.c) ---- */
+#define PCI_VENDOR_INTEL    0x8086u
+#define PCI_DEVICE_82574L   0x10d3u      /* QEMU's e1000e */
+#define E1000_CTRL          0x0000       /* BAR0: Device Control (82574 datasheet 10.2.2.1) */
+#define E1000_CTRL_RST      (1u << 26)   /* software reset: self-clearing */
+#define E1000_RST_POLLS     100000u      /* reads of CTRL for RST to clear (1 us after the write on hardware) */
 #define PCI_EXP_DEVSTA      0x0a
 #define PCI_EXP_DEVSTA_TRPND 0x0020u     /* Transactions Pending */
 #define PCI_EXP_LNKCTL      0x10         /* 16 bits */

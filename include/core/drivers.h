@@ -72,6 +72,12 @@ void dev_quiesce(const char *compatible, uint64_t pa);
  * nothing.  Only core (src/core/pci.c) calls these. */
 uint32_t pci_ecam_read(uint16_t rid, unsigned off, unsigned width);
 void pci_ecam_write(uint16_t rid, unsigned off, unsigned width, uint32_t val);
+/* A reset of a function that has no FLR, by its own registers, for the
+ * devices tofu knows (src/drivers/pci_reset.c).  pci_dev_reset_known: is
+ * there one for vendor:device?  pci_dev_reset: do it, through the BAR0 at
+ * `bar0` (memory decoding on); false if the device did not finish. */
+bool pci_dev_reset_known(uint16_t vendor, uint16_t device);
+bool pci_dev_reset(uint16_t vendor, uint16_t device, uint64_t bar0);
 
 /* Calls to the platform firmware (PSCI via SMC at EL2). */
 int64_t fw_psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);

@@ -42,6 +42,8 @@ struct pci_fn {
     uint8_t pm_cap, exp_cap;        /* config-space offsets of those capabilities, 0: none */
     uint8_t pm_len, exp_len;        /* their bytes: up to the next capability, at most their size */
     bool flr;               /* DevCap says it can do a Function Level Reset */
+    bool dev_reset;         /* without FLR: tofu knows a reset by its registers */
+    uint16_t vendor, device;
     struct pci_bar bar[PCI_NR_BARS];
     struct vm *owner;       /* given by pci-functions, NULL: none */
 };

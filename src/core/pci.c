@@ -130,8 +130,11 @@ static void probe_fn(uint16_t rid)
     uint16_t cmd = (uint16_t)rd(rid, PCI_COMMAND, 2);
     wr(rid, PCI_COMMAND, 2, cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER));
     f->hidden = rd(rid, PCI_CLASS_REVISION, 4) >> PCI_CLASS_SHIFT == PCI_CLASS_BRIDGE_HOST;
+    f->vendor = (uint16_t)rd(rid, PCI_VENDOR_ID, 2);
+    f->device = (uint16_t)rd(rid, PCI_DEVICE_ID, 2);
     size_bars(f);
     find_caps(f);
+    f->dev_reset = !f->flr && f->bar[0].kind == PCI_BAR_MEM32 && pci_dev_reset_known(f->vendor, f->device);
     f->pin = (uint8_t)rd(rid, PCI_INTERRUPT_PIN, 1);
     unsigned slot = (rid >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK;
     if (f->pin >= 1 && f->pin <= PCI_INTX_PINS)
@@ -195,6 +198,14 @@ void pci_fn_reset(const struct pci_fn *f)
     if (f->flr) {
         uint16_t ctl = (uint16_t)rd(f->rid, f->exp_cap + PCI_EXP_DEVCTL, 2);
         wr(f->rid, f->exp_cap + PCI_EXP_DEVCTL, 2, ctl | PCI_EXP_DEVCTL_BCR_FLR);
+    } else if (f->dev_reset) {
+        /* Its own reset, through BAR0 (tofu's, which the guest could not
+         * move): memory decoding on for it, bus mastering still off. */
+        pci_fn_restore(f);
+        wr(f->rid, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+        if (!pci_dev_reset(f->vendor, f->device, f->bar[0].base))
+            printf("pci " PCI_BDF_FMT ": its reset did not finish\n", PCI_BDF_ARGS(f->rid));
+        wr(f->rid, PCI_COMMAND, 2, 0);
     }
     pci_fn_restore(f);
 }
@@ -210,7 +221,7 @@ static void log_fn(const struct pci_fn *f)
 {
     char line[160];
     unsigned n = (unsigned)snprintf(line, sizeof(line), "pci " PCI_BDF_FMT ": %04x:%04x", PCI_BDF_ARGS(f->rid),
-                                    rd(f->rid, PCI_VENDOR_ID, 2), rd(f->rid, PCI_DEVICE_ID, 2));
+                                    f->vendor, f->device);
     for (unsigned b = 0; b < PCI_NR_BARS && n < sizeof(line); b++)
         if (f->bar[b].kind == PCI_BAR_MEM32 || f->bar[b].kind == PCI_BAR_MEM64_LO)
             n += (unsigned)snprintf(line + n, sizeof(line) - n, ", BAR%u %#lx+%#lx", b, f->bar[b].base,
@@ -218,7 +229,8 @@ static void log_fn(const struct pci_fn *f)
     if (f->pin && n < sizeof(line))
         n += (unsigned)snprintf(line + n, sizeof(line) - n, ", INT%c INTID %u", 'A' + f->pin - 1, f->intid);
     if (n < sizeof(line))
-        snprintf(line + n, sizeof(line) - n, "%s%s", f->flr ? ", FLR" : "", f->hidden ? " (host bridge)" : "");
+        snprintf(line + n, sizeof(line) - n, "%s%s", f->flr ? ", FLR" : f->dev_reset ? ", reset by its registers" : "",
+                 f->hidden ? " (host bridge)" : "");
     printf("%s\n", line);
 }
 

@@ -336,7 +336,8 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         if (f->intid)
             vm_hw_irq_owner[f->intid] = vm;
         printf("vm %s: PCI " PCI_BDF_FMT " given (StreamID %#x, INTx INTID %u%s)\n", c->name, PCI_BDF_ARGS(f->rid),
-               f->rid, f->intid, f->flr ? ", FLR at stop" : ", no FLR: bus mastering off at stop");
+               f->rid, f->intid, f->flr ? ", FLR at stop" : f->dev_reset ? ", reset by its registers at stop"
+                                                          : ", no reset: bus mastering off at stop");
     }
     for (unsigned i = 0; i < c->nr_devices; i++) {
         const struct vm_device *d = &c->devices[i];

@@ -8,7 +8,7 @@
 qemu_start pci-withheld pci-withheld QEMU_DEVICES="edu,dma_mask=0xffffffffffff,addr=0x4"
 wait_for "[owner] rtos: tick" 60
 wait_for "[absent] rtos: tick" 60
-expect_line "vm owner: PCI 00:04.0 given (StreamID 0x20, INTx INTID 35, no FLR: bus mastering off at stop)"
+expect_line "vm owner: PCI 00:04.0 given (StreamID 0x20, INTx INTID 35, no reset: bus mastering off at stop)"
 expect_line "vm absent: PCI 00:07.0: not given: no such function on bus 0"
 printf '\x140' >&"$QIN"                      # Ctrl-T 0: the hypervisor shell
 wait_for "console: input to the hypervisor shell" 10

@@ -6,7 +6,8 @@
 # only (MSI and MSI-X hidden: INTx), its BARs kept (linux,pci-probe-only).
 # The two NICs are on one QEMU-internal hub: ping works both ways; the disk
 # is mounted, written, read back with the same checksum after linux's
-# reboot (its functions reset at stop, their BARs where they were); peer's
+# reboot (its functions reset at stop: the disk by FLR, the NICs, which have
+# none, by their own registers; their BARs where they were); peer's
 # reboot brings its NIC back and ping works again; no DMA fault.  The test
 # runs on a fresh disk image of its own.
 . "$(dirname "$0")/lib.sh"
@@ -15,8 +16,10 @@ rm -f "$disk"
 scripts/mkdisk.sh "$disk" > /dev/null || { echo "FAIL pcie-peer: cannot make $disk"; exit 1; }
 qemu_start pcie-peer pcie QEMU_NVME_DISK="$disk"
 wait_for "vm linux: PCI 00:01.0 given" 30
-expect_line "vm linux: PCI 00:02.0 given"
-expect_line "vm peer: PCI 00:03.0 given"
+# The disk resets by FLR at stop; the NICs, which have none, by their own registers.
+expect_line "vm linux: PCI 00:01.0 given (StreamID 0x8, INTx INTID 36, FLR at stop)"
+expect_line "vm linux: PCI 00:02.0 given (StreamID 0x10, INTx INTID 37, reset by its registers at stop)"
+expect_line "vm peer: PCI 00:03.0 given (StreamID 0x18, INTx INTID 38, reset by its registers at stop)"
 wait_for "[linux] tofu-guest: nvme0n1 mounted at /mnt/disk" 240
 wait_for "[linux] tofu-guest: eth0 up, 169.254.100.1" 120
 wait_for "[peer] tofu-guest: eth0 up, 169.254.100.2" 120
@@ -63,6 +66,7 @@ refuse_line "tofu-guest: no /dev/nvme0n1"
 refuse_line "failed to load"
 refuse_line "vPCI:"
 refuse_line "nobody cared"
+refuse_line "its reset did not finish"
 t_end
 st=$?
 rm -f "$disk"
