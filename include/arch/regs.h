@@ -448,6 +448,7 @@
 #define PCI_COMMAND_INTX_DISABLE 0x0400u
 #define PCI_STATUS          0x06
 #define PCI_STATUS_CAP_LIST 0x0010u      /* a capability list at PCI_CAPABILITY_LIST */
+#define PCI_STATUS_ERRORS   0xf900u      /* the write-1-to-clear error bits: parity, aborts, SERR */
 #define PCI_CLASS_REVISION  0x08
 #define PCI_CLASS_SHIFT     16           /* of PCI_CLASS_REVISION: base class, subclass */
 #define PCI_CLASS_BRIDGE_HOST 0x0600u    /* a host bridge (QEMU's 00:00.0) */

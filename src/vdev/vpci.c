@@ -189,10 +189,14 @@ static void write_header(struct vpci_fn *vf, unsigned off, unsigned width, uint3
     unsigned reg = off & ~VPCI_DWORD_MASK;
     uint32_t v = 0;
     switch (vhdr_table[reg / 4]) {
-    case VHDR_COMMAND: {               /* Status (W1C error bits) is left alone */
+    case VHDR_COMMAND: {
         uint32_t cmd = pci_cfg_read(f, PCI_COMMAND, 2);
         if (merge(PCI_COMMAND, 2, cmd, off, width, val, &v))
             pci_cfg_write(f, PCI_COMMAND, 2, (cmd & ~VPCI_CMD_GUEST) | (v & VPCI_CMD_GUEST));
+        /* Status: the guest clears its function's error bits (write 1 to
+         * clear; the other bits are read-only), as a driver's error path does. */
+        if (merge(PCI_STATUS, 2, 0, off, width, val, &v) && (v & PCI_STATUS_ERRORS))
+            pci_cfg_write(f, PCI_STATUS, 2, v & PCI_STATUS_ERRORS);
         break;
     }
     case VHDR_BAR: {                   /* sizing, or nothing: BARs do not move */

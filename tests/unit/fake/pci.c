@@ -39,6 +39,14 @@ uint32_t pci_cfg_read(const struct pci_fn *f, unsigned off, unsigned width)
 void pci_cfg_write(const struct pci_fn *f, unsigned off, unsigned width, uint32_t val)
 {
     uint8_t *p = space(f, off, width);
+    if (off == PCI_STATUS && width == 2) {      /* as a device's: its error bits write-1-to-clear */
+        uint16_t st = (uint16_t)(p[0] | p[1] << 8);
+        st &= (uint16_t)~(val & PCI_STATUS_ERRORS);
+        p[0] = (uint8_t)st;
+        p[1] = (uint8_t)(st >> 8);
+        fake_pci_writes++;
+        return;
+    }
     for (unsigned i = 0; i < width; i++)
         p[i] = (uint8_t)(val >> (8 * i));
     fake_pci_writes++;
