@@ -14,10 +14,15 @@
 #include "tofu/abi.h"
 #include "core/limits.h"
 
+/* The payload starts on an 8-byte boundary (IPC_MSG_DATA_ALIGN), so that
+ * it is copied a doubleword at a time to and from guest buffers that are
+ * themselves aligned (the common case: memcpy falls back to bytes otherwise). */
+#define IPC_MSG_DATA_ALIGN 8u
+
 struct ipc_msg {
     uint16_t sender;             /* VM-ID */
     uint16_t len;
-    uint8_t data[TOFU_MSG_MAX];
+    uint8_t data[TOFU_MSG_MAX] __attribute__((aligned(IPC_MSG_DATA_ALIGN)));
 };
 
 struct ipc_queue {
@@ -30,6 +35,11 @@ void ipc_queue_init(struct ipc_queue *q);
 int ipc_queue_push(struct ipc_queue *q, uint16_t sender, const void *data, unsigned len);
 /* TOFU_OK and the oldest message (removed), or TOFU_E_EMPTY. */
 int ipc_queue_pop(struct ipc_queue *q, struct ipc_msg *out);
+/* The oldest message, left queued, or NULL; ipc_queue_drop removes it.
+ * MSG_RECV copies it straight into the receiver's buffer between the two
+ * (under ipc_lock), with no copy of its own. */
+const struct ipc_msg *ipc_queue_peek(const struct ipc_queue *q);
+void ipc_queue_drop(struct ipc_queue *q);
 
 #define SHARE_MAX_MAPS   8
 #define SHARE_ID_SLOT_BITS 8

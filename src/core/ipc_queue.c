@@ -22,15 +22,27 @@ int ipc_queue_push(struct ipc_queue *q, uint16_t sender, const void *data, unsig
     return TOFU_OK;
 }
 
-int ipc_queue_pop(struct ipc_queue *q, struct ipc_msg *out)
+const struct ipc_msg *ipc_queue_peek(const struct ipc_queue *q)
+{
+    return q->count ? &q->msgs[q->head] : NULL;
+}
+
+void ipc_queue_drop(struct ipc_queue *q)
 {
     if (!q->count)
+        return;
+    q->head = (q->head + 1) % TOFU_QUEUE_DEPTH;
+    q->count--;
+}
+
+int ipc_queue_pop(struct ipc_queue *q, struct ipc_msg *out)
+{
+    const struct ipc_msg *m = ipc_queue_peek(q);
+    if (!m)
         return TOFU_E_EMPTY;
-    const struct ipc_msg *m = &q->msgs[q->head];
     out->sender = m->sender;
     out->len = m->len;
     memcpy(out->data, m->data, m->len);
-    q->head = (q->head + 1) % TOFU_QUEUE_DEPTH;
-    q->count--;
+    ipc_queue_drop(q);
     return TOFU_OK;
 }
