@@ -13,6 +13,7 @@
 #include "core/types.h"
 #include "tofu/abi.h"
 #include "core/limits.h"
+#include "core/trap.h"
 
 /* The payload starts on an 8-byte boundary (IPC_MSG_DATA_ALIGN), so that
  * it is copied a doubleword at a time to and from guest buffers that are
@@ -84,6 +85,10 @@ struct vm;
 struct vcpu;
 /* Vendor-hypervisor calls 1..9 (tofu/abi.h). */
 void ipc_call(struct vcpu *v, uint32_t fid);
+/* MSG_SEND and MSG_RECV themselves (their status in x0), which the SMCCC
+ * dispatch tail-calls: TRAP_EMULATED. */
+enum trap_result ipc_msg_send(struct vcpu *v);
+enum trap_result ipc_msg_recv(struct vcpu *v);
 /* How many shares of other VMs `vm` has mapped. */
 unsigned ipc_mappings_of(const struct vm *vm);
 /* A virtio backend's window onto its frontend's RAM (core/virtio.h): mapped

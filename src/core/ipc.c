@@ -299,6 +299,18 @@ static int64_t unmap_or_revoke(struct vcpu *v, bool is_revoke)
     return err;
 }
 
+enum trap_result ipc_msg_send(struct vcpu *v)
+{
+    v->regs.x[0] = (uint64_t)msg_send(v);
+    return TRAP_EMULATED;
+}
+
+enum trap_result ipc_msg_recv(struct vcpu *v)
+{
+    v->regs.x[0] = (uint64_t)msg_recv(v);
+    return TRAP_EMULATED;
+}
+
 void ipc_call(struct vcpu *v, uint32_t fid)
 {
     int64_t status;
