@@ -501,11 +501,12 @@ static bool lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq,
 static inline __attribute__((always_inline)) void lrs_retire(struct vcpu *v)
 {
     struct vgic_cpu *c = &v->vgic;
+    /* lr_release of each at once; their lr_intid stays stale, unread: every
+     * reader looks only at the LRs lr_used names. */
     uint32_t done = vgic_hw_elrsr() & c->lr_used;
-    while (done) {
-        lr_release(v, ctz64(done));
-        done &= done - 1;
-    }
+    c->lr_used &= ~done;
+    c->lr_hw &= ~done;
+    c->lr_level &= ~done;
     if (!c->lr_level)
         return;
     uint32_t eoi = vgic_hw_eisr() & c->lr_level;
