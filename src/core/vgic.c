@@ -667,6 +667,7 @@ void vgic_maintenance(struct vcpu *v)
 bool vgic_wants_wakeup(struct vcpu *v)
 {
     struct vgic_cpu *c = &v->vgic;
+    _Pragma("GCC unroll 4")             /* as in flush_slow */
     for (unsigned w = 0; w < VGIC_WORDS; w++) {
         uint64_t bits = __atomic_load_n(&c->pending[w], __ATOMIC_ACQUIRE);
         while (bits) {
