@@ -143,11 +143,12 @@ static struct vcpu *spi_target(struct vm *vm, const struct vgic_irq *irq)
     return &vm->vcpus[irq->target < vm->nr_vcpus ? irq->target : 0];
 }
 
+/* vgic_irq_of's SPI half, inline: the IPC doorbell's path. */
 void vgic_inject_spi(struct vm *vm, unsigned intid)
 {
-    struct vgic_irq *irq = vgic_irq_of(&vm->vcpus[0], intid);
-    if (irq && intid >= VGIC_NR_PRIVATE)
-        vgic_inject(spi_target(vm, irq), intid);
+    unsigned spi = intid - VGIC_NR_PRIVATE;     /* wraps for a private INTID */
+    if (spi < vm->vgic.nr_spis)
+        vgic_inject(spi_target(vm, &vm->vgic.spi[spi]), intid);
 }
 
 static int lr_find(const struct vcpu *v, unsigned intid)
