@@ -13,11 +13,18 @@
 #include "core/types.h"
 #include "tofu/abi.h"
 #include "core/limits.h"
+#include "core/trap.h"
+#include "core/lib.h"
+
+/* The payload starts on an 8-byte boundary (IPC_MSG_DATA_ALIGN), so that
+ * it is copied a doubleword at a time to and from guest buffers that are
+ * themselves aligned (the common case: memcpy falls back to bytes otherwise). */
+#define IPC_MSG_DATA_ALIGN 8u
 
 struct ipc_msg {
     uint16_t sender;             /* VM-ID */
     uint16_t len;
-    uint8_t data[TOFU_MSG_MAX];
+    uint8_t data[TOFU_MSG_MAX] __attribute__((aligned(IPC_MSG_DATA_ALIGN)));
 };
 
 struct ipc_queue {
@@ -26,8 +33,37 @@ struct ipc_queue {
 };
 
 void ipc_queue_init(struct ipc_queue *q);
-/* TOFU_OK, or TOFU_E_FULL (nothing changed). */
-int ipc_queue_push(struct ipc_queue *q, uint16_t sender, const void *data, unsigned len);
+/* TOFU_OK, or TOFU_E_TOO_BIG / TOFU_E_FULL (nothing changed).  Inline,
+ * as peek and drop: MSG_SEND and MSG_RECV's paths. */
+static inline int ipc_queue_push(struct ipc_queue *q, uint16_t sender, const void *data, unsigned len)
+{
+    if (len > TOFU_MSG_MAX)
+        return TOFU_E_TOO_BIG;
+    if (q->count == TOFU_QUEUE_DEPTH)
+        return TOFU_E_FULL;
+    struct ipc_msg *m = &q->msgs[(q->head + q->count) % TOFU_QUEUE_DEPTH];
+    m->sender = sender;
+    m->len = (uint16_t)len;
+    memcpy(m->data, data, len);
+    q->count++;
+    return TOFU_OK;
+}
+
+/* The oldest message, left queued, or NULL; ipc_queue_drop removes it.
+ * MSG_RECV copies it straight into the receiver's buffer between the two
+ * (under ipc_lock), with no copy of its own. */
+static inline const struct ipc_msg *ipc_queue_peek(const struct ipc_queue *q)
+{
+    return q->count ? &q->msgs[q->head] : NULL;
+}
+
+static inline void ipc_queue_drop(struct ipc_queue *q)
+{
+    if (!q->count)
+        return;
+    q->head = (q->head + 1) % TOFU_QUEUE_DEPTH;
+    q->count--;
+}
 /* TOFU_OK and the oldest message (removed), or TOFU_E_EMPTY. */
 int ipc_queue_pop(struct ipc_queue *q, struct ipc_msg *out);
 
@@ -74,6 +110,10 @@ struct vm;
 struct vcpu;
 /* Vendor-hypervisor calls 1..9 (tofu/abi.h). */
 void ipc_call(struct vcpu *v, uint32_t fid);
+/* MSG_SEND and MSG_RECV themselves (their status in x0), which the SMCCC
+ * dispatch tail-calls: TRAP_EMULATED. */
+enum trap_result ipc_msg_send(struct vcpu *v);
+enum trap_result ipc_msg_recv(struct vcpu *v);
 /* How many shares of other VMs `vm` has mapped. */
 unsigned ipc_mappings_of(const struct vm *vm);
 /* A virtio backend's window onto its frontend's RAM (core/virtio.h): mapped

@@ -85,7 +85,12 @@ void vm_start_async(struct vm *vm);
 /* Called by a CPU's idle loop: perform start requests for its VMs. */
 void vm_run_requests(unsigned cpu);
 struct vm *vm_by_name_or_id(const char *s);
-struct vm *vm_by_id(unsigned id);
+/* The VM of VM-ID `id` (1..nr_vms), or NULL; inline for the IPC paths
+ * (id - 1 wraps for 0). */
+static inline struct vm *vm_by_id(unsigned id)
+{
+    return id - 1u < nr_vms ? &vms[id - 1] : NULL;
+}
 /* Ask every vCPU of `vm` to stop; the last one out finishes the stop. */
 void vm_request_stop(struct vm *vm, enum vm_stop_reason why, bool restart);
 /* Stop `v`'s VM because of something the guest did; logs `reason`; its

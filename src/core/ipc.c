@@ -19,7 +19,6 @@
 
 static spinlock_t ipc_lock = SPINLOCK_INIT;
 static struct share_table shares;
-static struct ipc_msg scratch;          /* RECV copy-out buffer, under ipc_lock */
 static uint8_t vmsg[VIRTIO_MSG_MAX_BYTES];  /* a virtio message, under ipc_lock */
 
 static bool is_peer(const struct vm *a, const struct vm *b)
@@ -140,19 +139,23 @@ static int64_t msg_recv(struct vcpu *v)
         spin_unlock(&ipc_lock);
         return vst;
     }
-    if (!q->count) {
+    const struct ipc_msg *m = ipc_queue_peek(q);
+    if (!m) {
         spin_unlock(&ipc_lock);
         return TOFU_E_EMPTY;
     }
-    if (q->msgs[q->head].len > size) {          /* stays queued */
-        v->regs.x[2] = q->msgs[q->head].len;
+    if (m->len > size) {                        /* stays queued */
+        v->regs.x[2] = m->len;
         spin_unlock(&ipc_lock);
         return TOFU_E_TOO_BIG;
     }
-    ipc_queue_pop(q, &scratch);
-    memcpy(buf, scratch.data, scratch.len);
-    v->regs.x[1] = scratch.sender;
-    v->regs.x[2] = scratch.len;
+    /* Straight from the queue's slot into the checked buffer: the slot is
+     * not reused before ipc_queue_drop, and both happen under ipc_lock, as
+     * every push does. */
+    memcpy(buf, m->data, m->len);
+    v->regs.x[1] = m->sender;
+    v->regs.x[2] = m->len;
+    ipc_queue_drop(q);
     v->regs.x[3] = q->count;
     spin_unlock(&ipc_lock);
     return TOFU_OK;
@@ -294,6 +297,18 @@ static int64_t unmap_or_revoke(struct vcpu *v, bool is_revoke)
     }
     spin_unlock(&ipc_lock);
     return err;
+}
+
+enum trap_result ipc_msg_send(struct vcpu *v)
+{
+    v->regs.x[0] = (uint64_t)msg_send(v);
+    return TRAP_EMULATED;
+}
+
+enum trap_result ipc_msg_recv(struct vcpu *v)
+{
+    v->regs.x[0] = (uint64_t)msg_recv(v);
+    return TRAP_EMULATED;
 }
 
 void ipc_call(struct vcpu *v, uint32_t fid)

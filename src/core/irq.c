@@ -77,5 +77,13 @@ void irq_handle_pending(struct vcpu *cur)
         forward_ppi(cur, iar, PPI_VTIMER);
         return;
     }
+    /* A kick (another CPU's IPC doorbell, an injected interrupt) needs
+     * nothing but its end: the checks after every exit look at the work it
+     * announces.  Whatever else is pending is taken at the next exit, at
+     * once, as after the timer above. */
+    if ((iar & GIC_INTID_MASK) == SGI_KICK) {
+        gic_eoi(iar);
+        return;
+    }
     irq_handle_rest(cur, iar);
 }

@@ -37,7 +37,7 @@ static void smccc_arch(struct vcpu *v, uint32_t fid)
     }
 }
 
-static void smccc_vendor_hyp(struct vcpu *v, uint32_t fid)
+static void __attribute__((noinline)) smccc_vendor_other(struct vcpu *v, uint32_t fid)
 {
     switch (fid) {
     case TOFU_HC_CALL_COUNT:
@@ -53,13 +53,7 @@ static void smccc_vendor_hyp(struct vcpu *v, uint32_t fid)
         v->regs.x[0] = TOFU_REVISION_MAJOR;
         v->regs.x[1] = TOFU_REVISION_MINOR;
         break;
-    case TOFU_HC_VM_ID:
-        v->regs.x[0] = TOFU_OK;
-        v->regs.x[1] = v->vm->id;
-        v->regs.x[2] = v->id;
-        break;
-    case TOFU_HC_VM_LOOKUP: case TOFU_HC_MSG_SEND: case TOFU_HC_MSG_RECV:
-    case TOFU_HC_DOORBELL: case TOFU_HC_SHARE: case TOFU_HC_MAP:
+    case TOFU_HC_VM_LOOKUP: case TOFU_HC_DOORBELL: case TOFU_HC_SHARE: case TOFU_HC_MAP:
     case TOFU_HC_UNMAP: case TOFU_HC_REVOKE:
         ipc_call(v, fid);
         break;
@@ -72,6 +66,25 @@ static void smccc_vendor_hyp(struct vcpu *v, uint32_t fid)
     default:
         ret1(v, SMCCC_RET_NOT_SUPPORTED);
     }
+}
+
+/* The frequent calls by plain comparisons before the rest, out of line:
+ * VM_ID, then the message calls, straight to their handlers as tail calls
+ * (virtio events ride on them). */
+static enum trap_result smccc_vendor_hyp(struct vcpu *v, uint32_t fid)
+{
+    if (fid == TOFU_HC_VM_ID) {
+        v->regs.x[0] = TOFU_OK;
+        v->regs.x[1] = v->vm->id;
+        v->regs.x[2] = v->id;
+        return TRAP_EMULATED;
+    }
+    if (fid == TOFU_HC_MSG_SEND)
+        return ipc_msg_send(v);
+    if (fid == TOFU_HC_MSG_RECV)
+        return ipc_msg_recv(v);
+    smccc_vendor_other(v, fid);
+    return TRAP_EMULATED;
 }
 
 enum trap_result smccc_call(struct vcpu *v, uint64_t esr)
@@ -91,8 +104,7 @@ enum trap_result smccc_call(struct vcpu *v, uint64_t esr)
     case SMCCC_OWNER_STANDARD:
         return psci_call(v, fid);
     case SMCCC_OWNER_VENDOR_HYP:
-        smccc_vendor_hyp(v, fid);
-        return TRAP_EMULATED;
+        return smccc_vendor_hyp(v, fid);
     default:
         ret1(v, SMCCC_RET_NOT_SUPPORTED);
         return TRAP_EMULATED;

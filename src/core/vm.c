@@ -581,11 +581,6 @@ void vm_run_requests(unsigned cpu)
     }
 }
 
-struct vm *vm_by_id(unsigned id)
-{
-    return id >= 1 && id <= nr_vms ? &vms[id - 1] : NULL;
-}
-
 struct vm *vm_by_name_or_id(const char *s)
 {
     unsigned id = 0;

@@ -19,6 +19,18 @@ void ipc_call(struct vcpu *v, uint32_t fid)
     fake_ipc_last_fid = fid;
 }
 
+enum trap_result ipc_msg_send(struct vcpu *v)
+{
+    ipc_call(v, TOFU_HC_MSG_SEND);
+    return TRAP_EMULATED;
+}
+
+enum trap_result ipc_msg_recv(struct vcpu *v)
+{
+    ipc_call(v, TOFU_HC_MSG_RECV);
+    return TRAP_EMULATED;
+}
+
 /* The virtio calls of src/core/virtio.c: recorded as IPC calls. */
 void virtio_call(struct vcpu *v, uint32_t fid);
 void virtio_call(struct vcpu *v, uint32_t fid)
