@@ -32,6 +32,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/fs.h>
 
@@ -44,6 +45,7 @@
 #define QUEUE_SIZE   256u       /* QueueNumMax offered */
 #define SERVE_BATCH  64u        /* requests per queue before the messages again */
 #define DISK_ID      "tofu-vdev"
+#define LOG_PER_SEC  10u        /* refusal lines a frontend can cause per second */
 
 struct dev {
 	struct tofu_vdev_info info;
@@ -53,6 +55,8 @@ struct dev {
 	bool kick[TOFU_VIRTIO_MAX_QUEUES];
 	uint32_t status;
 	uint64_t drv_features, served, refused, faults, flushed;
+	time_t log_second;          /* the refusal lines' rate limit */
+	unsigned logged, unlogged;
 };
 
 static int vfd = -1;
@@ -237,6 +241,26 @@ static void on_event(struct dev *d, const uint8_t *m)
 	}
 }
 
+/* Whether a line the frontend caused may be printed now (LOG_PER_SEC). */
+static bool log_ok(struct dev *d)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec != d->log_second) {
+		if (d->unlogged)
+			printf("tofu-vdev: device %u: %u more refusals not logged\n", d->info.index, d->unlogged);
+		d->log_second = now.tv_sec;
+		d->logged = d->unlogged = 0;
+	}
+	if (d->logged < LOG_PER_SEC) {
+		d->logged++;
+		return true;
+	}
+	d->unlogged++;
+	return false;
+}
+
 /* Serve up to a batch of a queue's requests; a fault (the frontend stopped
  * and its RAM left the window under us) ends it and turns the queue off. */
 static void serve(struct dev *d, unsigned qi)
@@ -264,8 +288,9 @@ static void serve(struct dev *d, unsigned qi)
 
 		if (c.err != VIRTQ_OK) {
 			d->refused++;
-			printf("tofu-vdev: device %u: request %u refused: %s\n", d->info.index, c.head,
-			       virtq_err_name(c.err));
+			if (log_ok(d))
+				printf("tofu-vdev: device %u: request %u refused: %s\n", d->info.index, c.head,
+				       virtq_err_name(c.err));
 		}
 		virtq_push(q, &d->win, c.head, written);
 		done++;
