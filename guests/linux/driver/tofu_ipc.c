@@ -253,6 +253,7 @@ static ssize_t ring_read(struct tofu_ipc *t, struct rx_ring *r, struct file *fil
 {
 	struct tofu_msg_hdr hdr;
 	struct rx_msg *m;
+	bool drained;
 	size_t n;
 	u8 *data;
 	int ret;
@@ -274,9 +275,13 @@ static ssize_t ring_read(struct tofu_ipc *t, struct rx_ring *r, struct file *fil
 			memcpy(data, m->data, m->len);
 			r->head = (r->head + 1) % RX_DEPTH;
 			r->count--;
-			if (t->hyp_more)
+			drained = t->hyp_more;
+			if (drained)
 				rx_drain_locked(t);
 			spin_unlock_irq(&t->rx_lock);
+			/* What this drain took in may be the other ring's. */
+			if (drained)
+				wake_up_interruptible(r == &t->rx ? &t->vrx.wq : &t->rx.wq);
 			break;
 		}
 		spin_unlock_irq(&t->rx_lock);
@@ -799,7 +804,11 @@ static int vdev_open(struct inode *inode, struct file *filp)
 		t->vrx.head = t->vrx.count = 0;
 	}
 	spin_unlock_irq(&t->rx_lock);
-	return ret ? ret : nonseekable_open(inode, filp);
+	if (ret)
+		return ret;
+	dev_info(t->dev, "tofu-vdev opened (%lld virtio messages dropped while no daemon listened)\n",
+		 (long long)atomic64_xchg(&t->vdev_dropped, 0));
+	return nonseekable_open(inode, filp);
 }
 
 static int vdev_release(struct inode *inode, struct file *filp)
