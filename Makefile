@@ -54,13 +54,16 @@ $(BUILD)/host/tofu-config: $(TOOL_SRCS) $(TOOL_HDRS)
 GUEST_MODULES := $(addprefix $(CACHE)/modules/,$(notdir $(shell sed -e 's/\#.*//' guests/linux/modules)))
 $(BUILD)/linux/initramfs.cpio.gz: scripts/mkinitramfs.sh $(wildcard guests/linux/*) $(CACHE)/busybox \
                                   $(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg \
+                                  $(BUILD)/linux/driver/tofu-vdev \
                                   $(BUILD)/linux/driver/cntvct $(BUILD)/linux/driver/diskbench $(GUEST_MODULES)
 	@mkdir -p $(@D)
 	@echo "  CPIO    $@"
 	$(Q)scripts/mkinitramfs.sh $(CACHE)/busybox $@ $(BUILD)/linux/driver $(CACHE)/modules
 
-$(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg &: scripts/linux-module.sh \
-        $(wildcard guests/linux/driver/*) include/tofu/abi.h $(CACHE)/Image
+$(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg $(BUILD)/linux/driver/tofu-vdev &: \
+        scripts/linux-module.sh $(wildcard guests/linux/driver/*) include/tofu/abi.h include/tofu/virtio.h \
+        guests/baremetal/rt/virtq.c guests/baremetal/rt/virtio_blk.c \
+        guests/baremetal/rt/include/rt/virtq.h guests/baremetal/rt/include/rt/virtio_blk.h $(CACHE)/Image
 	@echo "  MODULE  $(@D)"
 	$(Q)scripts/linux-module.sh $(CACHE) $(@D)
 

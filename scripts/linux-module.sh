@@ -3,7 +3,7 @@
 # usage: linux-module.sh <cache dir> <out dir>
 #   <cache>/kernel-version names the guest kernel (e.g. 6.1.0-56-arm64).  Its
 #   headers are downloaded once into <cache>/linux-headers/ (later runs use
-#   no network); out: <out>/tofu_ipc.ko and <out>/tofu-msg.
+#   no network); out: <out>/tofu_ipc.ko, <out>/tofu-msg and <out>/tofu-vdev.
 # Never `apt-get install` an :arm64 package (it replaces the cross binutils):
 # the .debs are downloaded and unpacked.  linux-kbuild is the host's (amd64)
 # build, because its scripts/ are host programs.
@@ -93,4 +93,8 @@ KBUILD_BUILD_TIMESTAMP="@${SOURCE_DATE_EPOCH:-0}" KBUILD_BUILD_USER=tofu KBUILD_
 # ---- tool ------------------------------------------------------------------------
 "${CROSS}gcc" -static -O2 -Wall -Wextra -Werror -I"$top/include" -I"$src" $prefix_map \
     -o "$out/tofu-msg" "$src/tofu-msg.c"
-log "built $out/tofu_ipc.ko and $out/tofu-msg"
+# The daemon, on the bare-metal backend's virtqueue and virtio-blk code.
+rt=$top/guests/baremetal/rt
+"${CROSS}gcc" -static -O2 -Wall -Wextra -Werror -I"$top/include" -I"$rt/include" -I"$src" $prefix_map \
+    -o "$out/tofu-vdev" "$src/tofu-vdev.c" "$rt/virtq.c" "$rt/virtio_blk.c"
+log "built $out/tofu_ipc.ko, $out/tofu-msg and $out/tofu-vdev"

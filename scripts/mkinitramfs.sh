@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the Linux guest's initramfs from busybox-static and guests/linux/.
 # usage: mkinitramfs.sh <busybox> <out.cpio.gz> [driver dir] [modules dir]
-#   driver dir: holds tofu_ipc.ko (-> /lib/modules/), tofu-msg, cntvct and
+#   driver dir: holds tofu_ipc.ko (-> /lib/modules/), tofu-msg, tofu-vdev, cntvct and
 #   diskbench (-> /bin/), as the Makefile builds them; rcS loads the module.
 #   modules dir: Debian's modules listed in guests/linux/modules, as
 #   scripts/setup.sh keeps them (-> /lib/modules/).
@@ -24,6 +24,7 @@ ln -s /bin/busybox "$root/bin/sh"
 if [ -n "$driver" ]; then
     install -D -m 0644 "$driver/tofu_ipc.ko" "$root/lib/modules/tofu_ipc.ko"
     install -m 0755 "$driver/tofu-msg" "$root/bin/tofu-msg"
+    install -m 0755 "$driver/tofu-vdev" "$root/bin/tofu-vdev"
     install -m 0755 "$driver/cntvct" "$root/bin/cntvct"
     install -m 0755 "$driver/diskbench" "$root/bin/diskbench"
 fi

@@ -12,7 +12,7 @@ if ! make -s --no-print-directory BUILD="$tmp" "$tmp/linux/initramfs.cpio.gz" > 
     sed 's/^/  /' "$tmp/log"; echo "FAIL reproducible initramfs: the rebuild failed"; exit 1
 fi
 rc=0
-for f in driver/tofu_ipc.ko driver/tofu-msg driver/cntvct driver/diskbench initramfs.cpio.gz; do
+for f in driver/tofu_ipc.ko driver/tofu-msg driver/tofu-vdev driver/cntvct driver/diskbench initramfs.cpio.gz; do
     if cmp -s "$ref/$f" "$tmp/linux/$f"; then
         echo "  same: $f ($(stat -c %s "$ref/$f") bytes)"
     else

@@ -76,6 +76,25 @@ refuse_line() {
     if grep -qF -- "$1" "$QLOG"; then t_fail "unexpected '$1'"; fi
 }
 
+# app's virtio-blk round trip (guests/linux/rcS, tofu.test=virtio-blk):
+# vblk_written: it wrote 1 MiB and read back the same sha256 (VBLK_SUM);
+# vblk_after_reboot: after its reboot it read that checksum again.
+vblk_written() {
+    wait_for "tofu-guest: virtio-blk written" 120
+    local line back
+    line=$(grep -F "tofu-guest: virtio-blk written" "$QLOG" | head -1)
+    VBLK_SUM=$(sed -n 's/.*sha256 \([0-9a-f]*\), read back \([0-9a-f]*\).*/\1/p' <<< "$line")
+    back=$(sed -n 's/.*sha256 \([0-9a-f]*\), read back \([0-9a-f]*\).*/\2/p' <<< "$line")
+    [ -n "$VBLK_SUM" ] && [ "$VBLK_SUM" = "$back" ] || t_fail "read back '$back', written '$VBLK_SUM'"
+    wait_for "vm app: restarting from a clean image" 60
+}
+vblk_after_reboot() {
+    wait_for "tofu-guest: virtio-blk after reboot" 120
+    local after
+    after=$(grep -F "tofu-guest: virtio-blk after reboot" "$QLOG" | sed -n 's/.*sha256 \([0-9a-f]*\).*/\1/p')
+    [ "$after" = "$VBLK_SUM" ] || t_fail "after the reboot sha256 '$after', written '$VBLK_SUM'"
+}
+
 # rtos_kept_ticking <vm>: the RTOS VM of that name goes on (two more ticks),
 # never stopped, its timer and memory intact.
 rtos_kept_ticking() {

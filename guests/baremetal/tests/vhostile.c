@@ -9,6 +9,9 @@
  * refused (VIRTIO_BLK_S_IOERR, or used length 0 when the chain has no
  * status byte) and good requests before and after must work: the backend
  * keeps serving.  Prints "VHOSTILE: ALL PASS" and parks (never powers off).
+ * Against either tofu backend: the bare-metal vblk or Linux's tofu-vdev
+ * (GET_ID answers "tofu-ramdisk" or "tofu-vdev"); "vhostile.probe_ms=<ms>"
+ * waits that long for the backend to register (a Linux one boots first).
  * bootargs "vhostile.resets=1": only brings the device up and resets it
  * every RESET_EVERY_MS, printing how long each reset took (tofu's wait for
  * the backend's acknowledgement, bounded).
@@ -169,13 +172,18 @@ static int64_t request(uint32_t type, uint64_t sector, const void *buf, uint32_t
 	return submit(0);
 }
 
-static bool id_ok(void)
+static bool id_is(const char *want)
 {
-	static const char want[] = "tofu-ramdisk";
-	for (unsigned i = 0; i < sizeof(want) - 1; i++)
+	unsigned i;
+	for (i = 0; want[i]; i++)
 		if (idbuf[i] != (uint8_t)want[i])
 			return false;
-	return true;
+	return i == sizeof(idbuf) || !idbuf[i];
+}
+
+static bool id_ok(void)
+{
+	return id_is("tofu-ramdisk") || id_is("tofu-vdev");
 }
 
 int main(const void *dtb)
@@ -187,7 +195,8 @@ int main(const void *dtb)
 	if (!fdt_init(&fdt, dtb) || !fdt_find_compatible(&fdt, "virtio,mmio", &node) ||
 	    !fdt_reg(&fdt, &node, 0, (uint64_t *)&base, &size))
 		rt_fatal("no virtio,mmio node");
-	uint64_t give_up = timer_now() + timer_ms_to_ticks(PROBE_MS);
+	uint64_t probe_ms = platform_bootarg(platform_bootargs(), "vhostile.probe_ms", PROBE_MS, 0);
+	uint64_t give_up = timer_now() + timer_ms_to_ticks(probe_ms);
 	while (rd(VIRTIO_MMIO_DEVICE_ID) == 0 && timer_now() < give_up)
 		;
 	rt_printf("vhostile: window at 0x%lx: magic 0x%x version %u device %u vendor 0x%x\n", base,
@@ -216,7 +225,7 @@ int main(const void *dtb)
 	for (unsigned i = 0; i < SECTOR; i++)
 		data[i] = (uint8_t)(i * 7 + 3);
 	check(request(VIRTIO_BLK_T_GET_ID, 0, idbuf, sizeof(idbuf), true) > 0 && status_byte == 0 && id_ok(),
-	      "GET_ID answers tofu-ramdisk");
+	      "GET_ID answers the backend's ID");
 	check(request(VIRTIO_BLK_T_OUT, 1, data, SECTOR, false) >= 1 && status_byte == VIRTIO_BLK_S_OK, "OUT sector 1");
 	check(request(VIRTIO_BLK_T_IN, 1, back, SECTOR, true) >= 1 && status_byte == VIRTIO_BLK_S_OK, "IN sector 1");
 	bool same = true;

@@ -24,6 +24,14 @@
  * PEER_DOWN also makes the driver find the mapped shares that died with
  * that peer (tofu revoked them) and drop them.
  *
+ * A virtio backend (docs/virtio.md): the VM's "tofu,virtio-backend" nodes
+ * are read at probe, and /dev/tofu-vdev serves a user-space daemon (one open
+ * file): the frontend windows by mmap(), the virtio hypercalls as ioctls,
+ * and a second ring of RX_DEPTH messages that the drain fills with what is
+ * the daemon's: the virtio messages, and the PEER events about its
+ * frontends while it is open (the rules in tofu_ipc_uapi.h).  The drain
+ * stops when either ring is full.
+ *
  * Lock order: mmap_lock -> share_lock; rx_lock is taken alone (irqsave).
  * Nothing is copied from or to user space under share_lock.
  */
@@ -39,6 +47,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/of.h>
+#include <linux/of_address.h>
 #include <linux/platform_device.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
@@ -53,9 +62,11 @@
 #undef SMCCC_RET_NOT_SUPPORTED
 #undef SMCCC_RET_NOT_REQUIRED
 #include <tofu/abi.h>
+#include <tofu/virtio.h>
 #include "tofu_ipc_uapi.h"
 
-#define RX_DEPTH           64           /* messages held by the driver */
+#define RX_DEPTH           64           /* messages held by the driver, per ring */
+#define VDEV_MAX           8            /* tofu,virtio-backend nodes the driver takes */
 #define FULL_WAIT_MIN_US   50           /* first sleep on TOFU_E_FULL */
 #define FULL_WAIT_MAX_US   2000         /* longest sleep on TOFU_E_FULL */
 
@@ -78,6 +89,21 @@ struct tofu_share {
 	unsigned int users;         /* user mappings (VMAs) */
 };
 
+/* A ring of received messages: each one goes to exactly one reader. */
+struct rx_ring {
+	struct rx_msg *m;
+	unsigned int head, count;
+	wait_queue_head_t wq;
+};
+
+/* A virtio device this VM serves: its tofu,virtio-backend node. */
+struct tofu_vdev {
+	u32 index, device_id, frontend;
+	u64 win_ipa, win_size;      /* the frontend's RAM, here */
+	u64 fe_ram, disk_size;
+	char frontend_name[TOFU_NAME_LEN];
+};
+
 struct tofu_ipc {
 	struct device *dev;
 	struct miscdevice misc;
@@ -85,13 +111,17 @@ struct tofu_ipc {
 	u32 vm_id;
 	u64 win_base, win_size;
 
-	spinlock_t rx_lock;         /* ring, hyp_more, recv_buf */
-	struct rx_msg *ring;
-	unsigned int head, count;
+	spinlock_t rx_lock;         /* both rings, hyp_more, recv_buf, vdev_open */
+	struct rx_ring rx;          /* /dev/tofu_ipc */
+	struct rx_ring vrx;         /* /dev/tofu-vdev */
 	bool hyp_more;              /* tofu may still hold messages for us */
+	bool vdev_open;             /* the daemon has /dev/tofu-vdev open */
 	void *recv_buf;
-	wait_queue_head_t rx_wq;
-	atomic64_t irqs, received;
+	atomic64_t irqs, received, vdev_dropped;
+
+	struct miscdevice vmisc;    /* /dev/tofu-vdev, when there are nodes */
+	struct tofu_vdev vdevs[VDEV_MAX];
+	unsigned int nr_vdevs;
 
 	struct mutex share_lock;    /* shares */
 	struct list_head shares;
@@ -131,19 +161,48 @@ static int tofu_errno(long status)
 	case TOFU_E_BUSY:          return -EBUSY;
 	case TOFU_E_STOPPED:       return -EHOSTDOWN;
 	case TOFU_E_NO_MEMORY:     return -ENOMEM;
+	case TOFU_E_NO_DEVICE:     return -ENODEV;
 	default:                   return -EIO;
 	}
 }
 
 /* ---- receiving ------------------------------------------------------------ */
 
-/* Move messages from tofu's queue into the ring while it has room. */
+static bool vdev_is_frontend(struct tofu_ipc *t, u32 vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr_vdevs; i++)
+		if (t->vdevs[i].frontend == vm)
+			return true;
+	return false;
+}
+
+/*
+ * Which ring a message from tofu's queue goes to (tofu_ipc_uapi.h): NULL
+ * for a virtio message while no daemon listens (dropped).
+ */
+static struct rx_ring *rx_route(struct tofu_ipc *t, u32 sender, u32 len, const u8 *data)
+{
+	if (sender != TOFU_VM_ID_TOFU)
+		return &t->rx;
+	if (len == TOFU_EVENT_BYTES) {
+		if (t->vdev_open && vdev_is_frontend(t, get_unaligned_le32(data + 4)))
+			return &t->vrx;
+		return &t->rx;
+	}
+	return t->vdev_open ? &t->vrx : NULL;
+}
+
+/* Move messages from tofu's queue into the rings while both have room. */
 static void rx_drain_locked(struct tofu_ipc *t)
 {
-	while (t->count < RX_DEPTH) {
+	while (t->rx.count < RX_DEPTH && t->vrx.count < RX_DEPTH) {
 		struct arm_smccc_res res;
 		long st = tofu_call(TOFU_HC_MSG_RECV, virt_to_phys(t->recv_buf), TOFU_MSG_MAX, 0, 0, &res);
+		struct rx_ring *r;
 		struct rx_msg *m;
+		u32 sender, len;
 
 		if (st != TOFU_OK) {
 			if (st != TOFU_E_EMPTY)
@@ -151,15 +210,22 @@ static void rx_drain_locked(struct tofu_ipc *t)
 			t->hyp_more = false;
 			return;
 		}
-		m = &t->ring[(t->head + t->count) % RX_DEPTH];
-		m->sender = (u32)res.a1;
-		m->len = min_t(u32, (u32)res.a2, TOFU_MSG_MAX);
-		memcpy(m->data, t->recv_buf, m->len);
-		if (m->sender == TOFU_VM_ID_TOFU && m->len == TOFU_EVENT_BYTES &&
-		    get_unaligned_le32(m->data) == TOFU_EVENT_PEER_DOWN)
+		sender = (u32)res.a1;
+		len = min_t(u32, (u32)res.a2, TOFU_MSG_MAX);
+		if (sender == TOFU_VM_ID_TOFU && len == TOFU_EVENT_BYTES &&
+		    get_unaligned_le32(t->recv_buf) == TOFU_EVENT_PEER_DOWN)
 			schedule_work(&t->peer_down_work);
-		t->count++;
 		atomic64_inc(&t->received);
+		r = rx_route(t, sender, len, t->recv_buf);
+		if (r) {
+			m = &r->m[(r->head + r->count) % RX_DEPTH];
+			m->sender = sender;
+			m->len = len;
+			memcpy(m->data, t->recv_buf, len);
+			r->count++;
+		} else {
+			atomic64_inc(&t->vdev_dropped);
+		}
 		if (!res.a3) {          /* tofu's queue is empty: the next message rings */
 			t->hyp_more = false;
 			return;
@@ -176,16 +242,18 @@ static irqreturn_t tofu_doorbell_irq(int irq, void *data)
 	spin_lock(&t->rx_lock);
 	rx_drain_locked(t);
 	spin_unlock(&t->rx_lock);
-	wake_up_interruptible(&t->rx_wq);
+	wake_up_interruptible(&t->rx.wq);
+	wake_up_interruptible(&t->vrx.wq);
 	return IRQ_HANDLED;
 }
 
-static ssize_t tofu_read(struct file *filp, char __user *buf, size_t count, loff_t *ppos)
+/* One message of ring `r` to user space (tofu_ipc_uapi.h's read()). */
+static ssize_t ring_read(struct tofu_ipc *t, struct rx_ring *r, struct file *filp, char __user *buf,
+			 size_t count, u64 *sleeps)
 {
-	struct tofu_ipc *t = tofu_dev;
-	struct tofu_file *f = filp->private_data;
 	struct tofu_msg_hdr hdr;
 	struct rx_msg *m;
+	bool drained;
 	size_t n;
 	u8 *data;
 	int ret;
@@ -195,8 +263,8 @@ static ssize_t tofu_read(struct file *filp, char __user *buf, size_t count, loff
 		return -ENOMEM;
 	for (;;) {
 		spin_lock_irq(&t->rx_lock);
-		if (t->count) {
-			m = &t->ring[t->head];
+		if (r->count) {
+			m = &r->m[r->head];
 			if (count < sizeof(hdr) + m->len) {
 				spin_unlock_irq(&t->rx_lock);
 				ret = -EMSGSIZE;
@@ -205,11 +273,15 @@ static ssize_t tofu_read(struct file *filp, char __user *buf, size_t count, loff
 			hdr.peer = m->sender;
 			hdr.len = m->len;
 			memcpy(data, m->data, m->len);
-			t->head = (t->head + 1) % RX_DEPTH;
-			t->count--;
-			if (t->hyp_more)
+			r->head = (r->head + 1) % RX_DEPTH;
+			r->count--;
+			drained = t->hyp_more;
+			if (drained)
 				rx_drain_locked(t);
 			spin_unlock_irq(&t->rx_lock);
+			/* What this drain took in may be the other ring's. */
+			if (drained)
+				wake_up_interruptible(r == &t->rx ? &t->vrx.wq : &t->rx.wq);
 			break;
 		}
 		spin_unlock_irq(&t->rx_lock);
@@ -217,8 +289,9 @@ static ssize_t tofu_read(struct file *filp, char __user *buf, size_t count, loff
 			ret = -EAGAIN;
 			goto out;
 		}
-		f->read_sleeps++;
-		ret = wait_event_interruptible(t->rx_wq, READ_ONCE(t->count) != 0);
+		if (sleeps)
+			(*sleeps)++;
+		ret = wait_event_interruptible(r->wq, READ_ONCE(r->count) != 0);
 		if (ret)
 			goto out;
 	}
@@ -232,13 +305,20 @@ out:
 	return ret;
 }
 
+static ssize_t tofu_read(struct file *filp, char __user *buf, size_t count, loff_t *ppos)
+{
+	struct tofu_file *f = filp->private_data;
+
+	return ring_read(tofu_dev, &tofu_dev->rx, filp, buf, count, &f->read_sleeps);
+}
+
 static __poll_t tofu_poll(struct file *filp, poll_table *wait)
 {
 	struct tofu_ipc *t = tofu_dev;
 	__poll_t mask = EPOLLOUT | EPOLLWRNORM;
 
-	poll_wait(filp, &t->rx_wq, wait);
-	if (READ_ONCE(t->count))
+	poll_wait(filp, &t->rx.wq, wait);
+	if (READ_ONCE(t->rx.count))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	return mask;
 }
@@ -534,6 +614,27 @@ static long ioc_list(struct tofu_ipc *t, struct tofu_ioc_list *a)
 	return ret;
 }
 
+/* An ioctl's argument in: its type and size checked, the rest zeroed. */
+static long ioc_in(unsigned int cmd, void __user *uarg, void *a, size_t room)
+{
+	size_t size = _IOC_SIZE(cmd);
+
+	if (_IOC_TYPE(cmd) != TOFU_IOC_MAGIC || size > room)
+		return -ENOTTY;
+	memset(a, 0, room);
+	if ((_IOC_DIR(cmd) & _IOC_WRITE) && copy_from_user(a, uarg, size))
+		return -EFAULT;
+	return 0;
+}
+
+/* An ioctl's argument out; the status goes back even when the call failed. */
+static long ioc_out(unsigned int cmd, void __user *uarg, const void *a, long ret)
+{
+	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(uarg, a, _IOC_SIZE(cmd)))
+		return -EFAULT;
+	return ret;
+}
+
 static long tofu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct tofu_ipc *t = tofu_dev;
@@ -551,15 +652,12 @@ static long tofu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		struct tofu_ioc_stats stats;
 		struct tofu_ioc_list list;
 	} a;
-	size_t size = _IOC_SIZE(cmd);
 	long st, ret;
 	u64 name[2];
 
-	if (_IOC_TYPE(cmd) != TOFU_IOC_MAGIC || size > sizeof(a))
-		return -ENOTTY;
-	memset(&a, 0, sizeof(a));
-	if ((_IOC_DIR(cmd) & _IOC_WRITE) && copy_from_user(&a, uarg, size))
-		return -EFAULT;
+	ret = ioc_in(cmd, uarg, &a, sizeof(a));
+	if (ret)
+		return ret;
 
 	switch (cmd) {
 	case TOFU_IOC_ID:
@@ -609,10 +707,7 @@ static long tofu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	default:
 		return -ENOTTY;
 	}
-	/* The status goes back even when the call failed. */
-	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(uarg, &a, size))
-		return -EFAULT;
-	return ret;
+	return ioc_out(cmd, uarg, &a, ret);
 }
 
 /* ---- mmap -------------------------------------------------------------------- */
@@ -684,6 +779,212 @@ out:
 	return ret;
 }
 
+/* ---- /dev/tofu-vdev: a virtio backend's daemon -------------------------------- */
+
+static struct tofu_vdev *vdev_by_index(struct tofu_ipc *t, u32 index)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr_vdevs; i++)
+		if (t->vdevs[i].index == index)
+			return &t->vdevs[i];
+	return NULL;
+}
+
+static int vdev_open(struct inode *inode, struct file *filp)
+{
+	struct tofu_ipc *t = tofu_dev;
+	int ret = 0;
+
+	spin_lock_irq(&t->rx_lock);
+	if (t->vdev_open) {
+		ret = -EBUSY;
+	} else {
+		t->vdev_open = true;
+		t->vrx.head = t->vrx.count = 0;
+	}
+	spin_unlock_irq(&t->rx_lock);
+	if (ret)
+		return ret;
+	dev_info(t->dev, "tofu-vdev opened (%lld virtio messages dropped while no daemon listened)\n",
+		 (long long)atomic64_xchg(&t->vdev_dropped, 0));
+	return nonseekable_open(inode, filp);
+}
+
+static int vdev_release(struct inode *inode, struct file *filp)
+{
+	struct tofu_ipc *t = tofu_dev;
+
+	/* What was queued for the daemon goes; its successor's REGISTER makes
+	 * tofu post the state again.  Its events go to /dev/tofu_ipc from now. */
+	spin_lock_irq(&t->rx_lock);
+	t->vdev_open = false;
+	t->vrx.head = t->vrx.count = 0;
+	if (t->hyp_more)
+		rx_drain_locked(t);
+	spin_unlock_irq(&t->rx_lock);
+	wake_up_interruptible(&t->rx.wq);
+	return 0;
+}
+
+static ssize_t vdev_read(struct file *filp, char __user *buf, size_t count, loff_t *ppos)
+{
+	return ring_read(tofu_dev, &tofu_dev->vrx, filp, buf, count, NULL);
+}
+
+static __poll_t vdev_poll(struct file *filp, poll_table *wait)
+{
+	struct tofu_ipc *t = tofu_dev;
+	__poll_t mask = 0;
+
+	poll_wait(filp, &t->vrx.wq, wait);
+	if (READ_ONCE(t->vrx.count))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	return mask;
+}
+
+static long vdev_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct tofu_ipc *t = tofu_dev;
+	void __user *uarg = (void __user *)arg;
+	struct arm_smccc_res res;
+	union {
+		struct tofu_vdev_info info;
+		struct tofu_vdev_register reg;
+		struct tofu_vdev_call call;
+	} a;
+	struct tofu_vdev *d;
+	void *reg;
+	long st, ret;
+
+	BUILD_BUG_ON(sizeof(a.reg.reg) != sizeof(struct tofu_virtio_reg));
+	ret = ioc_in(cmd, uarg, &a, sizeof(a));
+	if (ret)
+		return ret;
+
+	switch (cmd) {
+	case TOFU_VDEV_IOC_INFO:
+		if (a.info.slot >= t->nr_vdevs)
+			return -ENOENT;
+		d = &t->vdevs[a.info.slot];
+		a.info.index = d->index;
+		a.info.device_id = d->device_id;
+		a.info.frontend = d->frontend;
+		a.info.win_ipa = d->win_ipa;
+		a.info.win_size = d->win_size;
+		a.info.fe_ram = d->fe_ram;
+		a.info.disk_size = d->disk_size;
+		memcpy(a.info.frontend_name, d->frontend_name, sizeof(a.info.frontend_name));
+		ret = 0;
+		break;
+	case TOFU_VDEV_IOC_REGISTER:
+		if (!vdev_by_index(t, a.reg.index))
+			return -ENODEV;
+		/* kmalloc: physically contiguous, so tofu reads it at its PA. */
+		reg = kmemdup(a.reg.reg, sizeof(a.reg.reg), GFP_KERNEL);
+		if (!reg)
+			return -ENOMEM;
+		st = tofu_call(TOFU_HC_VIRTIO_REGISTER, a.reg.index, virt_to_phys(reg), sizeof(a.reg.reg), 0,
+			       &res);
+		kfree(reg);
+		a.reg.status = (s32)st;
+		ret = tofu_errno(st);
+		break;
+	case TOFU_VDEV_IOC_EVENT:
+	case TOFU_VDEV_IOC_RESET_DONE:
+		if (!vdev_by_index(t, a.call.index))
+			return -ENODEV;
+		if (cmd == TOFU_VDEV_IOC_EVENT)
+			st = tofu_call(TOFU_HC_VIRTIO_EVENT, a.call.index, a.call.event, 0, 0, &res);
+		else
+			st = tofu_call(TOFU_HC_VIRTIO_RESET_DONE, a.call.index, 0, 0, 0, &res);
+		a.call.status = (s32)st;
+		ret = tofu_errno(st);
+		break;
+	default:
+		return -ENOTTY;
+	}
+	return ioc_out(cmd, uarg, &a, ret);
+}
+
+/*
+ * The offset is an IPA of a frontend window (the node's reg); the range
+ * must lie wholly in one.  The window is normal memory in tofu's stage 2,
+ * read-write and never executable: so is the mapping here.  While the
+ * frontend is stopped tofu has the window unmapped and an access faults
+ * (SIGBUS): the daemon's to catch.
+ */
+static int vdev_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct tofu_ipc *t = tofu_dev;
+	u64 len = vma->vm_end - vma->vm_start;
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	unsigned int i;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	if (off >> PAGE_SHIFT != vma->vm_pgoff)
+		return -EINVAL;                 /* overflowed */
+	for (i = 0; i < t->nr_vdevs; i++) {
+		struct tofu_vdev *d = &t->vdevs[i];
+
+		if (off < d->win_ipa || off - d->win_ipa >= d->win_size || len > d->win_size - (off - d->win_ipa))
+			continue;
+		vma->vm_flags &= ~VM_MAYEXEC;
+		vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
+		return remap_pfn_range(vma, vma->vm_start, vma->vm_pgoff, len, vma->vm_page_prot);
+	}
+	return -EINVAL;
+}
+
+static const struct file_operations vdev_fops = {
+	.owner = THIS_MODULE,
+	.open = vdev_open,
+	.release = vdev_release,
+	.read = vdev_read,
+	.poll = vdev_poll,
+	.unlocked_ioctl = vdev_ioctl,
+	.mmap = vdev_mmap,
+	.llseek = no_llseek,
+};
+
+/* The VM's tofu,virtio-backend nodes (docs/virtio.md). */
+static void vdev_parse(struct tofu_ipc *t)
+{
+	struct device_node *np;
+
+	for_each_compatible_node(np, NULL, "tofu,virtio-backend") {
+		struct tofu_vdev *d = &t->vdevs[t->nr_vdevs];
+		const char *name = NULL;
+		struct resource win;
+
+		if (t->nr_vdevs == VDEV_MAX) {
+			dev_warn(t->dev, "%pOF: more than %d virtio devices: ignored\n", np, VDEV_MAX);
+			continue;
+		}
+		memset(d, 0, sizeof(*d));
+		if (of_address_to_resource(np, 0, &win) ||
+		    of_property_read_u32(np, "tofu,device", &d->index) ||
+		    of_property_read_u32(np, "tofu,device-id", &d->device_id) ||
+		    of_property_read_u32(np, "tofu,frontend", &d->frontend) ||
+		    of_property_read_u64(np, "tofu,frontend-ram", &d->fe_ram) ||
+		    !PAGE_ALIGNED(win.start) || !PAGE_ALIGNED(resource_size(&win))) {
+			dev_warn(t->dev, "%pOF: incomplete tofu,virtio-backend node: ignored\n", np);
+			continue;
+		}
+		of_property_read_u64(np, "tofu,ram-disk-size", &d->disk_size);
+		if (!of_property_read_string(np, "tofu,frontend-name", &name))
+			strscpy(d->frontend_name, name, sizeof(d->frontend_name));
+		d->win_ipa = win.start;
+		d->win_size = resource_size(&win);
+		dev_info(t->dev, "virtio device %u (type %u) for VM %u (%s): its RAM at %#llx+%#llx\n",
+			 d->index, d->device_id, d->frontend, d->frontend_name, d->win_ipa, d->win_size);
+		t->nr_vdevs++;
+	}
+}
+
 /* ---- device ------------------------------------------------------------------ */
 
 static int tofu_open(struct inode *inode, struct file *filp)
@@ -751,12 +1052,15 @@ static int tofu_probe(struct platform_device *pdev)
 	t->irq = platform_get_irq(pdev, 0);
 	if (t->irq < 0)
 		return t->irq;
-	t->ring = devm_kcalloc(dev, RX_DEPTH, sizeof(*t->ring), GFP_KERNEL);
+	t->rx.m = devm_kcalloc(dev, RX_DEPTH, sizeof(*t->rx.m), GFP_KERNEL);
+	t->vrx.m = devm_kcalloc(dev, RX_DEPTH, sizeof(*t->vrx.m), GFP_KERNEL);
 	t->recv_buf = devm_kmalloc(dev, TOFU_MSG_MAX, GFP_KERNEL);
-	if (!t->ring || !t->recv_buf)
+	if (!t->rx.m || !t->vrx.m || !t->recv_buf)
 		return -ENOMEM;
 	spin_lock_init(&t->rx_lock);
-	init_waitqueue_head(&t->rx_wq);
+	init_waitqueue_head(&t->rx.wq);
+	init_waitqueue_head(&t->vrx.wq);
+	vdev_parse(t);
 	mutex_init(&t->share_lock);
 	INIT_LIST_HEAD(&t->shares);
 	INIT_WORK(&t->peer_down_work, peer_down_work);
@@ -780,6 +1084,19 @@ static int tofu_probe(struct platform_device *pdev)
 		free_irq(t->irq, t);
 		return ret;
 	}
+	if (t->nr_vdevs) {
+		t->vmisc.minor = MISC_DYNAMIC_MINOR;
+		t->vmisc.name = "tofu-vdev";
+		t->vmisc.fops = &vdev_fops;
+		t->vmisc.parent = dev;
+		ret = misc_register(&t->vmisc);
+		if (ret) {
+			misc_deregister(&t->misc);
+			tofu_dev = NULL;
+			free_irq(t->irq, t);
+			return ret;
+		}
+	}
 	platform_set_drvdata(pdev, t);
 	dev_info(dev, "VM-ID %u, doorbell IRQ %d, share window %#llx+%#llx\n",
 		 t->vm_id, t->irq, t->win_base, t->win_size);
@@ -793,6 +1110,8 @@ static int tofu_remove(struct platform_device *pdev)
 	struct arm_smccc_res res;
 
 	/* No file is open (each holds the module), so no user mapping is left. */
+	if (t->nr_vdevs)
+		misc_deregister(&t->vmisc);
 	misc_deregister(&t->misc);
 	free_irq(t->irq, t);
 	cancel_work_sync(&t->peer_down_work);

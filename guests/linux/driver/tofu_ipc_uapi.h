@@ -46,7 +46,7 @@
  *   TOFU_E_TOO_BIG        EMSGSIZE       TOFU_E_REVOKED    EIDRM
  *   TOFU_E_FULL           EAGAIN         TOFU_E_BUSY       EBUSY
  *   any other status      EIO            TOFU_E_STOPPED    EHOSTDOWN
- *                                        TOFU_E_NO_MEMORY  ENOMEM
+ *   TOFU_E_NO_DEVICE      ENODEV         TOFU_E_NO_MEMORY  ENOMEM
  *
  * Errors the driver finds without a call (bad pointers EFAULT, no memory
  * ENOMEM, no free IPA in the window ENOSPC, ...) leave the status at
@@ -151,5 +151,66 @@ struct tofu_ioc_list {
 #define TOFU_IOC_LAST_STATUS _IOR(TOFU_IOC_MAGIC, 8, struct tofu_ioc_last_status)
 #define TOFU_IOC_STATS       _IOR(TOFU_IOC_MAGIC, 9, struct tofu_ioc_stats)
 #define TOFU_IOC_LIST        _IOWR(TOFU_IOC_MAGIC, 10, struct tofu_ioc_list)
+
+/*
+ * /dev/tofu-vdev: a virtio backend in user space (docs/virtio.md, "The Linux
+ * backend").  One open file at a time (a second open: EBUSY): the daemon.
+ * The devices are the VM's "tofu,virtio-backend" device-tree nodes, read by
+ * the driver at probe.
+ *
+ *   TOFU_VDEV_IOC_INFO: .slot in (0, 1, ...): that node's device; ENOENT past
+ *     the last.
+ *   TOFU_VDEV_IOC_REGISTER / _EVENT / _RESET_DONE: the hypercalls
+ *     VIRTIO_REGISTER (the registration is copied in, then passed to tofu),
+ *     VIRTIO_EVENT and VIRTIO_RESET_DONE for .index (a device of the device
+ *     tree, else ENODEV without a call); tofu's status in .status, errno as
+ *     for /dev/tofu_ipc.
+ *   mmap(fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, win_ipa + off):
+ *     the frontend's RAM as this VM sees it (the node's reg), page-aligned
+ *     and wholly inside one window; never executable (PROT_EXEC: EPERM),
+ *     never private (EINVAL).  While the frontend is stopped the window is
+ *     absent: an access then raises SIGBUS, which the daemon must catch.
+ *   read(): one message as for /dev/tofu_ipc (hdr, then payload), from
+ *     VM-ID 0: the virtio messages (tofu/virtio.h) of the devices, and
+ *     PEER_DOWN / PEER_UP events about their frontends.  Blocks unless
+ *     O_NONBLOCK; poll(): POLLIN when one is queued.
+ *
+ * Who gets what, of the messages from VM-ID 0: virtio messages go to
+ * /dev/tofu-vdev only (dropped, and counted, while it is not open: the
+ * daemon's REGISTER makes tofu post the live state again); PEER events about
+ * a frontend of a device here go to /dev/tofu-vdev while it is open, to
+ * /dev/tofu_ipc otherwise; all other events and messages to /dev/tofu_ipc.
+ */
+#define TOFU_VDEV_DEV       "/dev/tofu-vdev"
+
+struct tofu_vdev_info {
+	__u32 slot;         /* in */
+	__u32 index;        /* out: tofu,device (the calls name it) */
+	__u32 device_id;    /* out: tofu,device-id (VIRTIO_ID_*) */
+	__u32 frontend;     /* out: tofu,frontend (VM-ID) */
+	__u64 win_ipa;      /* out: reg: the frontend's RAM here (the mmap offset) */
+	__u64 win_size;
+	__u64 fe_ram;       /* out: tofu,frontend-ram: the same RAM's frontend IPA */
+	__u64 disk_size;    /* out: tofu,ram-disk-size (0 if absent) */
+	char frontend_name[TOFU_NAME_LEN];  /* out, NUL-terminated */
+};
+
+struct tofu_vdev_register {
+	__s32 status;
+	__u32 index;
+	__u8 reg[88];       /* struct tofu_virtio_reg (tofu/virtio.h) */
+};
+
+struct tofu_vdev_call {     /* EVENT and RESET_DONE */
+	__s32 status;
+	__u32 index;
+	__u32 event;        /* EVENT: VIRTIO_MSG_EVENT_USED or _CONFIG */
+	__u32 pad;
+};
+
+#define TOFU_VDEV_IOC_INFO       _IOWR(TOFU_IOC_MAGIC, 32, struct tofu_vdev_info)
+#define TOFU_VDEV_IOC_REGISTER   _IOWR(TOFU_IOC_MAGIC, 33, struct tofu_vdev_register)
+#define TOFU_VDEV_IOC_EVENT      _IOWR(TOFU_IOC_MAGIC, 34, struct tofu_vdev_call)
+#define TOFU_VDEV_IOC_RESET_DONE _IOWR(TOFU_IOC_MAGIC, 35, struct tofu_vdev_call)
 
 #endif /* TOFU_IPC_UAPI_H */

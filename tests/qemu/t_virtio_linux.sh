@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# virtio-blk served by a Linux backend (docs/virtio.md, "The Linux
+# backend"): storage's tofu-vdev serves a 16 MiB file in its tmpfs through
+# /dev/tofu-vdev; app (Debian's stock virtio_mmio and virtio_blk), up
+# first (the daemon starts 5 s late), waits for the device, writes 1 MiB from /dev/urandom,
+# reads it back with the same sha256, reboots (tofu restarts it: the daemon
+# hears PEER_DOWN, then PEER_UP, and keeps the file) and reads the same
+# checksum again; then reads in a loop while the daemon is killed and
+# started again: every read completes; the rtos ticks; no fault lines.
+# The daemon's lines are matched without their "[storage] " prefix: the
+# shell's prompt on that console may come between them.
+. "$(dirname "$0")/lib.sh"
+qemu_start virtio-linux virtio-linux
+wait_for "[app] tofu-guest: virtio-mmio a000000.virtio_mmio: waiting for its backend" 120
+wait_for "tofu-vdev: serving 1 device" 120
+expect_line "tofu-vdev: device 0: block, 16 MiB from /srv/vda.img, to VM 1 (app), its RAM at 0x800000000 here: register TOFU_OK"
+wait_for "[app] tofu-guest: vda is 32768 sectors" 120
+vblk_written
+wait_for "tofu-vdev: device 0: VM 1 (app) stopped; disk kept" 30
+wait_for "tofu-vdev: device 0: VM 1 (app) started again" 30
+vblk_after_reboot
+# The daemon restarted under load: app's reads in a loop all complete (the
+# new instance registers, tofu posts the live queue again, it serves from
+# the used index on) and the file's data is still the disk's.
+wait_for "tofu-guest: vda load 3 " 60
+printf '\x142' >&"$QIN"                      # Ctrl-T 2: storage's console
+wait_for "console: input to VM 2 'storage'" 10
+send 'kill $(pidof tofu-vdev); sleep 1; tofu-vdev /srv/vda.img &'
+wait_for "tofu-vdev: serving 1 device" 30 2
+wait_for "tofu-guest: vda load done" 120
+grep -q "tofu-guest: vda load [0-9]* FAILED" "$QLOG" && t_fail "a read failed while the daemon restarted"
+[ "$(grep -c "tofu-guest: vda load [0-9]* ok" "$QLOG")" = 60 ] || t_fail "not every read of the loop completed"
+refuse_line "I/O error, dev vda"
+refuse_line "UNEXPECTED EXCEPTION"
+refuse_line "did not acknowledge the reset"
+refuse_line "tofu-vdev: device 0: request"
+refuse_line "tofu-vdev: device 0: fault"
+rtos_kept_ticking rtos
+t_end
