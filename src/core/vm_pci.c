@@ -86,8 +86,9 @@ const char *vm_pci_build(struct vm *vm)
     for (unsigned i = 0; i < c->nr_pci_fns; i++)
         pci_fn_give(vm, c->pci_fns[i]);
     vm->pci_pool_on = false;
-    if (pt_lookup(&vm->s2, c->vecam_ipa, NULL, NULL, NULL) == E_OK)
-        return "its virtual ECAM overlaps its RAM or a device";
+    for (uint64_t off = 0; off < platform.pci_ecam_bus_size; off += PAGE_SIZE)
+        if (pt_lookup(&vm->s2, c->vecam_ipa + off, NULL, NULL, NULL) == E_OK)
+            return "its virtual ECAM overlaps its RAM or a device";
     if (mmio_add(vm, c->vecam_ipa, platform.pci_ecam_bus_size, &vpci_ops, &vm->vpci))
         return "its virtual ECAM overlaps an emulated device";
     return NULL;
