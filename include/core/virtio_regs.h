@@ -23,6 +23,10 @@ struct virtio_vq {
 #define VIRTIO_PEND_FEATURES  (1u << 0)    /* SET_DRV_FEATURES */
 #define VIRTIO_PEND_CONFIG    (1u << 1)    /* SET_CONFIG */
 #define VIRTIO_PEND_STATUS    (1u << 2)    /* SET_DEVICE_STATUS */
+/* A reset: SET_DEVICE_STATUS 0, sent before anything else that is pending,
+ * so that a status the driver writes before the backend reads cannot hide
+ * it (a reset whose wait timed out, then the driver's ACKNOWLEDGE). */
+#define VIRTIO_PEND_RESET     (1u << 3)
 
 struct virtio_regs {
     /* From the backend (TOFU_HC_VIRTIO_REGISTER). */

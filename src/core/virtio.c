@@ -298,7 +298,7 @@ void virtio_vm_stopped(struct vm *vm)
         if (d->cfg->frontend == vm->id) {
             /* The driver is gone: the device is reset, and the backend hears status 0. */
             virtio_regs_reset(&d->regs);
-            d->regs.pend = VIRTIO_PEND_STATUS;
+            d->regs.pend = VIRTIO_PEND_RESET;
             d->regs.pend_vq = d->regs.pend_avail = 0;
             d->regs.reset_wait = false;
             d->reset_vcpu = NULL;

@@ -189,7 +189,7 @@ static unsigned status_write(struct virtio_regs *r, uint32_t v)
 {
     if (!v) {                           /* a device reset (4.2.2.1) */
         virtio_regs_reset(r);
-        r->pend = VIRTIO_PEND_STATUS;   /* the older events mean nothing now */
+        r->pend = VIRTIO_PEND_RESET;    /* the older events mean nothing now */
         r->pend_vq = r->pend_avail = 0;
         r->reset_wait = r->registered;
         return VIRTIO_ACT_EVENT | (r->registered ? VIRTIO_ACT_RESET : 0);
@@ -259,6 +259,12 @@ static unsigned put(uint8_t *buf, uint16_t dev_num, uint8_t id, const void *payl
  * config, status, then the queues' notifications. */
 unsigned virtio_regs_msg(struct virtio_regs *r, uint16_t dev_num, uint8_t *buf, bool peek)
 {
+    if (r->pend & VIRTIO_PEND_RESET) {
+        struct virtio_msg_status m = { .status = 0 };
+        if (!peek)
+            r->pend &= ~VIRTIO_PEND_RESET;
+        return put(buf, dev_num, VIRTIO_MSG_SET_DEVICE_STATUS, &m, sizeof(m));
+    }
     if (r->pend & VIRTIO_PEND_FEATURES) {
         struct virtio_msg_features m = { .index = 0, .num = VIRTIO_FEATURE_WORDS * VIRTIO_FEATURE_WORD_BITS, .features = r->drv_features };
         if (!peek)
