@@ -19,7 +19,6 @@
 
 static spinlock_t ipc_lock = SPINLOCK_INIT;
 static struct share_table shares;
-static uint8_t vmsg[VIRTIO_MSG_MAX_BYTES];  /* a virtio message, under ipc_lock */
 
 static bool is_peer(const struct vm *a, const struct vm *b)
 {
@@ -101,8 +100,7 @@ static int64_t __attribute__((noinline)) virtio_recv(struct vcpu *v, uint8_t *bu
         v->regs.x[2] = VIRTIO_MSG_MAX_BYTES;    /* virtio messages need a buffer of this size */
         return TOFU_E_TOO_BIG;
     }
-    unsigned n = virtio_msg_next(v->vm, vmsg, false);
-    memcpy(buf, vmsg, n);
+    unsigned n = virtio_msg_next(v->vm, buf, false);     /* straight into the checked buffer */
     v->regs.x[1] = TOFU_VM_ID_TOFU;
     v->regs.x[2] = n;
     v->regs.x[3] = v->vm->ipc_rx.count + pending - 1;

@@ -94,6 +94,16 @@ vblk_after_reboot() {
     after=$(grep -F "tofu-guest: virtio-blk after reboot" "$QLOG" | sed -n 's/.*sha256 \([0-9a-f]*\).*/\1/p')
     [ "$after" = "$VBLK_SUM" ] || t_fail "after the reboot sha256 '$after', written '$VBLK_SUM'"
 }
+# vda_loads_completed <count> <timeout> <what restarted>: the reads of the
+# rcS loop while the backend restarted all completed, without an I/O error.
+vda_loads_completed() {
+    wait_for "tofu-guest: vda load done" "$2"
+    grep -q "tofu-guest: vda load [0-9]* FAILED" "$QLOG" && t_fail "a read failed while the $3 restarted"
+    [ "$(grep -c "tofu-guest: vda load [0-9]* ok" "$QLOG")" = "$1" ] || t_fail "not every read of the loop completed"
+    refuse_line "I/O error, dev vda"
+    refuse_line "UNEXPECTED EXCEPTION"
+    refuse_line "did not acknowledge the reset"
+}
 
 # rtos_kept_ticking <vm>: the RTOS VM of that name goes on (two more ticks),
 # never stopped, its timer and memory intact.

@@ -27,12 +27,7 @@ printf '\x142' >&"$QIN"                      # Ctrl-T 2: storage's console
 wait_for "console: input to VM 2 'storage'" 10
 send 'kill $(pidof tofu-vdev); sleep 1; tofu-vdev /srv/vda.img &'
 wait_for "tofu-vdev: serving 1 device" 30 2
-wait_for "tofu-guest: vda load done" 120
-grep -q "tofu-guest: vda load [0-9]* FAILED" "$QLOG" && t_fail "a read failed while the daemon restarted"
-[ "$(grep -c "tofu-guest: vda load [0-9]* ok" "$QLOG")" = 60 ] || t_fail "not every read of the loop completed"
-refuse_line "I/O error, dev vda"
-refuse_line "UNEXPECTED EXCEPTION"
-refuse_line "did not acknowledge the reset"
+vda_loads_completed 60 120 daemon
 refuse_line "tofu-vdev: device 0: request"
 refuse_line "tofu-vdev: device 0: fault"
 rtos_kept_ticking rtos
