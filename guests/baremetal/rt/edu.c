@@ -8,7 +8,6 @@
 #include "rt/timer.h"
 
 #define PCIE_WINDOW_COMPAT "tofu,pcie-mmio-window"
-#define PCIE_ECAM_COMPAT   "pci-host-ecam-generic"
 
 static uint64_t window;
 
@@ -16,15 +15,14 @@ enum edu_found edu_find(unsigned slot, struct edu *edu)
 {
 	struct fdt fdt;
 	struct fdt_node node;
-	uint64_t ecam = 0, ecam_size = 0, win_size = 0;
+	uintptr_t ecam = platform_get()->pci_ecam_base;
+	uint64_t win_size = 0;
 
-	if (!fdt_init(&fdt, (const void *)platform_get()->dtb) ||
-	    !fdt_find_compatible(&fdt, PCIE_ECAM_COMPAT, &node) ||
-	    !fdt_reg(&fdt, &node, 0, &ecam, &ecam_size) ||
+	if (!ecam || !fdt_init(&fdt, (const void *)platform_get()->dtb) ||
 	    !fdt_find_compatible(&fdt, PCIE_WINDOW_COMPAT, &node) ||
 	    !fdt_reg(&fdt, &node, 0, &window, &win_size))
 		return EDU_NO_BRIDGE;
-	edu->cfg = (uintptr_t)ecam + ((uintptr_t)slot << PCI_ECAM_DEV_SHIFT);
+	edu->cfg = ecam + ((uintptr_t)slot << PCI_ECAM_DEV_SHIFT);
 	edu->bar = 0;
 	if (mmio_read32(edu->cfg + PCI_ID) != PCI_ID_EDU)
 		return EDU_ABSENT;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* A bare-metal virtio backend (rt/virtio_backend.h). */
 #include "rt/virtio_backend.h"
+#include "rt/smccc.h"
 
 #include "tofu/abi.h"
 #include "rt/arch.h"
@@ -32,12 +33,7 @@ static uint64_t be64(const void *p)
 
 static int64_t hvc3(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	register uint64_t x0 __asm__("x0") = fid;
-	register uint64_t x1 __asm__("x1") = a1;
-	register uint64_t x2 __asm__("x2") = a2;
-	register uint64_t x3 __asm__("x3") = a3;
-	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
-	return (int64_t)x0;
+	return (int64_t)smccc_hvc(fid, a1, a2, a3).a0;
 }
 
 static int dev_register(struct vbe_dev *d)
