@@ -176,12 +176,19 @@ static void check_shares(struct sys *s)
     }
 }
 
+static bool owns_bridge(const struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->cfg.nr_devices; i++)
+        if (is_compat(&vm->cfg.devices[i], PCIE_ECAM_COMPAT))
+            return true;
+    return false;
+}
+
 /* The PCIe host bridge's windows: whoever has one can program a device on
  * the bus (its config space, its BARs) and so make it master DMA. */
 static bool is_pcie_window(const struct vm_device *d)
 {
-    return d->compatible && (!strcmp(d->compatible, PCIE_ECAM_COMPAT) || !strcmp(d->compatible, PCIE_MMIO_COMPAT) ||
-                             !strcmp(d->compatible, PCIE_IO_COMPAT));
+    return is_compat(d, PCIE_ECAM_COMPAT) || is_compat(d, PCIE_MMIO_COMPAT) || is_compat(d, PCIE_IO_COMPAT);
 }
 
 /*
@@ -194,13 +201,10 @@ static bool is_pcie_window(const struct vm_device *d)
 static void check_streams(const struct sys *s, const struct vm *vm)
 {
     const struct vm_config *c = &vm->cfg;
-    bool ecam = false;
-    for (unsigned i = 0; i < c->nr_devices; i++) {
-        ecam |= c->devices[i].compatible && !strcmp(c->devices[i].compatible, PCIE_ECAM_COMPAT);
+    for (unsigned i = 0; i < c->nr_devices; i++)
         if (is_pcie_window(&c->devices[i]) && !c->nr_streams)
             refuse_device(vm, i, "lets the VM program PCIe devices, but it owns no StreamIDs: "
                           "give it theirs (iommu-streams = <first count>), or their DMA only faults");
-    }
     if (!c->nr_streams)
         return;
     uint64_t first = c->stream_first, end = first + c->nr_streams;
@@ -211,17 +215,9 @@ static void check_streams(const struct sys *s, const struct vm *vm)
         if (o->cfg.nr_streams && ranges_overlap(first, c->nr_streams, o->cfg.stream_first, o->cfg.nr_streams))
             refuse(vm->node, "iommu-streams 0x%03" PRIx64 "-0x%03" PRIx64 " overlap those of VM '%s' (0x%03x-0x%03x)",
                    first, end - 1, o->cfg.name, o->cfg.stream_first, o->cfg.stream_first + o->cfg.nr_streams - 1);
-    if (!ecam)
+    if (!owns_bridge(vm))
         refuse(vm->node, "iommu-streams without the PCIe ECAM (&pcie_ecam) in devices: the VM that owns a "
                "device's DMA must be the one that programs it");
-}
-
-static bool owns_bridge(const struct vm *vm)
-{
-    for (unsigned i = 0; i < vm->cfg.nr_devices; i++)
-        if (vm->cfg.devices[i].compatible && !strcmp(vm->cfg.devices[i].compatible, PCIE_ECAM_COMPAT))
-            return true;
-    return false;
 }
 
 /* QEMU virt's swizzle for INTA, the pin the tool assumes (the hypervisor
@@ -247,8 +243,7 @@ static void check_pci_functions(const struct sys *s, const struct vm *vm)
         refuse(vm->node, "pci-functions beside &pcie_ecam in devices: the VM owns the whole bus already; "
                "give it either the bus or single functions");
     for (unsigned i = 0; i < c->nr_devices; i++)
-        if (c->devices[i].compatible && (!strcmp(c->devices[i].compatible, PCIE_MMIO_COMPAT) ||
-                                         !strcmp(c->devices[i].compatible, PCIE_IO_COMPAT)))
+        if (is_compat(&c->devices[i], PCIE_MMIO_COMPAT) || is_compat(&c->devices[i], PCIE_IO_COMPAT))
             refuse_device(vm, i, "is a window of every function's BARs, other VMs' too: a VM with "
                           "pci-functions gets its own functions' BAR pages, not the window");
     for (const struct vm *o = s->vms; o < s->vms + s->nr_vms; o++)

@@ -58,10 +58,6 @@ static void prop_reg(void *fdt, const uint64_t *pairs, int n)
 #define PCI_DT_SLOT_MASK   0x1800u       /* interrupt-map-mask: the slot's low two bits, as the swizzle */
 #define PCI_DT_PIN_MASK    7u
 
-static bool is_compat(const struct vm_device *d, const char *compat)
-{
-    return d->compatible && !strcmp(d->compatible, compat);
-}
 
 static void write_intx_map(void *fdt, uint32_t *map, int nm)
 {

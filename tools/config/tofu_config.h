@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include "core/config.h"
 #include "core/limits.h"
 #include "platform/qemu_virt.h"
@@ -84,6 +85,12 @@ struct vm {
 #define PCIE_ECAM_COMPAT "pci-host-ecam-generic"
 #define PCIE_MMIO_COMPAT "tofu,pcie-mmio-window"
 #define PCIE_IO_COMPAT   "tofu,pcie-io-window"
+
+/* Is the device's (most specific) compatible string `compat`? */
+static inline bool is_compat(const struct vm_device *d, const char *compat)
+{
+    return d->compatible && !strcmp(d->compatible, compat);
+}
 
 #define MAX_E1000E_NICS 4
 
