@@ -13,6 +13,7 @@
 #define CORE_VIRTIO_H
 #include "core/types.h"
 #include "core/limits.h"
+#include "tofu/virtio.h"
 
 /* One device of the config (tools/config/virtio.c writes them). */
 struct virtio_config {
@@ -22,6 +23,7 @@ struct virtio_config {
     uint32_t intid;             /* its interrupt (an SPI, edge), in the frontend */
     uint64_t window_ipa;        /* where the frontend's RAM appears in the backend */
     uint64_t window_size;       /* = the frontend's RAM size */
+    struct tofu_virtio_reg identity;    /* what the frontend sees (tofu_virtio_identity()) */
 };
 
 extern const struct virtio_config config_virtio[];

@@ -29,9 +29,9 @@ struct virtio_vq {
 #define VIRTIO_PEND_RESET     (1u << 3)
 
 struct virtio_regs {
-    /* From the backend (TOFU_HC_VIRTIO_REGISTER). */
-    uint32_t device_id;                 /* from the config: 0 until registered */
-    bool registered;
+    /* The device: the config's identity, then the backend's registration. */
+    uint32_t device_id;                 /* from the config */
+    bool attached;                      /* a running backend registered it */
     uint64_t dev_features;
     uint32_t nr_queues, config_len, config_gen;
     uint16_t queue_max[TOFU_VIRTIO_MAX_QUEUES];
@@ -51,17 +51,25 @@ struct virtio_regs {
 #define VIRTIO_ACT_RESET  (1u << 1)     /* a device reset: wait for the backend */
 #define VIRTIO_ACT_BAD    (1u << 2)     /* an access the spec does not allow: ignored, log it */
 
-/* Power-on state of a device of type `device_id` nobody registered yet. */
-void virtio_regs_init(struct virtio_regs *r, uint32_t device_id);
+/* Power-on state of a device of type `device_id` as the config describes
+ * it (`identity`, tofu_virtio_identity()): the frontend's driver can probe
+ * and set it up before any backend is attached. */
+void virtio_regs_init(struct virtio_regs *r, uint32_t device_id, const struct tofu_virtio_reg *identity);
 /* The driver's side back to its reset state (the backend's registration stays). */
 void virtio_regs_reset(struct virtio_regs *r);
 /* TOFU_OK, or TOFU_E_INVALID when `reg` breaks a rule of tofu/virtio.h (nothing changed). */
 int virtio_regs_check(const struct tofu_virtio_reg *reg);
-/* Take a checked registration; VIRTIO_ACT_EVENT when the driver had the
- * device live: every state it set is posted again, for a backend that starts again. */
+/* Whether a checked registration is the device the driver sees: the same
+ * features, queues and config length (the config's bytes may change). */
+bool virtio_regs_same_device(const struct virtio_regs *r, const struct tofu_virtio_reg *reg);
+/* Attach a backend with a checked registration of the same device;
+ * VIRTIO_ACT_EVENT when the driver has set the device up: every state it
+ * set is posted again, for the backend that comes (or starts again). */
 unsigned virtio_regs_register(struct virtio_regs *r, const struct tofu_virtio_reg *reg);
 unsigned virtio_regs_read(const struct virtio_regs *r, uint64_t off, unsigned width, uint64_t *val);
 unsigned virtio_regs_write(struct virtio_regs *r, uint64_t off, unsigned width, uint64_t val);
+/* The backend stopped: nothing is pending for it, and nobody acknowledges resets. */
+void virtio_regs_detach(struct virtio_regs *r);
 /* The backend's next message, written to `buf` (VIRTIO_MSG_MAX_BYTES); its
  * length, or 0 when none is pending.  `peek`: leave it pending. */
 unsigned virtio_regs_msg(struct virtio_regs *r, uint16_t dev_num, uint8_t *buf, bool peek);

@@ -128,6 +128,29 @@ struct virtio_blk_req_hdr {
 #define VIRTIO_BLK_CFG_SEG_MAX         12u
 #define VIRTIO_BLK_CFG_BYTES           16u
 
+/* ---- virtio-net (virtio 1.2, 5.1) ------------------------------------------- */
+#define VIRTIO_NET_F_MAC               5u
+#define VIRTIO_NET_RXQ                 0u        /* receiveq1: device -> driver */
+#define VIRTIO_NET_TXQ                 1u        /* transmitq1: driver -> device */
+#define VIRTIO_NET_HDR_BYTES           12u       /* struct virtio_net_hdr with VERSION_1 */
+#define VIRTIO_NET_HDR_NUM_BUFFERS     10u       /* its num_buffers field (le16): 1 without MRG_RXBUF */
+#define VIRTIO_NET_MAC_BYTES           6u
+#define VIRTIO_NET_CFG_MAC             0u
+#define VIRTIO_NET_CFG_BYTES           8u        /* mac, status (read only with F_STATUS) */
+#define VIRTIO_NET_FRAME_MAX           1514u     /* an Ethernet frame without FCS, no offloads */
+
+/* ---- virtio-console (virtio 1.2, 5.3) ---------------------------------------- */
+#define VIRTIO_CONSOLE_RXQ             0u        /* port 0 receiveq: device -> driver */
+#define VIRTIO_CONSOLE_TXQ             1u        /* port 0 transmitq: driver -> device */
+
+/* ---- the devices tofu's backends offer ---------------------------------------
+ * What a frontend sees of a device (features, queues, config) is fixed by
+ * its type and the config: the config tool computes it, tofu answers the
+ * frontend's probe from it before the backend is up, and the backends
+ * register exactly it (a different registration is refused). */
+#define TOFU_VIRTIO_QUEUE_SIZE         256u      /* QueueNumMax of every queue */
+#define TOFU_VIRTIO_CHAIN_MAX          16u       /* buffers of one request a backend takes */
+
 /* ---- tofu's virtio calls and messages (docs/ipc.md, docs/virtio.md) ------- */
 #define TOFU_VIRTIO_MAX_QUEUES         4u
 #define TOFU_VIRTIO_QUEUE_MAX          1024u     /* QueueNumMax a backend may offer */
@@ -142,6 +165,48 @@ struct tofu_virtio_reg {
     uint8_t config[TOFU_VIRTIO_CONFIG_MAX];
 };
 _Static_assert(sizeof(struct tofu_virtio_reg) == 88, "tofu_virtio_reg is ABI");
+
+static inline void tofu_virtio_put_le(uint8_t *p, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The device of type `device_id` as tofu's backends offer it: a block
+ * device of `disk_bytes`, a NIC with `mac`, a console.  0, or -1 for a type
+ * tofu does not serve. */
+static inline int tofu_virtio_identity(struct tofu_virtio_reg *reg, uint32_t device_id, uint64_t disk_bytes,
+                                       const uint8_t *mac)
+{
+    uint8_t *z = (uint8_t *)reg;
+    for (unsigned i = 0; i < sizeof(*reg); i++)
+        z[i] = 0;
+    reg->features = VIRTIO_FEATURE_BIT(VIRTIO_F_VERSION_1);
+    switch (device_id) {
+    case VIRTIO_ID_BLOCK:
+        reg->features |= VIRTIO_FEATURE_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_FEATURE_BIT(VIRTIO_BLK_F_SEG_MAX);
+        reg->nr_queues = 1;
+        reg->config_len = VIRTIO_BLK_CFG_BYTES;
+        tofu_virtio_put_le(reg->config + VIRTIO_BLK_CFG_CAPACITY, disk_bytes / VIRTIO_BLK_SECTOR_BYTES, 8);
+        tofu_virtio_put_le(reg->config + VIRTIO_BLK_CFG_SEG_MAX, TOFU_VIRTIO_CHAIN_MAX - 2, 4);  /* header, status */
+        break;
+    case VIRTIO_ID_NET:
+        reg->features |= VIRTIO_FEATURE_BIT(VIRTIO_NET_F_MAC);
+        reg->nr_queues = 2;
+        reg->config_len = VIRTIO_NET_CFG_BYTES;
+        for (unsigned i = 0; i < VIRTIO_NET_MAC_BYTES; i++)
+            reg->config[VIRTIO_NET_CFG_MAC + i] = mac[i];
+        break;
+    case VIRTIO_ID_CONSOLE:
+        reg->nr_queues = 2;             /* port 0 only: no MULTIPORT, no size */
+        break;
+    default:
+        return -1;
+    }
+    for (unsigned i = 0; i < reg->nr_queues; i++)
+        reg->queue_max[i] = TOFU_VIRTIO_QUEUE_SIZE;
+    return 0;
+}
 
 /* Messages from tofu (VM-ID 0) to a backend, shaped like virtio-msg's: an
  * 8-byte header, then the message's payload.  Materialized when the backend

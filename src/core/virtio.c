@@ -71,7 +71,7 @@ const char *virtio_vm_build(struct vm *vm)
             continue;
         d->cfg = c;
         d->index = i;
-        virtio_regs_init(&d->regs, c->device_id);
+        virtio_regs_init(&d->regs, c->device_id, &c->identity);
         if (mmio_add(vm, c->mmio_ipa, VIRTIO_MMIO_WINDOW_SIZE, &virtio_mmio_ops, d) != E_OK)
             return "its virtio windows overlap its emulated devices (or are too many)";
     }
@@ -170,8 +170,11 @@ static int64_t do_register(struct vcpu *v)
     if (virtio_regs_check(&reg) != TOFU_OK)
         return TOFU_E_INVALID;
     spin_lock(&d->lock);
-    unsigned act = virtio_regs_register(&d->regs, &reg);
+    bool same = virtio_regs_same_device(&d->regs, &reg);
+    unsigned act = same ? virtio_regs_register(&d->regs, &reg) : 0;
     spin_unlock(&d->lock);
+    if (!same)
+        return TOFU_E_INVALID;          /* not the device the config describes (and the driver sees) */
     if (act & VIRTIO_ACT_EVENT)
         ring(v->vm);
     return TOFU_OK;
@@ -187,7 +190,7 @@ static int64_t do_event(struct vcpu *v)
         return TOFU_E_INVALID;
     struct vm *fe = frontend(d);
     spin_lock(&d->lock);
-    bool live = running(fe) && d->regs.registered && (d->regs.status & VIRTIO_STATUS_DRIVER_OK);
+    bool live = running(fe) && d->regs.attached && (d->regs.status & VIRTIO_STATUS_DRIVER_OK);
     if (live) {
         d->regs.int_status |= kind == VIRTIO_MSG_EVENT_USED ? VIRTIO_MMIO_INT_VRING : VIRTIO_MMIO_INT_CONFIG;
         if (kind == VIRTIO_MSG_EVENT_CONFIG)
@@ -278,7 +281,7 @@ void virtio_vm_started(struct vm *vm)
             continue;
         if (d->cfg->backend == vm->id) {
             spin_lock(&d->lock);        /* a new instance: it hears all again when it registers */
-            d->regs.pend = d->regs.pend_vq = d->regs.pend_avail = 0;
+            virtio_regs_detach(&d->regs);
             spin_unlock(&d->lock);
         }
         if (running(frontend(d)) && running(backend(d)))
@@ -303,9 +306,8 @@ void virtio_vm_stopped(struct vm *vm)
             d->regs.reset_wait = false;
             d->reset_vcpu = NULL;
         } else {
-            d->regs.pend = d->regs.pend_vq = d->regs.pend_avail = 0;
             w = d->regs.reset_wait ? d->reset_vcpu : NULL;
-            d->regs.reset_wait = false; /* the frontend's reset completes now */
+            virtio_regs_detach(&d->regs);   /* the frontend's reset completes now */
         }
         spin_unlock(&d->lock);
         if (w)

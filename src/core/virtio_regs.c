@@ -16,10 +16,21 @@
 #define SET_HIGH(f, v)  ((f) = ((f) & UINT32_MAX) | ((uint64_t)(uint32_t)(v) << 32))
 #define SHM_NONE        UINT32_MAX     /* SHMLen/SHMBase of a region that does not exist */
 
-void virtio_regs_init(struct virtio_regs *r, uint32_t device_id)
+static void take(struct virtio_regs *r, const struct tofu_virtio_reg *reg)
+{
+    r->dev_features = reg->features;
+    r->nr_queues = reg->nr_queues;
+    r->config_len = reg->config_len;
+    for (unsigned i = 0; i < TOFU_VIRTIO_MAX_QUEUES; i++)
+        r->queue_max[i] = i < reg->nr_queues ? reg->queue_max[i] : 0;
+    memcpy(r->config, reg->config, sizeof(r->config));
+}
+
+void virtio_regs_init(struct virtio_regs *r, uint32_t device_id, const struct tofu_virtio_reg *identity)
 {
     memset(r, 0, sizeof(*r));
     r->device_id = device_id;
+    take(r, identity);
 }
 
 void virtio_regs_reset(struct virtio_regs *r)
@@ -63,23 +74,31 @@ static unsigned post_all(struct virtio_regs *r)
     return VIRTIO_ACT_EVENT;
 }
 
+bool virtio_regs_same_device(const struct virtio_regs *r, const struct tofu_virtio_reg *reg)
+{
+    if (reg->features != r->dev_features || reg->nr_queues != r->nr_queues || reg->config_len != r->config_len)
+        return false;
+    for (unsigned i = 0; i < reg->nr_queues; i++)
+        if (reg->queue_max[i] != r->queue_max[i])
+            return false;
+    return true;
+}
+
 unsigned virtio_regs_register(struct virtio_regs *r, const struct tofu_virtio_reg *reg)
 {
-    r->dev_features = reg->features;
-    r->nr_queues = reg->nr_queues;
-    r->config_len = reg->config_len;
-    for (unsigned i = 0; i < TOFU_VIRTIO_MAX_QUEUES; i++)
-        r->queue_max[i] = i < reg->nr_queues ? reg->queue_max[i] : 0;
-    memcpy(r->config, reg->config, sizeof(r->config));
-    if (r->registered)
-        r->config_gen++;                /* what the driver read may have changed */
-    r->registered = true;
-    /* Queues beyond the new count, or larger than the new maximum, are gone. */
-    for (unsigned i = 0; i < TOFU_VIRTIO_MAX_QUEUES; i++)
-        if (i >= r->nr_queues || r->vq[i].num > r->queue_max[i])
-            memset(&r->vq[i], 0, sizeof(r->vq[i]));
+    if (memcmp(r->config, reg->config, r->config_len))
+        r->config_gen++;                /* what the driver read has changed */
+    take(r, reg);
+    r->attached = true;
     r->pend = r->pend_vq = r->pend_avail = 0;
     return post_all(r);
+}
+
+void virtio_regs_detach(struct virtio_regs *r)
+{
+    r->attached = false;
+    r->pend = r->pend_vq = r->pend_avail = 0;
+    r->reset_wait = false;
 }
 
 static const struct virtio_vq *cur_vq(const struct virtio_regs *r)
@@ -130,8 +149,7 @@ unsigned virtio_regs_read(const struct virtio_regs *r, uint64_t off, unsigned wi
     switch (off) {
     case VIRTIO_MMIO_MAGIC_VALUE: v = VIRTIO_MMIO_MAGIC; break;
     case VIRTIO_MMIO_VERSION: v = VIRTIO_MMIO_VERSION_2; break;
-    /* 0 until the backend registers: "no device here" to the driver's probe. */
-    case VIRTIO_MMIO_DEVICE_ID: v = r->registered ? r->device_id : 0; break;
+    case VIRTIO_MMIO_DEVICE_ID: v = r->device_id; break;
     case VIRTIO_MMIO_VENDOR_ID: v = VIRTIO_MMIO_VENDOR_TOFU; break;
     case VIRTIO_MMIO_DEVICE_FEATURES:
         v = r->dev_features_sel == 0 ? LOW32(r->dev_features) :
@@ -191,8 +209,8 @@ static unsigned status_write(struct virtio_regs *r, uint32_t v)
         virtio_regs_reset(r);
         r->pend = VIRTIO_PEND_RESET;    /* the older events mean nothing now */
         r->pend_vq = r->pend_avail = 0;
-        r->reset_wait = r->registered;
-        return VIRTIO_ACT_EVENT | (r->registered ? VIRTIO_ACT_RESET : 0);
+        r->reset_wait = r->attached;
+        return VIRTIO_ACT_EVENT | (r->attached ? VIRTIO_ACT_RESET : 0);
     }
     v &= VIRTIO_STATUS_MASK;
     /* FEATURES_OK only for features the device offered (3.1.1, step 5). */

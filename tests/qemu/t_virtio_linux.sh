@@ -2,7 +2,9 @@
 # virtio-blk served by a Linux backend (docs/virtio.md, "The Linux
 # backend"): storage's tofu-vdev serves a 16 MiB file in its tmpfs through
 # /dev/tofu-vdev; app (Debian's stock virtio_mmio and virtio_blk), up
-# first (the daemon starts 5 s late), waits for the device, writes 1 MiB from /dev/urandom,
+# first (the daemon starts 5 s late), sees the device at once (tofu answers
+# its probe from the config) and its disk's first read waits for the
+# daemon; it writes 1 MiB from /dev/urandom,
 # reads it back with the same sha256, reboots (tofu restarts it: the daemon
 # hears PEER_DOWN, then PEER_UP, and keeps the file) and reads the same
 # checksum again; then reads in a loop while the daemon is killed and
@@ -11,9 +13,13 @@
 # shell's prompt on that console may come between them.
 . "$(dirname "$0")/lib.sh"
 qemu_start virtio-linux virtio-linux
-wait_for "[app] tofu-guest: virtio-mmio a000000.virtio_mmio: waiting for its backend" 120
+wait_for "virtio_blk virtio0: 1/0/0 default/read/poll queues" 120
 wait_for "tofu-vdev: serving 1 device" 120
 expect_line "tofu-vdev: device 0: block, 16 MiB from /srv/vda.img, to VM 1 (app), its RAM at 0x800000000 here: register TOFU_OK"
+# app probed the disk before its backend was up (the daemon's 5 s delay).
+[ "$(grep -n "virtio_blk virtio0: 1/0/0" "$QLOG" | head -1 | cut -d: -f1)" -lt \
+  "$(grep -n "tofu-vdev: serving 1 device" "$QLOG" | head -1 | cut -d: -f1)" ] ||
+    t_fail "app's virtio_blk probed its disk only after the backend was up"
 wait_for "[app] tofu-guest: vda is 32768 sectors" 120
 vblk_written
 wait_for "tofu-vdev: device 0: VM 1 (app) stopped; disk kept" 30

@@ -21,7 +21,7 @@ static int setup(void **state)
 {
     (void)state;
     struct tofu_virtio_reg reg = good_reg();
-    virtio_regs_init(&r, VIRTIO_ID_BLOCK);
+    virtio_regs_init(&r, VIRTIO_ID_BLOCK, &reg);
     assert_int_equal(virtio_regs_check(&reg), TOFU_OK);
     assert_int_equal(virtio_regs_register(&r, &reg), 0);    /* no driver yet: nothing to post */
     return 0;
@@ -75,14 +75,64 @@ static void test_identity(void **state)
     assert_int_equal(v, 0x40);
 }
 
-static void test_unregistered_is_no_device(void **state)
+/* Before a backend is attached the driver sees the config's device whole,
+ * and can set it up; its reset waits for no one. */
+static void test_device_before_backend(void **state)
 {
     (void)state;
-    virtio_regs_init(&r, VIRTIO_ID_BLOCK);
-    assert_int_equal(rd(VIRTIO_MMIO_MAGIC_VALUE), VIRTIO_MMIO_MAGIC);
-    assert_int_equal(rd(VIRTIO_MMIO_DEVICE_ID), 0);
-    /* A reset with no backend registered waits for no one. */
+    struct tofu_virtio_reg id = good_reg();
+    virtio_regs_init(&r, VIRTIO_ID_BLOCK, &id);
+    assert_false(r.attached);
+    assert_int_equal(rd(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_BLOCK);
+    assert_int_equal(rd(VIRTIO_MMIO_DEVICE_FEATURES), 1u << VIRTIO_BLK_F_FLUSH);
+    assert_int_equal(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 256);
     assert_int_equal(wr(VIRTIO_MMIO_STATUS, 0) & VIRTIO_ACT_RESET, 0);
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+    wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+    assert_true(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK);
+    /* The backend comes: only the device the config describes is taken,
+     * and it hears what the driver did. */
+    struct tofu_virtio_reg other = id;
+    other.features |= VIRTIO_FEATURE_BIT(VIRTIO_BLK_F_SIZE_MAX);
+    assert_false(virtio_regs_same_device(&r, &other));
+    other = id;
+    other.queue_max[0] = 128;
+    assert_false(virtio_regs_same_device(&r, &other));
+    assert_true(virtio_regs_same_device(&r, &id));
+    uint8_t ids[16];
+    drain(ids, 16);
+    assert_int_equal(virtio_regs_register(&r, &id), VIRTIO_ACT_EVENT);
+    assert_true(r.attached);
+    assert_int_equal(drain(ids, 16), 3);
+    assert_int_equal(ids[0], VIRTIO_MSG_SET_DRV_FEATURES);
+    /* Detached (it stopped): a reset waits for no one again. */
+    virtio_regs_detach(&r);
+    assert_int_equal(wr(VIRTIO_MMIO_STATUS, 0) & VIRTIO_ACT_RESET, 0);
+}
+
+/* tofu_virtio_identity(): the devices the tool, tofu and the backends agree on. */
+static void test_identities(void **state)
+{
+    (void)state;
+    struct tofu_virtio_reg id;
+    static const uint8_t mac[VIRTIO_NET_MAC_BYTES] = { 0x02, 't', 'o', 'f', 'u', 7 };
+    assert_int_equal(tofu_virtio_identity(&id, VIRTIO_ID_BLOCK, 0x100000, NULL), 0);
+    assert_int_equal(virtio_regs_check(&id), TOFU_OK);
+    assert_int_equal(id.nr_queues, 1);
+    assert_int_equal(id.config[VIRTIO_BLK_CFG_CAPACITY + 1], 0x08);     /* 2048 sectors */
+    assert_int_equal(id.config[VIRTIO_BLK_CFG_SEG_MAX], TOFU_VIRTIO_CHAIN_MAX - 2);
+    assert_int_equal(tofu_virtio_identity(&id, VIRTIO_ID_NET, 0, mac), 0);
+    assert_int_equal(virtio_regs_check(&id), TOFU_OK);
+    assert_int_equal(id.nr_queues, 2);
+    assert_true(id.features & VIRTIO_FEATURE_BIT(VIRTIO_NET_F_MAC));
+    assert_memory_equal(id.config + VIRTIO_NET_CFG_MAC, mac, sizeof(mac));
+    assert_int_equal(tofu_virtio_identity(&id, VIRTIO_ID_CONSOLE, 0, NULL), 0);
+    assert_int_equal(virtio_regs_check(&id), TOFU_OK);
+    assert_int_equal(id.nr_queues, 2);
+    assert_int_equal(id.config_len, 0);
+    assert_int_equal(tofu_virtio_identity(&id, 16, 0, NULL), -1);          /* a GPU: not served */
 }
 
 static void test_bad_accesses_ignored(void **state)
@@ -270,13 +320,16 @@ static void test_register_again_reposts_live_state(void **state)
     drain(ids, 16);
     /* The backend starts again and registers: it hears everything again. */
     assert_int_equal(virtio_regs_register(&r, &reg), VIRTIO_ACT_EVENT);
-    assert_int_equal(r.config_gen, 1);
+    assert_int_equal(r.config_gen, 0);              /* the same config */
     assert_int_equal(drain(ids, 16), 5);
     assert_int_equal(ids[0], VIRTIO_MSG_SET_DRV_FEATURES);
     assert_int_equal(ids[1], VIRTIO_MSG_SET_VQUEUE);
     assert_int_equal(ids[2], VIRTIO_MSG_SET_CONFIG);
     assert_int_equal(ids[3], VIRTIO_MSG_SET_DEVICE_STATUS);
     assert_int_equal(ids[4], VIRTIO_MSG_EVENT_AVAIL);
+    reg.config[0] = 0x80;                           /* a new capacity: a new generation */
+    virtio_regs_register(&r, &reg);
+    assert_int_equal(r.config_gen, 1);
 }
 
 static void test_random_accesses_keep_invariants(void **state)
@@ -303,7 +356,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_identity, setup),
-        cmocka_unit_test_setup(test_unregistered_is_no_device, setup),
+        cmocka_unit_test_setup(test_device_before_backend, setup),
+        cmocka_unit_test_setup(test_identities, setup),
         cmocka_unit_test_setup(test_bad_accesses_ignored, setup),
         cmocka_unit_test_setup(test_bring_up_messages_in_order, setup),
         cmocka_unit_test_setup(test_notify_storm_is_one_message, setup),

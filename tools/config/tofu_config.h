@@ -106,8 +106,11 @@ static inline bool is_compat(const struct vm_device *d, const char *compat)
 struct virtio_dev_model {
     struct virtio_config cfg;       /* what the hypervisor reads */
     char node[NODE_PATH_LEN];
-    const char *type;               /* "block" */
-    uint64_t ram_disk_size;         /* bytes: what the bare-metal backend serves */
+    const char *type;               /* "block", "net", "console" */
+    uint64_t ram_disk_size;         /* block: the disk's bytes (a RAM disk, or backing's size) */
+    const char *backing;            /* block: a Linux backend's file or block device, or NULL */
+    const char *bridge;             /* net: the Linux bridge of the backend's TAP, or NULL */
+    uint8_t mac[VIRTIO_NET_MAC_BYTES];  /* net */
 };
 
 struct sys {

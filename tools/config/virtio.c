@@ -26,15 +26,23 @@
 #define GIC_FDT_SPI      0u
 #define IRQ_EDGE_RISING  1u
 
-/* The types tofu knows; only those with `served` have a backend yet. */
+#define PATH_PROP_MAX    255u        /* a backing file's path, bytes */
+#define IFNAME_MAX       15u         /* a Linux interface name (IFNAMSIZ - 1) */
+
+/* The MAC address of net device `index` without a `mac`: locally
+ * administered, unicast, "tofu" and the index. */
+static const uint8_t mac_prefix[VIRTIO_NET_MAC_BYTES - 1] = { 0x02, 't', 'o', 'f', 'u' };
+
+/* The types tofu serves, and the properties each takes beside type,
+ * frontend and backend. */
 static const struct {
     const char *name;
     uint32_t device_id;
-    bool served;
+    const char *const props[3];
 } types[] = {
-    { "block", VIRTIO_ID_BLOCK, true },
-    { "net", VIRTIO_ID_NET, false },
-    { "console", VIRTIO_ID_CONSOLE, false },
+    { "block", VIRTIO_ID_BLOCK, { "ram-disk-size", "backing", NULL } },
+    { "net", VIRTIO_ID_NET, { "mac", "bridge", NULL } },
+    { "console", VIRTIO_ID_CONSOLE, { NULL } },
 };
 
 /* The model guestdt_virtio() reads (the one parse_virtio() filled). */
@@ -70,28 +78,93 @@ static unsigned vm_ref(const struct sys *s, const void *fdt, int node, const cha
     refuse(path, "%s: %s is not a VM of /vms", prop, ref);
 }
 
+/* An optional string property: NULL if absent; refused unless one string
+ * of 1..max bytes, without a newline. */
+static const char *opt_string(const void *fdt, int node, const char *path, const char *prop, unsigned max)
+{
+    int len;
+    const char *v = fdt_getprop(fdt, node, prop, &len);
+    if (!v)
+        return NULL;
+    if (len < 2 || v[len - 1] != '\0' || strlen(v) + 1 != (size_t)len || (unsigned)len - 1 > max || strchr(v, '\n'))
+        refuse(path, "%s must be one string of 1 to %u characters", prop, max);
+    return v;
+}
+
+static void parse_block(struct sys *s, const void *fdt, int node, struct virtio_dev_model *m, unsigned be)
+{
+    const char *path = m->node;
+    int len;
+    const fdt32_t *sz = fdt_getprop(fdt, node, "ram-disk-size", &len);
+    if (!sz)
+        refuse(path, "missing property 'ram-disk-size' (the disk's size: a RAM disk of the backend, or "
+               "what of 'backing' it serves)");
+    if (len != 8)
+        refuse(path, "ram-disk-size must be 2 cells (<size-hi size-lo>)");
+    m->ram_disk_size = ((uint64_t)fdt32_to_cpu(sz[0]) << 32) | fdt32_to_cpu(sz[1]);
+    if (!m->ram_disk_size || m->ram_disk_size % VIRTIO_BLK_SECTOR_BYTES || m->ram_disk_size > VIRTIO_RAM_DISK_MAX)
+        refuse(path, "ram-disk-size %#" PRIx64 " must be a non-zero multiple of %u bytes, at most %" PRIu64 " MiB",
+               m->ram_disk_size, VIRTIO_BLK_SECTOR_BYTES, VIRTIO_RAM_DISK_MAX >> 20);
+    m->backing = opt_string(fdt, node, path, "backing", PATH_PROP_MAX);
+    if (m->backing && m->backing[0] != '/')
+        refuse(path, "backing = \"%s\" must be an absolute path in the backend (a file or a block device)",
+               m->backing);
+    if (m->backing)
+        return;                         /* the backend's file, not its RAM */
+    const struct vm_config *bc = &s->vms[be].cfg;
+    uint64_t disks = m->ram_disk_size;
+    for (const struct virtio_dev_model *o = s->virtio; o < m; o++)
+        if (o->cfg.backend == m->cfg.backend && !o->backing) disks += o->ram_disk_size;
+    if (disks > bc->ram_size / 2)
+        refuse(path, "ram-disk-size: backend '%s' would hold %" PRIu64 " MiB of RAM disks, more than half of its "
+               "memory-size (%" PRIu64 " MiB)", bc->name, disks >> 20, bc->ram_size >> 20);
+}
+
+static void parse_net(const void *fdt, int node, struct virtio_dev_model *m, unsigned index)
+{
+    const char *path = m->node;
+    int len;
+    const uint8_t *mac = fdt_getprop(fdt, node, "mac", &len);
+    if (mac) {
+        if (len != VIRTIO_NET_MAC_BYTES)
+            refuse(path, "mac must be %u bytes (mac = [02 00 00 00 00 01])", VIRTIO_NET_MAC_BYTES);
+        if (mac[0] & 1)
+            refuse(path, "mac %02x:%02x:%02x:%02x:%02x:%02x is a multicast address", mac[0], mac[1], mac[2], mac[3],
+                   mac[4], mac[5]);
+        bool zero = true;
+        for (unsigned i = 0; i < VIRTIO_NET_MAC_BYTES; i++) zero &= !mac[i];
+        if (zero)
+            refuse(path, "mac 00:00:00:00:00:00 is no address");
+        memcpy(m->mac, mac, VIRTIO_NET_MAC_BYTES);
+    } else {
+        memcpy(m->mac, mac_prefix, sizeof(mac_prefix));
+        m->mac[VIRTIO_NET_MAC_BYTES - 1] = (uint8_t)index;
+    }
+    m->bridge = opt_string(fdt, node, path, "bridge", IFNAME_MAX);
+    if (m->bridge && strpbrk(m->bridge, "/ \t:"))
+        refuse(path, "bridge = \"%s\" is not a Linux interface name", m->bridge);
+}
+
 static void parse_one(struct sys *s, const void *fdt, int node, struct virtio_dev_model *m)
 {
-    static const char *const allowed[] = { "type", "frontend", "backend", "ram-disk-size", NULL };
     const char *path = m->node;
+    int len;
+    const char *type = fdt_getprop(fdt, node, "type", &len);
+    if (!type || len < 1 || type[len - 1] != '\0' || strlen(type) + 1 != (size_t)len)
+        refuse(path, "missing property 'type' (one string: \"block\", \"net\" or \"console\")");
+    unsigned t = 0;
+    while (t < (sizeof(types) / sizeof(types[0])) && strcmp(types[t].name, type)) t++;
+    if (t == (sizeof(types) / sizeof(types[0])))
+        refuse(path, "type = \"%s\": tofu serves \"block\", \"net\" and \"console\"", type);
     int off;
     fdt_for_each_property_offset(off, fdt, node) {
         const char *name;
         fdt_getprop_by_offset(fdt, off, &name, NULL);
-        bool ok = !strcmp(name, "name") || !strcmp(name, "phandle");
-        for (const char *const *a = allowed; *a && !ok; a++) ok = !strcmp(name, *a);
-        if (!ok) refuse(path, "unknown property '%s'", name);
+        bool ok = !strcmp(name, "name") || !strcmp(name, "phandle") || !strcmp(name, "type") ||
+                  !strcmp(name, "frontend") || !strcmp(name, "backend");
+        for (const char *const *a = types[t].props; *a && !ok; a++) ok = !strcmp(name, *a);
+        if (!ok) refuse(path, "unknown property '%s' for a %s device", name, type);
     }
-    int len;
-    const char *type = fdt_getprop(fdt, node, "type", &len);
-    if (!type || len < 1 || type[len - 1] != '\0' || strlen(type) + 1 != (size_t)len)
-        refuse(path, "missing property 'type' (one string: \"block\")");
-    unsigned t = 0;
-    while (t < sizeof(types) / sizeof(types[0]) && strcmp(types[t].name, type)) t++;
-    if (t == sizeof(types) / sizeof(types[0]))
-        refuse(path, "type = \"%s\": tofu knows \"block\", \"net\" and \"console\"", type);
-    if (!types[t].served)
-        refuse(path, "type = \"%s\": no backend serves it yet (only \"block\")", type);
     m->type = types[t].name;
     m->cfg.device_id = types[t].device_id;
 
@@ -100,23 +173,12 @@ static void parse_one(struct sys *s, const void *fdt, int node, struct virtio_de
         refuse(path, "frontend and backend are the same VM ('%s')", s->vms[fe].cfg.name);
     m->cfg.frontend = vm_id_of(s, &s->vms[fe]);
     m->cfg.backend = vm_id_of(s, &s->vms[be]);
-
-    const fdt32_t *sz = fdt_getprop(fdt, node, "ram-disk-size", &len);
-    if (!sz)
-        refuse(path, "missing property 'ram-disk-size' (what backs the block device: a RAM disk of the backend)");
-    if (len != 8)
-        refuse(path, "ram-disk-size must be 2 cells (<size-hi size-lo>)");
-    m->ram_disk_size = ((uint64_t)fdt32_to_cpu(sz[0]) << 32) | fdt32_to_cpu(sz[1]);
-    if (!m->ram_disk_size || m->ram_disk_size % VIRTIO_BLK_SECTOR_BYTES || m->ram_disk_size > VIRTIO_RAM_DISK_MAX)
-        refuse(path, "ram-disk-size %#" PRIx64 " must be a non-zero multiple of %u bytes, at most %" PRIu64 " MiB",
-               m->ram_disk_size, VIRTIO_BLK_SECTOR_BYTES, VIRTIO_RAM_DISK_MAX >> 20);
-    const struct vm_config *bc = &s->vms[be].cfg;
-    uint64_t disks = m->ram_disk_size;
-    for (const struct virtio_dev_model *o = s->virtio; o < m; o++)
-        if (o->cfg.backend == m->cfg.backend) disks += o->ram_disk_size;
-    if (disks > bc->ram_size / 2)
-        refuse(path, "ram-disk-size: backend '%s' would hold %" PRIu64 " MiB of RAM disks, more than half of its "
-               "memory-size (%" PRIu64 " MiB)", bc->name, disks >> 20, bc->ram_size >> 20);
+    if (m->cfg.device_id == VIRTIO_ID_BLOCK)
+        parse_block(s, fdt, node, m, be);
+    else if (m->cfg.device_id == VIRTIO_ID_NET)
+        parse_net(fdt, node, m, s->nr_virtio);
+    if (tofu_virtio_identity(&m->cfg.identity, m->cfg.device_id, m->ram_disk_size, m->mac))
+        die("tofu-config: no identity for virtio type %s", type);
 }
 
 void parse_virtio(struct sys *s, const void *fdt)
@@ -248,7 +310,14 @@ void guestdt_virtio(void *fdt, const struct vm *vm)
             FDT_OK(fdt_property_u32(fdt, "tofu,frontend", m->cfg.frontend));
             FDT_OK(fdt_property_string(fdt, "tofu,frontend-name", fc->name));
             prop_u64s(fdt, "tofu,frontend-ram", (uint64_t[]){ fc->ram_ipa }, 1);   /* in the frontend's IPA space */
-            prop_u64s(fdt, "tofu,ram-disk-size", (uint64_t[]){ m->ram_disk_size }, 1);
+            if (m->cfg.device_id == VIRTIO_ID_BLOCK)
+                prop_u64s(fdt, "tofu,ram-disk-size", (uint64_t[]){ m->ram_disk_size }, 1);
+            if (m->backing)
+                FDT_OK(fdt_property_string(fdt, "tofu,backing", m->backing));
+            if (m->cfg.device_id == VIRTIO_ID_NET)
+                FDT_OK(fdt_property(fdt, "local-mac-address", m->mac, VIRTIO_NET_MAC_BYTES));
+            if (m->bridge)
+                FDT_OK(fdt_property_string(fdt, "tofu,bridge", m->bridge));
             FDT_OK(fdt_end_node(fdt));
         }
     }
@@ -262,8 +331,17 @@ void emit_virtio(FILE *c, const struct sys *s)
         fprintf(c, "    {   /* %s: %s */\n        .device_id = %u, .frontend = %u, .backend = %u,\n", s->virtio[i].node,
                 s->virtio[i].type, v->device_id, v->frontend, v->backend);
         fprintf(c, "        .mmio_ipa = %#" PRIx64 "ull, .intid = %u,\n", v->mmio_ipa, v->intid);
-        fprintf(c, "        .window_ipa = %#" PRIx64 "ull, .window_size = %#" PRIx64 "ull,\n    },\n", v->window_ipa,
+        fprintf(c, "        .window_ipa = %#" PRIx64 "ull, .window_size = %#" PRIx64 "ull,\n", v->window_ipa,
                 v->window_size);
+        const struct tofu_virtio_reg *id = &v->identity;
+        fprintf(c, "        .identity = { .features = %#" PRIx64 "ull, .nr_queues = %u, .config_len = %u,\n"
+                "            .queue_max = {", id->features, id->nr_queues, id->config_len);
+        for (unsigned q = 0; q < TOFU_VIRTIO_MAX_QUEUES; q++)
+            fprintf(c, " %u,", id->queue_max[q]);
+        fprintf(c, " },\n            .config = {");
+        for (unsigned b = 0; b < id->config_len; b++)
+            fprintf(c, " %#x,", id->config[b]);
+        fprintf(c, " } },\n    },\n");
     }
     if (!s->nr_virtio)
         fprintf(c, "    { 0 },      /* none: the table is not empty, for C */\n");

@@ -13,7 +13,6 @@
 #include "rt/tofu_ipc.h"
 
 #define VBE_DOORBELL_PRIORITY 0x90
-#define VBE_QUEUE_SIZE        256u
 #define VBE_SERVE_BATCH       64u     /* requests per queue before the messages again */
 #define VBE_DISK_ID           "tofu-ramdisk"
 
@@ -39,14 +38,7 @@ static int64_t hvc3(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 static int dev_register(struct vbe_dev *d)
 {
 	static struct tofu_virtio_reg reg;
-	reg = (struct tofu_virtio_reg){
-		.features = VIRTIO_FEATURE_BIT(VIRTIO_F_VERSION_1) | VIRTIO_FEATURE_BIT(VIRTIO_BLK_F_FLUSH) |
-			    VIRTIO_FEATURE_BIT(VIRTIO_BLK_F_SEG_MAX),
-		.nr_queues = 1,
-		.config_len = VIRTIO_BLK_CFG_BYTES,
-	};
-	reg.queue_max[0] = VBE_QUEUE_SIZE;
-	virtio_blk_config(&d->disk, reg.config);
+	tofu_virtio_identity(&reg, VIRTIO_ID_BLOCK, d->disk.size, 0);
 	return (int)hvc3(TOFU_HC_VIRTIO_REGISTER, d->index, (uint64_t)(uintptr_t)&reg, sizeof(reg));
 }
 

@@ -17,20 +17,6 @@ static void copy(uint8_t *d, const uint8_t *s, uint64_t n)
         d[i] = s[i];
 }
 
-static void put_le(uint8_t *p, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-void virtio_blk_config(const struct virtio_blk_disk *disk, uint8_t *cfg)
-{
-    for (unsigned i = 0; i < VIRTIO_BLK_CFG_BYTES; i++)
-        cfg[i] = 0;
-    put_le(cfg + VIRTIO_BLK_CFG_CAPACITY, disk->size / VIRTIO_BLK_SECTOR_BYTES, 8);
-    put_le(cfg + VIRTIO_BLK_CFG_SEG_MAX, VIRTQ_CHAIN_MAX - 2, 4);   /* header and status aside */
-}
-
 static uint32_t fail(struct virtio_blk_disk *disk, const struct virtq_chain *c, uint8_t status)
 {
     disk->errors += status == VIRTIO_BLK_S_IOERR;

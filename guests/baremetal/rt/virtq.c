@@ -129,3 +129,53 @@ const char *virtq_err_name(enum virtq_err e)
     default: return "?";
     }
 }
+
+/* Bytes one at a time: the frontend's buffers may be unaligned, and a
+ * backend with its MMU off sees them as Device memory. */
+static void copy_bytes(uint8_t *d, const uint8_t *s, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        d[i] = s[i];
+}
+
+/* Between `flat` and the chain's buffers of one direction, from byte `off`
+ * of them on: what was copied. */
+static uint32_t chain_copy(const struct virtq_chain *c, bool write, uint32_t off, uint8_t *flat, uint32_t len)
+{
+    uint32_t done = 0;
+    for (unsigned i = 0; i < c->n && done < len; i++) {
+        const struct virtq_buf *b = &c->buf[i];
+        if (b->write != write)
+            continue;
+        if (off >= b->len) {
+            off -= b->len;
+            continue;
+        }
+        uint32_t n = b->len - off < len - done ? b->len - off : len - done;
+        if (write)
+            copy_bytes(b->p + off, flat + done, n);
+        else
+            copy_bytes(flat + done, b->p + off, n);
+        done += n;
+        off = 0;
+    }
+    return done;
+}
+
+uint32_t virtq_chain_read(const struct virtq_chain *c, uint32_t off, void *dst, uint32_t len)
+{
+    return chain_copy(c, false, off, dst, len);
+}
+
+uint32_t virtq_chain_write(const struct virtq_chain *c, uint32_t off, const void *src, uint32_t len)
+{
+    return chain_copy(c, true, off, (uint8_t *)(uintptr_t)src, len);
+}
+
+uint64_t virtq_chain_bytes(const struct virtq_chain *c, bool write)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < c->n; i++)
+        n += c->buf[i].write == write ? c->buf[i].len : 0;
+    return n;
+}

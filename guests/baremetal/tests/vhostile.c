@@ -11,7 +11,8 @@
  * keeps serving.  Prints "VHOSTILE: ALL PASS" and parks (never powers off).
  * Against either tofu backend: the bare-metal vblk or Linux's tofu-vdev
  * (GET_ID answers "tofu-ramdisk" or "tofu-vdev"); "vhostile.probe_ms=<ms>"
- * waits that long for the backend to register (a Linux one boots first).
+ * is how long its first request may wait for the backend (a Linux one
+ * boots first; tofu shows the device from the start).
  * bootargs "vhostile.resets=1": only brings the device up and resets it
  * every RESET_EVERY_MS, printing how long each reset took (tofu's wait for
  * the backend's acknowledgement, bounded).
@@ -143,6 +144,10 @@ static void set(unsigned i, const void *p, uint32_t len, uint16_t flags, uint16_
 	desc[i] = (struct vring_desc){ (uint64_t)(uintptr_t)p, len, flags, next };
 }
 
+/* How long a request may take: the first waits for the backend to be up
+ * (vhostile.probe_ms: tofu shows the device before its backend runs). */
+static uint64_t wait_ms = WAIT_MS;
+
 /* Make `head` available, notify, wait for the used ring: its length, or -1. */
 static int64_t submit(uint16_t head)
 {
@@ -153,7 +158,7 @@ static int64_t submit(uint16_t head)
 	avail.idx++;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-	uint64_t give_up = timer_now() + timer_ms_to_ticks(WAIT_MS);
+	uint64_t give_up = timer_now() + timer_ms_to_ticks(wait_ms);
 	while (*(volatile uint16_t *)&used.idx != want)
 		if (timer_now() > give_up)
 			return -1;
@@ -196,9 +201,6 @@ int main(const void *dtb)
 	    !fdt_reg(&fdt, &node, 0, (uint64_t *)&base, &size))
 		rt_fatal("no virtio,mmio node");
 	uint64_t probe_ms = platform_bootarg(platform_bootargs(), "vhostile.probe_ms", PROBE_MS, 0);
-	uint64_t give_up = timer_now() + timer_ms_to_ticks(probe_ms);
-	while (rd(VIRTIO_MMIO_DEVICE_ID) == 0 && timer_now() < give_up)
-		;
 	rt_printf("vhostile: window at 0x%lx: magic 0x%x version %u device %u vendor 0x%x\n", base,
 		  rd(VIRTIO_MMIO_MAGIC_VALUE), rd(VIRTIO_MMIO_VERSION), rd(VIRTIO_MMIO_DEVICE_ID),
 		  rd(VIRTIO_MMIO_VENDOR_ID));
@@ -224,8 +226,10 @@ int main(const void *dtb)
 
 	for (unsigned i = 0; i < SECTOR; i++)
 		data[i] = (uint8_t)(i * 7 + 3);
+	wait_ms = probe_ms;
 	check(request(VIRTIO_BLK_T_GET_ID, 0, idbuf, sizeof(idbuf), true) > 0 && status_byte == 0 && id_ok(),
 	      "GET_ID answers the backend's ID");
+	wait_ms = WAIT_MS;
 	check(request(VIRTIO_BLK_T_OUT, 1, data, SECTOR, false) >= 1 && status_byte == VIRTIO_BLK_S_OK, "OUT sector 1");
 	check(request(VIRTIO_BLK_T_IN, 1, back, SECTOR, true) >= 1 && status_byte == VIRTIO_BLK_S_OK, "IN sector 1");
 	bool same = true;

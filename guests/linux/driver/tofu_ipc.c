@@ -96,12 +96,10 @@ struct rx_ring {
 	wait_queue_head_t wq;
 };
 
-/* A virtio device this VM serves: its tofu,virtio-backend node. */
+/* A virtio device this VM serves: its tofu,virtio-backend node, as
+ * TOFU_VDEV_IOC_INFO gives it (.slot unused). */
 struct tofu_vdev {
-	u32 index, device_id, frontend;
-	u64 win_ipa, win_size;      /* the frontend's RAM, here */
-	u64 fe_ram, disk_size;
-	char frontend_name[TOFU_NAME_LEN];
+	struct tofu_vdev_info info;
 };
 
 struct tofu_ipc {
@@ -173,7 +171,7 @@ static bool vdev_is_frontend(struct tofu_ipc *t, u32 vm)
 	unsigned int i;
 
 	for (i = 0; i < t->nr_vdevs; i++)
-		if (t->vdevs[i].frontend == vm)
+		if (t->vdevs[i].info.frontend == vm)
 			return true;
 	return false;
 }
@@ -786,7 +784,7 @@ static struct tofu_vdev *vdev_by_index(struct tofu_ipc *t, u32 index)
 	unsigned int i;
 
 	for (i = 0; i < t->nr_vdevs; i++)
-		if (t->vdevs[i].index == index)
+		if (t->vdevs[i].info.index == index)
 			return &t->vdevs[i];
 	return NULL;
 }
@@ -854,6 +852,7 @@ static long vdev_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		struct tofu_vdev_call call;
 	} a;
 	struct tofu_vdev *d;
+	u32 slot;
 	void *reg;
 	long st, ret;
 
@@ -867,14 +866,9 @@ static long vdev_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		if (a.info.slot >= t->nr_vdevs)
 			return -ENOENT;
 		d = &t->vdevs[a.info.slot];
-		a.info.index = d->index;
-		a.info.device_id = d->device_id;
-		a.info.frontend = d->frontend;
-		a.info.win_ipa = d->win_ipa;
-		a.info.win_size = d->win_size;
-		a.info.fe_ram = d->fe_ram;
-		a.info.disk_size = d->disk_size;
-		memcpy(a.info.frontend_name, d->frontend_name, sizeof(a.info.frontend_name));
+		slot = a.info.slot;
+		a.info = d->info;
+		a.info.slot = slot;
 		ret = 0;
 		break;
 	case TOFU_VDEV_IOC_REGISTER:
@@ -930,7 +924,8 @@ static int vdev_mmap(struct file *filp, struct vm_area_struct *vma)
 	for (i = 0; i < t->nr_vdevs; i++) {
 		struct tofu_vdev *d = &t->vdevs[i];
 
-		if (off < d->win_ipa || off - d->win_ipa >= d->win_size || len > d->win_size - (off - d->win_ipa))
+		if (off < d->info.win_ipa || off - d->info.win_ipa >= d->info.win_size ||
+		    len > d->info.win_size - (off - d->info.win_ipa))
 			continue;
 		vma->vm_flags &= ~VM_MAYEXEC;
 		vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
@@ -956,9 +951,11 @@ static void vdev_parse(struct tofu_ipc *t)
 	struct device_node *np;
 
 	for_each_compatible_node(np, NULL, "tofu,virtio-backend") {
-		struct tofu_vdev *d = &t->vdevs[t->nr_vdevs];
-		const char *name = NULL;
+		struct tofu_vdev_info *d = &t->vdevs[t->nr_vdevs].info;
+		const char *str = NULL;
 		struct resource win;
+		const u8 *mac;
+		int len;
 
 		if (t->nr_vdevs == VDEV_MAX) {
 			dev_warn(t->dev, "%pOF: more than %d virtio devices: ignored\n", np, VDEV_MAX);
@@ -975,8 +972,15 @@ static void vdev_parse(struct tofu_ipc *t)
 			continue;
 		}
 		of_property_read_u64(np, "tofu,ram-disk-size", &d->disk_size);
-		if (!of_property_read_string(np, "tofu,frontend-name", &name))
-			strscpy(d->frontend_name, name, sizeof(d->frontend_name));
+		if (!of_property_read_string(np, "tofu,frontend-name", &str))
+			strscpy(d->frontend_name, str, sizeof(d->frontend_name));
+		if (!of_property_read_string(np, "tofu,backing", &str))
+			strscpy(d->backing, str, sizeof(d->backing));
+		if (!of_property_read_string(np, "tofu,bridge", &str))
+			strscpy(d->bridge, str, sizeof(d->bridge));
+		mac = of_get_property(np, "local-mac-address", &len);
+		if (mac && len == sizeof(d->mac))
+			memcpy(d->mac, mac, sizeof(d->mac));
 		d->win_ipa = win.start;
 		d->win_size = resource_size(&win);
 		dev_info(t->dev, "virtio device %u (type %u) for VM %u (%s): its RAM at %#llx+%#llx\n",

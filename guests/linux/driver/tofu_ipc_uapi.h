@@ -193,6 +193,10 @@ struct tofu_vdev_info {
 	__u64 fe_ram;       /* out: tofu,frontend-ram: the same RAM's frontend IPA */
 	__u64 disk_size;    /* out: tofu,ram-disk-size (0 if absent) */
 	char frontend_name[TOFU_NAME_LEN];  /* out, NUL-terminated */
+	char backing[256];  /* out: tofu,backing, a block device's file ("" if absent) */
+	char bridge[16];    /* out: tofu,bridge, a NIC's Linux bridge ("" if absent) */
+	__u8 mac[6];        /* out: local-mac-address, a NIC's */
+	__u8 pad[2];
 };
 
 struct tofu_vdev_register {

@@ -24,7 +24,5 @@ struct virtio_blk_disk {
 /* Serve one request; returns the bytes written into its buffers (the used
  * length), its status byte included. */
 uint32_t virtio_blk_serve(struct virtio_blk_disk *disk, const struct virtq_chain *c);
-/* The config space the disk registers (VIRTIO_BLK_CFG_BYTES). */
-void virtio_blk_config(const struct virtio_blk_disk *disk, uint8_t *cfg);
 
 #endif

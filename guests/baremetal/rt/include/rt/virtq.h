@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include "tofu/virtio.h"
 
-#define VIRTQ_CHAIN_MAX  16u        /* buffers of one request the backend takes */
+#define VIRTQ_CHAIN_MAX  TOFU_VIRTIO_CHAIN_MAX   /* buffers of one request the backend takes */
 
 /* The frontend's RAM [fe_base, fe_base + size) at `local` here. */
 struct virtq_window {
@@ -66,5 +66,11 @@ bool virtq_pop(struct virtq *q, const struct virtq_window *w, struct virtq_chain
 /* Give the request back: `written` bytes written into its buffers. */
 void virtq_push(struct virtq *q, const struct virtq_window *w, uint16_t head, uint32_t written);
 const char *virtq_err_name(enum virtq_err e);
+/* A chain's bytes as one stream per direction: the device-readable buffers
+ * (read) or the device-writable ones (write and bytes), in chain order,
+ * from byte `off` of that stream; what was copied (less at its end). */
+uint32_t virtq_chain_read(const struct virtq_chain *c, uint32_t off, void *dst, uint32_t len);
+uint32_t virtq_chain_write(const struct virtq_chain *c, uint32_t off, const void *src, uint32_t len);
+uint64_t virtq_chain_bytes(const struct virtq_chain *c, bool write);
 
 #endif
