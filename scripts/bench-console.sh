@@ -20,7 +20,7 @@ latency() { # name, log, qemu args
     local name=$1 log=$2; shift 2
     timeout 300 qemu-system-aarch64 "$@" "${ICOUNT[@]}" < /dev/null > "$log" 2>&1 &
     local pid=$! deadline=$((SECONDS + 300))
-    until grep -q "rtos: tick $TICKS " "$log" || ! kill -0 $pid 2>/dev/null || [ $SECONDS -ge $deadline ]; do
+    until grep -qs "rtos: tick $TICKS " "$log" || ! kill -0 $pid 2>/dev/null || [ $SECONDS -ge $deadline ]; do
         sleep 0.1
     done
     local st=0

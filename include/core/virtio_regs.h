@@ -44,6 +44,7 @@ struct virtio_regs {
     /* For the backend: kinds, and queues (bit n = queue n). */
     uint32_t pend, pend_vq, pend_avail;
     bool reset_wait;                    /* Status = 0 written: the backend must acknowledge */
+    uint16_t reset_gen;                 /* resets posted: the msg_uid of SET_DEVICE_STATUS 0 */
 };
 
 /* What a read or write asks of the caller (bits). */
@@ -68,6 +69,13 @@ bool virtio_regs_same_device(const struct virtio_regs *r, const struct tofu_virt
 unsigned virtio_regs_register(struct virtio_regs *r, const struct tofu_virtio_reg *reg);
 unsigned virtio_regs_read(const struct virtio_regs *r, uint64_t off, unsigned width, uint64_t *val);
 unsigned virtio_regs_write(struct virtio_regs *r, uint64_t off, unsigned width, uint64_t val);
+/* A reset of the driver's side that the backend must hear (the driver wrote
+ * Status = 0, or the frontend stopped): a new generation, posted before
+ * anything else; whether the backend must acknowledge it (one is attached). */
+bool virtio_regs_post_reset(struct virtio_regs *r);
+/* The backend's RESET_DONE for the reset of generation `uid`: whether it is
+ * the latest (a late one, for a reset that timed out, ends no wait). */
+bool virtio_regs_reset_done(struct virtio_regs *r, uint64_t uid);
 /* The backend stopped: nothing is pending for it, and nobody acknowledges resets. */
 void virtio_regs_detach(struct virtio_regs *r);
 /* The backend's next message, written to `buf` (VIRTIO_MSG_MAX_BYTES); its

@@ -97,7 +97,7 @@
  */
 #define TOFU_HC_VIRTIO_REGISTER 0xc600000du  /* x1 = device, x2 = IPA of struct tofu_virtio_reg, x3 = its size */
 #define TOFU_HC_VIRTIO_EVENT    0xc600000eu  /* x1 = device, x2 = VIRTIO_MSG_EVENT_USED or _CONFIG */
-#define TOFU_HC_VIRTIO_RESET_DONE 0xc600000fu /* x1 = device: the reset it was told of is done */
+#define TOFU_HC_VIRTIO_RESET_DONE 0xc600000fu /* x1 = device, x2 = the reset's msg_uid: it is done */
 #define TOFU_HC_FIRST_NUM   1u
 #define TOFU_HC_LAST_NUM    15u
 #define TOFU_WDOG_MIN_MS    10u

@@ -81,6 +81,7 @@
 #define VRING_DESC_F_WRITE             2u
 #define VRING_DESC_F_INDIRECT          4u
 #define VRING_DESC_BYTES               16u
+#define VRING_AVAIL_F_NO_INTERRUPT     1u        /* avail.flags: the driver asks for no used-buffer interrupt */
 #define VRING_AVAIL_HDR_BYTES          4u        /* flags, idx; then ring[num] of u16 */
 #define VRING_USED_HDR_BYTES           4u        /* flags, idx; then ring[num] of elems */
 #define VRING_USED_ELEM_BYTES          8u
@@ -225,7 +226,8 @@ struct virtio_msg_hdr {
     uint8_t type;                                /* VIRTIO_MSG_TYPE_TRANSPORT */
     uint8_t msg_id;                              /* VIRTIO_MSG_* */
     uint16_t dev_num;                            /* the device's index (its backend DT node) */
-    uint16_t msg_uid;                            /* 0: tofu's messages need no reply */
+    uint16_t msg_uid;                            /* SET_DEVICE_STATUS 0: the reset's generation, for
+                                                  * RESET_DONE; else 0 (no reply) */
     uint16_t msg_size;                           /* header and payload, bytes */
 };
 

@@ -37,6 +37,10 @@ struct virtio_dev {
     struct vcpu *reset_vcpu;                /* its store of Status = 0 is retried */
     uint64_t reset_pc;
     bool window_mapped;                     /* under ipc_lock */
+    /* The frontend stopped while a backend served it: its new RAM stays out
+     * of the backend until the backend has acknowledged that reset, so a
+     * request it was still finishing cannot land in the new instance. */
+    bool window_hold;
 };
 
 static struct virtio_dev devs[VIRTIO_MAX_DEVICES];
@@ -60,6 +64,15 @@ static void ring(struct vm *be)
 {
     if (running(be) && be->cfg->doorbell_intid)
         vgic_inject_spi(be, be->cfg->doorbell_intid);
+}
+
+static void window_map(struct virtio_dev *d)
+{
+    struct vm *fe = frontend(d), *be = backend(d);
+    int rc = ipc_window_map(fe, be, d->cfg->window_ipa, d->cfg->window_size, &d->window_mapped);
+    if (rc != E_OK)
+        vm_failed(be, VM_STOP_FATAL, "virtio%u: cannot map VM '%s''s RAM at IPA %#lx (error %d)", d->index,
+                  fe->cfg->name, d->cfg->window_ipa, rc);
 }
 
 const char *virtio_vm_build(struct vm *vm)
@@ -120,10 +133,14 @@ enum mmio_result virtio_dev_write(struct vcpu *v, struct virtio_dev *d, uint64_t
     }
     if (d->reset_vcpu == v && d->reset_pc == v->regs.pc) {
         d->reset_vcpu = NULL;                       /* the store of Status = 0, retried: done */
+        bool release = timed_out && d->window_hold; /* a backend that acknowledges nothing */
+        d->window_hold &= !release;
         spin_unlock(&d->lock);
         if (timed_out)
             vm_log(v, VM_LOG_VIRTIO, "virtio%u: backend '%s' did not acknowledge the reset within %u ms: "
                    "reset locally", d->index, be->cfg->name, VIRTIO_RESET_TIMEOUT_US / 1000);
+        if (release)
+            window_map(d);
         return MMIO_OK;
     }
     act = virtio_regs_write(&d->regs, off, width, val);
@@ -211,9 +228,13 @@ static int64_t do_reset_done(struct vcpu *v)
     spin_lock(&d->lock);
     bool waited = d->regs.reset_wait;
     struct vcpu *w = d->reset_vcpu;
-    d->regs.reset_wait = false;
+    bool latest = virtio_regs_reset_done(&d->regs, v->regs.x[2]);
+    bool release = latest && d->window_hold;
+    d->window_hold &= !release;
     spin_unlock(&d->lock);
-    if (waited && w)
+    if (release && running(frontend(d)))
+        window_map(d);                  /* the frontend's new RAM: nothing old can land there now */
+    if (latest && waited && w)
         vcpu_kick(w);                   /* its retry completes the store */
     return TOFU_OK;                     /* a late one (the reset timed out) is no error */
 }
@@ -264,14 +285,6 @@ unsigned virtio_msg_count(const struct vm *vm)
 
 /* ---- lifecycles ---------------------------------------------------------- */
 
-static void window_map(struct virtio_dev *d)
-{
-    struct vm *fe = frontend(d), *be = backend(d);
-    int rc = ipc_window_map(fe, be, d->cfg->window_ipa, d->cfg->window_size, &d->window_mapped);
-    if (rc != E_OK)
-        vm_failed(be, VM_STOP_FATAL, "virtio%u: cannot map VM '%s''s RAM at IPA %#lx (error %d)", d->index,
-                  fe->cfg->name, d->cfg->window_ipa, rc);
-}
 
 void virtio_vm_started(struct vm *vm)
 {
@@ -279,12 +292,14 @@ void virtio_vm_started(struct vm *vm)
         struct virtio_dev *d = &devs[i];
         if (!d->cfg || (d->cfg->frontend != vm->id && d->cfg->backend != vm->id))
             continue;
+        spin_lock(&d->lock);
         if (d->cfg->backend == vm->id) {
-            spin_lock(&d->lock);        /* a new instance: it hears all again when it registers */
-            virtio_regs_detach(&d->regs);
-            spin_unlock(&d->lock);
+            virtio_regs_detach(&d->regs);   /* a new instance: it hears all again when it registers */
+            d->window_hold = false;         /* and has nothing in flight */
         }
-        if (running(frontend(d)) && running(backend(d)))
+        bool hold = d->window_hold;
+        spin_unlock(&d->lock);
+        if (running(frontend(d)) && running(backend(d)) && !hold)
             window_map(d);
     }
 }
@@ -300,14 +315,13 @@ void virtio_vm_stopped(struct vm *vm)
         spin_lock(&d->lock);
         if (d->cfg->frontend == vm->id) {
             /* The driver is gone: the device is reset, and the backend hears status 0. */
-            virtio_regs_reset(&d->regs);
-            d->regs.pend = VIRTIO_PEND_RESET;
-            d->regs.pend_vq = d->regs.pend_avail = 0;
+            d->window_hold = virtio_regs_post_reset(&d->regs) && running(backend(d));
             d->regs.reset_wait = false;
             d->reset_vcpu = NULL;
         } else {
             w = d->regs.reset_wait ? d->reset_vcpu : NULL;
             virtio_regs_detach(&d->regs);   /* the frontend's reset completes now */
+            d->window_hold = false;
         }
         spin_unlock(&d->lock);
         if (w)

@@ -203,14 +203,28 @@ static unsigned queue_write(struct virtio_regs *r, uint64_t off, uint32_t v)
     return 0;
 }
 
+bool virtio_regs_post_reset(struct virtio_regs *r)
+{
+    virtio_regs_reset(r);
+    r->pend = VIRTIO_PEND_RESET;        /* the older events mean nothing now */
+    r->pend_vq = r->pend_avail = 0;
+    r->reset_gen++;
+    return r->attached;
+}
+
+bool virtio_regs_reset_done(struct virtio_regs *r, uint64_t uid)
+{
+    if (uid != r->reset_gen || (r->pend & VIRTIO_PEND_RESET))
+        return false;                   /* an older one, or one not yet told */
+    r->reset_wait = false;
+    return true;
+}
+
 static unsigned status_write(struct virtio_regs *r, uint32_t v)
 {
     if (!v) {                           /* a device reset (4.2.2.1) */
-        virtio_regs_reset(r);
-        r->pend = VIRTIO_PEND_RESET;    /* the older events mean nothing now */
-        r->pend_vq = r->pend_avail = 0;
-        r->reset_wait = r->attached;
-        return VIRTIO_ACT_EVENT | (r->attached ? VIRTIO_ACT_RESET : 0);
+        r->reset_wait = virtio_regs_post_reset(r);
+        return VIRTIO_ACT_EVENT | (r->reset_wait ? VIRTIO_ACT_RESET : 0);
     }
     v &= VIRTIO_STATUS_MASK;
     /* FEATURES_OK only for features the device offered (3.1.1, step 5). */
@@ -281,7 +295,12 @@ unsigned virtio_regs_msg(struct virtio_regs *r, uint16_t dev_num, uint8_t *buf, 
         struct virtio_msg_status m = { .status = 0 };
         if (!peek)
             r->pend &= ~VIRTIO_PEND_RESET;
-        return put(buf, dev_num, VIRTIO_MSG_SET_DEVICE_STATUS, &m, sizeof(m));
+        unsigned n = put(buf, dev_num, VIRTIO_MSG_SET_DEVICE_STATUS, &m, sizeof(m));
+        struct virtio_msg_hdr h;
+        memcpy(&h, buf, sizeof(h));
+        h.msg_uid = r->reset_gen;       /* RESET_DONE names it */
+        memcpy(buf, &h, sizeof(h));
+        return n;
     }
     if (r->pend & VIRTIO_PEND_FEATURES) {
         struct virtio_msg_features m = { .index = 0, .num = VIRTIO_FEATURE_WORDS * VIRTIO_FEATURE_WORD_BITS, .features = r->drv_features };

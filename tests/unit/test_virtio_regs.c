@@ -135,6 +135,31 @@ static void test_identities(void **state)
     assert_int_equal(tofu_virtio_identity(&id, 16, 0, NULL), -1);          /* a GPU: not served */
 }
 
+/* Each reset the backend hears carries its generation in msg_uid; only the
+ * latest one's RESET_DONE ends the driver's wait. */
+static void test_reset_generations(void **state)
+{
+    (void)state;
+    struct virtio_msg_hdr h;
+    r.attached = true;
+    assert_int_equal(wr(VIRTIO_MMIO_STATUS, 0) & VIRTIO_ACT_RESET, VIRTIO_ACT_RESET);
+    assert_true(r.reset_wait);
+    assert_false(virtio_regs_reset_done(&r, 1));        /* not told yet */
+    assert_true(virtio_regs_msg(&r, 0, msg, false) > 0);
+    memcpy(&h, msg, sizeof(h));
+    assert_int_equal(h.msg_id, VIRTIO_MSG_SET_DEVICE_STATUS);
+    assert_int_equal(h.msg_uid, 1);
+    r.reset_wait = false;                               /* it timed out */
+    wr(VIRTIO_MMIO_STATUS, 0);                          /* a second reset */
+    assert_true(virtio_regs_msg(&r, 0, msg, false) > 0);
+    memcpy(&h, msg, sizeof(h));
+    assert_int_equal(h.msg_uid, 2);
+    assert_false(virtio_regs_reset_done(&r, 1));        /* the late one */
+    assert_true(r.reset_wait);
+    assert_true(virtio_regs_reset_done(&r, 2));
+    assert_false(r.reset_wait);
+}
+
 static void test_bad_accesses_ignored(void **state)
 {
     (void)state;
@@ -358,6 +383,7 @@ int main(void)
         cmocka_unit_test_setup(test_identity, setup),
         cmocka_unit_test_setup(test_device_before_backend, setup),
         cmocka_unit_test_setup(test_identities, setup),
+        cmocka_unit_test_setup(test_reset_generations, setup),
         cmocka_unit_test_setup(test_bad_accesses_ignored, setup),
         cmocka_unit_test_setup(test_bring_up_messages_in_order, setup),
         cmocka_unit_test_setup(test_notify_storm_is_one_message, setup),

@@ -153,7 +153,7 @@ static void on_message(struct vbe *b, const uint8_t *m, uint32_t len)
 			dev_reset(d);
 			d->resets++;
 			if (!b->deaf)
-				hvc3(TOFU_HC_VIRTIO_RESET_DONE, d->index, 0, 0);
+				hvc3(TOFU_HC_VIRTIO_RESET_DONE, d->index, h.msg_uid, 0);   /* the reset's generation */
 		}
 		d->status = status;
 		break;

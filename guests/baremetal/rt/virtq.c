@@ -116,6 +116,15 @@ void virtq_push(struct virtq *q, const struct virtq_window *w, uint16_t head, ui
     __atomic_store_n((volatile uint16_t *)(void *)(used + USED_IDX_OFF), (uint16_t)(idx + 1), __ATOMIC_RELAXED);
 }
 
+bool virtq_interrupt_wanted(const struct virtq *q, const struct virtq_window *w)
+{
+    const uint8_t *avail = q->ready ? virtq_ptr(w, q->avail, VRING_AVAIL_HDR_BYTES) : 0;
+    /* The used index before the flags (2.7.7.2): a driver that turns its
+     * interrupts back on then looks at the used ring itself. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return !avail || !(ld16(avail) & VRING_AVAIL_F_NO_INTERRUPT);
+}
+
 const char *virtq_err_name(enum virtq_err e)
 {
     switch (e) {

@@ -112,9 +112,9 @@ static void die(const char *what)
 	exit(1);
 }
 
-static int vcall(unsigned long cmd, uint32_t index, uint32_t event)
+static int vcall(unsigned long cmd, uint32_t index, uint32_t event, uint32_t uid)
 {
-	struct tofu_vdev_call c = { .index = index, .event = event };
+	struct tofu_vdev_call c = { .index = index, .event = event, .uid = uid };
 
 	if (ioctl(vfd, cmd, &c) < 0)
 		return c.status ? c.status : -1;
@@ -301,7 +301,7 @@ static void on_message(struct dev *d, const uint8_t *m, uint32_t len)
 		if (!s.status) {
 			/* Nothing of the old rings is touched from here on. */
 			dev_reset(d);
-			int rc = vcall(TOFU_VDEV_IOC_RESET_DONE, d->info.index, 0);
+			int rc = vcall(TOFU_VDEV_IOC_RESET_DONE, d->info.index, 0, h.msg_uid);
 			if (rc != TOFU_OK)
 				printf("tofu-vdev: device %u: RESET_DONE: %s\n", d->info.index, tofu_status_name(rc));
 		}
@@ -510,7 +510,16 @@ static void serve(struct dev *d, unsigned qi)
 	}
 	fault_armed = 1;
 	if (rx_queue(d, qi)) {
-		done = deliver_rx(d, q);
+		/* What the host side has, as long as there are receive buffers:
+		 * one EVENT_USED for the batch. */
+		while (done < SERVE_BATCH) {
+			take_input(d);
+			unsigned n = d->in_len ? deliver_rx(d, q) : 0;
+
+			if (!n)
+				break;
+			done += n;
+		}
 	} else {
 		while (done < SERVE_BATCH && virtq_pop(q, &d->win, &c)) {
 			uint32_t written = d->info.device_id == VIRTIO_ID_BLOCK ? serve_block(d, &c) : serve_tx(d, &c);
@@ -519,8 +528,9 @@ static void serve(struct dev *d, unsigned qi)
 			done++;
 			d->served++;
 		}
-		d->kick[qi] = done == SERVE_BATCH;      /* more may be waiting: look again */
 	}
+	d->kick[qi] = done >= SERVE_BATCH;      /* more may be waiting: look again */
+	bool irq = done && virtq_interrupt_wanted(q, &d->win);
 	fault_armed = 0;
 	if (!q->ready)
 		printf("tofu-vdev: device %u queue %u: broken avail ring: queue off\n", d->info.index, qi);
@@ -529,8 +539,8 @@ static void serve(struct dev *d, unsigned qi)
 		if (msync(d->disk.data, d->disk.size, MS_SYNC) < 0)
 			printf("tofu-vdev: msync: %s\n", strerror(errno));
 	}
-	if (done) {
-		int rc = vcall(TOFU_VDEV_IOC_EVENT, d->info.index, VIRTIO_MSG_EVENT_USED);
+	if (irq) {
+		int rc = vcall(TOFU_VDEV_IOC_EVENT, d->info.index, VIRTIO_MSG_EVENT_USED, 0);
 		if (rc != TOFU_OK && rc != TOFU_E_STOPPED)
 			printf("tofu-vdev: device %u: EVENT_USED: %s\n", d->info.index, tofu_status_name(rc));
 	}

@@ -891,7 +891,7 @@ static long vdev_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		if (cmd == TOFU_VDEV_IOC_EVENT)
 			st = tofu_call(TOFU_HC_VIRTIO_EVENT, a.call.index, a.call.event, 0, 0, &res);
 		else
-			st = tofu_call(TOFU_HC_VIRTIO_RESET_DONE, a.call.index, 0, 0, 0, &res);
+			st = tofu_call(TOFU_HC_VIRTIO_RESET_DONE, a.call.index, a.call.uid, 0, 0, &res);
 		a.call.status = (s32)st;
 		ret = tofu_errno(st);
 		break;

@@ -209,7 +209,7 @@ struct tofu_vdev_call {     /* EVENT and RESET_DONE */
 	__s32 status;
 	__u32 index;
 	__u32 event;        /* EVENT: VIRTIO_MSG_EVENT_USED or _CONFIG */
-	__u32 pad;
+	__u32 uid;          /* RESET_DONE: the msg_uid of the reset's SET_DEVICE_STATUS 0 */
 };
 
 #define TOFU_VDEV_IOC_INFO       _IOWR(TOFU_IOC_MAGIC, 32, struct tofu_vdev_info)

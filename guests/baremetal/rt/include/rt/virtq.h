@@ -65,6 +65,9 @@ bool virtq_setup(struct virtq *q, const struct virtq_window *w, uint32_t num, ui
 bool virtq_pop(struct virtq *q, const struct virtq_window *w, struct virtq_chain *c);
 /* Give the request back: `written` bytes written into its buffers. */
 void virtq_push(struct virtq *q, const struct virtq_window *w, uint16_t head, uint32_t written);
+/* After pushing: whether the driver wants the used-buffer interrupt (it
+ * has not set VRING_AVAIL_F_NO_INTERRUPT; no event index is offered). */
+bool virtq_interrupt_wanted(const struct virtq *q, const struct virtq_window *w);
 const char *virtq_err_name(enum virtq_err e);
 /* A chain's bytes as one stream per direction: the device-readable buffers
  * (read) or the device-writable ones (write and bytes), in chain order,
