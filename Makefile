@@ -62,8 +62,9 @@ $(BUILD)/linux/initramfs.cpio.gz: scripts/mkinitramfs.sh $(wildcard guests/linux
 
 $(BUILD)/linux/driver/tofu_ipc.ko $(BUILD)/linux/driver/tofu-msg $(BUILD)/linux/driver/tofu-vdev &: \
         scripts/linux-module.sh $(wildcard guests/linux/driver/*) include/tofu/abi.h include/tofu/virtio.h \
-        guests/baremetal/rt/virtq.c guests/baremetal/rt/virtio_blk.c \
-        guests/baremetal/rt/include/rt/virtq.h guests/baremetal/rt/include/rt/virtio_blk.h $(CACHE)/Image
+        guests/baremetal/rt/virtq.c guests/baremetal/rt/virtio_blk.c guests/baremetal/rt/virtio_msg.c \
+        guests/baremetal/rt/include/rt/virtq.h guests/baremetal/rt/include/rt/virtio_blk.h \
+        guests/baremetal/rt/include/rt/virtio_msg.h $(CACHE)/Image
 	@echo "  MODULE  $(@D)"
 	$(Q)scripts/linux-module.sh $(CACHE) $(@D)
 

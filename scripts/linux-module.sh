@@ -96,5 +96,5 @@ KBUILD_BUILD_TIMESTAMP="@${SOURCE_DATE_EPOCH:-0}" KBUILD_BUILD_USER=tofu KBUILD_
 # The daemon, on the bare-metal backend's virtqueue and virtio-blk code.
 rt=$top/guests/baremetal/rt
 "${CROSS}gcc" -static -O2 -Wall -Wextra -Werror -I"$top/include" -I"$rt/include" -I"$src" $prefix_map \
-    -o "$out/tofu-vdev" "$src/tofu-vdev.c" "$rt/virtq.c" "$rt/virtio_blk.c"
+    -o "$out/tofu-vdev" "$src/tofu-vdev.c" "$rt/virtq.c" "$rt/virtio_blk.c" "$rt/virtio_msg.c"
 log "built $out/tofu_ipc.ko, $out/tofu-msg and $out/tofu-vdev"

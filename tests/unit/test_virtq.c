@@ -5,6 +5,7 @@
 #include "unit.h"
 #include "rt/virtq.h"
 #include "rt/virtio_blk.h"
+#include "rt/virtio_msg.h"
 
 #define FE_BASE   0x40000000ull
 #define RAM_BYTES 0x10000u
@@ -247,6 +248,36 @@ static void test_chain_streams(void **state)
     assert_memory_equal(ram + STAT_OFF + 8, "xy", 2);
 }
 
+/* tofu's messages, checked before a backend acts on them. */
+static void test_msg_parse(void **state)
+{
+    (void)state;
+    uint8_t m[VIRTIO_MSG_MAX_BYTES];
+    struct virtio_msg out;
+    struct virtio_msg_vqueue v = { .index = 1, .flags = VIRTIO_MSG_VQ_READY, .size = 8, .desc_addr = 0x40000000 };
+    struct virtio_msg_hdr h = { .type = VIRTIO_MSG_TYPE_TRANSPORT, .msg_id = VIRTIO_MSG_SET_VQUEUE, .dev_num = 3,
+                                .msg_size = VIRTIO_MSG_HDR_BYTES + sizeof(v) };
+    memcpy(m, &h, sizeof(h));
+    memcpy(m + VIRTIO_MSG_HDR_BYTES, &v, sizeof(v));
+    assert_true(virtio_msg_parse(m, h.msg_size, &out));
+    assert_int_equal(out.h.dev_num, 3);
+    assert_int_equal(out.u.vqueue.size, 8);
+    assert_int_equal(out.u.vqueue.desc_addr, 0x40000000);
+    out.h.dev_num = 77;
+    assert_false(virtio_msg_parse(m, h.msg_size - 1, &out));           /* size and length disagree */
+    assert_int_equal(out.h.dev_num, 77);                               /* left as it was */
+    h.msg_size = VIRTIO_MSG_HDR_BYTES + 4;                             /* a SET_VQUEUE too short */
+    memcpy(m, &h, sizeof(h));
+    assert_false(virtio_msg_parse(m, h.msg_size, &out));
+    h.msg_id = VIRTIO_MSG_SET_DEVICE_STATUS;                           /* 4 bytes: a status */
+    memcpy(m, &h, sizeof(h));
+    assert_true(virtio_msg_parse(m, h.msg_size, &out));
+    h.type = 1;                                                        /* not a transport message */
+    memcpy(m, &h, sizeof(h));
+    assert_false(virtio_msg_parse(m, h.msg_size, &out));
+    assert_false(virtio_msg_parse(m, 3, &out));                        /* shorter than a header */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +291,7 @@ int main(void)
         cmocka_unit_test_setup(test_avail_index_jump_breaks_queue, setup),
         cmocka_unit_test_setup(test_resume_at_used_index, setup),
         cmocka_unit_test_setup(test_chain_streams, setup),
+        cmocka_unit_test_setup(test_msg_parse, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

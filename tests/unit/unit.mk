@@ -58,7 +58,7 @@ test_smmuv3_SRCS       := src/drivers/smmu/smmuv3_enc.c
 test_vpci_SRCS         := src/vdev/vpci.c $(F)/pci.c $(F)/vm.c $(F)/spinlock.c
 test_virtio_regs_SRCS  := src/core/virtio_regs.c
 # The bare-metal backend's virtqueues and virtio-blk: pure C, built here too.
-test_virtq_SRCS        := guests/baremetal/rt/virtq.c guests/baremetal/rt/virtio_blk.c
+test_virtq_SRCS        := guests/baremetal/rt/virtq.c guests/baremetal/rt/virtio_blk.c guests/baremetal/rt/virtio_msg.c
 test_console_SRCS      := src/core/console.c src/core/format.c $(F)/console.c $(F)/timer.c $(F)/spinlock.c
 test_console_LDLIBS    := -lpthread
 test_fdt_LDLIBS        := -lfdt

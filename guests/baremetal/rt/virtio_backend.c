@@ -11,6 +11,7 @@
 #include "rt/irq.h"
 #include "rt/print.h"
 #include "rt/tofu_ipc.h"
+#include "rt/virtio_msg.h"
 
 #define VBE_DOORBELL_PRIORITY 0x90
 #define VBE_SERVE_BATCH       64u     /* requests per queue before the messages again */
@@ -111,59 +112,48 @@ static void dev_reset(struct vbe_dev *d)
 
 static void on_message(struct vbe *b, const uint8_t *m, uint32_t len)
 {
-	struct virtio_msg_hdr h;
-	if (len < VIRTIO_MSG_HDR_BYTES)
+	static struct virtio_msg msg;
+	struct vbe_dev *d;
+	if (!virtio_msg_parse(m, len, &msg) || !(d = dev_by_index(b, msg.h.dev_num)))
 		return;
-	for (unsigned i = 0; i < sizeof(h); i++)
-		((uint8_t *)&h)[i] = m[i];
-	struct vbe_dev *d = dev_by_index(b, h.dev_num);
-	const uint8_t *p = m + VIRTIO_MSG_HDR_BYTES;
-	if (!d || h.type != VIRTIO_MSG_TYPE_TRANSPORT || h.msg_size != len)
-		return;
-	switch (h.msg_id) {
-	case VIRTIO_MSG_SET_DRV_FEATURES: {
-		struct virtio_msg_features f = *(const struct virtio_msg_features *)(const void *)p;
-		d->drv_features = f.features;
+	switch (msg.h.msg_id) {
+	case VIRTIO_MSG_SET_DRV_FEATURES:
+		d->drv_features = msg.u.features.features;
 		break;
-	}
 	case VIRTIO_MSG_SET_VQUEUE: {
-		struct virtio_msg_vqueue v = *(const struct virtio_msg_vqueue *)(const void *)p;
-		if (v.index >= TOFU_VIRTIO_MAX_QUEUES)
+		const struct virtio_msg_vqueue *v = &msg.u.vqueue;
+		if (v->index >= TOFU_VIRTIO_MAX_QUEUES)
 			break;
-		if (!(v.flags & VIRTIO_MSG_VQ_READY)) {
-			d->q[v.index].ready = false;
+		if (!(v->flags & VIRTIO_MSG_VQ_READY)) {
+			d->q[v->index].ready = false;
 			break;
 		}
 		struct exc_recovery rec;
 		exc_recovery_arm(&rec);
 		if (rt_setjmp(&rec.jmp) == 0) {
-			if (!virtq_setup(&d->q[v.index], &d->win, v.size, v.desc_addr, v.driver_addr, v.device_addr))
+			if (!virtq_setup(&d->q[v->index], &d->win, v->size, v->desc_addr, v->driver_addr, v->device_addr))
 				rt_printf("vblk: device %u queue %u: rings outside VM %u's RAM: queue left off\n",
-					  d->index, v.index, d->frontend);
+					  d->index, v->index, d->frontend);
 		} else {
-			d->q[v.index].ready = false;
+			d->q[v->index].ready = false;
 			d->faults++;
 		}
 		exc_recovery_disarm();
 		break;
 	}
-	case VIRTIO_MSG_SET_DEVICE_STATUS: {
-		uint32_t status = ((const struct virtio_msg_status *)(const void *)p)->status;
-		if (!status) {
+	case VIRTIO_MSG_SET_DEVICE_STATUS:
+		if (!msg.u.status.status) {
 			dev_reset(d);
 			d->resets++;
 			if (!b->deaf)
-				hvc3(TOFU_HC_VIRTIO_RESET_DONE, d->index, h.msg_uid, 0);   /* the reset's generation */
+				hvc3(TOFU_HC_VIRTIO_RESET_DONE, d->index, msg.h.msg_uid, 0);   /* the reset's generation */
 		}
-		d->status = status;
+		d->status = msg.u.status.status;
 		break;
-	}
-	case VIRTIO_MSG_EVENT_AVAIL: {
-		uint32_t q = ((const struct virtio_msg_avail *)(const void *)p)->index;
-		if (q < TOFU_VIRTIO_MAX_QUEUES)
-			d->kick[q] = true;
+	case VIRTIO_MSG_EVENT_AVAIL:
+		if (msg.u.avail.index < TOFU_VIRTIO_MAX_QUEUES)
+			d->kick[msg.u.avail.index] = true;
 		break;
-	}
 	default:                               /* SET_CONFIG: virtio-blk's config is the device's */
 		break;
 	}

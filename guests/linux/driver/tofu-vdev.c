@@ -55,6 +55,7 @@
 #include <tofu/abi.h>
 #include <tofu/virtio.h>
 #include "rt/virtio_blk.h"
+#include "rt/virtio_msg.h"
 #include "rt/virtq.h"
 #include "tofu_ipc_uapi.h"
 
@@ -251,76 +252,54 @@ static void open_pty(struct dev *d)
 	snprintf(d->host, sizeof(d->host), "%s (%s)", link, name);
 }
 
-static void on_message(struct dev *d, const uint8_t *m, uint32_t len)
+static void on_message(struct dev *d, const struct virtio_msg *msg)
 {
-	struct virtio_msg_hdr h;
-	const uint8_t *p = m + VIRTIO_MSG_HDR_BYTES;
-
-	memcpy(&h, m, sizeof(h));
-	switch (h.msg_id) {
-	case VIRTIO_MSG_SET_DRV_FEATURES: {
-		struct virtio_msg_features f;
-
-		if (len < VIRTIO_MSG_HDR_BYTES + sizeof(f))
-			return;
-		memcpy(&f, p, sizeof(f));
-		d->drv_features = f.features;
+	switch (msg->h.msg_id) {
+	case VIRTIO_MSG_SET_DRV_FEATURES:
+		d->drv_features = msg->u.features.features;
 		break;
-	}
 	case VIRTIO_MSG_SET_VQUEUE: {
-		struct virtio_msg_vqueue v;
+		const struct virtio_msg_vqueue *v = &msg->u.vqueue;
 
-		if (len < VIRTIO_MSG_HDR_BYTES + sizeof(v))
-			return;
-		memcpy(&v, p, sizeof(v));
-		if (v.index >= TOFU_VIRTIO_MAX_QUEUES)
+		if (v->index >= TOFU_VIRTIO_MAX_QUEUES)
 			break;
-		d->q[v.index].ready = false;
-		if (!(v.flags & VIRTIO_MSG_VQ_READY))
+		d->q[v->index].ready = false;
+		if (!(v->flags & VIRTIO_MSG_VQ_READY))
 			break;
 		if (sigsetjmp(fault_jmp, 1) == 0) {
 			fault_armed = 1;
-			if (!virtq_setup(&d->q[v.index], &d->win, v.size, v.desc_addr, v.driver_addr, v.device_addr))
+			if (!virtq_setup(&d->q[v->index], &d->win, v->size, v->desc_addr, v->driver_addr, v->device_addr))
 				printf("tofu-vdev: device %u queue %u: rings outside VM %u's RAM: queue left off\n",
-				       d->info.index, v.index, d->info.frontend);
+				       d->info.index, v->index, d->info.frontend);
 		} else {
-			d->q[v.index].ready = false;
+			d->q[v->index].ready = false;
 			d->faults++;
 		}
 		fault_armed = 0;
 		/* A receive queue set up: input may have waited for it. */
-		d->kick[v.index] = d->q[v.index].ready;
+		d->kick[v->index] = d->q[v->index].ready;
 		break;
 	}
 	case VIRTIO_MSG_SET_DEVICE_STATUS: {
-		struct virtio_msg_status s;
+		uint32_t status = msg->u.status.status;
 
-		if (len < VIRTIO_MSG_HDR_BYTES + sizeof(s))
-			return;
-		memcpy(&s, p, sizeof(s));
-		if (!s.status) {
+		if (!status) {
 			/* Nothing of the old rings is touched from here on. */
 			dev_reset(d);
-			int rc = vcall(TOFU_VDEV_IOC_RESET_DONE, d->info.index, 0, h.msg_uid);
+			int rc = vcall(TOFU_VDEV_IOC_RESET_DONE, d->info.index, 0, msg->h.msg_uid);
 			if (rc != TOFU_OK)
 				printf("tofu-vdev: device %u: RESET_DONE: %s\n", d->info.index, tofu_status_name(rc));
 		}
-		d->status = s.status;
-		if (s.status & VIRTIO_STATUS_DRIVER_OK)
+		d->status = status;
+		if (status & VIRTIO_STATUS_DRIVER_OK)
 			for (unsigned i = 0; i < TOFU_VIRTIO_MAX_QUEUES; i++)
 				d->kick[i] |= d->q[i].ready;
 		break;
 	}
-	case VIRTIO_MSG_EVENT_AVAIL: {
-		struct virtio_msg_avail a;
-
-		if (len < VIRTIO_MSG_HDR_BYTES + sizeof(a))
-			return;
-		memcpy(&a, p, sizeof(a));
-		if (a.index < TOFU_VIRTIO_MAX_QUEUES)
-			d->kick[a.index] = true;
+	case VIRTIO_MSG_EVENT_AVAIL:
+		if (msg->u.avail.index < TOFU_VIRTIO_MAX_QUEUES)
+			d->kick[msg->u.avail.index] = true;
 		break;
-	}
 	default:                /* SET_CONFIG: the config space is the device's */
 		break;
 	}
@@ -336,15 +315,11 @@ static struct dev *dev_by_index(uint32_t index)
 
 static void on_transport(const uint8_t *m, uint32_t len)
 {
-	struct virtio_msg_hdr h;
+	static struct virtio_msg msg;
 	struct dev *d;
 
-	if (len < VIRTIO_MSG_HDR_BYTES)
-		return;
-	memcpy(&h, m, sizeof(h));
-	if (h.type != VIRTIO_MSG_TYPE_TRANSPORT || h.msg_size != len || !(d = dev_by_index(h.dev_num)))
-		return;
-	on_message(d, m, len);
+	if (virtio_msg_parse(m, len, &msg) && (d = dev_by_index(msg.h.dev_num)))
+		on_message(d, &msg);
 }
 
 static void on_event(const uint8_t *m)
