@@ -17,10 +17,6 @@
 #define PHANDLE_GIC      1u
 #define PHANDLE_CLK      2u
 #define PHANDLE_WDOG_CLK 3u
-#define GIC_FDT_SPI      0u
-#define GIC_FDT_PPI      1u
-#define IRQ_EDGE_RISING  1u
-#define IRQ_LEVEL_HIGH   4u
 #define MAX_CLOCKS       8
 /* Architected timer PPIs (INTID - 16): secure phys, non-secure phys, virtual, hyp. */
 static const uint32_t timer_ppis[4] = { 13, 14, 11, 10 };
@@ -28,27 +24,25 @@ static const uint32_t timer_ppis[4] = { 13, 14, 11, 10 };
 
 static const struct vm *dt_vm;          /* whose device tree is being written */
 
-static void dt_error(int err, int line)
+void dt_check(int err, int line)
 {
     if (err == -FDT_ERR_NOSPACE)
         refuse(dt_vm->node, "its device tree needs more than %d bytes", GUEST_DTB_MAX);
     die("tofu-config: libfdt: %s at %s:%d", fdt_strerror(err), __FILE__, line);
 }
 
-#define CHECK(x) do { int e_ = (x); if (e_) dt_error(e_, __LINE__); } while (0)
-
-static void prop_cells(void *fdt, const char *name, const uint32_t *v, int n)
+void dt_cells(void *fdt, const char *name, const uint32_t *v, int n)
 {
     fdt32_t buf[16];
     for (int i = 0; i < n; i++) buf[i] = cpu_to_fdt32(v[i]);
-    CHECK(fdt_property(fdt, name, buf, n * 4));
+    DT_CHECK(fdt_property(fdt, name, buf, n * 4));
 }
 
-static void prop_reg(void *fdt, const uint64_t *pairs, int n)
+void dt_reg(void *fdt, const uint64_t *pairs, int n)
 {
     uint32_t c[8];
     for (int i = 0; i < 2 * n; i++) { c[2 * i] = (uint32_t)(pairs[i] >> 32); c[2 * i + 1] = (uint32_t)pairs[i]; }
-    prop_cells(fdt, "reg", c, 4 * n);
+    dt_cells(fdt, "reg", c, 4 * n);
 }
 
 #define PCI_SPACE_IO       0x01000000u   /* phys.hi of an I/O range */
@@ -63,9 +57,9 @@ static void write_intx_map(void *fdt, uint32_t *map, int nm)
 {
     fdt32_t buf[PCI_INTX_SLOTS * 4 * 8];
     for (int i = 0; i < nm; i++) buf[i] = cpu_to_fdt32(map[i]);
-    CHECK(fdt_property(fdt, "interrupt-map", buf, nm * 4));
-    prop_cells(fdt, "interrupt-map-mask", (uint32_t[]){ PCI_DT_SLOT_MASK, 0, 0, PCI_DT_PIN_MASK }, 4);
-    CHECK(fdt_property_u32(fdt, "#interrupt-cells", 1));
+    DT_CHECK(fdt_property(fdt, "interrupt-map", buf, nm * 4));
+    dt_cells(fdt, "interrupt-map-mask", (uint32_t[]){ PCI_DT_SLOT_MASK, 0, 0, PCI_DT_PIN_MASK }, 4);
+    DT_CHECK(fdt_property_u32(fdt, "#interrupt-cells", 1));
 }
 
 /* A host bridge given whole to the VM (docs/pci.md): its ECAM node gets the
@@ -91,7 +85,7 @@ static void write_pcie_props(void *fdt, const struct vm *vm, const struct vm_dev
     fdt32_t buf[sizeof(map) / 4];
     if (nr) {
         for (int i = 0; i < nr; i++) buf[i] = cpu_to_fdt32(r[i]);
-        CHECK(fdt_property(fdt, "ranges", buf, nr * 4));
+        DT_CHECK(fdt_property(fdt, "ranges", buf, nr * 4));
     }
     if (ecam->nr_irqs != PCI_INTX_SLOTS) return;
     for (uint32_t slot = 0; slot < PCI_INTX_SLOTS; slot++)
@@ -120,7 +114,7 @@ static void write_vpci_node(void *fdt, const void *cfg_fdt, const struct vm *vm)
     int ecam = devs < 0 ? -1 : fdt_node_offset_by_compatible(cfg_fdt, devs, PCIE_ECAM_COMPAT);
     char node[64];
     snprintf(node, sizeof(node), "pcie@%" PRIx64, c->vecam_ipa);
-    CHECK(fdt_begin_node(fdt, node));
+    DT_CHECK(fdt_begin_node(fdt, node));
     int off;
     if (ecam >= 0)
         fdt_for_each_property_offset(off, cfg_fdt, ecam) {
@@ -132,18 +126,18 @@ static void write_vpci_node(void *fdt, const void *cfg_fdt, const struct vm *vm)
                                                 "bus-range", "msi-map", "iommu-map", "msi-parent", NULL };
             bool skipped = false;
             for (const char *const *k = skip; *k && !skipped; k++) skipped = !strcmp(name, *k);
-            if (!skipped) CHECK(fdt_property(fdt, name, val, len));
+            if (!skipped) DT_CHECK(fdt_property(fdt, name, val, len));
         }
     else {
-        CHECK(fdt_property_string(fdt, "compatible", PCIE_ECAM_COMPAT));
-        CHECK(fdt_property_string(fdt, "device_type", "pci"));
-        CHECK(fdt_property_u32(fdt, "#address-cells", 3));
-        CHECK(fdt_property_u32(fdt, "#size-cells", 2));
+        DT_CHECK(fdt_property_string(fdt, "compatible", PCIE_ECAM_COMPAT));
+        DT_CHECK(fdt_property_string(fdt, "device_type", "pci"));
+        DT_CHECK(fdt_property_u32(fdt, "#address-cells", 3));
+        DT_CHECK(fdt_property_u32(fdt, "#size-cells", 2));
     }
-    prop_reg(fdt, (uint64_t[]){ c->vecam_ipa, QEMU_VIRT_ECAM_BUS_SIZE }, 1);
-    prop_cells(fdt, "bus-range", (uint32_t[]){ 0, 0 }, 2);
+    dt_reg(fdt, (uint64_t[]){ c->vecam_ipa, QEMU_VIRT_ECAM_BUS_SIZE }, 1);
+    dt_cells(fdt, "bus-range", (uint32_t[]){ 0, 0 }, 2);
     uint64_t w = QEMU_VIRT_PCI_MMIO_BASE, ws = QEMU_VIRT_PCI_MMIO_SIZE;
-    prop_cells(fdt, "ranges", (uint32_t[]){ PCI_SPACE_MMIO32, (uint32_t)(w >> 32), (uint32_t)w, (uint32_t)(w >> 32),
+    dt_cells(fdt, "ranges", (uint32_t[]){ PCI_SPACE_MMIO32, (uint32_t)(w >> 32), (uint32_t)w, (uint32_t)(w >> 32),
                                             (uint32_t)w, (uint32_t)(ws >> 32), (uint32_t)ws }, 7);
     uint32_t map[PCI_INTX_SLOTS * 4 * 8];
     int nm = 0;
@@ -159,7 +153,7 @@ static void write_vpci_node(void *fdt, const void *cfg_fdt, const struct vm *vm)
         }
     }
     write_intx_map(fdt, map, nm);
-    CHECK(fdt_end_node(fdt));
+    DT_CHECK(fdt_end_node(fdt));
 }
 
 /* A passed-through device: its platform node, with clocks from the VM's clock. */
@@ -168,7 +162,7 @@ static void write_device_node(void *fdt, const void *cfg_fdt, const struct vm *v
     const struct device *d = &vm->devices[idx];
     bool ecam = is_compat(&vm->cfg.devices[idx], PCIE_ECAM_COMPAT);
     int off, nclk = 0;
-    CHECK(fdt_begin_node(fdt, fdt_get_name(cfg_fdt, d->node, NULL)));
+    DT_CHECK(fdt_begin_node(fdt, fdt_get_name(cfg_fdt, d->node, NULL)));
     fdt_for_each_property_offset(off, cfg_fdt, d->node) {
         const char *name;
         int len;
@@ -179,88 +173,88 @@ static void write_device_node(void *fdt, const void *cfg_fdt, const struct vm *v
             continue;               /* the bridge's INTx lines go into interrupt-map */
         if (!strcmp(name, "clock-names"))
             for (int i = 0; i < len; i++) nclk += ((const char *)val)[i] == '\0';
-        CHECK(fdt_property(fdt, name, val, len));
+        DT_CHECK(fdt_property(fdt, name, val, len));
     }
     if (nclk) {
         uint32_t clk[MAX_CLOCKS];
         if (nclk > MAX_CLOCKS) nclk = MAX_CLOCKS;
         for (int i = 0; i < nclk; i++) clk[i] = PHANDLE_CLK;
-        prop_cells(fdt, "clocks", clk, nclk);
+        dt_cells(fdt, "clocks", clk, nclk);
     }
     if (ecam) write_pcie_props(fdt, vm, &vm->cfg.devices[idx]);
-    CHECK(fdt_end_node(fdt));
+    DT_CHECK(fdt_end_node(fdt));
 }
 
 static void write_chosen(void *fdt, const struct vm *vm)
 {
     char node[64];
-    CHECK(fdt_begin_node(fdt, "chosen"));
-    if (vm->bootargs) CHECK(fdt_property_string(fdt, "bootargs", vm->bootargs));
+    DT_CHECK(fdt_begin_node(fdt, "chosen"));
+    if (vm->bootargs) DT_CHECK(fdt_property_string(fdt, "bootargs", vm->bootargs));
     snprintf(node, sizeof(node), "/pl011@%" PRIx64, vm->cfg.uart_ipa);
-    CHECK(fdt_property_string(fdt, "stdout-path", node));
+    DT_CHECK(fdt_property_string(fdt, "stdout-path", node));
     if (vm->cfg.initrd.size) {
-        CHECK(fdt_property_u64(fdt, "linux,initrd-start", vm->cfg.initrd.load_ipa));
-        CHECK(fdt_property_u64(fdt, "linux,initrd-end", vm->cfg.initrd.load_ipa + vm->cfg.initrd.size));
+        DT_CHECK(fdt_property_u64(fdt, "linux,initrd-start", vm->cfg.initrd.load_ipa));
+        DT_CHECK(fdt_property_u64(fdt, "linux,initrd-end", vm->cfg.initrd.load_ipa + vm->cfg.initrd.size));
     }
     if (vm->cfg.nr_pci_fns)             /* keep tofu's BARs: they cannot move */
-        CHECK(fdt_property_u32(fdt, "linux,pci-probe-only", 1));
-    CHECK(fdt_end_node(fdt));
+        DT_CHECK(fdt_property_u32(fdt, "linux,pci-probe-only", 1));
+    DT_CHECK(fdt_end_node(fdt));
 }
 
 static void write_cpus(void *fdt, const struct vm_config *c)
 {
     char node[64];
-    CHECK(fdt_begin_node(fdt, "cpus"));
-    CHECK(fdt_property_u32(fdt, "#address-cells", 1));
-    CHECK(fdt_property_u32(fdt, "#size-cells", 0));
+    DT_CHECK(fdt_begin_node(fdt, "cpus"));
+    DT_CHECK(fdt_property_u32(fdt, "#address-cells", 1));
+    DT_CHECK(fdt_property_u32(fdt, "#size-cells", 0));
     for (unsigned i = 0; i < c->nr_vcpus; i++) {
         snprintf(node, sizeof(node), "cpu@%u", i);
-        CHECK(fdt_begin_node(fdt, node));
-        CHECK(fdt_property_string(fdt, "device_type", "cpu"));
-        CHECK(fdt_property_string(fdt, "compatible", "arm,armv8"));
-        CHECK(fdt_property_u32(fdt, "reg", i));       /* = the vCPU's MPIDR affinity */
-        CHECK(fdt_property_string(fdt, "enable-method", "psci"));
-        CHECK(fdt_end_node(fdt));
+        DT_CHECK(fdt_begin_node(fdt, node));
+        DT_CHECK(fdt_property_string(fdt, "device_type", "cpu"));
+        DT_CHECK(fdt_property_string(fdt, "compatible", "arm,armv8"));
+        DT_CHECK(fdt_property_u32(fdt, "reg", i));       /* = the vCPU's MPIDR affinity */
+        DT_CHECK(fdt_property_string(fdt, "enable-method", "psci"));
+        DT_CHECK(fdt_end_node(fdt));
     }
-    CHECK(fdt_end_node(fdt));
+    DT_CHECK(fdt_end_node(fdt));
 
-    CHECK(fdt_begin_node(fdt, "psci"));
+    DT_CHECK(fdt_begin_node(fdt, "psci"));
     static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2";
-    CHECK(fdt_property(fdt, "compatible", psci_compat, sizeof(psci_compat)));
-    CHECK(fdt_property_string(fdt, "method", "hvc"));
-    CHECK(fdt_end_node(fdt));
+    DT_CHECK(fdt_property(fdt, "compatible", psci_compat, sizeof(psci_compat)));
+    DT_CHECK(fdt_property_string(fdt, "method", "hvc"));
+    DT_CHECK(fdt_end_node(fdt));
 }
 
 static void write_gic_and_timer(void *fdt, const struct vm_config *c)
 {
     char node[64];
     snprintf(node, sizeof(node), "intc@%" PRIx64, c->gicd_ipa);
-    CHECK(fdt_begin_node(fdt, node));
-    CHECK(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
-    CHECK(fdt_property_u32(fdt, "#interrupt-cells", 3));
-    CHECK(fdt_property(fdt, "interrupt-controller", NULL, 0));
-    CHECK(fdt_property_u32(fdt, "#redistributor-regions", 1));
-    prop_reg(fdt, (uint64_t[]){ c->gicd_ipa, GICD_SIZE, c->gicr_ipa, c->nr_vcpus * GICR_FRAME_SIZE }, 2);
-    CHECK(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
-    CHECK(fdt_end_node(fdt));
+    DT_CHECK(fdt_begin_node(fdt, node));
+    DT_CHECK(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
+    DT_CHECK(fdt_property_u32(fdt, "#interrupt-cells", 3));
+    DT_CHECK(fdt_property(fdt, "interrupt-controller", NULL, 0));
+    DT_CHECK(fdt_property_u32(fdt, "#redistributor-regions", 1));
+    dt_reg(fdt, (uint64_t[]){ c->gicd_ipa, GICD_SIZE, c->gicr_ipa, c->nr_vcpus * GICR_FRAME_SIZE }, 2);
+    DT_CHECK(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
+    DT_CHECK(fdt_end_node(fdt));
 
-    CHECK(fdt_begin_node(fdt, "timer"));
-    CHECK(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
+    DT_CHECK(fdt_begin_node(fdt, "timer"));
+    DT_CHECK(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
     uint32_t t[12];
     for (int i = 0; i < 4; i++) { t[3 * i] = GIC_FDT_PPI; t[3 * i + 1] = timer_ppis[i]; t[3 * i + 2] = IRQ_LEVEL_HIGH; }
-    prop_cells(fdt, "interrupts", t, 12);
-    CHECK(fdt_end_node(fdt));
+    dt_cells(fdt, "interrupts", t, 12);
+    DT_CHECK(fdt_end_node(fdt));
 }
 
 static void write_fixed_clock(void *fdt, const char *name, uint32_t hz, const char *output, uint32_t phandle)
 {
-    CHECK(fdt_begin_node(fdt, name));
-    CHECK(fdt_property_string(fdt, "compatible", "fixed-clock"));
-    CHECK(fdt_property_u32(fdt, "#clock-cells", 0));
-    CHECK(fdt_property_u32(fdt, "clock-frequency", hz));
-    CHECK(fdt_property_string(fdt, "clock-output-names", output));
-    CHECK(fdt_property_u32(fdt, "phandle", phandle));
-    CHECK(fdt_end_node(fdt));
+    DT_CHECK(fdt_begin_node(fdt, name));
+    DT_CHECK(fdt_property_string(fdt, "compatible", "fixed-clock"));
+    DT_CHECK(fdt_property_u32(fdt, "#clock-cells", 0));
+    DT_CHECK(fdt_property_u32(fdt, "clock-frequency", hz));
+    DT_CHECK(fdt_property_string(fdt, "clock-output-names", output));
+    DT_CHECK(fdt_property_u32(fdt, "phandle", phandle));
+    DT_CHECK(fdt_end_node(fdt));
 }
 
 /* An emulated AMBA device (an "arm,primecell": Linux's AMBA bus probes its
@@ -270,22 +264,22 @@ static void write_primecell(void *fdt, const char *name, const char *compat, int
 {
     char node[64];
     snprintf(node, sizeof(node), "%s@%" PRIx64, name, ipa);
-    CHECK(fdt_begin_node(fdt, node));
-    CHECK(fdt_property(fdt, "compatible", compat, compat_len));
-    prop_reg(fdt, (uint64_t[]){ ipa, size }, 1);
-    prop_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_SPI, intid - GIC_SPI_BASE_ID, IRQ_LEVEL_HIGH }, 3);
-    prop_cells(fdt, "clocks", (uint32_t[]){ clk, PHANDLE_CLK }, 2);
-    CHECK(fdt_property(fdt, "clock-names", clk_names, names_len));
-    CHECK(fdt_end_node(fdt));
+    DT_CHECK(fdt_begin_node(fdt, node));
+    DT_CHECK(fdt_property(fdt, "compatible", compat, compat_len));
+    dt_reg(fdt, (uint64_t[]){ ipa, size }, 1);
+    dt_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_SPI, intid - GIC_SPI_BASE_ID, IRQ_LEVEL_HIGH }, 3);
+    dt_cells(fdt, "clocks", (uint32_t[]){ clk, PHANDLE_CLK }, 2);
+    DT_CHECK(fdt_property(fdt, "clock-names", clk_names, names_len));
+    DT_CHECK(fdt_end_node(fdt));
 }
 
 static void write_uart(void *fdt, const struct vm_config *c)
 {
     /* The PMU is the vCPU's (docs/virtual-hardware.md), as on QEMU virt. */
-    CHECK(fdt_begin_node(fdt, "pmu"));
-    CHECK(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
-    prop_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_PPI, PMU_PPI, IRQ_LEVEL_HIGH }, 3);
-    CHECK(fdt_end_node(fdt));
+    DT_CHECK(fdt_begin_node(fdt, "pmu"));
+    DT_CHECK(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
+    dt_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_PPI, PMU_PPI, IRQ_LEVEL_HIGH }, 3);
+    DT_CHECK(fdt_end_node(fdt));
 
     write_fixed_clock(fdt, "apb-pclk", UART_CLK_HZ, "clk24mhz", PHANDLE_CLK);
     static const char uart_compat[] = "arm,pl011\0arm,primecell", uart_clks[] = "uartclk\0apb_pclk";
@@ -309,38 +303,39 @@ static void write_ipc(void *fdt, const struct vm_config *c, uint32_t vm_id)
 {
     char node[64];
     snprintf(node, sizeof(node), "tofu-ipc@%" PRIx64, c->share_window_ipa);
-    CHECK(fdt_begin_node(fdt, node));
-    CHECK(fdt_property_string(fdt, "compatible", "tofu,ipc"));
-    prop_reg(fdt, (uint64_t[]){ c->share_window_ipa, c->share_window_size }, 1);
-    prop_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_SPI, c->doorbell_intid - GIC_SPI_BASE_ID, IRQ_EDGE_RISING }, 3);
-    CHECK(fdt_property_u32(fdt, "tofu,vm-id", vm_id));
-    CHECK(fdt_end_node(fdt));
+    DT_CHECK(fdt_begin_node(fdt, node));
+    DT_CHECK(fdt_property_string(fdt, "compatible", "tofu,ipc"));
+    dt_reg(fdt, (uint64_t[]){ c->share_window_ipa, c->share_window_size }, 1);
+    dt_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_SPI, c->doorbell_intid - GIC_SPI_BASE_ID, IRQ_EDGE_RISING }, 3);
+    DT_CHECK(fdt_property_u32(fdt, "tofu,vm-id", vm_id));
+    DT_CHECK(fdt_end_node(fdt));
 }
 
-void guestdt_build(struct vm *vm, uint32_t vm_id, const void *cfg_fdt)
+void guestdt_build(const struct sys *s, struct vm *vm, const void *cfg_fdt)
 {
+    uint32_t vm_id = vm_id_of(s, vm);
     const struct vm_config *c = &vm->cfg;
     char node[64];
     void *fdt = calloc(1, GUEST_DTB_MAX);
     if (!fdt) die("tofu-config: out of memory");
     dt_vm = vm;
 
-    CHECK(fdt_create(fdt, GUEST_DTB_MAX));
-    CHECK(fdt_finish_reservemap(fdt));
-    CHECK(fdt_begin_node(fdt, ""));
-    CHECK(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
+    DT_CHECK(fdt_create(fdt, GUEST_DTB_MAX));
+    DT_CHECK(fdt_finish_reservemap(fdt));
+    DT_CHECK(fdt_begin_node(fdt, ""));
+    DT_CHECK(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
     snprintf(node, sizeof(node), "tofu VM %s", c->name);
-    CHECK(fdt_property_string(fdt, "model", node));
-    CHECK(fdt_property_u32(fdt, "#address-cells", 2));
-    CHECK(fdt_property_u32(fdt, "#size-cells", 2));
-    CHECK(fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC));
+    DT_CHECK(fdt_property_string(fdt, "model", node));
+    DT_CHECK(fdt_property_u32(fdt, "#address-cells", 2));
+    DT_CHECK(fdt_property_u32(fdt, "#size-cells", 2));
+    DT_CHECK(fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC));
     write_chosen(fdt, vm);
 
     snprintf(node, sizeof(node), "memory@%" PRIx64, c->ram_ipa);
-    CHECK(fdt_begin_node(fdt, node));
-    CHECK(fdt_property_string(fdt, "device_type", "memory"));
-    prop_reg(fdt, (uint64_t[]){ c->ram_ipa, c->ram_size }, 1);
-    CHECK(fdt_end_node(fdt));
+    DT_CHECK(fdt_begin_node(fdt, node));
+    DT_CHECK(fdt_property_string(fdt, "device_type", "memory"));
+    dt_reg(fdt, (uint64_t[]){ c->ram_ipa, c->ram_size }, 1);
+    DT_CHECK(fdt_end_node(fdt));
 
     write_cpus(fdt, c);
     write_gic_and_timer(fdt, c);
@@ -353,9 +348,9 @@ void guestdt_build(struct vm *vm, uint32_t vm_id, const void *cfg_fdt)
         write_watchdog(fdt, c);
     if (c->ipc_peers)
         write_ipc(fdt, c, vm_id);
-    guestdt_virtio(fdt, vm);
-    CHECK(fdt_end_node(fdt));
-    CHECK(fdt_finish(fdt));
+    guestdt_virtio(fdt, s, vm);
+    DT_CHECK(fdt_end_node(fdt));
+    DT_CHECK(fdt_finish(fdt));
     vm->dtb = fdt;
     vm->cfg.dtb.size = fdt_totalsize(fdt);
 }

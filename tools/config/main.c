@@ -108,7 +108,7 @@ int main(int argc, char **argv)
         return 0;
     }
     for (unsigned i = 0; i < sys.nr_vms; i++)
-        guestdt_build(&sys.vms[i], vm_id_of(&sys, &sys.vms[i]), fdt);
+        guestdt_build(&sys, &sys.vms[i], fdt);
     hyp = layout_image_min(&sys);       /* now with the device trees */
     layout_boot(&sys, &hyp);
     emit_all(&sys, outdir, src_name);

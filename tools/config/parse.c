@@ -19,8 +19,6 @@
 #define IMAGE_IMAGE_SIZE    16
 #define IMAGE_MAGIC_OFF     56
 #define IMAGE_MAGIC         0x644d5241u     /* "ARM\x64" */
-#define GIC_FDT_CELLS       3          /* <type number flags> */
-#define GIC_FDT_SPI         0u
 #define REG_CELLS           4          /* <address-hi address-lo size-hi size-lo> */
 #define PCI_FN_CELLS        3          /* pci-functions: <bus device function> */
 
@@ -320,13 +318,26 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
 
 /* /channels/<name> { vms = <&a &b ...>; }: the VMs listed may message and
  * share with one another. */
+unsigned vm_by_phandle(const struct sys *s, const void *fdt, uint32_t phandle, const char *path, const char *what,
+                       const char *prop)
+{
+    char ref[NODE_PATH_LEN];
+    int node = node_by_phandle(fdt, phandle, ref, sizeof(ref));
+    if (node < 0)
+        refuse(path, "%s refers to no node (write <&label>)", what);
+    for (unsigned i = 0; i < s->nr_vms; i++)
+        if (s->vms[i].node_off == node)
+            return i;
+    refuse(path, "%s: %s is not a VM of /vms", prop, ref);
+}
+
 static void parse_channels(struct sys *s, const void *fdt)
 {
     int chans = fdt_path_offset(fdt, "/channels"), ch;
     if (chans < 0) return;
     check_props(fdt, chans, "/channels", (const char *const[]){ NULL });
     fdt_for_each_subnode(ch, fdt, chans) {
-        char path[NODE_PATH_LEN], ref[NODE_PATH_LEN];
+        char path[NODE_PATH_LEN];
         int len;
         node_path(fdt, ch, path, sizeof(path));
         check_props(fdt, ch, path, (const char *const[]){ "vms", NULL });
@@ -335,13 +346,9 @@ static void parse_channels(struct sys *s, const void *fdt)
             refuse(path, "vms must list at least two VMs");
         uint32_t members = 0;
         for (int i = 0; i < len / 4; i++) {
-            int node = node_by_phandle(fdt, fdt32_to_cpu(p[i]), ref, sizeof(ref));
-            if (node < 0)
-                refuse(path, "vms: entry %d refers to no node (write <&label>)", i + 1);
-            unsigned j = 0;
-            while (j < s->nr_vms && s->vms[j].node_off != node) j++;
-            if (j == s->nr_vms)
-                refuse(path, "vms: %s is not a VM of /vms", ref);
+            char what[32];
+            snprintf(what, sizeof(what), "vms: entry %d", i + 1);
+            unsigned j = vm_by_phandle(s, fdt, fdt32_to_cpu(p[i]), path, what, "vms");
             uint32_t bit = UINT32_C(1) << vm_id_of(s, &s->vms[j]);
             if (members & bit)
                 refuse(path, "VM '%s' is listed twice", s->vms[j].cfg.name);

@@ -144,7 +144,24 @@ void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void parse_config(struct sys *s, const void *fdt, const struct search *search);
 void layout_vms(struct sys *s);
 void check_system(struct sys *s, const struct hyp_image *hyp);
-void guestdt_build(struct vm *vm, uint32_t vm_id, const void *cfg_fdt);
+void guestdt_build(const struct sys *s, struct vm *vm, const void *cfg_fdt);
+/* parse.c: the VM a phandle names, as its index in s->vms; refused as
+ * "<what> refers to no node" or "<prop>: <node> is not a VM of /vms". */
+unsigned vm_by_phandle(const struct sys *s, const void *fdt, uint32_t phandle, const char *path, const char *what,
+                       const char *prop);
+/* guestdt.c: properties of the device tree being written (a libfdt error
+ * refuses the VM whose tree is too large, or dies). */
+void dt_check(int err, int line);
+#define DT_CHECK(x) do { int e_ = (x); if (e_) dt_check(e_, __LINE__); } while (0)
+void dt_cells(void *fdt, const char *name, const uint32_t *v, int n);
+void dt_reg(void *fdt, const uint64_t *pairs, int n);      /* n (address, size) pairs of 2 cells each */
+
+/* Interrupt specifiers of the guests' GICv3 node: <type number flags>. */
+#define GIC_FDT_CELLS    3
+#define GIC_FDT_SPI      0u
+#define GIC_FDT_PPI      1u
+#define IRQ_EDGE_RISING  1u
+#define IRQ_LEVEL_HIGH   4u
 struct hyp_image layout_image_min(const struct sys *s);
 void layout_boot(struct sys *s, const struct hyp_image *hyp);
 /* "as linked", or how the bound was found. */
@@ -158,7 +175,7 @@ void emit_all(const struct sys *s, const char *outdir, const char *src);
 void parse_virtio(struct sys *s, const void *fdt);
 void layout_virtio(struct sys *s);
 void check_virtio(const struct sys *s);
-void guestdt_virtio(void *fdt, const struct vm *vm);
+void guestdt_virtio(void *fdt, const struct sys *s, const struct vm *vm);
 void emit_virtio(FILE *c, const struct sys *s);
 const char *elf_image_bounds(const void *buf, size_t size, uint64_t *start, uint64_t *end);
 

@@ -23,8 +23,6 @@
 #include "tofu/virtio.h"
 #include "tofu_config.h"
 
-#define GIC_FDT_SPI      0u
-#define IRQ_EDGE_RISING  1u
 
 #define PATH_PROP_MAX    255u        /* a backing file's path, bytes */
 #define IFNAME_MAX       15u         /* a Linux interface name (IFNAMSIZ - 1) */
@@ -45,9 +43,6 @@ static const struct {
     { "console", VIRTIO_ID_CONSOLE, { NULL } },
 };
 
-/* The model guestdt_virtio() reads (the one parse_virtio() filled). */
-static const struct sys *virtio_sys;
-
 static const char *type_name(uint32_t id)
 {
     for (unsigned i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -65,17 +60,7 @@ static unsigned vm_ref(const struct sys *s, const void *fdt, int node, const cha
         refuse(path, "missing property '%s' (write %s = <&vm>)", prop, prop);
     if (len != 4)
         refuse(path, "%s must name one VM (<&vm>)", prop);
-    uint32_t ph = fdt32_to_cpu(p[0]);
-    int target = ph && ph != (uint32_t)-1 ? fdt_node_offset_by_phandle(fdt, ph) : -1;
-    if (target < 0)
-        refuse(path, "%s refers to no node (write <&label>)", prop);
-    for (unsigned i = 0; i < s->nr_vms; i++)
-        if (s->vms[i].node_off == target)
-            return i;
-    char ref[NODE_PATH_LEN];
-    if (fdt_get_path(fdt, target, ref, sizeof(ref)))
-        snprintf(ref, sizeof(ref), "?");
-    refuse(path, "%s: %s is not a VM of /vms", prop, ref);
+    return vm_by_phandle(s, fdt, fdt32_to_cpu(p[0]), path, prop, prop);
 }
 
 /* An optional string property: NULL if absent; refused unless one string
@@ -183,7 +168,6 @@ static void parse_one(struct sys *s, const void *fdt, int node, struct virtio_de
 
 void parse_virtio(struct sys *s, const void *fdt)
 {
-    virtio_sys = s;
     int root = fdt_path_offset(fdt, "/virtio"), child;
     if (root < 0)
         return;
@@ -265,60 +249,43 @@ void check_virtio(const struct sys *s)
     }
 }
 
-#define FDT_OK(x) do { int e_ = (x); if (e_) die("tofu-config: libfdt: %s in %s", fdt_strerror(e_), __func__); } while (0)
-
-static void prop_u64s(void *fdt, const char *name, const uint64_t *v, int n)
+void guestdt_virtio(void *fdt, const struct sys *s, const struct vm *vm)
 {
-    fdt32_t buf[8];
-    for (int i = 0; i < n; i++) {
-        buf[2 * i] = cpu_to_fdt32((uint32_t)(v[i] >> 32));
-        buf[2 * i + 1] = cpu_to_fdt32((uint32_t)v[i]);
-    }
-    FDT_OK(fdt_property(fdt, name, buf, n * 8));
-}
-
-void guestdt_virtio(void *fdt, const struct vm *vm)
-{
-    const struct sys *s = virtio_sys;
-    if (!s)
-        return;
     uint32_t id = vm_id_of(s, vm);
     char node[64];
     for (unsigned i = 0; i < s->nr_virtio; i++) {
         const struct virtio_dev_model *m = &s->virtio[i];
         if (m->cfg.frontend == id) {
             snprintf(node, sizeof(node), "virtio_mmio@%" PRIx64, m->cfg.mmio_ipa);
-            FDT_OK(fdt_begin_node(fdt, node));
-            FDT_OK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
-            prop_u64s(fdt, "reg", (uint64_t[]){ m->cfg.mmio_ipa, VIRTIO_MMIO_WINDOW_SIZE }, 2);
-            fdt32_t irq[3] = { cpu_to_fdt32(GIC_FDT_SPI), cpu_to_fdt32(m->cfg.intid - GIC_SPI_BASE_ID),
-                               cpu_to_fdt32(IRQ_EDGE_RISING) };
-            FDT_OK(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
-            FDT_OK(fdt_property(fdt, "dma-coherent", NULL, 0));
-            FDT_OK(fdt_end_node(fdt));
+            DT_CHECK(fdt_begin_node(fdt, node));
+            DT_CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+            dt_reg(fdt, (uint64_t[]){ m->cfg.mmio_ipa, VIRTIO_MMIO_WINDOW_SIZE }, 1);
+            dt_cells(fdt, "interrupts", (uint32_t[]){ GIC_FDT_SPI, m->cfg.intid - GIC_SPI_BASE_ID, IRQ_EDGE_RISING }, 3);
+            DT_CHECK(fdt_property(fdt, "dma-coherent", NULL, 0));
+            DT_CHECK(fdt_end_node(fdt));
         }
         if (m->cfg.backend == id) {
             const struct vm_config *fc = &s->vms[m->cfg.frontend - 1].cfg;
             snprintf(node, sizeof(node), "tofu-virtio-backend@%" PRIx64, m->cfg.window_ipa);
-            FDT_OK(fdt_begin_node(fdt, node));
-            FDT_OK(fdt_property_string(fdt, "compatible", "tofu,virtio-backend"));
+            DT_CHECK(fdt_begin_node(fdt, node));
+            DT_CHECK(fdt_property_string(fdt, "compatible", "tofu,virtio-backend"));
             /* The frontend's RAM, as this VM sees it while the frontend runs. */
-            prop_u64s(fdt, "reg", (uint64_t[]){ m->cfg.window_ipa, m->cfg.window_size }, 2);
-            FDT_OK(fdt_property_u32(fdt, "tofu,device", i));
-            FDT_OK(fdt_property_string(fdt, "tofu,type", type_name(m->cfg.device_id)));
-            FDT_OK(fdt_property_u32(fdt, "tofu,device-id", m->cfg.device_id));
-            FDT_OK(fdt_property_u32(fdt, "tofu,frontend", m->cfg.frontend));
-            FDT_OK(fdt_property_string(fdt, "tofu,frontend-name", fc->name));
-            prop_u64s(fdt, "tofu,frontend-ram", (uint64_t[]){ fc->ram_ipa }, 1);   /* in the frontend's IPA space */
+            dt_reg(fdt, (uint64_t[]){ m->cfg.window_ipa, m->cfg.window_size }, 1);
+            DT_CHECK(fdt_property_u32(fdt, "tofu,device", i));
+            DT_CHECK(fdt_property_string(fdt, "tofu,type", type_name(m->cfg.device_id)));
+            DT_CHECK(fdt_property_u32(fdt, "tofu,device-id", m->cfg.device_id));
+            DT_CHECK(fdt_property_u32(fdt, "tofu,frontend", m->cfg.frontend));
+            DT_CHECK(fdt_property_string(fdt, "tofu,frontend-name", fc->name));
+            DT_CHECK(fdt_property_u64(fdt, "tofu,frontend-ram", fc->ram_ipa));   /* in the frontend's IPA space */
             if (m->cfg.device_id == VIRTIO_ID_BLOCK)
-                prop_u64s(fdt, "tofu,ram-disk-size", (uint64_t[]){ m->ram_disk_size }, 1);
+                DT_CHECK(fdt_property_u64(fdt, "tofu,ram-disk-size", m->ram_disk_size));
             if (m->backing)
-                FDT_OK(fdt_property_string(fdt, "tofu,backing", m->backing));
+                DT_CHECK(fdt_property_string(fdt, "tofu,backing", m->backing));
             if (m->cfg.device_id == VIRTIO_ID_NET)
-                FDT_OK(fdt_property(fdt, "local-mac-address", m->mac, VIRTIO_NET_MAC_BYTES));
+                DT_CHECK(fdt_property(fdt, "local-mac-address", m->mac, VIRTIO_NET_MAC_BYTES));
             if (m->bridge)
-                FDT_OK(fdt_property_string(fdt, "tofu,bridge", m->bridge));
-            FDT_OK(fdt_end_node(fdt));
+                DT_CHECK(fdt_property_string(fdt, "tofu,bridge", m->bridge));
+            DT_CHECK(fdt_end_node(fdt));
         }
     }
 }
