@@ -117,8 +117,10 @@ enum trap_result ipc_msg_recv(struct vcpu *v);
 /* How many shares of other VMs `vm` has mapped. */
 unsigned ipc_mappings_of(const struct vm *vm);
 /* A virtio backend's window onto its frontend's RAM (core/virtio.h): mapped
- * only while both run (checked under ipc_lock); `mapped` says whether it is. */
-int ipc_window_map(struct vm *fe, struct vm *be, uint64_t ipa, uint64_t size, bool *mapped);
+ * only while both run and `may(arg)` says so (both checked under ipc_lock,
+ * `may` may take a lock that comes after it); `mapped` says whether it is. */
+int ipc_window_map(struct vm *fe, struct vm *be, uint64_t ipa, uint64_t size, bool *mapped,
+                   bool (*may)(void *arg), void *arg);
 void ipc_window_unmap(struct vm *be, uint64_t ipa, uint64_t size, bool *mapped);
 /* The VM started again: every running peer gets a PEER_UP event. */
 void ipc_vm_started(struct vm *vm);

@@ -60,13 +60,15 @@ void virtio_regs_init(struct virtio_regs *r, uint32_t device_id, const struct to
 void virtio_regs_reset(struct virtio_regs *r);
 /* TOFU_OK, or TOFU_E_INVALID when `reg` breaks a rule of tofu/virtio.h (nothing changed). */
 int virtio_regs_check(const struct tofu_virtio_reg *reg);
-/* Whether a checked registration is the device the driver sees: the same
- * features, queues and config length (the config's bytes may change). */
-bool virtio_regs_same_device(const struct virtio_regs *r, const struct tofu_virtio_reg *reg);
-/* Attach a backend with a checked registration of the same device;
+/* Whether two checked registrations are the same device: the same
+ * features, queues and config space (a backend's against the config's
+ * identity, which the driver saw; the config space the driver may have
+ * written since is the device's state, not its identity). */
+bool virtio_reg_same_device(const struct tofu_virtio_reg *a, const struct tofu_virtio_reg *b);
+/* Attach a backend whose registration is the same device (checked above);
  * VIRTIO_ACT_EVENT when the driver has set the device up: every state it
  * set is posted again, for the backend that comes (or starts again). */
-unsigned virtio_regs_register(struct virtio_regs *r, const struct tofu_virtio_reg *reg);
+unsigned virtio_regs_attach(struct virtio_regs *r);
 unsigned virtio_regs_read(const struct virtio_regs *r, uint64_t off, unsigned width, uint64_t *val);
 unsigned virtio_regs_write(struct virtio_regs *r, uint64_t off, unsigned width, uint64_t val);
 /* A reset of the driver's side that the backend must hear (the driver wrote

@@ -383,14 +383,15 @@ unsigned ipc_mappings_of(const struct vm *vm)
 /* virtio (core/virtio.h): the frontend's RAM in the backend's stage 2,
  * read-write and never executable, while both run; `mapped` is under
  * ipc_lock, as the backend's share mappings, whose tables it shares. */
-int ipc_window_map(struct vm *fe, struct vm *be, uint64_t ipa, uint64_t size, bool *mapped)
+int ipc_window_map(struct vm *fe, struct vm *be, uint64_t ipa, uint64_t size, bool *mapped,
+                   bool (*may)(void *arg), void *arg)
 {
     int rc = E_OK;
     spin_lock(&ipc_lock);
     /* The whole window or nothing: ipc_window_unmap takes back `size`. */
     if (size > fe->cfg->ram_size)
         rc = E_INVAL;
-    else if (!*mapped && fe->state == VM_RUNNING && be->state == VM_RUNNING) {
+    else if (!*mapped && fe->state == VM_RUNNING && be->state == VM_RUNNING && may(arg)) {
         rc = pt_map(&be->s2, ipa, fe->ram_pa.bits, size, s2_attrs_shared(true));
         if (rc == E_OK) {
             *mapped = true;

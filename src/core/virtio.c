@@ -66,10 +66,21 @@ static void ring(struct vm *be)
         vgic_inject_spi(be, be->cfg->doorbell_intid);
 }
 
+/* Under ipc_lock: the window may be mapped unless a frontend's stop still
+ * waits for the backend's acknowledgement. */
+static bool window_may(void *arg)
+{
+    struct virtio_dev *d = arg;
+    spin_lock(&d->lock);
+    bool may = !d->window_hold;
+    spin_unlock(&d->lock);
+    return may;
+}
+
 static void window_map(struct virtio_dev *d)
 {
     struct vm *fe = frontend(d), *be = backend(d);
-    int rc = ipc_window_map(fe, be, d->cfg->window_ipa, d->cfg->window_size, &d->window_mapped);
+    int rc = ipc_window_map(fe, be, d->cfg->window_ipa, d->cfg->window_size, &d->window_mapped, window_may, d);
     if (rc != E_OK)
         vm_failed(be, VM_STOP_FATAL, "virtio%u: cannot map VM '%s''s RAM at IPA %#lx (error %d)", d->index,
                   fe->cfg->name, d->cfg->window_ipa, rc);
@@ -133,14 +144,10 @@ enum mmio_result virtio_dev_write(struct vcpu *v, struct virtio_dev *d, uint64_t
     }
     if (d->reset_vcpu == v && d->reset_pc == v->regs.pc) {
         d->reset_vcpu = NULL;                       /* the store of Status = 0, retried: done */
-        bool release = timed_out && d->window_hold; /* a backend that acknowledges nothing */
-        d->window_hold &= !release;
         spin_unlock(&d->lock);
         if (timed_out)
             vm_log(v, VM_LOG_VIRTIO, "virtio%u: backend '%s' did not acknowledge the reset within %u ms: "
                    "reset locally", d->index, be->cfg->name, VIRTIO_RESET_TIMEOUT_US / 1000);
-        if (release)
-            window_map(d);
         return MMIO_OK;
     }
     act = virtio_regs_write(&d->regs, off, width, val);
@@ -187,11 +194,23 @@ static int64_t do_register(struct vcpu *v)
     if (virtio_regs_check(&reg) != TOFU_OK)
         return TOFU_E_INVALID;
     spin_lock(&d->lock);
-    bool same = virtio_regs_same_device(&d->regs, &reg);
-    unsigned act = same ? virtio_regs_register(&d->regs, &reg) : 0;
+    bool same = virtio_reg_same_device(&d->cfg->identity, &reg);
+    unsigned act = 0;
+    struct vcpu *w = NULL;
+    if (same) {
+        /* A backend instance of its own: nothing of an older one is in
+         * flight, so a reset waiting for it is done and a held window free. */
+        w = d->regs.reset_wait ? d->reset_vcpu : NULL;
+        d->regs.reset_wait = false;
+        d->window_hold = false;
+        act = virtio_regs_attach(&d->regs);
+    }
     spin_unlock(&d->lock);
     if (!same)
         return TOFU_E_INVALID;          /* not the device the config describes (and the driver sees) */
+    if (w)
+        vcpu_kick(w);
+    window_map(d);                      /* if the frontend runs and it is not mapped yet */
     if (act & VIRTIO_ACT_EVENT)
         ring(v->vm);
     return TOFU_OK;
@@ -285,22 +304,20 @@ unsigned virtio_msg_count(const struct vm *vm)
 
 /* ---- lifecycles ---------------------------------------------------------- */
 
-
 void virtio_vm_started(struct vm *vm)
 {
     for (unsigned i = 0; i < config_nr_virtio && i < VIRTIO_MAX_DEVICES; i++) {
         struct virtio_dev *d = &devs[i];
         if (!d->cfg || (d->cfg->frontend != vm->id && d->cfg->backend != vm->id))
             continue;
-        spin_lock(&d->lock);
         if (d->cfg->backend == vm->id) {
+            spin_lock(&d->lock);
             virtio_regs_detach(&d->regs);   /* a new instance: it hears all again when it registers */
             d->window_hold = false;         /* and has nothing in flight */
+            spin_unlock(&d->lock);
         }
-        bool hold = d->window_hold;
-        spin_unlock(&d->lock);
-        if (running(frontend(d)) && running(backend(d)) && !hold)
-            window_map(d);
+        if (running(frontend(d)) && running(backend(d)))
+            window_map(d);                  /* unless a stop's reset is still unacknowledged */
     }
 }
 

@@ -74,21 +74,18 @@ static unsigned post_all(struct virtio_regs *r)
     return VIRTIO_ACT_EVENT;
 }
 
-bool virtio_regs_same_device(const struct virtio_regs *r, const struct tofu_virtio_reg *reg)
+bool virtio_reg_same_device(const struct tofu_virtio_reg *a, const struct tofu_virtio_reg *b)
 {
-    if (reg->features != r->dev_features || reg->nr_queues != r->nr_queues || reg->config_len != r->config_len)
+    if (a->features != b->features || a->nr_queues != b->nr_queues || a->config_len != b->config_len)
         return false;
-    for (unsigned i = 0; i < reg->nr_queues; i++)
-        if (reg->queue_max[i] != r->queue_max[i])
+    for (unsigned i = 0; i < a->nr_queues; i++)
+        if (a->queue_max[i] != b->queue_max[i])
             return false;
-    return true;
+    return !memcmp(a->config, b->config, a->config_len);
 }
 
-unsigned virtio_regs_register(struct virtio_regs *r, const struct tofu_virtio_reg *reg)
+unsigned virtio_regs_attach(struct virtio_regs *r)
 {
-    if (memcmp(r->config, reg->config, r->config_len))
-        r->config_gen++;                /* what the driver read has changed */
-    take(r, reg);
     r->attached = true;
     r->pend = r->pend_vq = r->pend_avail = 0;
     return post_all(r);
@@ -276,15 +273,20 @@ unsigned virtio_regs_write(struct virtio_regs *r, uint64_t off, unsigned width, 
     }
 }
 
-static unsigned put(uint8_t *buf, uint16_t dev_num, uint8_t id, const void *payload, unsigned len)
+static unsigned put_uid(uint8_t *buf, uint16_t dev_num, uint8_t id, uint16_t uid, const void *payload, unsigned len)
 {
     struct virtio_msg_hdr h = {
-        .type = VIRTIO_MSG_TYPE_TRANSPORT, .msg_id = id, .dev_num = dev_num,
+        .type = VIRTIO_MSG_TYPE_TRANSPORT, .msg_id = id, .dev_num = dev_num, .msg_uid = uid,
         .msg_size = (uint16_t)(VIRTIO_MSG_HDR_BYTES + len),
     };
     memcpy(buf, &h, sizeof(h));
     memcpy(buf + VIRTIO_MSG_HDR_BYTES, payload, len);
     return VIRTIO_MSG_HDR_BYTES + len;
+}
+
+static unsigned put(uint8_t *buf, uint16_t dev_num, uint8_t id, const void *payload, unsigned len)
+{
+    return put_uid(buf, dev_num, id, 0, payload, len);
 }
 
 /* In the order a driver brings a device up (3.1.1): features, queues,
@@ -295,12 +297,8 @@ unsigned virtio_regs_msg(struct virtio_regs *r, uint16_t dev_num, uint8_t *buf, 
         struct virtio_msg_status m = { .status = 0 };
         if (!peek)
             r->pend &= ~VIRTIO_PEND_RESET;
-        unsigned n = put(buf, dev_num, VIRTIO_MSG_SET_DEVICE_STATUS, &m, sizeof(m));
-        struct virtio_msg_hdr h;
-        memcpy(&h, buf, sizeof(h));
-        h.msg_uid = r->reset_gen;       /* RESET_DONE names it */
-        memcpy(buf, &h, sizeof(h));
-        return n;
+        /* Its generation: RESET_DONE names it. */
+        return put_uid(buf, dev_num, VIRTIO_MSG_SET_DEVICE_STATUS, r->reset_gen, &m, sizeof(m));
     }
     if (r->pend & VIRTIO_PEND_FEATURES) {
         struct virtio_msg_features m = { .index = 0, .num = VIRTIO_FEATURE_WORDS * VIRTIO_FEATURE_WORD_BITS, .features = r->drv_features };

@@ -16,6 +16,10 @@ work=$BUILD/config-tests
 rm -rf "$work"; mkdir -p "$work/img"
 # Images for the bad configs: small, large, and a directory (not a file).
 head -c 4096 /dev/zero > "$work/img/small.bin"
+# A stand-in Linux arm64 Image: its header's image_size (4 KiB) and magic.
+head -c 4096 /dev/zero > "$work/img/linux.bin"
+printf '\000\020' | dd of="$work/img/linux.bin" bs=1 seek=16 conv=notrunc status=none
+printf 'ARM\144' | dd of="$work/img/linux.bin" bs=1 seek=56 conv=notrunc status=none
 truncate -s 80M "$work/img/huge.bin"
 mkdir -p "$work/img/a-directory"
 pass=0; fail=0

@@ -130,6 +130,30 @@ static void parse_net(const void *fdt, int node, struct virtio_dev_model *m, uns
         refuse(path, "bridge = \"%s\" is not a Linux interface name", m->bridge);
 }
 
+/* What the backend can serve: the bare-metal library serves RAM disks only;
+ * tofu-vdev (a Linux backend: an arm64 Image) one block device without
+ * `backing` (its FILE), distinct backings, and NICs with distinct MACs. */
+static void check_backend(const struct sys *s, const struct virtio_dev_model *m, unsigned be)
+{
+    const struct vm *b = &s->vms[be];
+    bool linux_be = b->kernel.has_header;
+    if (!linux_be && (m->cfg.device_id != VIRTIO_ID_BLOCK || m->backing))
+        refuse(m->node, "backend '%s' is not a Linux VM (its kernel is no arm64 Image): tofu's bare-metal backend "
+               "serves RAM disks only (a block device without 'backing')", b->cfg.name);
+    for (const struct virtio_dev_model *o = s->virtio; o < m; o++) {
+        if (o->cfg.device_id == VIRTIO_ID_NET && m->cfg.device_id == VIRTIO_ID_NET && !memcmp(o->mac, m->mac, sizeof(m->mac)))
+            refuse(m->node, "mac %02x:%02x:%02x:%02x:%02x:%02x is %s's too", m->mac[0], m->mac[1], m->mac[2], m->mac[3],
+                   m->mac[4], m->mac[5], o->node);
+        if (o->cfg.backend != m->cfg.backend || o->cfg.device_id != VIRTIO_ID_BLOCK || m->cfg.device_id != VIRTIO_ID_BLOCK)
+            continue;
+        if (m->backing && o->backing && !strcmp(m->backing, o->backing))
+            refuse(m->node, "backing = \"%s\" backs %s too", m->backing, o->node);
+        if (linux_be && !m->backing && !o->backing)
+            refuse(m->node, "backend '%s' (Linux) serves one block device without 'backing' (%s is one): give "
+                   "this one a backing", b->cfg.name, o->node);
+    }
+}
+
 static void parse_one(struct sys *s, const void *fdt, int node, struct virtio_dev_model *m)
 {
     const char *path = m->node;
@@ -162,6 +186,7 @@ static void parse_one(struct sys *s, const void *fdt, int node, struct virtio_de
         parse_block(s, fdt, node, m, be);
     else if (m->cfg.device_id == VIRTIO_ID_NET)
         parse_net(fdt, node, m, s->nr_virtio);
+    check_backend(s, m, be);
     if (tofu_virtio_identity(&m->cfg.identity, m->cfg.device_id, m->ram_disk_size, m->mac))
         die("tofu-config: no identity for virtio type %s", type);
 }

@@ -96,11 +96,12 @@ static struct dev devs[MAX_DEVS];
 static unsigned nr_devs;
 static sigjmp_buf fault_jmp;
 static volatile sig_atomic_t fault_armed;
+static void *volatile fault_addr;      /* where the last caught SIGBUS was */
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
-	(void)si;
 	(void)uc;
+	fault_addr = si->si_addr;
 	if (fault_armed)
 		siglongjmp(fault_jmp, 1);
 	signal(sig, SIG_DFL);
@@ -156,7 +157,8 @@ static uint8_t *open_disk(const char *path, uint64_t size)
 {
 	struct stat st;
 	uint8_t *p;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* A file is made when missing; a device node never is. */
+	int fd = open(path, O_RDWR | O_CLOEXEC | (strncmp(path, "/dev/", 5) ? O_CREAT : 0), 0600);
 
 	if (fd < 0 || fstat(fd, &st) < 0)
 		die(path);
@@ -389,26 +391,35 @@ static uint32_t serve_block(struct dev *d, const struct virtq_chain *c)
 }
 
 /* One transmit chain of a NIC or a console: its bytes out to the host
- * side (a frame after its header; a console's bytes as they are). */
+ * side, a frame after its header in one write (a full TAP queue drops it,
+ * as a link does); a console's bytes as they are, in pieces, as far as the
+ * pty takes them (what a pty nobody reads has no room for is dropped). */
 static uint32_t serve_tx(struct dev *d, const struct virtq_chain *c)
 {
 	uint8_t out[IN_MAX];
-	uint32_t skip = d->info.device_id == VIRTIO_ID_NET ? VIRTIO_NET_HDR_BYTES : 0;
+	bool net = d->info.device_id == VIRTIO_ID_NET;
+	uint32_t skip = net ? VIRTIO_NET_HDR_BYTES : 0;
 	uint64_t bytes = virtq_chain_bytes(c, false);
 
 	if (c->err != VIRTQ_OK) {
 		refused(d, c, virtq_err_name(c->err));
 		return 0;
 	}
-	if (bytes < skip || bytes - skip > (d->info.device_id == VIRTIO_ID_NET ? VIRTIO_NET_FRAME_MAX : sizeof(out))) {
+	if (net && (bytes < skip || bytes - skip > VIRTIO_NET_FRAME_MAX)) {
 		refused(d, c, bytes < skip ? "shorter than its header" : "longer than a frame");
 		return 0;
 	}
-	uint32_t n = virtq_chain_read(c, skip, out, (uint32_t)(bytes - skip));
-	if (write(d->fd, out, n) != (ssize_t)n)
-		d->dropped++;   /* a full TAP queue, a pty nobody reads: dropped, as a link does */
-	else
-		d->tx++;
+	for (uint64_t off = skip; off < bytes;) {
+		uint32_t n = virtq_chain_read(c, (uint32_t)off, out, (uint32_t)(bytes - off < sizeof(out) ? bytes - off : sizeof(out)));
+		ssize_t w = write(d->fd, out, n);
+
+		if (w <= 0 || (net && w != (ssize_t)n)) {
+			d->dropped++;
+			return 0;
+		}
+		off += (uint64_t)w;
+	}
+	d->tx++;
 	return 0;
 }
 
@@ -476,6 +487,21 @@ static void serve(struct dev *d, unsigned qi)
 	if (!q->ready || !(d->status & VIRTIO_STATUS_DRIVER_OK))
 		return;
 	if (sigsetjmp(fault_jmp, 1) != 0) {
+		uint8_t *at = fault_addr;
+
+		if (d->disk.data && at >= d->disk.data && at < d->disk.data + d->disk.size) {
+			/* The backing store failed (an I/O error, a full file system
+			 * under a sparse file): that request fails, the rest go on. */
+			printf("tofu-vdev: device %u: request %u: the backing store %s failed at byte %" PRIu64
+			       ": I/O error\n", d->info.index, c.head, d->path, (uint64_t)(at - d->disk.data));
+			if (sigsetjmp(fault_jmp, 1) == 0) {
+				virtq_push(q, &d->win, c.head, virtio_blk_fail(&d->disk, &c, VIRTIO_BLK_S_IOERR));
+				fault_armed = 0;
+				d->kick[qi] = true;
+				vcall(TOFU_VDEV_IOC_EVENT, d->info.index, VIRTIO_MSG_EVENT_USED, 0);
+				return;
+			}
+		}
 		fault_armed = 0;
 		dev_reset(d);
 		d->faults++;
@@ -637,6 +663,12 @@ int main(int argc, char **argv)
 			if (pfd[1 + i].revents & POLLIN) {
 				take_input(d);
 				d->kick[VIRTIO_NET_RXQ] |= d->in_len != 0;
+			} else if (pfd[1 + i].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+				/* Its host side went away (the TAP deleted): the device
+				 * stays, nothing more comes in or goes out. */
+				printf("tofu-vdev: device %u: %s went away: its input stops\n", d->info.index, d->host);
+				close(d->fd);
+				d->fd = -1;
 			}
 			for (unsigned qi = 0; qi < TOFU_VIRTIO_MAX_QUEUES; qi++)
 				if (d->kick[qi])
