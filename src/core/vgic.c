@@ -602,18 +602,6 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
         vcpu_work_set(v, VCPU_WORK_VGIC);
 }
 
-/* Only what waits in the bitmap needs the slow path: LRs the guest has
- * finished with are reclaimed when room is needed, an emulated level
- * interrupt's EOI comes as a maintenance interrupt, and a hardware
- * interrupt whose line dropped is sampled when the guest looks (ISPENDR)
- * or when anything else is delivered.  VCPU_WORK_VGIC stands for "the
- * bitmap is not empty, UIE is armed or a resample was asked for". */
-void vgic_flush(struct vcpu *v)
-{
-    if (__atomic_load_n(&v->work, __ATOMIC_ACQUIRE) & VCPU_WORK_VGIC)
-        flush_slow(v);
-}
-
 /* Is `intid` in one of the LRs `live`? */
 static bool lr_holds(const struct vgic_cpu *c, uint32_t live, unsigned intid)
 {
@@ -623,6 +611,71 @@ static bool lr_holds(const struct vgic_cpu *c, uint32_t live, unsigned intid)
         live &= live - 1;
     }
     return false;
+}
+
+/* The flush after a wake-up, as flush_slow would do it, in a few loads:
+ * one interrupt waits in the bitmap (an IPC doorbell, an SGI), enabled,
+ * neither a hardware nor a high emulated level one (its LR is then
+ * make_lr's plain value), nothing else is asked (no resample, no ICACTIVER
+ * request, UIE off), an LR is empty and no live LR holds it or a level
+ * interrupt flush_slow would resample.  False, with nothing changed but
+ * the work bit cleared, when flush_slow must do it. */
+static inline __attribute__((always_inline)) bool flush_one(struct vcpu *v)
+{
+    struct vgic_cpu *c = &v->vgic;
+    uint64_t bits = 0;
+    unsigned w = 0;
+
+    /* Cleared before the sources are read, as in flush_slow. */
+    __atomic_fetch_and(&v->work, ~VCPU_WORK_VGIC, __ATOMIC_ACQ_REL);
+    if (c->uie | __atomic_load_n(&c->resample, __ATOMIC_RELAXED) |
+        __atomic_load_n(&c->unactive_any, __ATOMIC_ACQUIRE))
+        return false;
+    _Pragma("GCC unroll 4")
+    for (unsigned i = 0; i < VGIC_WORDS; i++) {
+        uint64_t b = __atomic_load_n(&c->pending[i], __ATOMIC_ACQUIRE);
+        if (b && bits)
+            return false;
+        if (b) {
+            bits = b;
+            w = i;
+        }
+    }
+    if (!bits || (bits & (bits - 1)))
+        return false;
+    unsigned intid = w * 64 + ctz64(bits);
+    const struct vgic_irq *irq = vgic_irq_of(v, intid);
+    if (!irq || !irq->enabled || !(v->vm->vgic.ctlr & GICD_CTLR_ENABLE_G1))
+        return false;
+    uint64_t lr = make_lr(intid, irq);
+    if (lr & (ICH_LR_HW | ICH_LR_EOI))
+        return false;
+    vgic_hw_sync();                     /* this exit's LR writes, in ELRSR */
+    uint32_t empty = vgic_hw_elrsr();   /* bits of LRs not implemented are RES0 */
+    uint32_t live = c->lr_used & ~empty;
+    if (!empty || (live & (c->lr_hw | c->lr_level)) || lr_holds(c, live, intid))
+        return false;
+    bitmap_clear(v, intid);
+    unsigned n = ctz64(empty);
+    uint32_t bit = 1u << n;
+    vgic_hw_write_lr(n, lr);
+    c->lr_intid[n] = (uint16_t)intid;
+    c->lr_used = live | bit;
+    c->lr_hw &= ~bit;
+    c->lr_level &= ~bit;
+    return true;
+}
+
+/* Only what waits in the bitmap needs the slow path: LRs the guest has
+ * finished with are reclaimed when room is needed, an emulated level
+ * interrupt's EOI comes as a maintenance interrupt, and a hardware
+ * interrupt whose line dropped is sampled when the guest looks (ISPENDR)
+ * or when anything else is delivered.  VCPU_WORK_VGIC stands for "the
+ * bitmap is not empty, UIE is armed or a resample was asked for". */
+void vgic_flush(struct vcpu *v)
+{
+    if ((__atomic_load_n(&v->work, __ATOMIC_ACQUIRE) & VCPU_WORK_VGIC) && !flush_one(v))
+        flush_slow(v);
 }
 
 /* The exit path's own injection (the virtual timer, the PMU): an enabled
