@@ -53,7 +53,7 @@ static int64_t vm_lookup(struct vcpu *v)
     return TOFU_E_NO_VM;
 }
 
-static int64_t msg_send(struct vcpu *v)
+static inline __attribute__((always_inline)) int64_t msg_send(struct vcpu *v)
 {
     int err;
     struct vm *dst = peer_of(v, v->regs.x[1], &err);
@@ -107,7 +107,7 @@ static int64_t __attribute__((noinline)) virtio_recv(struct vcpu *v, uint8_t *bu
     return TOFU_OK;
 }
 
-static int64_t msg_recv(struct vcpu *v)
+static inline __attribute__((always_inline)) int64_t msg_recv(struct vcpu *v)
 {
     uint64_t size = v->regs.x[2];
     uint8_t *buf = vm_ipa_to_ptr(v->vm, v->regs.x[1], size);
@@ -314,8 +314,8 @@ void ipc_call(struct vcpu *v, uint32_t fid)
     int64_t status;
     switch (fid) {
     case TOFU_HC_VM_LOOKUP: status = vm_lookup(v); break;
-    case TOFU_HC_MSG_SEND: status = msg_send(v); break;
-    case TOFU_HC_MSG_RECV: status = msg_recv(v); break;
+    case TOFU_HC_MSG_SEND: ipc_msg_send(v); return;     /* x0 set */
+    case TOFU_HC_MSG_RECV: ipc_msg_recv(v); return;
     case TOFU_HC_DOORBELL: status = ring(v); break;
     case TOFU_HC_SHARE: status = share(v); break;
     case TOFU_HC_MAP: status = map(v); break;

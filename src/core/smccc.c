@@ -68,30 +68,36 @@ static void __attribute__((noinline)) smccc_vendor_other(struct vcpu *v, uint32_
     }
 }
 
-/* The frequent calls by plain comparisons before the rest, out of line:
- * VM_ID, then the message calls, straight to their handlers as tail calls
- * (virtio events ride on them). */
-static enum trap_result smccc_vendor_hyp(struct vcpu *v, uint32_t fid)
-{
-    if (fid == TOFU_HC_VM_ID) {
-        v->regs.x[0] = TOFU_OK;
-        v->regs.x[1] = v->vm->id;
-        v->regs.x[2] = v->id;
-        return TRAP_EMULATED;
-    }
-    if (fid == TOFU_HC_MSG_SEND)
-        return ipc_msg_send(v);
-    if (fid == TOFU_HC_MSG_RECV)
-        return ipc_msg_recv(v);
-    smccc_vendor_other(v, fid);
-    return TRAP_EMULATED;
-}
+/* The frequent calls (VM_ID, the IPC round trip's MSG_SEND and MSG_RECV,
+ * on which virtio events ride too) before any routing, the message calls
+ * as tail calls: their whole function IDs are fast calls of owner
+ * VENDOR_HYP with no reserved bit set, so that one comparison answers what
+ * smccc_call's checks would. */
+#define SMCCC_IS_VENDOR_FAST(fid) (((fid) & SMCCC_FAST_CALL) && !((fid) & SMCCC_RESERVED_MASK) && \
+                                   (((fid) >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK) == SMCCC_OWNER_VENDOR_HYP)
+_Static_assert(SMCCC_IS_VENDOR_FAST(TOFU_HC_VM_ID) && SMCCC_IS_VENDOR_FAST(TOFU_HC_MSG_SEND) &&
+               SMCCC_IS_VENDOR_FAST(TOFU_HC_MSG_RECV), "VM_ID, MSG_SEND and MSG_RECV are VENDOR_HYP fast calls");
 
 enum trap_result smccc_call(struct vcpu *v, uint64_t esr)
 {
     uint32_t fid = (uint32_t)v->regs.x[0];
     unsigned owner = (fid >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK;
 
+    if (__builtin_expect(!(esr & ESR_HVC_IMM_MASK), 1)) {
+        switch (fid) {
+        case TOFU_HC_MSG_SEND:
+            return ipc_msg_send(v);
+        case TOFU_HC_MSG_RECV:
+            return ipc_msg_recv(v);
+        case TOFU_HC_VM_ID:
+            v->regs.x[0] = TOFU_OK;
+            v->regs.x[1] = v->vm->id;
+            v->regs.x[2] = v->id;
+            return TRAP_EMULATED;
+        default:
+            break;
+        }
+    }
     /* SMCCC uses immediate 0; yielding calls and reserved bits are not ours. */
     if ((esr & ESR_HVC_IMM_MASK) || !(fid & SMCCC_FAST_CALL) || (fid & SMCCC_RESERVED_MASK)) {
         ret1(v, SMCCC_RET_NOT_SUPPORTED);
@@ -104,7 +110,8 @@ enum trap_result smccc_call(struct vcpu *v, uint64_t esr)
     case SMCCC_OWNER_STANDARD:
         return psci_call(v, fid);
     case SMCCC_OWNER_VENDOR_HYP:
-        return smccc_vendor_hyp(v, fid);
+        smccc_vendor_other(v, fid);
+        return TRAP_EMULATED;
     default:
         ret1(v, SMCCC_RET_NOT_SUPPORTED);
         return TRAP_EMULATED;
