@@ -75,6 +75,11 @@ enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
 
 struct vm;
 
+/* Each vCPU on cache lines of its own (its CPU writes its registers on
+ * every exit, other CPUs its work word and pending bitmap); a size of a
+ * few lines also makes &vm->vcpus[i] a short multiply. */
+#define VCPU_ALIGN 64
+
 /* What a guest-caused log line is about: each has its own budget. */
 enum vm_log_kind { VM_LOG_ABORT, VM_LOG_UNDEF, VM_LOG_GIC, VM_LOG_VIRTIO, VM_LOG_KINDS };
 
@@ -104,7 +109,7 @@ struct vcpu {
     /* Out of line: large, and touched only at load and save, so that the
      * fields the exit path uses stay close together (vm.c holds them). */
     struct vcpu_sysregs *ctx;
-};
+} __attribute__((aligned(VCPU_ALIGN)));
 
 static inline void vcpu_work_set(struct vcpu *v, uint32_t bits)
 {

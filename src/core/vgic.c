@@ -46,8 +46,10 @@ void vgic_vm_init(struct vm *vm, unsigned nr_spis)
                GICD_TYPER_NO1N;
     d->iidr = VGIC_DIST_IIDR;
     d->typer2 = 0;
-    for (unsigned i = 0; i < VGIC_MAX_SPIS; i++)
+    for (unsigned i = 0; i < VGIC_MAX_SPIS; i++) {
         irq_defaults(&d->spi[i], false);
+        d->lr_soft[i] = 0;                  /* disabled */
+    }
 }
 
 void vgic_vcpu_init(struct vcpu *v)
@@ -67,7 +69,7 @@ void vgic_vcpu_init(struct vcpu *v)
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         c->lr_intid[i] = VGIC_LR_NONE;
     c->lr_used = c->lr_hw = c->lr_level = 0;
-    c->uie = c->resample = c->unactive_any = false;
+    c->uie = c->resample = c->unactive_any = c->asks_unused = false;
     for (unsigned i = 0; i < VGIC_WORDS; i++)
         c->unactive[i] = 0;
     c->waker_sleep = true;
@@ -389,21 +391,26 @@ static uint64_t make_lr(unsigned intid, const struct vgic_irq *irq)
     return lr;
 }
 
-/* Only hardware interrupts come from the exit path (irq.c): theirs are
- * precomputed, while they and the distributor's group are enabled; every
- * other interrupt goes through the bitmap. */
+/* Hardware interrupts come from the exit path (irq.c): theirs are
+ * precomputed (lr_ready), while they and the distributor's group are
+ * enabled; so are the others' for flush_one (lr_soft).  Every other case
+ * goes through the bitmap and flush_slow. */
 void vgic_irq_changed(struct vcpu *t, unsigned intid)
 {
-    if (intid >= VGIC_NR_PRIVATE)
+    const struct vgic_irq *irq = vgic_irq_of(t, intid);
+    if (!irq)
         return;
-    const struct vgic_irq *irq = &t->vgic.priv[intid];
+    bool private = intid < VGIC_NR_PRIVATE;
+    uint64_t *soft = private ? &t->vgic.lr_soft[intid] : &t->vm->vgic.lr_soft[intid - VGIC_NR_PRIVATE];
     /* A GICD_CTLR write on another CPU meanwhile: computed again, so the
      * value stored last follows the last CTLR (vgic_dist_set_ctlr stores
      * CTLR before it recomputes). */
     for (;;) {
         uint32_t ctlr = __atomic_load_n(&t->vm->vgic.ctlr, __ATOMIC_ACQUIRE);
-        bool ready = irq->enabled && irq->hw && (ctlr & GICD_CTLR_ENABLE_G1);
-        __atomic_store_n(&t->vgic.lr_ready[intid], ready ? make_lr(intid, irq) : 0, __ATOMIC_SEQ_CST);
+        uint64_t lr = irq->enabled && (ctlr & GICD_CTLR_ENABLE_G1) ? make_lr(intid, irq) : 0;
+        if (private)
+            __atomic_store_n(&t->vgic.lr_ready[intid], irq->hw ? lr : 0, __ATOMIC_SEQ_CST);
+        __atomic_store_n(soft, irq->hw ? 0 : lr & ~ICH_LR_EOI, __ATOMIC_SEQ_CST);
         if (__atomic_load_n(&t->vm->vgic.ctlr, __ATOMIC_SEQ_CST) == ctlr)
             return;
     }
@@ -413,6 +420,8 @@ void vgic_dist_set_ctlr(struct vm *vm, uint32_t enables)
 {
     uint32_t ctlr = (enables & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1)) | GICD_CTLR_ARE | GICD_CTLR_DS;
     __atomic_store_n(&vm->vgic.ctlr, ctlr, __ATOMIC_SEQ_CST);
+    for (unsigned spi = 0; spi < vm->vgic.nr_spis; spi++)
+        vgic_irq_changed(&vm->vcpus[0], VGIC_NR_PRIVATE + spi);
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         for (unsigned intid = 0; intid < VGIC_NR_PRIVATE; intid++)
             vgic_irq_changed(&vm->vcpus[i], intid);
@@ -614,22 +623,19 @@ static bool lr_holds(const struct vgic_cpu *c, uint32_t live, unsigned intid)
 }
 
 /* The flush after a wake-up, as flush_slow would do it, in a few loads:
- * one interrupt waits in the bitmap (an IPC doorbell, an SGI), enabled,
- * neither a hardware nor a high emulated level one (its LR is then
- * make_lr's plain value), nothing else is asked (no resample, no ICACTIVER
- * request, UIE off), an LR is empty and no live LR holds it or a level
- * interrupt flush_slow would resample.  False, with nothing changed but
- * the work bit cleared, when flush_slow must do it. */
+ * one interrupt waits in the bitmap (an IPC doorbell, an SGI), with a
+ * precomputed LR (lr_soft: enabled, not a hardware one) and its line low,
+ * nothing else is asked (slow_asks), an LR is empty and no live LR holds
+ * it or a level interrupt flush_slow would resample.  False, with nothing
+ * changed but the work bit cleared, when flush_slow must do it. */
 static inline __attribute__((always_inline)) bool flush_one(struct vcpu *v)
 {
     struct vgic_cpu *c = &v->vgic;
-    uint64_t bits = 0;
-    unsigned w = 0;
+    uint64_t bits = 0, *word = NULL;
 
     /* Cleared before the sources are read, as in flush_slow. */
     __atomic_fetch_and(&v->work, ~VCPU_WORK_VGIC, __ATOMIC_ACQ_REL);
-    if (c->uie | __atomic_load_n(&c->resample, __ATOMIC_RELAXED) |
-        __atomic_load_n(&c->unactive_any, __ATOMIC_ACQUIRE))
+    if (__atomic_load_n(&c->slow_asks, __ATOMIC_ACQUIRE))
         return false;
     _Pragma("GCC unroll 4")
     for (unsigned i = 0; i < VGIC_WORDS; i++) {
@@ -638,24 +644,25 @@ static inline __attribute__((always_inline)) bool flush_one(struct vcpu *v)
             return false;
         if (b) {
             bits = b;
-            w = i;
+            word = &c->pending[i];
         }
     }
     if (!bits || (bits & (bits - 1)))
         return false;
-    unsigned intid = w * 64 + ctz64(bits);
+    unsigned intid = (unsigned)(word - c->pending) * 64 + ctz64(bits);
     const struct vgic_irq *irq = vgic_irq_of(v, intid);
-    if (!irq || !irq->enabled || !(v->vm->vgic.ctlr & GICD_CTLR_ENABLE_G1))
+    if (!irq)
         return false;
-    uint64_t lr = make_lr(intid, irq);
-    if (lr & (ICH_LR_HW | ICH_LR_EOI))
+    uint64_t lr = __atomic_load_n(intid < VGIC_NR_PRIVATE ? &c->lr_soft[intid]
+                                  : &v->vm->vgic.lr_soft[intid - VGIC_NR_PRIVATE], __ATOMIC_RELAXED);
+    if (!lr || irq->level)
         return false;
     vgic_hw_sync();                     /* this exit's LR writes, in ELRSR */
     uint32_t empty = vgic_hw_elrsr();   /* bits of LRs not implemented are RES0 */
     uint32_t live = c->lr_used & ~empty;
     if (!empty || (live & (c->lr_hw | c->lr_level)) || lr_holds(c, live, intid))
         return false;
-    bitmap_clear(v, intid);
+    __atomic_fetch_and(word, ~bits, __ATOMIC_ACQ_REL);
     unsigned n = ctz64(empty);
     uint32_t bit = 1u << n;
     vgic_hw_write_lr(n, lr);

@@ -119,6 +119,7 @@ static void test_hw_irq_lr(void **state)
     (void)state;
     enable(v0, 48, 0x90);
     vgic_irq_of(v0, 48)->hw = true;
+    vgic_irq_changed(v0, 48);       /* as the VM's build and the GICD emulation do */
     enable(v0, 49, 0x90);
     fake_spi_line[48] = true;
     vgic_inject_spi(&vm, 48);
@@ -574,6 +575,7 @@ static void test_clear_active_remote(void **state)
     (void)state;
     enable(v0, 48, 0x90);
     vgic_irq_of(v0, 48)->hw = true;
+    vgic_irq_changed(v0, 48);       /* as the VM's build and the GICD emulation do */
     fake_spi_line[48] = true;
     vgic_inject_spi(&vm, 48);
     vgic_flush(v0);
@@ -599,6 +601,7 @@ static void test_hw_line_drop_unpends(void **state)
     (void)state;
     enable(v0, 48, PRIO_LOW);
     vgic_irq_of(v0, 48)->hw = true;
+    vgic_irq_changed(v0, 48);       /* as the VM's build and the GICD emulation do */
     fake_spi_line[48] = true;
     vgic_inject_spi(&vm, 48);
     vgic_flush(v0);
@@ -612,6 +615,7 @@ static void test_hw_line_drop_unpends(void **state)
 
     /* Still in the bitmap (disabled meanwhile): the same. */
     vgic_irq_of(v0, 48)->enabled = false;
+    vgic_irq_changed(v0, 48);
     fake_spi_line[48] = true;
     vgic_inject_spi(&vm, 48);
     vgic_flush(v0);
