@@ -114,6 +114,8 @@ void ipc_call(struct vcpu *v, uint32_t fid);
  * dispatch tail-calls: TRAP_EMULATED. */
 enum trap_result ipc_msg_send(struct vcpu *v);
 enum trap_result ipc_msg_recv(struct vcpu *v);
+/* Every VM's ipc_peer[] from the config, once all VMs exist. */
+void ipc_peers_init(void);
 /* How many shares of other VMs `vm` has mapped. */
 unsigned ipc_mappings_of(const struct vm *vm);
 /* A virtio backend's window onto its frontend's RAM (core/virtio.h): mapped

@@ -50,6 +50,10 @@ struct vm {
     spinlock_t log_lock;                /* the log buckets of the VM and its vCPUs */
     struct ratelimit event_log;         /* lifecycle lines; survives restarts */
     struct console_src con;
+    /* The VMs it may message and share with, by VM-ID (ipc_peers_init,
+     * from the config; never changes): NULL for itself, for one that is
+     * not its peer and for an ID no VM has. */
+    struct vm *ipc_peer[MAX_VMS + 1];
     struct ipc_queue ipc_rx;            /* messages to this VM (under ipc_lock) */
     uint32_t peer_down, peer_up;        /* events for this VM, bit n = VM-ID n (ipc_lock) */
     unsigned starts;                    /* how often it was started */

@@ -537,6 +537,7 @@ unsigned vm_create_all(const struct ram_range *written, unsigned nr_written)
             created++;                  /* loaded by its own CPU when it starts */
         }
     }
+    ipc_peers_init();
     return created;
 }
 
