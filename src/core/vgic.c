@@ -668,8 +668,7 @@ static inline __attribute__((always_inline)) bool flush_one(struct vcpu *v)
     vgic_hw_write_lr(n, lr);
     c->lr_intid[n] = (uint16_t)intid;
     c->lr_used = live | bit;
-    c->lr_hw &= ~bit;
-    c->lr_level &= ~bit;
+    c->lr_hw = c->lr_level = 0;         /* none of live is either (above), nor is LR n */
     return true;
 }
 
