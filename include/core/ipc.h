@@ -111,9 +111,12 @@ struct vcpu;
 /* Vendor-hypervisor calls 1..9 (tofu/abi.h). */
 void ipc_call(struct vcpu *v, uint32_t fid);
 /* MSG_SEND and MSG_RECV themselves (their status in x0), which the SMCCC
- * dispatch tail-calls: TRAP_EMULATED. */
+ * dispatch tail-calls: TRAP_EMULATED.  The _exit forms, the HVC entry's
+ * (smccc_hvc_exit), end the exit too (vcpu_resume). */
 enum trap_result ipc_msg_send(struct vcpu *v);
 enum trap_result ipc_msg_recv(struct vcpu *v);
+struct vcpu_regs *ipc_msg_send_exit(struct vcpu *v);
+struct vcpu_regs *ipc_msg_recv_exit(struct vcpu *v);
 /* Every VM's ipc_peer[] from the config, once all VMs exist. */
 void ipc_peers_init(void);
 /* How many shares of other VMs `vm` has mapped. */

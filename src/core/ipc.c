@@ -322,6 +322,18 @@ enum trap_result ipc_msg_recv(struct vcpu *v)
     return TRAP_EMULATED;
 }
 
+struct vcpu_regs *ipc_msg_send_exit(struct vcpu *v)
+{
+    v->regs.x[0] = (uint64_t)msg_send(v);
+    return vcpu_resume(v);
+}
+
+struct vcpu_regs *ipc_msg_recv_exit(struct vcpu *v)
+{
+    v->regs.x[0] = (uint64_t)msg_recv(v);
+    return vcpu_resume(v);
+}
+
 void ipc_call(struct vcpu *v, uint32_t fid)
 {
     int64_t status;

@@ -258,15 +258,6 @@ TRAP_EXIT(exit_sve, trap_sve)
 TRAP_EXIT(exit_iabt, trap_iabt)
 #undef TRAP_EXIT
 
-/* HVC: the preferred return address is already the next instruction. */
-static struct vcpu_regs *exit_hvc(struct vcpu *v, uint64_t esr)
-{
-    enum trap_result r = smccc_call(v, esr);
-    if (__builtin_expect(r == TRAP_EMULATED, 1))
-        return vcpu_resume(v);
-    return trap_finish(v, esr, r);
-}
-
 /* Every class defaults to exit_unknown, then the handled ones override it. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
@@ -275,7 +266,7 @@ static struct vcpu_regs *exit_hvc(struct vcpu *v, uint64_t esr)
 static const trap_exit_fn trap_exits[EC_COUNT] __attribute__((section(".rodata.trap_exits"))) = {
     [0 ... EC_COUNT - 1] = exit_unknown,
     [EC_WFX] = exit_wfx,
-    [EC_HVC64] = exit_hvc,
+    [EC_HVC64] = smccc_hvc_exit,
     [EC_SMC64] = exit_smc,
     [EC_SYSREG] = sysreg_exit,
     [EC_SVE] = exit_sve,
