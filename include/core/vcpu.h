@@ -27,6 +27,8 @@ _Static_assert(__builtin_offsetof(struct vcpu_regs, x[30]) == VCPU_REGS_X30, "as
 _Static_assert(__builtin_offsetof(struct vcpu_regs, pc) == VCPU_REGS_PC, "asm offset");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, spsr) == VCPU_REGS_SPSR, "asm offset");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, hyp_sp) == VCPU_REGS_HYP_SP, "asm offset");
+/* struct vcpu's exits[] (below): the vector code counts each exit there. */
+#define VCPU_EXITS       0x5e0
 
 /*
  * EL1 state that is live in the CPU while the vCPU runs and is saved and
@@ -110,6 +112,8 @@ struct vcpu {
      * fields the exit path uses stay close together (vm.c holds them). */
     struct vcpu_sysregs *ctx;
 } __attribute__((aligned(VCPU_ALIGN)));
+
+_Static_assert(__builtin_offsetof(struct vcpu, exits) == VCPU_EXITS, "asm offset (src/arch/arm64/asm.h)");
 
 static inline void vcpu_work_set(struct vcpu *v, uint32_t bits)
 {

@@ -263,7 +263,10 @@ TRAP_EXIT(exit_iabt, trap_iabt)
 #pragma GCC diagnostic ignored "-Woverride-init"
 /* In a section of its own: addressed by adrp and one add, not off a section
  * anchor shared with other constants. */
-static const trap_exit_fn trap_exits[EC_COUNT] __attribute__((section(".rodata.trap_exits"))) = {
+/* Indexed by the vector code (vectors.S, trap_dispatch), which counts the
+ * exit first. */
+extern const trap_exit_fn trap_exits[EC_COUNT];
+const trap_exit_fn trap_exits[EC_COUNT] __attribute__((section(".rodata.trap_exits"))) = {
     [0 ... EC_COUNT - 1] = exit_unknown,
     [EC_WFX] = exit_wfx,
     [EC_HVC64] = smccc_hvc_exit,
@@ -275,20 +278,12 @@ static const trap_exit_fn trap_exits[EC_COUNT] __attribute__((section(".rodata.t
 };
 #pragma GCC diagnostic pop
 
-struct vcpu_regs *trap_sync(struct vcpu_regs *regs);
 struct vcpu_regs *trap_irq(struct vcpu_regs *regs);
 struct vcpu_regs *trap_serror(struct vcpu_regs *regs);
 
-/* Count the exit, then its class's entry completes it (a tail call). */
-struct vcpu_regs *trap_sync(struct vcpu_regs *regs)
-{
-    struct vcpu *v = container_of(regs, struct vcpu, regs);
-    uint64_t esr = read_sysreg(esr_el2);
-    unsigned ec = ESR_EC(esr);
-
-    v->exits[ec]++;
-    return trap_exits[ec](v, esr);
-}
+_Static_assert(__builtin_offsetof(struct vcpu, regs) == 0, "the vector code's frame is its vCPU");
+_Static_assert(sizeof(trap_exit_fn) == 8 && sizeof(((struct vcpu *)0)->exits[0]) == 8,
+               "trap_dispatch's scaled loads");
 
 struct vcpu_regs *trap_irq(struct vcpu_regs *regs)
 {
