@@ -140,6 +140,13 @@ void vgic_inject(struct vcpu *v, unsigned intid)
     vcpu_kick(v);
 }
 
+/* vgic_inject of an INTID known to be in range. */
+static inline void inject_checked(struct vcpu *v, unsigned intid)
+{
+    bitmap_set(v, intid);
+    vcpu_kick(v);
+}
+
 static struct vcpu *spi_target(struct vm *vm, const struct vgic_irq *irq)
 {
     return &vm->vcpus[irq->target < vm->nr_vcpus ? irq->target : 0];
@@ -150,7 +157,7 @@ void vgic_inject_spi(struct vm *vm, unsigned intid)
 {
     unsigned spi = intid - VGIC_NR_PRIVATE;     /* wraps for a private INTID */
     if (spi < vm->vgic.nr_spis)
-        vgic_inject(spi_target(vm, &vm->vgic.spi[spi]), intid);
+        inject_checked(spi_target(vm, &vm->vgic.spi[spi]), intid);
 }
 
 static int lr_find(const struct vcpu *v, unsigned intid)
@@ -724,6 +731,18 @@ void vgic_maintenance(struct vcpu *v)
         lrs_retire(v);
 }
 
+/* Does one of the LRs `used` hold a pending interrupt?  Out of line: the
+ * wait for an interrupt (vgic_wants_wakeup) finds none in use at all. */
+static bool __attribute__((noinline)) lrs_pending(uint32_t used)
+{
+    while (used) {
+        if (vgic_hw_read_lr(ctz64(used)) & ICH_LR_PENDING)
+            return true;
+        used &= used - 1;
+    }
+    return false;
+}
+
 bool vgic_wants_wakeup(struct vcpu *v)
 {
     struct vgic_cpu *c = &v->vgic;
@@ -739,12 +758,7 @@ bool vgic_wants_wakeup(struct vcpu *v)
         }
     }
     uint32_t used = c->lr_used & ~vgic_hw_elrsr();
-    while (used) {
-        if (vgic_hw_read_lr(ctz64(used)) & ICH_LR_PENDING)
-            return true;
-        used &= used - 1;
-    }
-    return false;
+    return used && lrs_pending(used);
 }
 
 void vgic_vcpu_loaded(struct vcpu *v)
