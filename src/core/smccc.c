@@ -2,7 +2,9 @@
 /*
  * SMC and HVC from guests, routed by SMCCC owner: ARCH (SMCCC itself),
  * STANDARD (PSCI), VENDOR_HYP (tofu's own calls).  Anything else returns
- * NOT_SUPPORTED in x0 and changes nothing else.
+ * NOT_SUPPORTED in x0 and changes nothing else.  The three frequent calls
+ * (MSG_SEND, MSG_RECV, VM_ID) are taken first, by their whole function IDs,
+ * which say what the owner routing would (a static assertion checks it).
  */
 #include "core/trap.h"
 #include "core/psci.h"
