@@ -32,6 +32,29 @@ struct ipc_queue {
     struct ipc_msg msgs[TOFU_QUEUE_DEPTH];
 };
 
+/* A payload into or out of a queue slot: inline, a doubleword pair at a
+ * time, when both ends are 8-aligned and the length a multiple of 16 (the
+ * common case: a slot's payload is aligned, and so are guests' buffers);
+ * memcpy otherwise. */
+#define IPC_COPY_STEP 16u
+static inline void ipc_copy(void *d, const void *s, unsigned len)
+{
+    if (__builtin_expect(((((uintptr_t)d | (uintptr_t)s) & (IPC_MSG_DATA_ALIGN - 1)) |
+                          (len & (IPC_COPY_STEP - 1))) == 0, 1)) {
+        uint64_t *dp = d;
+        const uint64_t *sp = s, *end = (const uint64_t *)(const void *)((const char *)s + len);
+        while (sp != end) {
+            uint64_t lo = sp[0], hi = sp[1];
+            dp[0] = lo;
+            dp[1] = hi;
+            dp += 2;
+            sp += 2;
+        }
+        return;
+    }
+    memcpy(d, s, len);
+}
+
 void ipc_queue_init(struct ipc_queue *q);
 /* TOFU_OK, or TOFU_E_TOO_BIG / TOFU_E_FULL (nothing changed).  Inline,
  * as peek and drop: MSG_SEND and MSG_RECV's paths. */
@@ -44,7 +67,7 @@ static inline int ipc_queue_push(struct ipc_queue *q, uint16_t sender, const voi
     struct ipc_msg *m = &q->msgs[(q->head + q->count) % TOFU_QUEUE_DEPTH];
     m->sender = sender;
     m->len = (uint16_t)len;
-    memcpy(m->data, data, len);
+    ipc_copy(m->data, data, len);
     q->count++;
     return TOFU_OK;
 }
@@ -111,9 +134,14 @@ struct vcpu;
 /* Vendor-hypervisor calls 1..9 (tofu/abi.h). */
 void ipc_call(struct vcpu *v, uint32_t fid);
 /* MSG_SEND and MSG_RECV themselves (their status in x0), which the SMCCC
- * dispatch tail-calls: TRAP_EMULATED. */
+ * dispatch tail-calls: TRAP_EMULATED.  The _exit forms, the HVC entry's
+ * (smccc_hvc_exit), end the exit too (vcpu_resume). */
 enum trap_result ipc_msg_send(struct vcpu *v);
 enum trap_result ipc_msg_recv(struct vcpu *v);
+struct vcpu_regs *ipc_msg_send_exit(struct vcpu *v);
+struct vcpu_regs *ipc_msg_recv_exit(struct vcpu *v);
+/* Every VM's ipc_peer[] from the config, once all VMs exist. */
+void ipc_peers_init(void);
 /* How many shares of other VMs `vm` has mapped. */
 unsigned ipc_mappings_of(const struct vm *vm);
 /* A virtio backend's window onto its frontend's RAM (core/virtio.h): mapped

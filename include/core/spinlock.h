@@ -12,9 +12,7 @@
 typedef struct { uint16_t owner; uint16_t next; } spinlock_t;
 #define SPINLOCK_INIT { 0, 0 }
 
-void spin_lock(spinlock_t *l);
-void spin_unlock(spinlock_t *l);
-/* Take the lock only if it is free now (a panic's console). */
-bool spin_trylock(spinlock_t *l);
+/* spin_lock, spin_unlock (inline) and spin_trylock (a panic's console). */
+#include "arch/spinlock.h"
 
 #endif

@@ -34,8 +34,9 @@ typedef struct vcpu_regs *(*trap_exit_fn)(struct vcpu *v, uint64_t esr);
 struct vcpu_regs *trap_finish(struct vcpu *v, uint64_t esr, enum trap_result r)
     __attribute__((cold));
 
-/* SMC/HVC: SMCCC routing (src/core/smccc.c). */
+/* SMC/HVC: SMCCC routing (src/core/smccc.c), and the table's HVC entry. */
 enum trap_result smccc_call(struct vcpu *v, uint64_t esr);
+struct vcpu_regs *smccc_hvc_exit(struct vcpu *v, uint64_t esr);
 /* MSR/MRS traps (src/arch/arm64/trap/sysreg.c): the handler, and the
  * table's entry that ends the exit with it. */
 enum trap_result sysreg_trap(struct vcpu *v, uint64_t esr);

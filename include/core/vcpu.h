@@ -27,6 +27,8 @@ _Static_assert(__builtin_offsetof(struct vcpu_regs, x[30]) == VCPU_REGS_X30, "as
 _Static_assert(__builtin_offsetof(struct vcpu_regs, pc) == VCPU_REGS_PC, "asm offset");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, spsr) == VCPU_REGS_SPSR, "asm offset");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, hyp_sp) == VCPU_REGS_HYP_SP, "asm offset");
+/* struct vcpu's exits[] (below): the vector code counts each exit there. */
+#define VCPU_EXITS       0x5e0
 
 /*
  * EL1 state that is live in the CPU while the vCPU runs and is saved and
@@ -75,6 +77,11 @@ enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
 
 struct vm;
 
+/* Each vCPU on cache lines of its own (its CPU writes its registers on
+ * every exit, other CPUs its work word and pending bitmap); a size of a
+ * few lines also makes &vm->vcpus[i] a short multiply. */
+#define VCPU_ALIGN 64
+
 /* What a guest-caused log line is about: each has its own budget. */
 enum vm_log_kind { VM_LOG_ABORT, VM_LOG_UNDEF, VM_LOG_GIC, VM_LOG_VIRTIO, VM_LOG_KINDS };
 
@@ -104,7 +111,9 @@ struct vcpu {
     /* Out of line: large, and touched only at load and save, so that the
      * fields the exit path uses stay close together (vm.c holds them). */
     struct vcpu_sysregs *ctx;
-};
+} __attribute__((aligned(VCPU_ALIGN)));
+
+_Static_assert(__builtin_offsetof(struct vcpu, exits) == VCPU_EXITS, "asm offset (src/arch/arm64/asm.h)");
 
 static inline void vcpu_work_set(struct vcpu *v, uint32_t bits)
 {

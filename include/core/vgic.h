@@ -54,6 +54,7 @@ struct vgic_dist {
     spinlock_t lock;
     unsigned nr_spis;                 /* a multiple of 32 */
     struct vgic_irq spi[VGIC_MAX_SPIS];
+    uint64_t lr_soft[VGIC_MAX_SPIS];  /* as vgic_cpu.lr_soft, for spi[i] */
 };
 
 struct vgic_cpu {
@@ -64,14 +65,26 @@ struct vgic_cpu {
      * timer, the PMU) while it and the distributor's group 1 are enabled,
      * 0 when it must go through the bitmap. */
     uint64_t lr_ready[VGIC_NR_PRIVATE];
+    /* The list register that delivers priv[i] from the bitmap in one step
+     * (flush_one), kept as lr_ready is: set while it, not a hardware
+     * interrupt, and group 1 are enabled, 0 otherwise; it carries no EOI
+     * request (flush_one leaves a high level line to flush_slow). */
+    uint64_t lr_soft[VGIC_NR_PRIVATE];
     uint64_t pending[VGIC_WORDS];            /* not yet in a list register */
     uint16_t lr_intid[VGIC_MAX_LRS];
     uint32_t lr_used;                        /* bit i: LR i holds lr_intid[i] */
     uint32_t lr_hw;                          /* ... a hardware interrupt (HW=1) */
     uint32_t lr_level;                       /* ... an emulated level one (EOI=1) */
-    bool uie;                                /* underflow maintenance armed */
-    bool resample;                           /* a level dropped on another CPU */
-    bool unactive_any;                       /* unactive[] has a bit set */
+    /* What asks a flush for more than the bitmap, one word to flush_one. */
+    union {
+        struct {
+            bool uie;                        /* underflow maintenance armed */
+            bool resample;                   /* a level dropped on another CPU */
+            bool unactive_any;               /* unactive[] has a bit set */
+            bool asks_unused;                /* always false */
+        };
+        uint32_t slow_asks;
+    };
     uint64_t unactive[VGIC_WORDS];           /* ICACTIVER from another CPU, for its next flush */
     bool waker_sleep;                        /* GICR_WAKER.ProcessorSleep */
 };

@@ -50,6 +50,10 @@ struct vm {
     spinlock_t log_lock;                /* the log buckets of the VM and its vCPUs */
     struct ratelimit event_log;         /* lifecycle lines; survives restarts */
     struct console_src con;
+    /* The VMs it may message and share with, by VM-ID (ipc_peers_init,
+     * from the config; never changes): NULL for itself, for one that is
+     * not its peer and for an ID no VM has. */
+    struct vm *ipc_peer[MAX_VMS + 1];
     struct ipc_queue ipc_rx;            /* messages to this VM (under ipc_lock) */
     uint32_t peer_down, peer_up;        /* events for this VM, bit n = VM-ID n (ipc_lock) */
     unsigned starts;                    /* how often it was started */
@@ -114,8 +118,15 @@ void vm_fault_injected(struct vcpu *v);
 const char *vm_stop_reason_name(const struct vm *vm);
 /* Called on the vCPU's own CPU when it notices its VM is stopping. */
 void vm_vcpu_parked(struct vcpu *v);
-/* Guest IPA -> hypervisor pointer for `len` bytes of RAM, or NULL. */
-void *vm_ipa_to_ptr(struct vm *vm, uint64_t ipa, uint64_t len);
+/* Guest IPA -> hypervisor pointer for `len` bytes of RAM, or NULL.  Inline:
+ * MSG_SEND's and MSG_RECV's paths. */
+static inline void *vm_ipa_to_ptr(struct vm *vm, uint64_t ipa, uint64_t len)
+{
+    const struct vm_config *c = vm->cfg;
+    if (ipa < c->ram_ipa || len > c->ram_size || ipa - c->ram_ipa > c->ram_size - len)
+        return NULL;
+    return pa_to_ptr(pa_of(vm->ram_pa.bits + (ipa - c->ram_ipa)));
+}
 struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr);
 /* Log a line about something the guest did, rate-limited per vCPU and kind
  * (enum vm_log_kind, core/vcpu.h) by time, across restarts. */

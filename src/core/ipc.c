@@ -25,12 +25,26 @@ static bool is_peer(const struct vm *a, const struct vm *b)
     return a != b && (a->cfg->ipc_peers & (1u << b->id));
 }
 
-/* The peer `id` of `v`'s VM: NULL with *err set when it is not one. */
-static struct vm *peer_of(struct vcpu *v, uint64_t id, int *err)
+void ipc_peers_init(void)
 {
-    struct vm *dst = id <= UINT16_MAX ? vm_by_id((unsigned)id) : NULL;
-    *err = !dst ? TOFU_E_NO_VM : !is_peer(v->vm, dst) ? TOFU_E_DENIED : TOFU_OK;
-    return *err ? NULL : dst;
+    for (unsigned i = 0; i < nr_vms; i++)
+        for (unsigned id = 0; id < ARRAY_SIZE(vms[i].ipc_peer); id++) {
+            struct vm *p = vm_by_id(id);
+            vms[i].ipc_peer[id] = p && is_peer(&vms[i], p) ? p : NULL;
+        }
+}
+
+/* The peer `id` of `v`'s VM, from its table: NULL with *err set when it is
+ * not one (no such VM, or not a peer). */
+static inline struct vm *peer_of(struct vcpu *v, uint64_t id, int *err)
+{
+    struct vm *dst = id < ARRAY_SIZE(v->vm->ipc_peer) ? v->vm->ipc_peer[id] : NULL;
+    if (__builtin_expect(dst != NULL, 1)) {
+        *err = TOFU_OK;
+        return dst;
+    }
+    *err = id <= UINT16_MAX && vm_by_id((unsigned)id) ? TOFU_E_DENIED : TOFU_E_NO_VM;
+    return NULL;
 }
 
 static void doorbell(struct vm *dst)
@@ -53,7 +67,7 @@ static int64_t vm_lookup(struct vcpu *v)
     return TOFU_E_NO_VM;
 }
 
-static int64_t msg_send(struct vcpu *v)
+static inline __attribute__((always_inline)) int64_t msg_send(struct vcpu *v)
 {
     int err;
     struct vm *dst = peer_of(v, v->regs.x[1], &err);
@@ -62,10 +76,9 @@ static int64_t msg_send(struct vcpu *v)
     if (len > TOFU_MSG_MAX) return TOFU_E_TOO_BIG;
     const void *src = vm_ipa_to_ptr(v->vm, v->regs.x[2], len);
     if (!src) return TOFU_E_INVALID;
-    if (dst->state != VM_RUNNING) return TOFU_E_STOPPED;
 
     spin_lock(&ipc_lock);
-    /* Again under the lock: a stopping VM empties its queue under it. */
+    /* Under the lock: a stopping VM empties its queue under it. */
     err = dst->state != VM_RUNNING ? TOFU_E_STOPPED
         : ipc_queue_push(&dst->ipc_rx, (uint16_t)v->vm->id, src, (unsigned)len);
     spin_unlock(&ipc_lock);
@@ -107,7 +120,7 @@ static int64_t __attribute__((noinline)) virtio_recv(struct vcpu *v, uint8_t *bu
     return TOFU_OK;
 }
 
-static int64_t msg_recv(struct vcpu *v)
+static inline __attribute__((always_inline)) int64_t msg_recv(struct vcpu *v)
 {
     uint64_t size = v->regs.x[2];
     uint8_t *buf = vm_ipa_to_ptr(v->vm, v->regs.x[1], size);
@@ -150,7 +163,7 @@ static int64_t msg_recv(struct vcpu *v)
     /* Straight from the queue's slot into the checked buffer: the slot is
      * not reused before ipc_queue_drop, and both happen under ipc_lock, as
      * every push does. */
-    memcpy(buf, m->data, m->len);
+    ipc_copy(buf, m->data, m->len);
     v->regs.x[1] = m->sender;
     v->regs.x[2] = m->len;
     ipc_queue_drop(q);
@@ -309,13 +322,25 @@ enum trap_result ipc_msg_recv(struct vcpu *v)
     return TRAP_EMULATED;
 }
 
+struct vcpu_regs *ipc_msg_send_exit(struct vcpu *v)
+{
+    v->regs.x[0] = (uint64_t)msg_send(v);
+    return vcpu_resume(v);
+}
+
+struct vcpu_regs *ipc_msg_recv_exit(struct vcpu *v)
+{
+    v->regs.x[0] = (uint64_t)msg_recv(v);
+    return vcpu_resume(v);
+}
+
 void ipc_call(struct vcpu *v, uint32_t fid)
 {
     int64_t status;
     switch (fid) {
     case TOFU_HC_VM_LOOKUP: status = vm_lookup(v); break;
-    case TOFU_HC_MSG_SEND: status = msg_send(v); break;
-    case TOFU_HC_MSG_RECV: status = msg_recv(v); break;
+    case TOFU_HC_MSG_SEND: ipc_msg_send(v); return;     /* x0 set */
+    case TOFU_HC_MSG_RECV: ipc_msg_recv(v); return;
     case TOFU_HC_DOORBELL: status = ring(v); break;
     case TOFU_HC_SHARE: status = share(v); break;
     case TOFU_HC_MAP: status = map(v); break;

@@ -2,7 +2,9 @@
 /*
  * SMC and HVC from guests, routed by SMCCC owner: ARCH (SMCCC itself),
  * STANDARD (PSCI), VENDOR_HYP (tofu's own calls).  Anything else returns
- * NOT_SUPPORTED in x0 and changes nothing else.
+ * NOT_SUPPORTED in x0 and changes nothing else.  The three frequent calls
+ * (MSG_SEND, MSG_RECV, VM_ID) are taken first, by their whole function IDs,
+ * which say what the owner routing would (a static assertion checks it).
  */
 #include "core/trap.h"
 #include "core/psci.h"
@@ -68,28 +70,26 @@ static void __attribute__((noinline)) smccc_vendor_other(struct vcpu *v, uint32_
     }
 }
 
-/* The frequent calls by plain comparisons before the rest, out of line:
- * VM_ID, then the message calls, straight to their handlers as tail calls
- * (virtio events ride on them). */
-static enum trap_result smccc_vendor_hyp(struct vcpu *v, uint32_t fid)
+/* The frequent calls (VM_ID, the IPC round trip's MSG_SEND and MSG_RECV,
+ * on which virtio events ride too) come before any routing, by their
+ * whole function IDs: each is a fast call of owner VENDOR_HYP with no
+ * reserved bit set, so that one comparison answers what smccc_route's
+ * checks would. */
+#define SMCCC_IS_VENDOR_FAST(fid) (((fid) & SMCCC_FAST_CALL) && !((fid) & SMCCC_RESERVED_MASK) && \
+                                   (((fid) >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK) == SMCCC_OWNER_VENDOR_HYP)
+_Static_assert(SMCCC_IS_VENDOR_FAST(TOFU_HC_VM_ID) && SMCCC_IS_VENDOR_FAST(TOFU_HC_MSG_SEND) &&
+               SMCCC_IS_VENDOR_FAST(TOFU_HC_MSG_RECV), "VM_ID, MSG_SEND and MSG_RECV are VENDOR_HYP fast calls");
+
+static void vm_id(struct vcpu *v)
 {
-    if (fid == TOFU_HC_VM_ID) {
-        v->regs.x[0] = TOFU_OK;
-        v->regs.x[1] = v->vm->id;
-        v->regs.x[2] = v->id;
-        return TRAP_EMULATED;
-    }
-    if (fid == TOFU_HC_MSG_SEND)
-        return ipc_msg_send(v);
-    if (fid == TOFU_HC_MSG_RECV)
-        return ipc_msg_recv(v);
-    smccc_vendor_other(v, fid);
-    return TRAP_EMULATED;
+    v->regs.x[0] = TOFU_OK;
+    v->regs.x[1] = v->vm->id;
+    v->regs.x[2] = v->id;
 }
 
-enum trap_result smccc_call(struct vcpu *v, uint64_t esr)
+/* Every call but the frequent ones, by owner. */
+static inline __attribute__((always_inline)) enum trap_result smccc_route(struct vcpu *v, uint64_t esr, uint32_t fid)
 {
-    uint32_t fid = (uint32_t)v->regs.x[0];
     unsigned owner = (fid >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK;
 
     /* SMCCC uses immediate 0; yielding calls and reserved bits are not ours. */
@@ -104,9 +104,71 @@ enum trap_result smccc_call(struct vcpu *v, uint64_t esr)
     case SMCCC_OWNER_STANDARD:
         return psci_call(v, fid);
     case SMCCC_OWNER_VENDOR_HYP:
-        return smccc_vendor_hyp(v, fid);
+        smccc_vendor_other(v, fid);
+        return TRAP_EMULATED;
     default:
         ret1(v, SMCCC_RET_NOT_SUPPORTED);
         return TRAP_EMULATED;
     }
+}
+
+enum trap_result smccc_call(struct vcpu *v, uint64_t esr)
+{
+    uint32_t fid = (uint32_t)v->regs.x[0];
+
+    if (__builtin_expect(!(esr & ESR_HVC_IMM_MASK), 1)) {
+        switch (fid) {
+        case TOFU_HC_MSG_SEND:
+            return ipc_msg_send(v);
+        case TOFU_HC_MSG_RECV:
+            return ipc_msg_recv(v);
+        case TOFU_HC_VM_ID:
+            vm_id(v);
+            return TRAP_EMULATED;
+        default:
+            break;
+        }
+    }
+    return smccc_route(v, esr, fid);
+}
+
+/* The end of an HVC exit (the preferred return address is already the
+ * next instruction: a done call resumes at ELR as it is). */
+static struct vcpu_regs *hvc_done(struct vcpu *v, uint64_t esr, enum trap_result r)
+{
+    if (__builtin_expect(r == TRAP_EMULATED, 1))
+        return vcpu_resume(v);
+    return trap_finish(v, esr, r);
+}
+
+static struct vcpu_regs *__attribute__((noinline)) hvc_vm_id(struct vcpu *v)
+{
+    vm_id(v);
+    return vcpu_resume(v);
+}
+
+static struct vcpu_regs *__attribute__((noinline)) hvc_routed(struct vcpu *v, uint64_t esr, uint32_t fid)
+{
+    return hvc_done(v, esr, smccc_route(v, esr, fid));
+}
+
+/* The exit table's HVC entry: the frequent calls as smccc_call takes them,
+ * each ending its exit itself, as tail calls with no frame here. */
+struct vcpu_regs *smccc_hvc_exit(struct vcpu *v, uint64_t esr)
+{
+    uint32_t fid = (uint32_t)v->regs.x[0];
+
+    if (__builtin_expect(!(esr & ESR_HVC_IMM_MASK), 1)) {
+        switch (fid) {
+        case TOFU_HC_MSG_SEND:
+            return ipc_msg_send_exit(v);
+        case TOFU_HC_MSG_RECV:
+            return ipc_msg_recv_exit(v);
+        case TOFU_HC_VM_ID:
+            return hvc_vm_id(v);
+        default:
+            break;
+        }
+    }
+    return hvc_routed(v, esr, fid);
 }

@@ -46,8 +46,10 @@ void vgic_vm_init(struct vm *vm, unsigned nr_spis)
                GICD_TYPER_NO1N;
     d->iidr = VGIC_DIST_IIDR;
     d->typer2 = 0;
-    for (unsigned i = 0; i < VGIC_MAX_SPIS; i++)
+    for (unsigned i = 0; i < VGIC_MAX_SPIS; i++) {
         irq_defaults(&d->spi[i], false);
+        d->lr_soft[i] = 0;                  /* disabled */
+    }
 }
 
 void vgic_vcpu_init(struct vcpu *v)
@@ -67,7 +69,7 @@ void vgic_vcpu_init(struct vcpu *v)
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         c->lr_intid[i] = VGIC_LR_NONE;
     c->lr_used = c->lr_hw = c->lr_level = 0;
-    c->uie = c->resample = c->unactive_any = false;
+    c->uie = c->resample = c->unactive_any = c->asks_unused = false;
     for (unsigned i = 0; i < VGIC_WORDS; i++)
         c->unactive[i] = 0;
     c->waker_sleep = true;
@@ -138,6 +140,13 @@ void vgic_inject(struct vcpu *v, unsigned intid)
     vcpu_kick(v);
 }
 
+/* vgic_inject of an INTID known to be in range. */
+static inline void inject_checked(struct vcpu *v, unsigned intid)
+{
+    bitmap_set(v, intid);
+    vcpu_kick(v);
+}
+
 static struct vcpu *spi_target(struct vm *vm, const struct vgic_irq *irq)
 {
     return &vm->vcpus[irq->target < vm->nr_vcpus ? irq->target : 0];
@@ -148,7 +157,7 @@ void vgic_inject_spi(struct vm *vm, unsigned intid)
 {
     unsigned spi = intid - VGIC_NR_PRIVATE;     /* wraps for a private INTID */
     if (spi < vm->vgic.nr_spis)
-        vgic_inject(spi_target(vm, &vm->vgic.spi[spi]), intid);
+        inject_checked(spi_target(vm, &vm->vgic.spi[spi]), intid);
 }
 
 static int lr_find(const struct vcpu *v, unsigned intid)
@@ -389,21 +398,26 @@ static uint64_t make_lr(unsigned intid, const struct vgic_irq *irq)
     return lr;
 }
 
-/* Only hardware interrupts come from the exit path (irq.c): theirs are
- * precomputed, while they and the distributor's group are enabled; every
- * other interrupt goes through the bitmap. */
+/* Hardware interrupts come from the exit path (irq.c): theirs are
+ * precomputed (lr_ready), while they and the distributor's group are
+ * enabled; so are the others' for flush_one (lr_soft).  Every other case
+ * goes through the bitmap and flush_slow. */
 void vgic_irq_changed(struct vcpu *t, unsigned intid)
 {
-    if (intid >= VGIC_NR_PRIVATE)
+    const struct vgic_irq *irq = vgic_irq_of(t, intid);
+    if (!irq)
         return;
-    const struct vgic_irq *irq = &t->vgic.priv[intid];
+    bool private = intid < VGIC_NR_PRIVATE;
+    uint64_t *soft = private ? &t->vgic.lr_soft[intid] : &t->vm->vgic.lr_soft[intid - VGIC_NR_PRIVATE];
     /* A GICD_CTLR write on another CPU meanwhile: computed again, so the
      * value stored last follows the last CTLR (vgic_dist_set_ctlr stores
      * CTLR before it recomputes). */
     for (;;) {
         uint32_t ctlr = __atomic_load_n(&t->vm->vgic.ctlr, __ATOMIC_ACQUIRE);
-        bool ready = irq->enabled && irq->hw && (ctlr & GICD_CTLR_ENABLE_G1);
-        __atomic_store_n(&t->vgic.lr_ready[intid], ready ? make_lr(intid, irq) : 0, __ATOMIC_SEQ_CST);
+        uint64_t lr = irq->enabled && (ctlr & GICD_CTLR_ENABLE_G1) ? make_lr(intid, irq) : 0;
+        if (private)
+            __atomic_store_n(&t->vgic.lr_ready[intid], irq->hw ? lr : 0, __ATOMIC_SEQ_CST);
+        __atomic_store_n(soft, irq->hw ? 0 : lr & ~ICH_LR_EOI, __ATOMIC_SEQ_CST);
         if (__atomic_load_n(&t->vm->vgic.ctlr, __ATOMIC_SEQ_CST) == ctlr)
             return;
     }
@@ -413,6 +427,8 @@ void vgic_dist_set_ctlr(struct vm *vm, uint32_t enables)
 {
     uint32_t ctlr = (enables & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1)) | GICD_CTLR_ARE | GICD_CTLR_DS;
     __atomic_store_n(&vm->vgic.ctlr, ctlr, __ATOMIC_SEQ_CST);
+    for (unsigned spi = 0; spi < vm->vgic.nr_spis; spi++)
+        vgic_irq_changed(&vm->vcpus[0], VGIC_NR_PRIVATE + spi);
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         for (unsigned intid = 0; intid < VGIC_NR_PRIVATE; intid++)
             vgic_irq_changed(&vm->vcpus[i], intid);
@@ -602,18 +618,6 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
         vcpu_work_set(v, VCPU_WORK_VGIC);
 }
 
-/* Only what waits in the bitmap needs the slow path: LRs the guest has
- * finished with are reclaimed when room is needed, an emulated level
- * interrupt's EOI comes as a maintenance interrupt, and a hardware
- * interrupt whose line dropped is sampled when the guest looks (ISPENDR)
- * or when anything else is delivered.  VCPU_WORK_VGIC stands for "the
- * bitmap is not empty, UIE is armed or a resample was asked for". */
-void vgic_flush(struct vcpu *v)
-{
-    if (__atomic_load_n(&v->work, __ATOMIC_ACQUIRE) & VCPU_WORK_VGIC)
-        flush_slow(v);
-}
-
 /* Is `intid` in one of the LRs `live`? */
 static bool lr_holds(const struct vgic_cpu *c, uint32_t live, unsigned intid)
 {
@@ -623,6 +627,68 @@ static bool lr_holds(const struct vgic_cpu *c, uint32_t live, unsigned intid)
         live &= live - 1;
     }
     return false;
+}
+
+/* The flush after a wake-up, as flush_slow would do it, in a few loads:
+ * one interrupt waits in the bitmap (an IPC doorbell, an SGI), with a
+ * precomputed LR (lr_soft: enabled, not a hardware one) and its line low,
+ * nothing else is asked (slow_asks), an LR is empty and no live LR holds
+ * it or a level interrupt flush_slow would resample.  False, with nothing
+ * changed but the work bit cleared, when flush_slow must do it. */
+static inline __attribute__((always_inline)) bool flush_one(struct vcpu *v)
+{
+    struct vgic_cpu *c = &v->vgic;
+    uint64_t bits = 0, *word = NULL;
+
+    /* Cleared before the sources are read, as in flush_slow. */
+    __atomic_fetch_and(&v->work, ~VCPU_WORK_VGIC, __ATOMIC_ACQ_REL);
+    if (__atomic_load_n(&c->slow_asks, __ATOMIC_ACQUIRE))
+        return false;
+    _Pragma("GCC unroll 4")
+    for (unsigned i = 0; i < VGIC_WORDS; i++) {
+        uint64_t b = __atomic_load_n(&c->pending[i], __ATOMIC_ACQUIRE);
+        if (b && bits)
+            return false;
+        if (b) {
+            bits = b;
+            word = &c->pending[i];
+        }
+    }
+    if (!bits || (bits & (bits - 1)))
+        return false;
+    unsigned intid = (unsigned)(word - c->pending) * 64 + ctz64(bits);
+    const struct vgic_irq *irq = vgic_irq_of(v, intid);
+    if (!irq)
+        return false;
+    uint64_t lr = __atomic_load_n(intid < VGIC_NR_PRIVATE ? &c->lr_soft[intid]
+                                  : &v->vm->vgic.lr_soft[intid - VGIC_NR_PRIVATE], __ATOMIC_RELAXED);
+    if (!lr || irq->level)
+        return false;
+    vgic_hw_sync();                     /* this exit's LR writes, in ELRSR */
+    uint32_t empty = vgic_hw_elrsr();   /* bits of LRs not implemented are RES0 */
+    uint32_t live = c->lr_used & ~empty;
+    if (!empty || (live & (c->lr_hw | c->lr_level)) || lr_holds(c, live, intid))
+        return false;
+    __atomic_fetch_and(word, ~bits, __ATOMIC_ACQ_REL);
+    unsigned n = ctz64(empty);
+    uint32_t bit = 1u << n;
+    vgic_hw_write_lr(n, lr);
+    c->lr_intid[n] = (uint16_t)intid;
+    c->lr_used = live | bit;
+    c->lr_hw = c->lr_level = 0;         /* none of live is either (above), nor is LR n */
+    return true;
+}
+
+/* Only what waits in the bitmap needs the slow path: LRs the guest has
+ * finished with are reclaimed when room is needed, an emulated level
+ * interrupt's EOI comes as a maintenance interrupt, and a hardware
+ * interrupt whose line dropped is sampled when the guest looks (ISPENDR)
+ * or when anything else is delivered.  VCPU_WORK_VGIC stands for "the
+ * bitmap is not empty, UIE is armed or a resample was asked for". */
+void vgic_flush(struct vcpu *v)
+{
+    if ((__atomic_load_n(&v->work, __ATOMIC_ACQUIRE) & VCPU_WORK_VGIC) && !flush_one(v))
+        flush_slow(v);
 }
 
 /* The exit path's own injection (the virtual timer, the PMU): an enabled
@@ -665,6 +731,18 @@ void vgic_maintenance(struct vcpu *v)
         lrs_retire(v);
 }
 
+/* Does one of the LRs `used` hold a pending interrupt?  Out of line: the
+ * wait for an interrupt (vgic_wants_wakeup) finds none in use at all. */
+static bool __attribute__((noinline)) lrs_pending(uint32_t used)
+{
+    while (used) {
+        if (vgic_hw_read_lr(ctz64(used)) & ICH_LR_PENDING)
+            return true;
+        used &= used - 1;
+    }
+    return false;
+}
+
 bool vgic_wants_wakeup(struct vcpu *v)
 {
     struct vgic_cpu *c = &v->vgic;
@@ -680,12 +758,7 @@ bool vgic_wants_wakeup(struct vcpu *v)
         }
     }
     uint32_t used = c->lr_used & ~vgic_hw_elrsr();
-    while (used) {
-        if (vgic_hw_read_lr(ctz64(used)) & ICH_LR_PENDING)
-            return true;
-        used &= used - 1;
-    }
-    return false;
+    return used && lrs_pending(used);
 }
 
 void vgic_vcpu_loaded(struct vcpu *v)

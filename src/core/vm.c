@@ -420,6 +420,8 @@ static void vm_load(struct vm *vm)
     iommu_s2_changed(vm);
 
     vgic_vm_init(vm, c->nr_spis);
+    /* Forwarded SPIs, disabled for now: their first enable computes what
+     * the exit path precomputes (vgic_irq_changed). */
     for (unsigned i = 0; i < c->nr_devices; i++)
         for (unsigned j = 0; j < c->devices[i].nr_irqs; j++)
             vgic_irq_of(&vm->vcpus[0], c->devices[i].irqs[j])->hw = true;
@@ -535,6 +537,7 @@ unsigned vm_create_all(const struct ram_range *written, unsigned nr_written)
             created++;                  /* loaded by its own CPU when it starts */
         }
     }
+    ipc_peers_init();
     return created;
 }
 

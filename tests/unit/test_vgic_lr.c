@@ -119,6 +119,7 @@ static void test_hw_irq_lr(void **state)
     (void)state;
     enable(v0, 48, 0x90);
     vgic_irq_of(v0, 48)->hw = true;
+    vgic_irq_changed(v0, 48);       /* as the VM's build and the GICD emulation do */
     enable(v0, 49, 0x90);
     fake_spi_line[48] = true;
     vgic_inject_spi(&vm, 48);
@@ -574,6 +575,7 @@ static void test_clear_active_remote(void **state)
     (void)state;
     enable(v0, 48, 0x90);
     vgic_irq_of(v0, 48)->hw = true;
+    vgic_irq_changed(v0, 48);       /* as the VM's build and the GICD emulation do */
     fake_spi_line[48] = true;
     vgic_inject_spi(&vm, 48);
     vgic_flush(v0);
@@ -599,6 +601,7 @@ static void test_hw_line_drop_unpends(void **state)
     (void)state;
     enable(v0, 48, PRIO_LOW);
     vgic_irq_of(v0, 48)->hw = true;
+    vgic_irq_changed(v0, 48);       /* as the VM's build and the GICD emulation do */
     fake_spi_line[48] = true;
     vgic_inject_spi(&vm, 48);
     vgic_flush(v0);
@@ -612,6 +615,7 @@ static void test_hw_line_drop_unpends(void **state)
 
     /* Still in the bitmap (disabled meanwhile): the same. */
     vgic_irq_of(v0, 48)->enabled = false;
+    vgic_irq_changed(v0, 48);
     fake_spi_line[48] = true;
     vgic_inject_spi(&vm, 48);
     vgic_flush(v0);
@@ -732,6 +736,42 @@ static void test_lr_ready_follows_config(void **state)
     gicr_write(v0, GICD_ICENABLER, 4, 1u << PPI_VTIMER);
     assert_int_equal(*ready, 0);
     assert_int_equal(v0->vgic.lr_ready[PPI_PMU], 0);  /* another PPI untouched */
+}
+
+/* flush_one's precomputed LR for an SPI (per VM) follows the distributor's
+ * registers and GICD_CTLR, and the flush takes it into the LR the guest
+ * left empty, forgetting that one on the way. */
+static void test_lr_soft_follows_config(void **state)
+{
+    (void)state;
+    uint64_t *soft = &vm.vgic.lr_soft[40 - VGIC_NR_PRIVATE];
+    assert_int_equal(*soft, 0);                      /* disabled at reset */
+    assert_true(vgic_irqreg_access(v0, NULL, GICD_ISENABLER + 4, 4, true, &(uint64_t){ 1u << (40 - 32) }));
+    assert_int_equal(*soft, ICH_LR_PENDING | ICH_LR_GROUP1 |
+                                ((uint64_t)VGIC_PRIO_DEFAULT << ICH_LR_PRIO_SHIFT) | 40);
+    assert_true(vgic_irqreg_access(v0, NULL, GICD_IPRIORITYR + 40, 1, true, &(uint64_t){ PRIO_HI }));
+    assert_int_equal(lr_prio(*soft), PRIO_HI);
+    vgic_dist_set_ctlr(&vm, 0);
+    assert_int_equal(*soft, 0);
+    vgic_dist_set_ctlr(&vm, GICD_CTLR_ENABLE_G1);
+    assert_int_equal(lr_prio(*soft), PRIO_HI);
+
+    vgic_inject_spi(&vm, 40);
+    vgic_flush(v0);
+    int first = fake_lr_find(40);
+    assert_true(first >= 0);
+    assert_int_equal(fake_lr[first], *soft);
+    fake_guest_ack_lr((unsigned)first);
+    fake_guest_complete_lr((unsigned)first);         /* the guest is done: ELRSR shows it empty */
+    vgic_inject_spi(&vm, 40);
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(40), first);       /* the lowest empty LR again */
+    assert_int_equal(v0->vgic.lr_used, 1u << first); /* the old one forgotten */
+    assert_false(in_bitmap(v0, 40));
+    assert_false(vgic_work(v0));
+
+    assert_true(vgic_irqreg_access(v0, NULL, GICD_ICENABLER + 4, 4, true, &(uint64_t){ 1u << (40 - 32) }));
+    assert_int_equal(*soft, 0);
 }
 
 /* Disabled, already in an LR, the distributor off, no LR empty: through the
@@ -889,6 +929,7 @@ int main(void)
         cmocka_unit_test_setup(test_emulated_level_lowered_remotely, setup),
         cmocka_unit_test_setup(test_latched_pending_on_level_irq, setup),
         cmocka_unit_test_setup(test_lr_ready_follows_config, setup),
+        cmocka_unit_test_setup(test_lr_soft_follows_config, setup),
         cmocka_unit_test_setup(test_inject_local_slow_cases, setup),
         cmocka_unit_test_setup(test_inject_local_reuses_empty_lr, setup),
         cmocka_unit_test_setup(test_work_word_sources, setup),

@@ -12,4 +12,8 @@
 #define VCPU_REGS_PC     256
 #define VCPU_REGS_SPSR   264
 #define VCPU_REGS_HYP_SP 272
+#define VCPU_EXITS       0x5e0   /* struct vcpu's exits[] (core/vcpu.h checks it) */
+#define ESR_EC_SHIFT     26      /* arch/regs.h */
+#define ESR_EC_WIDTH     6
+#define EC_HVC64         0x16
 #endif

@@ -31,6 +31,18 @@ enum trap_result ipc_msg_recv(struct vcpu *v)
     return TRAP_EMULATED;
 }
 
+struct vcpu_regs *ipc_msg_send_exit(struct vcpu *v)
+{
+    ipc_msg_send(v);
+    return &v->regs;
+}
+
+struct vcpu_regs *ipc_msg_recv_exit(struct vcpu *v)
+{
+    ipc_msg_recv(v);
+    return &v->regs;
+}
+
 /* The virtio calls of src/core/virtio.c: recorded as IPC calls. */
 void virtio_call(struct vcpu *v, uint32_t fid);
 void virtio_call(struct vcpu *v, uint32_t fid)

@@ -258,24 +258,18 @@ TRAP_EXIT(exit_sve, trap_sve)
 TRAP_EXIT(exit_iabt, trap_iabt)
 #undef TRAP_EXIT
 
-/* HVC: the preferred return address is already the next instruction. */
-static struct vcpu_regs *exit_hvc(struct vcpu *v, uint64_t esr)
-{
-    enum trap_result r = smccc_call(v, esr);
-    if (__builtin_expect(r == TRAP_EMULATED, 1))
-        return vcpu_resume(v);
-    return trap_finish(v, esr, r);
-}
-
 /* Every class defaults to exit_unknown, then the handled ones override it. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 /* In a section of its own: addressed by adrp and one add, not off a section
  * anchor shared with other constants. */
-static const trap_exit_fn trap_exits[EC_COUNT] __attribute__((section(".rodata.trap_exits"))) = {
+/* Indexed by the vector code (vectors.S, trap_dispatch), which counts the
+ * exit first. */
+extern const trap_exit_fn trap_exits[EC_COUNT];
+const trap_exit_fn trap_exits[EC_COUNT] __attribute__((section(".rodata.trap_exits"))) = {
     [0 ... EC_COUNT - 1] = exit_unknown,
     [EC_WFX] = exit_wfx,
-    [EC_HVC64] = exit_hvc,
+    [EC_HVC64] = smccc_hvc_exit,
     [EC_SMC64] = exit_smc,
     [EC_SYSREG] = sysreg_exit,
     [EC_SVE] = exit_sve,
@@ -284,20 +278,12 @@ static const trap_exit_fn trap_exits[EC_COUNT] __attribute__((section(".rodata.t
 };
 #pragma GCC diagnostic pop
 
-struct vcpu_regs *trap_sync(struct vcpu_regs *regs);
 struct vcpu_regs *trap_irq(struct vcpu_regs *regs);
 struct vcpu_regs *trap_serror(struct vcpu_regs *regs);
 
-/* Count the exit, then its class's entry completes it (a tail call). */
-struct vcpu_regs *trap_sync(struct vcpu_regs *regs)
-{
-    struct vcpu *v = container_of(regs, struct vcpu, regs);
-    uint64_t esr = read_sysreg(esr_el2);
-    unsigned ec = ESR_EC(esr);
-
-    v->exits[ec]++;
-    return trap_exits[ec](v, esr);
-}
+_Static_assert(__builtin_offsetof(struct vcpu, regs) == 0, "the vector code's frame is its vCPU");
+_Static_assert(sizeof(trap_exit_fn) == 8 && sizeof(((struct vcpu *)0)->exits[0]) == 8,
+               "trap_dispatch's scaled loads");
 
 struct vcpu_regs *trap_irq(struct vcpu_regs *regs)
 {
