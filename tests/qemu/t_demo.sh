@@ -41,7 +41,7 @@ printf '\x140' >&"$QIN"                      # Ctrl-T 0: the hypervisor shell
 wait_for "console: input to the hypervisor shell" 10
 send "list"
 wait_for "linux           stopped" 10
-expect_line "rtos            running"
+wait_for "rtos            running" 10          # the next line of the list: it may come a moment later
 send "start linux"
 wait_for "vm linux: started" 30 2
 wait_for "[linux] tofu-guest: reached /init" 240 2
