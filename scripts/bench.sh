@@ -156,11 +156,11 @@ done
 # pattern, the same reads checked).  Then app reads tofu.vcount's numbers of
 # 4 KiB blocks and one sequential pass, each between two snapshots of its
 # exits from the hypervisor shell's `list`: the frontend's traps per
-# request.  Host clock, like the NVMe runs; 3 runs, the medians.  The disk
+# request.  Host clock, like the NVMe runs; 5 runs, the medians.  The disk
 # is writable (the daemon opens it read-write) and filled again each run.
 VIRTIO_DISK=$BUILD/bench-virtio.img
 VIRTIO_NVME=(-nic none -drive "file=$VIRTIO_DISK,if=none,id=nvm,format=raw" -device nvme,serial=tofu0,drive=nvm,dbcs=off)
-VBENCH_RUNS=${VBENCH_RUNS:-3}
+VBENCH_RUNS=${VBENCH_RUNS:-5}
 # Wait for the count-th line matching pat in the log of QEMU $pid (1: it
 # did not come by the timeout, or QEMU ended).
 vwait() { # log, pattern (grep -E), timeout (s), [count]
