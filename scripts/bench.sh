@@ -2,8 +2,10 @@
 # make bench: deterministic path lengths under QEMU's -icount shift=0 (one
 # counter tick per instruction with -cpu max's 1 GHz counter), tofu beside
 # native, plus Linux boot to /init (guest counter, and wall clock: median of
-# 5 interleaved runs) and NVMe reads in Linux (host clock: medians of 5
-# interleaved runs).  Writes bench/results/<date>-<commit>.{json,csv,png}
+# 5 interleaved runs), NVMe reads in Linux (host clock: medians of 5
+# interleaved runs) and virtio-blk reads in a Linux VM that another serves
+# from that disk, beside the disk passed through (host clock: medians of 5
+# runs; the frontend's traps per request).  Writes bench/results/<date>-<commit>.{json,csv,png}
 # and prints a table.
 # usage: scripts/bench.sh <build dir>
 set -euo pipefail
