@@ -5,7 +5,7 @@
 #   countfile:  the results CSV without the wall-clock row
 set terminal pngcairo size 1200,1100 noenhanced font ",10"
 set output outfile
-set multiplot layout 2,1 title "make bench ".title_src."\nQEMU -icount shift=0, 1 instruction = 1 counter tick (micro-benchmarks on -cpu max, Linux on cortex-a57)\nwall clock: median of 3; NVMe rates: host clock, median of 5" font ",11"
+set multiplot layout 2,1 title "make bench ".title_src."\nQEMU -icount shift=0, 1 instruction = 1 counter tick (micro-benchmarks on -cpu max, Linux on cortex-a57)\nwall clock: median of 3; NVMe rates: host clock, median of 5; virtio-blk: median of 5" font ",11"
 
 # ---- every figure make bench checks, against its budget ---------------------
 set datafile separator "\t"

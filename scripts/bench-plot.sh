@@ -10,6 +10,8 @@ csv=$1; png=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # name,tofu_mean,tofu_max,native_mean,native_max,overhead,ratio_pct,budget_metric,budget[,unit]
 # -> tab-separated: tick label, % of budget, value, budget, unit, over (0/1).
+# A count with a unit of its own (the CSV's unit column) keeps it; the
+# virtio-blk rows compare virtio with passthrough, not tofu with native.
 # A ratio_min budget (a throughput, tofu / native at least the limit) uses
 # limit / value of its budget: 100 % when tofu is exactly at the limit.
 awk -F, 'NR > 1 && $8 != "" {
@@ -20,6 +22,8 @@ awk -F, 'NR > 1 && $8 != "" {
     else if (m == "ratio")     { v = $4 > 0 ? $2 / $4 : 0; u = "× native"; what = "tofu / native" }
     else if (m == "ratio_min") { v = $4 > 0 ? $2 / $4 : 0; u = "× native"; what = "tofu / native"; rel = "≥ " }
     else next
+    if ((m == "mean" || m == "overhead") && $10 != "" && $10 != "instructions" && $10 != "ms") u = $10
+    if ($1 ~ /^vblk_/ && (m == "ratio" || m == "ratio_min")) { u = "× NVMe"; what = "virtio / passthrough" }
     use = m == "ratio_min" ? (v > 0 ? 100 * lim / v : 1000) : 100 * v / lim
     over = m == "ratio_min" ? (v < lim) : (v > lim)
     fmt = (v == int(v) || v >= 100) ? "%.0f" : (v >= 10 ? "%.1f" : "%.2f")

@@ -45,6 +45,67 @@ nvme() { # kind -> "<MB/s median> <MB/s max> <IOPS median> <IOPS max>", empty wi
 nt=$(nvme tofu) || exit 1
 nn=$(nvme native) || exit 1
 
+# virtio-blk beside NVMe passthrough (bench-virtio, host clock): per run,
+# from storage's diskbench line (passthrough) and app's (virtio): MB/s of
+# the fastest sequential round, of the first (a cold page cache in the
+# backend) and IOPS; from app's four snapshots of its exits (the shell's
+# `list`) and its vcount line: the MMIO exits per request of the 4 KiB
+# reads, the slope between the two counts of reads (so the console line,
+# the typed line and diskbench's own start cancel), and of the sequential
+# pass's requests after that fixed part; all exits and interrupts per 4 KiB
+# request the same way.  Rows "<name> <tofu median> <tofu max> <native
+# median> <native max> <unit>" (tofu: virtio, native: passthrough of the
+# same runs; max: the fastest run, the slowest for a latency, the most
+# traps), in $dir/vblk-rows.txt.  A run without all of it fails the report.
+vblk() {
+    local f n=0
+    for f in "$dir"/vblk-*.log; do
+        [ -f "$f" ] || continue
+        n=$((n + 1))
+        awk -v f="$f" '
+        function rates(line, r,   m) {     # r: mbs, iops, cold mbs
+            if (!match(line, /seq_bytes=[0-9]+ seq_ticks=[0-9]+ rand_reads=[0-9]+ rand_ticks=[0-9]+ cntfrq=[0-9]+ rounds=[0-9]+ seq_first_ticks=[0-9]+/)) return 0
+            split(substr(line, RSTART, RLENGTH), m, /[ =]/)
+            if (m[4] <= 0 || m[8] <= 0 || m[14] <= 0) return 0
+            r["mbs"] = m[2] / (m[4] / m[10]) / 1e6; r["iops"] = m[6] / (m[8] / m[10]); r["cold"] = m[2] / (m[14] / m[10]) / 1e6
+            return 1
+        }
+        /\[storage\] tofu-guest: diskbench bytes=/ { pt_ok = rates($0, pt) }
+        /\[app\] tofu-guest: diskbench bytes=/ { vb_ok = rates($0, vb) }
+        /^\[tofu\] / { for (j = 2; j <= NF; j++) if ($j == "app") break
+                       if (j > 2 && j + 8 <= NF && $(j - 1) == "1" && $(j + 4) ~ /^[0-9]+$/) { ns++; ex[ns] = $(j + 4); mm[ns] = $(j + 8) } }
+        /\[app\] tofu-guest: vcount / { for (j = 1; j <= NF; j++) if (split($j, t, ":") == 3) { nc++; rq[nc] = t[2]; ir[nc] = t[3] } }
+        END {
+            if (!pt_ok || !vb_ok || ns != 4 || nc != 3 || rq[2] == rq[1] || rq[3] <= 0) {
+                print "bench-report: no virtio-blk figures in " f " (" ns " snapshots, " nc " counts)" > "/dev/stderr"; exit 1 }
+            for (k = 1; k <= 3; k++) { dm[k] = mm[k + 1] - mm[k]; de[k] = ex[k + 1] - ex[k] }
+            traps = (dm[2] - dm[1]) / (rq[2] - rq[1]); fixed = dm[1] - traps * rq[1]
+            printf "%.1f %.1f %.1f %.1f %.1f %.1f %.1f %.1f %.3f %.3f %.3f %.3f\n", vb["mbs"], pt["mbs"], vb["iops"], pt["iops"],
+                   1e6 / vb["iops"], 1e6 / pt["iops"], vb["cold"], pt["cold"], traps, (dm[3] - fixed) / rq[3],
+                   (de[2] - de[1]) / (rq[2] - rq[1]), (ir[2] - ir[1]) / (rq[2] - rq[1])
+        }' "$f" || return 1
+    done > "$dir/vblk.txt"
+    [ $n -gt 0 ] || { : > "$dir/vblk-rows.txt"; return 0; }
+    # column: median; max is the fastest run (-g: largest), the slowest for latencies, the most for counts
+    med() { awk -v c="$1" '{print $c}' "$dir/vblk.txt" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[NR]}'; }
+    row() { # name, virtio column, passthrough column (- for none), unit
+        local v p
+        v=$(med "$2"); if [ "$3" = - ]; then p="- -"; else p=$(med "$3"); fi
+        echo "$1 $v $p $4"
+    }
+    {
+        row vblk_seq_read_mbs 1 2 MB/s
+        row vblk_seq_cold_mbs 7 2 MB/s
+        row vblk_rand_read_iops 3 4 IOPS
+        row vblk_rand_latency_us 5 6 us
+        row vblk_traps_per_req 9 - traps/request
+        row vblk_seq_traps_per_req 10 - traps/request
+        row vblk_exits_per_req 11 - exits/request
+        row vblk_irqs_per_req 12 - interrupts/request
+    } > "$dir/vblk-rows.txt"
+}
+vblk || exit 1
+
 # The ping between two VMs (host clock): busybox's "round-trip min/avg/max
 # = a/b/c ms" as microseconds, "<avg> <max>"; empty without the run.
 pt=""
@@ -54,7 +115,7 @@ if [ -f "$dir/ping-tofu.log" ]; then
     [ -n "$pt" ] || { echo "bench-report: no ping figures in $dir/ping-tofu.log" >&2; exit 1; }
 fi
 
-awk -v lt="${lt:-}" -v ln="${ln:-}" -v wt="${wt:-}" -v wn="${wn:-}" -v nt="$nt" -v nn="$nn" -v pt="$pt" -v prefix="$prefix" -v budgets="$budgets" '
+awk -v lt="${lt:-}" -v ln="${ln:-}" -v wt="${wt:-}" -v wn="${wn:-}" -v nt="$nt" -v nn="$nn" -v pt="$pt" -v vrows="$dir/vblk-rows.txt" -v prefix="$prefix" -v budgets="$budgets" '
 FILENAME ~ /native.txt$/ { nmean[$1] = $3; nmax[$1] = $4; next }
 FILENAME ~ /tofu.txt$/   { order[++n] = $1; iters[$1] = $2; tmean[$1] = $3; tmax[$1] = $4; next }
 END {
@@ -73,6 +134,10 @@ END {
         split(nt, a, " "); split(nn, b, " ")
         order[++n] = "nvme_seq_read_mbs"; tmean["nvme_seq_read_mbs"] = a[1]; tmax["nvme_seq_read_mbs"] = a[2]; nmean["nvme_seq_read_mbs"] = b[1]; nmax["nvme_seq_read_mbs"] = b[2]; unit["nvme_seq_read_mbs"] = "MB/s"
         order[++n] = "nvme_rand_read_iops"; tmean["nvme_rand_read_iops"] = a[3]; tmax["nvme_rand_read_iops"] = a[4]; nmean["nvme_rand_read_iops"] = b[3]; nmax["nvme_rand_read_iops"] = b[4]; unit["nvme_rand_read_iops"] = "IOPS"
+    }
+    while ((getline line < vrows) > 0) {   # virtio-blk: tofu = virtio, native = passthrough of the same runs
+        split(line, a, " "); k = a[1]; order[++n] = k; tmean[k] = a[2]; tmax[k] = a[3]; unit[k] = a[6]
+        if (a[4] != "-") { nmean[k] = a[4]; nmax[k] = a[5] }
     }
     if (pt != "") {
         split(pt, a, " ")
@@ -100,6 +165,7 @@ END {
     printf "  ]\n}\n" > json
     if (smmu_rows) print "*_smmu: the native column is the same hypercall in a VM without SMMU streams; the overhead is the SMMU cost"
     if ("nvme_seq_read_mbs" in tmean) print "nvme_*: MB/s and IOPS on the host clock, medians of the runs (max: the fastest run), higher is better; ratio % is tofu against native"
+    if ("vblk_seq_read_mbs" in tmean) print "vblk_*: app reading virtio-blk that storage serves from its NVMe disk (tofu columns) beside storage reading that disk passed through (native columns), same runs, host clock, medians (max: the fastest run; the slowest for the latency; the most for counts); seq_cold: the first round, before the backend caches the disk; traps: the frontend MMIO exits per request"
     if ("ping_rtt_us" in tmean) print "ping_rtt_us: microseconds on the host clock, linux to peer over their e1000e functions (mean: busybox'"'"'s average of 20, max its slowest); no native figure"
     if (bad) { print "over budget:" failed; exit 1 }
 }' "$dir/native.txt" "$dir/tofu.txt"

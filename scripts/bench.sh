@@ -2,8 +2,10 @@
 # make bench: deterministic path lengths under QEMU's -icount shift=0 (one
 # counter tick per instruction with -cpu max's 1 GHz counter), tofu beside
 # native, plus Linux boot to /init (guest counter, and wall clock: median of
-# 5 interleaved runs) and NVMe reads in Linux (host clock: medians of 5
-# interleaved runs).  Writes bench/results/<date>-<commit>.{json,csv,png}
+# 5 interleaved runs), NVMe reads in Linux (host clock: medians of 5
+# interleaved runs) and virtio-blk reads in a Linux VM that another serves
+# from that disk, beside the disk passed through (host clock: medians of 5
+# runs; the frontend's traps per request).  Writes bench/results/<date>-<commit>.{json,csv,png}
 # and prints a table.
 # usage: scripts/bench.sh <build dir>
 set -euo pipefail
@@ -146,6 +148,95 @@ for i in 1 2 3 4 5; do
     for kind in tofu native; do
         nvme_run $kind "$tmp/nvme-$kind-$i.log"
     done
+done
+
+# virtio-blk served by a Linux VM beside NVMe passthrough, in one QEMU run
+# (tests/configs/bench-virtio.dts, docs/performance.md "virtio-blk reads"):
+# storage owns the NVMe disk; told on its console, it runs diskbench on
+# /dev/nvme0n1 (the passthrough figure), then serves the disk with
+# tofu-vdev; app, told next, runs the same diskbench on /dev/vda (the same
+# pattern, the same reads checked).  Then app reads tofu.vcount's numbers of
+# 4 KiB blocks and one sequential pass, each between two snapshots of its
+# exits from the hypervisor shell's `list`: the frontend's traps per
+# request.  Host clock, like the NVMe runs; 5 runs, the medians.  The disk
+# is writable (the daemon opens it read-write) and filled again each run.
+VIRTIO_DISK=$BUILD/bench-virtio.img
+VIRTIO_NVME=(-nic none -drive "file=$VIRTIO_DISK,if=none,id=nvm,format=raw" -device nvme,serial=tofu0,drive=nvm,dbcs=off)
+VBENCH_RUNS=${VBENCH_RUNS:-5}
+# Wait for the count-th line matching pat in the log of QEMU $pid (1: it
+# did not come by the timeout, or QEMU ended: then vgone=1).
+vwait() { # log, pattern (grep -E), timeout (s), [count]
+    local log=$1 pat=$2 deadline=$((SECONDS + $3)) count=${4:-1}
+    until [ "$(grep -a -c -E -- "$pat" "$log" 2>/dev/null)" -ge "$count" ]; do
+        kill -0 $pid 2>/dev/null || vgone=1
+        [ $vgone = 0 ] && [ $SECONDS -lt $deadline ] || {
+            [ "$(grep -a -c -E -- "$pat" "$log" 2>/dev/null)" -ge "$count" ] && return 0
+            echo "bench: virtio run: no '$pat' ($log):"; grep -a "tofu-guest\|tofu-vdev\|virtio\|nvme\|\[tofu\]" "$log" | tail -10
+            return 1; }
+        sleep 0.1
+    done
+}
+# Give the console to VM <n> (0: the shell) and type a line.
+vsay() { # log, vm, line
+    local log=$1 n=$2 want
+    [ "$n" = 0 ] && want="console: input to the hypervisor shell" || want="console: input to VM $n "
+    local seen; seen=$(grep -a -c -F "$want" "$log")
+    printf '\x14%s' "$n" >&"$vin"
+    vwait "$log" "$want" 30 $((seen + 1)) || return 1
+    printf '%s\r' "$3" >&"$vin"
+}
+# A failed run: QEMU stopped; 2 when it died of a signal this script did not
+# send (seen on these shared machines, as for the Linux runs), else 1.
+vbench_fail() {
+    local st=0
+    if [ $vgone = 1 ]; then wait $pid 2>/dev/null || st=$?; else kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; fi
+    exec {vin}>&-
+    [ $st -gt 128 ] && return 2
+    return 1
+}
+vbench_run() { # log
+    local log=$1 fifo=$tmp/vbench.in k
+    vgone=0
+    "$BUILD/host/diskbench" fill "$VIRTIO_DISK" 64
+    rm -f "$fifo"; mkfifo "$fifo"
+    qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu cortex-a57 -smp 3 -m 1024 \
+        "${VIRTIO_NVME[@]}" -kernel "$BUILD/bench-virtio/tofu.bin" -display none -serial stdio -monitor none \
+        < "$fifo" > "$log" 2>&1 &
+    pid=$!
+    exec {vin}>"$fifo"
+    vwait "$log" "\[app\] tofu-guest: vbench waiting backend" 300 &&
+    vwait "$log" "\[storage\] tofu-guest: vbench waiting passthrough" 300 &&
+    vsay "$log" 2 "" &&
+    vwait "$log" "\[storage\] tofu-guest: diskbench (bytes|failed)" 300 &&
+    vwait "$log" "tofu-vdev: serving 1 device" 60 &&
+    vsay "$log" 1 "" &&
+    vwait "$log" "\[app\] tofu-guest: (diskbench (bytes|failed)|no /dev/vda)" 300 || { vbench_fail; return; }
+    for k in 0 1 2 3; do
+        vwait "$log" "\[app\] tofu-guest: vbench waiting count $k" 120 &&
+        vsay "$log" 0 list &&
+        vwait "$log" "^\[tofu\] (tofu> )?1 +app " 30 $((k + 1)) &&
+        vsay "$log" 1 "" || { vbench_fail; return; }
+    done
+    vwait "$log" "\[app\] tofu-guest: vcount " 120 || { vbench_fail; return; }
+    kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+    exec {vin}>&-
+    rm -f "$fifo"
+    if [ "$(grep -a -c "tofu-guest: diskbench bytes=" "$log")" != 2 ] || grep -a -q "tofu-guest: vcount.*failed" "$log"; then
+        echo "bench: virtio-blk or passthrough reads failed ($log):"; grep -a "diskbench\|vcount\|nvme\|tofu-vdev" "$log" | tail -10; return 1
+    fi
+    if grep -a -q "nvme.*timeout\|nobody cared\|tofu-vdev: device 0: \(request\|fault\)" "$log"; then
+        echo "bench: the disk misbehaved ($log):"; grep -a "nvme.*timeout\|nobody cared\|tofu-vdev: device 0:" "$log" | head -5; return 1
+    fi
+}
+echo "bench: virtio-blk beside NVMe passthrough in Linux ($VBENCH_RUNS runs, host clock)..."
+rm -f "$tmp"/vblk-*.log
+for i in $(seq 1 "$VBENCH_RUNS"); do
+    rc=0; vbench_run "$tmp/vblk-$i.log" || rc=$?
+    if [ $rc = 2 ]; then
+        echo "bench: QEMU (virtio run $i) was killed by a signal this script did not send: once more"
+        rc=0; vbench_run "$tmp/vblk-$i.log" || rc=$?
+    fi
+    [ $rc = 0 ] || exit 1
 done
 
 # The ping round trip between two Linux VMs over their e1000e functions
