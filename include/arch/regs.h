@@ -379,8 +379,8 @@
 #define SGI_KICK            0           /* look at the vCPU's work */
 #define SGI_CONSOLE         1           /* drain the console's rings */
 
-/* ---- GICv3 ITS (IHI 0069): the control frame (12.19), the translation
- * frame 64 KiB above it, the 32-byte commands (5.3) ---------------------- */
+/* ---- GICv3 ITS (IHI 0069): the control frame's registers, the translation
+ * frame 64 KiB above it, the 32-byte commands --------------------------- */
 #define GITS_CTLR           0x0000
 #define GITS_IIDR           0x0004
 #define GITS_TYPER          0x0008       /* 64-bit */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One VM's virtual GICv3 ITS (IHI 0069, chapters 5 and 12.19) as pure state
+ * One VM's virtual GICv3 ITS (IHI 0069) as pure state
  * (docs/its.md): the control and translation frames, the command queue read
  * from the guest's memory, and the device, collection and translation tables,
  * all kept in tofu's own memory in fixed arrays (core/limits.h).  No locks,

@@ -2,15 +2,15 @@
 /*
  * A virtual GICv3 ITS (core/vits.h, docs/its.md).  Choices the architecture
  * leaves to an implementation, and tofu's:
- * - The tables live in tofu (IHI 0069 5.2: their format and use of the
- *   memory software provides are IMPLEMENTATION DEFINED): GITS_BASER0 is the
+ * - The tables live in tofu (IHI 0069: their format, and the ITS's use of
+ *   the memory software provides, are IMPLEMENTATION DEFINED): GITS_BASER0 is the
  *   device table, read-write so that a driver can size and place it, never
  *   read or written by tofu; MAPD's ITT_addr is ignored likewise.  The
  *   collections are all held in the ITS (GITS_TYPER.HCC = the vCPUs), so no
  *   GITS_BASER<n> is a collection table: BASER1..7 read Type 0 (none).
  * - GITS_TYPER.SEIS = 0: a command error raises nothing in the guest.  A
- *   command with bad arguments is dropped and processing goes on (5.3.1
- *   lets an ITS ignore the command); the queue stalls (GITS_CREADR.Stalled,
+ *   command with bad arguments is dropped and processing goes on (the
+ *   architecture lets an ITS ignore it); the queue stalls (GITS_CREADR.Stalled,
  *   until a GITS_CWRITER write with Retry) only when it cannot be read:
  *   GITS_CWRITER beyond the queue or between commands, or a command outside
  *   the VM's RAM.
@@ -244,14 +244,14 @@ enum vits_err vits_translate(struct vits *its, uint32_t device_id, uint32_t even
 {
     uint32_t lpi, vcpu;
     if (!its->enabled)
-        return VITS_E_DISABLED;     /* 12.19.1: translation only while Enabled */
+        return VITS_E_DISABLED;     /* GITS_CTLR.Enabled 0: no translation */
     enum vits_err e = vits_lookup(its, device_id, event_id, &lpi, &vcpu);
     if (e == VITS_OK)
         emit(its, VITS_FX_PEND, lpi, vcpu, 0);
     return e;
 }
 
-/* ---- commands (5.3) ------------------------------------------------------- */
+/* ---- commands (IHI 0069, the ITS commands) -------------------------------- */
 
 static uint32_t cmd_devid(const uint64_t *c) { return (uint32_t)FIELD_GET(c[0], GITS_CMD_DEVID_WIDTH, GITS_CMD_DEVID_SHIFT); }
 static uint32_t cmd_event(const uint64_t *c) { return (uint32_t)FIELD_GET(c[GITS_CMD_DW_EVENT], GITS_CMD_EVENTID_WIDTH, 0); }
@@ -269,7 +269,7 @@ static enum vits_err cmd_mapd(struct vits *its, const uint64_t *c)
     unsigned i = find_device(its, id);
     struct vits_device *d = i < VITS_MAX_DEVICES ? &its->dev[i] : NULL;
     if (!(c[GITS_CMD_DW_ICID] & GITS_CMD_VALID)) {
-        if (d)                      /* its translations go; pending LPIs stay pending (5.3.8) */
+        if (d)                      /* its translations go; pending LPIs stay pending */
             unmap_device(its, d);
         return VITS_OK;
     }
@@ -319,7 +319,7 @@ static enum vits_err cmd_mapti(struct vits *its, const uint64_t *c, bool mapi)
         return VITS_E_COLLECTION_OOR;
     if (intid < GIC_LPI_BASE_ID || intid - GIC_LPI_BASE_ID >= its->nr_lpis)
         return VITS_E_LPI_OOR;
-    /* Both UNPREDICTABLE (5.3.9): one translation per event, one event per
+    /* Both UNPREDICTABLE (MAPTI): one translation per event, one event per
      * LPI, so that an LPI always has one target the vGIC can follow. */
     if (d->ite[event].lpi)
         return VITS_E_EVENT_MAPPED;
@@ -401,7 +401,7 @@ static enum vits_err execute(struct vits *its, const uint64_t *c)
         /* Every earlier command's effect was handed over as it ran. */
         return cmd_rdbase(c[GITS_CMD_DW_ICID]) < its->nr_vcpus ? VITS_OK : VITS_E_PROCESSOR_OOR;
     case GITS_CMD_MOVALL: {
-        /* Pending state moves; the collections stay mapped where they were (5.3.12). */
+        /* Pending state moves; the collections stay mapped where they were (MOVALL). */
         uint64_t from = cmd_rdbase(c[GITS_CMD_DW_ICID]), to = cmd_rdbase(c[GITS_CMD_DW_RDBASE2]);
         if (from >= its->nr_vcpus || to >= its->nr_vcpus)
             return VITS_E_PROCESSOR_OOR;
@@ -464,8 +464,8 @@ static uint64_t merge(uint64_t old, uint64_t off, unsigned width, uint64_t val)
 
 enum vits_err vits_write(struct vits *its, uint64_t off, unsigned width, uint64_t val, uint32_t device_id)
 {
-    if (off == GITS_TRANSLATER && (width == 2 || width == HALF_BYTES))
-        return vits_translate(its, device_id, (uint32_t)val);   /* 16-bit writes: EventID zero-extended */
+    if (off == GITS_TRANSLATER && (width == 2 || width == HALF_BYTES))   /* a 16-bit EventID zero-extended */
+        return vits_translate(its, device_id, (uint32_t)(val & FIELD_MASK(8 * width, 0)));
     if ((width != HALF_BYTES && width != REG_BYTES) || (off & (width - 1)) || off >= GITS_FRAME_SIZE)
         return VITS_E_ACCESS;
     uint64_t reg = off & ~(uint64_t)(REG_BYTES - 1);
@@ -489,7 +489,7 @@ enum vits_err vits_write(struct vits *its, uint64_t off, unsigned width, uint64_
         if (its->enabled)
             return VITS_E_ENABLED;
         its->cbaser = merge(its->cbaser, off, width, val) & CBASER_RW;
-        its->creadr = its->cwriter = 0;   /* 12.19.3: CREADR is reset by a write */
+        its->creadr = its->cwriter = 0;   /* a write resets GITS_CREADR */
         its->stalled = false;
         return VITS_OK;
     case GITS_CWRITER:

@@ -254,6 +254,33 @@ static void test_registers(void **state)
     assert_int_equal(nfx + nref, 0);
 }
 
+/* Linux's its_probe_one() and its_alloc_tables(): Indirect probed and found
+ * RAZ, then the flat table it allocates must read back exactly as written,
+ * the queue's shareability too, before it enables the ITS. */
+static void test_linux_probe_sequence(void **state)
+{
+    (void)state;
+    uint64_t b = rd(GITS_BASER, 8);
+    uint64_t type = FIELD_GET(b, GITS_BASER_TYPE_WIDTH, GITS_BASER_TYPE_SHIFT);
+    uint64_t esz = FIELD_GET(b, GITS_BASER_ESZ_WIDTH, GITS_BASER_ESZ_SHIFT) + 1;
+    uint64_t devbits = FIELD_GET(rd(GITS_TYPER, 8), GITS_TYPER_DEVBITS_WIDTH, GITS_TYPER_DEVBITS_SHIFT) + 1;
+    uint64_t bytes = esz << devbits, psz = 0x10000;     /* 512 KiB in 64 KiB pages */
+    uint64_t val = GITS_BASER_VALID | (7ull << GITS_BASER_INNER_SHIFT) | (type << GITS_BASER_TYPE_SHIFT) |
+                   ((esz - 1) << GITS_BASER_ESZ_SHIFT) | 0x48000000ull | (1ull << GITS_BASER_SHARE_SHIFT) |
+                   ((uint64_t)GITS_BASER_PSZ_64K << GITS_BASER_PSZ_SHIFT) | (bytes / psz - 1);
+    assert_int_equal(wr(GITS_BASER, 8, val | GITS_BASER_INDIRECT), VITS_OK);
+    assert_false(rd(GITS_BASER, 8) & GITS_BASER_INDIRECT);
+    assert_int_equal(wr(GITS_BASER, 8, val), VITS_OK);
+    assert_int_equal(rd(GITS_BASER, 8), val);
+    uint64_t cb = GITS_CBASER_VALID | (7ull << GITS_CBASER_INNER_SHIFT) | QUEUE | (1ull << GITS_CBASER_SHARE_SHIFT) | 15;
+    assert_int_equal(wr(GITS_CBASER, 8, cb), VITS_OK);
+    assert_int_equal(rd(GITS_CBASER, 8), cb);
+    assert_int_equal(wr(GITS_CWRITER, 8, 0), VITS_OK);
+    assert_int_equal(wr(GITS_CTLR, 4, rd(GITS_CTLR, 4) | GITS_CTLR_ENABLED), VITS_OK);
+    assert_int_equal(rd(GITS_CTLR, 4), GITS_CTLR_ENABLED);
+    assert_int_equal(nfx + nref, 0);
+}
+
 static void test_enable_and_readonly_while_enabled(void **state)
 {
     (void)state;
@@ -394,7 +421,7 @@ static void test_translater(void **state)
     (void)state;
     map_basic();
     assert_int_equal(vits_write(&its, GITS_TRANSLATER, 4, 3, DEV_A), VITS_OK);
-    assert_int_equal(vits_write(&its, GITS_TRANSLATER, 2, 3, DEV_A), VITS_OK);   /* 16-bit */
+    assert_int_equal(vits_write(&its, GITS_TRANSLATER, 2, 0xffff0003u, DEV_A), VITS_OK);   /* 16-bit: 3 */
     assert_int_equal(nfx, 2);
     expect_fx(0, VITS_FX_PEND, LPI(8), 2, 0);
     expect_fx(1, VITS_FX_PEND, LPI(8), 2, 0);
@@ -628,6 +655,11 @@ static void test_reset_and_limits(void **state)
     cfg.nr_lpis = VITS_MAX_LPIS;
     assert_int_equal(vits_init(&other, &cfg, &ops, NULL), E_OK);
     assert_int_equal(vits_err_name(VITS_E_COUNT)[0], '?');
+    for (unsigned e = 0; e < VITS_E_COUNT; e++) {       /* every reason named, each its own name */
+        assert_non_null(vits_err_name((enum vits_err)e));
+        for (unsigned f = 0; f < e; f++)
+            assert_string_not_equal(vits_err_name((enum vits_err)e), vits_err_name((enum vits_err)f));
+    }
 }
 
 /* The tables' invariants, whatever the guest wrote; how many translations are live. */
@@ -736,6 +768,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_registers, setup_disabled),
+        cmocka_unit_test_setup(test_linux_probe_sequence, setup_disabled),
         cmocka_unit_test_setup(test_enable_and_readonly_while_enabled, setup_disabled),
         cmocka_unit_test_setup(test_mapti_then_int_delivers, setup),
         cmocka_unit_test_setup(test_movi_moves, setup),
