@@ -379,6 +379,133 @@
 #define SGI_KICK            0           /* look at the vCPU's work */
 #define SGI_CONSOLE         1           /* drain the console's rings */
 
+/* ---- GICv3 ITS (IHI 0069): the control frame's registers, the translation
+ * frame 64 KiB above it, the 32-byte commands --------------------------- */
+#define GITS_CTLR           0x0000
+#define GITS_IIDR           0x0004
+#define GITS_TYPER          0x0008       /* 64-bit */
+#define GITS_CBASER         0x0080       /* 64-bit */
+#define GITS_CWRITER        0x0088       /* 64-bit */
+#define GITS_CREADR         0x0090       /* 64-bit */
+#define GITS_BASER          0x0100       /* GITS_BASER<n>, 64-bit, at + 8 n */
+#define GITS_BASER_COUNT    8
+#define GITS_PIDR4          0xffd0       /* then PIDR5..7, reserved */
+#define GITS_PIDR0          0xffe0
+#define GITS_PIDR1          0xffe4
+#define GITS_PIDR2          0xffe8
+#define GITS_PIDR3          0xffec
+#define GITS_CIDR0          0xfff0       /* CIDR0..3, one byte each */
+#define GITS_CIDR3          0xfffc
+#define GITS_FRAME_SIZE     0x10000      /* the control frame; the translation frame follows */
+#define GITS_TRANSLATER     0x10040      /* from ITS_base */
+#define GITS_SIZE           0x20000
+
+#define GITS_IIDR_IMPLEMENTER_ARM 0x43bu   /* Implementer [11:0]: JEP106 0x3b, continuation 4 */
+#define GITS_CTLR_ENABLED       BIT(0)
+#define GITS_CTLR_QUIESCENT     BIT(31)
+#define GITS_TYPER_PHYSICAL     BIT(0)
+#define GITS_TYPER_VIRTUAL      BIT(1)
+#define GITS_TYPER_CCT          BIT(2)
+#define GITS_TYPER_ITT_ESZ_SHIFT 4       /* bytes per ITT entry - 1 */
+#define GITS_TYPER_ITT_ESZ_WIDTH 4
+#define GITS_TYPER_IDBITS_SHIFT  8       /* EventID bits - 1 */
+#define GITS_TYPER_IDBITS_WIDTH  5
+#define GITS_TYPER_DEVBITS_SHIFT 13      /* DeviceID bits - 1 */
+#define GITS_TYPER_DEVBITS_WIDTH 5
+#define GITS_TYPER_SEIS         BIT(18)  /* command errors raise an SError */
+#define GITS_TYPER_PTA          BIT(19)  /* RDbase: 1 a physical address, 0 a processor number */
+#define GITS_TYPER_HCC_SHIFT    24       /* collections held without memory */
+#define GITS_TYPER_HCC_WIDTH    8
+#define GITS_TYPER_CIDBITS_SHIFT 32
+#define GITS_TYPER_CIL          BIT(36)  /* 0: 16-bit collection IDs */
+
+#define GITS_CBASER_VALID       BIT(63)
+#define GITS_CBASER_INNER_SHIFT 59       /* InnerCache, 3 bits */
+#define GITS_CBASER_OUTER_SHIFT 53       /* OuterCache, 3 bits */
+#define GITS_CACHE_WIDTH        3
+#define GITS_CBASER_PA_SHIFT    12       /* Physical_Address [51:12] */
+#define GITS_CBASER_PA_WIDTH    40
+#define GITS_CBASER_SHARE_SHIFT 10       /* Shareability, 2 bits */
+#define GITS_SHARE_WIDTH        2
+#define GITS_CBASER_SIZE_WIDTH  8        /* 4 KiB pages - 1, at bit 0 */
+#define GITS_CBASER_PAGE        0x1000
+#define GITS_CWRITER_RETRY      BIT(0)   /* restart a stalled queue */
+#define GITS_CREADR_STALLED     BIT(0)
+#define GITS_CQ_OFFSET_SHIFT    5        /* CWRITER/CREADR Offset [19:5] */
+#define GITS_CQ_OFFSET_WIDTH    15
+
+#define GITS_BASER_VALID        BIT(63)
+#define GITS_BASER_INDIRECT     BIT(62)
+#define GITS_BASER_INNER_SHIFT  59
+#define GITS_BASER_TYPE_SHIFT   56
+#define GITS_BASER_TYPE_WIDTH   3
+#define GITS_BASER_TYPE_NONE    0u
+#define GITS_BASER_TYPE_DEVICE  1u
+#define GITS_BASER_TYPE_VPE     2u
+#define GITS_BASER_TYPE_COLLECTION 4u
+#define GITS_BASER_OUTER_SHIFT  53
+#define GITS_BASER_ESZ_SHIFT    48       /* Entry_Size: bytes - 1 */
+#define GITS_BASER_ESZ_WIDTH    5
+#define GITS_BASER_PA_SHIFT     12       /* Physical_Address [47:12] */
+#define GITS_BASER_PA_WIDTH     36
+#define GITS_BASER_SHARE_SHIFT  10
+#define GITS_BASER_PSZ_SHIFT    8        /* Page_Size */
+#define GITS_BASER_PSZ_WIDTH    2
+#define GITS_BASER_PSZ_4K       0u
+#define GITS_BASER_PSZ_16K      1u
+#define GITS_BASER_PSZ_64K      2u       /* 3 is reserved */
+#define GITS_BASER_SIZE_WIDTH   8        /* pages - 1, at bit 0 */
+
+/* ID registers: PIDR2.ArchRev is the architecture; the others name the
+ * implementer (JEP106: Arm, identity 0x3b, continuation 4) and hold the
+ * CoreSight component preamble in CIDR0..3. */
+#define GITS_PIDR2_ARCHREV_SHIFT 4
+#define GITS_PIDR2_ARCHREV_GICV3 3u
+#define GITS_PIDR2_JEDEC        BIT(3)
+#define GITS_JEP106_ARM_ID      0x3bu
+#define GITS_JEP106_ARM_CONT    4u
+#define GITS_JEP106_LOW_BITS    4        /* identity [3:0] in PIDR1[7:4] */
+#define GITS_PIDR1_JEP106_SHIFT 4
+#define GITS_PIDR2_JEP106_MASK  7u       /* identity [6:4] in PIDR2[2:0] */
+#define GITS_CIDR_PREAMBLE      UINT64_C(0xb105f00d)   /* CIDR3..0, a byte each */
+#define GITS_ID_STRIDE          4
+#define GITS_ID_BITS            8
+
+/* Commands: four little-endian doublewords, the number in DW0[7:0]. */
+#define GITS_CMD_BYTES          32
+#define GITS_CMD_DWORDS         4
+#define GITS_CMD_NUM_WIDTH      8        /* DW0 */
+#define GITS_CMD_DEVID_SHIFT    32       /* DW0 [63:32] DeviceID */
+#define GITS_CMD_DEVID_WIDTH    32
+#define GITS_CMD_EVENTID_WIDTH  32       /* DW1 [31:0] EventID */
+#define GITS_CMD_PINTID_SHIFT   32       /* DW1 [63:32] pINTID (MAPTI) */
+#define GITS_CMD_PINTID_WIDTH   32
+#define GITS_CMD_ITT_SIZE_WIDTH 5        /* DW1 [4:0] Size (MAPD): EventID bits - 1 */
+#define GITS_CMD_ICID_WIDTH     16       /* DW2 [15:0] ICID */
+#define GITS_CMD_RDBASE_SHIFT   16       /* DW2 [51:16] RDbase (MAPC, SYNC, MOVALL; DW3 for MOVALL's second) */
+#define GITS_CMD_RDBASE_WIDTH   36
+#define GITS_CMD_ITT_ADDR_SHIFT 8        /* DW2 [51:8] ITT_addr (MAPD) */
+#define GITS_CMD_ITT_ADDR_WIDTH 44
+#define GITS_CMD_VALID          BIT(63)  /* DW2 [63] V (MAPD, MAPC) */
+#define GITS_CMD_DW_EVENT       1        /* which doubleword holds what */
+#define GITS_CMD_DW_ICID        2
+#define GITS_CMD_DW_RDBASE2     3
+
+#define GITS_CMD_MOVI           0x01
+#define GITS_CMD_INT            0x03
+#define GITS_CMD_CLEAR          0x04
+#define GITS_CMD_SYNC           0x05
+#define GITS_CMD_MAPD           0x08
+#define GITS_CMD_MAPC           0x09
+#define GITS_CMD_MAPTI          0x0a
+#define GITS_CMD_MAPI           0x0b
+#define GITS_CMD_INV            0x0c
+#define GITS_CMD_INVALL         0x0d
+#define GITS_CMD_MOVALL         0x0e
+#define GITS_CMD_DISCARD        0x0f
+
+#define GIC_LPI_BASE_ID         8192     /* the first LPI INTID */
+
 /* ---- Arm PrimeCells: the ID registers in the last 32 bytes of each one's
  * 4 KiB frame, PeriphID0..3 then PCellID0..3, one byte in each 32-bit
  * register (DDI 0183 3.3.14-15, DDI 0270 3.3.11-12) ---------------------- */

@@ -28,6 +28,14 @@
 /* Physical INTIDs the hypervisor can route to a VM: 0..1019 (1020 up are special). */
 #define HW_IRQ_MAX         1020
 
+/* The virtual ITS of one VM (docs/its.md), in tofu's own memory: devices
+ * mapped at once (MAPD), EventIDs per device (2^bits: GITS_TYPER.ID_bits;
+ * QEMU's NVMe asks Linux for 128), LPIs the VM's translations may name
+ * (INTIDs 8192 up); collections are its vCPUs (VM_MAX_VCPUS). */
+#define VITS_MAX_DEVICES   16
+#define VITS_EVENT_BITS    8
+#define VITS_MAX_LPIS      8192
+
 /* Slots of the IPC share table, shared by every VM (per-VM quotas from the config). */
 #define SHARE_SLOTS        32
 /* Stage-2 table pages reserved per VM on a channel for its share mappings
