@@ -115,7 +115,18 @@ if [ -f "$dir/ping-tofu.log" ]; then
     [ -n "$pt" ] || { echo "bench-report: no ping figures in $dir/ping-tofu.log" >&2; exit 1; }
 fi
 
-awk -v lt="${lt:-}" -v ln="${ln:-}" -v wt="${wt:-}" -v wn="${wn:-}" -v nt="$nt" -v nn="$nn" -v pt="$pt" -v vrows="$dir/vblk-rows.txt" -v prefix="$prefix" -v budgets="$budgets" '
+# virtio-net (host clock): its ping as microseconds "<avg> <max>", and the
+# downloads' MB/s (10^6 bytes a second) "<median> <fastest>"; empty without the run.
+vt=""; vm=""
+if [ -f "$dir/vnet-tofu.log" ]; then
+    vt=$(sed -n 's/^.*tofu-guest: vnet ping round-trip min\/avg\/max = \([0-9.]*\)\/\([0-9.]*\)\/\([0-9.]*\) ms.*$/\2 \3/p' "$dir/vnet-tofu.log" |
+         head -1 | awk '{ printf "%.0f %.0f", $1 * 1000, $2 * 1000 }')
+    vm=$(sed -n 's/^.*tofu-guest: vnet download [0-9]*: \([0-9]*\) bytes in \([0-9]*\) ticks of \([0-9]*\) Hz.*$/\1 \2 \3/p' "$dir/vnet-tofu.log" |
+         awk '$2 > 0 { printf "%.1f\n", $1 / ($2 / $3) / 1e6 }' | sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)], a[NR] }')
+    [ -n "$vt" ] && [ -n "$vm" ] || { echo "bench-report: no virtio-net figures in $dir/vnet-tofu.log" >&2; exit 1; }
+fi
+
+awk -v lt="${lt:-}" -v ln="${ln:-}" -v wt="${wt:-}" -v wn="${wn:-}" -v nt="$nt" -v nn="$nn" -v pt="$pt" -v vt="$vt" -v vm="$vm" -v vrows="$dir/vblk-rows.txt" -v prefix="$prefix" -v budgets="$budgets" '
 FILENAME ~ /native.txt$/ { nmean[$1] = $3; nmax[$1] = $4; next }
 FILENAME ~ /tofu.txt$/   { order[++n] = $1; iters[$1] = $2; tmean[$1] = $3; tmax[$1] = $4; next }
 END {
@@ -143,6 +154,11 @@ END {
         split(pt, a, " ")
         order[++n] = "ping_rtt_us"; tmean["ping_rtt_us"] = a[1]; tmax["ping_rtt_us"] = a[2]; unit["ping_rtt_us"] = "us"
     }
+    if (vt != "") {
+        split(vt, a, " "); split(vm, b, " ")
+        order[++n] = "vnet_rtt_us"; tmean["vnet_rtt_us"] = a[1]; tmax["vnet_rtt_us"] = a[2]; unit["vnet_rtt_us"] = "us"
+        order[++n] = "vnet_download_mbs"; tmean["vnet_download_mbs"] = b[1]; tmax["vnet_download_mbs"] = b[2]; unit["vnet_download_mbs"] = "MB/s"
+    }
     for (i = 1; i <= n; i++) {
         k = order[i]; base = k; sub(/_smmu$/, "", base)
         if (k != base && (base in tmean)) { nmean[k] = tmean[base]; nmax[k] = tmax[base]; smmu_rows = 1 }
@@ -166,6 +182,7 @@ END {
     if (smmu_rows) print "*_smmu: the native column is the same hypercall in a VM without SMMU streams; the overhead is the SMMU cost"
     if ("nvme_seq_read_mbs" in tmean) print "nvme_*: MB/s and IOPS on the host clock, medians of the runs (max: the fastest run), higher is better; ratio % is tofu against native"
     if ("vblk_seq_read_mbs" in tmean) print "vblk_*: app reading virtio-blk that storage serves from its NVMe disk (tofu columns) beside storage reading that disk passed through (native columns), same runs, host clock, medians (max: the fastest run; the slowest for the latency; the most for counts); seq_cold: the first round, before the backend caches the disk; traps: the frontend MMIO exits per request"
+    if ("vnet_rtt_us" in tmean) print "vnet_*: app to storage over app'"'"'s virtio NIC (tofu-vdev onto a TAP in storage'"'"'s bridge), host clock: the ping'"'"'s average of 20 (max its slowest) and 32 MiB downloads from busybox httpd, median of 5 (max the fastest); no native figure"
     if ("ping_rtt_us" in tmean) print "ping_rtt_us: microseconds on the host clock, linux to peer over their e1000e functions (mean: busybox'"'"'s average of 20, max its slowest); no native figure"
     if (bad) { print "over budget:" failed; exit 1 }
 }' "$dir/native.txt" "$dir/tofu.txt"

@@ -252,6 +252,16 @@ boot_until "tofu-guest: ping " 300 tofu "$tmp/ping-tofu.log" bench-ping "${PING_
 grep -q "tofu-guest: ping round-trip min/avg/max" "$tmp/ping-tofu.log" ||
     { echo "bench: the ping between the VMs failed ($tmp/ping-tofu.log):"; grep -a "tofu-guest\|ping" "$tmp/ping-tofu.log" | tail -5; exit 1; }
 
+# virtio-net between two Linux VMs (tests/configs/bench-vnet.dts): app's
+# virtio NIC, served by storage's tofu-vdev onto a TAP in its bridge; 20
+# pings (busybox's average and maximum), then 5 downloads of 32 MiB from
+# storage's busybox httpd, each timed with app's counter.  Host clock, one
+# run; beside the e1000e ping above.
+echo "bench: virtio-net between two Linux VMs (host clock)..."
+boot_until "tofu-guest: vnet download 5:\|tofu-guest: vnet download failed" 300 tofu "$tmp/vnet-tofu.log" bench-vnet -nic none || true
+grep -q "tofu-guest: vnet download 5:" "$tmp/vnet-tofu.log" ||
+    { echo "bench: virtio-net between the VMs failed ($tmp/vnet-tofu.log):"; grep -a "tofu-guest\|tofu-vdev" "$tmp/vnet-tofu.log" | tail -5; exit 1; }
+
 over=0
 scripts/bench-report.sh "$tmp" "$out/$stamp" bench/budgets.txt || over=1
 # Every budgeted figure against its budget, and the instruction counts.
