@@ -8,8 +8,10 @@
  *   block    from a file or a block device: the node's tofu,backing, else
  *            FILE (the first block device without one).  A regular file is
  *            created or extended to tofu,ram-disk-size; a block device must
- *            be at least that large.  Mapped MAP_SHARED, so every write the
- *            frontend makes is the file's; FLUSH is an msync().
+ *            be at least that large.  Each request is a pread() or pwrite()
+ *            between the file and the frontend's buffers (the page cache
+ *            reads ahead and writes back); FLUSH is an fdatasync(); a
+ *            failed read or write fails the request (IOERR).
  *   net      a TAP interface tofu-vnet<index>, up, and in the Linux bridge
  *            tofu,bridge names (created if it does not exist); frames go
  *            both ways as they are, one per buffer chain, after the 12-byte
@@ -96,12 +98,11 @@ static struct dev devs[MAX_DEVS];
 static unsigned nr_devs;
 static sigjmp_buf fault_jmp;
 static volatile sig_atomic_t fault_armed;
-static void *volatile fault_addr;      /* where the last caught SIGBUS was */
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
+	(void)si;
 	(void)uc;
-	fault_addr = si->si_addr;
 	if (fault_armed)
 		siglongjmp(fault_jmp, 1);
 	signal(sig, SIG_DFL);
@@ -152,11 +153,31 @@ static void dev_reset(struct dev *d)
 	d->drv_features = 0;
 }
 
-/* The backing: a file extended to `size`, or a block device at least as large. */
-static uint8_t *open_disk(const char *path, uint64_t size)
+/* A request's bytes from or to the backing, as they come: the page cache
+ * reads ahead and writes back as for any file (FLUSH: fdatasync). */
+static int disk_io(void *ctx, bool in, uint64_t off, uint8_t *buf, uint32_t len)
+{
+	int fd = (int)(intptr_t)ctx;
+
+	while (len) {
+		ssize_t n = in ? pread(fd, buf, len, (off_t)off) : pwrite(fd, buf, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		off += (uint64_t)n;
+		len -= (uint32_t)n;
+	}
+	return 0;
+}
+
+/* The backing: a file extended to `size`, or a block device at least as
+ * large; its descriptor. */
+static int open_disk(const char *path, uint64_t size)
 {
 	struct stat st;
-	uint8_t *p;
 	/* A file is made when missing; a device node never is. */
 	int fd = open(path, O_RDWR | O_CLOEXEC | (strncmp(path, "/dev/", 5) ? O_CREAT : 0), 0600);
 
@@ -177,11 +198,7 @@ static uint8_t *open_disk(const char *path, uint64_t size)
 		printf("tofu-vdev: %s is neither a file nor a block device\n", path);
 		exit(1);
 	}
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		die("mmap of the disk");
-	close(fd);
-	return p;
+	return fd;
 }
 
 static void if_up(int sock, const char *name)
@@ -487,21 +504,6 @@ static void serve(struct dev *d, unsigned qi)
 	if (!q->ready || !(d->status & VIRTIO_STATUS_DRIVER_OK))
 		return;
 	if (sigsetjmp(fault_jmp, 1) != 0) {
-		uint8_t *at = fault_addr;
-
-		if (d->disk.data && at >= d->disk.data && at < d->disk.data + d->disk.size) {
-			/* The backing store failed (an I/O error, a full file system
-			 * under a sparse file): that request fails, the rest go on. */
-			printf("tofu-vdev: device %u: request %u: the backing store %s failed at byte %" PRIu64
-			       ": I/O error\n", d->info.index, c.head, d->path, (uint64_t)(at - d->disk.data));
-			if (sigsetjmp(fault_jmp, 1) == 0) {
-				virtq_push(q, &d->win, c.head, virtio_blk_fail(&d->disk, &c, VIRTIO_BLK_S_IOERR));
-				fault_armed = 0;
-				d->kick[qi] = true;
-				vcall(TOFU_VDEV_IOC_EVENT, d->info.index, VIRTIO_MSG_EVENT_USED, 0);
-				return;
-			}
-		}
 		fault_armed = 0;
 		dev_reset(d);
 		d->faults++;
@@ -537,8 +539,8 @@ static void serve(struct dev *d, unsigned qi)
 		printf("tofu-vdev: device %u queue %u: broken avail ring: queue off\n", d->info.index, qi);
 	if (d->disk.flushes != d->flushed) {
 		d->flushed = d->disk.flushes;
-		if (msync(d->disk.data, d->disk.size, MS_SYNC) < 0)
-			printf("tofu-vdev: msync: %s\n", strerror(errno));
+		if (fdatasync((int)(intptr_t)d->disk.io_ctx) < 0)
+			printf("tofu-vdev: fdatasync of %s: %s\n", d->path, strerror(errno));
 	}
 	if (irq) {
 		int rc = vcall(TOFU_VDEV_IOC_EVENT, d->info.index, VIRTIO_MSG_EVENT_USED, 0);
@@ -577,7 +579,8 @@ static void setup(const char *file)
 				exit(1);
 			}
 			file = d->info.backing[0] ? file : NULL;    /* FILE backs one device */
-			d->disk = (struct virtio_blk_disk){ .data = open_disk(d->path, size), .size = size, .id = DISK_ID };
+			d->disk = (struct virtio_blk_disk){ .size = size, .id = DISK_ID, .io = disk_io,
+							    .io_ctx = (void *)(intptr_t)open_disk(d->path, size) };
 			snprintf(d->host, sizeof(d->host), "%" PRIu64 " MiB from %s", size >> 20, d->path);
 		} else if (id == VIRTIO_ID_NET) {
 			open_tap(d);

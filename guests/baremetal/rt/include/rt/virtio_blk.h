@@ -10,12 +10,18 @@
  */
 #ifndef RT_VIRTIO_BLK_H
 #define RT_VIRTIO_BLK_H
+#include <stdbool.h>
 #include <stdint.h>
 #include "rt/virtq.h"
 
 struct virtio_blk_disk {
-    uint8_t *data;
+    uint8_t *data;                  /* a disk in memory, or NULL: then `io` */
     uint64_t size;                  /* bytes, whole sectors */
+    /* A disk elsewhere (Linux's tofu-vdev: pread/pwrite on a file):
+     * `len` bytes at byte `off`, into `buf` (in) or from it; 0, or -1 for
+     * an I/O error (the request fails with VIRTIO_BLK_S_IOERR). */
+    int (*io)(void *ctx, bool in, uint64_t off, uint8_t *buf, uint32_t len);
+    void *io_ctx;
     const char *id;                 /* GET_ID's answer (up to VIRTIO_BLK_ID_BYTES) */
     /* counters */
     uint64_t reads, writes, flushes, ids, errors, unsupported;
