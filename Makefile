@@ -43,7 +43,7 @@ setup:
 # The config tool, with the hypervisor's own page allocator, table builder
 # and stage-2 sizing: it runs the boot-time allocation at build time.
 TOOL_SRCS := $(wildcard tools/config/*.c) src/core/palloc.c src/arch/arm64/mm/pt.c src/core/vm_layout.c
-TOOL_HDRS := $(wildcard tools/config/*.h include/core/*.h include/arch/*.h include/platform/*.h)
+TOOL_HDRS := $(wildcard tools/config/*.h include/core/*.h include/arch/*.h include/platform/*.h include/tofu/*.h)
 $(BUILD)/host/tofu-config: $(TOOL_SRCS) $(TOOL_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"

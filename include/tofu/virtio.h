@@ -150,7 +150,7 @@ struct virtio_blk_req_hdr {
  * frontend's probe from it before the backend is up, and the backends
  * register exactly it (a different registration is refused). */
 #define TOFU_VIRTIO_QUEUE_SIZE         256u      /* QueueNumMax of every queue */
-#define TOFU_VIRTIO_CHAIN_MAX          16u       /* buffers of one request a backend takes */
+#define TOFU_VIRTIO_CHAIN_MAX          64u       /* buffers of one request a backend takes */
 
 /* ---- tofu's virtio calls and messages (docs/ipc.md, docs/virtio.md) ------- */
 #define TOFU_VIRTIO_MAX_QUEUES         4u

@@ -56,15 +56,13 @@ uint32_t virtio_blk_serve(struct virtio_blk_disk *disk, const struct virtq_chain
         for (unsigned i = 1; i + 1 < c->n; i++)
             if (c->buf[i].write != in)
                 return virtio_blk_fail(disk, c, VIRTIO_BLK_S_IOERR);
-        for (unsigned i = 1; i + 1 < c->n; i++) {
-            if (disk->io) {
-                if (disk->io(disk->io_ctx, in, off, c->buf[i].p, c->buf[i].len))
-                    return virtio_blk_fail(disk, c, VIRTIO_BLK_S_IOERR);
-            } else if (in) {
+        if (disk->io && disk->io(disk->io_ctx, in, off, &c->buf[1], c->n - 2))
+            return virtio_blk_fail(disk, c, VIRTIO_BLK_S_IOERR);
+        for (unsigned i = 1; !disk->io && i + 1 < c->n; i++) {
+            if (in)
                 copy(c->buf[i].p, disk->data + off, c->buf[i].len);
-            } else {
+            else
                 copy(disk->data + off, c->buf[i].p, c->buf[i].len);
-            }
             off += c->buf[i].len;
         }
         disk->reads += in;

@@ -46,6 +46,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -153,22 +154,32 @@ static void dev_reset(struct dev *d)
 	d->drv_features = 0;
 }
 
-/* A request's bytes from or to the backing, as they come: the page cache
- * reads ahead and writes back as for any file (FLUSH: fdatasync). */
-static int disk_io(void *ctx, bool in, uint64_t off, uint8_t *buf, uint32_t len)
+/* A request's data from or to the backing, one preadv()/pwritev() for
+ * its buffers: the page cache reads ahead and writes back as for any file
+ * (FLUSH: fdatasync). */
+static int disk_io(void *ctx, bool in, uint64_t off, const struct virtq_buf *bufs, unsigned n)
 {
+	struct iovec iov[VIRTQ_CHAIN_MAX];
 	int fd = (int)(intptr_t)ctx;
+	unsigned first = 0;
 
-	while (len) {
-		ssize_t n = in ? pread(fd, buf, len, (off_t)off) : pwrite(fd, buf, len, (off_t)off);
+	for (unsigned i = 0; i < n; i++)
+		iov[i] = (struct iovec){ .iov_base = bufs[i].p, .iov_len = bufs[i].len };
+	while (first < n) {
+		ssize_t done = in ? preadv(fd, iov + first, (int)(n - first), (off_t)off) :
+				    pwritev(fd, iov + first, (int)(n - first), (off_t)off);
 
-		if (n < 0 && errno == EINTR)
+		if (done < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (done <= 0)
 			return -1;
-		buf += n;
-		off += (uint64_t)n;
-		len -= (uint32_t)n;
+		off += (uint64_t)done;
+		while (first < n && (size_t)done >= iov[first].iov_len)
+			done -= (ssize_t)iov[first++].iov_len;
+		if (first < n) {        /* a short transfer: the rest of this buffer next */
+			iov[first].iov_base = (uint8_t *)iov[first].iov_base + done;
+			iov[first].iov_len -= (size_t)done;
+		}
 	}
 	return 0;
 }

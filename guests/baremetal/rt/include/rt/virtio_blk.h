@@ -17,10 +17,11 @@
 struct virtio_blk_disk {
     uint8_t *data;                  /* a disk in memory, or NULL: then `io` */
     uint64_t size;                  /* bytes, whole sectors */
-    /* A disk elsewhere (Linux's tofu-vdev: pread/pwrite on a file):
-     * `len` bytes at byte `off`, into `buf` (in) or from it; 0, or -1 for
-     * an I/O error (the request fails with VIRTIO_BLK_S_IOERR). */
-    int (*io)(void *ctx, bool in, uint64_t off, uint8_t *buf, uint32_t len);
+    /* A disk elsewhere (Linux's tofu-vdev: preadv/pwritev on a file): a
+     * request's `n` data buffers, in order, from byte `off` on, filled (in)
+     * or written out; 0, or -1 for an I/O error (the request fails with
+     * VIRTIO_BLK_S_IOERR). */
+    int (*io)(void *ctx, bool in, uint64_t off, const struct virtq_buf *bufs, unsigned n);
     void *io_ctx;
     const char *id;                 /* GET_ID's answer (up to VIRTIO_BLK_ID_BYTES) */
     /* counters */
