@@ -17,7 +17,7 @@ static void copy(uint8_t *d, const uint8_t *s, uint64_t n)
         d[i] = s[i];
 }
 
-uint32_t virtio_blk_fail(struct virtio_blk_disk *disk, const struct virtq_chain *c, uint8_t status)
+static uint32_t fail(struct virtio_blk_disk *disk, const struct virtq_chain *c, uint8_t status)
 {
     disk->errors += status == VIRTIO_BLK_S_IOERR;
     disk->unsupported += status == VIRTIO_BLK_S_UNSUPP;
@@ -37,7 +37,7 @@ uint32_t virtio_blk_serve(struct virtio_blk_disk *disk, const struct virtq_chain
     struct virtio_blk_req_hdr h;
     if (c->err != VIRTQ_OK || c->n < 2 || c->buf[0].write || c->buf[0].len < VIRTIO_BLK_REQ_HDR_BYTES ||
         !c->buf[c->n - 1].write || c->buf[c->n - 1].len != 1)
-        return virtio_blk_fail(disk, c, VIRTIO_BLK_S_IOERR);
+        return fail(disk, c, VIRTIO_BLK_S_IOERR);
     for (unsigned i = 0; i < sizeof(h); i++)               /* bytewise: the header may be unaligned */
         ((uint8_t *)&h)[i] = c->buf[0].p[i];
     uint8_t *status = c->buf[c->n - 1].p;
@@ -52,12 +52,12 @@ uint32_t virtio_blk_serve(struct virtio_blk_disk *disk, const struct virtq_chain
         uint64_t off = h.sector * VIRTIO_BLK_SECTOR_BYTES;
         if (total % VIRTIO_BLK_SECTOR_BYTES || h.sector > disk->size / VIRTIO_BLK_SECTOR_BYTES ||
             total > disk->size - off)
-            return virtio_blk_fail(disk, c, VIRTIO_BLK_S_IOERR);
+            return fail(disk, c, VIRTIO_BLK_S_IOERR);
         for (unsigned i = 1; i + 1 < c->n; i++)
             if (c->buf[i].write != in)
-                return virtio_blk_fail(disk, c, VIRTIO_BLK_S_IOERR);
+                return fail(disk, c, VIRTIO_BLK_S_IOERR);
         if (disk->io && disk->io(disk->io_ctx, in, off, &c->buf[1], c->n - 2))
-            return virtio_blk_fail(disk, c, VIRTIO_BLK_S_IOERR);
+            return fail(disk, c, VIRTIO_BLK_S_IOERR);
         for (unsigned i = 1; !disk->io && i + 1 < c->n; i++) {
             if (in)
                 copy(c->buf[i].p, disk->data + off, c->buf[i].len);
@@ -76,7 +76,7 @@ uint32_t virtio_blk_serve(struct virtio_blk_disk *disk, const struct virtq_chain
         return 1;
     case VIRTIO_BLK_T_GET_ID: {
         if (c->n < 3 || !c->buf[1].write)
-            return virtio_blk_fail(disk, c, VIRTIO_BLK_S_IOERR);
+            return fail(disk, c, VIRTIO_BLK_S_IOERR);
         uint32_t n = c->buf[1].len < VIRTIO_BLK_ID_BYTES ? c->buf[1].len : VIRTIO_BLK_ID_BYTES;
         unsigned k = 0;
         for (uint32_t i = 0; i < n; i++) {
@@ -88,6 +88,6 @@ uint32_t virtio_blk_serve(struct virtio_blk_disk *disk, const struct virtq_chain
         return n + 1;
     }
     default:
-        return virtio_blk_fail(disk, c, VIRTIO_BLK_S_UNSUPP);
+        return fail(disk, c, VIRTIO_BLK_S_UNSUPP);
     }
 }

@@ -31,7 +31,5 @@ struct virtio_blk_disk {
 /* Serve one request; returns the bytes written into its buffers (the used
  * length), its status byte included. */
 uint32_t virtio_blk_serve(struct virtio_blk_disk *disk, const struct virtq_chain *c);
-/* Fail a request with `status` in its status byte (if it has one): its used length. */
-uint32_t virtio_blk_fail(struct virtio_blk_disk *disk, const struct virtq_chain *c, uint8_t status);
 
 #endif
