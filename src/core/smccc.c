@@ -39,6 +39,13 @@ static void smccc_arch(struct vcpu *v, uint32_t fid)
     }
 }
 
+static void vm_id(struct vcpu *v)
+{
+    v->regs.x[0] = TOFU_OK;
+    v->regs.x[1] = v->vm->id;
+    v->regs.x[2] = v->id;
+}
+
 static void __attribute__((noinline)) smccc_vendor_other(struct vcpu *v, uint32_t fid)
 {
     switch (fid) {
@@ -55,8 +62,11 @@ static void __attribute__((noinline)) smccc_vendor_other(struct vcpu *v, uint32_
         v->regs.x[0] = TOFU_REVISION_MAJOR;
         v->regs.x[1] = TOFU_REVISION_MINOR;
         break;
+    case TOFU_HC_VM_ID:
+        vm_id(v);
+        break;
     case TOFU_HC_VM_LOOKUP: case TOFU_HC_DOORBELL: case TOFU_HC_SHARE: case TOFU_HC_MAP:
-    case TOFU_HC_UNMAP: case TOFU_HC_REVOKE:
+    case TOFU_HC_UNMAP: case TOFU_HC_REVOKE: case TOFU_HC_MSG_SEND: case TOFU_HC_MSG_RECV:
         ipc_call(v, fid);
         break;
     case TOFU_HC_WDOG_ARM: case TOFU_HC_WDOG_PET: case TOFU_HC_WDOG_DISARM:
@@ -80,14 +90,7 @@ static void __attribute__((noinline)) smccc_vendor_other(struct vcpu *v, uint32_
 _Static_assert(SMCCC_IS_VENDOR_FAST(TOFU_HC_VM_ID) && SMCCC_IS_VENDOR_FAST(TOFU_HC_MSG_SEND) &&
                SMCCC_IS_VENDOR_FAST(TOFU_HC_MSG_RECV), "VM_ID, MSG_SEND and MSG_RECV are VENDOR_HYP fast calls");
 
-static void vm_id(struct vcpu *v)
-{
-    v->regs.x[0] = TOFU_OK;
-    v->regs.x[1] = v->vm->id;
-    v->regs.x[2] = v->id;
-}
-
-/* Every call but the frequent ones, by owner. */
+/* Every call, by owner (the HVC exit takes the frequent ones before it). */
 static inline __attribute__((always_inline)) enum trap_result smccc_route(struct vcpu *v, uint64_t esr, uint32_t fid)
 {
     unsigned owner = (fid >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK;
@@ -112,24 +115,11 @@ static inline __attribute__((always_inline)) enum trap_result smccc_route(struct
     }
 }
 
+/* An SMC, or a caller outside the HVC exit (the unit tests): every call by
+ * the routing, the frequent ones included (smccc_hvc_exit takes those first). */
 enum trap_result smccc_call(struct vcpu *v, uint64_t esr)
 {
-    uint32_t fid = (uint32_t)v->regs.x[0];
-
-    if (__builtin_expect(!(esr & ESR_HVC_IMM_MASK), 1)) {
-        switch (fid) {
-        case TOFU_HC_MSG_SEND:
-            return ipc_msg_send(v);
-        case TOFU_HC_MSG_RECV:
-            return ipc_msg_recv(v);
-        case TOFU_HC_VM_ID:
-            vm_id(v);
-            return TRAP_EMULATED;
-        default:
-            break;
-        }
-    }
-    return smccc_route(v, esr, fid);
+    return smccc_route(v, esr, (uint32_t)v->regs.x[0]);
 }
 
 /* The end of an HVC exit (the preferred return address is already the
