@@ -10,8 +10,8 @@
  * vector saves the guest's registers straight into it, then switches to the
  * physical CPU's stack (regs->hyp_sp) for C.  Synchronous exceptions save
  * and restore all of them (a handler may read or write any of x0-x30: an
- * MMIO or MSR/MRS Rt), except HVCs; interrupts and HVCs only what C does
- * not preserve (save_guest_irq, save_guest_sync, guest_return).
+ * MMIO or MSR/MRS Rt), except HVCs and WFx; interrupts, HVCs and WFx only
+ * what C does not preserve (save_guest_irq, save_guest_sync, guest_return).
  */
 #include "asm.h"
 
@@ -48,22 +48,25 @@
 .endm
 
 /*
- * Synchronous exits: x0-x19, x30, ELR and SPSR go to the frame, then ESR's
- * class decides.  An HVC saves no more: its handlers read and write only
- * x0-x17 (SMCCC), and C preserves the guest's x20-x29, as after an
- * interrupt (save_guest_irq; a vCPU parked from an HVC is reset before it
- * runs again, as one parked from an interrupt).  Every other class may
- * name any register (an MMIO or MSR/MRS Rt): the rest is saved too and
- * restored in full.  trap_dispatch is called with x0 = the frame (the
- * vCPU), x1 = ESR, x2 = its class.
+ * Synchronous exits: x0-x19, x30, ELR and SPSR go to the frame, then the
+ * class's entry of the exit table (trap.c, indexed by ESR's class) decides.
+ * An entry tagged TRAP_EXIT_LIGHT (HVC, WFx) saves no more: its handlers
+ * read and write only x0-x17 (SMCCC; WFx none), and C preserves the
+ * guest's x20-x29, as after an interrupt (save_guest_irq; a vCPU parked
+ * from such an exit is reset before it runs again, as one parked from an
+ * interrupt).  Every other class may name any register (an MMIO or MSR/MRS
+ * Rt): the rest is saved too and restored in full.  trap_dispatch is
+ * called with x0 = the frame (the vCPU), x1 = ESR, x2 = its class, x16 =
+ * the entry, untagged.
  */
 .macro save_guest_sync
     regpairs stp, sp, 0, 20
     save_x30_elr_spsr
     mrs     x1, esr_el2
     ubfx    x2, x1, #ESR_EC_SHIFT, #ESR_EC_WIDTH
-    cmp     x2, #EC_HVC64
-    b.eq    sync_hvc
+    adr     x5, trap_exits              /* within 1 MiB: the image is smaller */
+    ldr     x16, [x5, x2, lsl #3]
+    tbnz    x16, #TRAP_EXIT_LIGHT_BIT, sync_light
     regpairs stp, sp, 20, 30
     mov     x0, sp
     ldr     x3, [x0, #VCPU_REGS_HYP_SP]
@@ -174,33 +177,33 @@ guest_return:
     dsb     nsh                         /* no straight-line speculation past eret */
     isb
 
-/* After an interrupt or an HVC, x0 = another frame than x19's: complete
+/* After an interrupt, an HVC or a WFx, x0 = another frame than x19's: complete
  * x19's with the guest registers still live, then enter x0's in full. */
 guest_switch:
     regpairs stp, x19, 20, 30
     b       guest_enter
 
-/* An HVC (save_guest_sync): the frame in x19, the exit as an interrupt's. */
-sync_hvc:
+/* An HVC or a WFx (save_guest_sync, TRAP_EXIT_LIGHT): the frame in x19,
+ * the exit as an interrupt's. */
+sync_light:
     mov     x19, sp
     ldr     x3, [x19, #VCPU_REGS_HYP_SP]
     mov     sp, x3
     mov     x0, x19
+    sub     x16, x16, #TRAP_EXIT_LIGHT
     bl      trap_dispatch
     cmp     x0, x19
     b.ne    guest_switch
     b       guest_return
 
 /* x0 = the frame (the vCPU: its registers come first), x1 = ESR, x2 = its
- * class: count the exit, then the class's entry of the exit table
- * (trap.c) ends it and returns the registers to restore. */
+ * class, x16 = its entry of the exit table (trap.c): count the exit, then
+ * the entry ends it and returns the registers to restore. */
 trap_dispatch:
     add     x3, x0, x2, lsl #3
     ldr     x4, [x3, #VCPU_EXITS]
-    adr     x5, trap_exits              /* within 1 MiB: the image is smaller */
     add     x4, x4, #1
     str     x4, [x3, #VCPU_EXITS]
-    ldr     x16, [x5, x2, lsl #3]
     br      x16
 
 /* FP/SIMD context: x0 = &ctx->vregs[0]; fpsr, fpcr follow as separate args. */

@@ -266,10 +266,12 @@ TRAP_EXIT(exit_iabt, trap_iabt)
 /* Indexed by the vector code (vectors.S, trap_dispatch), which counts the
  * exit first. */
 extern const trap_exit_fn trap_exits[EC_COUNT];
+/* An entry whose exit saves only what an interrupt saves (core/trap.h). */
+#define LIGHT(fn) ((trap_exit_fn)((uintptr_t)(fn) + TRAP_EXIT_LIGHT))
 const trap_exit_fn trap_exits[EC_COUNT] __attribute__((section(".rodata.trap_exits"))) = {
     [0 ... EC_COUNT - 1] = exit_unknown,
-    [EC_WFX] = exit_wfx,
-    [EC_HVC64] = smccc_hvc_exit,
+    [EC_WFX] = LIGHT(exit_wfx),
+    [EC_HVC64] = LIGHT(smccc_hvc_exit),
     [EC_SMC64] = exit_smc,
     [EC_SYSREG] = sysreg_exit,
     [EC_SVE] = exit_sve,
@@ -277,6 +279,7 @@ const trap_exit_fn trap_exits[EC_COUNT] __attribute__((section(".rodata.trap_exi
     [EC_DABT_LOW] = exit_dabt,
 };
 #pragma GCC diagnostic pop
+#undef LIGHT
 
 struct vcpu_regs *trap_irq(struct vcpu_regs *regs);
 struct vcpu_regs *trap_serror(struct vcpu_regs *regs);
