@@ -118,14 +118,25 @@ void vm_fault_injected(struct vcpu *v);
 const char *vm_stop_reason_name(const struct vm *vm);
 /* Called on the vCPU's own CPU when it notices its VM is stopping. */
 void vm_vcpu_parked(struct vcpu *v);
-/* Guest IPA -> hypervisor pointer for `len` bytes of RAM, or NULL.  Inline:
- * MSG_SEND's and MSG_RECV's paths. */
-static inline void *vm_ipa_to_ptr(struct vm *vm, uint64_t ipa, uint64_t len)
+/* Is [ipa, ipa + len) in the VM's RAM?  The offset wraps for an IPA below
+ * it, and is then beyond ram_size too; once it is at most ram_size, the
+ * subtraction cannot wrap.  Inline, with vm_ram_ptr: MSG_SEND's and
+ * MSG_RECV's paths. */
+static inline bool vm_ipa_in_ram(const struct vm *vm, uint64_t ipa, uint64_t len)
 {
     const struct vm_config *c = vm->cfg;
-    if (ipa < c->ram_ipa || len > c->ram_size || ipa - c->ram_ipa > c->ram_size - len)
-        return NULL;
-    return pa_to_ptr(pa_of(vm->ram_pa.bits + (ipa - c->ram_ipa)));
+    uint64_t off = ipa - c->ram_ipa;
+    return off <= c->ram_size && len <= c->ram_size - off;
+}
+/* The hypervisor's pointer to an IPA vm_ipa_in_ram accepted. */
+static inline void *vm_ram_ptr(const struct vm *vm, uint64_t ipa)
+{
+    return pa_to_ptr(pa_of(vm->ram_pa.bits + (ipa - vm->cfg->ram_ipa)));
+}
+/* Guest IPA -> hypervisor pointer for `len` bytes of RAM, or NULL. */
+static inline void *vm_ipa_to_ptr(struct vm *vm, uint64_t ipa, uint64_t len)
+{
+    return vm_ipa_in_ram(vm, ipa, len) ? vm_ram_ptr(vm, ipa) : NULL;
 }
 struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr);
 /* Log a line about something the guest did, rate-limited per vCPU and kind

@@ -74,8 +74,8 @@ static inline __attribute__((always_inline)) int64_t msg_send(struct vcpu *v)
     uint64_t len = v->regs.x[3];
     if (!dst) return err;
     if (len > TOFU_MSG_MAX) return TOFU_E_TOO_BIG;
-    const void *src = vm_ipa_to_ptr(v->vm, v->regs.x[2], len);
-    if (!src) return TOFU_E_INVALID;
+    if (!vm_ipa_in_ram(v->vm, v->regs.x[2], len)) return TOFU_E_INVALID;
+    const void *src = vm_ram_ptr(v->vm, v->regs.x[2]);
 
     spin_lock(&ipc_lock);
     /* Under the lock: a stopping VM empties its queue under it. */
@@ -120,36 +120,13 @@ static int64_t __attribute__((noinline)) virtio_recv(struct vcpu *v, uint8_t *bu
     return TOFU_OK;
 }
 
-static inline __attribute__((always_inline)) int64_t msg_recv(struct vcpu *v)
+/* The oldest queued message into the checked buffer `buf` of `size`
+ * bytes, under ipc_lock, which it releases: MSG_RECV's common case, and
+ * the end of recv_other's. */
+static inline __attribute__((always_inline)) int64_t recv_queued(struct vcpu *v, uint8_t *buf,
+                                                                 uint64_t size)
 {
-    uint64_t size = v->regs.x[2];
-    uint8_t *buf = vm_ipa_to_ptr(v->vm, v->regs.x[1], size);
     struct ipc_queue *q = &v->vm->ipc_rx;
-    uint32_t ev[2];
-    if (!buf) return TOFU_E_INVALID;
-
-    spin_lock(&ipc_lock);
-    if ((v->vm->peer_down | v->vm->peer_up) && size < TOFU_EVENT_BYTES) {
-        v->regs.x[2] = TOFU_EVENT_BYTES;
-        spin_unlock(&ipc_lock);
-        return TOFU_E_TOO_BIG;
-    }
-    if (event_pop(v->vm, &ev[0], &ev[1])) {
-        memcpy(buf, ev, TOFU_EVENT_BYTES);
-        v->regs.x[1] = TOFU_VM_ID_TOFU;
-        v->regs.x[2] = TOFU_EVENT_BYTES;
-        v->regs.x[3] = q->count + popcount64(v->vm->peer_down) + popcount64(v->vm->peer_up) +
-                       (config_nr_virtio ? virtio_msg_count(v->vm) : 0);
-        spin_unlock(&ipc_lock);
-        return TOFU_OK;
-    }
-    /* Events of the virtio devices it serves, after tofu's own (off the
-     * path of a config without any). */
-    int64_t vst = __builtin_expect(config_nr_virtio != 0, 0) ? virtio_recv(v, buf, size) : RECV_NONE;
-    if (vst != RECV_NONE) {
-        spin_unlock(&ipc_lock);
-        return vst;
-    }
     const struct ipc_msg *m = ipc_queue_peek(q);
     if (!m) {
         spin_unlock(&ipc_lock);
@@ -170,6 +147,49 @@ static inline __attribute__((always_inline)) int64_t msg_recv(struct vcpu *v)
     v->regs.x[3] = q->count;
     spin_unlock(&ipc_lock);
     return TOFU_OK;
+}
+
+/* MSG_RECV when tofu's own events wait or virtio devices exist: the events
+ * first, then the virtio devices' (core/virtio.h), then the queue.  Under
+ * ipc_lock, which it releases.  Out of line: the common case has neither. */
+static int64_t __attribute__((noinline)) recv_other(struct vcpu *v, uint8_t *buf, uint64_t size)
+{
+    struct ipc_queue *q = &v->vm->ipc_rx;
+    uint32_t ev[2];
+
+    if ((v->vm->peer_down | v->vm->peer_up) && size < TOFU_EVENT_BYTES) {
+        v->regs.x[2] = TOFU_EVENT_BYTES;
+        spin_unlock(&ipc_lock);
+        return TOFU_E_TOO_BIG;
+    }
+    if (event_pop(v->vm, &ev[0], &ev[1])) {
+        memcpy(buf, ev, TOFU_EVENT_BYTES);
+        v->regs.x[1] = TOFU_VM_ID_TOFU;
+        v->regs.x[2] = TOFU_EVENT_BYTES;
+        v->regs.x[3] = q->count + popcount64(v->vm->peer_down) + popcount64(v->vm->peer_up) +
+                       (config_nr_virtio ? virtio_msg_count(v->vm) : 0);
+        spin_unlock(&ipc_lock);
+        return TOFU_OK;
+    }
+    int64_t vst = config_nr_virtio ? virtio_recv(v, buf, size) : RECV_NONE;
+    if (vst != RECV_NONE) {
+        spin_unlock(&ipc_lock);
+        return vst;
+    }
+    return recv_queued(v, buf, size);
+}
+
+static inline __attribute__((always_inline)) int64_t msg_recv(struct vcpu *v)
+{
+    struct vm *vm = v->vm;
+    uint64_t ipa = v->regs.x[1], size = v->regs.x[2];
+    if (!vm_ipa_in_ram(vm, ipa, size)) return TOFU_E_INVALID;
+    uint8_t *buf = vm_ram_ptr(vm, ipa);
+
+    spin_lock(&ipc_lock);
+    if (__builtin_expect(((vm->peer_down | vm->peer_up) | config_nr_virtio) != 0, 0))
+        return recv_other(v, buf, size);
+    return recv_queued(v, buf, size);
 }
 
 static int64_t ring(struct vcpu *v)
