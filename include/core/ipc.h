@@ -15,6 +15,7 @@
 #include "core/limits.h"
 #include "core/trap.h"
 #include "core/lib.h"
+#include "arch/copy.h"
 
 /* The payload starts on an 8-byte boundary (IPC_MSG_DATA_ALIGN), so that
  * it is copied a doubleword at a time to and from guest buffers that are
@@ -33,26 +34,27 @@ struct ipc_queue {
 };
 
 /* A payload into or out of a queue slot: inline, a doubleword pair at a
- * time, when both ends are 8-aligned and the length a multiple of 16 (the
- * common case: a slot's payload is aligned, and so are guests' buffers);
- * memcpy otherwise. */
-#define IPC_COPY_STEP 16u
-static inline void ipc_copy(void *d, const void *s, unsigned len)
+ * time (arch/copy.h), when the guest's end is 8-aligned and the length a
+ * multiple of 16 (the common case: guests' buffers are aligned; the slot's
+ * payload always is, IPC_MSG_DATA_ALIGN); memcpy otherwise. */
+#define IPC_COPY_STEP ARCH_COPY_PAIR_BYTES
+/* Into a slot's payload from the guest's `s`. */
+static inline void ipc_copy_in(uint8_t *slot, const void *s, unsigned len)
 {
-    if (__builtin_expect(((((uintptr_t)d | (uintptr_t)s) & (IPC_MSG_DATA_ALIGN - 1)) |
-                          (len & (IPC_COPY_STEP - 1))) == 0, 1)) {
-        uint64_t *dp = d;
-        const uint64_t *sp = s, *end = (const uint64_t *)(const void *)((const char *)s + len);
-        while (sp != end) {
-            uint64_t lo = sp[0], hi = sp[1];
-            dp[0] = lo;
-            dp[1] = hi;
-            dp += 2;
-            sp += 2;
-        }
+    if (__builtin_expect((((uintptr_t)s & (IPC_MSG_DATA_ALIGN - 1)) | (len & (IPC_COPY_STEP - 1))) == 0, 1)) {
+        arch_copy_pairs(slot, s, len);
         return;
     }
-    memcpy(d, s, len);
+    memcpy(slot, s, len);
+}
+/* Out of a slot's payload into the guest's `d`. */
+static inline void ipc_copy_out(void *d, const uint8_t *slot, unsigned len)
+{
+    if (__builtin_expect((((uintptr_t)d & (IPC_MSG_DATA_ALIGN - 1)) | (len & (IPC_COPY_STEP - 1))) == 0, 1)) {
+        arch_copy_pairs(d, slot, len);
+        return;
+    }
+    memcpy(d, slot, len);
 }
 
 void ipc_queue_init(struct ipc_queue *q);
@@ -67,7 +69,7 @@ static inline int ipc_queue_push(struct ipc_queue *q, uint16_t sender, const voi
     struct ipc_msg *m = &q->msgs[(q->head + q->count) % TOFU_QUEUE_DEPTH];
     m->sender = sender;
     m->len = (uint16_t)len;
-    ipc_copy(m->data, data, len);
+    ipc_copy_in(m->data, data, len);
     q->count++;
     return TOFU_OK;
 }

@@ -140,7 +140,7 @@ static inline __attribute__((always_inline)) int64_t recv_queued(struct vcpu *v,
     /* Straight from the queue's slot into the checked buffer: the slot is
      * not reused before ipc_queue_drop, and both happen under ipc_lock, as
      * every push does. */
-    ipc_copy(buf, m->data, m->len);
+    ipc_copy_out(buf, m->data, m->len);
     v->regs.x[1] = m->sender;
     v->regs.x[2] = m->len;
     ipc_queue_drop(q);
