@@ -69,8 +69,8 @@ static inline int ipc_queue_push(struct ipc_queue *q, uint16_t sender, const voi
     struct ipc_msg *m = &q->msgs[(q->head + q->count) % TOFU_QUEUE_DEPTH];
     m->sender = sender;
     m->len = (uint16_t)len;
+    q->count++;         /* before the copy, which the compiler may not move a store across */
     ipc_copy_in(m->data, data, len);
-    q->count++;
     return TOFU_OK;
 }
 

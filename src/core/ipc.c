@@ -137,14 +137,16 @@ static inline __attribute__((always_inline)) int64_t recv_queued(struct vcpu *v,
         spin_unlock(&ipc_lock);
         return TOFU_E_TOO_BIG;
     }
-    /* Straight from the queue's slot into the checked buffer: the slot is
-     * not reused before ipc_queue_drop, and both happen under ipc_lock, as
-     * every push does. */
-    ipc_copy_out(buf, m->data, m->len);
+    /* Dropped, then copied straight from its slot into the checked buffer:
+     * only a push reuses the slot, and pushes take ipc_lock, which is held
+     * until the copy is done.  (The queue's bookkeeping before the copy,
+     * which the compiler may not move a load or a store across.) */
+    unsigned len = m->len;
     v->regs.x[1] = m->sender;
-    v->regs.x[2] = m->len;
+    v->regs.x[2] = len;
     ipc_queue_drop(q);
     v->regs.x[3] = q->count;
+    ipc_copy_out(buf, m->data, len);
     spin_unlock(&ipc_lock);
     return TOFU_OK;
 }
