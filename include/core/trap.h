@@ -82,5 +82,7 @@ static inline struct vcpu_regs *trap_done(struct vcpu *v, uint64_t esr, enum tra
 }
 /* Wait for an interrupt for `v` (WFI, CPU_SUSPEND). */
 void vcpu_idle(struct vcpu *v);
+/* vcpu_idle, then the end of the exit (vcpu_resume): a WFI's exit. */
+struct vcpu_regs *vcpu_idle_exit(struct vcpu *v);
 
 #endif

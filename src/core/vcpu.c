@@ -111,6 +111,12 @@ void vcpu_idle(struct vcpu *v)
     irq_handle_pending(v);
 }
 
+struct vcpu_regs *vcpu_idle_exit(struct vcpu *v)
+{
+    vcpu_idle(v);
+    return vcpu_resume(v);
+}
+
 void vcpu_block(struct vcpu *v)
 {
     /* Work first: a stop, or an interrupt the guest can take.  Not any vGIC

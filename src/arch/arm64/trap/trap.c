@@ -45,12 +45,15 @@ static enum trap_result trap_unknown(struct vcpu *v, uint64_t esr)
 
 /* WFI traps (HCR_EL2.TWI): idle this CPU until an interrupt is due for the
  * vCPU.  WFIT (with a timeout tofu does not track) just returns: WFx may
- * complete early at any time.  WFxT is hidden from guests anyway. */
-static enum trap_result trap_wfx(struct vcpu *v, uint64_t esr)
+ * complete early at any time.  WFxT is hidden from guests anyway.  Always
+ * emulated: the exit steps the PC before the wait, which then ends the
+ * exit itself (vcpu_idle_exit), with no frame here. */
+static struct vcpu_regs *exit_wfx(struct vcpu *v, uint64_t esr)
 {
+    v->regs.pc += ESR_INSN_BYTES(esr);
     if ((esr & ISS_WFX_TI_MASK) == ISS_WFX_TI_WFI)
-        vcpu_idle(v);
-    return TRAP_EMULATED;
+        return vcpu_idle_exit(v);
+    return vcpu_resume(v);
 }
 
 /* SMC (HCR_EL2.TSC): ELR points at the SMC itself; same services as HVC. */
@@ -252,7 +255,6 @@ static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
 #define TRAP_EXIT(name, handler) \
     static struct vcpu_regs *name(struct vcpu *v, uint64_t esr) { return trap_done(v, esr, handler(v, esr)); }
 TRAP_EXIT(exit_unknown, trap_unknown)
-TRAP_EXIT(exit_wfx, trap_wfx)
 TRAP_EXIT(exit_smc, trap_smc)
 TRAP_EXIT(exit_sve, trap_sve)
 TRAP_EXIT(exit_iabt, trap_iabt)
