@@ -260,7 +260,10 @@
 #define ID_DFR0_WRPS_SHIFT   20         /* watchpoints - 1 */
 #define ID_DFR0_PMSVER_SHIFT 32
 #define ID_DFR0_TRACEBUF_SHIFT 44
+#define ID_ISAR0_ATOMIC_SHIFT 20         /* ID_AA64ISAR0_EL1.Atomic */
+#define ID_ISAR0_ATOMIC_LSE  2          /* FEAT_LSE: LDADD, LDCLR, LDSET, SWP, CAS (3: FEAT_LSE128) */
 #define ID_FIELD_WIDTH      4
+#define ID_ISAR0_HAS_LSE(v) (FIELD_GET(v, ID_FIELD_WIDTH, ID_ISAR0_ATOMIC_SHIFT) >= ID_ISAR0_ATOMIC_LSE)
 
 /* ---- GICv3 distributor (IHI 0069, 12.9) ------------------------------ */
 #define GICD_CTLR           0x0000

@@ -7,6 +7,7 @@
 #ifndef ARCH_SPINLOCK_H
 #define ARCH_SPINLOCK_H
 #include "arch/sysreg.h"
+#include "arch/atomic.h"
 
 /* The owner word read with a load-acquire exclusive: it marks the word in
  * this CPU's global monitor, so that the holder's store to it in
@@ -16,22 +17,22 @@
  * the event register first: no wake-up is lost, and no SEV is needed.  The
  * monitor left marked is harmless: every store-exclusive follows its own
  * load-exclusive. */
-static inline uint16_t spin_owner_marked(spinlock_t *l)
+static inline __attribute__((always_inline)) uint16_t spin_owner_marked(spinlock_t *l)
 {
     uint16_t owner;
     __asm__ volatile("ldaxrh %w0, %1" : "=r"(owner) : "Q"(l->owner) : "memory");
     return owner;
 }
 
-static inline void spin_lock(spinlock_t *l)
+static inline __attribute__((always_inline)) void spin_lock(spinlock_t *l)
 {
-    uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+    uint16_t ticket = arch_fetch_inc16_relaxed(&l->next);
     while (spin_owner_marked(l) != ticket)
         wfe();
 }
 
 /* The store-release wakes the waiters itself (spin_owner_marked). */
-static inline void spin_unlock(spinlock_t *l)
+static inline __attribute__((always_inline)) void spin_unlock(spinlock_t *l)
 {
     __atomic_store_n(&l->owner, (uint16_t)(l->owner + 1), __ATOMIC_RELEASE);
 }

@@ -7,6 +7,7 @@
 #include "core/ratelimit.h"
 #include "core/mmio.h"
 #include "arch/regs.h"
+#include "arch/atomic.h"
 
 /* Saved on every exit by the vector code: layout fixed (offsets in asm). */
 struct vcpu_regs {
@@ -115,9 +116,9 @@ struct vcpu {
 
 _Static_assert(__builtin_offsetof(struct vcpu, exits) == VCPU_EXITS, "asm offset (src/arch/arm64/asm.h)");
 
-static inline void vcpu_work_set(struct vcpu *v, uint32_t bits)
+static inline __attribute__((always_inline)) void vcpu_work_set(struct vcpu *v, uint32_t bits)
 {
-    __atomic_fetch_or(&v->work, bits, __ATOMIC_RELEASE);
+    arch_or32_release(&v->work, bits);
 }
 
 /* The vCPU running on this physical CPU (NULL when idle). */

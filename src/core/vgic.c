@@ -22,6 +22,7 @@
 #include "core/drivers.h"
 #include "arch/regs.h"
 #include "arch/vgic_hw.h"
+#include "arch/atomic.h"
 
 unsigned vgic_nr_lrs;
 
@@ -88,9 +89,9 @@ static uint64_t word_bit(unsigned intid) { return 1ull << (intid % 64); }
 
 /* Make `intid` pending in v's bitmap, then tell v's exit path (vcpu.h: the
  * work word is set after the source it announces). */
-static void bitmap_set(struct vcpu *v, unsigned intid)
+static inline __attribute__((always_inline)) void bitmap_set(struct vcpu *v, unsigned intid)
 {
-    __atomic_fetch_or(&v->vgic.pending[intid / 64], word_bit(intid), __ATOMIC_RELEASE);
+    arch_or64_release(&v->vgic.pending[intid / 64], word_bit(intid));
     vcpu_work_set(v, VCPU_WORK_VGIC);
 }
 
@@ -99,9 +100,9 @@ static bool in_bitmap(struct vcpu *v, unsigned intid)
     return __atomic_load_n(&v->vgic.pending[intid / 64], __ATOMIC_ACQUIRE) & word_bit(intid);
 }
 
-static void bitmap_clear(struct vcpu *v, unsigned intid)
+static inline __attribute__((always_inline)) void bitmap_clear(struct vcpu *v, unsigned intid)
 {
-    __atomic_fetch_and(&v->vgic.pending[intid / 64], ~word_bit(intid), __ATOMIC_ACQ_REL);
+    arch_clear64_acq_rel(&v->vgic.pending[intid / 64], word_bit(intid));
 }
 
 static bool is_local(const struct vcpu *v) { return vcpu_current() == v; }
@@ -568,7 +569,7 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
     vgic_hw_sync();
     /* Cleared before the sources are read: whatever is set meanwhile sets
      * the bit again (vcpu.h). */
-    __atomic_fetch_and(&v->work, ~VCPU_WORK_VGIC, __ATOMIC_ACQ_REL);
+    arch_clear32_acq_rel(&v->work, VCPU_WORK_VGIC);
     __atomic_store_n(&c->resample, false, __ATOMIC_RELAXED);
     if (__atomic_load_n(&c->unactive_any, __ATOMIC_ACQUIRE))
         lrs_take_unactive(v);
@@ -641,7 +642,7 @@ static inline __attribute__((always_inline)) bool flush_one(struct vcpu *v)
     uint64_t bits = 0, *word = NULL;
 
     /* Cleared before the sources are read, as in flush_slow. */
-    __atomic_fetch_and(&v->work, ~VCPU_WORK_VGIC, __ATOMIC_ACQ_REL);
+    arch_clear32_acq_rel(&v->work, VCPU_WORK_VGIC);
     if (__atomic_load_n(&c->slow_asks, __ATOMIC_ACQUIRE))
         return false;
     _Pragma("GCC unroll 4")
@@ -669,7 +670,7 @@ static inline __attribute__((always_inline)) bool flush_one(struct vcpu *v)
     uint32_t live = c->lr_used & ~empty;
     if (!empty || (live & (c->lr_hw | c->lr_level)) || lr_holds(c, live, intid))
         return false;
-    __atomic_fetch_and(word, ~bits, __ATOMIC_ACQ_REL);
+    arch_clear64_acq_rel(word, bits);
     unsigned n = ctz64(empty);
     uint32_t bit = 1u << n;
     vgic_hw_write_lr(n, lr);

@@ -36,6 +36,7 @@ primary_entry:
     b       1b
 2:  mov     x0, x20
     bl      set_stack
+    bl      arch_atomics_patch          /* with the MMU off, before anything else runs */
     bl      mmu_build_tables
     bl      mmu_enable
     mov     x0, x19
