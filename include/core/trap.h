@@ -30,8 +30,8 @@ typedef struct vcpu_regs *(*trap_exit_fn)(struct vcpu *v, uint64_t esr);
 /* Bit 0 of an entry of the exit table (its functions are 4-aligned): the
  * vector code saves and restores only x0-x19 and x30, as for an interrupt,
  * because the class's handlers read and write no other guest register (HVC:
- * x0-x17; WFx: none).  The vector code (src/arch/arm64/asm.h) tests the
- * bit and strips it before the jump. */
+ * x0-x17; WFx: none).  The vector code (vectors.S; the value again in
+ * src/arch/arm64/asm.h) tests the bit and strips it before the jump. */
 #define TRAP_EXIT_LIGHT_BIT 0
 #define TRAP_EXIT_LIGHT     (1u << TRAP_EXIT_LIGHT_BIT)
 

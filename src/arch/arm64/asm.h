@@ -15,7 +15,6 @@
 #define VCPU_EXITS       0x5e0   /* struct vcpu's exits[] (core/vcpu.h checks it) */
 #define ESR_EC_SHIFT     26      /* arch/regs.h */
 #define ESR_EC_WIDTH     6
-#define EC_HVC64         0x16
 #define TRAP_EXIT_LIGHT_BIT 0    /* core/trap.h: an exit table entry saving what an interrupt saves */
 #define TRAP_EXIT_LIGHT  (1 << TRAP_EXIT_LIGHT_BIT)
 #endif
