@@ -181,7 +181,8 @@ static struct virtio_page_span page_words(const struct virtio_regs *r, uint32_t 
     for (uint32_t off = first; off < end; off += VIRTIO_MMIO_REG_BYTES) {
         uint64_t v;
         virtio_regs_read(r, off, VIRTIO_MMIO_REG_BYTES, &v);
-        page[off / VIRTIO_MMIO_REG_BYTES] = (uint32_t)v;
+        /* One single-copy atomic store: a vCPU reading meanwhile sees the old word or the new. */
+        __atomic_store_n(&page[off / VIRTIO_MMIO_REG_BYTES], (uint32_t)v, __ATOMIC_RELAXED);
     }
     return SPAN(first, end - first);
 }

@@ -401,7 +401,7 @@ static void assert_page_is_reads(void)
     for (uint64_t off = 0; off < VIRTIO_MMIO_CONFIG; off += VIRTIO_MMIO_REG_BYTES)
         assert_int_equal(page_read(off, VIRTIO_MMIO_REG_BYTES), rd(off));
     for (unsigned width = 1; width <= 8; width *= 2)
-        for (uint64_t off = VIRTIO_MMIO_CONFIG; off + width <= VIRTIO_MMIO_PAGE_BYTES; off += width) {
+        for (uint64_t off = VIRTIO_MMIO_CONFIG; off + width <= VIRTIO_MMIO_WINDOW_SIZE; off += width) {
             uint64_t v = 0xdead;
             unsigned act = virtio_regs_read(&r, off, width, &v);
             if (!act)
@@ -411,6 +411,8 @@ static void assert_page_is_reads(void)
             else
                 assert_int_equal(v, 0);     /* across the config's end: the page has its bytes */
         }
+    for (uint64_t off = VIRTIO_MMIO_WINDOW_SIZE; off < VIRTIO_MMIO_PAGE_BYTES; off += sizeof(uint64_t))
+        assert_int_equal(page_read(off, sizeof(uint64_t)), 0);     /* beyond the window */
 }
 
 /* Only the bytes in `s` differ between `before` and the page. */
