@@ -196,11 +196,14 @@ static struct virtio_page_span page_config(const struct virtio_regs *r, uint32_t
     return SPAN(VIRTIO_MMIO_CONFIG, TOFU_VIRTIO_CONFIG_MAX);
 }
 
+/* Each word straight to its value, never through 0: the frontend may be
+ * reading it (a backend's registration while its driver runs). */
 void virtio_regs_page_fill(const struct virtio_regs *r, uint32_t *page)
 {
-    memset(page, 0, VIRTIO_MMIO_PAGE_BYTES);
+    uint32_t tail = VIRTIO_MMIO_CONFIG + TOFU_VIRTIO_CONFIG_MAX;
     page_words(r, page, 0, VIRTIO_MMIO_CONFIG);
     page_config(r, page);
+    memset((uint8_t *)page + tail, 0, VIRTIO_MMIO_PAGE_BYTES - tail);
 }
 
 /* What reads depend on: the selectors, QueueReady, InterruptStatus, Status
