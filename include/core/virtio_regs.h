@@ -71,6 +71,22 @@ bool virtio_reg_same_device(const struct tofu_virtio_reg *a, const struct tofu_v
 unsigned virtio_regs_attach(struct virtio_regs *r);
 unsigned virtio_regs_read(const struct virtio_regs *r, uint64_t off, unsigned width, uint64_t *val);
 unsigned virtio_regs_write(struct virtio_regs *r, uint64_t off, unsigned width, uint64_t val);
+
+/* The window's register page (VIRTIO_MMIO_PAGE_BYTES, mapped read-only in
+ * the frontend): each aligned 32-bit word below the config space and each
+ * access of the config space that virtio_regs_read() allows reads from it
+ * what virtio_regs_read() returns (little-endian); the rest of the page
+ * reads 0.  virtio_regs_page_fill() writes it all (init, reset, a
+ * registration, a frontend's restart); virtio_regs_page_update() the words
+ * that a write at `off`, or a change of the register at `off` by the
+ * backend (InterruptStatus, ConfigGeneration), may have changed, and
+ * returns them as a span of bytes to publish (len 0: none). */
+#define VIRTIO_PAGE_WORDS (VIRTIO_MMIO_PAGE_BYTES / VIRTIO_MMIO_REG_BYTES)
+struct virtio_page_span {
+    uint32_t off, len;
+};
+void virtio_regs_page_fill(const struct virtio_regs *r, uint32_t *page);
+struct virtio_page_span virtio_regs_page_update(const struct virtio_regs *r, uint32_t *page, uint64_t off);
 /* A reset of the driver's side that the backend must hear (the driver wrote
  * Status = 0, or the frontend stopped): a new generation, posted before
  * anything else; whether the backend must acknowledge it (one is attached). */

@@ -146,9 +146,14 @@ void vm_log(struct vcpu *v, enum vm_log_kind kind, const char *fmt, ...)
 const char *vm_state_name(enum vm_state s);
 
 /* For emulated devices whose registers a VM reads from a read-only page
- * (src/vdev/vpl011.c): make what the hypervisor wrote there visible to the
- * guest's uncached reads, and map or unmap the page (unmapping waits until
- * no CPU reads through it any more). */
+ * (src/vdev/vpl011.c, src/core/virtio.c): at the VM's build, map `page` (a
+ * hypervisor page) read-only at `ipa`, so that its reads take no trap and
+ * its writes a stage-2 permission fault, which the trap code hands to the
+ * MMIO region at that IPA (E_EXIST where something is mapped already);
+ * make what the hypervisor wrote there visible to the guest's uncached
+ * reads (ends with a DSB: before an interrupt that follows); and map or
+ * unmap the page (unmapping waits until no CPU reads through it any more). */
+int vm_reg_page_map(struct vm *vm, uint64_t ipa, const void *page);
 void vm_shadow_publish(const void *p, uint64_t len);
 void vm_shadow_map(struct vm *vm, uint64_t *pte, bool on);
 /* Tables of the VM's share-mapping pool in use. */

@@ -16,6 +16,10 @@
 
 /* ---- virtio-mmio register window (virtio 1.2, 4.2.2) ---------------------- */
 #define VIRTIO_MMIO_WINDOW_SIZE        0x200u
+/* tofu gives each window a 4 KiB page of its own (the windows are that far
+ * apart): the frontend reads the registers from that page, which tofu keeps
+ * current and maps read-only (src/core/virtio.c); its writes trap. */
+#define VIRTIO_MMIO_PAGE_BYTES         0x1000u
 #define VIRTIO_MMIO_MAGIC_VALUE        0x000u   /* R: "virt" */
 #define VIRTIO_MMIO_VERSION            0x004u   /* R: 2 */
 #define VIRTIO_MMIO_DEVICE_ID          0x008u   /* R */

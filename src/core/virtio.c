@@ -8,6 +8,15 @@
  * VIRTIO_RESET_TIMEOUT_US; then the reset is complete locally either way
  * (a dead backend never hangs the frontend).
  *
+ * The frontend reads the registers from the device's register page
+ * (core/virtio_regs.h), mapped read-only in its stage 2 as the vPL011's is
+ * (core/vm.h, vm_reg_page_map): no read traps.  Every change of what a read
+ * returns rewrites the page under the device's lock (its writes, which
+ * trap as permission faults; the backend's EVENT_USED and EVENT_CONFIG;
+ * resets, registrations, the frontend's restarts), published before the
+ * lock is released and before an interrupt is injected, so a handler that
+ * runs for the interrupt reads the InterruptStatus that raised it.
+ *
  * The backend's window onto the frontend's RAM is in the backend's stage 2
  * (read-write, never executable) exactly while both run: mapped by the
  * start of the second, unmapped by the stop of either, before the
@@ -33,6 +42,7 @@ struct virtio_dev {
     const struct virtio_config *cfg;        /* NULL: its frontend was not created */
     unsigned index;
     struct virtio_regs regs;
+    uint32_t *page;                         /* the register page: what reads return */
     uint64_t reset_deadline;                /* counter value */
     struct vcpu *reset_vcpu;                /* its store of Status = 0 is retried */
     uint64_t reset_pc;
@@ -44,6 +54,24 @@ struct virtio_dev {
 };
 
 static struct virtio_dev devs[VIRTIO_MAX_DEVICES];
+static uint32_t reg_pages[VIRTIO_MAX_DEVICES][VIRTIO_PAGE_WORDS] __attribute__((aligned(PAGE_SIZE)));
+
+/* Under the device's lock: the register page after a change of the
+ * register at `off` (or a write there), visible to the frontend's uncached
+ * reads before what follows (vm_shadow_publish ends with a DSB). */
+static void page_update(struct virtio_dev *d, uint64_t off)
+{
+    struct virtio_page_span s = virtio_regs_page_update(&d->regs, d->page, off);
+    if (s.len)
+        vm_shadow_publish((const uint8_t *)d->page + s.off, s.len);
+}
+
+/* Under the device's lock (or before its frontend runs): the whole page. */
+static void page_fill(struct virtio_dev *d)
+{
+    virtio_regs_page_fill(&d->regs, d->page);
+    vm_shadow_publish(d->page, VIRTIO_MMIO_PAGE_BYTES);
+}
 
 static struct vm *frontend(const struct virtio_dev *d)
 {
@@ -95,9 +123,16 @@ const char *virtio_vm_build(struct vm *vm)
             continue;
         d->cfg = c;
         d->index = i;
+        d->page = reg_pages[i];
         virtio_regs_init(&d->regs, c->device_id, &c->identity);
+        page_fill(d);
+        if (c->mmio_ipa & PAGE_OFFSET_MASK)
+            return "a virtio window is not on a page of its own";
         if (mmio_add(vm, c->mmio_ipa, VIRTIO_MMIO_WINDOW_SIZE, &virtio_mmio_ops, d) != E_OK)
             return "its virtio windows overlap its emulated devices (or are too many)";
+        int rc = vm_reg_page_map(vm, c->mmio_ipa, d->page);
+        if (rc != E_OK)
+            return rc == E_NOMEM ? "no memory for its stage-2 tables" : "a virtio window overlaps its RAM or a device";
     }
     return NULL;
 }
@@ -110,9 +145,11 @@ static void access_refused(struct vcpu *v, const struct virtio_dev *d, uint64_t 
            write ? "write" : "read", off, write ? "" : " (reads 0)");
 }
 
-/* Reads have no side effect but the log of a bad one, and never wait: a
- * reset in progress blocks the vCPU that wrote Status = 0 (and the writes
- * of any other), whose driver reads nothing before its store completes. */
+/* Reads come from the register page and do not trap; this answers one that
+ * would (the region's read function).  They have no side effect but the
+ * log of a bad one, and never wait: a reset in progress blocks the vCPU
+ * that wrote Status = 0 (and the writes of any other), whose driver reads
+ * nothing before its store completes. */
 uint64_t virtio_dev_read(struct vcpu *v, struct virtio_dev *d, uint64_t off, unsigned width)
 {
     uint64_t val = 0;
@@ -151,6 +188,7 @@ enum mmio_result virtio_dev_write(struct vcpu *v, struct virtio_dev *d, uint64_t
         return MMIO_OK;
     }
     act = virtio_regs_write(&d->regs, off, width, val);
+    page_update(d, off);
     if (act & VIRTIO_ACT_RESET) {
         if (running(be)) {
             d->reset_deadline = now + htimer_us_to_ticks(VIRTIO_RESET_TIMEOUT_US);
@@ -204,6 +242,7 @@ static int64_t do_register(struct vcpu *v)
         d->regs.reset_wait = false;
         d->window_hold = false;
         act = virtio_regs_attach(&d->regs);
+        page_fill(d);                   /* the page as the state says, whatever came before */
     }
     spin_unlock(&d->lock);
     if (!same)
@@ -229,8 +268,15 @@ static int64_t do_event(struct vcpu *v)
     bool live = running(fe) && d->regs.attached && (d->regs.status & VIRTIO_STATUS_DRIVER_OK);
     if (live) {
         d->regs.int_status |= kind == VIRTIO_MSG_EVENT_USED ? VIRTIO_MMIO_INT_VRING : VIRTIO_MMIO_INT_CONFIG;
-        if (kind == VIRTIO_MSG_EVENT_CONFIG)
+        if (kind == VIRTIO_MSG_EVENT_CONFIG) {
             d->regs.config_gen++;
+            page_update(d, VIRTIO_MMIO_CONFIG_GENERATION);
+        }
+        /* In the page before the SPI is pending: the frontend's handler,
+         * on another CPU, must not read the InterruptStatus of before.
+         * Under the lock, so an InterruptACK of the frontend's (the same
+         * lock) clears bits either before this raise or after it. */
+        page_update(d, VIRTIO_MMIO_INTERRUPT_STATUS);
     }
     spin_unlock(&d->lock);
     if (!live)
@@ -310,6 +356,11 @@ void virtio_vm_started(struct vm *vm)
         struct virtio_dev *d = &devs[i];
         if (!d->cfg || (d->cfg->frontend != vm->id && d->cfg->backend != vm->id))
             continue;
+        if (d->cfg->frontend == vm->id) {
+            spin_lock(&d->lock);
+            page_fill(d);                   /* what its stop's reset left, whatever came since */
+            spin_unlock(&d->lock);
+        }
         if (d->cfg->backend == vm->id) {
             spin_lock(&d->lock);
             virtio_regs_detach(&d->regs);   /* a new instance: it hears all again when it registers */
@@ -335,6 +386,7 @@ void virtio_vm_stopped(struct vm *vm)
             d->window_hold = virtio_regs_post_reset(&d->regs) && running(backend(d));
             d->regs.reset_wait = false;
             d->reset_vcpu = NULL;
+            page_fill(d);                   /* its next instance reads a device after reset */
         } else {
             w = d->regs.reset_wait ? d->reset_vcpu : NULL;
             virtio_regs_detach(&d->regs);   /* the frontend's reset completes now */

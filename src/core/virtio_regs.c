@@ -168,6 +168,66 @@ unsigned virtio_regs_read(const struct virtio_regs *r, uint64_t off, unsigned wi
     return 0;
 }
 
+/* ---- the register page ---------------------------------------------------- */
+
+_Static_assert(VIRTIO_MMIO_CONFIG + TOFU_VIRTIO_CONFIG_MAX <= VIRTIO_MMIO_WINDOW_SIZE &&
+               VIRTIO_MMIO_WINDOW_SIZE <= VIRTIO_MMIO_PAGE_BYTES, "the config space is on the window's page");
+
+#define SPAN(o, n) ((struct virtio_page_span){ .off = (o), .len = (n) })
+
+/* The registers [first, end) below the config space, as reads return them. */
+static struct virtio_page_span page_words(const struct virtio_regs *r, uint32_t *page, uint32_t first, uint32_t end)
+{
+    for (uint32_t off = first; off < end; off += VIRTIO_MMIO_REG_BYTES) {
+        uint64_t v;
+        virtio_regs_read(r, off, VIRTIO_MMIO_REG_BYTES, &v);
+        /* One single-copy atomic store: a vCPU reading meanwhile sees the old word or the new. */
+        __atomic_store_n(&page[off / VIRTIO_MMIO_REG_BYTES], (uint32_t)v, __ATOMIC_RELAXED);
+    }
+    return SPAN(first, end - first);
+}
+
+/* The config space: the registered bytes, zeros after them. */
+static struct virtio_page_span page_config(const struct virtio_regs *r, uint32_t *page)
+{
+    uint8_t *c = (uint8_t *)page + VIRTIO_MMIO_CONFIG;
+    memcpy(c, r->config, r->config_len);
+    memset(c + r->config_len, 0, TOFU_VIRTIO_CONFIG_MAX - r->config_len);
+    return SPAN(VIRTIO_MMIO_CONFIG, TOFU_VIRTIO_CONFIG_MAX);
+}
+
+/* Each word straight to its value, never through 0: the frontend may be
+ * reading it (a backend's registration while its driver runs). */
+void virtio_regs_page_fill(const struct virtio_regs *r, uint32_t *page)
+{
+    uint32_t tail = VIRTIO_MMIO_CONFIG + TOFU_VIRTIO_CONFIG_MAX;
+    page_words(r, page, 0, VIRTIO_MMIO_CONFIG);
+    page_config(r, page);
+    memset((uint8_t *)page + tail, 0, VIRTIO_MMIO_PAGE_BYTES - tail);
+}
+
+/* What reads depend on: the selectors, QueueReady, InterruptStatus, Status
+ * (whose 0 resets the selectors and the driver's state), ConfigGeneration
+ * and the config space; everything else is fixed or reads 0. */
+struct virtio_page_span virtio_regs_page_update(const struct virtio_regs *r, uint32_t *page, uint64_t off)
+{
+    uint32_t first;
+    if (off >= VIRTIO_MMIO_CONFIG)
+        return page_config(r, page);
+    switch (off) {
+    case VIRTIO_MMIO_DEVICE_FEATURES_SEL: first = VIRTIO_MMIO_DEVICE_FEATURES; break;
+    case VIRTIO_MMIO_QUEUE_SEL:         /* what it selects: QueueNumMax to QueueReady */
+        return page_words(r, page, VIRTIO_MMIO_QUEUE_NUM_MAX, VIRTIO_MMIO_QUEUE_READY + VIRTIO_MMIO_REG_BYTES);
+    case VIRTIO_MMIO_QUEUE_READY: first = VIRTIO_MMIO_QUEUE_READY; break;
+    case VIRTIO_MMIO_INTERRUPT_STATUS: case VIRTIO_MMIO_INTERRUPT_ACK: first = VIRTIO_MMIO_INTERRUPT_STATUS; break;
+    case VIRTIO_MMIO_CONFIG_GENERATION: first = VIRTIO_MMIO_CONFIG_GENERATION; break;
+    case VIRTIO_MMIO_STATUS:            /* a reset among them */
+        return page_words(r, page, VIRTIO_MMIO_DEVICE_FEATURES, VIRTIO_MMIO_CONFIG);
+    default: return SPAN(0, 0);         /* nothing a read returns */
+    }
+    return page_words(r, page, first, first + VIRTIO_MMIO_REG_BYTES);
+}
+
 /* Queue registers: only while the queue is not ready (4.2.3.2). */
 static unsigned queue_write(struct virtio_regs *r, uint64_t off, uint32_t v)
 {

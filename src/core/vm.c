@@ -229,6 +229,11 @@ void vm_shadow_map(struct vm *vm, uint64_t *pte, bool on)
     s2_page_set_valid(pte, on, vm->vttbr);
 }
 
+int vm_reg_page_map(struct vm *vm, uint64_t ipa, const void *page)
+{
+    return pt_map(&vm->s2, ipa, ptr_to_pa(page).bits, PAGE_SIZE, s2_attrs_shared(false));
+}
+
 /* Build the VM's stage 2 and emulated devices; nothing is shared with other
  * VMs until it has all succeeded. */
 static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned ipa_bits)
@@ -256,20 +261,22 @@ static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned i
         mmio_add(vm, c->uart_ipa, UART_SIZE, &vpl011_ops, &vm->uart) ||
         (c->wdog_clk_hz && mmio_add(vm, c->wdog_ipa, WDOG_SIZE, &vsp805_ops, &vm->sp805)))
         return "its emulated devices overlap";
-    const char *virtio_why = virtio_vm_build(vm);
-    if (virtio_why)
-        return virtio_why;
     for (unsigned i = 0; i < vm->nr_mmio; i++)
         if (pt_lookup(&vm->s2, vm->mmio[i].base, NULL, NULL, NULL) == E_OK)
             return "an emulated device overlaps its RAM or a device";
     /* The vPL011's registers, read without a trap (tools/config/layout.c
      * maps the same page, for the tables it takes). */
     uint32_t *page = uart_shadow[vm - vms];
-    int rc = pt_map(&vm->s2, c->uart_ipa, ptr_to_pa(page).bits, PAGE_SIZE, s2_attrs_shared(false));
+    int rc = vm_reg_page_map(vm, c->uart_ipa, page);
     if (rc != E_OK)
         return rc == E_NOMEM ? "no memory for its stage-2 tables" : "its UART overlaps its RAM or a device";
     vpl011_attach_shadow(&vm->uart, page, pt_page_entry(&vm->s2, c->uart_ipa));
-    vm->mmio_ro = mmio_find(vm, c->uart_ipa);
+    /* Its virtio windows, each an emulated device with a register page
+     * (mapped by its pt_map: refused where something is mapped already). */
+    const char *virtio_why = virtio_vm_build(vm);
+    if (virtio_why)
+        return virtio_why;
+    vm->mmio_ro = mmio_find(vm, c->uart_ipa);   /* the array is complete: its address stays */
     vm->vtcr = s2_vtcr(ipa_bits);
     vm->vttbr = ((uint64_t)vm->id << VTTBR_VMID_SHIFT) | (uint64_t)(uintptr_t)vm->s2.root;
     /* Its PCIe streams translate through its stage 2 from now on, across

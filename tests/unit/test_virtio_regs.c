@@ -380,6 +380,98 @@ static void test_random_accesses_keep_invariants(void **state)
     }
 }
 
+/* ---- the register page ---------------------------------------------------- */
+
+static uint32_t page[VIRTIO_PAGE_WORDS];
+
+/* A read of `width` bytes at `off` from the page, as the frontend's load
+ * of it would return (little-endian). */
+static uint64_t page_read(uint64_t off, unsigned width)
+{
+    uint64_t v = 0;
+    memcpy(&v, (const uint8_t *)page + off, width);
+    return v;
+}
+
+/* Every read the trapping path allows returns from the page what that path
+ * returned; every register read that path refused (or that lies beyond the
+ * config space) and the rest of the page read 0 from it as they did. */
+static void assert_page_is_reads(void)
+{
+    for (uint64_t off = 0; off < VIRTIO_MMIO_CONFIG; off += VIRTIO_MMIO_REG_BYTES)
+        assert_int_equal(page_read(off, VIRTIO_MMIO_REG_BYTES), rd(off));
+    for (unsigned width = 1; width <= 8; width *= 2)
+        for (uint64_t off = VIRTIO_MMIO_CONFIG; off + width <= VIRTIO_MMIO_WINDOW_SIZE; off += width) {
+            uint64_t v = 0xdead;
+            unsigned act = virtio_regs_read(&r, off, width, &v);
+            if (!act)
+                assert_int_equal(page_read(off, width), v);
+            else if (off >= VIRTIO_MMIO_CONFIG + r.config_len)
+                assert_int_equal(page_read(off, width), 0);
+            else
+                assert_int_equal(v, 0);     /* across the config's end: the page has its bytes */
+        }
+    for (uint64_t off = VIRTIO_MMIO_WINDOW_SIZE; off < VIRTIO_MMIO_PAGE_BYTES; off += sizeof(uint64_t))
+        assert_int_equal(page_read(off, sizeof(uint64_t)), 0);     /* beyond the window */
+}
+
+/* Only the bytes in `s` differ between `before` and the page. */
+static void assert_changes_within(const uint32_t *before, struct virtio_page_span s)
+{
+    for (uint32_t b = 0; b < VIRTIO_MMIO_PAGE_BYTES; b++)
+        if (b < s.off || b >= s.off + s.len)
+            assert_int_equal(((const uint8_t *)before)[b], ((const uint8_t *)page)[b]);
+}
+
+static void test_page_follows_every_change(void **state)
+{
+    (void)state;
+    static uint32_t before[VIRTIO_PAGE_WORDS];
+    uint32_t x = 777;
+    memset(page, 0xa5, sizeof(page));
+    virtio_regs_page_fill(&r, page);
+    assert_page_is_reads();
+    assert_int_equal(page[VIRTIO_MMIO_MAGIC_VALUE / 4], VIRTIO_MMIO_MAGIC);
+    assert_int_equal(page_read(VIRTIO_MMIO_CONFIG, 1), 0x40);
+    assert_int_equal(page[VIRTIO_MMIO_SHM_BASE_HIGH / 4], UINT32_MAX);
+    bring_up();
+    virtio_regs_page_fill(&r, page);
+    assert_page_is_reads();
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+        memcpy(before, page, sizeof(page));
+        struct virtio_page_span s;
+        switch (x % 8) {
+        case 0: {                       /* the backend raises an interrupt */
+            r.int_status |= (x & 8) ? VIRTIO_MMIO_INT_VRING : VIRTIO_MMIO_INT_CONFIG;
+            s = virtio_regs_page_update(&r, page, VIRTIO_MMIO_INTERRUPT_STATUS);
+            break;
+        }
+        case 1:                         /* a new config generation */
+            r.config_gen++;
+            s = virtio_regs_page_update(&r, page, VIRTIO_MMIO_CONFIG_GENERATION);
+            break;
+        default: {                      /* a write of the driver's: registers, mostly the live ones */
+            static const uint32_t live[] = {
+                VIRTIO_MMIO_DEVICE_FEATURES_SEL, VIRTIO_MMIO_QUEUE_SEL, VIRTIO_MMIO_QUEUE_READY,
+                VIRTIO_MMIO_QUEUE_NUM, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_STATUS, VIRTIO_MMIO_CONFIG,
+            };
+            unsigned width = (x & 16) ? VIRTIO_MMIO_REG_BYTES : 1u << ((x >> 5) & 3);
+            uint64_t off = (x & 128) ? live[(x >> 8) % ARRAY_SIZE(live)] + ((x >> 12) & 7) * (width & 4)
+                                     : (x >> 8) % VIRTIO_MMIO_WINDOW_SIZE & ~(uint64_t)(width - 1);
+            uint32_t v = (x >> 16) % 4 == 0 ? 0 : (x >> 16) % 4 == 1 ? 1 : x * 2654435761u;
+            if (off == VIRTIO_MMIO_STATUS && v && (x >> 20) % 8 == 0)
+                v = 0;                      /* resets, now and then */
+            virtio_regs_write(&r, off, width, v);
+            r.reset_wait = false;
+            s = virtio_regs_page_update(&r, page, off);
+        }
+        }
+        assert_changes_within(before, s);
+        assert_page_is_reads();
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -398,6 +490,7 @@ int main(void)
         cmocka_unit_test_setup(test_register_checks, setup),
         cmocka_unit_test_setup(test_register_again_reposts_live_state, setup),
         cmocka_unit_test_setup(test_random_accesses_keep_invariants, setup),
+        cmocka_unit_test_setup(test_page_follows_every_change, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -295,6 +295,14 @@ static void sim_vm(struct sim *sim, struct vm *vm)
     int urc = pt_map(&s2, c->uart_ipa, 0, PAGE_SIZE, 0);
     if (urc == E_NOMEM) refuse_tables(vm);
     if (urc != E_OK) refuse(vm->node, "its UART at %#" PRIx64 " overlaps its RAM or a device", c->uart_ipa);
+    /* Its virtio windows' read-only register pages (src/core/virtio.c maps them too). */
+    for (unsigned i = 0; i < sim->sys->nr_virtio; i++) {
+        const struct virtio_config *v = &sim->sys->virtio[i].cfg;
+        if (&sim->sys->vms[v->frontend - 1] != vm) continue;
+        int vrc = pt_map(&s2, v->mmio_ipa, 0, PAGE_SIZE, 0);
+        if (vrc == E_NOMEM) refuse_tables(vm);
+        if (vrc != E_OK) refuse(vm->node, "its virtio window at %#" PRIx64 " overlaps its RAM or a device", v->mmio_ipa);
+    }
     /* pci-functions: the run of table pages for their BARs (vm_build_pci). */
     if (c->nr_pci_fns) {
         uint64_t run = palloc_alloc(&sim->mem, VM_PCI_TABLES, 1);

@@ -245,7 +245,8 @@ void layout_virtio(struct sys *s)
         unsigned slot = 0;
         for (unsigned j = 0; j < i; j++)
             slot += s->virtio[j].cfg.frontend == m->cfg.frontend;
-        m->cfg.mmio_ipa = VIRT_VIRTIO_MMIO + slot * VIRTIO_MMIO_WINDOW_SIZE;
+        /* A page each: the page its frontend reads the registers from (src/core/virtio.c). */
+        m->cfg.mmio_ipa = VIRT_VIRTIO_MMIO + slot * VIRTIO_MMIO_PAGE_BYTES;
         uint32_t spi = VIRT_VIRTIO_SPI;
         while (spi <= VIRT_VIRTIO_SPI_LAST && spi_used(fc, GIC_SPI_BASE_ID + spi, s, m)) spi++;
         if (spi > VIRT_VIRTIO_SPI_LAST)

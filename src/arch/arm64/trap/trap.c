@@ -178,8 +178,9 @@ struct vcpu_regs *trap_finish(struct vcpu *v, uint64_t esr, enum trap_result r)
 }
 
 /* A stage-2 permission fault: a write to a device whose registers the VM
- * reads from a read-only page (the vPL011's), or a write to read-only
- * shared memory, refused. */
+ * reads from a read-only page (the vPL011's, first; a virtio window's, the
+ * vCPU's last region or found by a scan), or a write to read-only shared
+ * memory, refused. */
 static struct vcpu_regs *__attribute__((noinline)) exit_dabt_permission(struct vcpu *v, uint64_t esr)
 {
     const struct mmio_region *r = NULL;
@@ -190,8 +191,11 @@ static struct vcpu_regs *__attribute__((noinline)) exit_dabt_permission(struct v
     uint64_t ipa = mmio_fault_ipa(far, hpfar);
     if (__builtin_expect((esr & DABT_RO_WRITE_MASK) == DABT_RO_WRITE, 1)) {
         r = v->vm->mmio_ro;
-        if (!r || ipa - r->base >= r->size)
-            r = mmio_find_update_hint(v, ipa);
+        if (!r || ipa - r->base >= r->size) {
+            r = &v->mmio_last;
+            if (ipa - r->base >= r->size)
+                r = mmio_find_update_hint(v, ipa);
+        }
     }
     if (__builtin_expect(!r, 0))
         return trap_finish(v, esr, dabt_refused(v, esr, far, ipa));
