@@ -17,6 +17,7 @@
 #define PHANDLE_GIC      1u
 #define PHANDLE_CLK      2u
 #define PHANDLE_WDOG_CLK 3u
+#define PHANDLE_ITS      4u
 #define MAX_CLOCKS       8
 /* Architected timer PPIs (INTID - 16): secure phys, non-secure phys, virtual, hyp. */
 static const uint32_t timer_ppis[4] = { 13, 14, 11, 10 };
@@ -236,6 +237,21 @@ static void write_gic_and_timer(void *fdt, const struct vm_config *c)
     DT_CHECK(fdt_property_u32(fdt, "#redistributor-regions", 1));
     dt_reg(fdt, (uint64_t[]){ c->gicd_ipa, GICD_SIZE, c->gicr_ipa, c->nr_vcpus * GICR_FRAME_SIZE }, 2);
     DT_CHECK(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
+    if (c->its_ipa) {
+        /* The ITS is the GIC's child, as on QEMU virt: the same address
+         * space (Linux's irq-gic-v3-its probes it there). */
+        DT_CHECK(fdt_property_u32(fdt, "#address-cells", 2));
+        DT_CHECK(fdt_property_u32(fdt, "#size-cells", 2));
+        DT_CHECK(fdt_property(fdt, "ranges", NULL, 0));
+        snprintf(node, sizeof(node), "its@%" PRIx64, c->its_ipa);
+        DT_CHECK(fdt_begin_node(fdt, node));
+        DT_CHECK(fdt_property_string(fdt, "compatible", "arm,gic-v3-its"));
+        DT_CHECK(fdt_property(fdt, "msi-controller", NULL, 0));
+        DT_CHECK(fdt_property_u32(fdt, "#msi-cells", 1));
+        dt_reg(fdt, (uint64_t[]){ c->its_ipa, GITS_SIZE }, 1);
+        DT_CHECK(fdt_property_u32(fdt, "phandle", PHANDLE_ITS));
+        DT_CHECK(fdt_end_node(fdt));
+    }
     DT_CHECK(fdt_end_node(fdt));
 
     DT_CHECK(fdt_begin_node(fdt, "timer"));
