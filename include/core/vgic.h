@@ -110,6 +110,7 @@ struct vgic_cpu {
 struct vgic_lpi_cpu {
     bool enabled;                            /* GICR_CTLR.EnableLPIs */
     bool drop_any;                           /* drop[] has a bit set (then vgic_cpu.lpis is set too) */
+    bool refresh;                            /* the configuration changed: LPIs in LRs go back */
     uint64_t propbaser, pendbaser;
     uint64_t pending[VGIC_LPI_WORDS];
     uint64_t summary[VGIC_LPI_SUMMARY];

@@ -701,13 +701,16 @@ bool vgic_lpi_reload(struct vcpu *v, unsigned first, unsigned count)
         return false;
     for (unsigned k = 0; k < count; k++)
         __atomic_store_n(&v->vm->lpis.cfg[i0 + k], k < in_table ? t[k] : 0, __ATOMIC_RELAXED);
-    /* Newly enabled ones may be waiting in a bitmap. */
+    /* Newly enabled ones may be waiting in a bitmap, and those in list
+     * registers carry the old priority, or are no longer enabled: every
+     * vCPU's next flush takes its LPIs out of its LRs and places them
+     * again (the issuing vCPU's own at the end of this exit). */
     for (unsigned n = 0; n < vm->nr_vcpus; n++) {
         struct vcpu *t2 = &vm->vcpus[n];
-        if (__atomic_load_n(&t2->vgic.lpis, __ATOMIC_ACQUIRE)) {
-            vcpu_work_set(t2, VCPU_WORK_VGIC);
-            vcpu_kick(t2);
-        }
+        __atomic_store_n(&vgic_lpi_of(t2)->refresh, true, __ATOMIC_RELEASE);
+        __atomic_store_n(&t2->vgic.lpis, true, __ATOMIC_RELEASE);
+        vcpu_work_set(t2, VCPU_WORK_VGIC);
+        vcpu_kick(t2);
     }
     return true;
 }
@@ -747,6 +750,25 @@ static void lpis_take_drop(struct vcpu *v)
             if (n >= 0)
                 lr_unpend(v, (unsigned)n);
         }
+    }
+}
+
+/* The configuration changed (INV, INVALL, EnableLPIs): LPIs still pending
+ * in list registers go back to the bitmap, to be placed again with their
+ * new priority, or held while disabled. */
+static void lpis_take_back(struct vcpu *v)
+{
+    struct vgic_cpu *c = &v->vgic;
+    for (uint32_t used = c->lr_used; used; used &= used - 1) {
+        unsigned n = ctz64(used), intid = c->lr_intid[n];
+        if (intid < GIC_LPI_BASE_ID)
+            continue;
+        uint64_t lr = vgic_hw_read_lr(n);
+        if ((lr & ICH_LR_STATE_MASK) != ICH_LR_PENDING)
+            continue;
+        vgic_hw_write_lr(n, 0);
+        lr_release(v, n);
+        lpi_mark(v, intid - GIC_LPI_BASE_ID);
     }
 }
 
@@ -797,6 +819,8 @@ static bool __attribute__((noinline)) flush_lpi_work(struct vcpu *v, bool *held)
     __atomic_store_n(&v->vgic.lpis, false, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&vgic_lpi_of(v)->drop_any, __ATOMIC_ACQUIRE))
         lpis_take_drop(v);
+    if (__atomic_exchange_n(&vgic_lpi_of(v)->refresh, false, __ATOMIC_ACQ_REL))
+        lpis_take_back(v);
     if (!flush_lpis(v, held))
         return false;
     __atomic_store_n(&v->vgic.lpis, true, __ATOMIC_RELEASE);

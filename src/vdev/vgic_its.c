@@ -116,7 +116,9 @@ static enum mmio_result its_write(struct vcpu *v, void *dev, uint64_t off, unsig
     spin_lock(&d->lock);
     enum vits_err err = vits_write(&d->its, off, width, val, VITS_CPU_DEVICE_ID);
     spin_unlock(&d->lock);
-    if (worth_a_line(err))
+    if (off == GITS_TRANSLATER && err != VITS_E_ACCESS)
+        vm_log(v, VM_LOG_GIC, "ITS: an MSI written by a CPU carries no device's DeviceID: dropped");
+    else if (worth_a_line(err))
         vm_log(v, VM_LOG_GIC, "ITS write of %#lx at %#lx: %s", val, off, vits_err_name(err));
     return MMIO_OK;
 }

@@ -991,6 +991,28 @@ static void test_lpi_disabled_waits(void **state)
     assert_true(fake_lr_find(LPI(8)) >= 0);
 }
 
+/* INV of an LPI already in an LR: placed again with the new priority;
+ * disabled, it leaves the LR and stays pending. */
+static void test_lpi_reload_refreshes_lrs(void **state)
+{
+    (void)state;
+    lpi_config(2, 0x40, true);
+    lpis_on(v0);
+    vgic_lpi_pend(v0, LPI(2));
+    vgic_flush(v0);
+    assert_int_equal(lr_prio(lr_of(LPI(2))), 0x40);
+    lpi_config(2, 0x80, true);
+    assert_true(vgic_lpi_reload(v0, LPI(2), 1));
+    vgic_flush(v0);
+    assert_int_equal(lr_prio(lr_of(LPI(2))), 0x80);
+    assert_int_equal(fake_lr_count_valid(), 1);
+    lpi_config(2, 0x80, false);
+    assert_true(vgic_lpi_reload(v0, LPI(2), 1));
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(LPI(2)), -1);
+    assert_true(vgic_lpi_pending(v0, LPI(2)));
+}
+
 /* IDbits asking for fewer LPIs than the VM has: those beyond are
  * disabled; a table outside the VM's RAM changes nothing. */
 static void test_lpi_table_bounds(void **state)
@@ -1124,6 +1146,7 @@ int main(void)
         cmocka_unit_test_setup(test_lpi_delivered, setup),
         cmocka_unit_test_setup(test_lpi_disabled_waits, setup),
         cmocka_unit_test_setup(test_lpi_table_bounds, setup),
+        cmocka_unit_test_setup(test_lpi_reload_refreshes_lrs, setup),
         cmocka_unit_test_setup(test_lpi_unpend, setup),
         cmocka_unit_test_setup(test_lpi_move, setup),
         cmocka_unit_test_setup(test_lpi_more_than_lrs, setup),

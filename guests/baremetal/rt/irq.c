@@ -8,6 +8,7 @@
 #include "rt/rt.h"
 
 static irq_handler_fn irq_handlers[IRQ_HANDLER_COUNT];
+static irq_handler_fn irq_lpi_handler;
 static volatile uint32_t irq_unexpected;
 static volatile uint32_t irq_spurious;
 
@@ -15,6 +16,11 @@ void irq_set_handler(uint32_t intid, irq_handler_fn fn)
 {
 	if (intid < IRQ_HANDLER_COUNT)
 		irq_handlers[intid] = fn;
+}
+
+void irq_set_lpi_handler(irq_handler_fn fn)
+{
+	irq_lpi_handler = fn;
 }
 
 uint32_t irq_unexpected_count(void)
@@ -34,7 +40,13 @@ void irq_dispatch(void)
 	uint32_t intid = (uint32_t)(iar & ICC_IAR_INTID_MASK);
 	irq_handler_fn fn;
 
-	if (intid >= GIC_INTID_SPECIAL) {
+	if (intid >= LPI_BASE && irq_lpi_handler) {
+		irq_lpi_handler(intid, entry_ticks);   /* no active state: the EOI drops the priority */
+		sysreg_write_icc_eoir1_el1(iar);
+		arch_isb();
+		return;
+	}
+	if (intid >= GIC_INTID_SPECIAL && intid < LPI_BASE) {
 		irq_spurious = irq_spurious + 1;   /* nothing to EOI */
 		return;
 	}
@@ -47,7 +59,7 @@ void irq_dispatch(void)
 		/* No storm from a level interrupt nobody handles. */
 		if (intid < GIC_PRIVATE_IRQS)
 			gic_private_irq_disable(intid);
-		else
+		else if (intid < LPI_BASE)
 			gic_spi_disable(intid);
 	}
 	sysreg_write_icc_eoir1_el1(iar);
