@@ -40,17 +40,15 @@ void irq_dispatch(void)
 	uint32_t intid = (uint32_t)(iar & ICC_IAR_INTID_MASK);
 	irq_handler_fn fn;
 
-	if (intid >= LPI_BASE && irq_lpi_handler) {
-		irq_lpi_handler(intid, entry_ticks);   /* no active state: the EOI drops the priority */
-		sysreg_write_icc_eoir1_el1(iar);
-		arch_isb();
-		return;
+	if (intid >= GIC_INTID_SPECIAL) {
+		if (intid < LPI_BASE) {
+			irq_spurious = irq_spurious + 1;   /* nothing to EOI */
+			return;
+		}
+		fn = irq_lpi_handler;              /* an LPI: its EOI only drops the priority */
+	} else {
+		fn = intid < IRQ_HANDLER_COUNT ? irq_handlers[intid] : 0;
 	}
-	if (intid >= GIC_INTID_SPECIAL && intid < LPI_BASE) {
-		irq_spurious = irq_spurious + 1;   /* nothing to EOI */
-		return;
-	}
-	fn = intid < IRQ_HANDLER_COUNT ? irq_handlers[intid] : 0;
 	if (fn) {
 		fn(intid, entry_ticks);
 	} else {
