@@ -192,6 +192,17 @@ bool vgic_lpi_pending(struct vcpu *v, unsigned lpi);
  * once (NULL, or why not), back to power-on at each start. */
 const char *vgic_its_build(struct vm *vm);
 void vgic_its_reset(struct vm *vm);
+/* An MSI from one of the VM's devices, EventID `event_id` of DeviceID
+ * `device_id` (which the hardware supplied): translated by its ITS. */
+void vgic_its_msi(struct vm *vm, uint32_t device_id, uint32_t event_id);
+/* Physical LPIs (core/msi.c): the VM's devices' MSIs routed to its ITS, at
+ * its build (NULL, or why not); one arriving at EL2. */
+const char *msi_vm_build(struct vm *vm);
+/* A DeviceID (= requester ID = StreamID) of the VM: its iommu-streams and
+ * its pci-functions. */
+struct vm_config;
+bool msi_owns_device(const struct vm_config *c, uint32_t device_id);
+void msi_lpi(unsigned intid);
 
 /* Number of list registers of this CPU (ICH_VTR_EL2). */
 extern unsigned vgic_nr_lrs;

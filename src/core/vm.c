@@ -258,6 +258,8 @@ static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned i
         return "its emulated devices overlap";
     if (c->its_ipa) {
         const char *why = vgic_its_build(vm);
+        if (!why)
+            why = msi_vm_build(vm);
         if (why)
             return why;
     }

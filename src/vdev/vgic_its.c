@@ -36,17 +36,10 @@ static bool its_read_ram(void *ctx, uint64_t ipa, void *buf, size_t len)
 }
 
 /* A DeviceID is a PCIe requester ID, the StreamID of the same function
- * (DeviceID = StreamID): the VM's are its iommu-streams and its
- * pci-functions. */
+ * (DeviceID = StreamID). */
 static bool its_owns_device(void *ctx, uint32_t device_id)
 {
-    const struct vm_config *c = ((struct vgic_its *)ctx)->vm->cfg;
-    if (c->nr_streams && device_id - c->stream_first < c->nr_streams)
-        return true;
-    for (unsigned i = 0; i < c->nr_pci_fns; i++)
-        if (c->pci_fns[i] == device_id)
-            return true;
-    return false;
+    return msi_owns_device(((struct vgic_its *)ctx)->vm->cfg, device_id);
 }
 
 static void its_effect(void *ctx, const struct vits_fx *fx)
@@ -142,6 +135,16 @@ const char *vgic_its_build(struct vm *vm)
         return "its ITS overlaps an emulated device";
     vm->its = d;
     return NULL;
+}
+
+void vgic_its_msi(struct vm *vm, uint32_t device_id, uint32_t event_id)
+{
+    struct vgic_its *d = vm->its;
+    if (!d)
+        return;
+    spin_lock(&d->lock);
+    vits_translate(&d->its, device_id, event_id);  /* refused: the guest mapped nothing there */
+    spin_unlock(&d->lock);
 }
 
 void vgic_its_reset(struct vm *vm)
