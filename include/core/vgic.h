@@ -120,8 +120,13 @@ struct vgic_lpi_cpu {
 /* A VM's LPIs.  cfg[i] is LPI 8192+i's byte of the configuration table
  * (LPI_CFG_*), read from the guest's table at GICR_CTLR.EnableLPIs and at
  * INV and INVALL (vgic_lpi_reload); 0, disabled, until then. */
+#define VGIC_LPI_NO_FWD 0xffu
 struct vgic_lpis {
     uint8_t cfg[VITS_MAX_LPIS];
+    /* After MOVI: the vCPU a pending state still in the old vCPU's list
+     * register goes to when that vCPU takes it out (its drop request);
+     * VGIC_LPI_NO_FWD when none, or a CLEAR or DISCARD came since. */
+    uint8_t fwd[VITS_MAX_LPIS];
     struct vgic_lpi_cpu cpu[VM_MAX_VCPUS];
 };
 

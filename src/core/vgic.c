@@ -49,8 +49,10 @@ void vgic_vm_init(struct vm *vm, unsigned nr_spis, unsigned nr_lpis)
     d->typer = (d->nr_spis / GICD_TYPER_SPIS_PER_LINE) | GICD_TYPER_NO1N |
                (d->nr_lpis ? GICD_TYPER_LPIS | (GICD_TYPER_IDBITS_LPI << GICD_TYPER_IDBITS_SHIFT)
                            : GICD_TYPER_IDBITS_10 << GICD_TYPER_IDBITS_SHIFT);
-    for (unsigned i = 0; i < VITS_MAX_LPIS; i++)
+    for (unsigned i = 0; i < VITS_MAX_LPIS; i++) {
         vm->lpis.cfg[i] = 0;
+        vm->lpis.fwd[i] = VGIC_LPI_NO_FWD;
+    }
     d->iidr = VGIC_DIST_IIDR;
     d->typer2 = 0;
     for (unsigned i = 0; i < VGIC_MAX_SPIS; i++) {
@@ -80,7 +82,7 @@ void vgic_vcpu_init(struct vcpu *v)
     for (unsigned i = 0; i < VGIC_WORDS; i++)
         c->unactive[i] = 0;
     c->waker_sleep = true;
-    vgic_lpi_of(v)->enabled = false;
+    vgic_lpi_of(v)->enabled = vgic_lpi_of(v)->drop_any = vgic_lpi_of(v)->refresh = false;
     vgic_lpi_of(v)->propbaser = vgic_lpi_of(v)->pendbaser = 0;
     for (unsigned i = 0; i < VGIC_LPI_WORDS; i++)
         vgic_lpi_of(v)->pending[i] = vgic_lpi_of(v)->drop[i] = 0;
@@ -628,19 +630,10 @@ void vgic_lpi_pend(struct vcpu *v, unsigned lpi)
     vcpu_kick(v);
 }
 
-void vgic_lpi_unpend(struct vcpu *v, unsigned lpi)
+/* Ask v's CPU to take LPI i out of its list registers (and forward it, as
+ * lpis.fwd says). */
+static void lpi_drop_request(struct vcpu *v, unsigned i)
 {
-    unsigned i;
-    if (!lpi_index(v, lpi, &i))
-        return;
-    lpi_unmark(v, i);
-    if (is_local(v)) {
-        int n = lr_find(v, lpi);
-        if (n >= 0)
-            lr_unpend(v, (unsigned)n);
-        return;
-    }
-    /* Its list registers are its CPU's: asked as ICACTIVER asks. */
     __atomic_fetch_or(&vgic_lpi_of(v)->drop[i / 64], word_bit(i), __ATOMIC_RELEASE);
     __atomic_store_n(&vgic_lpi_of(v)->drop_any, true, __ATOMIC_RELEASE);
     __atomic_store_n(&v->vgic.lpis, true, __ATOMIC_RELEASE);
@@ -648,15 +641,50 @@ void vgic_lpi_unpend(struct vcpu *v, unsigned lpi)
     vcpu_kick(v);
 }
 
-/* A pending state already in one of v's list registers stays there: the
- * LPI was on its way, as on hardware before the move's SYNC. */
+/* Take LPI `lpi` out of v's list registers (on v's CPU); whether it was
+ * pending there. */
+static bool lpi_lr_take(struct vcpu *v, unsigned lpi)
+{
+    int n = lr_find(v, lpi);
+    if (n < 0 || !(vgic_hw_read_lr((unsigned)n) & ICH_LR_PENDING))
+        return false;
+    lr_unpend(v, (unsigned)n);
+    return true;
+}
+
+void vgic_lpi_unpend(struct vcpu *v, unsigned lpi)
+{
+    unsigned i;
+    if (!lpi_index(v, lpi, &i))
+        return;
+    __atomic_store_n(&v->vm->lpis.fwd[i], VGIC_LPI_NO_FWD, __ATOMIC_RELEASE);
+    lpi_unmark(v, i);
+    if (is_local(v))
+        lpi_lr_take(v, lpi);
+    else
+        lpi_drop_request(v, i);         /* its list registers are its CPU's */
+}
+
+/* The pending state moves to `to`: from v's bitmap at once, from one of
+ * v's list registers when v's CPU takes it out (a CLEAR or DISCARD before
+ * then cancels the forwarding). */
 void vgic_lpi_move(struct vcpu *v, struct vcpu *to, unsigned lpi)
 {
     unsigned i;
-    if (v == to || !lpi_index(v, lpi, &i) || !lpi_unmark(v, i))
+    if (v == to || !lpi_index(v, lpi, &i))
         return;
-    lpi_mark(to, i);
-    vcpu_kick(to);
+    __atomic_store_n(&v->vm->lpis.fwd[i], (uint8_t)to->id, __ATOMIC_RELEASE);
+    bool moved = lpi_unmark(v, i);
+    if (is_local(v)) {
+        moved |= lpi_lr_take(v, lpi);
+        __atomic_store_n(&v->vm->lpis.fwd[i], VGIC_LPI_NO_FWD, __ATOMIC_RELEASE);
+    } else {
+        lpi_drop_request(v, i);
+    }
+    if (moved) {
+        lpi_mark(to, i);
+        vcpu_kick(to);
+    }
 }
 
 void vgic_lpi_move_all(struct vcpu *v, struct vcpu *to)
@@ -722,8 +750,11 @@ void vgic_lpi_set_ctlr(struct vcpu *v, bool enable)
         return;
     if (enable)
         vgic_lpi_reload(v, GIC_LPI_BASE_ID, v->vm->vgic.nr_lpis);
-    __atomic_store_n(&vgic_lpi_of(v)->enabled, enable, __ATOMIC_RELEASE);
-    if (enable && __atomic_load_n(&c->lpis, __ATOMIC_ACQUIRE)) {
+    /* Store then load, against flush_lpi_work's store of lpis then load of
+     * enabled: sequentially consistent, so that one of the two sees the
+     * other (else an LPI held while disabled would wait for another exit). */
+    __atomic_store_n(&vgic_lpi_of(v)->enabled, enable, __ATOMIC_SEQ_CST);
+    if (enable && __atomic_load_n(&c->lpis, __ATOMIC_SEQ_CST)) {
         vcpu_work_set(v, VCPU_WORK_VGIC);
         vcpu_kick(v);
     }
@@ -746,9 +777,15 @@ static void lpis_take_drop(struct vcpu *v)
     for (unsigned w = 0; w < VGIC_LPI_WORDS; w++) {
         uint64_t bits = __atomic_exchange_n(&vgic_lpi_of(v)->drop[w], 0, __ATOMIC_ACQ_REL);
         for (; bits; bits &= bits - 1) {
-            int n = lr_find(v, GIC_LPI_BASE_ID + w * 64 + ctz64(bits));
-            if (n >= 0)
-                lr_unpend(v, (unsigned)n);
+            unsigned i = w * 64 + ctz64(bits);
+            unsigned to = __atomic_exchange_n(&v->vm->lpis.fwd[i], VGIC_LPI_NO_FWD, __ATOMIC_ACQ_REL);
+            if (to == v->id)
+                continue;               /* moved back here meanwhile: it stays */
+            bool was = lpi_lr_take(v, GIC_LPI_BASE_ID + i);
+            if (was && to < v->vm->nr_vcpus) {
+                lpi_mark(&v->vm->vcpus[to], i);
+                vcpu_kick(&v->vm->vcpus[to]);
+            }
         }
     }
 }
@@ -777,7 +814,7 @@ static void lpis_take_back(struct vcpu *v)
 static bool flush_lpis(struct vcpu *v, bool *held)
 {
     const struct vgic_dist *d = &v->vm->vgic;
-    bool deliver = __atomic_load_n(&vgic_lpi_of(v)->enabled, __ATOMIC_ACQUIRE) && (d->ctlr & GICD_CTLR_ENABLE_G1);
+    bool deliver = __atomic_load_n(&vgic_lpi_of(v)->enabled, __ATOMIC_SEQ_CST) && (d->ctlr & GICD_CTLR_ENABLE_G1);
     bool left = false;
     for (unsigned s = 0; s < VGIC_LPI_SUMMARY; s++) {
         uint64_t sum = __atomic_exchange_n(&vgic_lpi_of(v)->summary[s], 0, __ATOMIC_ACQ_REL);

@@ -1086,6 +1086,37 @@ static void test_lpi_move(void **state)
     assert_true(fake_lr_find(LPI(100)) >= 0);
 }
 
+/* MOVI of an LPI already in the old vCPU's LR on another CPU: that CPU
+ * takes it out and forwards it; a CLEAR before then cancels it. */
+static void test_lpi_move_from_lr(void **state)
+{
+    (void)state;
+    lpi_config(11, 0x40, true);
+    lpis_on(v0);
+    lpis_on(v1);
+    vgic_lpi_pend(v0, LPI(11));
+    vgic_flush(v0);
+    assert_true(fake_lr_find(LPI(11)) >= 0);
+    fake_current = v1;
+    vgic_lpi_move(v0, v1, LPI(11));
+    assert_false(vgic_lpi_of(v1)->pending[0] & (1u << 11));   /* not yet */
+    fake_current = v0;
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(LPI(11)), -1);
+    assert_true(vgic_lpi_of(v1)->pending[0] & (1u << 11));
+    /* Again, with a CLEAR on the new target before v0's flush. */
+    vgic_lpi_unpend(v1, LPI(11));
+    vgic_lpi_pend(v0, LPI(11));
+    vgic_flush(v0);
+    fake_current = v1;
+    vgic_lpi_move(v0, v1, LPI(11));
+    vgic_lpi_unpend(v1, LPI(11));
+    fake_current = v0;
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(LPI(11)), -1);
+    assert_false(vgic_lpi_pending(v1, LPI(11)));
+}
+
 /* More LPIs than LRs: the least urgent wait, UIE asks for the refill; an
  * urgent SPI evicts a pending LPI back to the LPI bitmap. */
 static void test_lpi_more_than_lrs(void **state)
@@ -1149,6 +1180,7 @@ int main(void)
         cmocka_unit_test_setup(test_lpi_reload_refreshes_lrs, setup),
         cmocka_unit_test_setup(test_lpi_unpend, setup),
         cmocka_unit_test_setup(test_lpi_move, setup),
+        cmocka_unit_test_setup(test_lpi_move_from_lr, setup),
         cmocka_unit_test_setup(test_lpi_more_than_lrs, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
