@@ -301,6 +301,8 @@
 #define GICD_TYPER_IDBITS_10    9u       /* INTIDs up to 1023 */
 #define GICD_TYPER_NO1N         BIT(25)  /* no 1-of-N SPI delivery */
 #define GICD_TYPER_SPIS_PER_LINE 32      /* ITLinesNumber N: INTIDs up to 32 (N + 1) - 1 */
+#define GICD_TYPER_LPIS         BIT(17)  /* LPIs supported */
+#define GICD_TYPER_IDBITS_LPI   13u      /* INTIDs up to 16383: LPIs 8192..16383 */
 #define GICD_IROUTER_IRM      BIT(31)
 #define GIC_PIDR2_ARCH_SHIFT  4
 #define GIC_PIDR2_ARCH_GICV3  0x3
@@ -311,6 +313,8 @@
 #define GICR_TYPER          0x0008
 #define GICR_STATUSR        0x0010
 #define GICR_WAKER          0x0014
+#define GICR_PROPBASER      0x0070       /* 64-bit */
+#define GICR_PENDBASER      0x0078       /* 64-bit */
 #define GICR_PIDR2          0xffe8
 #define GICR_SGI_BASE       0x10000
 #define GICR_IGROUPR0       (GICR_SGI_BASE + 0x0080)
@@ -328,7 +332,24 @@
 #define GICR_FRAME_SIZE     0x20000
 #define GICR_WAKER_PROCESSOR_SLEEP BIT(1)
 #define GICR_WAKER_CHILDREN_ASLEEP BIT(2)
+#define GICR_TYPER_PLPIS      BIT(0)   /* physical LPIs (DirectLPI, bit 3, stays 0) */
 #define GICR_TYPER_LAST       BIT(4)
+#define GICR_CTLR_ENABLE_LPIS BIT(0)
+/* GICR_PROPBASER: IDbits [4:0], InnerCache [9:7], Shareability [11:10],
+ * PA [51:12], OuterCache [58:56] (12.11.33). */
+#define GICR_PROPBASER_IDBITS_MASK 0x1fu
+#define GICR_PROPBASER_PA_MASK     (((UINT64_C(1) << 52) - 1) & ~((UINT64_C(1) << 12) - 1))
+#define GICR_PROPBASER_WRITABLE    (GICR_PROPBASER_PA_MASK | GICR_PROPBASER_IDBITS_MASK | \
+                                    (UINT64_C(7) << 7) | (UINT64_C(3) << 10) | (UINT64_C(7) << 56))
+/* GICR_PENDBASER: InnerCache [9:7], Shareability [11:10], PA [51:16],
+ * OuterCache [58:56], PTZ [62] (write-only: reads 0) (12.11.29). */
+#define GICR_PENDBASER_PA_MASK     (((UINT64_C(1) << 52) - 1) & ~((UINT64_C(1) << 16) - 1))
+#define GICR_PENDBASER_PTZ         BIT(62)
+#define GICR_PENDBASER_WRITABLE    (GICR_PENDBASER_PA_MASK | (UINT64_C(7) << 7) | (UINT64_C(3) << 10) | \
+                                    (UINT64_C(7) << 56))
+/* An LPI's byte in the configuration table (5.1.1): priority [7:2], enable [0]. */
+#define LPI_CFG_ENABLE        BIT(0)
+#define LPI_CFG_PRIO_MASK     0xfcu
 #define GICR_TYPER_PROCNUM_SHIFT 8
 #define GICR_TYPER_AFF_SHIFT  32
 

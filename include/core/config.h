@@ -35,6 +35,7 @@ struct vm_config {
     struct vm_image kernel, initrd, dtb;
     uint64_t gicd_ipa, gicr_ipa;
     uint32_t nr_spis;
+    uint64_t its_ipa;              /* its virtual ITS (`its;`, docs/its.md); 0: none */
     uint64_t uart_ipa;
     uint32_t uart_intid;
     uint64_t wdog_ipa;             /* the emulated SP805 (watchdog;), when wdog_clk_hz */

@@ -56,6 +56,17 @@ void gic_route_spi(unsigned intid, unsigned target_cpu);
 /* The SPI edge-triggered (GICD_ICFGR; level by default). */
 void gic_set_spi_edge(unsigned intid);
 void gic_send_sgi(unsigned sgi, unsigned target_cpu);
+/* The physical ITS (src/drivers/gicv3_its.c): tofu's own LPIs for the MSIs
+ * of devices given to VMs with a virtual ITS.  gic_its_init: boot, CPU 0,
+ * before any CPU's gic_init_cpu (E_OK, or no ITS to use); each CPU's
+ * gic_init_cpu then turns its LPIs on.  gic_its_map_device: every EventID
+ * of `device_id` (GIC_ITS_EVENTS of them) to LPIs of its own, aimed at
+ * CPU `cpu`; the first LPI's INTID, 0 when it cannot. */
+#define GIC_ITS_EVENT_BITS 8
+#define GIC_ITS_EVENTS     (1u << GIC_ITS_EVENT_BITS)
+int gic_its_init(void);
+void gic_lpis_init_cpu(unsigned cpu);
+unsigned gic_its_map_device(uint32_t device_id, unsigned cpu);
 unsigned gic_nr_irqs(void);
 
 /* Passed-through devices (src/drivers/quiesce.c), by their compatible

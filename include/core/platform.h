@@ -14,6 +14,7 @@ struct platform {
     uint32_t uart_intid;
     uint64_t gicd_base;
     uint64_t gicr_base;
+    uint64_t its_base;        /* the GICv3 ITS (0: none): passed-through MSIs */
     uint64_t ram_base;        /* default when the boot DTB says nothing */
     uint64_t ram_size;
     uint64_t device_base;     /* device window mapped at EL2 (1:1, device memory) */

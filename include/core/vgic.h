@@ -26,6 +26,11 @@
 #define VGIC_LR_NONE      0xffff
 #define VGIC_PRIO_DEFAULT 0xa0
 #define VGIC_DIST_IIDR    0x0000743bu  /* implementer 0x43b (Arm); tofu product 0 */
+/* LPIs (a VM with a virtual ITS, docs/its.md): INTIDs GIC_LPI_BASE_ID up,
+ * pending in a per-vCPU bitmap of their own, configured by tofu's copy of
+ * the guest's configuration table. */
+#define VGIC_LPI_WORDS    (VITS_MAX_LPIS / 64)
+#define VGIC_LPI_SUMMARY  ((VGIC_LPI_WORDS + 63) / 64)
 
 struct vgic_irq {
     uint8_t priority;
@@ -55,6 +60,7 @@ struct vgic_dist {
     unsigned nr_spis;                 /* a multiple of 32 */
     struct vgic_irq spi[VGIC_MAX_SPIS];
     uint64_t lr_soft[VGIC_MAX_SPIS];  /* as vgic_cpu.lr_soft, for spi[i] */
+    uint32_t nr_lpis;                 /* LPIs 8192..8192+nr_lpis-1; 0: none (GICD_TYPER.LPIS 0) */
 };
 
 struct vgic_cpu {
@@ -80,8 +86,13 @@ struct vgic_cpu {
         struct {
             bool uie;                        /* underflow maintenance armed */
             bool resample;                   /* a level dropped on another CPU */
-            bool unactive_any;               /* unactive[] has a bit set */
-            bool asks_unused;                /* always false */
+            union {                          /* flush_slow tests both at once */
+                struct {
+                    bool unactive_any;       /* unactive[] has a bit set */
+                    bool lpis;               /* LPI work: one may wait (vgic_lpi_of), or a drop */
+                };
+                uint16_t remote_asks;
+            };
         };
         uint32_t slow_asks;
     };
@@ -89,10 +100,41 @@ struct vgic_cpu {
     bool waker_sleep;                        /* GICR_WAKER.ProcessorSleep */
 };
 
+/* A vCPU's LPIs: the redistributor's registers, and what waits.  Apart
+ * from struct vgic_cpu and struct vcpu (struct vgic_lpis, at the end of
+ * struct vm), so that neither grows: the exit path's fields stay close
+ * together and &vm->vcpus[i] a short multiply.  summary bit w: pending[w]
+ * may be non-zero (set after the word, cleared before it is read).  drop:
+ * CLEAR and DISCARD from another CPU, for this vCPU's next flush to take
+ * out of its list registers. */
+struct vgic_lpi_cpu {
+    bool enabled;                            /* GICR_CTLR.EnableLPIs */
+    bool drop_any;                           /* drop[] has a bit set (then vgic_cpu.lpis is set too) */
+    bool refresh;                            /* the configuration changed: LPIs in LRs go back */
+    uint64_t propbaser, pendbaser;
+    uint64_t pending[VGIC_LPI_WORDS];
+    uint64_t summary[VGIC_LPI_SUMMARY];
+    uint64_t drop[VGIC_LPI_WORDS];
+};
+
+/* A VM's LPIs.  cfg[i] is LPI 8192+i's byte of the configuration table
+ * (LPI_CFG_*), read from the guest's table at GICR_CTLR.EnableLPIs and at
+ * INV and INVALL (vgic_lpi_reload); 0, disabled, until then. */
+#define VGIC_LPI_NO_FWD 0xffu
+struct vgic_lpis {
+    uint8_t cfg[VITS_MAX_LPIS];
+    /* After MOVI: the vCPU a pending state still in the old vCPU's list
+     * register goes to when that vCPU takes it out (its drop request);
+     * VGIC_LPI_NO_FWD when none, or a CLEAR or DISCARD came since. */
+    uint8_t fwd[VITS_MAX_LPIS];
+    struct vgic_lpi_cpu cpu[VM_MAX_VCPUS];
+};
+
 struct vm;
 struct vcpu;
 
-void vgic_vm_init(struct vm *vm, unsigned nr_spis);
+/* nr_lpis: 0, or VITS_MAX_LPIS for a VM with a virtual ITS. */
+void vgic_vm_init(struct vm *vm, unsigned nr_spis, unsigned nr_lpis);
 void vgic_vcpu_init(struct vcpu *v);
 /* Configuration state of `intid` as seen from vCPU `v` (NULL if not the VM's). */
 struct vgic_irq *vgic_irq_of(struct vcpu *v, unsigned intid);
@@ -132,6 +174,40 @@ void vgic_update(struct vcpu *v, unsigned intid);
 void vgic_irq_changed(struct vcpu *t, unsigned intid);
 /* GICD_CTLR's writable bits: the group enables, for every vCPU of `vm`. */
 void vgic_dist_set_ctlr(struct vm *vm, uint32_t enables);
+
+/* LPIs (docs/its.md), the virtual ITS's effects.  `lpi` is an INTID;
+ * one outside the VM's LPIs is ignored.  Pend makes it pending on `v` and
+ * kicks v's CPU; unpend takes its pending state away, from v's list
+ * registers too (on another CPU: at v's next flush); move takes a pending
+ * state still in v's bitmap to `to`, all of them for vgic_lpi_move_all. */
+void vgic_lpi_pend(struct vcpu *v, unsigned lpi);
+void vgic_lpi_unpend(struct vcpu *v, unsigned lpi);
+void vgic_lpi_move(struct vcpu *v, struct vcpu *to, unsigned lpi);
+void vgic_lpi_move_all(struct vcpu *v, struct vcpu *to);
+/* Read the configuration of `count` LPIs from `first` again from the table
+ * at v's GICR_PROPBASER (INV, INVALL, EnableLPIs); those now enabled and
+ * pending are delivered.  False when the table is not in the VM's RAM
+ * (the copy then stays as it was). */
+bool vgic_lpi_reload(struct vcpu *v, unsigned first, unsigned count);
+/* The redistributor's LPI registers (vdev/vgic_redist.c). */
+void vgic_lpi_set_ctlr(struct vcpu *v, bool enable);
+bool vgic_lpi_pending(struct vcpu *v, unsigned lpi);
+
+/* A VM's virtual ITS (vdev/vgic_its.c, when its config has one): built
+ * once (NULL, or why not), back to power-on at each start. */
+const char *vgic_its_build(struct vm *vm);
+void vgic_its_reset(struct vm *vm);
+/* An MSI from one of the VM's devices, EventID `event_id` of DeviceID
+ * `device_id` (which the hardware supplied): translated by its ITS. */
+void vgic_its_msi(struct vm *vm, uint32_t device_id, uint32_t event_id);
+/* Physical LPIs (core/msi.c): the VM's devices' MSIs routed to its ITS, at
+ * its build (NULL, or why not); one arriving at EL2. */
+const char *msi_vm_build(struct vm *vm);
+/* A DeviceID (= requester ID = StreamID) of the VM: its iommu-streams and
+ * its pci-functions. */
+struct vm_config;
+bool msi_owns_device(const struct vm_config *c, uint32_t device_id);
+void msi_lpi(unsigned intid);
 
 /* Number of list registers of this CPU (ICH_VTR_EL2). */
 extern unsigned vgic_nr_lrs;

@@ -44,6 +44,7 @@ struct vm {
     unsigned nr_vcpus;
     struct vcpu vcpus[VM_MAX_VCPUS];
     struct vgic_dist vgic;
+    struct vgic_its *its;               /* its virtual ITS (cfg->its_ipa), or NULL */
     struct vpl011 uart;
     struct vsp805 sp805;                /* used when cfg->wdog_clk_hz */
     struct wdog wdog;
@@ -68,7 +69,12 @@ struct vm {
     unsigned clear_chunks, clear_next, clear_done;
     volatile bool clearing;
     bool ram_clean;                     /* zero since a cold boot: not cleared at its first start */
+    /* Last: large, and used only by a VM with a virtual ITS. */
+    struct vgic_lpis lpis;
 };
+
+/* vCPU v's LPIs (core/vgic.h). */
+static inline struct vgic_lpi_cpu *vgic_lpi_of(struct vcpu *v) { return &v->vm->lpis.cpu[v->id]; }
 
 extern struct vm vms[MAX_VMS];
 extern unsigned nr_vms;

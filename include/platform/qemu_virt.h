@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #define QEMU_VIRT_GICD_BASE     UINT64_C(0x08000000)
+#define QEMU_VIRT_ITS_BASE      UINT64_C(0x08080000)   /* the GICv3 ITS (128 KiB, GITS_SIZE) */
 #define QEMU_VIRT_GICR_BASE     UINT64_C(0x080a0000)
 #define QEMU_VIRT_GICR_SIZE     UINT64_C(0x00f60000)   /* the redistributor region */
 #define QEMU_VIRT_UART_BASE     UINT64_C(0x09000000)   /* the hypervisor's console */

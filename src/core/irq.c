@@ -24,6 +24,11 @@ static inline void forward_ppi(struct vcpu *cur, uint32_t iar, unsigned intid)
  * on to the next pending interrupt. */
 static bool __attribute__((noinline)) irq_other(struct vcpu *cur, uint32_t iar, unsigned intid)
 {
+    if (intid >= GIC_LPI_BASE_ID) {
+        gic_priority_drop(iar);         /* an LPI has no active state */
+        msi_lpi(intid);
+        return true;
+    }
     if (intid == PPI_VTIMER) {
         arch_vtimer_mask();     /* no vCPU owns the live timer here */
     } else if (intid == PPI_MAINTENANCE) {
@@ -58,7 +63,7 @@ static void __attribute__((noinline)) irq_handle_rest(struct vcpu *cur, uint32_t
 {
     for (;;) {
         unsigned intid = iar & GIC_INTID_MASK;
-        if (intid >= GIC_SPURIOUS_ID || !irq_other(cur, iar, intid))
+        if ((intid >= GIC_SPURIOUS_ID && intid < GIC_LPI_BASE_ID) || !irq_other(cur, iar, intid))
             return;
         iar = gic_ack();
         if ((iar & GIC_INTID_MASK) == PPI_VTIMER && cur) {

@@ -144,6 +144,9 @@ void hyp_main(const void *dtb)
                    (uint64_t)(uintptr_t)(__image_end - __image_start));
 
     gic_init_dist();
+    /* Before any CPU's redistributor: their LPIs use its tables. */
+    if (gic_its_init() == E_OK)
+        printf("ITS at %#lx: the MSIs of devices given to VMs with an ITS\n", platform.its_base);
     per_cpu_init(0);
     /* Before any VM: no DMA bypasses the IOMMU from here on.  One that cannot
      * confine DMA is not worked around: tofu does not run. */

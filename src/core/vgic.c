@@ -38,13 +38,22 @@ static void irq_defaults(struct vgic_irq *irq, bool edge)
     irq->irouter = 0;
 }
 
-void vgic_vm_init(struct vm *vm, unsigned nr_spis)
+void vgic_vm_init(struct vm *vm, unsigned nr_spis, unsigned nr_lpis)
 {
     struct vgic_dist *d = &vm->vgic;
     d->nr_spis = nr_spis > VGIC_MAX_SPIS ? VGIC_MAX_SPIS : nr_spis;
+    d->nr_lpis = nr_lpis > VITS_MAX_LPIS ? VITS_MAX_LPIS : nr_lpis;
     d->ctlr = GICD_CTLR_ARE | GICD_CTLR_DS;
-    d->typer = (d->nr_spis / GICD_TYPER_SPIS_PER_LINE) | (GICD_TYPER_IDBITS_10 << GICD_TYPER_IDBITS_SHIFT) |
-               GICD_TYPER_NO1N;
+    /* With LPIs: IDbits for INTIDs up to 16383 (VITS_MAX_LPIS from 8192),
+     * num_LPIs 0 (as many as IDbits allows; GICR_PROPBASER's IDbits may
+     * ask for fewer). */
+    d->typer = (d->nr_spis / GICD_TYPER_SPIS_PER_LINE) | GICD_TYPER_NO1N |
+               (d->nr_lpis ? GICD_TYPER_LPIS | (GICD_TYPER_IDBITS_LPI << GICD_TYPER_IDBITS_SHIFT)
+                           : GICD_TYPER_IDBITS_10 << GICD_TYPER_IDBITS_SHIFT);
+    for (unsigned i = 0; i < VITS_MAX_LPIS; i++) {
+        vm->lpis.cfg[i] = 0;
+        vm->lpis.fwd[i] = VGIC_LPI_NO_FWD;
+    }
     d->iidr = VGIC_DIST_IIDR;
     d->typer2 = 0;
     for (unsigned i = 0; i < VGIC_MAX_SPIS; i++) {
@@ -70,10 +79,16 @@ void vgic_vcpu_init(struct vcpu *v)
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         c->lr_intid[i] = VGIC_LR_NONE;
     c->lr_used = c->lr_hw = c->lr_level = 0;
-    c->uie = c->resample = c->unactive_any = c->asks_unused = false;
+    c->slow_asks = 0;
     for (unsigned i = 0; i < VGIC_WORDS; i++)
         c->unactive[i] = 0;
     c->waker_sleep = true;
+    vgic_lpi_of(v)->enabled = vgic_lpi_of(v)->drop_any = vgic_lpi_of(v)->refresh = false;
+    vgic_lpi_of(v)->propbaser = vgic_lpi_of(v)->pendbaser = 0;
+    for (unsigned i = 0; i < VGIC_LPI_WORDS; i++)
+        vgic_lpi_of(v)->pending[i] = vgic_lpi_of(v)->drop[i] = 0;
+    for (unsigned i = 0; i < VGIC_LPI_SUMMARY; i++)
+        vgic_lpi_of(v)->summary[i] = 0;
 }
 
 struct vgic_irq *vgic_irq_of(struct vcpu *v, unsigned intid)
@@ -106,6 +121,42 @@ static inline __attribute__((always_inline)) void bitmap_clear(struct vcpu *v, u
 }
 
 static bool is_local(const struct vcpu *v) { return vcpu_current() == v; }
+
+/* LPI index i (INTID GIC_LPI_BASE_ID + i) pending on v: the word, then its
+ * summary bit, then the flag flush_one looks at, then the work word; a
+ * flush clears them in the opposite order before it reads. */
+static void lpi_mark(struct vcpu *v, unsigned i)
+{
+    struct vgic_cpu *c = &v->vgic;
+    unsigned w = i / 64;
+    __atomic_fetch_or(&vgic_lpi_of(v)->pending[w], word_bit(i), __ATOMIC_RELEASE);
+    __atomic_fetch_or(&vgic_lpi_of(v)->summary[w / 64], word_bit(w), __ATOMIC_RELEASE);
+    __atomic_store_n(&c->lpis, true, __ATOMIC_RELEASE);
+    vcpu_work_set(v, VCPU_WORK_VGIC);
+}
+
+/* Clear LPI i's pending bit in v's bitmap; whether it was set. */
+static bool lpi_unmark(struct vcpu *v, unsigned i)
+{
+    return __atomic_fetch_and(&vgic_lpi_of(v)->pending[i / 64], ~word_bit(i), __ATOMIC_ACQ_REL) & word_bit(i);
+}
+
+/* The index of LPI `intid` in v's VM, false when it is not one of them. */
+static bool lpi_index(const struct vcpu *v, unsigned intid, unsigned *i)
+{
+    *i = intid - GIC_LPI_BASE_ID;           /* wraps for INTIDs below */
+    return *i < v->vm->vgic.nr_lpis;
+}
+
+/* An interrupt sent back from a list register to wait again. */
+static void requeue(struct vcpu *v, unsigned intid)
+{
+    if (intid >= GIC_LPI_BASE_ID)
+        lpi_mark(v, intid - GIC_LPI_BASE_ID);
+    else
+        bitmap_set(v, intid);
+}
+
 
 static bool is_level(const struct vgic_irq *irq) { return !irq->edge; }
 
@@ -464,7 +515,8 @@ lr_fill(struct vcpu *v, unsigned n, unsigned intid, const struct vgic_irq *irq)
 /* Put `intid` in a list register; false when every LR holds something at
  * least as urgent.  Sets *evicted when it sent another interrupt back to the
  * pending bitmap to make room. */
-static bool lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq, bool *evicted)
+static inline __attribute__((always_inline)) bool
+lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq, bool *evicted)
 {
     struct vgic_cpu *c = &v->vgic;
     int i = lr_find(v, intid);
@@ -503,7 +555,7 @@ static bool lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq,
         }
         if (victim < 0)
             return false;
-        bitmap_set(v, c->lr_intid[victim]);
+        requeue(v, c->lr_intid[victim]);
         lr_release(v, (unsigned)victim);
         *evicted = true;
         free = 1u << victim;
@@ -557,6 +609,276 @@ static void lrs_resample(struct vcpu *v)
     }
 }
 
+/* ---- LPIs (docs/its.md) ---------------------------------------------- */
+
+/* An LPI as lr_place sees it: edge-triggered, group 1, software (a vLPI
+ * has no active state: the guest's acknowledge empties its LR). */
+static struct vgic_irq lpi_irq(uint8_t cfg)
+{
+    struct vgic_irq irq;
+    irq_defaults(&irq, true);
+    irq.priority = cfg & LPI_CFG_PRIO_MASK;
+    irq.enabled = cfg & LPI_CFG_ENABLE;
+    return irq;
+}
+
+void vgic_lpi_pend(struct vcpu *v, unsigned lpi)
+{
+    unsigned i;
+    if (!lpi_index(v, lpi, &i))
+        return;
+    lpi_mark(v, i);
+    vcpu_kick(v);
+}
+
+/* Ask v's CPU to take LPI i out of its list registers (and forward it, as
+ * lpis.fwd says). */
+static void lpi_drop_request(struct vcpu *v, unsigned i)
+{
+    __atomic_fetch_or(&vgic_lpi_of(v)->drop[i / 64], word_bit(i), __ATOMIC_RELEASE);
+    __atomic_store_n(&vgic_lpi_of(v)->drop_any, true, __ATOMIC_RELEASE);
+    __atomic_store_n(&v->vgic.lpis, true, __ATOMIC_RELEASE);
+    vcpu_work_set(v, VCPU_WORK_VGIC);
+    vcpu_kick(v);
+}
+
+/* Take LPI `lpi` out of v's list registers (on v's CPU); whether it was
+ * pending there. */
+static bool lpi_lr_take(struct vcpu *v, unsigned lpi)
+{
+    int n = lr_find(v, lpi);
+    if (n < 0 || !(vgic_hw_read_lr((unsigned)n) & ICH_LR_PENDING))
+        return false;
+    lr_unpend(v, (unsigned)n);
+    return true;
+}
+
+void vgic_lpi_unpend(struct vcpu *v, unsigned lpi)
+{
+    unsigned i;
+    if (!lpi_index(v, lpi, &i))
+        return;
+    __atomic_store_n(&v->vm->lpis.fwd[i], VGIC_LPI_NO_FWD, __ATOMIC_RELEASE);
+    lpi_unmark(v, i);
+    if (is_local(v))
+        lpi_lr_take(v, lpi);
+    else
+        lpi_drop_request(v, i);         /* its list registers are its CPU's */
+}
+
+/* The pending state moves to `to`: from v's bitmap at once, from one of
+ * v's list registers when v's CPU takes it out (a CLEAR or DISCARD before
+ * then cancels the forwarding). */
+void vgic_lpi_move(struct vcpu *v, struct vcpu *to, unsigned lpi)
+{
+    unsigned i;
+    if (v == to || !lpi_index(v, lpi, &i))
+        return;
+    __atomic_store_n(&v->vm->lpis.fwd[i], (uint8_t)to->id, __ATOMIC_RELEASE);
+    bool moved = lpi_unmark(v, i);
+    if (is_local(v)) {
+        moved |= lpi_lr_take(v, lpi);
+        __atomic_store_n(&v->vm->lpis.fwd[i], VGIC_LPI_NO_FWD, __ATOMIC_RELEASE);
+    } else {
+        lpi_drop_request(v, i);
+    }
+    if (moved) {
+        lpi_mark(to, i);
+        vcpu_kick(to);
+    }
+}
+
+void vgic_lpi_move_all(struct vcpu *v, struct vcpu *to)
+{
+    bool moved = false;
+    if (v == to)
+        return;
+    for (unsigned w = 0; w < VGIC_LPI_WORDS; w++) {
+        uint64_t bits = __atomic_exchange_n(&vgic_lpi_of(v)->pending[w], 0, __ATOMIC_ACQ_REL);
+        for (; bits; bits &= bits - 1, moved = true)
+            lpi_mark(to, w * 64 + ctz64(bits));
+    }
+    if (moved)
+        vcpu_kick(to);
+}
+
+/* How many of the VM's LPIs v's GICR_PROPBASER's table covers: IDbits + 1
+ * bits of INTID, less the 8192 below the first LPI. */
+static unsigned lpis_covered(const struct vcpu *v, uint64_t propbaser)
+{
+    unsigned bits = (unsigned)(propbaser & GICR_PROPBASER_IDBITS_MASK) + 1;
+    unsigned top = bits >= GICD_TYPER_IDBITS_LPI + 1 ? GIC_LPI_BASE_ID + VITS_MAX_LPIS : 1u << bits;
+    unsigned n = top > GIC_LPI_BASE_ID ? top - GIC_LPI_BASE_ID : 0;
+    return n < v->vm->vgic.nr_lpis ? n : v->vm->vgic.nr_lpis;
+}
+
+bool vgic_lpi_reload(struct vcpu *v, unsigned first, unsigned count)
+{
+    struct vm *vm = v->vm;
+    struct vgic_dist *d = &vm->vgic;
+    uint64_t pb = __atomic_load_n(&vgic_lpi_of(v)->propbaser, __ATOMIC_ACQUIRE);
+    unsigned i0 = first - GIC_LPI_BASE_ID, covered = lpis_covered(v, pb);
+    if (i0 >= d->nr_lpis || count == 0)
+        return true;
+    if (count > d->nr_lpis - i0)
+        count = d->nr_lpis - i0;
+    /* The part of the range the table covers is read; LPIs beyond it
+     * (IDbits asks for fewer) are disabled. */
+    unsigned in_table = i0 < covered ? (covered - i0 < count ? covered - i0 : count) : 0;
+    const volatile uint8_t *t = in_table ? vm_ipa_to_ptr(vm, (pb & GICR_PROPBASER_PA_MASK) + i0, in_table) : NULL;
+    if (in_table && !t)
+        return false;
+    for (unsigned k = 0; k < count; k++)
+        __atomic_store_n(&v->vm->lpis.cfg[i0 + k], k < in_table ? t[k] : 0, __ATOMIC_RELAXED);
+    /* Newly enabled ones may be waiting in a bitmap, and those in list
+     * registers carry the old priority, or are no longer enabled: every
+     * vCPU's next flush takes its LPIs out of its LRs and places them
+     * again (the issuing vCPU's own at the end of this exit). */
+    for (unsigned n = 0; n < vm->nr_vcpus; n++) {
+        struct vcpu *t2 = &vm->vcpus[n];
+        __atomic_store_n(&vgic_lpi_of(t2)->refresh, true, __ATOMIC_RELEASE);
+        __atomic_store_n(&t2->vgic.lpis, true, __ATOMIC_RELEASE);
+        vcpu_work_set(t2, VCPU_WORK_VGIC);
+        vcpu_kick(t2);
+    }
+    return true;
+}
+
+void vgic_lpi_set_ctlr(struct vcpu *v, bool enable)
+{
+    struct vgic_cpu *c = &v->vgic;
+    if (!v->vm->vgic.nr_lpis || enable == vgic_lpi_of(v)->enabled)
+        return;
+    if (enable)
+        vgic_lpi_reload(v, GIC_LPI_BASE_ID, v->vm->vgic.nr_lpis);
+    /* Store then load, against flush_lpi_work's store of lpis then load of
+     * enabled: sequentially consistent, so that one of the two sees the
+     * other (else an LPI held while disabled would wait for another exit). */
+    __atomic_store_n(&vgic_lpi_of(v)->enabled, enable, __ATOMIC_SEQ_CST);
+    if (enable && __atomic_load_n(&c->lpis, __ATOMIC_SEQ_CST)) {
+        vcpu_work_set(v, VCPU_WORK_VGIC);
+        vcpu_kick(v);
+    }
+}
+
+bool vgic_lpi_pending(struct vcpu *v, unsigned lpi)
+{
+    unsigned i;
+    if (!lpi_index(v, lpi, &i))
+        return false;
+    if (__atomic_load_n(&vgic_lpi_of(v)->pending[i / 64], __ATOMIC_ACQUIRE) & word_bit(i))
+        return true;
+    return lr_state(v, lpi) & ICH_LR_PENDING;
+}
+
+/* CLEARs and DISCARDs another CPU left for this vCPU's list registers. */
+static void lpis_take_drop(struct vcpu *v)
+{
+    __atomic_store_n(&vgic_lpi_of(v)->drop_any, false, __ATOMIC_RELAXED);
+    for (unsigned w = 0; w < VGIC_LPI_WORDS; w++) {
+        uint64_t bits = __atomic_exchange_n(&vgic_lpi_of(v)->drop[w], 0, __ATOMIC_ACQ_REL);
+        for (; bits; bits &= bits - 1) {
+            unsigned i = w * 64 + ctz64(bits);
+            unsigned to = __atomic_exchange_n(&v->vm->lpis.fwd[i], VGIC_LPI_NO_FWD, __ATOMIC_ACQ_REL);
+            if (to == v->id)
+                continue;               /* moved back here meanwhile: it stays */
+            bool was = lpi_lr_take(v, GIC_LPI_BASE_ID + i);
+            if (was && to < v->vm->nr_vcpus) {
+                lpi_mark(&v->vm->vcpus[to], i);
+                vcpu_kick(&v->vm->vcpus[to]);
+            }
+        }
+    }
+}
+
+/* The configuration changed (INV, INVALL, EnableLPIs): LPIs still pending
+ * in list registers go back to the bitmap, to be placed again with their
+ * new priority, or held while disabled. */
+static void lpis_take_back(struct vcpu *v)
+{
+    struct vgic_cpu *c = &v->vgic;
+    for (uint32_t used = c->lr_used; used; used &= used - 1) {
+        unsigned n = ctz64(used), intid = c->lr_intid[n];
+        if (intid < GIC_LPI_BASE_ID)
+            continue;
+        uint64_t lr = vgic_hw_read_lr(n);
+        if ((lr & ICH_LR_STATE_MASK) != ICH_LR_PENDING)
+            continue;
+        vgic_hw_write_lr(n, 0);
+        lr_release(v, n);
+        lpi_mark(v, intid - GIC_LPI_BASE_ID);
+    }
+}
+
+/* Pending LPIs into list registers, as flush_slow does the rest; true when
+ * some stay pending (disabled, or no room: then *held). */
+static bool flush_lpis(struct vcpu *v, bool *held)
+{
+    const struct vgic_dist *d = &v->vm->vgic;
+    bool deliver = __atomic_load_n(&vgic_lpi_of(v)->enabled, __ATOMIC_SEQ_CST) && (d->ctlr & GICD_CTLR_ENABLE_G1);
+    bool left = false;
+    for (unsigned s = 0; s < VGIC_LPI_SUMMARY; s++) {
+        uint64_t sum = __atomic_exchange_n(&vgic_lpi_of(v)->summary[s], 0, __ATOMIC_ACQ_REL);
+        while (sum) {
+            unsigned w = s * 64 + ctz64(sum);
+            sum &= sum - 1;
+            uint64_t bits = __atomic_load_n(&vgic_lpi_of(v)->pending[w], __ATOMIC_ACQUIRE), keep = 0;
+            while (bits) {
+                unsigned i = w * 64 + ctz64(bits);
+                uint64_t bit = bits & -bits;
+                bits &= bits - 1;
+                uint8_t cfg = __atomic_load_n(&v->vm->lpis.cfg[i], __ATOMIC_RELAXED);
+                if (!deliver || !(cfg & LPI_CFG_ENABLE)) {
+                    keep |= bit;
+                    continue;
+                }
+                if (!lpi_unmark(v, i))
+                    continue;               /* cleared meanwhile */
+                struct vgic_irq irq = lpi_irq(cfg);
+                if (!lr_place(v, GIC_LPI_BASE_ID + i, &irq, held)) {
+                    __atomic_fetch_or(&vgic_lpi_of(v)->pending[w], bit, __ATOMIC_RELEASE);
+                    keep |= bit;
+                    *held = true;
+                }
+            }
+            if (keep) {
+                __atomic_fetch_or(&vgic_lpi_of(v)->summary[s], word_bit(w), __ATOMIC_RELEASE);
+                left = true;
+            }
+        }
+    }
+    return left;
+}
+
+/* flush_slow's LPI work, out of line: the flag cleared before the sources
+ * are read, set again for what stays; true then. */
+static bool __attribute__((noinline)) flush_lpi_work(struct vcpu *v, bool *held)
+{
+    __atomic_store_n(&v->vgic.lpis, false, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&vgic_lpi_of(v)->drop_any, __ATOMIC_ACQUIRE))
+        lpis_take_drop(v);
+    if (__atomic_exchange_n(&vgic_lpi_of(v)->refresh, false, __ATOMIC_ACQ_REL))
+        lpis_take_back(v);
+    if (!flush_lpis(v, held))
+        return false;
+    __atomic_store_n(&v->vgic.lpis, true, __ATOMIC_RELEASE);
+    return true;
+}
+
+/* What other CPUs asked of v's list registers (ICACTIVER, CLEAR), and
+ * its LPIs, which go into LRs freed first; true when LPIs stay pending. */
+static bool __attribute__((noinline)) flush_remote_asks(struct vcpu *v, bool *held)
+{
+    struct vgic_cpu *c = &v->vgic;
+    if (__atomic_load_n(&c->unactive_any, __ATOMIC_ACQUIRE))
+        lrs_take_unactive(v);
+    if (!__atomic_load_n(&c->lpis, __ATOMIC_ACQUIRE))
+        return false;
+    if (c->lr_used)
+        lrs_retire(v);
+    return flush_lpi_work(v, held);
+}
+
 /* The work of vgic_flush, out of line so that the common case -- nothing
  * pending, no list register in use -- costs a few loads on the exit path. */
 static void __attribute__((noinline)) flush_slow(struct vcpu *v)
@@ -571,8 +893,9 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
      * the bit again (vcpu.h). */
     arch_clear32_acq_rel(&v->work, VCPU_WORK_VGIC);
     __atomic_store_n(&c->resample, false, __ATOMIC_RELAXED);
-    if (__atomic_load_n(&c->unactive_any, __ATOMIC_ACQUIRE))
-        lrs_take_unactive(v);
+    bool lpis_left = false;
+    if (__atomic_load_n(&c->remote_asks, __ATOMIC_ACQUIRE))
+        lpis_left = flush_remote_asks(v, &held);
     if (c->lr_used) {
         lrs_retire(v);
         lrs_resample(v);
@@ -612,7 +935,7 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
     }
     /* What stays in the bitmap (disabled, held back) is looked at again
      * after the next exit, as it always was. */
-    uint64_t left = held;
+    uint64_t left = held | lpis_left;
     for (unsigned w = 0; w < VGIC_WORDS; w++)
         left |= __atomic_load_n(&c->pending[w], __ATOMIC_RELAXED);
     if (left)
@@ -758,6 +1081,12 @@ bool vgic_wants_wakeup(struct vcpu *v)
             bits &= bits - 1;
         }
     }
+    /* LPIs need no look here: the flush before this vCPU last entered put
+     * every deliverable one in an LR (or filled the LRs, which the line
+     * below sees), and whatever makes one pending or deliverable later
+     * (vgic_lpi_pend, _move, _reload, _set_ctlr, GICD_CTLR) happens on
+     * another CPU, or in an exit of this vCPU that flushes again, and
+     * kicks: that SGI ends the WFI. */
     uint32_t used = c->lr_used & ~vgic_hw_elrsr();
     return used && lrs_pending(used);
 }

@@ -261,6 +261,13 @@ static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned i
         mmio_add(vm, c->uart_ipa, UART_SIZE, &vpl011_ops, &vm->uart) ||
         (c->wdog_clk_hz && mmio_add(vm, c->wdog_ipa, WDOG_SIZE, &vsp805_ops, &vm->sp805)))
         return "its emulated devices overlap";
+    if (c->its_ipa) {
+        const char *why = vgic_its_build(vm);
+        if (!why)
+            why = msi_vm_build(vm);
+        if (why)
+            return why;
+    }
     for (unsigned i = 0; i < vm->nr_mmio; i++)
         if (pt_lookup(&vm->s2, vm->mmio[i].base, NULL, NULL, NULL) == E_OK)
             return "an emulated device overlaps its RAM or a device";
@@ -426,7 +433,8 @@ static void vm_load(struct vm *vm)
     s2_flush_vmid(vm->vttbr);
     iommu_s2_changed(vm);
 
-    vgic_vm_init(vm, c->nr_spis);
+    vgic_vm_init(vm, c->nr_spis, c->its_ipa ? VITS_MAX_LPIS : 0);
+    vgic_its_reset(vm);
     /* Forwarded SPIs, disabled for now: their first enable computes what
      * the exit path precomputes (vgic_irq_changed). */
     for (unsigned i = 0; i < c->nr_devices; i++)

@@ -77,6 +77,7 @@ void gic_init_cpu(unsigned cpu)
     write_sysreg(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
     write_sysreg(ICC_IGRPEN1_EL1, 1);
     isb();
+    gic_lpis_init_cpu(cpu);
 }
 
 void gic_disable_spi(unsigned intid)

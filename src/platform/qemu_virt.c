@@ -10,6 +10,7 @@ const struct platform platform = {
     .uart_intid = GIC_SPI_BASE_ID + QEMU_VIRT_UART_SPI,
     .gicd_base = QEMU_VIRT_GICD_BASE,
     .gicr_base = QEMU_VIRT_GICR_BASE,
+    .its_base = QEMU_VIRT_ITS_BASE,
     .ram_base = QEMU_VIRT_RAM_BASE,
     .ram_size = QEMU_VIRT_RAM_DEFAULT,
     .device_base = QEMU_VIRT_DEVICE_BASE,

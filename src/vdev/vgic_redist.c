@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Emulated GICv3 redistributors, one 128 KiB frame pair (RD_base, SGI_base)
- * per vCPU, contiguous; GICR_TYPER.Last marks the VM's last vCPU.  No LPIs.
+ * per vCPU, contiguous; GICR_TYPER.Last marks the VM's last vCPU.  In a VM
+ * with a virtual ITS, physical LPIs (GICR_TYPER.PLPIS, DirectLPI 0):
+ * GICR_CTLR.EnableLPIs, GICR_PROPBASER and GICR_PENDBASER (docs/its.md).
  */
 #include "core/vm.h"
 #include "core/vgic_regs.h"
@@ -23,7 +25,69 @@ static uint64_t typer(const struct vcpu *o)
     uint64_t aff = FIELD_GET(mpidr, 8, MPIDR_AFF0_SHIFT) | (FIELD_GET(mpidr, 8, MPIDR_AFF1_SHIFT) << 8) |
                    (FIELD_GET(mpidr, 8, MPIDR_AFF2_SHIFT) << 16) | (FIELD_GET(mpidr, 8, MPIDR_AFF3_SHIFT) << 24);
     return (aff << GICR_TYPER_AFF_SHIFT) | ((uint64_t)o->id << GICR_TYPER_PROCNUM_SHIFT) |
-           (o->id + 1 == o->vm->nr_vcpus ? GICR_TYPER_LAST : 0);
+           (o->id + 1 == o->vm->nr_vcpus ? GICR_TYPER_LAST : 0) | (o->vm->vgic.nr_lpis ? GICR_TYPER_PLPIS : 0);
+}
+
+/* GICR_PROPBASER or GICR_PENDBASER at `off` within it (0 or UPPER_HALF),
+ * 32 or 64 bits wide. */
+static bool reg64_read(uint64_t reg, uint64_t off, unsigned width, uint64_t *val)
+{
+    if (width == sizeof(uint64_t) && off == 0)
+        *val = reg;
+    else if (width == sizeof(uint32_t))
+        *val = (uint32_t)(reg >> (off * 8));
+    else
+        return false;
+    return true;
+}
+
+static bool reg64_write(uint64_t *reg, uint64_t off, unsigned width, uint64_t val)
+{
+    uint64_t mask;
+    if (width == sizeof(uint64_t) && off == 0)
+        mask = ~UINT64_C(0);
+    else if (width == sizeof(uint32_t)) {
+        mask = (uint64_t)UINT32_MAX << (off * 8);
+        val <<= off * 8;
+    } else
+        return false;
+    *reg = (*reg & ~mask) | (val & mask);
+    return true;
+}
+
+/* The LPI registers; false when `off` is none of them, or the VM has no
+ * LPIs (RAZ/WI). */
+static bool lpi_reg(struct vcpu *o, uint64_t off, unsigned width, bool write, uint64_t *val)
+{
+    if (!o->vm->vgic.nr_lpis)
+        return false;
+    if (off == GICR_CTLR) {
+        if (write)
+            vgic_lpi_set_ctlr(o, *val & GICR_CTLR_ENABLE_LPIS);
+        else
+            *val = __atomic_load_n(&vgic_lpi_of(o)->enabled, __ATOMIC_ACQUIRE) ? GICR_CTLR_ENABLE_LPIS : 0;
+        return true;
+    }
+    uint64_t *reg, writable;
+    if (off - GICR_PROPBASER < sizeof(uint64_t)) {
+        reg = &vgic_lpi_of(o)->propbaser;
+        writable = GICR_PROPBASER_WRITABLE;
+    } else if (off - GICR_PENDBASER < sizeof(uint64_t)) {
+        reg = &vgic_lpi_of(o)->pendbaser;
+        writable = GICR_PENDBASER_WRITABLE;     /* PTZ: write-only, and nothing to zero (docs/its.md) */
+    } else {
+        return false;
+    }
+    off &= sizeof(uint64_t) - 1;
+    if (!write)
+        return reg64_read(__atomic_load_n(reg, __ATOMIC_ACQUIRE), off, width, val);
+    /* Written while EnableLPIs is 1: UNPREDICTABLE (12.11.33); ignored. */
+    if (__atomic_load_n(&vgic_lpi_of(o)->enabled, __ATOMIC_ACQUIRE))
+        return true;
+    uint64_t r = __atomic_load_n(reg, __ATOMIC_RELAXED);
+    if (reg64_write(&r, off, width, *val))
+        __atomic_store_n(reg, r & writable, __ATOMIC_RELEASE);
+    return true;
 }
 
 static uint64_t redist_read(struct vcpu *v, void *dev, uint64_t off, unsigned width)
@@ -36,6 +100,8 @@ static uint64_t redist_read(struct vcpu *v, void *dev, uint64_t off, unsigned wi
         vgic_irqreg_access(v, o, off - GICR_SGI_BASE, width, false, &val);
         return val;
     }
+    if (lpi_reg(o, off, width, false, &val))
+        return val;
     switch (off) {
     case GICR_IIDR:
         val = GICR_IIDR_VALUE;
@@ -53,7 +119,7 @@ static uint64_t redist_read(struct vcpu *v, void *dev, uint64_t off, unsigned wi
         val = GIC_PIDR2_ARCH_GICV3 << GIC_PIDR2_ARCH_SHIFT;
         break;
     default:
-        break;          /* CTLR (no LPIs), STATUSR, reserved: RAZ */
+        break;          /* CTLR without LPIs, STATUSR, reserved: RAZ */
     }
     return val;
 }
@@ -65,6 +131,8 @@ static enum mmio_result redist_write(struct vcpu *v, void *dev, uint64_t off, un
         return MMIO_OK;
     if (off >= GICR_SGI_BASE)
         vgic_irqreg_access(v, o, off - GICR_SGI_BASE, width, true, &val);
+    else if (lpi_reg(o, off, width, true, &val))
+        return MMIO_OK;
     else if (off == GICR_WAKER)
         o->vgic.waker_sleep = val & GICR_WAKER_PROCESSOR_SLEEP;
     return MMIO_OK;

@@ -24,7 +24,7 @@ static void make_vm(struct vm *m, unsigned nr_vcpus)
 {
     memset(m, 0, sizeof(*m));
     m->nr_vcpus = nr_vcpus;
-    vgic_vm_init(m, 64);
+    vgic_vm_init(m, 64, VITS_MAX_LPIS);
     for (unsigned i = 0; i < nr_vcpus; i++) {
         struct vcpu *v = &m->vcpus[i];
         v->vm = m;
@@ -900,6 +900,247 @@ static void test_work_word_sources(void **state)
     assert_true(vgic_work(v0));
 }
 
+/* ---- LPIs ---------------------------------------------------------- */
+
+#define LPI(n)        (GIC_LPI_BASE_ID + (n))
+#define GUEST_RAM_IPA UINT64_C(0x40000000)
+#define PROP_OFF      0x1000            /* the configuration table, in the guest's RAM */
+
+static uint8_t guest_ram[0x4000] __attribute__((aligned(4096)));
+static struct vm_config lpi_cfg = { .ram_ipa = GUEST_RAM_IPA, .ram_size = sizeof(guest_ram) };
+
+/* vCPU v with its LPIs on, the table at PROP_OFF covering every LPI. */
+static void lpis_on(struct vcpu *v)
+{
+    vm.cfg = &lpi_cfg;
+    vm.ram_pa = pa_of((uintptr_t)guest_ram);
+    vgic_lpi_of(v)->propbaser = (GUEST_RAM_IPA + PROP_OFF) | GICD_TYPER_IDBITS_LPI;
+    vgic_lpi_set_ctlr(v, true);
+    assert_true(vgic_lpi_of(v)->enabled);
+}
+
+static void lpi_config(unsigned n, uint8_t prio, bool on)
+{
+    guest_ram[PROP_OFF + n] = (uint8_t)(prio | (on ? LPI_CFG_ENABLE : 0));
+}
+
+/* INT's effect: the LPI pending on its vCPU, a kick, then an LR with its
+ * INTID and the table's priority, group 1, no HW. */
+static void test_lpi_delivered(void **state)
+{
+    (void)state;
+    lpi_config(5, 0x40, true);
+    lpis_on(v0);
+    unsigned kicks = fake_kick_count;
+    vgic_lpi_pend(v0, LPI(5));
+    assert_int_equal(fake_kick_count, kicks + 1);
+    assert_ptr_equal(fake_last_kicked, v0);
+    assert_true(vgic_lpi_pending(v0, LPI(5)));
+    vgic_flush(v0);
+    assert_true(vgic_wants_wakeup(v0));         /* from its LR */
+    uint64_t lr = lr_of(LPI(5));
+    assert_int_equal(lr & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+    assert_int_equal(lr & ICH_LR_VINTID_MASK, LPI(5));
+    assert_int_equal(lr_prio(lr), 0x40);
+    assert_true(lr & ICH_LR_GROUP1);
+    assert_false(lr & (ICH_LR_HW | ICH_LR_EOI));
+    assert_false(v0->vgic.lpis);
+    assert_false(vgic_lpi_of(v0)->pending[0] & (1u << 5));
+    /* Outside the VM's LPIs, or below them: nothing. */
+    vgic_lpi_pend(v0, LPI(VITS_MAX_LPIS));
+    vgic_lpi_pend(v0, 40);
+    assert_false(v0->vgic.lpis);
+    assert_false(in_bitmap(v0, 40));
+}
+
+/* A disabled LPI, or LPIs off at the redistributor, or group 1 off: it
+ * waits, and does not end a WFI; INV of the changed table delivers it. */
+static void test_lpi_disabled_waits(void **state)
+{
+    (void)state;
+    lpi_config(7, 0x80, false);
+    lpis_on(v0);
+    vgic_lpi_pend(v0, LPI(7));
+    assert_false(vgic_wants_wakeup(v0));
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(LPI(7)), -1);
+    assert_true(vgic_lpi_pending(v0, LPI(7)));
+    assert_true(v0->vgic.lpis);                 /* looked at again */
+    lpi_config(7, 0x80, true);
+    assert_int_equal(fake_lr_find(LPI(7)), -1); /* not before INV */
+    unsigned kicks = fake_kick_count;
+    assert_true(vgic_lpi_reload(v0, LPI(7), 1));
+    assert_true(fake_kick_count > kicks);       /* the vCPUs with LPIs waiting */
+    vgic_flush(v0);
+    assert_true(fake_lr_find(LPI(7)) >= 0);
+    assert_true(vgic_wants_wakeup(v0));
+
+    /* EnableLPIs 0: held until it is set again. */
+    vgic_lpi_set_ctlr(v1, false);
+    lpi_config(8, 0x80, true);
+    vgic_lpi_of(v1)->propbaser = (GUEST_RAM_IPA + PROP_OFF) | GICD_TYPER_IDBITS_LPI;
+    fake_current = v1;
+    vgic_lpi_pend(v1, LPI(8));
+    fake_vgic_hw_reset(NR_LRS);                 /* v1 on this CPU now */
+    vgic_flush(v1);
+    assert_int_equal(fake_lr_find(LPI(8)), -1);
+    kicks = fake_kick_count;
+    vgic_lpi_set_ctlr(v1, true);
+    assert_true(fake_kick_count > kicks);
+    vgic_flush(v1);
+    assert_true(fake_lr_find(LPI(8)) >= 0);
+}
+
+/* INV of an LPI already in an LR: placed again with the new priority;
+ * disabled, it leaves the LR and stays pending. */
+static void test_lpi_reload_refreshes_lrs(void **state)
+{
+    (void)state;
+    lpi_config(2, 0x40, true);
+    lpis_on(v0);
+    vgic_lpi_pend(v0, LPI(2));
+    vgic_flush(v0);
+    assert_int_equal(lr_prio(lr_of(LPI(2))), 0x40);
+    lpi_config(2, 0x80, true);
+    assert_true(vgic_lpi_reload(v0, LPI(2), 1));
+    vgic_flush(v0);
+    assert_int_equal(lr_prio(lr_of(LPI(2))), 0x80);
+    assert_int_equal(fake_lr_count_valid(), 1);
+    lpi_config(2, 0x80, false);
+    assert_true(vgic_lpi_reload(v0, LPI(2), 1));
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(LPI(2)), -1);
+    assert_true(vgic_lpi_pending(v0, LPI(2)));
+}
+
+/* IDbits asking for fewer LPIs than the VM has: those beyond are
+ * disabled; a table outside the VM's RAM changes nothing. */
+static void test_lpi_table_bounds(void **state)
+{
+    (void)state;
+    lpi_config(0, 0x40, true);
+    lpis_on(v0);
+    assert_int_equal(vm.lpis.cfg[0], 0x41);
+    /* 14 bits cover all; 13 bits cover none (INTIDs below 8192). */
+    vgic_lpi_of(v0)->propbaser = (GUEST_RAM_IPA + PROP_OFF) | 12;
+    assert_true(vgic_lpi_reload(v0, LPI(0), 16));
+    assert_int_equal(vm.lpis.cfg[0], 0);
+    lpi_config(0, 0x40, true);
+    vgic_lpi_of(v0)->propbaser = (GUEST_RAM_IPA + sizeof(guest_ram)) | GICD_TYPER_IDBITS_LPI;
+    assert_false(vgic_lpi_reload(v0, LPI(0), 2));
+    assert_int_equal(vm.lpis.cfg[0], 0);    /* unchanged */
+}
+
+/* CLEAR of an LPI already in the target's LR on another CPU: taken out at
+ * that vCPU's next flush; on its own CPU at once. */
+static void test_lpi_unpend(void **state)
+{
+    (void)state;
+    lpi_config(3, 0x40, true);
+    lpis_on(v0);
+    vgic_lpi_pend(v0, LPI(3));
+    vgic_flush(v0);
+    assert_true(fake_lr_find(LPI(3)) >= 0);
+    fake_current = v1;
+    unsigned kicks = fake_kick_count;
+    vgic_lpi_unpend(v0, LPI(3));
+    assert_int_equal(fake_kick_count, kicks + 1);
+    assert_true(fake_lr_find(LPI(3)) >= 0);     /* not yet: not v0's CPU */
+    fake_current = v0;
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(LPI(3)), -1);
+    assert_false(vgic_lpi_pending(v0, LPI(3)));
+    /* On its own CPU. */
+    vgic_lpi_pend(v0, LPI(3));
+    vgic_flush(v0);
+    vgic_lpi_unpend(v0, LPI(3));
+    assert_int_equal(fake_lr_find(LPI(3)), -1);
+    /* Still in the bitmap: just cleared. */
+    vgic_lpi_pend(v0, LPI(3));
+    vgic_lpi_unpend(v0, LPI(3));
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(LPI(3)), -1);
+}
+
+/* MOVI and MOVALL take what waits in the bitmap to the new vCPU. */
+static void test_lpi_move(void **state)
+{
+    (void)state;
+    lpi_config(9, 0x40, true);
+    lpi_config(100, 0x40, true);
+    lpis_on(v0);
+    lpis_on(v1);
+    vgic_lpi_set_ctlr(v0, false);               /* v0 holds them */
+    vgic_lpi_pend(v0, LPI(9));
+    vgic_lpi_pend(v0, LPI(100));
+    vgic_lpi_move(v0, v1, LPI(9));
+    assert_false(vgic_lpi_of(v0)->pending[0] & (1u << 9));
+    assert_true(vgic_lpi_of(v1)->pending[0] & (1u << 9));
+    assert_ptr_equal(fake_last_kicked, v1);
+    vgic_lpi_move_all(v0, v1);
+    assert_true(vgic_lpi_pending(v1, LPI(100)));
+    assert_false(vgic_lpi_pending(v0, LPI(100)));
+    fake_current = v1;
+    vgic_flush(v1);
+    assert_true(fake_lr_find(LPI(9)) >= 0);
+    assert_true(fake_lr_find(LPI(100)) >= 0);
+}
+
+/* MOVI of an LPI already in the old vCPU's LR on another CPU: that CPU
+ * takes it out and forwards it; a CLEAR before then cancels it. */
+static void test_lpi_move_from_lr(void **state)
+{
+    (void)state;
+    lpi_config(11, 0x40, true);
+    lpis_on(v0);
+    lpis_on(v1);
+    vgic_lpi_pend(v0, LPI(11));
+    vgic_flush(v0);
+    assert_true(fake_lr_find(LPI(11)) >= 0);
+    fake_current = v1;
+    vgic_lpi_move(v0, v1, LPI(11));
+    assert_false(vgic_lpi_of(v1)->pending[0] & (1u << 11));   /* not yet */
+    fake_current = v0;
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(LPI(11)), -1);
+    assert_true(vgic_lpi_of(v1)->pending[0] & (1u << 11));
+    /* Again, with a CLEAR on the new target before v0's flush. */
+    vgic_lpi_unpend(v1, LPI(11));
+    vgic_lpi_pend(v0, LPI(11));
+    vgic_flush(v0);
+    fake_current = v1;
+    vgic_lpi_move(v0, v1, LPI(11));
+    vgic_lpi_unpend(v1, LPI(11));
+    fake_current = v0;
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(LPI(11)), -1);
+    assert_false(vgic_lpi_pending(v1, LPI(11)));
+}
+
+/* More LPIs than LRs: the least urgent wait, UIE asks for the refill; an
+ * urgent SPI evicts a pending LPI back to the LPI bitmap. */
+static void test_lpi_more_than_lrs(void **state)
+{
+    (void)state;
+    for (unsigned n = 0; n < NR_LRS + 1; n++)
+        lpi_config(n, PRIO_LOW, true);
+    lpis_on(v0);
+    for (unsigned n = 0; n < NR_LRS + 1; n++)
+        vgic_lpi_pend(v0, LPI(n));
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_count_valid(), NR_LRS);
+    assert_true(fake_hcr & ICH_HCR_UIE);
+    assert_true(v0->vgic.lpis);
+    enable(v0, 40, PRIO_HI);
+    vgic_inject_spi(&vm, 40);
+    vgic_flush(v0);
+    assert_true(fake_lr_find(40) >= 0);
+    unsigned waiting = 0;
+    for (unsigned n = 0; n < NR_LRS + 1; n++)
+        waiting += (vgic_lpi_of(v0)->pending[0] >> n) & 1;
+    assert_int_equal(waiting, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -933,6 +1174,14 @@ int main(void)
         cmocka_unit_test_setup(test_inject_local_slow_cases, setup),
         cmocka_unit_test_setup(test_inject_local_reuses_empty_lr, setup),
         cmocka_unit_test_setup(test_work_word_sources, setup),
+        cmocka_unit_test_setup(test_lpi_delivered, setup),
+        cmocka_unit_test_setup(test_lpi_disabled_waits, setup),
+        cmocka_unit_test_setup(test_lpi_table_bounds, setup),
+        cmocka_unit_test_setup(test_lpi_reload_refreshes_lrs, setup),
+        cmocka_unit_test_setup(test_lpi_unpend, setup),
+        cmocka_unit_test_setup(test_lpi_move, setup),
+        cmocka_unit_test_setup(test_lpi_move_from_lr, setup),
+        cmocka_unit_test_setup(test_lpi_more_than_lrs, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@ struct window {
 /* What the hypervisor keeps for itself on QEMU virt. */
 static const struct window hyp_devices[] = {
     { QEMU_VIRT_GICD_BASE, GICD_SIZE, "the hypervisor's GIC distributor" },
+    { QEMU_VIRT_ITS_BASE, GITS_SIZE, "the hypervisor's GIC ITS" },
     { QEMU_VIRT_GICR_BASE, QEMU_VIRT_GICR_SIZE, "the hypervisor's GIC redistributors" },
     { QEMU_VIRT_UART_BASE, UART_SIZE, "the hypervisor's console UART" },
     { QEMU_VIRT_SMMU_BASE, QEMU_VIRT_SMMU_SIZE, "the hypervisor's SMMU" },
@@ -96,13 +97,15 @@ static unsigned vm_windows(const struct vm_config *c, struct window *w)
         w[n++] = (struct window){ c->wdog_ipa, WDOG_SIZE, "the VM's virtual SP805 watchdog" };
     if (c->nr_pci_fns)
         w[n++] = (struct window){ c->vecam_ipa, QEMU_VIRT_ECAM_BUS_SIZE, "the VM's virtual ECAM" };
+    if (c->its_ipa)
+        w[n++] = (struct window){ c->its_ipa, GITS_SIZE, "the VM's virtual ITS" };
     return n;
 }
 
 static void check_device_address(const struct sys *s, const struct vm *vm, unsigned i)
 {
     const struct vm_device *d = &vm->cfg.devices[i];
-    struct window w[7];
+    struct window w[8];
     for (unsigned k = 0; k < sizeof(hyp_devices) / sizeof(hyp_devices[0]); k++)
         if (ranges_overlap(d->pa, d->size, hyp_devices[k].base, hyp_devices[k].size))
             refuse_device(vm, i, "is %s", hyp_devices[k].what);

@@ -56,6 +56,8 @@ static void emit_vm(FILE *c, FILE *s, const struct vm *vm, unsigned id, const ch
     emit_image(s, c, id, "dtb", &v->dtb, dtb_path);
     fprintf(c, "        .gicd_ipa = %#" PRIx64 "ull, .gicr_ipa = %#" PRIx64 "ull, .nr_spis = %u,\n", v->gicd_ipa,
             v->gicr_ipa, v->nr_spis);
+    if (v->its_ipa)
+        fprintf(c, "        .its_ipa = %#" PRIx64 "ull,\n", v->its_ipa);
     fprintf(c, "        .ipc_peers = %#x, .doorbell_intid = %u,\n", v->ipc_peers, v->doorbell_intid);
     fprintf(c, "        .share_window_ipa = %#" PRIx64 "ull, .share_window_size = %#" PRIx64 "ull,\n",
             v->share_window_ipa, v->share_window_size);

@@ -17,6 +17,8 @@
 #define PHANDLE_GIC      1u
 #define PHANDLE_CLK      2u
 #define PHANDLE_WDOG_CLK 3u
+#define PHANDLE_ITS      4u
+#define GIC_ITS_ADDR_CELLS 2u    /* the GIC node's #address-cells (and #size-cells) with an ITS child */
 #define MAX_CLOCKS       8
 /* Architected timer PPIs (INTID - 16): secure phys, non-secure phys, virtual, hyp. */
 static const uint32_t timer_ppis[4] = { 13, 14, 11, 10 };
@@ -53,9 +55,27 @@ void dt_reg(void *fdt, const uint64_t *pairs, int n)
 #define PCI_DT_PIN_MASK    7u
 
 
+/* An interrupt-map entry: the child's unit address (3 cells) and pin, the
+ * GIC, its unit address (as many cells as its #address-cells: 2 when it has
+ * an ITS child, 0 else, as on QEMU virt), then the SPI's 3 cells. */
+#define INTX_ENTRY_MAX 10
+static void intx_entry(uint32_t *map, int *nm, const struct vm_config *c, uint32_t slot, uint32_t pin, uint32_t spi)
+{
+    map[(*nm)++] = slot << PCI_DT_SLOT_SHIFT;
+    map[(*nm)++] = 0;
+    map[(*nm)++] = 0;
+    map[(*nm)++] = pin;
+    map[(*nm)++] = PHANDLE_GIC;
+    for (unsigned k = 0; c->its_ipa && k < GIC_ITS_ADDR_CELLS; k++)
+        map[(*nm)++] = 0;
+    map[(*nm)++] = GIC_FDT_SPI;
+    map[(*nm)++] = spi;
+    map[(*nm)++] = IRQ_LEVEL_HIGH;
+}
+
 static void write_intx_map(void *fdt, uint32_t *map, int nm)
 {
-    fdt32_t buf[PCI_INTX_SLOTS * 4 * 8];
+    fdt32_t buf[PCI_INTX_SLOTS * 4 * INTX_ENTRY_MAX];
     for (int i = 0; i < nm; i++) buf[i] = cpu_to_fdt32(map[i]);
     DT_CHECK(fdt_property(fdt, "interrupt-map", buf, nm * 4));
     dt_cells(fdt, "interrupt-map-mask", (uint32_t[]){ PCI_DT_SLOT_MASK, 0, 0, PCI_DT_PIN_MASK }, 4);
@@ -70,7 +90,7 @@ static void write_intx_map(void *fdt, uint32_t *map, int nm)
  * no iommu-map (the SMMU is tofu's): the devices DMA to the VM's IPAs. */
 static void write_pcie_props(void *fdt, const struct vm *vm, const struct vm_device *ecam)
 {
-    uint32_t r[7 * VM_MAX_DEVICES], map[PCI_INTX_SLOTS * 4 * 8];
+    uint32_t r[7 * VM_MAX_DEVICES], map[PCI_INTX_SLOTS * 4 * INTX_ENTRY_MAX];
     int nr = 0, nm = 0;
     for (unsigned i = 0; i < vm->cfg.nr_devices; i++) {
         const struct vm_device *w = &vm->cfg.devices[i];
@@ -89,11 +109,8 @@ static void write_pcie_props(void *fdt, const struct vm *vm, const struct vm_dev
     }
     if (ecam->nr_irqs != PCI_INTX_SLOTS) return;
     for (uint32_t slot = 0; slot < PCI_INTX_SLOTS; slot++)
-        for (uint32_t pin = 1; pin <= 4; pin++) {
-            uint32_t e[8] = { slot << PCI_DT_SLOT_SHIFT, 0, 0, pin, PHANDLE_GIC, GIC_FDT_SPI,
-                              ecam->irqs[(slot + pin - 1) % PCI_INTX_SLOTS] - GIC_SPI_BASE_ID, IRQ_LEVEL_HIGH };
-            for (int k = 0; k < 8; k++) map[nm++] = e[k];
-        }
+        for (uint32_t pin = 1; pin <= 4; pin++)
+            intx_entry(map, &nm, &vm->cfg, slot, pin, ecam->irqs[(slot + pin - 1) % PCI_INTX_SLOTS] - GIC_SPI_BASE_ID);
     write_intx_map(fdt, map, nm);
 }
 
@@ -139,18 +156,15 @@ static void write_vpci_node(void *fdt, const void *cfg_fdt, const struct vm *vm)
     uint64_t w = QEMU_VIRT_PCI_MMIO_BASE, ws = QEMU_VIRT_PCI_MMIO_SIZE;
     dt_cells(fdt, "ranges", (uint32_t[]){ PCI_SPACE_MMIO32, (uint32_t)(w >> 32), (uint32_t)w, (uint32_t)(w >> 32),
                                             (uint32_t)w, (uint32_t)(ws >> 32), (uint32_t)ws }, 7);
-    uint32_t map[PCI_INTX_SLOTS * 4 * 8];
+    uint32_t map[PCI_INTX_SLOTS * 4 * INTX_ENTRY_MAX];
     int nm = 0;
     bool done[PCI_INTX_SLOTS] = { false };
     for (unsigned i = 0; i < c->nr_pci_fns; i++) {
         uint32_t slot = ((uint32_t)c->pci_fns[i] >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK;
         if (done[slot % PCI_INTX_SLOTS]) continue;     /* the mask keeps the slot's low two bits */
         done[slot % PCI_INTX_SLOTS] = true;
-        for (uint32_t pin = 1; pin <= 4; pin++) {
-            uint32_t e[8] = { (slot % PCI_INTX_SLOTS) << PCI_DT_SLOT_SHIFT, 0, 0, pin, PHANDLE_GIC, GIC_FDT_SPI,
-                              QEMU_VIRT_PCI_INTX_SPI + (slot + pin - 1) % PCI_INTX_SLOTS, IRQ_LEVEL_HIGH };
-            for (int k = 0; k < 8; k++) map[nm++] = e[k];
-        }
+        for (uint32_t pin = 1; pin <= 4; pin++)
+            intx_entry(map, &nm, c, slot % PCI_INTX_SLOTS, pin, QEMU_VIRT_PCI_INTX_SPI + (slot + pin - 1) % PCI_INTX_SLOTS);
     }
     write_intx_map(fdt, map, nm);
     DT_CHECK(fdt_end_node(fdt));
@@ -236,6 +250,21 @@ static void write_gic_and_timer(void *fdt, const struct vm_config *c)
     DT_CHECK(fdt_property_u32(fdt, "#redistributor-regions", 1));
     dt_reg(fdt, (uint64_t[]){ c->gicd_ipa, GICD_SIZE, c->gicr_ipa, c->nr_vcpus * GICR_FRAME_SIZE }, 2);
     DT_CHECK(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
+    if (c->its_ipa) {
+        /* The ITS is the GIC's child, as on QEMU virt: the same address
+         * space (Linux's irq-gic-v3-its probes it there). */
+        DT_CHECK(fdt_property_u32(fdt, "#address-cells", GIC_ITS_ADDR_CELLS));
+        DT_CHECK(fdt_property_u32(fdt, "#size-cells", GIC_ITS_ADDR_CELLS));
+        DT_CHECK(fdt_property(fdt, "ranges", NULL, 0));
+        snprintf(node, sizeof(node), "its@%" PRIx64, c->its_ipa);
+        DT_CHECK(fdt_begin_node(fdt, node));
+        DT_CHECK(fdt_property_string(fdt, "compatible", "arm,gic-v3-its"));
+        DT_CHECK(fdt_property(fdt, "msi-controller", NULL, 0));
+        DT_CHECK(fdt_property_u32(fdt, "#msi-cells", 1));
+        dt_reg(fdt, (uint64_t[]){ c->its_ipa, GITS_SIZE }, 1);
+        DT_CHECK(fdt_property_u32(fdt, "phandle", PHANDLE_ITS));
+        DT_CHECK(fdt_end_node(fdt));
+    }
     DT_CHECK(fdt_end_node(fdt));
 
     DT_CHECK(fdt_begin_node(fdt, "timer"));

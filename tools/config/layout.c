@@ -101,6 +101,7 @@ void layout_vms(struct sys *s)
         c->ram_ipa = VIRT_RAM;
         c->gicd_ipa = VIRT_GICD;
         c->gicr_ipa = VIRT_GICR;
+        c->its_ipa = vm->its ? VIRT_ITS : 0;
         c->uart_ipa = VIRT_UART;
         c->uart_intid = GIC_SPI_BASE_ID + VIRT_UART_SPI;
         if (c->ipc_peers) {

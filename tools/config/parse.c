@@ -233,7 +233,7 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
     static const char *const allowed[] = { "vcpus", "cpus", "memory-size", "memory-address", "kernel",
                                            "initrd", "bootargs", "devices", "ipc-shares", "on-failure",
                                            "max-restarts", "restart-window-s", "watchdog", "iommu-streams",
-                                           "pci-functions", "wfi", NULL };
+                                           "pci-functions", "wfi", "its", NULL };
     struct vm_config *c = &vm->cfg;
     const char *path = vm->node;
     uint64_t v;
@@ -296,6 +296,10 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
     if (wd && len)
         refuse(path, "property 'watchdog' takes no value (write 'watchdog;')");
     vm->watchdog = wd != NULL;
+    const void *its = fdt_getprop(fdt, node, "its", &len);
+    if (its && len)
+        refuse(path, "property 'its' takes no value (write 'its;')");
+    vm->its = its != NULL;
 
     const char *kernel = get_string(fdt, node, path, "kernel");
     if (!kernel) refuse(path, "missing property 'kernel'");

@@ -33,6 +33,7 @@
 /* The guest address map mirrors QEMU virt, so software for it runs unchanged. */
 #define VIRT_GICD          UINT64_C(0x08000000)
 #define VIRT_GICR          UINT64_C(0x080a0000)
+#define VIRT_ITS           UINT64_C(0x08080000)   /* its virtual ITS (its;), where QEMU virt has its ITS */
 #define VIRT_UART          UINT64_C(0x09000000)
 #define VIRT_UART_SPI      1u
 #define VIRT_RAM           UINT64_C(0x40000000)
@@ -75,6 +76,7 @@ struct vm {
     struct device devices[VM_MAX_DEVICES];   /* the nodes of cfg.devices[] */
     bool quota_given;               /* ipc-shares present */
     bool watchdog;                  /* watchdog: an emulated SP805 */
+    bool its;                       /* its: a virtual GICv3 ITS (docs/its.md) */
     void *dtb;                      /* generated, cfg.dtb.size bytes */
     uint64_t boot_pa;               /* layout_boot: where the hypervisor puts its RAM */
     unsigned table_pages;           /* layout_boot: its stage-2 tables at boot */

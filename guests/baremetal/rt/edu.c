@@ -73,3 +73,54 @@ bool edu_dma(const struct edu *edu, uint64_t src, uint64_t dst, uint32_t bytes, 
 	edu_dma_start(edu, src, dst, bytes, cmd);
 	return edu_dma_wait(edu, EDU_DMA_WAIT_MS);
 }
+
+#define EDU_IRQ_BIT   0x1u
+#define PCI_CAP_HOPS  48              /* a loop in the capability list ends here */
+
+static unsigned pci_find_cap(uintptr_t cfg, uint8_t id)
+{
+	if (!(mmio_read16(cfg + PCI_STATUS) & PCI_STATUS_CAP_LIST))
+		return 0;
+	unsigned at = mmio_read8(cfg + PCI_CAPABILITY_LIST) & PCI_CAP_PTR_MASK;
+	for (unsigned hops = 0; at && hops < PCI_CAP_HOPS; hops++) {
+		if (mmio_read8(cfg + at + PCI_CAP_ID) == id)
+			return at;
+		at = mmio_read8(cfg + at + PCI_CAP_NEXT) & PCI_CAP_PTR_MASK;
+	}
+	return 0;
+}
+
+bool edu_msi_on(struct edu *edu, uint64_t addr, uint16_t data)
+{
+	unsigned msi = pci_find_cap(edu->cfg, PCI_CAP_ID_MSI);
+	if (!msi)
+		return false;
+	edu->msi = msi;
+	uint16_t flags = mmio_read16(edu->cfg + msi + PCI_MSI_FLAGS);
+	edu->msi_flags_found = flags;
+	mmio_write32(edu->cfg + msi + PCI_MSI_ADDRESS_LO, (uint32_t)addr);
+	if (flags & PCI_MSI_FLAGS_64BIT) {
+		mmio_write32(edu->cfg + msi + PCI_MSI_ADDRESS_HI, (uint32_t)(addr >> 32));
+		mmio_write16(edu->cfg + msi + PCI_MSI_DATA_64, data);
+	} else {
+		mmio_write16(edu->cfg + msi + PCI_MSI_DATA_32, data);
+	}
+	mmio_write16(edu->cfg + msi + PCI_MSI_FLAGS, (uint16_t)(flags | PCI_MSI_FLAGS_ENABLE));
+	return true;
+}
+
+void edu_msi_off(const struct edu *edu)
+{
+	if (edu->msi)
+		mmio_write16(edu->cfg + edu->msi + PCI_MSI_FLAGS, edu->msi_flags_found);
+}
+
+void edu_irq_raise(const struct edu *edu)
+{
+	mmio_write32(edu->bar + EDU_IRQ_RAISE, EDU_IRQ_BIT);
+}
+
+void edu_irq_ack(const struct edu *edu)
+{
+	mmio_write32(edu->bar + EDU_IRQ_ACK, EDU_IRQ_BIT);
+}

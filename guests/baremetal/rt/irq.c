@@ -8,6 +8,7 @@
 #include "rt/rt.h"
 
 static irq_handler_fn irq_handlers[IRQ_HANDLER_COUNT];
+static irq_handler_fn irq_lpi_handler;
 static volatile uint32_t irq_unexpected;
 static volatile uint32_t irq_spurious;
 
@@ -15,6 +16,11 @@ void irq_set_handler(uint32_t intid, irq_handler_fn fn)
 {
 	if (intid < IRQ_HANDLER_COUNT)
 		irq_handlers[intid] = fn;
+}
+
+void irq_set_lpi_handler(irq_handler_fn fn)
+{
+	irq_lpi_handler = fn;
 }
 
 uint32_t irq_unexpected_count(void)
@@ -35,10 +41,14 @@ void irq_dispatch(void)
 	irq_handler_fn fn;
 
 	if (intid >= GIC_INTID_SPECIAL) {
-		irq_spurious = irq_spurious + 1;   /* nothing to EOI */
-		return;
+		if (intid < LPI_BASE) {
+			irq_spurious = irq_spurious + 1;   /* nothing to EOI */
+			return;
+		}
+		fn = irq_lpi_handler;              /* an LPI: its EOI only drops the priority */
+	} else {
+		fn = intid < IRQ_HANDLER_COUNT ? irq_handlers[intid] : 0;
 	}
-	fn = intid < IRQ_HANDLER_COUNT ? irq_handlers[intid] : 0;
 	if (fn) {
 		fn(intid, entry_ticks);
 	} else {
@@ -47,7 +57,7 @@ void irq_dispatch(void)
 		/* No storm from a level interrupt nobody handles. */
 		if (intid < GIC_PRIVATE_IRQS)
 			gic_private_irq_disable(intid);
-		else
+		else if (intid < LPI_BASE)
 			gic_spi_disable(intid);
 	}
 	sysreg_write_icc_eoir1_el1(iar);

@@ -823,22 +823,8 @@ static void attack_dma_own(void)
  * tell a dropped MSI from a faulted one, so the verdict is that the MSI was
  * sent and nothing arrived here. */
 #define ITS_BASE      0x08080000ul        /* QEMU virt's ITS (its DTB gives this VM none) */
-#define EDU_IRQ_BIT   0x1u
 #define MSI_DATA      0x2au               /* an EventID */
 #define MSI_WAIT_MS   10                  /* for the write to reach the SMMU */
-
-static unsigned pci_find_cap(uintptr_t cfg, uint8_t id)
-{
-	if (!(mmio_read16(cfg + PCI_STATUS) & PCI_STATUS_CAP_LIST))
-		return 0;
-	unsigned at = mmio_read8(cfg + PCI_CAPABILITY_LIST) & PCI_CAP_PTR_MASK;
-	for (unsigned hops = 0; at && hops < 48; hops++) {
-		if (mmio_read8(cfg + at + PCI_CAP_ID) == id)
-			return at;
-		at = mmio_read8(cfg + at + PCI_CAP_NEXT) & PCI_CAP_PTR_MASK;
-	}
-	return 0;
-}
 
 static void attack_dma_msi_its(void)
 {
@@ -846,26 +832,16 @@ static void attack_dma_msi_its(void)
 
 	if (!edu_ready(EDU_SLOT_OWN, &edu))
 		return;
-	unsigned msi = pci_find_cap(edu.cfg, PCI_CAP_ID_MSI);
-	if (!msi) {
+	uintptr_t doorbell = ITS_BASE + GITS_TRANSLATER;
+	if (!edu_msi_on(&edu, doorbell, MSI_DATA)) {
 		attack_skip("edu has no MSI capability");
 		return;
 	}
-	uintptr_t doorbell = ITS_BASE + GITS_TRANSLATER;
-	uint16_t flags = mmio_read16(edu.cfg + msi + PCI_MSI_FLAGS);
-	mmio_write32(edu.cfg + msi + PCI_MSI_ADDRESS_LO, (uint32_t)doorbell);
-	if (flags & PCI_MSI_FLAGS_64BIT) {
-		mmio_write32(edu.cfg + msi + PCI_MSI_ADDRESS_HI, 0);
-		mmio_write16(edu.cfg + msi + PCI_MSI_DATA_64, MSI_DATA);
-	} else {
-		mmio_write16(edu.cfg + msi + PCI_MSI_DATA_32, MSI_DATA);
-	}
-	mmio_write16(edu.cfg + msi + PCI_MSI_FLAGS, (uint16_t)(flags | PCI_MSI_FLAGS_ENABLE));
-	mmio_write32(edu.bar + EDU_IRQ_RAISE, EDU_IRQ_BIT);
+	edu_irq_raise(&edu);
 	for (uint64_t end = timer_now() + timer_ms_to_ticks(MSI_WAIT_MS); timer_now() < end;)
 		arch_isb();
-	mmio_write32(edu.bar + EDU_IRQ_ACK, EDU_IRQ_BIT);
-	mmio_write16(edu.cfg + msi + PCI_MSI_FLAGS, flags);
+	edu_irq_ack(&edu);
+	edu_msi_off(&edu);
 	rt_printf("  MSI of edu 00:%02x.0 sent to the ITS doorbell %lx\n", EDU_SLOT_OWN, doorbell);
 	attack_verdict(true, "the MSI write went to the SMMU (tofu logs its fault against this VM)");
 }

@@ -110,7 +110,7 @@ static inline uint64_t mmio_read64(uintptr_t addr)
 
 static inline void mmio_write64(uintptr_t addr, uint64_t v)
 {
-	__asm__ volatile("str %0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
+	__asm__ volatile("str %x0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
 }
 
 #endif /* RT_ARCH_H */

@@ -23,6 +23,8 @@ struct edu {
 	uintptr_t cfg;                /* its configuration space */
 	uintptr_t bar;                /* BAR0, once edu_map() placed it */
 	uint32_t command_found;       /* its COMMAND register as found */
+	unsigned msi;                 /* its MSI capability's offset, once edu_msi_on found it */
+	uint16_t msi_flags_found;
 };
 
 /* Finds the edu in `slot` of bus 0 without touching it. */
@@ -39,6 +41,13 @@ bool edu_dma_wait(const struct edu *edu, uint64_t ms);
 /* Starts a transfer of `bytes` (at most EDU_BUFFER_SIZE); cmd 0 or
  * EDU_DMA_TO_RAM. */
 void edu_dma_start(const struct edu *edu, uint64_t src, uint64_t dst, uint32_t bytes, uint32_t cmd);
+/* Its MSI capability aimed at `addr` with `data` and enabled (false: it
+ * has none); edu_msi_off puts the capability's control back as found. */
+bool edu_msi_on(struct edu *edu, uint64_t addr, uint16_t data);
+void edu_msi_off(const struct edu *edu);
+/* Raise its interrupt (an MSI while enabled), then acknowledge it. */
+void edu_irq_raise(const struct edu *edu);
+void edu_irq_ack(const struct edu *edu);
 /* Starts one and waits for it (EDU_DMA_WAIT_MS). */
 bool edu_dma(const struct edu *edu, uint64_t src, uint64_t dst, uint32_t bytes, uint32_t cmd);
 

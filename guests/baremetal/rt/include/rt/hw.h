@@ -114,8 +114,63 @@
 #define EDU_BUFFER            0x40000ul        /* its 4 KiB buffer, in its own address space */
 #define EDU_BUFFER_SIZE       4096
 
-/* ---- GICv3 ITS (Arm IHI 0069): its translation frame's doorbell ---- */
+/* ---- GICv3 ITS (Arm IHI 0069, 12.19) ---- */
+#define GITS_CTLR             0x0000
+#define GITS_IIDR             0x0004
+#define GITS_TYPER            0x0008           /* 64-bit */
+#define GITS_CBASER           0x0080           /* 64-bit */
+#define GITS_CWRITER          0x0088           /* 64-bit */
+#define GITS_CREADR           0x0090           /* 64-bit */
+#define GITS_BASER            0x0100           /* GITS_BASER<n>: + 8 n, 64-bit */
+#define GITS_BASER_COUNT      8
+#define GITS_PIDR2            0xffe8
 #define GITS_TRANSLATER       0x10040          /* from the ITS's base */
+#define GITS_CTLR_ENABLED     HW_BIT(0)
+#define GITS_CTLR_QUIESCENT   HW_BIT(31)
+#define GITS_TYPER_PHYSICAL   HW_BIT(0)
+#define GITS_TYPER_ITT_ESZ_SHIFT 4             /* [7:4] bytes per ITT entry - 1 */
+#define GITS_TYPER_IDBITS_SHIFT 8              /* [12:8] EventID bits - 1 */
+#define GITS_TYPER_DEVBITS_SHIFT 13            /* [17:13] DeviceID bits - 1 */
+#define GITS_TYPER_PTA        HW_BIT(19)
+#define GITS_TYPER_HCC_SHIFT  24               /* [31:24] collections held in the ITS */
+#define GITS_TYPER_FIELD_MASK HW_UL(0x1f)
+#define GITS_TYPER_BYTE_MASK  HW_UL(0xff)
+#define GITS_CBASER_VALID     HW_BIT(63)
+#define GITS_CBASER_PAGES_MASK HW_UL(0xff)     /* Size: 4 KiB pages - 1 */
+#define GITS_CREADR_STALLED   HW_BIT(0)
+#define GITS_CWRITER_RETRY    HW_BIT(0)
+#define GITS_BASER_VALID      HW_BIT(63)
+#define GITS_BASER_TYPE_SHIFT 56               /* [58:56]: 0 none, 1 devices, 4 collections */
+#define GITS_BASER_TYPE_MASK  HW_UL(0x7)
+#define GITS_BASER_PAGES_MASK HW_UL(0xff)      /* Size: pages - 1 (Page_Size [9:8] 0: 4 KiB) */
+#define GITS_PIDR2_ARCH_SHIFT 4
+#define GITS_PIDR2_ARCH_MASK  HW_UL(0xf)
+#define GITS_CMD_BYTES        32
+#define GITS_CMD_MOVI         0x01
+#define GITS_CMD_INT          0x03
+#define GITS_CMD_CLEAR        0x04
+#define GITS_CMD_SYNC         0x05
+#define GITS_CMD_MAPD         0x08
+#define GITS_CMD_MAPC         0x09
+#define GITS_CMD_MAPTI        0x0a
+#define GITS_CMD_INV          0x0c
+#define GITS_CMD_INVALL       0x0d
+#define GITS_CMD_MOVALL       0x0e
+#define GITS_CMD_DISCARD      0x0f
+#define GITS_CMD_DEVID_SHIFT  32               /* DW0 [63:32] */
+#define GITS_CMD_PINTID_SHIFT 32               /* DW1 [63:32] (MAPTI) */
+#define GITS_CMD_RDBASE_SHIFT 16               /* DW2 [51:16]: a processor number (PTA 0) */
+#define GITS_CMD_VALID        HW_BIT(63)       /* DW2 (MAPD, MAPC) */
+#define ITS_ITT_ALIGN         256              /* MAPD's ITT_addr: [51:8] */
+#define LPI_BASE              8192             /* the first LPI INTID */
+#define LPI_CFG_ENABLE        HW_BIT(0)        /* configuration table byte: priority [7:2], enable [0] */
+#define GICD_TYPER_LPIS       HW_BIT(17)
+#define GICD_TYPER_IDBITS_SHIFT 19             /* [23:19] INTID bits - 1 */
+#define GICR_CTLR_ENABLE_LPIS HW_BIT(0)
+#define GICR_TYPER_PLPIS      HW_BIT(0)
+#define GICR_TYPER_PROCNUM_SHIFT 8             /* [23:8] */
+#define GICR_PROPBASER        0x0070           /* 64-bit: PA [51:12], IDbits [4:0] */
+#define GICR_PENDBASER        0x0078           /* 64-bit: PA [51:16] */
 
 /* ---- PL031 RTC (ARM DDI 0224) ---- */
 #define PL031_DR              0x000            /* data: seconds */

@@ -18,6 +18,8 @@
 typedef void (*irq_handler_fn)(uint32_t intid, uint64_t entry_ticks);
 
 void irq_set_handler(uint32_t intid, irq_handler_fn fn);   /* INTID < IRQ_HANDLER_COUNT */
+/* One handler for every LPI (INTID 8192 up); none: they are unexpected. */
+void irq_set_lpi_handler(irq_handler_fn fn);
 uint32_t irq_unexpected_count(void);
 uint32_t irq_spurious_count(void);
 

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The physical GICv3 ITS and tofu's own LPIs (docs/its.md, "Passed-through
+ * MSIs").  A device given to a VM with a virtual ITS sends its MSIs to the
+ * physical ITS (its doorbell page is in the device's SMMU stage 2): tofu maps
+ * every EventID of the device's DeviceID to a physical LPI of its own, once
+ * at boot, and the LPI's arrival at EL2 is translated by the VM's virtual
+ * ITS (whatever the guest mapped the event to, if anything).  So the guest's
+ * commands never reach the physical ITS, and a device can only raise what
+ * its own DeviceID, which the hardware supplies, translates to in its own
+ * VM's ITS.
+ *
+ * Everything here runs at boot on CPU 0 (the commands) or at each CPU's
+ * bring-up (its redistributor's LPI tables): no lock.
+ */
+#include "core/drivers.h"
+#include "core/platform.h"
+#include "core/palloc.h"
+#include "core/pcpu.h"
+#include "core/mem.h"
+#include "core/lib.h"
+#include "core/printf.h"
+#include "arch/regs.h"
+#include "arch/sysreg.h"
+
+#define LPI_ID_BITS      14                   /* INTIDs up to 16383 */
+#define LPI_COUNT        ((1u << LPI_ID_BITS) - GIC_LPI_BASE_ID)
+#define LPI_PRIO         0xa0                 /* as tofu's SPIs */
+#define PEND_ALIGN_PAGES 16                   /* GICR_PENDBASER: 64 KiB aligned */
+#define PEND_PAGES       1                    /* 2^14 bits */
+#define PROP_PAGES       (LPI_COUNT / PAGE_SIZE)
+#define QUEUE_PAGES      1
+#define QUEUE_BYTES      (QUEUE_PAGES * PAGE_SIZE)
+#define TABLE_PAGES      1                    /* devices of bus 0, collections of the CPUs */
+#define ITT_PAGES        1                    /* 256 events of up to 16 bytes */
+#define CMD_SPINS        10000000u
+
+static bool its_on;
+static uint64_t prop_pa, pend_pa[MAX_PCPUS];
+static uint64_t *queue;
+static uint32_t cwriter;
+static unsigned lpis_used;                    /* LPIs handed out, from GIC_LPI_BASE_ID */
+static unsigned itt_bytes;                    /* an ITT of GIC_ITS_EVENTS events */
+
+static uintptr_t its(uint64_t off) { return (uintptr_t)(platform.its_base + off); }
+static uintptr_t gicr(unsigned cpu, uint64_t off)
+{
+    return (uintptr_t)(platform.gicr_base + (uint64_t)cpu * GICR_FRAME_SIZE + off);
+}
+
+static uint64_t alloc_zeroed(uint64_t pages, uint64_t align_pages)
+{
+    uint64_t pa = palloc_alloc(&hyp_mem, pages, align_pages);
+    if (pa)
+        memset(pa_to_ptr(pa_of(pa)), 0, pages * PAGE_SIZE);
+    return pa;
+}
+
+/* One command, then wait until the ITS has read it. */
+static bool its_cmd(uint64_t dw0, uint64_t dw1, uint64_t dw2, uint64_t dw3)
+{
+    uint64_t *c = &queue[cwriter / sizeof(uint64_t)];
+    c[0] = dw0;
+    c[1] = dw1;
+    c[2] = dw2;
+    c[3] = dw3;
+    dsb(ish);
+    cwriter = (cwriter + GITS_CMD_BYTES) % QUEUE_BYTES;
+    mmio_write64(its(GITS_CWRITER), cwriter);
+    for (unsigned i = 0; i < CMD_SPINS; i++) {
+        uint64_t r = mmio_read64(its(GITS_CREADR));
+        if (r & GITS_CREADR_STALLED)
+            return false;
+        if (r == cwriter)
+            return true;
+    }
+    return false;
+}
+
+static uint64_t rdbase(unsigned cpu)
+{
+    uint64_t proc = FIELD_GET(mmio_read64(gicr(cpu, GICR_TYPER)), 16, GICR_TYPER_PROCNUM_SHIFT);
+    return proc << GITS_CMD_RDBASE_SHIFT;
+}
+
+/* Every table a GITS_BASER asks for: one page each (bus 0's DeviceIDs, the
+ * CPUs' collections), flat. */
+static bool its_tables(void)
+{
+    for (unsigned n = 0; n < GITS_BASER_COUNT; n++) {
+        uintptr_t reg = its(GITS_BASER + n * sizeof(uint64_t));
+        uint64_t b = mmio_read64(reg);
+        unsigned type = (unsigned)FIELD_GET(b, GITS_BASER_TYPE_WIDTH, GITS_BASER_TYPE_SHIFT);
+        if (type == GITS_BASER_TYPE_NONE)
+            continue;
+        uint64_t pa = alloc_zeroed(TABLE_PAGES, 1);
+        if (!pa)
+            return false;
+        uint64_t keep = b & (FIELD_MASK(GITS_BASER_TYPE_WIDTH, GITS_BASER_TYPE_SHIFT) |
+                             FIELD_MASK(GITS_BASER_ESZ_WIDTH, GITS_BASER_ESZ_SHIFT));
+        mmio_write64(reg, keep | GITS_BASER_VALID | pa | ((uint64_t)GITS_BASER_PSZ_4K << GITS_BASER_PSZ_SHIFT) |
+                              (TABLE_PAGES - 1));
+        if (!(mmio_read64(reg) & GITS_BASER_VALID))
+            return false;
+    }
+    return true;
+}
+
+int gic_its_init(void)
+{
+    if (!platform.its_base || !(mmio_read32((uintptr_t)(platform.gicd_base + GICD_TYPER)) & GICD_TYPER_LPIS))
+        return E_INVAL;
+    uint64_t typer = mmio_read64(its(GITS_TYPER));
+    itt_bytes = (unsigned)(FIELD_GET(typer, GITS_TYPER_ITT_ESZ_WIDTH, GITS_TYPER_ITT_ESZ_SHIFT) + 1) * GIC_ITS_EVENTS;
+    if (typer & GITS_TYPER_PTA || itt_bytes > ITT_PAGES * PAGE_SIZE ||
+        FIELD_GET(typer, GITS_TYPER_IDBITS_WIDTH, GITS_TYPER_IDBITS_SHIFT) + 1 < GIC_ITS_EVENT_BITS)
+        return E_INVAL;
+    prop_pa = alloc_zeroed(PROP_PAGES, 1);
+    uint64_t q = alloc_zeroed(QUEUE_PAGES, 1);
+    if (!prop_pa || !q)
+        return E_NOMEM;
+    for (unsigned cpu = 0; cpu < nr_pcpus; cpu++)
+        if (!(pend_pa[cpu] = alloc_zeroed(PEND_PAGES, PEND_ALIGN_PAGES)))
+            return E_NOMEM;
+    if (!its_tables())
+        return E_NOMEM;
+    queue = pa_to_ptr(pa_of(q));
+    mmio_write64(its(GITS_CBASER), GITS_CBASER_VALID | q | (QUEUE_PAGES - 1));
+    mmio_write64(its(GITS_CWRITER), 0);
+    cwriter = 0;
+    mmio_write32(its(GITS_CTLR), GITS_CTLR_ENABLED);
+    its_on = true;
+    return E_OK;
+}
+
+/* This CPU's redistributor: LPIs on, with tofu's tables; its collection
+ * (ICID = the CPU's index) in the ITS. */
+void gic_lpis_init_cpu(unsigned cpu)
+{
+    if (!its_on)
+        return;
+    mmio_write64(gicr(cpu, GICR_PROPBASER), prop_pa | (LPI_ID_BITS - 1));
+    mmio_write64(gicr(cpu, GICR_PENDBASER), pend_pa[cpu]);
+    mmio_write32(gicr(cpu, GICR_CTLR), mmio_read32(gicr(cpu, GICR_CTLR)) | GICR_CTLR_ENABLE_LPIS);
+    if (!its_cmd(GITS_CMD_MAPC, 0, GITS_CMD_VALID | rdbase(cpu) | cpu, 0) ||
+        !its_cmd(GITS_CMD_SYNC, 0, rdbase(cpu), 0))
+        printf("ITS: collection of CPU %u not mapped\n", cpu);
+}
+
+unsigned gic_its_map_device(uint32_t device_id, unsigned cpu)
+{
+    if (!its_on || lpis_used + GIC_ITS_EVENTS > LPI_COUNT)
+        return 0;
+    uint64_t itt = alloc_zeroed(ITT_PAGES, 1);
+    if (!itt)
+        return 0;
+    unsigned first = GIC_LPI_BASE_ID + lpis_used;
+    uint8_t *prop = pa_to_ptr(pa_of(prop_pa));
+    for (unsigned e = 0; e < GIC_ITS_EVENTS; e++)
+        prop[lpis_used + e] = LPI_PRIO | LPI_CFG_ENABLE;
+    dsb(ish);
+    uint64_t dev = (uint64_t)device_id << GITS_CMD_DEVID_SHIFT;
+    bool ok = its_cmd(GITS_CMD_MAPD | dev, GIC_ITS_EVENT_BITS - 1, GITS_CMD_VALID | itt, 0);
+    for (unsigned e = 0; ok && e < GIC_ITS_EVENTS; e++)
+        ok = its_cmd(GITS_CMD_MAPTI | dev, e | ((uint64_t)(first + e) << GITS_CMD_PINTID_SHIFT), cpu, 0);
+    ok = ok && its_cmd(GITS_CMD_INVALL, 0, cpu, 0) && its_cmd(GITS_CMD_SYNC, 0, rdbase(cpu), 0);
+    if (!ok)
+        return 0;
+    lpis_used += GIC_ITS_EVENTS;
+    return first;
+}
