@@ -408,13 +408,24 @@ static void refused(struct dev *d, const struct virtq_chain *c, const char *why)
 		printf("tofu-vdev: device %u: request %u refused: %s\n", d->info.index, c->head, why);
 }
 
-/* One request of a block device: its used length. */
+/* One request of a block device: its used length.  A FLUSH's fdatasync()
+ * is done before its used entry is, so that the frontend, which may find
+ * the entry before the interrupt (still taking an earlier batch's), never
+ * sees a FLUSH complete before the writes it covers are stable; a failed
+ * one is the FLUSH's IOERR. */
 static uint32_t serve_block(struct dev *d, const struct virtq_chain *c)
 {
 	uint32_t written = virtio_blk_serve(&d->disk, c);
 
 	if (c->err != VIRTQ_OK)
 		refused(d, c, virtq_err_name(c->err));
+	if (d->disk.flushes != d->flushed) {
+		d->flushed = d->disk.flushes;
+		if (fdatasync((int)(intptr_t)d->disk.io_ctx) < 0) {
+			printf("tofu-vdev: fdatasync of %s: %s\n", d->path, strerror(errno));
+			c->buf[c->n - 1].p[0] = VIRTIO_BLK_S_IOERR;
+		}
+	}
 	return written;
 }
 
@@ -548,11 +559,6 @@ static void serve(struct dev *d, unsigned qi)
 	fault_armed = 0;
 	if (!q->ready)
 		printf("tofu-vdev: device %u queue %u: broken avail ring: queue off\n", d->info.index, qi);
-	if (d->disk.flushes != d->flushed) {
-		d->flushed = d->disk.flushes;
-		if (fdatasync((int)(intptr_t)d->disk.io_ctx) < 0)
-			printf("tofu-vdev: fdatasync of %s: %s\n", d->path, strerror(errno));
-	}
 	if (irq) {
 		int rc = vcall(TOFU_VDEV_IOC_EVENT, d->info.index, VIRTIO_MSG_EVENT_USED, 0);
 		if (rc != TOFU_OK && rc != TOFU_E_STOPPED)
