@@ -8,6 +8,9 @@ set -uo pipefail
 LOGDIR=${LOGDIR:-$BUILD/test-logs}
 mkdir -p "$LOGDIR"
 T_NAME=""; T_FAILED=0; QPID=""; QIN=""; QLOG=""
+# A script that ends early (a shell error, set -u) must not leave its QEMU
+# running: it would load the machine for every later test.
+trap '[ -n "$QPID" ] && kill "$QPID" 2>/dev/null' EXIT
 
 t_fail() {
     echo "  FAIL: $*"
