@@ -293,9 +293,9 @@ static void write_exp(struct vpci_fn *vf, unsigned off, unsigned width, uint32_t
 
 /* MSI (a VM with an ITS): Message Control, and the address, data and
  * mask registers after it, the guest's.  Whatever address it names, the
- * function's writes go through the VM's stage 2 in the SMMU, and only the
- * ITS doorbell page is a device there: an MSI reaches this VM's ITS, with
- * the function's own DeviceID, or faults. */
+ * function's write goes through the VM's stage 2 in the SMMU: it reaches
+ * only what the VM may reach (its RAM, its own BARs, the ITS doorbell,
+ * where the fabric tags it with the function's own DeviceID), or faults. */
 static void write_msi(struct vpci_fn *vf, unsigned off, unsigned width, uint32_t val)
 {
     const struct pci_fn *f = vf->pf;
