@@ -638,6 +638,17 @@
 #define PCI_PM_CTRL_PME_ENABLE 0x0100u
 #define PCI_PM_CTRL_PME_STATUS 0x8000u  /* write-1-to-clear */
 #define PCI_EXP_SIZEOF      0x3c         /* a v2 PCI Express capability */
+#define PCI_MSI_FLAGS       2            /* MSI Message Control, 16 bits */
+#define PCI_MSI_FLAGS_ENABLE 0x0001u
+#define PCI_MSI_FLAGS_64BIT 0x0080u      /* 64-bit Message Address */
+#define PCI_MSI_FLAGS_MASKBIT 0x0100u    /* per-vector masking: Mask and Pending Bits */
+#define PCI_MSI_ADDRESS_LO  4            /* the registers after Message Control */
+#define PCI_MSI_SIZEOF_32   0x0a         /* ID, next, control, address, data */
+#define PCI_MSI_SIZEOF_64   0x0e         /* the same with the upper address */
+#define PCI_MSI_MASK_SIZEOF 0x0a         /* what per-vector masking adds: reserved, Mask, Pending */
+#define PCI_MSIX_FLAGS      2            /* MSI-X Message Control, 16 bits */
+#define PCI_MSIX_FLAGS_ENABLE 0x8000u
+#define PCI_MSIX_SIZEOF     0x0c         /* control, Table and PBA offsets (read-only) */
 #define PCI_EXP_DEVCAP      4            /* 32 bits */
 #define PCI_EXP_DEVCAP_FLR  0x10000000u  /* Function Level Reset capable */
 #define PCI_EXP_DEVCTL      8            /* 16 bits */

@@ -39,8 +39,8 @@ struct pci_fn {
     bool hidden;            /* the host bridge itself (class 06 00): never given */
     uint8_t pin;            /* Interrupt Pin: 0 none, 1-4 INTA-INTD */
     uint32_t intid;         /* its INTx line's INTID (QEMU virt's swizzle), 0: none */
-    uint8_t pm_cap, exp_cap;        /* config-space offsets of those capabilities, 0: none */
-    uint8_t pm_len, exp_len;        /* their bytes: up to the next capability, at most their size */
+    uint8_t pm_cap, exp_cap, msi_cap, msix_cap; /* config-space offsets of those capabilities, 0: none */
+    uint8_t pm_len, exp_len, msi_len, msix_len; /* their bytes: up to the next capability, at most their size */
     bool flr;               /* DevCap says it can do a Function Level Reset */
     bool dev_reset;         /* without FLR: tofu knows a reset by its registers */
     uint16_t vendor, device;

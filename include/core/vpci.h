@@ -15,6 +15,7 @@ struct vpci_fn {
     struct pci_fn *pf;          /* tofu's record of the physical function */
     uint8_t sizing;             /* bit n: BAR dword n holds all-ones (being sized) */
     uint8_t irq_line;           /* Interrupt Line: the guest's scratch byte */
+    bool msi;                   /* MSI and MSI-X shown: the VM has a virtual ITS */
 };
 
 struct vpci {
@@ -25,8 +26,9 @@ struct vpci {
 
 extern const struct mmio_ops vpci_ops;
 
-/* Give the VM the function (at boot); E_NOMEM when it has VM_MAX_PCI_FNS. */
-int vpci_add(struct vpci *p, struct pci_fn *f);
+/* Give the VM the function (at boot), with its MSI and MSI-X capabilities
+ * when `msi` (the VM has a virtual ITS); E_NOMEM when it has VM_MAX_PCI_FNS. */
+int vpci_add(struct vpci *p, struct pci_fn *f, bool msi);
 /* What a VM's start finds: no BAR being sized, Interrupt Line 0. */
 void vpci_reset(struct vpci *p);
 

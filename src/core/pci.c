@@ -94,7 +94,16 @@ static uint8_t cap_span(const uint8_t *caps, unsigned n, unsigned cap, unsigned 
     return (uint8_t)(end - cap);
 }
 
-/* The capabilities tofu uses (PM, PCI Express), found by walking the list. */
+/* The bytes of the MSI capability at `cap`, from its Message Control. */
+static unsigned msi_size(uint16_t rid, unsigned cap)
+{
+    uint32_t flags = rd(rid, cap + PCI_MSI_FLAGS, 2);
+    return (flags & PCI_MSI_FLAGS_64BIT ? PCI_MSI_SIZEOF_64 : PCI_MSI_SIZEOF_32) +
+           (flags & PCI_MSI_FLAGS_MASKBIT ? PCI_MSI_MASK_SIZEOF : 0);
+}
+
+/* The capabilities tofu uses or shows (PM, PCI Express, MSI, MSI-X),
+ * found by walking the list. */
 static void find_caps(struct pci_fn *f)
 {
     uint8_t caps[PCI_CAP_MAX_WALK];
@@ -109,10 +118,18 @@ static void find_caps(struct pci_fn *f)
             f->pm_cap = (uint8_t)p;
         if (id == PCI_CAP_ID_EXP && !f->exp_cap)
             f->exp_cap = (uint8_t)p;
+        if (id == PCI_CAP_ID_MSI && !f->msi_cap)
+            f->msi_cap = (uint8_t)p;
+        if (id == PCI_CAP_ID_MSIX && !f->msix_cap)
+            f->msix_cap = (uint8_t)p;
         p = rd(f->rid, p + PCI_CAP_NEXT, 1) & PCI_CAP_PTR_MASK;
     }
     if (f->pm_cap)
         f->pm_len = cap_span(caps, n, f->pm_cap, PCI_PM_SIZEOF);
+    if (f->msi_cap)
+        f->msi_len = cap_span(caps, n, f->msi_cap, msi_size(f->rid, f->msi_cap));
+    if (f->msix_cap)
+        f->msix_len = cap_span(caps, n, f->msix_cap, PCI_MSIX_SIZEOF);
     if (f->exp_cap) {
         f->exp_len = cap_span(caps, n, f->exp_cap, PCI_EXP_SIZEOF);
         f->flr = rd(f->rid, f->exp_cap + PCI_EXP_DEVCAP, 4) & PCI_EXP_DEVCAP_FLR;
@@ -195,6 +212,13 @@ void pci_fn_reset(const struct pci_fn *f)
 {
     uint16_t cmd = (uint16_t)rd(f->rid, PCI_COMMAND, 2);
     wr(f->rid, PCI_COMMAND, 2, cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER));
+    /* MSI and MSI-X off, as an FLR leaves them (a reset by the device's
+     * registers does not touch its config space): the next instance finds
+     * neither enabled with the last one's vectors. */
+    if (f->msi_cap)
+        wr(f->rid, f->msi_cap + PCI_MSI_FLAGS, 2, rd(f->rid, f->msi_cap + PCI_MSI_FLAGS, 2) & ~PCI_MSI_FLAGS_ENABLE);
+    if (f->msix_cap)
+        wr(f->rid, f->msix_cap + PCI_MSIX_FLAGS, 2, rd(f->rid, f->msix_cap + PCI_MSIX_FLAGS, 2) & ~PCI_MSIX_FLAGS_ENABLE);
     if (f->flr) {
         uint16_t ctl = (uint16_t)rd(f->rid, f->exp_cap + PCI_EXP_DEVCTL, 2);
         wr(f->rid, f->exp_cap + PCI_EXP_DEVCTL, 2, ctl | PCI_EXP_DEVCTL_BCR_FLR);

@@ -72,7 +72,7 @@ static void pci_fn_give(struct vm *vm, uint16_t rid)
         return;
     }
     f->owner = vm;
-    vpci_add(&vm->vpci, f);
+    vpci_add(&vm->vpci, f, c->its_ipa != 0);
 }
 
 const char *vm_pci_build(struct vm *vm)

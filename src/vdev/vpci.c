@@ -13,9 +13,11 @@
  *     and the expansion ROM read 0 (not implemented);
  *   - Command: only Memory Space, Bus Master and INTx Disable are the
  *     guest's (I/O space stays off: no I/O window is given);
- *   - capabilities: only Power Management and PCI Express are in the list;
- *     MSI and MSI-X are not (no virtual ITS: the guest uses INTx), nor any
- *     vendor-specific one; the bytes of a hidden capability read 0.
+ *   - capabilities: Power Management and PCI Express are in the list, and
+ *     MSI and MSI-X when the VM has a virtual ITS (their registers the
+ *     guest's: its MSIs reach only its own ITS, docs/its.md; without one it
+ *     uses INTx); no vendor-specific one; the bytes of a hidden capability
+ *     read 0.
  *     Extended capabilities (0x100 up: AER, SR-IOV, ATS...) read 0, an
  *     empty list;
  *   - a Function Level Reset the guest starts (DevCtl) is done by tofu,
@@ -58,11 +60,11 @@ static const enum vhdr vhdr_table[PCI_CFG_HDR_SIZE / 4] = {
     [0x3c / 4] = VHDR_INTR,
 };
 
-int vpci_add(struct vpci *p, struct pci_fn *f)
+int vpci_add(struct vpci *p, struct pci_fn *f, bool msi)
 {
     if (p->nr == VM_MAX_PCI_FNS)
         return E_NOMEM;
-    p->fn[p->nr++] = (struct vpci_fn){ .pf = f };
+    p->fn[p->nr++] = (struct vpci_fn){ .pf = f, .msi = msi };
     return E_OK;
 }
 
@@ -84,31 +86,59 @@ static struct vpci_fn *vfn_of(struct vpci *p, uint16_t rid)
     return NULL;
 }
 
-/* The capabilities shown, in offset order: PM and PCI Express, each no
- * further than the next capability in the physical list (src/core/pci.c). */
-static unsigned cap_len(const struct pci_fn *f, unsigned cap)
+/* A capability the VM sees: its offset and its bytes. */
+struct vcap {
+    unsigned off, len;
+};
+
+#define VPCI_MAX_CAPS 4         /* PM, PCI Express, MSI, MSI-X */
+
+/* The capabilities shown, in offset order: PM and PCI Express, MSI and
+ * MSI-X for a VM with an ITS, each no further than the next capability in
+ * the physical list (src/core/pci.c). */
+static unsigned caps_shown(const struct vpci_fn *vf, struct vcap out[VPCI_MAX_CAPS])
 {
-    return cap == f->pm_cap ? f->pm_len : f->exp_len;
+    const struct pci_fn *f = vf->pf;
+    const struct vcap all[VPCI_MAX_CAPS] = {
+        { f->pm_cap, f->pm_len }, { f->exp_cap, f->exp_len },
+        { vf->msi ? f->msi_cap : 0u, f->msi_len }, { vf->msi ? f->msix_cap : 0u, f->msix_len },
+    };
+    unsigned n = 0;
+    for (unsigned i = 0; i < VPCI_MAX_CAPS; i++) {
+        if (!all[i].off)
+            continue;
+        unsigned j = n++;
+        for (; j && out[j - 1].off > all[i].off; j--)
+            out[j] = out[j - 1];
+        out[j] = all[i];
+    }
+    return n;
 }
 
-static unsigned cap_first(const struct pci_fn *f)
+static unsigned cap_first(const struct vpci_fn *vf)
 {
-    unsigned a = f->pm_cap, b = f->exp_cap;
-    return !a ? b : !b ? a : MIN(a, b);
+    struct vcap c[VPCI_MAX_CAPS];
+    return caps_shown(vf, c) ? c[0].off : 0;
 }
 
-static unsigned cap_next(const struct pci_fn *f, unsigned cap)
+static unsigned cap_next(const struct vpci_fn *vf, unsigned cap)
 {
-    unsigned other = cap == f->pm_cap ? f->exp_cap : f->pm_cap;
-    return other > cap ? other : 0;
+    struct vcap c[VPCI_MAX_CAPS];
+    unsigned n = caps_shown(vf, c);
+    for (unsigned i = 0; i + 1 < n; i++)
+        if (c[i].off == cap)
+            return c[i + 1].off;
+    return 0;
 }
 
 /* The shown capability that holds `reg`, or 0. */
-static unsigned cap_at(const struct pci_fn *f, unsigned reg)
+static unsigned cap_at(const struct vpci_fn *vf, unsigned reg)
 {
-    for (unsigned c = cap_first(f); c; c = cap_next(f, c))
-        if (reg >= c && reg < c + cap_len(f, c))
-            return c;
+    struct vcap c[VPCI_MAX_CAPS];
+    unsigned n = caps_shown(vf, c);
+    for (unsigned i = 0; i < n; i++)
+        if (reg >= c[i].off && reg < c[i].off + c[i].len)
+            return c[i].off;
     return 0;
 }
 
@@ -136,13 +166,13 @@ static uint32_t vread_dword(const struct vpci_fn *vf, unsigned reg)
     if (reg >= PCI_CFG_STD_SIZE)
         return 0;                       /* extended capabilities: none shown */
     if (reg >= PCI_CFG_HDR_SIZE) {
-        unsigned c = cap_at(f, reg);
+        unsigned c = cap_at(vf, reg);
         if (!c)
             return 0;                   /* a hidden capability, or device-specific space */
         uint32_t v = pci_cfg_read(f, reg, 4);
         if (reg == c) {                 /* its next pointer: the next one shown */
             unsigned sh = PCI_CAP_NEXT * VPCI_BYTE_BITS;
-            v = (v & ~(VPCI_BYTE_MASK << sh)) | (uint32_t)cap_next(f, c) << sh;
+            v = (v & ~(VPCI_BYTE_MASK << sh)) | (uint32_t)cap_next(vf, c) << sh;
         }
         return v;
     }
@@ -151,12 +181,12 @@ static uint32_t vread_dword(const struct vpci_fn *vf, unsigned reg)
         return pci_cfg_read(f, reg, 4);
     case VHDR_COMMAND: {
         uint32_t v = pci_cfg_read(f, reg, 4) & ~((uint32_t)PCI_STATUS_CAP_LIST << 16);
-        return cap_first(f) ? v | (uint32_t)PCI_STATUS_CAP_LIST << 16 : v;
+        return cap_first(vf) ? v | (uint32_t)PCI_STATUS_CAP_LIST << 16 : v;
     }
     case VHDR_BAR:
         return bar_read(vf, (reg - PCI_BAR0) / PCI_BAR_STRIDE);
     case VHDR_CAP_PTR:
-        return cap_first(f);
+        return cap_first(vf);
     case VHDR_INTR:
         return vf->irq_line | (uint32_t)f->pin << VPCI_BYTE_BITS;
     case VHDR_ZERO:
@@ -261,6 +291,35 @@ static void write_exp(struct vpci_fn *vf, unsigned off, unsigned width, uint32_t
         pci_cfg_write(f, base + PCI_EXP_DEVCTL2, 2, v);
 }
 
+/* MSI (a VM with an ITS): Message Control, and the address, data and
+ * mask registers after it, the guest's.  Whatever address it names, the
+ * function's write goes through the VM's stage 2 in the SMMU: it reaches
+ * only what the VM may reach (its RAM, its own BARs, the ITS doorbell,
+ * where the fabric tags it with the function's own DeviceID), or faults. */
+static void write_msi(struct vpci_fn *vf, unsigned off, unsigned width, uint32_t val)
+{
+    const struct pci_fn *f = vf->pf;
+    unsigned ctl = f->msi_cap + PCI_MSI_FLAGS;
+    uint32_t v = 0;
+    if (off >= f->msi_cap + (unsigned)PCI_MSI_ADDRESS_LO)  /* naturally aligned: within one register's dword */
+        pci_cfg_write(f, off, width, val);
+    else if (merge(ctl, 2, pci_cfg_read(f, ctl, 2), off, width, val, &v))
+        pci_cfg_write(f, ctl, 2, v);
+}
+
+/* MSI-X (a VM with an ITS): Message Control the guest's (Enable, Function
+ * Mask); the Table and PBA offsets are read-only.  The table itself is in
+ * a BAR of the function's, mapped in the VM's stage 2: the guest writes
+ * the vectors there, and the SMMU keeps them within the VM, as for MSI. */
+static void write_msix(struct vpci_fn *vf, unsigned off, unsigned width, uint32_t val)
+{
+    const struct pci_fn *f = vf->pf;
+    unsigned ctl = f->msix_cap + PCI_MSIX_FLAGS;
+    uint32_t v = 0;
+    if (merge(ctl, 2, pci_cfg_read(f, ctl, 2), off, width, val, &v))
+        pci_cfg_write(f, ctl, 2, v);
+}
+
 static bool access_ok(uint64_t off, unsigned width)
 {
     return (width == 1 || width == 2 || width == 4) && off % width == 0;
@@ -297,10 +356,17 @@ static enum mmio_result vpci_write(struct vcpu *v, void *dev, uint64_t off, unsi
         uint32_t v32 = (uint32_t)val;
         if (f && reg < PCI_CFG_HDR_SIZE)
             write_header(vf, reg, width, v32);
-        else if (f && f->pm_cap && cap_at(f, reg) == f->pm_cap)
-            write_pm(vf, reg, width, v32);
-        else if (f && f->exp_cap && cap_at(f, reg) == f->exp_cap)
-            write_exp(vf, reg, width, v32);
+        else if (f) {
+            unsigned c = cap_at(vf, reg);
+            if (c && c == f->pm_cap)
+                write_pm(vf, reg, width, v32);
+            else if (c && c == f->exp_cap)
+                write_exp(vf, reg, width, v32);
+            else if (c && c == f->msi_cap)       /* shown: the VM has an ITS */
+                write_msi(vf, reg, width, v32);
+            else if (c && c == f->msix_cap)
+                write_msix(vf, reg, width, v32);
+        }
         spin_unlock(&p->lock);          /* anything else: dropped */
     }
     if (!vf)

@@ -5,7 +5,8 @@
 # and rcS mounts it at /mnt/disk, e1000e its NIC (packets out, interrupts in); a file written there is read back with the
 # same checksum after the VM's own `reboot` (tofu restarts it from a clean
 # image, the disk persists) and after a new run of QEMU (the image kept);
-# the rtos keeps ticking; no DMA faults.  The test
+# the rtos keeps ticking; no DMA faults; the second run's VM has a virtual
+# ITS, and the same devices interrupt by MSI-X through it.  The test
 # runs on a fresh disk image of its own, never the user's build/pcie-disk.img.
 . "$(dirname "$0")/lib.sh"
 disk=$LOGDIR/pcie-disk.img
@@ -46,12 +47,21 @@ refuse_line "failed to load"
 send "poweroff"
 wait_for "vm linux: stopped: guest powered off (PSCI SYSTEM_OFF)" 60
 t_end; st=$?
-# A new run on the same image: the file is still there.
-qemu_start pcie-rerun pcie-bridge QEMU_NVME_DISK="$disk"
+# A new run on the same image, the VM with a virtual ITS this time
+# (tests/configs/pcie-bridge-its.dts): the file is still there, and the
+# disk's and the NIC's interrupts come as MSI-X through the ITS (the
+# bridge node's msi-map), none on their INTx lines (INTIDs 36, 37).
+qemu_start pcie-rerun pcie-bridge-its QEMU_NVME_DISK="$disk"
+wait_for "vm linux: PCI 00:01.0: its MSIs through the ITS" 30
+wait_for "vm linux: PCI 00:02.0: its MSIs through the ITS" 30
 wait_for "tofu-guest: nvme0n1 mounted at /mnt/disk" 240
 wait_for "tofu-linux# " 120
 disk_sum sum-c; sum_c=$SUM
 [ -n "$sum_a" ] && [ "$sum_a" = "$sum_c" ] || t_fail "checksum in the first run '$sum_a', in the second '$sum_c'"
+send "[ -e /proc/device-tree/pcie@4010000000/msi-map ] && echo msi-map-ok"
+wait_for "msi-map-ok" 30
+send "for i in \$(seq 50); do [ \"\$(cat /sys/class/net/eth0/carrier)\" = 1 ] && break; sleep 0.2; done; ping -c 2 -W 1 169.254.100.2 > /dev/null; grep -E 'nvme|eth0' /proc/interrupts | sed 's/^/msi: /'; awk '\$4 == \"ITS-MSI\" && /nvme/ { n += \$2 + \$3 } \$4 == \"ITS-MSI\" && /eth0/ { e += \$2 + \$3 } \$4 == \"GICv3\" && (\$5 == 36 || \$5 == 37) { x += \$2 + \$3 } END { print \"nvme-msi=\" n+0 \" eth0-msi=\" e+0 \" intx=\" x+0 }' /proc/interrupts"
+wait_for_re "^\[linux\] nvme-msi=[1-9][0-9]* eth0-msi=[1-9][0-9]* intx=0" 60
 refuse_line "iommu: DMA fault"
 t_end || st=1
 rm -f "$disk"

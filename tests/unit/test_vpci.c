@@ -72,7 +72,7 @@ static int setup(void **state)
     put(a, PCI_CAPABILITY_LIST, 1, CAP_PM);
     put(a, PCI_INTERRUPT_PIN, 1, 1);
     put(a, CAP_PM, 2, CAP_MSI << 8 | PCI_CAP_ID_PM);
-    put(a, CAP_MSI, 2, CAP_EXP << 8 | PCI_CAP_ID_MSI);
+    put(a, CAP_MSI, 4, PCI_MSI_FLAGS_64BIT << 16 | CAP_EXP << 8 | PCI_CAP_ID_MSI);
     put(a, CAP_EXP, 2, CAP_MSIX << 8 | PCI_CAP_ID_EXP);
     put(a, CAP_EXP + PCI_EXP_DEVCAP, 4, PCI_EXP_DEVCAP_FLR);
     put(a, CAP_MSIX, 2, PCI_CAP_ID_MSIX);
@@ -80,7 +80,9 @@ static int setup(void **state)
     put(b, PCI_VENDOR_ID, 4, 0x00101b36);
     put(b, PCI_BAR0, 4, (uint32_t)B_BAR0 | PCI_BAR_MEM_TYPE_64);
     fa = (struct pci_fn){ .rid = RID_A, .pin = 1, .intid = 37, .pm_cap = CAP_PM, .exp_cap = CAP_EXP, .flr = true,
-                          .pm_len = CAP_MSI - CAP_PM, .exp_len = PCI_CFG_STD_SIZE - CAP_EXP };
+                          .pm_len = CAP_MSI - CAP_PM, .exp_len = PCI_CFG_STD_SIZE - CAP_EXP,
+                          .msi_cap = CAP_MSI, .msi_len = PCI_MSI_SIZEOF_64, .msix_cap = CAP_MSIX,
+                          .msix_len = PCI_MSIX_SIZEOF };
     fa.bar[0] = (struct pci_bar){ A_BAR0, A_BAR0_SIZE, 0, PCI_BAR_MEM32 };
     fa.bar[1] = (struct pci_bar){ A_BAR0 + A_BAR0_SIZE, A_BAR0_SIZE, 0, PCI_BAR_MEM32 };
     fa.bar[3] = (struct pci_bar){ A_BAR3, 0x4000, 0, PCI_BAR_MEM32 };
@@ -89,8 +91,18 @@ static int setup(void **state)
     fb.bar[1] = (struct pci_bar){ B_BAR0, B_BAR0_SIZE, 0, PCI_BAR_MEM64_HI };
     fake_pci_fns[0] = &fa;
     fake_pci_fns[1] = &fb;
-    assert_int_equal(vpci_add(&vp, &fa), E_OK);
-    assert_int_equal(vpci_add(&vp, &fb), E_OK);
+    assert_int_equal(vpci_add(&vp, &fa, false), E_OK);
+    assert_int_equal(vpci_add(&vp, &fb, false), E_OK);
+    return 0;
+}
+
+/* The same functions given to a VM with a virtual ITS. */
+static int setup_its(void **state)
+{
+    setup(state);
+    memset(&vp, 0, sizeof(vp));
+    assert_int_equal(vpci_add(&vp, &fa, true), E_OK);
+    assert_int_equal(vpci_add(&vp, &fb, true), E_OK);
     return 0;
 }
 
@@ -196,6 +208,45 @@ static void test_caps_hidden(void **state)
     assert_int_equal(rd(RID_B, PCI_CAPABILITY_LIST, 1), 0);
 }
 
+/* With an ITS: MSI-X, PM, MSI, PCI Express, in offset order; extended
+ * ones still gone.  MSI's control, address and data and MSI-X's control
+ * reach the function; IDs, next pointers, the MSI-X Table and PBA offsets,
+ * the bytes past MSI's end do not. */
+static void test_caps_msi_shown(void **state)
+{
+    (void)state;
+    assert_int_equal(rd(RID_A, PCI_CAPABILITY_LIST, 1), CAP_MSIX);
+    assert_int_equal(rd(RID_A, CAP_MSIX + PCI_CAP_ID, 1), PCI_CAP_ID_MSIX);
+    assert_int_equal(rd(RID_A, CAP_MSIX + PCI_CAP_NEXT, 1), CAP_PM);
+    assert_int_equal(rd(RID_A, CAP_PM + PCI_CAP_NEXT, 1), CAP_MSI);
+    assert_int_equal(rd(RID_A, CAP_MSI + PCI_CAP_ID, 1), PCI_CAP_ID_MSI);
+    assert_int_equal(rd(RID_A, CAP_MSI + PCI_CAP_NEXT, 1), CAP_EXP);
+    assert_int_equal(rd(RID_A, CAP_MSI + PCI_MSI_FLAGS, 2), PCI_MSI_FLAGS_64BIT);
+    assert_int_equal(rd(RID_A, CAP_EXP + PCI_CAP_NEXT, 1), 0);
+    assert_int_equal(rd(RID_A, PCI_CFG_STD_SIZE, 4), 0);
+    wr(RID_A, CAP_MSI, 4, 0xffffu << 16 | 0x1234u);             /* ID and next: kept */
+    assert_int_equal(phys(0, CAP_MSI, 2), CAP_EXP << 8 | PCI_CAP_ID_MSI);
+    assert_int_equal(phys(0, CAP_MSI + PCI_MSI_FLAGS, 2), 0xffff);
+    wr(RID_A, CAP_MSI + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_64BIT | PCI_MSI_FLAGS_ENABLE);
+    assert_int_equal(phys(0, CAP_MSI + PCI_MSI_FLAGS, 2), PCI_MSI_FLAGS_64BIT | PCI_MSI_FLAGS_ENABLE);
+    wr(RID_A, CAP_MSI + PCI_MSI_ADDRESS_LO, 4, 0x08090040);
+    wr(RID_A, CAP_MSI + PCI_MSI_ADDRESS_LO + 4, 4, 0);
+    wr(RID_A, CAP_MSI + PCI_MSI_ADDRESS_LO + 8, 2, 7);          /* Message Data */
+    assert_int_equal(phys(0, CAP_MSI + PCI_MSI_ADDRESS_LO, 4), 0x08090040);
+    assert_int_equal(phys(0, CAP_MSI + PCI_MSI_ADDRESS_LO + 8, 2), 7);
+    assert_int_equal(rd(RID_A, CAP_MSI + PCI_MSI_ADDRESS_LO, 4), 0x08090040);
+    unsigned before = fake_pci_writes;
+    wr(RID_A, CAP_MSI + PCI_MSI_SIZEOF_64, 1, 0xff);            /* past its end: not shown */
+    wr(RID_A, CAP_MSIX + 4, 4, 0xffffffff);                      /* Table offset: read-only */
+    wr(RID_A, CAP_MSIX + 8, 4, 0xffffffff);                      /* PBA offset */
+    assert_int_equal(fake_pci_writes, before);
+    wr(RID_A, CAP_MSIX + PCI_MSIX_FLAGS, 2, PCI_MSIX_FLAGS_ENABLE);
+    assert_int_equal(phys(0, CAP_MSIX + PCI_MSIX_FLAGS, 2), PCI_MSIX_FLAGS_ENABLE);
+    assert_int_equal(phys(0, CAP_MSIX, 2), PCI_CAP_ID_MSIX);
+    /* B has no capability: still no list. */
+    assert_false(rd(RID_B, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST);
+}
+
 /* Command: memory, bus master, INTx disable; I/O never.  Status: the guest
  * clears its error bits (write 1 to clear), the rest stays. */
 static void test_command_masked(void **state)
@@ -265,6 +316,7 @@ int main(void)
         cmocka_unit_test_setup(test_bar_sizing_64bit, setup),
         cmocka_unit_test_setup(test_io_bar_and_rom_hidden, setup),
         cmocka_unit_test_setup(test_caps_hidden, setup),
+        cmocka_unit_test_setup(test_caps_msi_shown, setup_its),
         cmocka_unit_test_setup(test_command_masked, setup),
         cmocka_unit_test_setup(test_flr_intercepted, setup),
         cmocka_unit_test_setup(test_pm_d3_to_d0_restores, setup),

@@ -73,6 +73,16 @@ static void intx_entry(uint32_t *map, int *nm, const struct vm_config *c, uint32
     map[(*nm)++] = IRQ_LEVEL_HIGH;
 }
 
+/* A VM with an ITS: every requester ID of the bridge is the DeviceID of
+ * its MSIs at the ITS, unchanged, as the PCIe fabric tags them (the vECAM
+ * shows functions at their physical RIDs; docs/its.md). */
+#define PCI_MSI_MAP_RIDS   0x10000u      /* msi-map: the whole 16-bit requester ID space */
+static void write_msi_map(void *fdt, const struct vm_config *c)
+{
+    if (c->its_ipa)
+        dt_cells(fdt, "msi-map", (uint32_t[]){ 0, PHANDLE_ITS, 0, PCI_MSI_MAP_RIDS }, 4);
+}
+
 static void write_intx_map(void *fdt, uint32_t *map, int nm)
 {
     fdt32_t buf[PCI_INTX_SLOTS * 4 * INTX_ENTRY_MAX];
@@ -86,8 +96,9 @@ static void write_intx_map(void *fdt, uint32_t *map, int nm)
  * VM's PCIe MMIO windows as `ranges` (1:1: IPA = PA = bus address; an I/O
  * window: ports from 0 at its PA) and its
  * INTx SPIs, the node's `interrupts` in line order, as an `interrupt-map`
- * to the VM's GIC with QEMU virt's swizzle.  No msi-map (no virtual ITS) and
- * no iommu-map (the SMMU is tofu's): the devices DMA to the VM's IPAs. */
+ * to the VM's GIC with QEMU virt's swizzle; an msi-map to its ITS when it
+ * has one (else its drivers use INTx).  No iommu-map (the SMMU is tofu's):
+ * the devices DMA to the VM's IPAs. */
 static void write_pcie_props(void *fdt, const struct vm *vm, const struct vm_device *ecam)
 {
     uint32_t r[7 * VM_MAX_DEVICES], map[PCI_INTX_SLOTS * 4 * INTX_ENTRY_MAX];
@@ -107,6 +118,7 @@ static void write_pcie_props(void *fdt, const struct vm *vm, const struct vm_dev
         for (int i = 0; i < nr; i++) buf[i] = cpu_to_fdt32(r[i]);
         DT_CHECK(fdt_property(fdt, "ranges", buf, nr * 4));
     }
+    write_msi_map(fdt, &vm->cfg);
     if (ecam->nr_irqs != PCI_INTX_SLOTS) return;
     for (uint32_t slot = 0; slot < PCI_INTX_SLOTS; slot++)
         for (uint32_t pin = 1; pin <= 4; pin++)
@@ -121,8 +133,8 @@ static void write_pcie_props(void *fdt, const struct vm *vm, const struct vm_dev
  * dma-coherent, domain) copied; `ranges` the 32-bit window 1:1, where tofu
  * put the BARs (each function's pages mapped, nothing else); an
  * interrupt-map for its functions' slots only.  With linux,pci-probe-only
- * in /chosen (write_chosen) Linux keeps tofu's BARs.  No msi-map, no
- * iommu-map.
+ * in /chosen (write_chosen) Linux keeps tofu's BARs.  An msi-map when the
+ * VM has an ITS (vpci.c then shows MSI and MSI-X); no iommu-map.
  */
 static void write_vpci_node(void *fdt, const void *cfg_fdt, const struct vm *vm)
 {
@@ -167,6 +179,7 @@ static void write_vpci_node(void *fdt, const void *cfg_fdt, const struct vm *vm)
             intx_entry(map, &nm, c, slot % PCI_INTX_SLOTS, pin, QEMU_VIRT_PCI_INTX_SPI + (slot + pin - 1) % PCI_INTX_SLOTS);
     }
     write_intx_map(fdt, map, nm);
+    write_msi_map(fdt, c);
     DT_CHECK(fdt_end_node(fdt));
 }
 
