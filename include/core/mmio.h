@@ -75,6 +75,23 @@ static inline uint64_t mmio_fault_ipa(uint64_t far, uint64_t hpfar)
            (far & PAGE_OFFSET_MASK);
 }
 
+/* A 64-bit register reached by a 64-bit access or by a 32-bit one at either
+ * half (`half_off`: 0 or 4, the access's offset within the register; the
+ * caller has checked the width): the value read, and the register after a
+ * write of `val`. */
+static inline uint64_t mmio_reg64_read(uint64_t reg, uint64_t half_off, unsigned width)
+{
+    return width == sizeof(uint64_t) ? reg : (uint32_t)(reg >> (half_off * 8));
+}
+
+static inline uint64_t mmio_reg64_merge(uint64_t reg, uint64_t half_off, unsigned width, uint64_t val)
+{
+    if (width == sizeof(uint64_t))
+        return val;
+    unsigned sh = (unsigned)half_off * 8;
+    return (reg & ~((uint64_t)UINT32_MAX << sh)) | ((val & UINT32_MAX) << sh);
+}
+
 #define MMIO_REG_ZR 31u        /* SRT 31: xzr/wzr (VCPU_REG_ZR) */
 
 /* The access of a syndrome already known to be valid (ISV=1) at `ipa`. */

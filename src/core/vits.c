@@ -20,9 +20,9 @@
  */
 #include "core/vits.h"
 #include "core/lib.h"
+#include "core/mmio.h"
 
 #define LOW32(v)        ((uint32_t)(v))
-#define HIGH32(v)       ((uint32_t)((v) >> 32))
 #define HALF_BYTES      4
 #define REG_BYTES       8
 
@@ -151,7 +151,7 @@ enum vits_err vits_read(const struct vits *its, uint64_t off, unsigned width, ui
     uint64_t reg = off & ~(uint64_t)(REG_BYTES - 1), v = 0;
     if (is_reg64(reg)) {
         reg64_value(its, reg, &v);
-        *val = width == REG_BYTES ? v : (off & HALF_BYTES) ? HIGH32(v) : LOW32(v);
+        *val = mmio_reg64_read(v, off & HALF_BYTES, width);
         return VITS_OK;
     }
     if (width != HALF_BYTES)
@@ -453,13 +453,10 @@ static enum vits_err write_cwriter(struct vits *its, uint64_t v)
     return run_queue(its);
 }
 
+/* A write of `width` bytes at `off` into the 64-bit register `old`. */
 static uint64_t merge(uint64_t old, uint64_t off, unsigned width, uint64_t val)
 {
-    if (width == REG_BYTES)
-        return val;
-    if (off & HALF_BYTES)
-        return (old & UINT32_MAX) | ((uint64_t)LOW32(val) << 32);
-    return (old & ~(uint64_t)UINT32_MAX) | LOW32(val);
+    return mmio_reg64_merge(old, off & HALF_BYTES, width, val);
 }
 
 enum vits_err vits_write(struct vits *its, uint64_t off, unsigned width, uint64_t val, uint32_t device_id)

@@ -122,15 +122,14 @@ bool vgic_irqreg_access(struct vcpu *v, struct vcpu *owner, uint64_t off, unsign
     if (r->bits == 64 && owner)
         return false;
     if (r->bits == 64 && width < 8) {
-        unsigned half = (off & 4) ? 32 : 0;
-        uint64_t full = 0;
+        uint64_t half = off & 4, full = 0;
         if (!vgic_irqreg_access(v, owner, off & ~(uint64_t)7, 8, false, &full))
             return false;
         if (!write) {
-            *val = (full >> half) & UINT32_MAX;
+            *val = mmio_reg64_read(full, half, width);
             return true;
         }
-        full = (full & ~((uint64_t)UINT32_MAX << half)) | ((*val & UINT32_MAX) << half);
+        full = mmio_reg64_merge(full, half, width, *val);
         return vgic_irqreg_access(v, owner, off & ~(uint64_t)7, 8, true, &full);
     }
 

@@ -28,31 +28,11 @@ static uint64_t typer(const struct vcpu *o)
            (o->id + 1 == o->vm->nr_vcpus ? GICR_TYPER_LAST : 0) | (o->vm->vgic.nr_lpis ? GICR_TYPER_PLPIS : 0);
 }
 
-/* GICR_PROPBASER or GICR_PENDBASER at `off` within it (0 or UPPER_HALF),
- * 32 or 64 bits wide. */
-static bool reg64_read(uint64_t reg, uint64_t off, unsigned width, uint64_t *val)
+/* A 64-bit access, or a 32-bit one at either half (`off` within the
+ * register): what GICR_PROPBASER and GICR_PENDBASER take. */
+static bool reg64_width_ok(uint64_t off, unsigned width)
 {
-    if (width == sizeof(uint64_t) && off == 0)
-        *val = reg;
-    else if (width == sizeof(uint32_t))
-        *val = (uint32_t)(reg >> (off * 8));
-    else
-        return false;
-    return true;
-}
-
-static bool reg64_write(uint64_t *reg, uint64_t off, unsigned width, uint64_t val)
-{
-    uint64_t mask;
-    if (width == sizeof(uint64_t) && off == 0)
-        mask = ~UINT64_C(0);
-    else if (width == sizeof(uint32_t)) {
-        mask = (uint64_t)UINT32_MAX << (off * 8);
-        val <<= off * 8;
-    } else
-        return false;
-    *reg = (*reg & ~mask) | (val & mask);
-    return true;
+    return (width == sizeof(uint64_t) && off == 0) || width == sizeof(uint32_t);
 }
 
 /* The LPI registers; false when `off` is none of them, or the VM has no
@@ -79,14 +59,17 @@ static bool lpi_reg(struct vcpu *o, uint64_t off, unsigned width, bool write, ui
         return false;
     }
     off &= sizeof(uint64_t) - 1;
-    if (!write)
-        return reg64_read(__atomic_load_n(reg, __ATOMIC_ACQUIRE), off, width, val);
+    if (!reg64_width_ok(off, width))
+        return false;
+    if (!write) {
+        *val = mmio_reg64_read(__atomic_load_n(reg, __ATOMIC_ACQUIRE), off, width);
+        return true;
+    }
     /* Written while EnableLPIs is 1: UNPREDICTABLE (12.11.33); ignored. */
     if (__atomic_load_n(&vgic_lpi_of(o)->enabled, __ATOMIC_ACQUIRE))
         return true;
-    uint64_t r = __atomic_load_n(reg, __ATOMIC_RELAXED);
-    if (reg64_write(&r, off, width, *val))
-        __atomic_store_n(reg, r & writable, __ATOMIC_RELEASE);
+    uint64_t r = mmio_reg64_merge(__atomic_load_n(reg, __ATOMIC_RELAXED), off, width, *val);
+    __atomic_store_n(reg, r & writable, __ATOMIC_RELEASE);
     return true;
 }
 
