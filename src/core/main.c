@@ -28,14 +28,19 @@ void secondary_entry(void);
 void hyp_main(const void *dtb);
 void secondary_main(unsigned cpu);
 
+uint64_t mem_alloc_zeroed(uint64_t pages, uint64_t align_pages)
+{
+    uint64_t pa = palloc_alloc(&hyp_mem, pages, align_pages);
+    if (pa)
+        memset(pa_to_ptr(pa_of(pa)), 0, pages * PAGE_SIZE);
+    return pa;
+}
+
 uint64_t *mem_alloc_table(void *ctx)
 {
     UNUSED(ctx);
-    uint64_t pa = palloc_alloc(&hyp_mem, 1, 1);
-    if (!pa)
-        return NULL;
-    memset(pa_to_ptr(pa_of(pa)), 0, PAGE_SIZE);
-    return pa_to_ptr(pa_of(pa));
+    uint64_t pa = mem_alloc_zeroed(1, 1);
+    return pa ? pa_to_ptr(pa_of(pa)) : NULL;
 }
 
 static bool panic_halts;          /* tofu.panic=halt on the command line */

@@ -9,16 +9,13 @@
 #include "core/pcpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "gicv3.h"
 
 #define GIC_HYP_PRIO   0xa0
 #define GIC_PMR_ALL    0xff
 #define GICD_RWP_SPINS 1000000
 
 static uintptr_t gicd(uint64_t off) { return (uintptr_t)(platform.gicd_base + off); }
-static uintptr_t gicr(unsigned cpu, uint64_t off)
-{
-    return (uintptr_t)(platform.gicr_base + (uint64_t)cpu * GICR_FRAME_SIZE + off);
-}
 
 unsigned gic_nr_irqs(void)
 {

@@ -22,6 +22,7 @@
 #include "core/printf.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "gicv3.h"
 
 #define LPI_ID_BITS      14                   /* INTIDs up to 16383 */
 #define LPI_COUNT        ((1u << LPI_ID_BITS) - GIC_LPI_BASE_ID)
@@ -43,18 +44,6 @@ static unsigned lpis_used;                    /* LPIs handed out, from GIC_LPI_B
 static unsigned itt_bytes;                    /* an ITT of GIC_ITS_EVENTS events */
 
 static uintptr_t its(uint64_t off) { return (uintptr_t)(platform.its_base + off); }
-static uintptr_t gicr(unsigned cpu, uint64_t off)
-{
-    return (uintptr_t)(platform.gicr_base + (uint64_t)cpu * GICR_FRAME_SIZE + off);
-}
-
-static uint64_t alloc_zeroed(uint64_t pages, uint64_t align_pages)
-{
-    uint64_t pa = palloc_alloc(&hyp_mem, pages, align_pages);
-    if (pa)
-        memset(pa_to_ptr(pa_of(pa)), 0, pages * PAGE_SIZE);
-    return pa;
-}
 
 /* One command, then wait until the ITS has read it. */
 static bool its_cmd(uint64_t dw0, uint64_t dw1, uint64_t dw2, uint64_t dw3)
@@ -93,7 +82,7 @@ static bool its_tables(void)
         unsigned type = (unsigned)FIELD_GET(b, GITS_BASER_TYPE_WIDTH, GITS_BASER_TYPE_SHIFT);
         if (type == GITS_BASER_TYPE_NONE)
             continue;
-        uint64_t pa = alloc_zeroed(TABLE_PAGES, 1);
+        uint64_t pa = mem_alloc_zeroed(TABLE_PAGES, 1);
         if (!pa)
             return false;
         uint64_t keep = b & (FIELD_MASK(GITS_BASER_TYPE_WIDTH, GITS_BASER_TYPE_SHIFT) |
@@ -115,12 +104,12 @@ int gic_its_init(void)
     if (typer & GITS_TYPER_PTA || itt_bytes > ITT_PAGES * PAGE_SIZE ||
         FIELD_GET(typer, GITS_TYPER_IDBITS_WIDTH, GITS_TYPER_IDBITS_SHIFT) + 1 < GIC_ITS_EVENT_BITS)
         return E_INVAL;
-    prop_pa = alloc_zeroed(PROP_PAGES, 1);
-    uint64_t q = alloc_zeroed(QUEUE_PAGES, 1);
+    prop_pa = mem_alloc_zeroed(PROP_PAGES, 1);
+    uint64_t q = mem_alloc_zeroed(QUEUE_PAGES, 1);
     if (!prop_pa || !q)
         return E_NOMEM;
     for (unsigned cpu = 0; cpu < nr_pcpus; cpu++)
-        if (!(pend_pa[cpu] = alloc_zeroed(PEND_PAGES, PEND_ALIGN_PAGES)))
+        if (!(pend_pa[cpu] = mem_alloc_zeroed(PEND_PAGES, PEND_ALIGN_PAGES)))
             return E_NOMEM;
     if (!its_tables())
         return E_NOMEM;
@@ -151,7 +140,7 @@ unsigned gic_its_map_device(uint32_t device_id, unsigned cpu)
 {
     if (!its_on || lpis_used + GIC_ITS_EVENTS > LPI_COUNT)
         return 0;
-    uint64_t itt = alloc_zeroed(ITT_PAGES, 1);
+    uint64_t itt = mem_alloc_zeroed(ITT_PAGES, 1);
     if (!itt)
         return 0;
     unsigned first = GIC_LPI_BASE_ID + lpis_used;
