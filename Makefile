@@ -1,10 +1,12 @@
 # tofu: a Type-1 hypervisor for ARMv8-A.
-#   make run  [CONFIG=<name>]   set up, build, boot configs/<name>.dts (default: default)
+#   make run  [CONFIG=<name>] [BOOT=uboot]
+#                               set up, build, boot configs/<name>.dts (default: default);
+#                               BOOT=uboot: through Debian's U-Boot and booti, as a board boots
 #   make test                   set up, build, run every test
 #   make soak                   long runs: 10,000 VM restarts, 100 Linux crashes, a million hostile operations
 #   make [CONFIG=<name>]        build build/<name>/tofu.bin
 # Set-up (scripts/setup.sh) installs Debian packages and downloads the guest
-# kernel and busybox into .cache/ when they are missing.
+# kernel, busybox and U-Boot into .cache/ when they are missing.
 
 CONFIG      ?= default
 CROSS       ?= aarch64-linux-gnu-
@@ -14,6 +16,7 @@ CACHE       := .cache
 CONFIG_DTS  := $(firstword $(wildcard configs/$(CONFIG).dts tests/configs/$(CONFIG).dts) configs/$(CONFIG).dts)
 CONFIG_OUT  := $(BUILD)/$(CONFIG)
 QEMU_CPU    ?= cortex-a57
+BOOT        ?= kernel
 
 ifeq ($(V),1)
 Q :=
@@ -142,7 +145,7 @@ hyp: $(HYP_OBJS)
 # ---- run and test ----------------------------------------------------------------
 run: setup
 	@$(MAKE) --no-print-directory $(CONFIG_OUT)/tofu.bin
-	QEMU_CPU=$(QEMU_CPU) scripts/run-qemu.sh $(CONFIG_OUT)
+	QEMU_CPU=$(QEMU_CPU) BOOT=$(BOOT) scripts/run-qemu.sh $(CONFIG_OUT)
 
 test: setup
 	@$(MAKE) --no-print-directory unit config-tests reproducible qemu-tests

@@ -7,6 +7,10 @@
 # the CPU has FEAT_MTE2 and tofu passes MTE on to its VMs; 0: no tags),
 # QEMU_DEVICES (extra -device arguments, split on spaces, e.g. edu,dma_mask=0xffffffffffff),
 # QEMU_REBOOT=1 to let a machine reset reboot (by default QEMU exits),
+# BOOT=uboot to boot as the board boots: QEMU starts Debian's U-Boot
+# (.cache/u-boot, from scripts/setup.sh), which loads tofu.bin through
+# fw_cfg and starts it with booti (docs/boot-flow.md); BOOT=kernel (the
+# default) has QEMU's -kernel load and start it,
 # QEMU_NVME_DISK (the NVMe disk image; by default the config's nvme-disk,
 # under the build folder, made by scripts/mkdisk.sh when missing);
 # the config's e1000e-nics: that many e1000e NICs on one QEMU-internal hub
@@ -25,6 +29,13 @@ args=(-M "$machine" -cpu "$cpu"
       -smp "$smp" -m "$QEMU_MEM_MB" -kernel "$out/tofu.bin"
       -display none -serial "${QEMU_SERIAL:-mon:stdio}"
       -nic none)    # no default virtio-net-pci: its DMA would bypass the SMMU
+case "${BOOT:-kernel}" in
+kernel) ;;
+uboot)  uboot=${CACHE:-$(dirname "$0")/../.cache}/u-boot/qemu_arm64/u-boot.bin
+        [ -f "$uboot" ] || { echo "run-qemu: no $uboot: run scripts/setup.sh (make setup)" >&2; exit 1; }
+        args+=(-bios "$uboot") ;;    # -kernel's image goes to fw_cfg, where U-Boot's qfw finds it
+*)      echo "run-qemu: BOOT must be kernel or uboot, not '$BOOT'" >&2; exit 1 ;;
+esac
 [ "${QEMU_REBOOT:-0}" = 1 ] || args+=(-no-reboot)
 for d in ${QEMU_DEVICES:-}; do args+=(-device "$d"); done
 disk=${QEMU_NVME_DISK:-}

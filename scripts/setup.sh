@@ -124,4 +124,19 @@ if [ ! -f "$CACHE/Image" ] || [ ! -f "$CACHE/busybox" ] || [ ! -f "$CACHE/kernel
     cp "$CACHE/kernel-version" "$CACHE/modules/.kernel-version"
     rm -rf "$work"
 fi
-log "ready (kernel $(cat "$CACHE/kernel-version"), $(qemu-system-aarch64 --version | head -1))"
+# --- U-Boot for QEMU virt: the board's boot path (make run BOOT=uboot) -------
+# Debian's u-boot-qemu (Architecture: all), unpacked, never installed.
+UBOOT=$CACHE/u-boot/qemu_arm64/u-boot.bin
+if [ ! -f "$UBOOT" ]; then
+    apt_update
+    work=$(mktemp -d)
+    chown _apt "$work" 2>/dev/null || chmod 777 "$work"
+    (cd "$work" && apt-get download -qq u-boot-qemu)
+    dpkg -x "$work"/u-boot-qemu_*.deb "$work/root"
+    mkdir -p "$(dirname "$UBOOT")"
+    cp "$work/root/usr/lib/u-boot/qemu_arm64/u-boot.bin" "$UBOOT.tmp"
+    dpkg-deb -f "$work"/u-boot-qemu_*.deb Version > "$CACHE/u-boot/version"
+    mv "$UBOOT.tmp" "$UBOOT"
+    rm -rf "$work"
+fi
+log "ready (kernel $(cat "$CACHE/kernel-version"), U-Boot $(cat "$CACHE/u-boot/version" 2>/dev/null), $(qemu-system-aarch64 --version | head -1))"

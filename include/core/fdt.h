@@ -13,12 +13,15 @@ struct fdt_info {
     uint64_t ram_base, ram_size;   /* first /memory range; 0 if none */
     unsigned nr_cpus;              /* /cpus/cpu@* nodes */
     char bootargs[128];            /* /chosen/bootargs, truncated */
+    char loader[64];               /* the boot loader that ran before tofu: /chosen's
+                                    * u-boot,version, truncated; "" for QEMU's -kernel */
     uint64_t smmuv3_base;          /* an "arm,smmu-v3" node's first reg address; 0 if none */
     uint64_t pci_ecam_base;        /* a "pci-host-ecam-generic" node's first reg address; 0 if none */
 };
 
 #define FDT_COMPAT_SMMUV3 "arm,smmu-v3"
 #define FDT_COMPAT_PCI_ECAM "pci-host-ecam-generic"
+#define FDT_CHOSEN_UBOOT "u-boot,version"   /* U-Boot's fdt_chosen() adds it */
 
 int fdt_scan(const void *blob, struct fdt_info *out);
 uint32_t fdt_total_size(const void *blob);

@@ -44,7 +44,8 @@
 /* A VM given single functions sees a virtual ECAM of one bus here, where
  * QEMU virt puts its low ECAM (-M highmem=off): free in the guest's map. */
 #define QEMU_VIRT_VECAM_IPA     UINT64_C(0x3f000000)
-/* QEMU loads an Image with text_offset 0 at RAM + 2 MiB: src/arch/arm64/tofu.ld links there. */
+/* Where tofu is linked (src/arch/arm64/tofu.ld) and, through its Image
+ * header's text_offset, loaded by QEMU's -kernel and U-Boot's booti. */
 #define QEMU_VIRT_IMAGE_BASE    UINT64_C(0x40200000)
 /* The smallest physical address size among the CPUs tofu runs on there
  * (Cortex-A53, ID_AA64MMFR0_EL1.PARange): a stage 2 gets no more input bits. */

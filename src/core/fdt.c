@@ -48,6 +48,14 @@ static bool compatible_has(const uint8_t *val, uint32_t len, const char *want)
     return false;
 }
 
+/* A string property's value into dst, truncated and always terminated. */
+static void copy_string(char *dst, size_t size, const uint8_t *val, uint32_t len)
+{
+    size_t n = len < size ? len : size;
+    memcpy(dst, val, n);
+    dst[n - 1] = '\0';
+}
+
 int fdt_scan(const void *blob, struct fdt_info *out)
 {
     const uint8_t *b = blob;
@@ -125,11 +133,10 @@ int fdt_scan(const void *blob, struct fdt_info *out)
                 node_reg = read_cells(val, addr_cells);
                 node_has_reg = true;
             }
-            else if (depth == 2 && in_chosen && len && !strcmp(pname, "bootargs")) {
-                size_t n = len < sizeof(out->bootargs) ? len : sizeof(out->bootargs);
-                memcpy(out->bootargs, val, n);
-                out->bootargs[n - 1] = '\0';
-            }
+            else if (depth == 2 && in_chosen && len && !strcmp(pname, "bootargs"))
+                copy_string(out->bootargs, sizeof(out->bootargs), val, len);
+            else if (depth == 2 && in_chosen && len && !strcmp(pname, FDT_CHOSEN_UBOOT))
+                copy_string(out->loader, sizeof(out->loader), val, len);
             off += (uint32_t)ALIGN_UP(len, 4);
         } else if (tok == FDT_END) {
             return E_OK;

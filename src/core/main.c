@@ -162,14 +162,18 @@ void hyp_main(const void *dtb)
     pcpus[0].online = true;
     start_secondaries();
     /* The boot DTB is not needed any more: its pages may be allocated. */
-    /* What the loader wrote into RAM before tofu ran: its own code below
-     * the image (QEMU's boot stub) and the boot DTB (all of RAM if that
-     * is unreadable). */
+    /* What the loader wrote into RAM before tofu ran: QEMU's -kernel, its
+     * boot stub below the image and the boot DTB; a boot loader (U-Boot
+     * names itself in /chosen), anywhere, so all of it, as when the DTB is
+     * unreadable. */
+    const bool loader_ran = !dtb_ok || fi.loader[0];
     const struct ram_range written[] = {
         { fi.ram_base, (uint64_t)(uintptr_t)__image_start - fi.ram_base },
-        dtb_ok ? (struct ram_range){ (uint64_t)(uintptr_t)dtb, fdt_total_size(dtb) }
-               : (struct ram_range){ 0, ~UINT64_C(0) },
+        loader_ran ? (struct ram_range){ 0, ~UINT64_C(0) }
+                   : (struct ram_range){ (uint64_t)(uintptr_t)dtb, fdt_total_size(dtb) },
     };
+    if (fi.loader[0])
+        printf("booted by U-Boot %s: each VM's RAM is cleared before its first start\n", fi.loader);
     unsigned created = vm_create_all(written, ARRAY_SIZE(written));
     banner(&fi);
     /* The console's drainer and input: a CPU no vCPU is pinned to, if any. */

@@ -46,6 +46,7 @@ struct board {
     bool root_size_cells_first;       /* property order in the root */
     bool second_memory;               /* another /memory node after the first */
     const char *bootargs;             /* /chosen/bootargs, if not NULL */
+    const char *uboot;                /* /chosen/u-boot,version (needs bootargs) */
 };
 
 static void prop_cells(void *fdt, const char *name, uint64_t v, int cells)
@@ -79,6 +80,8 @@ static struct blob build(const struct board *bd)
         CHECK(fdt_begin_node(fdt, "chosen"));
         CHECK(fdt_property_string(fdt, "stdout-path", "/pl011@9000000"));
         CHECK(fdt_property_string(fdt, "bootargs", bd->bootargs));
+        if (bd->uboot)
+            CHECK(fdt_property_string(fdt, "u-boot,version", bd->uboot));
         CHECK(fdt_end_node(fdt));
     }
     CHECK(fdt_begin_node(fdt, "psci"));
@@ -279,6 +282,28 @@ static void test_bootargs(void **state)
     b = build(&qemu_virt);
     assert_int_equal(scan(&b, &info), E_OK);
     assert_string_equal(info.bootargs, "");
+    free(b.p);
+}
+
+/* U-Boot's booti names itself in /chosen: tofu then knows a loader wrote
+ * RAM (docs/boot-flow.md); QEMU's -kernel adds nothing. */
+static void test_loader(void **state)
+{
+    (void)state;
+    struct board bd = qemu_virt;
+    bd.bootargs = "";
+    bd.uboot = "2023.01+dfsg-2+deb12u3";
+    struct blob b = build(&bd);
+    struct fdt_info info;
+    assert_int_equal(scan(&b, &info), E_OK);
+    assert_string_equal(info.loader, "2023.01+dfsg-2+deb12u3");
+    assert_string_equal(info.bootargs, "");
+    free(b.p);
+
+    bd.uboot = NULL;
+    b = build(&bd);
+    assert_int_equal(scan(&b, &info), E_OK);
+    assert_string_equal(info.loader, "");
     free(b.p);
 }
 
@@ -538,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_node_name_cut_at_end_of_blob),
         cmocka_unit_test(test_nop_tokens_skipped),
         cmocka_unit_test(test_unterminated_property_name),
+        cmocka_unit_test(test_loader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

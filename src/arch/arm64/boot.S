@@ -10,7 +10,7 @@
 _head:
     b       primary_entry               /* code0 */
     .long   0                           /* code1 */
-    .quad   0                           /* text_offset: load at a 2 MiB-aligned RAM base */
+    .quad   __text_offset               /* the link address less RAM's base (tofu.ld) */
     .quad   __image_size                /* image_size, bss included */
     .quad   IMAGE_FLAGS                 /* LE, 4 KiB pages, as low in RAM as possible */
     .quad   0, 0, 0                     /* res2..res4 */
