@@ -46,7 +46,7 @@ setup:
 # The config tool, with the hypervisor's own page allocator, table builder
 # and stage-2 sizing: it runs the boot-time allocation at build time.
 TOOL_SRCS := $(wildcard tools/config/*.c) src/core/palloc.c src/arch/arm64/mm/pt.c src/core/vm_layout.c
-TOOL_HDRS := $(wildcard tools/config/*.h include/core/*.h include/arch/*.h include/platform/*.h include/tofu/*.h)
+TOOL_HDRS := $(wildcard tools/config/*.h include/core/*.h include/arch/*.h include/tofu/*.h)
 $(BUILD)/host/tofu-config: $(TOOL_SRCS) $(TOOL_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
@@ -107,7 +107,7 @@ IMAGE_PATH := -L $(BUILD)/linux -L $(BM_OUT) -L $(CACHE)
 $(CONFIG_OUT)/config.c: $(CONFIG_OUT)/config.dtb $(BUILD)/host/tofu-config guests
 	@echo "  CONFIG  $(CONFIG_DTS)"
 	$(Q)$(BUILD)/host/tofu-config -c $< -n $(CONFIG_DTS) -o $(CONFIG_OUT) $(IMAGE_PATH)
-$(CONFIG_OUT)/images.S $(CONFIG_OUT)/qemu.env: $(CONFIG_OUT)/config.c
+$(CONFIG_OUT)/images.S $(CONFIG_OUT)/qemu.env $(CONFIG_OUT)/platform.ld: $(CONFIG_OUT)/config.c
 
 # ---- hypervisor ----------------------------------------------------------------
 $(BUILD)/hyp/%.c.o: %.c
@@ -130,7 +130,7 @@ $(CONFIG_OUT)/images.o: $(CONFIG_OUT)/images.S $(CONFIG_OUT)/config.c
 
 $(CONFIG_OUT)/tofu.elf: $(HYP_OBJS) $(CONFIG_OUT)/config.o $(CONFIG_OUT)/images.o src/arch/arm64/tofu.ld
 	@echo "  LD      $@"
-	$(Q)$(CROSS)ld -nostdlib -T src/arch/arm64/tofu.ld -o $@ $(HYP_OBJS) $(CONFIG_OUT)/config.o $(CONFIG_OUT)/images.o
+	$(Q)$(CROSS)ld -nostdlib -L $(CONFIG_OUT) -T src/arch/arm64/tofu.ld -o $@ $(HYP_OBJS) $(CONFIG_OUT)/config.o $(CONFIG_OUT)/images.o
 
 # The config again, against the image as linked: what the page allocator
 # reserves at boot is known only now.

@@ -673,6 +673,7 @@
 /* QEMU virt's INTx swizzle (hw/arm/virt.c): slot s, pin p (1 = INTA) go to
  * the bridge's line (s + p - 1) mod 4, SPIs 3-6. */
 #define PCI_INTX_LINES      4
+#define PCI_ECAM_BUS_SIZE   UINT64_C(0x100000)   /* ECAM: 1 MiB of configuration space a bus (PCIe 7.2.2) */
 
 /* ---- PL031 RTC (DDI 0224, 3.2): what tofu touches to quiesce one passed through */
 #define PL031_IMSC          0x010        /* interrupt mask set/clear */

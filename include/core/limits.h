@@ -36,6 +36,11 @@
 #define VITS_EVENT_BITS    8
 #define VITS_MAX_LPIS      8192
 
+/* PCIe buses whose StreamIDs the SMMU driver's stream table holds
+ * (src/drivers/smmu/smmuv3.c: bus 0's 256 STEs); a board's pci-buses is at
+ * most this (tools/config/platform.c). */
+#define IOMMU_MAX_PCI_BUSES 1
+
 /* Slots of the IPC share table, shared by every VM (per-VM quotas from the config). */
 #define SHARE_SLOTS        32
 /* Stage-2 table pages reserved per VM on a channel for its share mappings

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The thin platform layer: where the physical devices of a board are.
- * One file per board in src/platform/; QEMU virt is the only one so far.
+ * The board tofu runs on, as its description says (platforms/<board>.dtsi,
+ * docs/porting.md): the config tool reads that description, refuses what it
+ * keeps for the hypervisor to every VM, and writes this struct into the
+ * generated config.c, so the hypervisor and the tool read one description.
+ * Plain C, readable by freestanding and hosted code.
  */
 #ifndef CORE_PLATFORM_H
 #define CORE_PLATFORM_H
@@ -9,17 +12,17 @@
 #include "core/limits.h"
 
 struct platform {
-    const char *name;
+    const char *name;         /* the board's compatible, e.g. "qemu,virt" */
     uint64_t uart_base;
     uint32_t uart_intid;
     uint64_t gicd_base;
     uint64_t gicr_base;
     uint64_t its_base;        /* the GICv3 ITS (0: none): passed-through MSIs */
-    uint64_t ram_base;        /* default when the boot DTB says nothing */
+    uint64_t ram_base;        /* RAM; the size is the config's, for when the boot DTB says nothing */
     uint64_t ram_size;
     uint64_t device_base;     /* device window mapped at EL2 (1:1, device memory) */
     uint64_t device_size;
-    /* The IOMMU (include/core/iommu.h; which driver: platforms/<board>.mk). */
+    /* The IOMMU (include/core/iommu.h; which driver: platforms/<board>.mk); 0: none. */
     uint64_t iommu_base;
     uint32_t iommu_event_intid;     /* event queue: faults */
     uint32_t iommu_gerror_intid;    /* global errors */
@@ -28,7 +31,7 @@ struct platform {
     uint64_t pci_ecam_bus_size;
     uint64_t pci_mmio_base;         /* the bridge's 32-bit window: where tofu assigns BARs */
     uint64_t pci_mmio_size;
-    uint32_t pci_intx_intid;        /* INTA's INTID; B-D follow (QEMU virt's swizzle) */
+    uint32_t pci_intx_intid;        /* INTA's INTID; B-D follow (the bridge's interrupts) */
     /* RAM reads zero at power-on (QEMU's does; a board's DRAM does not):
      * a VM's first start after a cold boot need not clear it. */
     bool ram_zero_at_power_on;

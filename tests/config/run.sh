@@ -9,8 +9,8 @@
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${1:-build}
 CROSS=${CROSS:-aarch64-linux-gnu-}
-IMAGE_BASE=$(sed -n 's/^#define QEMU_VIRT_IMAGE_BASE *UINT64_C(\(0x[0-9a-fA-F]*\)).*/\1/p' \
-             include/platform/qemu_virt.h)
+# The board's image-base (platforms/qemu-virt.dtsi): <0x0 0x40200000>.
+IMAGE_BASE=$(sed -n 's/^ *image-base = <0x0 \(0x[0-9a-fA-F]*\)>;.*/\1/p' platforms/qemu-virt.dtsi)
 tool=$BUILD/host/tofu-config
 work=$BUILD/config-tests
 rm -rf "$work"; mkdir -p "$work/img"

@@ -6,7 +6,6 @@
  */
 #include "tool.h"
 #include "arch/regs.h"
-#include "platform/qemu_virt.h"
 
 #define RTC_PA      UINT64_C(0x09010000)
 #define RTC_SPI     2
@@ -71,7 +70,7 @@ static void test_spi_reserved(void **state)
 {
     (void)state;
     struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
-    tool_add_device(a, "/platform/devices/x", 100, RTC_PA, PAGE, QEMU_VIRT_UART_SPI);
+    tool_add_device(a, "/platform/devices/x", 100, RTC_PA, PAGE, TEST_UART_SPI);
     EXPECT_REFUSED(check(), "has SPI 1, the hypervisor's console's");
     a->cfg.devices[0].irqs[0] = 32 + DOORBELL_SPI;
     EXPECT_REFUSED(check(), "has SPI 31, the IPC doorbell's");
@@ -94,11 +93,11 @@ static void test_device_hypervisor_own(void **state)
 {
     (void)state;
     struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
-    tool_add_device(a, "/platform/devices/gic", 100, QEMU_VIRT_GICD_BASE + GICD_SIZE - PAGE, PAGE, -1);
+    tool_add_device(a, "/platform/devices/gic", 100, TEST_GICD_BASE + GICD_SIZE - PAGE, PAGE, -1);
     EXPECT_REFUSED(check(), "is the hypervisor's GIC distributor");
-    a->cfg.devices[0].pa = QEMU_VIRT_GICR_BASE + QEMU_VIRT_GICR_SIZE - PAGE;
+    a->cfg.devices[0].pa = TEST_GICR_BASE + TEST_GICR_SIZE - PAGE;
     EXPECT_REFUSED(check(), "is the hypervisor's GIC redistributors");
-    a->cfg.devices[0].pa = QEMU_VIRT_UART_BASE;
+    a->cfg.devices[0].pa = TEST_UART_BASE;
     EXPECT_REFUSED(check(), "is the hypervisor's console UART");
     a->cfg.devices[0].pa = TEST_RAM_BASE + MiB(2047);
     EXPECT_REFUSED(check(), "is in the platform's RAM (0x40000000-0xbfffffff)");
@@ -146,9 +145,9 @@ static void test_memory_address(void **state)
     EXPECT_REFUSED(check(), "/vms/a: memory-address 0xbe000000+0x4000000 is outside the platform's RAM");
     a->cfg.ram_pa = TEST_RAM_BASE;
     EXPECT_REFUSED(check(), "/vms/a: memory-address 0x40000000 overlaps the hypervisor");
-    a->cfg.ram_pa = QEMU_VIRT_IMAGE_BASE + MiB(2);
+    a->cfg.ram_pa = TEST_IMAGE_BASE + MiB(2);
     EXPECT_ACCEPTED(check());
-    struct hyp_image linked = { QEMU_VIRT_IMAGE_BASE, QEMU_VIRT_IMAGE_BASE + MiB(3), true };
+    struct hyp_image linked = { TEST_IMAGE_BASE, TEST_IMAGE_BASE + MiB(3), true };
     EXPECT_REFUSED(check_system(&sys, &linked), "overlaps the hypervisor (0x40000000-0x404fffff, as linked)");
     struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
     b->cfg.ram_pa = a->cfg.ram_pa + MiB(62);
@@ -229,7 +228,7 @@ static void test_iommu_streams(void **state)
     (void)state;
     struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
     struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
-    tool_add_device(a, "/platform/devices/pcie@4010000000", 100, QEMU_VIRT_ECAM_BASE, MiB(256), 0);
+    tool_add_device(a, "/platform/devices/pcie@4010000000", 100, TEST_ECAM_BASE, MiB(256), 0);
     a->cfg.devices[0].nr_irqs = 0;
     a->cfg.devices[0].compatible = "pci-host-ecam-generic";
     EXPECT_REFUSED(check(), "/vms/a: device /platform/devices/pcie@4010000000 (0x4010000000+0x10000000) lets "
@@ -237,9 +236,9 @@ static void test_iommu_streams(void **state)
     a->cfg.stream_first = 0x10;
     a->cfg.nr_streams = 8;
     EXPECT_ACCEPTED(check());
-    a->cfg.nr_streams = QEMU_VIRT_PCI_STREAMS - 0x10 + 1;
+    a->cfg.nr_streams = TEST_PCI_STREAMS - 0x10 + 1;
     EXPECT_REFUSED(check(), "/vms/a: iommu-streams = <0x010 241> reaches StreamID 0x100");
-    a->cfg.nr_streams = QEMU_VIRT_PCI_STREAMS - 0x10;
+    a->cfg.nr_streams = TEST_PCI_STREAMS - 0x10;
     EXPECT_ACCEPTED(check());
     b->cfg.stream_first = 0xff;
     b->cfg.nr_streams = 1;

@@ -8,14 +8,13 @@
  */
 #include <elf.h>
 #include "tool.h"
-#include "platform/qemu_virt.h"
 #include "arch/regs.h"
 
 #define PAGE            UINT64_C(0x1000)
 #define LINKED_END      UINT64_C(0x402d5000)       /* a bare-metal config's tofu.elf */
 
 static struct sys sys;
-static const struct hyp_image linked = { QEMU_VIRT_IMAGE_BASE, LINKED_END, true };
+static const struct hyp_image linked = { TEST_IMAGE_BASE, LINKED_END, true };
 
 static int setup(void **state)
 {
@@ -89,8 +88,8 @@ static void test_image_at_least(void **state)
     b->cfg.dtb.size = 100;
     struct hyp_image h = layout_image_min(&sys);
     assert_false(h.linked);
-    assert_int_equal(h.start, QEMU_VIRT_IMAGE_BASE);
-    assert_int_equal(h.end, QEMU_VIRT_IMAGE_BASE + 2 * PAGE + PAGE + PAGE + PAGE);
+    assert_int_equal(h.start, TEST_IMAGE_BASE);
+    assert_int_equal(h.end, TEST_IMAGE_BASE + 2 * PAGE + PAGE + PAGE + PAGE);
 }
 
 /* First fit with 2 MiB alignment: above the image; the tables go below it. */
@@ -109,7 +108,7 @@ static void test_first_fit_and_tables(void **state)
     assert_int_equal(a->table_pages, 4);
     assert_int_equal(b->table_pages, 4);
     /* ... and the SMMU's run, before the VMs (iommu_init). */
-    uint64_t used = (LINKED_END - QEMU_VIRT_IMAGE_BASE) + MiB(512) + MiB(64) + 8 * PAGE +
+    uint64_t used = (LINKED_END - TEST_IMAGE_BASE) + MiB(512) + MiB(64) + 8 * PAGE +
                     SMMUV3_BOOT_PAGES * PAGE;
     assert_int_equal(sys.boot_free, MiB(2048) - used);
 }
@@ -158,7 +157,7 @@ static void test_fixed_over_image_as_linked(void **state)
     struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
     a->cfg.ram_pa = UINT64_C(0x40400000);
     EXPECT_ACCEPTED(boot(&linked));
-    struct hyp_image big = { QEMU_VIRT_IMAGE_BASE, UINT64_C(0x40500000), true };
+    struct hyp_image big = { TEST_IMAGE_BASE, UINT64_C(0x40500000), true };
     EXPECT_REFUSED(boot(&big), "memory-address 0x40400000+0x4000000 is taken at boot by the hypervisor image (0x40200000-0x404fffff, as linked)");
 }
 
@@ -180,7 +179,7 @@ static void test_device_high(void **state)
     tool_add_device(a, "/platform/devices/ecam", 100, UINT64_C(0x4010000000), PAGE, -1);
     EXPECT_ACCEPTED(boot(&linked));
     assert_int_equal(a->table_pages, 6);           /* root, RAM's level 2, the ECAM's level 2 and 3, the UART page's */
-    a->cfg.devices[0].pa = UINT64_C(1) << QEMU_VIRT_MIN_PA_BITS;
+    a->cfg.devices[0].pa = UINT64_C(1) << TEST_MIN_PA_BITS;
     EXPECT_REFUSED(boot(&linked), "/vms/a: device /platform/devices/ecam (0x10000000000+0x1000) lies beyond the 40-bit address space");
 }
 
@@ -198,7 +197,7 @@ static void test_pci_table_run(void **state)
     EXPECT_ACCEPTED(boot(&linked));
     assert_int_equal(alone - sys.boot_free, VM_PCI_TABLES * PAGE);
     assert_int_equal(a->table_pages, pages + VM_PCI_TABLES);
-    assert_int_equal(a->cfg.vecam_ipa, QEMU_VIRT_VECAM_IPA);
+    assert_int_equal(a->cfg.vecam_ipa, VIRT_VECAM);
 }
 
 static void test_share_pools(void **state)
@@ -248,9 +247,9 @@ static void test_elf_bounds(void **state)
     (void)state;
     struct tiny_elf e;
     uint64_t start = 0, end = 0;
-    tiny_elf(&e, QEMU_VIRT_IMAGE_BASE, LINKED_END);
+    tiny_elf(&e, TEST_IMAGE_BASE, LINKED_END);
     assert_null(elf_image_bounds(&e, sizeof(e), &start, &end));
-    assert_int_equal(start, QEMU_VIRT_IMAGE_BASE);
+    assert_int_equal(start, TEST_IMAGE_BASE);
     assert_int_equal(end, LINKED_END);
 
     assert_non_null(elf_image_bounds(&e, sizeof(e.eh) - 1, &start, &end));
@@ -258,12 +257,12 @@ static void test_elf_bounds(void **state)
     e.sym[2].st_name = 1;                          /* no __image_end */
     assert_string_equal(elf_image_bounds(&e, sizeof(e), &start, &end),
                         "it has no symbols __image_start and __image_end");
-    tiny_elf(&e, LINKED_END, QEMU_VIRT_IMAGE_BASE);
+    tiny_elf(&e, LINKED_END, TEST_IMAGE_BASE);
     assert_non_null(elf_image_bounds(&e, sizeof(e), &start, &end));
-    tiny_elf(&e, QEMU_VIRT_IMAGE_BASE, LINKED_END);
+    tiny_elf(&e, TEST_IMAGE_BASE, LINKED_END);
     e.eh.e_machine = EM_X86_64;
     assert_string_equal(elf_image_bounds(&e, sizeof(e), &start, &end), "not a little-endian AArch64 ELF64 file");
-    tiny_elf(&e, QEMU_VIRT_IMAGE_BASE, LINKED_END);
+    tiny_elf(&e, TEST_IMAGE_BASE, LINKED_END);
     e.sh[1].sh_link = 7;
     assert_string_equal(elf_image_bounds(&e, sizeof(e), &start, &end), "its symbol table is malformed");
 }

@@ -66,7 +66,7 @@ test_fdt_LDLIBS        := -lfdt
 test_config_check_LDLIBS := -lfdt
 test_config_layout_LDLIBS := -lfdt
 # The config tool's check and layout, with the hypervisor code its layout runs.
-TOOL_LAYOUT            := tools/config/layout.c tools/config/virtio.c tools/config/parse.c tools/config/guestdt.c $(F)/tool.c src/core/palloc.c src/arch/arm64/mm/pt.c \
+TOOL_LAYOUT            := tools/config/layout.c tools/config/virtio.c tools/config/parse.c tools/config/platform.c tools/config/guestdt.c $(F)/tool.c src/core/palloc.c src/arch/arm64/mm/pt.c \
                           src/core/vm_layout.c
 test_config_check_SRCS := tools/config/check.c $(TOOL_LAYOUT)
 test_config_layout_SRCS := tools/config/elf.c $(TOOL_LAYOUT)

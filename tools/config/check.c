@@ -16,21 +16,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "arch/regs.h"
-#include "platform/qemu_virt.h"
 #include "tofu_config.h"
 
 struct window {
     uint64_t base, size;
     const char *what;
-};
-
-/* What the hypervisor keeps for itself on QEMU virt. */
-static const struct window hyp_devices[] = {
-    { QEMU_VIRT_GICD_BASE, GICD_SIZE, "the hypervisor's GIC distributor" },
-    { QEMU_VIRT_ITS_BASE, GITS_SIZE, "the hypervisor's GIC ITS" },
-    { QEMU_VIRT_GICR_BASE, QEMU_VIRT_GICR_SIZE, "the hypervisor's GIC redistributors" },
-    { QEMU_VIRT_UART_BASE, UART_SIZE, "the hypervisor's console UART" },
-    { QEMU_VIRT_SMMU_BASE, QEMU_VIRT_SMMU_SIZE, "the hypervisor's SMMU" },
 };
 
 static void check_cpus(const struct sys *s, const struct vm *vm)
@@ -67,10 +57,9 @@ static void check_irqs(const struct sys *s, const struct vm *vm, unsigned i)
         uint32_t intid = d->irqs[k], spi = intid - GIC_SPI_BASE_ID;
         if (spi >= VGIC_MAX_SPIS)
             refuse_device(vm, i, "has SPI %u; a VM's virtual GIC holds SPIs 0..%d", spi, VGIC_MAX_SPIS - 1);
-        if (spi == QEMU_VIRT_UART_SPI)
-            refuse_device(vm, i, "has SPI %u, the hypervisor's console's", spi);
-        if (spi >= QEMU_VIRT_SMMU_SPI_EVENTQ && spi <= QEMU_VIRT_SMMU_SPI_GERROR)
-            refuse_device(vm, i, "has SPI %u, one of the hypervisor's SMMU's", spi);
+        for (unsigned h = 0; h < plat.nr_spis; h++)      /* what the board's description keeps */
+            if (spi == plat.spis[h].base)
+                refuse_device(vm, i, "has SPI %u, %s", spi, plat.spis[h].what);
         if (spi == DOORBELL_SPI)
             refuse_device(vm, i, "has SPI %u, the IPC doorbell's", spi);
         for (const struct vm *o = s->vms; o <= vm; o++)
@@ -96,7 +85,7 @@ static unsigned vm_windows(const struct vm_config *c, struct window *w)
     if (c->wdog_clk_hz)
         w[n++] = (struct window){ c->wdog_ipa, WDOG_SIZE, "the VM's virtual SP805 watchdog" };
     if (c->nr_pci_fns)
-        w[n++] = (struct window){ c->vecam_ipa, QEMU_VIRT_ECAM_BUS_SIZE, "the VM's virtual ECAM" };
+        w[n++] = (struct window){ c->vecam_ipa, PCI_ECAM_BUS_SIZE, "the VM's virtual ECAM" };
     if (c->its_ipa)
         w[n++] = (struct window){ c->its_ipa, GITS_SIZE, "the VM's virtual ITS" };
     return n;
@@ -106,9 +95,9 @@ static void check_device_address(const struct sys *s, const struct vm *vm, unsig
 {
     const struct vm_device *d = &vm->cfg.devices[i];
     struct window w[8];
-    for (unsigned k = 0; k < sizeof(hyp_devices) / sizeof(hyp_devices[0]); k++)
-        if (ranges_overlap(d->pa, d->size, hyp_devices[k].base, hyp_devices[k].size))
-            refuse_device(vm, i, "is %s", hyp_devices[k].what);
+    for (unsigned k = 0; k < plat.nr_windows; k++)
+        if (ranges_overlap(d->pa, d->size, plat.windows[k].base, plat.windows[k].size))
+            refuse_device(vm, i, "is %s", plat.windows[k].what);
     unsigned n = vm_windows(&vm->cfg, w);
     for (unsigned k = 0; k < n; k++)
         if (ranges_overlap(d->pa, d->size, w[k].base, w[k].size))
@@ -211,9 +200,10 @@ static void check_streams(const struct sys *s, const struct vm *vm)
     if (!c->nr_streams)
         return;
     uint64_t first = c->stream_first, end = first + c->nr_streams;
-    if (end > QEMU_VIRT_PCI_STREAMS)
+    uint64_t streams = (uint64_t)plat.hyp.iommu_buses << PCI_RID_BUS_SHIFT;
+    if (end > streams)
         refuse(vm->node, "iommu-streams = <0x%03" PRIx64 " %u> reaches StreamID 0x%03" PRIx64 "; the SMMU's table "
-               "holds bus 0's only (0x000-0x%03x)", first, c->nr_streams, end - 1, QEMU_VIRT_PCI_STREAMS - 1);
+               "holds bus 0's only (0x000-0x%03" PRIx64 ")", first, c->nr_streams, end - 1, streams - 1);
     for (const struct vm *o = s->vms; o < vm; o++)
         if (o->cfg.nr_streams && ranges_overlap(first, c->nr_streams, o->cfg.stream_first, o->cfg.nr_streams))
             refuse(vm->node, "iommu-streams 0x%03" PRIx64 "-0x%03" PRIx64 " overlap those of VM '%s' (0x%03x-0x%03x)",
@@ -228,7 +218,7 @@ static void check_streams(const struct sys *s, const struct vm *vm)
  * another VM's): slot s uses line s mod 4, SPI 3 + that. */
 static unsigned inta_spi(uint16_t rid)
 {
-    return QEMU_VIRT_PCI_INTX_SPI + ((rid >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK) % PCI_INTX_LINES;
+    return plat.hyp.pci_intx_intid - GIC_SPI_BASE_ID + ((rid >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK) % PCI_INTX_LINES;
 }
 
 /*

@@ -163,9 +163,9 @@ static void write_vpci_node(void *fdt, const void *cfg_fdt, const struct vm *vm)
         DT_CHECK(fdt_property_u32(fdt, "#address-cells", 3));
         DT_CHECK(fdt_property_u32(fdt, "#size-cells", 2));
     }
-    dt_reg(fdt, (uint64_t[]){ c->vecam_ipa, QEMU_VIRT_ECAM_BUS_SIZE }, 1);
+    dt_reg(fdt, (uint64_t[]){ c->vecam_ipa, PCI_ECAM_BUS_SIZE }, 1);
     dt_cells(fdt, "bus-range", (uint32_t[]){ 0, 0 }, 2);
-    uint64_t w = QEMU_VIRT_PCI_MMIO_BASE, ws = QEMU_VIRT_PCI_MMIO_SIZE;
+    uint64_t w = plat.hyp.pci_mmio_base, ws = plat.hyp.pci_mmio_size;     /* BARs do not move: 1:1 */
     dt_cells(fdt, "ranges", (uint32_t[]){ PCI_SPACE_MMIO32, (uint32_t)(w >> 32), (uint32_t)w, (uint32_t)(w >> 32),
                                             (uint32_t)w, (uint32_t)(ws >> 32), (uint32_t)ws }, 7);
     uint32_t map[PCI_INTX_SLOTS * 4 * INTX_ENTRY_MAX];
@@ -176,7 +176,7 @@ static void write_vpci_node(void *fdt, const void *cfg_fdt, const struct vm *vm)
         if (done[slot % PCI_INTX_SLOTS]) continue;     /* the mask keeps the slot's low two bits */
         done[slot % PCI_INTX_SLOTS] = true;
         for (uint32_t pin = 1; pin <= 4; pin++)
-            intx_entry(map, &nm, c, slot % PCI_INTX_SLOTS, pin, QEMU_VIRT_PCI_INTX_SPI + (slot + pin - 1) % PCI_INTX_SLOTS);
+            intx_entry(map, &nm, c, slot % PCI_INTX_SLOTS, pin, plat.hyp.pci_intx_intid - GIC_SPI_BASE_ID + (slot + pin - 1) % PCI_INTX_SLOTS);
     }
     write_intx_map(fdt, map, nm);
     write_msi_map(fdt, c);

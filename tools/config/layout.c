@@ -19,7 +19,6 @@
 #include "arch/regs.h"
 #include "core/palloc.h"
 #include "core/vm_layout.h"
-#include "platform/qemu_virt.h"
 #include "tofu_config.h"
 
 #define MIB(x)          ((x) >> 20)
@@ -120,7 +119,7 @@ void layout_vms(struct sys *s)
 
 struct hyp_image layout_image_min(const struct sys *s)
 {
-    struct hyp_image h = { QEMU_VIRT_IMAGE_BASE, QEMU_VIRT_IMAGE_BASE, false };
+    struct hyp_image h = { plat.image_base, plat.image_base, false };
     for (unsigned i = 0; i < s->nr_vms; i++) {
         const struct vm_config *c = &s->vms[i].cfg;
         h.end += ALIGN_UP(c->kernel.size, PAGE_SIZE) + ALIGN_UP(c->initrd.size, PAGE_SIZE) +
@@ -254,15 +253,15 @@ static unsigned check_ipa_bits(const struct vm *vm)
 {
     const struct vm_config *c = &vm->cfg;
     unsigned bits = vm_ipa_bits(c);
-    if (bits <= QEMU_VIRT_MIN_PA_BITS)
+    if (bits <= plat.min_pa_bits)
         return bits;
     for (unsigned i = 0; i < c->nr_devices; i++)
-        if (c->devices[i].pa + c->devices[i].size > UINT64_C(1) << QEMU_VIRT_MIN_PA_BITS)
-            refuse(vm->node, "device %s (%#" PRIx64 "+%#" PRIx64 ") lies beyond the %d-bit address space every CPU "
+        if (c->devices[i].pa + c->devices[i].size > UINT64_C(1) << plat.min_pa_bits)
+            refuse(vm->node, "device %s (%#" PRIx64 "+%#" PRIx64 ") lies beyond the %u-bit address space every CPU "
                    "of the platform gives a VM", vm->devices[i].path, c->devices[i].pa, c->devices[i].size,
-                   QEMU_VIRT_MIN_PA_BITS);
-    refuse(vm->node, "its address space needs %u bits, more than the %d every CPU of the platform has", bits,
-           QEMU_VIRT_MIN_PA_BITS);
+                   plat.min_pa_bits);
+    refuse(vm->node, "its address space needs %u bits, more than the %u every CPU of the platform has", bits,
+           plat.min_pa_bits);
 }
 
 static void sim_vm(struct sim *sim, struct vm *vm)

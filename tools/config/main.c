@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "platform/qemu_virt.h"
 #include "tofu_config.h"
 
 #define USAGE "usage: tofu-config -c config.dtb [-n source.dts] (-o outdir | -e tofu.elf) [-L dir]...\n"
@@ -71,9 +70,9 @@ static struct hyp_image linked_image(const char *elf)
     if (!buf) die("%s: cannot read %s: %s", src_name, elf, strerror(errno));
     const char *why = elf_image_bounds(buf, size, &h.start, &h.end);
     if (why) die("%s: %s: %s", src_name, elf, why);
-    if (h.start != QEMU_VIRT_IMAGE_BASE)
-        die("%s: %s starts at %#" PRIx64 ", not at QEMU_VIRT_IMAGE_BASE (include/platform/qemu_virt.h), "
-            "where QEMU loads it: src/arch/arm64/tofu.ld and the header disagree", src_name, elf, h.start);
+    if (h.start != plat.image_base)
+        die("%s: %s starts at %#" PRIx64 ", not at the board's image-base %#" PRIx64 ", where it is loaded: "
+            "src/arch/arm64/tofu.ld and the generated platform.ld disagree", src_name, elf, h.start, plat.image_base);
     free(buf);
     return h;
 }

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "arch/regs.h"
-#include "platform/qemu_virt.h"
 #include "tofu_config.h"
 
 #define IMAGE_HDR_SIZE      64
@@ -19,10 +18,9 @@
 #define IMAGE_IMAGE_SIZE    16
 #define IMAGE_MAGIC_OFF     56
 #define IMAGE_MAGIC         0x644d5241u     /* "ARM\x64" */
-#define REG_CELLS           4          /* <address-hi address-lo size-hi size-lo> */
 #define PCI_FN_CELLS        3          /* pci-functions: <bus device function> */
 
-static uint64_t read_cells(const fdt32_t *p, int cells)
+uint64_t read_cells(const fdt32_t *p, int cells)
 {
     uint64_t v = 0;
     for (int i = 0; i < cells; i++) v = (v << 32) | fdt32_to_cpu(p[i]);
@@ -30,7 +28,7 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 }
 
 /* A property of exactly `cells` 32-bit cells, as a number. */
-static bool get_u64(const void *fdt, int node, const char *path, const char *prop, int cells, uint64_t *out)
+bool get_u64(const void *fdt, int node, const char *path, const char *prop, int cells, uint64_t *out)
 {
     int len;
     const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
@@ -41,7 +39,7 @@ static bool get_u64(const void *fdt, int node, const char *path, const char *pro
     return true;
 }
 
-static const char *get_string(const void *fdt, int node, const char *path, const char *prop)
+const char *get_string(const void *fdt, int node, const char *path, const char *prop)
 {
     int len;
     const char *s = fdt_getprop(fdt, node, prop, &len);
@@ -51,12 +49,12 @@ static const char *get_string(const void *fdt, int node, const char *path, const
     return s;
 }
 
-static void node_path(const void *fdt, int node, char *buf, int size)
+void node_path(const void *fdt, int node, char *buf, int size)
 {
     if (fdt_get_path(fdt, node, buf, size)) die("tofu-config: node path too long");
 }
 
-static void check_props(const void *fdt, int node, const char *path, const char *const *allowed)
+void check_props(const void *fdt, int node, const char *path, const char *const *allowed)
 {
     int off;
     fdt_for_each_property_offset(off, fdt, node) {
@@ -70,7 +68,7 @@ static void check_props(const void *fdt, int node, const char *path, const char 
 }
 
 /* Every child of `node` is unknown but those named in `known`. */
-static void check_children(const void *fdt, int node, const char *const *known)
+void check_children(const void *fdt, int node, const char *const *known)
 {
     int child;
     fdt_for_each_subnode(child, fdt, node) {
@@ -367,32 +365,31 @@ static void parse_channels(struct sys *s, const void *fdt)
 static void parse_platform(struct sys *s, const void *fdt)
 {
     static const char *const plat_props[] = { "compatible", "cpus", "memory", "nvme-disk", "e1000e-nics", NULL };
-    int plat = fdt_path_offset(fdt, "/platform");
-    if (plat < 0) refuse("/platform", "missing node");
-    check_props(fdt, plat, "/platform", plat_props);
-    check_children(fdt, plat, (const char *const[]){ "devices", NULL });
-    const char *pcompat = get_string(fdt, plat, "/platform", "compatible");
-    if (!pcompat || strcmp(pcompat, "qemu,virt"))
-        refuse("/platform", "compatible must name a supported platform (\"qemu,virt\")");
+    int pnode = fdt_path_offset(fdt, "/platform");
+    if (pnode < 0) refuse("/platform", "missing node");
+    check_props(fdt, pnode, "/platform", plat_props);
+    check_children(fdt, pnode, (const char *const[]){ "hypervisor", "devices", NULL });
+    parse_platform_desc(&plat, fdt, pnode);
     uint64_t pcpus;
-    if (!get_u64(fdt, plat, "/platform", "cpus", 1, &pcpus) || pcpus == 0 || pcpus > MAX_PCPUS)
+    if (!get_u64(fdt, pnode, "/platform", "cpus", 1, &pcpus) || pcpus == 0 || pcpus > MAX_PCPUS)
         refuse("/platform", "cpus must be 1..%d", MAX_PCPUS);
     s->nr_cpus = (unsigned)pcpus;
     int len;
-    const fdt32_t *m = fdt_getprop(fdt, plat, "memory", &len);
+    const fdt32_t *m = fdt_getprop(fdt, pnode, "memory", &len);
     if (!m || len != REG_CELLS * 4) refuse("/platform", "memory must be <base-hi base-lo size-hi size-lo>");
     s->ram_base = read_cells(m, 2);
     s->ram_size = read_cells(m + 2, 2);
-    if (s->ram_base != QEMU_VIRT_RAM_BASE || !s->ram_size || s->ram_size % SZ_2M)
-        refuse("/platform", "memory must start at %#" PRIx64 " and be a multiple of 2 MiB", QEMU_VIRT_RAM_BASE);
+    if (s->ram_base != plat.hyp.ram_base || !s->ram_size || s->ram_size % SZ_2M)
+        refuse("/platform", "memory must start at %#" PRIx64 " and be a multiple of 2 MiB", plat.hyp.ram_base);
+    plat.hyp.ram_size = s->ram_size;    /* the hypervisor's default, should the boot DTB not say */
     /* A disk image, under the build folder, that QEMU attaches as an NVMe
      * function on the PCIe bus (scripts/run-qemu.sh reads it from qemu.env). */
-    s->nvme_disk = get_string(fdt, plat, "/platform", "nvme-disk");
+    s->nvme_disk = get_string(fdt, pnode, "/platform", "nvme-disk");
     if (s->nvme_disk && (!*s->nvme_disk || strspn(s->nvme_disk, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(s->nvme_disk)))
         refuse("/platform", "nvme-disk must be a file name (letters, digits, '.', '_', '-'), made under the build folder");
     /* e1000e NICs on the PCIe bus, joined by a QEMU-internal hub. */
     uint64_t nics = 0;
-    if (get_u64(fdt, plat, "/platform", "e1000e-nics", 1, &nics) && (nics < 1 || nics > MAX_E1000E_NICS))
+    if (get_u64(fdt, pnode, "/platform", "e1000e-nics", 1, &nics) && (nics < 1 || nics > MAX_E1000E_NICS))
         refuse("/platform", "e1000e-nics must be 1..%d", MAX_E1000E_NICS);
     s->e1000e_nics = (unsigned)nics;
 }

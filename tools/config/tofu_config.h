@@ -20,9 +20,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <libfdt.h>
 #include "core/config.h"
 #include "core/limits.h"
-#include "platform/qemu_virt.h"
+#include "core/platform.h"
 #define TOFU_HOST_TOOL
 #include "core/virtio.h"
 
@@ -41,7 +42,9 @@
 #define VIRT_WDOG_SPI      30u                    /* preferred; the next lower free one else */
 #define WDOG_CLK_HZ        1000000u               /* its WDOGCLK, declared in the guest DT */
 #define DOORBELL_SPI       31u                    /* INTID 63: the IPC doorbell */
-#define VIRT_VECAM         QEMU_VIRT_VECAM_IPA    /* the virtual ECAM of a VM with pci-functions */
+/* A VM given single functions sees a virtual ECAM of one bus here, where
+ * QEMU virt puts its low ECAM (-M highmem=off): free in the guest's map. */
+#define VIRT_VECAM         UINT64_C(0x3f000000)
 #define SHARE_WINDOW       UINT64_C(0x100000000)  /* IPAs suggested for mapping shares */
 #define SHARE_WINDOW_SIZE  UINT64_C(0x40000000)
 #define DTB_RESERVE        SZ_2M                  /* the guest DTB lives in the last 2 MiB */
@@ -115,6 +118,27 @@ struct virtio_dev_model {
     uint8_t mac[VIRTIO_NET_MAC_BYTES];  /* net */
 };
 
+/* The board (platforms/<board>.dtsi, /platform/hypervisor; tools/config/
+ * platform.c): what the hypervisor keeps for itself, which no VM gets. */
+#define PLAT_MAX_OWNED      8
+#define PLAT_MAX_OWNED_SPIS 8
+struct owned {
+    uint64_t base, size;
+    char what[64];                  /* "the hypervisor's console UART" */
+};
+struct plat_desc {
+    struct platform hyp;            /* tofu's own description of the board, into config.c */
+    uint64_t image_base;            /* where tofu is linked and loaded */
+    unsigned min_pa_bits;           /* the least PARange of the board's CPUs */
+    struct owned windows[PLAT_MAX_OWNED];
+    unsigned nr_windows;
+    struct owned spis[PLAT_MAX_OWNED_SPIS];     /* base: the SPI number; size unused */
+    unsigned nr_spis;
+};
+
+/* The one board of this run: parse_config() reads it first. */
+extern struct plat_desc plat;
+
 struct sys {
     unsigned nr_cpus;
     uint64_t ram_base, ram_size;
@@ -144,6 +168,15 @@ void refuse(const char *node, const char *fmt, ...) __attribute__((noreturn, for
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 void parse_config(struct sys *s, const void *fdt, const struct search *search);
+void parse_platform_desc(struct plat_desc *p, const void *fdt, int plat_node);   /* platform.c */
+/* parse.c's readers of the config's device tree, for platform.c and virtio.c */
+#define REG_CELLS 4                 /* <address-hi address-lo size-hi size-lo> */
+uint64_t read_cells(const fdt32_t *p, int cells);
+bool get_u64(const void *fdt, int node, const char *path, const char *prop, int cells, uint64_t *out);
+const char *get_string(const void *fdt, int node, const char *path, const char *prop);
+void node_path(const void *fdt, int node, char *buf, int size);
+void check_props(const void *fdt, int node, const char *path, const char *const *allowed);
+void check_children(const void *fdt, int node, const char *const *known);
 void layout_vms(struct sys *s);
 void check_system(struct sys *s, const struct hyp_image *hyp);
 void guestdt_build(const struct sys *s, struct vm *vm, const void *cfg_fdt);

@@ -29,7 +29,6 @@
 #include "core/lib.h"
 #include "arch/mmu.h"
 #include "arch/sysreg.h"
-#include "platform/qemu_virt.h"
 #include "smmuv3.h"
 
 #define SMMU_SPLIT              8       /* one level-2 table per PCIe bus */
@@ -51,7 +50,7 @@
 #define SMMU_PG_QUARANTINE      7
 _Static_assert(SMMU_BUS_STES * SMMU_STE_SIZE == 4 * PAGE_SIZE, "bus 0's STEs fill pages 0-3");
 _Static_assert(SMMU_PG_QUARANTINE + 1 == SMMUV3_BOOT_PAGES, "the boot run holds every page");
-_Static_assert(SMMU_BUS_STES == QEMU_VIRT_PCI_STREAMS, "the config tool's StreamID bound is bus 0's table");
+_Static_assert(IOMMU_MAX_PCI_BUSES == 1 && SMMU_BUS_STES == 1u << PCI_RID_BUS_SHIFT, "the config tool's StreamID bound is bus 0's table");
 _Static_assert((1u << (SMMU_MAX_SID_BITS - SMMU_SPLIT)) * SMMU_L1STD_SIZE <= PAGE_SIZE, "L1 in a page");
 
 struct stream {

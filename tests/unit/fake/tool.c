@@ -25,8 +25,32 @@ void die(const char *fmt, ...)
     longjmp(tool_refused, 2);
 }
 
+static void own(struct owned *o, uint64_t base, uint64_t size, const char *what)
+{
+    *o = (struct owned){ base, size, "" };
+    snprintf(o->what, sizeof(o->what), "%s", what);
+}
+
 void tool_sys_init(struct sys *s, uint64_t ram_size)
 {
+    memset(&plat, 0, sizeof(plat));
+    plat.image_base = TEST_IMAGE_BASE;
+    plat.min_pa_bits = TEST_MIN_PA_BITS;
+    plat.hyp = (struct platform){
+        .name = "test,board", .uart_base = TEST_UART_BASE, .uart_intid = 32 + TEST_UART_SPI,
+        .gicd_base = TEST_GICD_BASE, .gicr_base = TEST_GICR_BASE, .its_base = TEST_ITS_BASE,
+        .ram_base = TEST_RAM_BASE, .ram_size = ram_size, .iommu_base = TEST_SMMU_BASE,
+        .iommu_buses = 1, .pci_ecam_base = TEST_ECAM_BASE, .pci_mmio_base = TEST_PCI_MMIO,
+        .pci_mmio_size = TEST_PCI_MMIO_SIZE, .pci_intx_intid = 32 + TEST_PCI_INTX_SPI,
+    };
+    own(&plat.windows[plat.nr_windows++], TEST_GICD_BASE, TEST_GICD_SIZE, "the hypervisor's GIC distributor");
+    own(&plat.windows[plat.nr_windows++], TEST_GICR_BASE, TEST_GICR_SIZE, "the hypervisor's GIC redistributors");
+    own(&plat.windows[plat.nr_windows++], TEST_ITS_BASE, 0x20000, "the hypervisor's GIC ITS");
+    own(&plat.windows[plat.nr_windows++], TEST_UART_BASE, 0x1000, "the hypervisor's console UART");
+    own(&plat.windows[plat.nr_windows++], TEST_SMMU_BASE, TEST_SMMU_SIZE, "the hypervisor's SMMU");
+    own(&plat.spis[plat.nr_spis++], TEST_UART_SPI, 1, "the hypervisor's console's");
+    for (unsigned i = 0; i < 4; i++)
+        own(&plat.spis[plat.nr_spis++], TEST_SMMU_SPIS + i, 1, "one of the hypervisor's SMMU's");
     memset(s, 0, sizeof(*s));
     s->nr_cpus = 4;
     s->ram_base = TEST_RAM_BASE;

@@ -14,11 +14,30 @@
 extern jmp_buf tool_refused;
 extern char tool_message[1024];
 
-#define TEST_RAM_BASE UINT64_C(0x40000000)
+/* The board of the tests (tool_sys_init() describes it in `plat`): QEMU
+ * virt's addresses, as platforms/qemu-virt.dtsi has them. */
+#define TEST_RAM_BASE     UINT64_C(0x40000000)
+#define TEST_IMAGE_BASE   UINT64_C(0x40200000)
+#define TEST_MIN_PA_BITS  40u
+#define TEST_GICD_BASE    UINT64_C(0x08000000)
+#define TEST_GICD_SIZE    UINT64_C(0x10000)
+#define TEST_GICR_BASE    UINT64_C(0x080a0000)
+#define TEST_GICR_SIZE    UINT64_C(0x00f60000)
+#define TEST_ITS_BASE     UINT64_C(0x08080000)
+#define TEST_UART_BASE    UINT64_C(0x09000000)
+#define TEST_UART_SPI     1u
+#define TEST_SMMU_BASE    UINT64_C(0x09050000)
+#define TEST_SMMU_SIZE    UINT64_C(0x20000)
+#define TEST_SMMU_SPIS    74u          /* 74-77: eventq, priq, cmdq-sync, gerror */
+#define TEST_ECAM_BASE    UINT64_C(0x4010000000)
+#define TEST_PCI_MMIO     UINT64_C(0x10000000)
+#define TEST_PCI_MMIO_SIZE UINT64_C(0x2eff0000)
+#define TEST_PCI_INTX_SPI 3u
+#define TEST_PCI_STREAMS  256u
 #define MiB(n)        ((uint64_t)(n) << 20)
 
-/* A model as parse_config() leaves it: 4 CPUs, `ram_size` of RAM at
- * TEST_RAM_BASE, no VM yet. */
+/* A model as parse_config() leaves it: the test board, 4 CPUs, `ram_size`
+ * of RAM at TEST_RAM_BASE, no VM yet. */
 void tool_sys_init(struct sys *s, uint64_t ram_size);
 /* A VM with one vCPU on `cpu`, `ram_size` of RAM, a 4 KiB flat kernel. */
 struct vm *tool_add_vm(struct sys *s, const char *name, unsigned cpu, uint64_t ram_size);
