@@ -329,10 +329,12 @@
 #define GICR_ICFGR1         (GICR_SGI_BASE + 0x0c04)
 #define GICR_IGRPMODR0      (GICR_SGI_BASE + 0x0d00)
 #define GICR_NSACR          (GICR_SGI_BASE + 0x0e00)
-#define GICR_FRAME_SIZE     0x20000
+#define GICR_FRAME_SIZE     0x20000      /* a GICv3 redistributor: RD_base, SGI_base (the vGIC's) */
+#define GICR_FRAME_SIZE_V4  0x40000      /* GICR_TYPER.VLPIS: + VLPI_base, reserved (12.10) */
 #define GICR_WAKER_PROCESSOR_SLEEP BIT(1)
 #define GICR_WAKER_CHILDREN_ASLEEP BIT(2)
 #define GICR_TYPER_PLPIS      BIT(0)   /* physical LPIs (DirectLPI, bit 3, stays 0) */
+#define GICR_TYPER_VLPIS      BIT(1)   /* virtual LPIs: GICv4, 4 frames a redistributor */
 #define GICR_TYPER_LAST       BIT(4)
 #define GICR_CTLR_ENABLE_LPIS BIT(0)
 /* GICR_PROPBASER: IDbits [4:0], InnerCache [9:7], Shareability [11:10],

@@ -19,6 +19,8 @@ int uart_getc(void);
 void uart_enable_rx_irq(void);
 
 void gic_init_dist(void);
+/* CPU `cpu` of the board's description has a redistributor (gic_init_dist found it). */
+bool gic_cpu_present(unsigned cpu);
 void gic_init_cpu(unsigned cpu);
 void gic_enable_spi(unsigned intid, unsigned target_cpu);
 /* The CPU interface's acknowledge and end of interrupt are system

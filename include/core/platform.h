@@ -13,10 +13,16 @@
 
 struct platform {
     const char *name;         /* the board's compatible, e.g. "qemu,virt" */
+    /* Its CPUs, in tofu's index order (CPU 0 boots): their MPIDR_EL1
+     * affinity fields, the target of PSCI CPU_ON, of an SPI's routing and
+     * of an SGI. */
+    uint32_t nr_cpus;
+    uint64_t cpu_mpidr[MAX_PCPUS];
     uint64_t uart_base;
     uint32_t uart_intid;
     uint64_t gicd_base;
-    uint64_t gicr_base;
+    uint64_t gicr_base;       /* the redistributors' region: tofu finds each CPU's in it */
+    uint64_t gicr_size;
     uint64_t its_base;        /* the GICv3 ITS (0: none): passed-through MSIs */
     uint64_t ram_base;        /* RAM; the size is the config's, for when the boot DTB says nothing */
     uint64_t ram_size;

@@ -79,8 +79,20 @@ static void per_cpu_init(unsigned cpu)
         vgic_nr_lrs = vgic_hw_nr_lrs();
 }
 
+/* The CPU is the one the board's description says it is: its MPIDR is the
+ * target of SPIs and SGIs for its index.  A mismatch is the description's
+ * fault, and said once. */
+static void check_mpidr(unsigned cpu)
+{
+    uint64_t mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+    if (mpidr != platform.cpu_mpidr[cpu])
+        printf("CPU %u: MPIDR %#lx, not %#lx as the board's description (cpu-mpidrs) says: "
+               "its interrupts go astray\n", cpu, mpidr, platform.cpu_mpidr[cpu]);
+}
+
 void secondary_main(unsigned cpu)
 {
+    check_mpidr(cpu);
     per_cpu_init(cpu);
     pcpus[cpu].online = true;
     dsb(ish);
@@ -91,7 +103,12 @@ void secondary_main(unsigned cpu)
 static void start_secondaries(void)
 {
     for (unsigned cpu = 1; cpu < nr_pcpus; cpu++) {
-        int64_t rc = fw_psci_cpu_on(cpu << MPIDR_AFF0_SHIFT,
+        if (!gic_cpu_present(cpu)) {
+            printf("CPU %u (MPIDR %#lx): no redistributor has its affinity: not started\n", cpu,
+                   platform.cpu_mpidr[cpu]);
+            continue;
+        }
+        int64_t rc = fw_psci_cpu_on(platform.cpu_mpidr[cpu],
                                     (uint64_t)(uintptr_t)secondary_entry, cpu);
         if (rc) {
             printf("CPU %u: PSCI CPU_ON failed (%ld)\n", cpu, rc);
@@ -140,7 +157,9 @@ void hyp_main(const void *dtb)
         fi.ram_size = platform.ram_size;
         fi.nr_cpus = 1;
     }
-    nr_pcpus = fi.nr_cpus > MAX_PCPUS ? MAX_PCPUS : fi.nr_cpus;
+    /* The CPUs the boot DTB lists, as far as the board's description names them. */
+    nr_pcpus = fi.nr_cpus > platform.nr_cpus ? platform.nr_cpus : fi.nr_cpus;
+    check_mpidr(0);
     uint64_t npages = fi.ram_size / PAGE_SIZE;
     if (npages > HYP_MEM_MAX_PAGES)
         npages = HYP_MEM_MAX_PAGES;
@@ -149,6 +168,8 @@ void hyp_main(const void *dtb)
                    (uint64_t)(uintptr_t)(__image_end - __image_start));
 
     gic_init_dist();
+    if (!gic_cpu_present(0))
+        hyp_power_off("the boot CPU has no redistributor of its affinity (the board's cpu-mpidrs?)");
     /* Before any CPU's redistributor: their LPIs use its tables. */
     if (gic_its_init() == E_OK)
         printf("ITS at %#lx: the MSIs of devices given to VMs with an ITS\n", platform.its_base);

@@ -10,12 +10,38 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "gicv3.h"
+#include "gicv3_topo.h"
 
 #define GIC_HYP_PRIO   0xa0
 #define GIC_PMR_ALL    0xff
 #define GICD_RWP_SPINS 1000000
 
 static uintptr_t gicd(uint64_t off) { return (uintptr_t)(platform.gicd_base + off); }
+
+uintptr_t gicr_base_of[MAX_PCPUS];
+
+static uint64_t gicr_typer_at(void *ctx, uint64_t off)
+{
+    (void)ctx;
+    return mmio_read64((uintptr_t)(platform.gicr_base + off + GICR_TYPER));
+}
+
+/* Each CPU of the description gets the redistributor of its affinity. */
+static void gicr_find(void)
+{
+    uint64_t off[MAX_PCPUS];
+    gicv3_find_redists(gicr_typer_at, NULL, platform.gicr_size, platform.cpu_mpidr, platform.nr_cpus, off);
+    for (unsigned cpu = 0; cpu < platform.nr_cpus; cpu++)
+        gicr_base_of[cpu] = off[cpu] == GICR_NONE ? 0 : (uintptr_t)(platform.gicr_base + off[cpu]);
+}
+
+bool gic_cpu_present(unsigned cpu)
+{
+    return cpu < platform.nr_cpus && gicr_base_of[cpu];
+}
+
+/* ICC_SGI1R_EL1's target fields for each CPU, from the board's description. */
+static uint64_t sgi_target[MAX_PCPUS];
 
 unsigned gic_nr_irqs(void)
 {
@@ -31,6 +57,9 @@ static void gicd_wait_rwp(void)
 void gic_init_dist(void)
 {
     unsigned n = gic_nr_irqs();
+    for (unsigned cpu = 0; cpu < platform.nr_cpus; cpu++)
+        sgi_target[cpu] = gicv3_sgi1r_target(platform.cpu_mpidr[cpu]);
+    gicr_find();
     mmio_write32(gicd(GICD_CTLR), 0);
     gicd_wait_rwp();
     for (unsigned i = GIC_SPI_BASE_ID; i < n; i += 32) {
@@ -101,7 +130,8 @@ bool gic_ppi_pending(unsigned intid)
 
 void gic_route_spi(unsigned intid, unsigned target_cpu)
 {
-    mmio_write64(gicd(GICD_IROUTER + 8ull * intid), (uint64_t)target_cpu << MPIDR_AFF0_SHIFT);
+    /* GICD_IROUTER's affinity fields are where MPIDR has them. */
+    mmio_write64(gicd(GICD_IROUTER + 8ull * intid), platform.cpu_mpidr[target_cpu]);
 }
 
 void gic_set_spi_edge(unsigned intid)
@@ -113,8 +143,7 @@ void gic_set_spi_edge(unsigned intid)
 
 void gic_send_sgi(unsigned sgi, unsigned target_cpu)
 {
-    /* QEMU virt: Aff0 = CPU index, Aff1..3 = 0. */
-    uint64_t v = ((uint64_t)sgi << ICC_SGI1R_INTID_SHIFT) | (1ull << target_cpu);
+    uint64_t v = ((uint64_t)sgi << ICC_SGI1R_INTID_SHIFT) | sgi_target[target_cpu];
     dsb(ishst);
     write_sysreg(ICC_SGI1R_EL1, v);
     isb();

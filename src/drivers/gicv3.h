@@ -5,10 +5,14 @@
 #include "core/platform.h"
 #include "arch/regs.h"
 
-/* Register `off` of CPU `cpu`'s redistributor (RD_base, then SGI_base). */
+/* Each CPU's redistributor (its RD_base), found by gic_init_dist() in the
+ * board's redistributor region by its affinity, before any is touched. */
+extern uintptr_t gicr_base_of[MAX_PCPUS];
+
+/* Register `off` of CPU `cpu`'s redistributor (RD_base, SGI_base, ...). */
 static inline uintptr_t gicr(unsigned cpu, uint64_t off)
 {
-    return (uintptr_t)(platform.gicr_base + (uint64_t)cpu * GICR_FRAME_SIZE + off);
+    return gicr_base_of[cpu] + (uintptr_t)off;
 }
 
 #endif

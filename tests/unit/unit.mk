@@ -55,6 +55,7 @@ test_ipc_SRCS          := src/core/ipc_queue.c src/core/share.c
 test_ring_SRCS         :=
 test_ratelimit_SRCS    := src/core/ratelimit.c
 test_smmuv3_SRCS       := src/drivers/smmu/smmuv3_enc.c
+test_gicv3_topo_SRCS   := src/drivers/gicv3_topo.c
 test_vpci_SRCS         := src/vdev/vpci.c $(F)/pci.c $(F)/vm.c $(F)/spinlock.c
 test_virtio_regs_SRCS  := src/core/virtio_regs.c
 test_vits_SRCS         := src/core/vits.c
@@ -73,7 +74,7 @@ test_config_layout_SRCS := tools/config/elf.c $(TOOL_LAYOUT)
 
 TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt test_ipc \
              test_ptimer test_ring test_ratelimit test_smmuv3 test_console test_config_check test_config_layout \
-             test_wdog test_vpci test_virtio_regs test_vits test_virtq
+             test_wdog test_vpci test_virtio_regs test_vits test_virtq test_gicv3_topo
 TEST_BINS := $(addprefix $(UNIT)/,$(TESTS))
 ALL_OBJS  := $(sort $(foreach t,$(TESTS),$(UNIT)/obj/tests/unit/$(t).o \
                  $(patsubst %.c,$(UNIT)/obj/%.o,$($(t)_SRCS))))

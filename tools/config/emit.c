@@ -104,7 +104,7 @@ static void emit_platform(FILE *c)
     fprintf(c, "    .name = \"%s\",\n", p->name);
     const struct { const char *field; uint64_t v; } f[] = {
         { "uart_base", p->uart_base }, { "uart_intid", p->uart_intid },
-        { "gicd_base", p->gicd_base }, { "gicr_base", p->gicr_base }, { "its_base", p->its_base },
+        { "gicd_base", p->gicd_base }, { "gicr_base", p->gicr_base }, { "gicr_size", p->gicr_size }, { "its_base", p->its_base },
         { "ram_base", p->ram_base }, { "ram_size", p->ram_size },
         { "device_base", p->device_base }, { "device_size", p->device_size },
         { "iommu_base", p->iommu_base }, { "iommu_event_intid", p->iommu_event_intid },
@@ -115,7 +115,11 @@ static void emit_platform(FILE *c)
     };
     for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         fprintf(c, "    .%s = %#" PRIx64 ",\n", f[i].field, f[i].v);
-    fprintf(c, "    .ram_zero_at_power_on = %s,\n};\n", p->ram_zero_at_power_on ? "true" : "false");
+    fprintf(c, "    .ram_zero_at_power_on = %s,\n    .nr_cpus = %u,\n    .cpu_mpidr = {", p->ram_zero_at_power_on ? "true" : "false",
+            p->nr_cpus);
+    for (unsigned i = 0; i < p->nr_cpus; i++)
+        fprintf(c, "%s%#" PRIx64, i ? ", " : " ", p->cpu_mpidr[i]);
+    fprintf(c, " },\n};\n");
 }
 
 void emit_all(const struct sys *s, const char *outdir, const char *src)

@@ -374,6 +374,9 @@ static void parse_platform(struct sys *s, const void *fdt)
     if (!get_u64(fdt, pnode, "/platform", "cpus", 1, &pcpus) || pcpus == 0 || pcpus > MAX_PCPUS)
         refuse("/platform", "cpus must be 1..%d", MAX_PCPUS);
     s->nr_cpus = (unsigned)pcpus;
+    if (s->nr_cpus > plat.hyp.nr_cpus)
+        refuse("/platform", "cpus = <%u>, but the board has %u (its description's cpu-mpidrs)", s->nr_cpus,
+               plat.hyp.nr_cpus);
     int len;
     const fdt32_t *m = fdt_getprop(fdt, pnode, "memory", &len);
     if (!m || len != REG_CELLS * 4) refuse("/platform", "memory must be <base-hi base-lo size-hi size-lo>");

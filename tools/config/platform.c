@@ -83,6 +83,27 @@ static int hyp_child(const void *fdt, int hyp, const char *name, const char *com
     return node;
 }
 
+/* cpu-mpidrs: each CPU's MPIDR affinity, 2 cells each, distinct, nothing
+ * but the affinity fields; 1..MAX_PCPUS of them. */
+static void parse_cpus(struct plat_desc *p, const void *fdt, int hyp)
+{
+    int len;
+    const fdt32_t *m = fdt_getprop(fdt, hyp, "cpu-mpidrs", &len);
+    if (!m || !len || len % 8 || len / 8 > MAX_PCPUS)
+        refuse(HYP_NODE, "cpu-mpidrs must list 1..%d CPUs' MPIDRs, 2 cells each", MAX_PCPUS);
+    p->hyp.nr_cpus = (uint32_t)(len / 8);
+    for (unsigned i = 0; i < p->hyp.nr_cpus; i++) {
+        uint64_t mpidr = read_cells(m + 2 * i, 2);
+        if (mpidr & ~MPIDR_AFF_MASK)
+            refuse(HYP_NODE, "cpu-mpidrs: CPU %u's %#" PRIx64 " has bits beyond the affinity fields (mask %#" PRIx64 ")",
+                   i, mpidr, MPIDR_AFF_MASK);
+        for (unsigned j = 0; j < i; j++)
+            if (p->hyp.cpu_mpidr[j] == mpidr)
+                refuse(HYP_NODE, "cpu-mpidrs: CPUs %u and %u both have MPIDR %#" PRIx64, j, i, mpidr);
+        p->hyp.cpu_mpidr[i] = mpidr;
+    }
+}
+
 /* The PCIe host bridge among the devices VMs may be given: tofu enumerates
  * bus 0 through its ECAM and puts BARs in its MMIO window. */
 static void parse_pcie(struct plat_desc *p, const void *fdt, int plat_node)
@@ -126,7 +147,7 @@ void parse_platform_desc(struct plat_desc *p, const void *fdt, int plat_node)
         refuse(HYP_NODE, "missing node: the board's description (platforms/<board>.dtsi) says what the "
                "hypervisor keeps for itself");
     static const char *const hyp_props[] = { "image-base", "ram-base", "min-pa-bits", "el2-device-window",
-                                             "ram-zero-at-power-on", NULL };
+                                             "ram-zero-at-power-on", "cpu-mpidrs", NULL };
     check_props(fdt, hyp, HYP_NODE, hyp_props);
     check_children(fdt, hyp, (const char *const[]){ "gic", "its", "uart", "iommu", NULL });
     p->hyp.name = fdt_stringlist_get(fdt, plat_node, "compatible", 0, NULL);
@@ -152,6 +173,7 @@ void parse_platform_desc(struct plat_desc *p, const void *fdt, int plat_node)
     if (!p->hyp.device_size || (p->hyp.device_base | p->hyp.device_size) % SZ_2M)
         refuse(HYP_NODE, "el2-device-window must be non-empty and 2 MiB aligned");
     p->hyp.ram_zero_at_power_on = fdt_getprop(fdt, hyp, "ram-zero-at-power-on", NULL) != NULL;
+    parse_cpus(p, fdt, hyp);
 
     uint64_t reg[2][2];
     const fdt32_t *irqs = NULL;
@@ -160,6 +182,7 @@ void parse_platform_desc(struct plat_desc *p, const void *fdt, int plat_node)
     hyp_child(fdt, hyp, "gic", "arm,gic-v3", false, dev_props, 2, reg, 0, NULL);
     p->hyp.gicd_base = reg[0][0];
     p->hyp.gicr_base = reg[1][0];
+    p->hyp.gicr_size = reg[1][1];
     for (int i = 0; i < 2; i++) {
         char what[32];
         snprintf(what, sizeof(what), "GIC %s", gic_names[i]);
