@@ -47,7 +47,10 @@ static inline void vgic_hw_sync(void)
     __asm__ volatile("isb" ::: "memory");
 }
 
-void vgic_hw_write_hcr(uint64_t v);
+/* The virtual CPU interface on (ICH_HCR_EL2.En), with an underflow
+ * maintenance interrupt when `underflow` (UIE); off. */
+void vgic_hw_enable(bool underflow);
+void vgic_hw_disable(void);
 /* ICH_EISR_EL2: LRs whose EOI maintenance request is due. */
 uint32_t vgic_hw_eisr(void);
 /* Deactivate a physical interrupt a hardware LR held (ICC_DIR_EL1). */

@@ -18,6 +18,7 @@
 #include "core/types.h"
 #include "core/spinlock.h"
 #include "core/limits.h"
+#include "arch/vgic_lr.h"
 
 #define VGIC_NR_PRIVATE   32
 #define VGIC_NR_IRQS      (VGIC_NR_PRIVATE + VGIC_MAX_SPIS)
@@ -59,7 +60,7 @@ struct vgic_dist {
     spinlock_t lock;
     unsigned nr_spis;                 /* a multiple of 32 */
     struct vgic_irq spi[VGIC_MAX_SPIS];
-    uint64_t lr_soft[VGIC_MAX_SPIS];  /* as vgic_cpu.lr_soft, for spi[i] */
+    vgic_lr_t lr_soft[VGIC_MAX_SPIS]; /* as vgic_cpu.lr_soft, for spi[i] */
     uint32_t nr_lpis;                 /* LPIs 8192..8192+nr_lpis-1; 0: none (GICD_TYPER.LPIS 0) */
 };
 
@@ -70,12 +71,12 @@ struct vgic_cpu {
      * vgic_dist_set_ctlr(): set for a hardware interrupt (the virtual
      * timer, the PMU) while it and the distributor's group 1 are enabled,
      * 0 when it must go through the bitmap. */
-    uint64_t lr_ready[VGIC_NR_PRIVATE];
+    vgic_lr_t lr_ready[VGIC_NR_PRIVATE];
     /* The list register that delivers priv[i] from the bitmap in one step
      * (flush_one), kept as lr_ready is: set while it, not a hardware
      * interrupt, and group 1 are enabled, 0 otherwise; it carries no EOI
      * request (flush_one leaves a high level line to flush_slow). */
-    uint64_t lr_soft[VGIC_NR_PRIVATE];
+    vgic_lr_t lr_soft[VGIC_NR_PRIVATE];
     uint64_t pending[VGIC_WORDS];            /* not yet in a list register */
     uint16_t lr_intid[VGIC_MAX_LRS];
     uint32_t lr_used;                        /* bit i: LR i holds lr_intid[i] */

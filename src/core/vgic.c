@@ -22,6 +22,7 @@
 #include "core/drivers.h"
 #include "arch/regs.h"
 #include "arch/vgic_hw.h"
+#include "arch/vgic_lr.h"
 #include "arch/atomic.h"
 
 unsigned vgic_nr_lrs;
@@ -238,16 +239,16 @@ static void lr_release(struct vcpu *v, unsigned i)
  * deactivate that too. */
 static void lr_unpend(struct vcpu *v, unsigned i)
 {
-    uint64_t lr = vgic_hw_read_lr(i);
-    if (!(lr & ICH_LR_PENDING))
+    vgic_lr_t lr = vgic_hw_read_lr(i);
+    if (!vgic_lr_pending(lr))
         return;
-    if (lr & ICH_LR_ACTIVE) {
-        vgic_hw_write_lr(i, lr & ~ICH_LR_PENDING);
+    if (vgic_lr_active(lr)) {
+        vgic_hw_write_lr(i, vgic_lr_clear_pending(lr));
         return;
     }
     vgic_hw_write_lr(i, 0);
-    if (lr & ICH_LR_HW)
-        vgic_hw_deactivate((unsigned)FIELD_GET(lr, ICH_LR_PINTID_WIDTH, ICH_LR_PINTID_SHIFT));
+    if (vgic_lr_hw(lr))
+        vgic_hw_deactivate(vgic_lr_pintid(lr));
     lr_release(v, i);
 }
 
@@ -324,17 +325,17 @@ static void lr_deactivate(struct vcpu *v, unsigned intid)
     int i = lr_find(v, intid);
     if (i < 0)
         return;
-    uint64_t lr = vgic_hw_read_lr((unsigned)i);
-    if (!(lr & ICH_LR_ACTIVE))
+    vgic_lr_t lr = vgic_hw_read_lr((unsigned)i);
+    if (!vgic_lr_active(lr))
         return;
-    if (lr & ICH_LR_PENDING) {
-        vgic_hw_write_lr((unsigned)i, lr & ~ICH_LR_ACTIVE);
+    if (vgic_lr_pending(lr)) {
+        vgic_hw_write_lr((unsigned)i, vgic_lr_clear_active(lr));
         return;
     }
     vgic_hw_write_lr((unsigned)i, 0);
     lr_release(v, (unsigned)i);
-    if (lr & ICH_LR_HW) {
-        vgic_hw_deactivate((unsigned)FIELD_GET(lr, ICH_LR_PINTID_WIDTH, ICH_LR_PINTID_SHIFT));
+    if (vgic_lr_hw(lr)) {
+        vgic_hw_deactivate(vgic_lr_pintid(lr));
         return;
     }
     struct vgic_irq *irq = vgic_irq_of(v, intid);
@@ -375,12 +376,13 @@ void vgic_clear_active(struct vcpu *v, unsigned intid)
     vcpu_kick(v);
 }
 
-static uint64_t lr_state(struct vcpu *v, unsigned intid)
+/* The list register that holds `intid` on v's own CPU; 0 when none does. */
+static vgic_lr_t lr_of(struct vcpu *v, unsigned intid)
 {
     if (!is_local(v))
         return 0;
     int i = lr_find(v, intid);
-    return i < 0 ? 0 : vgic_hw_read_lr((unsigned)i) & ICH_LR_STATE_MASK;
+    return i < 0 ? 0 : vgic_hw_read_lr((unsigned)i);
 }
 
 /* GICD/GICR_ISPENDR: a level interrupt is pending exactly while its line
@@ -398,12 +400,12 @@ bool vgic_is_pending(struct vcpu *v, unsigned intid)
     }
     if (is_level(irq) && irq->level)
         return true;
-    return in_bitmap(v, intid) || (lr_state(v, intid) & ICH_LR_PENDING);
+    return in_bitmap(v, intid) || vgic_lr_pending(lr_of(v, intid));
 }
 
 bool vgic_is_active(struct vcpu *v, unsigned intid)
 {
-    return intid < VGIC_NR_IRQS && (lr_state(v, intid) & ICH_LR_ACTIVE);
+    return intid < VGIC_NR_IRQS && vgic_lr_active(lr_of(v, intid));
 }
 
 void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r)
@@ -439,15 +441,12 @@ void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r)
  * deactivation then deactivates the physical interrupt (GICv3 4.4.6).  An
  * emulated level interrupt's LR asks for an EOI maintenance interrupt, so
  * that a line still high makes it pending again. */
-static uint64_t make_lr(unsigned intid, const struct vgic_irq *irq)
+static vgic_lr_t make_lr(unsigned intid, const struct vgic_irq *irq)
 {
-    uint64_t lr = ICH_LR_PENDING | (irq->group1 ? ICH_LR_GROUP1 : 0) |
-                  ((uint64_t)irq->priority << ICH_LR_PRIO_SHIFT) | intid;
+    vgic_lr_t lr = vgic_lr_make(intid, irq->priority, irq->group1);
     if (irq->hw)
-        lr |= ICH_LR_HW | ((uint64_t)intid << ICH_LR_PINTID_SHIFT);
-    else if (is_level(irq) && irq->level)
-        lr |= ICH_LR_EOI;
-    return lr;
+        return vgic_lr_with_hw(lr, intid);
+    return is_level(irq) && irq->level ? vgic_lr_with_eoi(lr) : lr;
 }
 
 /* Hardware interrupts come from the exit path (irq.c): theirs are
@@ -466,10 +465,10 @@ void vgic_irq_changed(struct vcpu *t, unsigned intid)
      * CTLR before it recomputes). */
     for (;;) {
         uint32_t ctlr = __atomic_load_n(&t->vm->vgic.ctlr, __ATOMIC_ACQUIRE);
-        uint64_t lr = irq->enabled && (ctlr & GICD_CTLR_ENABLE_G1) ? make_lr(intid, irq) : 0;
+        vgic_lr_t lr = irq->enabled && (ctlr & GICD_CTLR_ENABLE_G1) ? make_lr(intid, irq) : 0;
         if (private)
             __atomic_store_n(&t->vgic.lr_ready[intid], irq->hw ? lr : 0, __ATOMIC_SEQ_CST);
-        __atomic_store_n(soft, irq->hw ? 0 : lr & ~ICH_LR_EOI, __ATOMIC_SEQ_CST);
+        __atomic_store_n(soft, irq->hw ? 0 : vgic_lr_without_eoi(lr), __ATOMIC_SEQ_CST);
         if (__atomic_load_n(&t->vm->vgic.ctlr, __ATOMIC_SEQ_CST) == ctlr)
             return;
     }
@@ -493,21 +492,21 @@ void vgic_dist_set_ctlr(struct vm *vm, uint32_t enables)
 /* Record that LR n holds `lr`: its vINTID, and whether it is a hardware
  * one or an emulated level one waiting for its EOI. */
 static inline __attribute__((always_inline)) void
-lr_record(struct vgic_cpu *c, unsigned n, uint64_t lr)
+lr_record(struct vgic_cpu *c, unsigned n, vgic_lr_t lr)
 {
     uint32_t bit = 1u << n;
-    c->lr_intid[n] = (uint16_t)(lr & ICH_LR_VINTID_MASK);
+    c->lr_intid[n] = (uint16_t)vgic_lr_vintid(lr);
     c->lr_used |= bit;
     /* Both set exactly: the exit path forgets empty LRs from lr_used alone. */
-    c->lr_hw = (c->lr_hw & ~bit) | ((lr & ICH_LR_HW) ? bit : 0);
-    c->lr_level = (c->lr_level & ~bit) | (!(lr & ICH_LR_HW) && (lr & ICH_LR_EOI) ? bit : 0);
+    c->lr_hw = (c->lr_hw & ~bit) | (vgic_lr_hw(lr) ? bit : 0);
+    c->lr_level = (c->lr_level & ~bit) | (vgic_lr_eoi(lr) ? bit : 0);
 }
 
 /* Write `intid` into the free LR n and record it. */
 static inline __attribute__((always_inline)) void
 lr_fill(struct vcpu *v, unsigned n, unsigned intid, const struct vgic_irq *irq)
 {
-    uint64_t lr = make_lr(intid, irq);
+    vgic_lr_t lr = make_lr(intid, irq);
     vgic_hw_write_lr(n, lr);
     lr_record(&v->vgic, n, lr);
 }
@@ -526,14 +525,14 @@ lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq, bool *evict
          * becomes active and pending, except where its line will tell: a
          * hardware LR cannot hold both (GICv3 4.4.6), and an emulated level
          * interrupt whose line is high is sampled again at its EOI. */
-        uint64_t lr = vgic_hw_read_lr((unsigned)i);
+        vgic_lr_t lr = vgic_hw_read_lr((unsigned)i);
         bool by_line = irq->hw || (is_level(irq) && irq->level);
-        if (lr & ICH_LR_PENDING)
+        if (vgic_lr_pending(lr))
             return true;
-        if (!(lr & ICH_LR_ACTIVE) || !by_line) {
-            vgic_hw_write_lr((unsigned)i, lr | ICH_LR_PENDING);
-        } else if (!irq->hw && !(lr & ICH_LR_EOI)) {
-            vgic_hw_write_lr((unsigned)i, lr | ICH_LR_EOI);   /* sample at its EOI */
+        if (!vgic_lr_active(lr) || !by_line) {
+            vgic_hw_write_lr((unsigned)i, vgic_lr_set_pending(lr));
+        } else if (!irq->hw && !vgic_lr_eoi(lr)) {
+            vgic_hw_write_lr((unsigned)i, vgic_lr_with_eoi(lr));   /* sample at its EOI */
             c->lr_level |= 1u << i;
         }
         return true;
@@ -546,9 +545,9 @@ lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq, bool *evict
         int victim = -1;
         unsigned worst = irq->priority;
         for (unsigned j = 0; j < vgic_nr_lrs; j++) {
-            uint64_t lr = vgic_hw_read_lr(j);
-            unsigned prio = (unsigned)FIELD_GET(lr, 8, ICH_LR_PRIO_SHIFT);
-            if ((lr & ICH_LR_STATE_MASK) == ICH_LR_PENDING && prio > worst) {
+            vgic_lr_t lr = vgic_hw_read_lr(j);
+            unsigned prio = vgic_lr_prio(lr);
+            if (vgic_lr_pending_only(lr) && prio > worst) {
                 worst = prio;
                 victim = (int)j;
             }
@@ -647,7 +646,7 @@ static void lpi_drop_request(struct vcpu *v, unsigned i)
 static bool lpi_lr_take(struct vcpu *v, unsigned lpi)
 {
     int n = lr_find(v, lpi);
-    if (n < 0 || !(vgic_hw_read_lr((unsigned)n) & ICH_LR_PENDING))
+    if (n < 0 || !vgic_lr_pending(vgic_hw_read_lr((unsigned)n)))
         return false;
     lr_unpend(v, (unsigned)n);
     return true;
@@ -768,7 +767,7 @@ bool vgic_lpi_pending(struct vcpu *v, unsigned lpi)
         return false;
     if (__atomic_load_n(&vgic_lpi_of(v)->pending[i / 64], __ATOMIC_ACQUIRE) & word_bit(i))
         return true;
-    return lr_state(v, lpi) & ICH_LR_PENDING;
+    return vgic_lr_pending(lr_of(v, lpi));
 }
 
 /* CLEARs and DISCARDs another CPU left for this vCPU's list registers. */
@@ -801,8 +800,8 @@ static void lpis_take_back(struct vcpu *v)
         unsigned n = ctz64(used), intid = c->lr_intid[n];
         if (intid < GIC_LPI_BASE_ID)
             continue;
-        uint64_t lr = vgic_hw_read_lr(n);
-        if ((lr & ICH_LR_STATE_MASK) != ICH_LR_PENDING)
+        vgic_lr_t lr = vgic_hw_read_lr(n);
+        if (!vgic_lr_pending_only(lr))
             continue;
         vgic_hw_write_lr(n, 0);
         lr_release(v, n);
@@ -931,7 +930,7 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
      * the LRs (nearly) drain, to refill them. */
     if (held != c->uie) {
         c->uie = held;
-        vgic_hw_write_hcr(ICH_HCR_EN | (held ? ICH_HCR_UIE : 0));
+        vgic_hw_enable(held);
     }
     /* What stays in the bitmap (disabled, held back) is looked at again
      * after the next exit, as it always was. */
@@ -984,7 +983,7 @@ static inline __attribute__((always_inline)) bool flush_one(struct vcpu *v)
     const struct vgic_irq *irq = vgic_irq_of(v, intid);
     if (!irq)
         return false;
-    uint64_t lr = __atomic_load_n(intid < VGIC_NR_PRIVATE ? &c->lr_soft[intid]
+    vgic_lr_t lr = __atomic_load_n(intid < VGIC_NR_PRIVATE ? &c->lr_soft[intid]
                                   : &v->vm->vgic.lr_soft[intid - VGIC_NR_PRIVATE], __ATOMIC_RELAXED);
     if (!lr || irq->level)
         return false;
@@ -1025,7 +1024,7 @@ void vgic_flush(struct vcpu *v)
 void vgic_inject_local(struct vcpu *v, unsigned intid)
 {
     struct vgic_cpu *c = &v->vgic;
-    uint64_t lr = intid < VGIC_NR_PRIVATE ? __atomic_load_n(&c->lr_ready[intid], __ATOMIC_RELAXED) : 0;
+    vgic_lr_t lr = intid < VGIC_NR_PRIVATE ? __atomic_load_n(&c->lr_ready[intid], __ATOMIC_RELAXED) : 0;
     uint32_t empty = vgic_hw_elrsr();
     uint32_t live = c->lr_used & ~empty;
 
@@ -1046,11 +1045,11 @@ void vgic_maintenance(struct vcpu *v)
     /* Underflow and EOI conditions are levels: end both now; the flush
      * before guest entry refills the LRs and re-arms UIE as needed. */
     if (!v) {
-        vgic_hw_write_hcr(0);
+        vgic_hw_disable();
         return;
     }
     v->vgic.uie = false;
-    vgic_hw_write_hcr(ICH_HCR_EN);
+    vgic_hw_enable(false);
     if (v->vgic.lr_used)
         lrs_retire(v);
 }
@@ -1060,7 +1059,7 @@ void vgic_maintenance(struct vcpu *v)
 static bool __attribute__((noinline)) lrs_pending(uint32_t used)
 {
     while (used) {
-        if (vgic_hw_read_lr(ctz64(used)) & ICH_LR_PENDING)
+        if (vgic_lr_pending(vgic_hw_read_lr(ctz64(used))))
             return true;
         used &= used - 1;
     }
@@ -1098,8 +1097,8 @@ void vgic_vcpu_loaded(struct vcpu *v)
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         c->lr_intid[i] = VGIC_LR_NONE;
     for (unsigned i = 0; i < vgic_nr_lrs; i++) {
-        uint64_t lr = vgic_hw_read_lr(i);
-        if ((lr & ICH_LR_STATE_MASK) || (lr & ICH_LR_EOI))
+        vgic_lr_t lr = vgic_hw_read_lr(i);
+        if (vgic_lr_live(lr) || vgic_lr_eoi(lr))
             lr_record(c, i, lr);
     }
 }

@@ -99,10 +99,21 @@ void gic_route_spi(unsigned intid, unsigned target_cpu)
     (void)target_cpu;
 }
 
-void vgic_hw_write_hcr(uint64_t v)
+/* As ICH_HCR_EL2 would hold it. */
+static void write_hcr(uint64_t v)
 {
     fake_hcr = v;
     fake_hcr_writes++;
+}
+
+void vgic_hw_enable(bool underflow)
+{
+    write_hcr(ICH_HCR_EN | (underflow ? ICH_HCR_UIE : 0));
+}
+
+void vgic_hw_disable(void)
+{
+    write_hcr(0);
 }
 
 void fake_guest_ack_lr(unsigned i)

@@ -6,6 +6,7 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "arch/vgic_hw.h"
+#include "arch/vgic_lr.h"
 #include "core/vm.h"
 #include "core/panic.h"
 
@@ -336,10 +337,10 @@ void arch_vcpu_quiesce(void)
         write_sysreg(pmintenclr_el1, PMU_ALL_COUNTERS);
     }
     for (unsigned i = 0; i < vgic_nr_lrs; i++) {
-        uint64_t lr = vgic_hw_read_lr(i);
+        vgic_lr_t lr = vgic_hw_read_lr(i);
         /* A forwarded physical interrupt would otherwise stay active. */
-        if ((lr & ICH_LR_HW) && (lr & ICH_LR_STATE_MASK))
-            vgic_hw_deactivate((unsigned)FIELD_GET(lr, ICH_LR_PINTID_WIDTH, ICH_LR_PINTID_SHIFT));
+        if (vgic_lr_hw(lr) && vgic_lr_live(lr))
+            vgic_hw_deactivate(vgic_lr_pintid(lr));
         vgic_hw_write_lr(i, 0);
     }
     write_sysreg(ICH_HCR_EL2, 0);

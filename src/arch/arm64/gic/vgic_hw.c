@@ -32,9 +32,14 @@ uint64_t vgic_hw_read_lr(unsigned i)
     }
 }
 
-void vgic_hw_write_hcr(uint64_t v)
+void vgic_hw_enable(bool underflow)
 {
-    write_sysreg(ICH_HCR_EL2, v);
+    write_sysreg(ICH_HCR_EL2, ICH_HCR_EN | (underflow ? ICH_HCR_UIE : 0));
+}
+
+void vgic_hw_disable(void)
+{
+    write_sysreg(ICH_HCR_EL2, 0);
 }
 
 uint32_t vgic_hw_eisr(void)

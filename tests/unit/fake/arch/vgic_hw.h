@@ -14,7 +14,8 @@ uint64_t vgic_hw_read_lr(unsigned i);
 void vgic_hw_write_lr(unsigned i, uint64_t v);
 uint32_t vgic_hw_elrsr(void);
 static inline void vgic_hw_sync(void) { }
-void vgic_hw_write_hcr(uint64_t v);
+void vgic_hw_enable(bool underflow);
+void vgic_hw_disable(void);
 uint32_t vgic_hw_eisr(void);
 void vgic_hw_deactivate(unsigned pintid);
 bool vgic_hw_ppi_line(unsigned intid);
