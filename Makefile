@@ -183,7 +183,7 @@ bench: setup
 	@$(MAKE) --no-print-directory CONFIG=bench $(BUILD)/bench/tofu.bin
 	@$(MAKE) --no-print-directory CONFIG=bench-linux $(BUILD)/bench-linux/tofu.bin
 	@$(MAKE) --no-print-directory CONFIG=bench-nvme $(BUILD)/bench-nvme/tofu.bin $(BUILD)/host/diskbench
-	@for c in bench-smmu bench-flood bench-flood-quiet bench-ping bench-virtio bench-vnet; do $(MAKE) --no-print-directory CONFIG=$$c $(BUILD)/$$c/tofu.bin || exit 1; done
+	@for c in bench-smmu bench-its bench-flood bench-flood-quiet bench-ping bench-virtio bench-vnet; do $(MAKE) --no-print-directory CONFIG=$$c $(BUILD)/$$c/tofu.bin || exit 1; done
 	scripts/bench.sh $(BUILD)
 
 clean:

@@ -12,6 +12,9 @@ extract "$dir/tofu.log" > "$dir/tofu.txt"
 # The benchmark guest in a VM with SMMU streams (bench-smmu): its *_smmu
 # figures, compared with the same figure of the VM without streams.
 [ ! -f "$dir/tofu-smmu.log" ] || extract "$dir/tofu-smmu.log" >> "$dir/tofu.txt"
+# The benchmark guest in a VM with an ITS (bench-its): its lpi_* figures,
+# beside the native run's on QEMU's ITS.
+[ ! -f "$dir/tofu-its.log" ] || extract "$dir/tofu-its.log" >> "$dir/tofu.txt"
 extract "$dir/native.log" > "$dir/native.txt"
 
 # Linux: the guest counter at /init in instructions (ticks * 1e9 / CNTFRQ under

@@ -17,6 +17,7 @@ stamp="$(date -u +%Y%m%d)-$(git rev-parse --short HEAD 2>/dev/null || echo nogit
 tmp=$BUILD/bench; mkdir -p "$tmp"
 BM=$BUILD/guests/baremetal
 ICOUNT=(-icount shift=0,align=off,sleep=off)
+EDU=(-device edu,addr=2,dma_mask=0xffffffffffff -nic none)   # 00:02.0: the LPI figures' MSIs (bench_its.c)
 
 # Run QEMU until the guest prints "BENCH: done" (tofu's other VMs keep the
 # machine running), or the timeout.
@@ -35,11 +36,14 @@ run_log "$tmp/tofu.log" 300 -M virt,virtualization=on,gic-version=3,iommu=smmuv3
     "${ICOUNT[@]}" -kernel "$BUILD/bench/tofu.bin"
 echo "bench: micro-benchmarks natively at EL1 (icount)..."
 run_log "$tmp/native.log" 300 -M virt,gic-version=3 -cpu max -smp 2 -m 1024 \
-    "${ICOUNT[@]}" -kernel "$BM/bench.bin"
+    "${ICOUNT[@]}" -kernel "$BM/bench.bin" "${EDU[@]}"
 echo "bench: IPC MAP and UNMAP in a VM with SMMU streams (icount)..."
 run_log "$tmp/tofu-smmu.log" 300 -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 \
     "${ICOUNT[@]}" -kernel "$BUILD/bench-smmu/tofu.bin"
-for f in tofu native tofu-smmu; do
+echo "bench: LPI injection latency in a VM with an ITS (icount)..."
+run_log "$tmp/tofu-its.log" 300 -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 \
+    "${ICOUNT[@]}" -kernel "$BUILD/bench-its/tofu.bin" "${EDU[@]}"
+for f in tofu native tofu-smmu tofu-its; do
     grep -q "BENCH: done" "$tmp/$f.log" || { echo "bench: the $f run did not finish:"; tail -20 "$tmp/$f.log"; exit 1; }
 done
 for f in ipc_map ipc_unmap; do

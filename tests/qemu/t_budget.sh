@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Path-length budgets: the benchmark guest under tofu and natively, both under
-# -icount shift=0 (deterministic), and in a VM with SMMU streams (bench-smmu:
-# the IPC MAP and UNMAP figures only), checked against bench/budgets.txt.
+# -icount shift=0 (deterministic), in a VM with SMMU streams (bench-smmu:
+# the IPC MAP and UNMAP figures only) and in a VM with an ITS and an edu
+# (bench-its: the LPI figures only; natively on QEMU's ITS, with the same
+# edu), checked against bench/budgets.txt.
 . "$(dirname "$0")/lib.sh"
 T_NAME=budget; T_START=$SECONDS; QPID=""; QLOG=/dev/null
 dir=$LOGDIR/budget; mkdir -p "$dir"
 ICOUNT=(-icount shift=0,align=off,sleep=off -display none -serial stdio -monitor none)
+EDU=(-device edu,addr=2,dma_mask=0xffffffffffff -nic none)   # 00:02.0: bench_its.c's MSIs
 run() { # log, qemu args: until "BENCH: done" (tofu keeps its other VMs running)
     local log=$1; shift
     timeout 300 qemu-system-aarch64 "$@" "${ICOUNT[@]}" < /dev/null > "$log" 2>&1 &
@@ -15,8 +18,13 @@ run() { # log, qemu args: until "BENCH: done" (tofu keeps its other VMs running)
     grep -q "BENCH: done" "$log" || t_fail "$log: the benchmark did not finish"
 }
 run "$dir/tofu.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench/tofu.bin"
-run "$dir/native.log" -M virt,gic-version=3 -cpu max -smp 2 -m 1024 -kernel "$BUILD/guests/baremetal/bench.bin"
+run "$dir/native.log" -M virt,gic-version=3 -cpu max -smp 2 -m 1024 -kernel "$BUILD/guests/baremetal/bench.bin" "${EDU[@]}"
 run "$dir/tofu-smmu.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench-smmu/tofu.bin"
+run "$dir/tofu-its.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench-its/tofu.bin" "${EDU[@]}"
+for f in lpi_int lpi_msi; do
+    grep -q "BENCH $f " "$dir/tofu-its.log" || t_fail "no $f measured in the VM with an ITS"
+    grep -q "BENCH $f " "$dir/native.log" || t_fail "no $f measured natively"
+done
 grep -q "BENCH ipc_roundtrip" "$dir/tofu.log" || t_fail "no IPC round trip measured under tofu"
 for f in ipc_map ipc_unmap; do
     grep -q "BENCH $f " "$dir/tofu.log" || t_fail "no $f measured under tofu"

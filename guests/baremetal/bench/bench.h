@@ -105,4 +105,9 @@ void bench_ipc_map(const void *dtb, bool streams);
 /* Before measuring: wait until the IPC peer, if any, is up and idle. */
 void bench_wait_for_peer(const void *dtb);
 
+/* bench_its.c: LPI injection latency (lpi_int, lpi_msi), when the DTB
+ * has an ITS. */
+bool bench_has_its(const void *dtb);
+void bench_its(void);
+
 #endif /* BENCH_BENCH_H */

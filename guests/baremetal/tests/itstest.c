@@ -25,6 +25,7 @@
 #include "rt/gic.h"
 #include "rt/hw.h"
 #include "rt/irq.h"
+#include "rt/its.h"
 #include "rt/platform.h"
 #include "rt/print.h"
 #include "rt/rt.h"
@@ -36,38 +37,22 @@
 
 const char rt_program_name[] = "itstest";
 
-#define ITS_BASE          0x08080000ul  /* QEMU virt's ITS, and the VM's (tools/config) */
-#define NR_CPUS           2
-#define LPI_IDBITS        14            /* INTIDs 0..16383: LPIs 8192..16383 */
-#define NR_LPIS           (1u << 13)
+#define NR_CPUS           ITS_MAX_CPUS
 #define LPI_PRIO          0xa0
 #define LPI_PRIO_MASKED   0xf0          /* below PMR_TEST: never taken */
 #define PMR_TEST          0xe0
 #define DEV               0x10          /* a DeviceID of the VM (its iommu-streams) */
 #define DEV_OTHER         0x11
 #define DEV_NOT_OWNED     0x20          /* no stream of this VM's */
-#define ITT_EVENT_BITS    8             /* MAPD Size + 1 */
 #define PSCI_CPU_ON       0xc4000003u
 #define VCPU1_MPIDR       1u
 #define WAIT_MS           2000          /* for an LPI that must come (a loaded host) */
 #define QUIET_MS          50            /* for one that must not */
-#define QUEUE_PAGES       1
-#define QUEUE_BYTES       (QUEUE_PAGES * 4096)
-#define TABLE_PAGES       16            /* per GITS_BASER table: 64 KiB */
 #define SECONDARY_STACK   8192
 
-/* The guest's LPI tables and the ITS's memory. */
-static uint8_t prop_table[NR_LPIS] __attribute__((aligned(4096)));
-#define PEND_ALIGN        65536         /* GICR_PENDBASER's PA: [51:16] */
-static uint8_t pend_table[NR_CPUS][PEND_ALIGN] __attribute__((aligned(PEND_ALIGN)));   /* 2 KiB used each */
-static uint64_t cmd_queue[QUEUE_BYTES / 8] __attribute__((aligned(65536)));
-static uint8_t its_tables[GITS_BASER_COUNT][TABLE_PAGES * 4096] __attribute__((aligned(65536)));
-static uint8_t itt[4][(1u << ITT_EVENT_BITS) * 16] __attribute__((aligned(ITS_ITT_ALIGN)));
 static uint8_t secondary_stack[SECONDARY_STACK] __attribute__((aligned(16)));
-
 static bool under_tofu;
 static unsigned hcc;                    /* 0: collections in memory (QEMU) */
-static uint32_t cwriter;                /* our copy of GITS_CWRITER's offset */
 
 /* What arrived: per vCPU, the count of each LPI (the first 64 used). */
 #define SEEN_LPIS 64
@@ -133,80 +118,6 @@ _Noreturn void its_secondary_main(void)
 	}
 }
 
-/* ---- the ITS ---- */
-
-static uint64_t its_read64(unsigned off) { return mmio_read64(ITS_BASE + off); }
-static uint32_t its_read32(unsigned off) { return mmio_read32(ITS_BASE + off); }
-static void its_write64(unsigned off, uint64_t v) { mmio_write64(ITS_BASE + off, v); }
-
-/* The processor number of vCPU `cpu`, as a command's RDbase (PTA 0). */
-static uint64_t rdbase(unsigned cpu)
-{
-	uintptr_t rd = platform_get()->gicr_base + (uintptr_t)cpu * GICR_STRIDE_V3;
-	uint64_t proc = (mmio_read64(rd + GICR_TYPER) >> GICR_TYPER_PROCNUM_SHIFT) & 0xffff;
-	return proc << GITS_CMD_RDBASE_SHIFT;
-}
-
-/* Queue one command and run the queue; false if CREADR did not catch up
- * (stalled, or a timeout). */
-static bool its_cmd(uint64_t dw0, uint64_t dw1, uint64_t dw2, uint64_t dw3)
-{
-	uint64_t *c = &cmd_queue[cwriter / 8];
-	c[0] = dw0;
-	c[1] = dw1;
-	c[2] = dw2;
-	c[3] = dw3;
-	arch_dsb_sy();
-	cwriter = (cwriter + GITS_CMD_BYTES) % QUEUE_BYTES;
-	its_write64(GITS_CWRITER, cwriter);
-	uint64_t end = timer_now() + timer_ms_to_ticks(WAIT_MS);
-	while (timer_now() < end) {
-		uint64_t r = its_read64(GITS_CREADR);
-		if (r & GITS_CREADR_STALLED)
-			return false;
-		if (r == cwriter)
-			return true;
-	}
-	return false;
-}
-
-static uint64_t cmd_dev(unsigned cmd, uint32_t dev) { return cmd | ((uint64_t)dev << GITS_CMD_DEVID_SHIFT); }
-
-static bool cmd_mapc(unsigned icid, unsigned cpu, bool valid)
-{
-	return its_cmd(GITS_CMD_MAPC, 0, (valid ? GITS_CMD_VALID : 0) | rdbase(cpu) | icid, 0);
-}
-
-static bool cmd_mapd(uint32_t dev, unsigned slot, bool valid)
-{
-	return its_cmd(cmd_dev(GITS_CMD_MAPD, dev), ITT_EVENT_BITS - 1,
-		       (valid ? GITS_CMD_VALID : 0) | (uint64_t)(uintptr_t)itt[slot], 0);
-}
-
-static bool cmd_mapti(uint32_t dev, uint32_t event, uint32_t lpi, unsigned icid)
-{
-	return its_cmd(cmd_dev(GITS_CMD_MAPTI, dev), event | ((uint64_t)lpi << GITS_CMD_PINTID_SHIFT), icid, 0);
-}
-
-static bool cmd_event(unsigned cmd, uint32_t dev, uint32_t event)
-{
-	return its_cmd(cmd_dev(cmd, dev), event, 0, 0);
-}
-
-static bool cmd_movi(uint32_t dev, uint32_t event, unsigned icid)
-{
-	return its_cmd(cmd_dev(GITS_CMD_MOVI, dev), event, icid, 0);
-}
-
-static bool cmd_sync(unsigned cpu) { return its_cmd(GITS_CMD_SYNC, 0, rdbase(cpu), 0); }
-static bool cmd_invall(unsigned icid) { return its_cmd(GITS_CMD_INVALL, 0, icid, 0); }
-
-static void lpi_set(unsigned n, uint8_t prio, bool on)
-{
-	prop_table[n] = (uint8_t)(prio | (on ? LPI_CFG_ENABLE : 0));
-	arch_dsb_sy();
-}
-
 static uint32_t seen_on(unsigned cpu, unsigned n) { return seen[cpu][n]; }
 
 /* Wait until vCPU cpu has seen LPI n `count` times in all. */
@@ -241,13 +152,13 @@ TEST(its_registers)
 	const struct platform *p = platform_get();
 	uint32_t typer = mmio_read32(p->gicd_base + GICD_TYPER);
 	EXPECT_TRUE(typer & GICD_TYPER_LPIS);
-	EXPECT_GE(((typer >> GICD_TYPER_IDBITS_SHIFT) & GITS_TYPER_FIELD_MASK) + 1, LPI_IDBITS);
+	EXPECT_GE(((typer >> GICD_TYPER_IDBITS_SHIFT) & GITS_TYPER_FIELD_MASK) + 1, ITS_LPI_IDBITS);
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
 		EXPECT_TRUE(mmio_read64(p->gicr_base + cpu * GICR_STRIDE_V3 + GICR_TYPER) & GICR_TYPER_PLPIS);
 	uint64_t t = its_read64(GITS_TYPER);
 	EXPECT_TRUE(t & GITS_TYPER_PHYSICAL);
 	EXPECT_FALSE(t & GITS_TYPER_PTA);
-	EXPECT_GE(((t >> GITS_TYPER_IDBITS_SHIFT) & GITS_TYPER_FIELD_MASK) + 1, ITT_EVENT_BITS);
+	EXPECT_GE(((t >> GITS_TYPER_IDBITS_SHIFT) & GITS_TYPER_FIELD_MASK) + 1, ITS_ITT_EVENT_BITS);
 	EXPECT_GE(((t >> GITS_TYPER_DEVBITS_SHIFT) & GITS_TYPER_FIELD_MASK) + 1, 8);
 	hcc = (unsigned)((t >> GITS_TYPER_HCC_SHIFT) & GITS_TYPER_BYTE_MASK);
 	if (under_tofu)
@@ -263,57 +174,37 @@ TEST(its_registers)
 TEST(its_setup)
 {
 	const struct platform *p = platform_get();
-	for (unsigned n = 0; n < NR_LPIS; n++)
-		prop_table[n] = LPI_PRIO;       /* disabled */
-	arch_dsb_sy();
+	its_lpis_init(LPI_PRIO);                /* disabled */
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
-		uintptr_t rd = p->gicr_base + cpu * GICR_STRIDE_V3;
-		mmio_write64(rd + GICR_PROPBASER, (uint64_t)(uintptr_t)prop_table | (LPI_IDBITS - 1));
-		mmio_write64(rd + GICR_PENDBASER, (uint64_t)(uintptr_t)pend_table[cpu]);
-		EXPECT_EQ(mmio_read64(rd + GICR_PROPBASER) & ~0xfffull, (uint64_t)(uintptr_t)prop_table);
-		mmio_write32(rd + GICR_CTLR, GICR_CTLR_ENABLE_LPIS);
-		EXPECT_TRUE(mmio_read32(rd + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS);
+		EXPECT_TRUE(its_redist_enable(cpu));
 		/* Written while LPIs are on: UNPREDICTABLE; tofu ignores it. */
 		if (under_tofu) {
+			uintptr_t rd = p->gicr_base + cpu * GICR_STRIDE_V3;
 			mmio_write64(rd + GICR_PROPBASER, 0);
 			EXPECT_NE(mmio_read64(rd + GICR_PROPBASER), 0);
 		}
 	}
-	for (unsigned n = 0; n < GITS_BASER_COUNT; n++) {
-		uint64_t b = its_read64(GITS_BASER + 8 * n);
-		if (!((b >> GITS_BASER_TYPE_SHIFT) & GITS_BASER_TYPE_MASK))
-			continue;
-		uint64_t want = (b & ~(GITS_BASER_PAGES_MASK | (0xfffffffffull << 12) | (3ull << 8))) | GITS_BASER_VALID |
-				(uint64_t)(uintptr_t)its_tables[n] | (TABLE_PAGES - 1);
-		its_write64(GITS_BASER + 8 * n, want);
-		EXPECT_TRUE(its_read64(GITS_BASER + 8 * n) & GITS_BASER_VALID);
-	}
-	its_write64(GITS_CBASER, GITS_CBASER_VALID | (uint64_t)(uintptr_t)cmd_queue | (QUEUE_PAGES - 1));
-	EXPECT_TRUE(its_read64(GITS_CBASER) & GITS_CBASER_VALID);
-	EXPECT_EQ(its_read64(GITS_CREADR), 0);
-	cwriter = 0;
-	mmio_write32(ITS_BASE + GITS_CTLR, GITS_CTLR_ENABLED);
-	EXPECT_TRUE(its_read32(GITS_CTLR) & GITS_CTLR_ENABLED);
-	EXPECT_TRUE(cmd_mapc(0, 0, true));
-	EXPECT_TRUE(cmd_mapc(1, 1, true));
-	EXPECT_TRUE(cmd_sync(0));
-	EXPECT_TRUE(cmd_mapd(DEV, 0, true));
-	EXPECT_TRUE(cmd_mapd(DEV_OTHER, 1, true));
+	EXPECT_TRUE(its_enable());
+	EXPECT_TRUE(its_mapc(0, 0, true));
+	EXPECT_TRUE(its_mapc(1, 1, true));
+	EXPECT_TRUE(its_sync(0));
+	EXPECT_TRUE(its_mapd(DEV, 0, true));
+	EXPECT_TRUE(its_mapd(DEV_OTHER, 1, true));
 }
 
 /* MAPTI, INV, INT: the LPI on the collection's vCPU, with the table's
  * priority; then on the other vCPU. */
 TEST(int_delivers)
 {
-	lpi_set(3, LPI_PRIO, true);
-	lpi_set(4, LPI_PRIO, true);
-	EXPECT_TRUE(cmd_mapti(DEV, 3, LPI_BASE + 3, 0));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INV, DEV, 3));
-	EXPECT_TRUE(cmd_mapti(DEV, 4, LPI_BASE + 4, 1));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INV, DEV, 4));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 3));
+	its_lpi_set(3, LPI_PRIO, true);
+	its_lpi_set(4, LPI_PRIO, true);
+	EXPECT_TRUE(its_mapti(DEV, 3, LPI_BASE + 3, 0));
+	EXPECT_TRUE(its_event(GITS_CMD_INV, DEV, 3));
+	EXPECT_TRUE(its_mapti(DEV, 4, LPI_BASE + 4, 1));
+	EXPECT_TRUE(its_event(GITS_CMD_INV, DEV, 4));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 3));
 	EXPECT_TRUE(wait_seen(0, 3, 1));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 4));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 4));
 	EXPECT_TRUE(wait_seen(1, 4, 1));
 	quiet();
 	EXPECT_EQ(seen_on(1, 3), 0);
@@ -325,12 +216,12 @@ TEST(int_delivers)
  * collections held in the ITS, and moves pending state. */
 TEST(movi_moves)
 {
-	EXPECT_TRUE(cmd_movi(DEV, 4, 0));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 4));
+	EXPECT_TRUE(its_movi(DEV, 4, 0));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 4));
 	EXPECT_TRUE(wait_seen(0, 4, 1));
 	EXPECT_EQ(seen_on(1, 4), 1);
-	EXPECT_TRUE(cmd_movi(DEV, 4, 1));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 4));
+	EXPECT_TRUE(its_movi(DEV, 4, 1));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 4));
 	EXPECT_TRUE(wait_seen(1, 4, 2));
 	EXPECT_EQ(seen_on(0, 4), 1);
 }
@@ -341,8 +232,8 @@ TEST(clear_and_discard_stop)
 {
 	uint32_t before = seen_total();
 	__asm__ volatile("msr daifset, #2" ::: "memory");
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 3));
-	EXPECT_TRUE(cmd_event(GITS_CMD_CLEAR, DEV, 3));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 3));
+	EXPECT_TRUE(its_event(GITS_CMD_CLEAR, DEV, 3));
 	__asm__ volatile("msr daifclr, #2" ::: "memory");
 	quiet();
 	EXPECT_EQ(seen_on(0, 3), 1);
@@ -352,10 +243,10 @@ TEST(clear_and_discard_stop)
 	while (!secondary_is_masked && timer_now() < end)
 		;
 	EXPECT_TRUE(secondary_is_masked);
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 4));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 4));
 	quiet();                                /* its flush puts it in an LR */
-	EXPECT_TRUE(cmd_event(GITS_CMD_CLEAR, DEV, 4));
-	EXPECT_TRUE(cmd_sync(1));
+	EXPECT_TRUE(its_event(GITS_CMD_CLEAR, DEV, 4));
+	EXPECT_TRUE(its_sync(1));
 	secondary_unmask = true;
 	while (secondary_is_masked && timer_now() < end)
 		;
@@ -364,15 +255,15 @@ TEST(clear_and_discard_stop)
 
 	/* DISCARD: gone, and the event no longer translates. */
 	__asm__ volatile("msr daifset, #2" ::: "memory");
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 3));
-	EXPECT_TRUE(cmd_event(GITS_CMD_DISCARD, DEV, 3));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 3));
+	EXPECT_TRUE(its_event(GITS_CMD_DISCARD, DEV, 3));
 	__asm__ volatile("msr daifclr, #2" ::: "memory");
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 3));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 3));
 	quiet();
 	EXPECT_EQ(seen_total(), before);
 	/* Mapped again, it works. */
-	EXPECT_TRUE(cmd_mapti(DEV, 3, LPI_BASE + 3, 0));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 3));
+	EXPECT_TRUE(its_mapti(DEV, 3, LPI_BASE + 3, 0));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 3));
 	EXPECT_TRUE(wait_seen(0, 3, 2));
 }
 
@@ -380,24 +271,24 @@ TEST(clear_and_discard_stop)
  * below the PMR is not taken until raised. */
 TEST(inv_invall_apply)
 {
-	lpi_set(5, LPI_PRIO, false);
-	EXPECT_TRUE(cmd_mapti(DEV, 5, LPI_BASE + 5, 0));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INV, DEV, 5));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 5));
+	its_lpi_set(5, LPI_PRIO, false);
+	EXPECT_TRUE(its_mapti(DEV, 5, LPI_BASE + 5, 0));
+	EXPECT_TRUE(its_event(GITS_CMD_INV, DEV, 5));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 5));
 	quiet();
 	EXPECT_EQ(seen_on(0, 5), 0);
-	lpi_set(5, LPI_PRIO, true);
-	EXPECT_TRUE(cmd_invall(0));
+	its_lpi_set(5, LPI_PRIO, true);
+	EXPECT_TRUE(its_invall(0));
 	EXPECT_TRUE(wait_seen(0, 5, 1));
 
-	lpi_set(6, LPI_PRIO_MASKED, true);
-	EXPECT_TRUE(cmd_mapti(DEV, 6, LPI_BASE + 6, 0));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INV, DEV, 6));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 6));
+	its_lpi_set(6, LPI_PRIO_MASKED, true);
+	EXPECT_TRUE(its_mapti(DEV, 6, LPI_BASE + 6, 0));
+	EXPECT_TRUE(its_event(GITS_CMD_INV, DEV, 6));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 6));
 	quiet();
 	EXPECT_EQ(seen_on(0, 6), 0);
-	lpi_set(6, LPI_PRIO, true);
-	EXPECT_TRUE(cmd_event(GITS_CMD_INV, DEV, 6));
+	its_lpi_set(6, LPI_PRIO, true);
+	EXPECT_TRUE(its_event(GITS_CMD_INV, DEV, 6));
 	EXPECT_TRUE(wait_seen(0, 6, 1));
 }
 
@@ -406,22 +297,22 @@ TEST(inv_invall_apply)
 TEST(malformed_refused)
 {
 	uint32_t before = seen_total();
-	lpi_set(7, LPI_PRIO, true);
+	its_lpi_set(7, LPI_PRIO, true);
 	/* An EventID beyond the ITT (2^8 events), an LPI out of range, a
 	 * collection beyond HCC, an unknown command, an unmapped device. */
-	EXPECT_TRUE(cmd_mapti(DEV, 1u << ITT_EVENT_BITS, LPI_BASE + 7, 0));
-	EXPECT_TRUE(cmd_mapti(DEV, 7, 100, 0));
+	EXPECT_TRUE(its_mapti(DEV, ITS_NR_EVENTS, LPI_BASE + 7, 0));
+	EXPECT_TRUE(its_mapti(DEV, 7, 100, 0));
 	if (hcc)
-		EXPECT_TRUE(cmd_mapti(DEV, 7, LPI_BASE + 7, hcc));
+		EXPECT_TRUE(its_mapti(DEV, 7, LPI_BASE + 7, hcc));
 	EXPECT_TRUE(its_cmd(0xff, 0, 0, 0));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, 0x17, 0));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 7));       /* never mapped */
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 1u << ITT_EVENT_BITS));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, 0x17, 0));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 7));       /* never mapped */
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, ITS_NR_EVENTS));
 	/* MAPTI over a live translation (tofu refuses; the architecture
 	 * leaves it UNPREDICTABLE, so only under tofu). */
 	if (under_tofu) {
-		EXPECT_TRUE(cmd_mapti(DEV, 3, LPI_BASE + 7, 0));
-		EXPECT_TRUE(cmd_mapti(DEV_OTHER, 0, LPI_BASE + 3, 0));   /* LPI 3 is event 3's */
+		EXPECT_TRUE(its_mapti(DEV, 3, LPI_BASE + 7, 0));
+		EXPECT_TRUE(its_mapti(DEV_OTHER, 0, LPI_BASE + 3, 0));   /* LPI 3 is event 3's */
 	}
 	quiet();
 	if (!EXPECT_EQ(seen_total(), before))
@@ -430,16 +321,16 @@ TEST(malformed_refused)
 				if (seen[c][i])
 					rt_printf("itstest: vCPU %u saw LPI %u %u times\n", c, LPI_BASE + i, seen[c][i]);
 	/* A collection unmapped: its events do nothing until mapped again. */
-	EXPECT_TRUE(cmd_mapti(DEV, 7, LPI_BASE + 7, 1));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INV, DEV, 7));
-	EXPECT_TRUE(cmd_mapc(1, 1, false));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 7));
+	EXPECT_TRUE(its_mapti(DEV, 7, LPI_BASE + 7, 1));
+	EXPECT_TRUE(its_event(GITS_CMD_INV, DEV, 7));
+	EXPECT_TRUE(its_mapc(1, 1, false));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 7));
 	quiet();
 	EXPECT_EQ(seen_total(), before);
-	EXPECT_TRUE(cmd_mapc(1, 1, true));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 7));
+	EXPECT_TRUE(its_mapc(1, 1, true));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 7));
 	EXPECT_TRUE(wait_seen(1, 7, 1));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV, 3));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 3));
 	EXPECT_TRUE(wait_seen(0, 3, 3));
 
 	/* CWRITER beyond the queue: stalled, nothing more runs; a valid one
@@ -447,15 +338,10 @@ TEST(malformed_refused)
 	 * tofu's choice, so only under tofu). */
 	if (!under_tofu)
 		return;
-	its_write64(GITS_CWRITER, QUEUE_BYTES);
+	its_write64(GITS_CWRITER, ITS_QUEUE_BYTES);
 	EXPECT_TRUE(its_read64(GITS_CREADR) & GITS_CREADR_STALLED);
-	uint64_t *c = &cmd_queue[cwriter / 8];
-	c[0] = cmd_dev(GITS_CMD_INT, DEV);
-	c[1] = 3;
-	c[2] = c[3] = 0;
-	arch_dsb_sy();
-	cwriter = (cwriter + GITS_CMD_BYTES) % QUEUE_BYTES;
-	its_write64(GITS_CWRITER, cwriter | GITS_CWRITER_RETRY);
+	uint32_t to = its_cmd_put(GITS_CMD_INT | ((uint64_t)DEV << GITS_CMD_DEVID_SHIFT), 3, 0, 0);
+	its_write64(GITS_CWRITER, to | GITS_CWRITER_RETRY);
 	EXPECT_TRUE(wait_seen(0, 3, 4));
 	EXPECT_FALSE(its_read64(GITS_CREADR) & GITS_CREADR_STALLED);
 }
@@ -469,16 +355,16 @@ TEST(foreign_device_refused)
 		return;
 	}
 	uint32_t before = seen_total();
-	lpi_set(8, LPI_PRIO, true);
-	EXPECT_TRUE(cmd_mapd(DEV_NOT_OWNED, 2, true));
-	EXPECT_TRUE(cmd_mapti(DEV_NOT_OWNED, 0, LPI_BASE + 8, 0));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INV, DEV_NOT_OWNED, 0));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INT, DEV_NOT_OWNED, 0));
+	its_lpi_set(8, LPI_PRIO, true);
+	EXPECT_TRUE(its_mapd(DEV_NOT_OWNED, 2, true));
+	EXPECT_TRUE(its_mapti(DEV_NOT_OWNED, 0, LPI_BASE + 8, 0));
+	EXPECT_TRUE(its_event(GITS_CMD_INV, DEV_NOT_OWNED, 0));
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV_NOT_OWNED, 0));
 	/* GITS_TRANSLATER written by a CPU: trapped, it carries no DeviceID;
 	 * in a VM whose devices' MSIs go to the physical ITS, the doorbell
 	 * page is that ITS's, whose CPU writes carry DeviceID 0 on QEMU (the
 	 * host bridge, which no VM is given): either way nothing arrives. */
-	mmio_write32(ITS_BASE + GITS_TRANSLATER, 3);
+	mmio_write32(ITS_DOORBELL, 3);
 	quiet();
 	EXPECT_EQ(seen_total(), before);
 }
@@ -495,7 +381,7 @@ TEST(foreign_device_refused)
 
 static void edu_msi_once(struct edu *edu, uint16_t event)
 {
-	EXPECT_TRUE(edu_msi_on(edu, ITS_BASE + GITS_TRANSLATER, event));
+	EXPECT_TRUE(edu_msi_on(edu, ITS_DOORBELL, event));
 	edu_irq_raise(edu);
 }
 
@@ -514,13 +400,13 @@ TEST(device_msi)
 	}
 	EXPECT_TRUE(edu_map(&edu, EDU_SLOT_OWN));
 	edu_master(&edu, true);
-	lpi_set(MSI_EVENT, LPI_PRIO, true);
-	EXPECT_TRUE(cmd_mapti(DEV, MSI_EVENT, LPI_BASE + MSI_EVENT, 1));
-	EXPECT_TRUE(cmd_event(GITS_CMD_INV, DEV, MSI_EVENT));
+	its_lpi_set(MSI_EVENT, LPI_PRIO, true);
+	EXPECT_TRUE(its_mapti(DEV, MSI_EVENT, LPI_BASE + MSI_EVENT, 1));
+	EXPECT_TRUE(its_event(GITS_CMD_INV, DEV, MSI_EVENT));
 	edu_msi_once(&edu, MSI_EVENT);
 	EXPECT_TRUE(wait_seen(1, MSI_EVENT, 1));
 	edu_msi_done(&edu);
-	EXPECT_TRUE(cmd_movi(DEV, MSI_EVENT, 0));
+	EXPECT_TRUE(its_movi(DEV, MSI_EVENT, 0));
 	edu_msi_once(&edu, MSI_EVENT);
 	EXPECT_TRUE(wait_seen(0, MSI_EVENT, 1));
 	edu_msi_done(&edu);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * QEMU's edu PCI device on bus 0 of the VM's PCIe host bridge, for the
- * guests that test DMA (attacker, dmabusy).  The VM owns the bridge whole
- * (its config in tests/configs/), so the guest numbers the BAR itself.
+ * guests that test DMA and MSIs (attacker, dmabusy, itstest, itsattack, bench).
+ * A VM that owns the bridge whole numbers the BAR itself (edu_map); one given
+ * single functions finds the BAR tofu placed (edu_map_given).
  */
 #ifndef RT_EDU_H
 #define RT_EDU_H
@@ -32,6 +33,10 @@ enum edu_found edu_find(unsigned slot, struct edu *edu);
 /* BAR0 at window + slot * EDU_BAR_STRIDE and memory decoding on, bus
  * mastering as it was; false when BAR0 then does not answer. */
 bool edu_map(struct edu *edu, unsigned slot);
+/* BAR0 where tofu placed it (a function of the VM's pci-functions: it
+ * cannot move), or, when it reads 0 (plain QEMU), as edu_map() does; memory
+ * decoding on, bus mastering as it was. */
+bool edu_map_given(struct edu *edu, unsigned slot);
 /* Bus mastering on or off (memory decoding stays on). */
 void edu_master(const struct edu *edu, bool on);
 /* Is a transfer started and not yet done? */
@@ -45,6 +50,8 @@ void edu_dma_start(const struct edu *edu, uint64_t src, uint64_t dst, uint32_t b
  * has none); edu_msi_off puts the capability's control back as found. */
 bool edu_msi_on(struct edu *edu, uint64_t addr, uint16_t data);
 void edu_msi_off(const struct edu *edu);
+/* Another address and data for the MSI edu_msi_on() enabled. */
+void edu_msi_aim(const struct edu *edu, uint64_t addr, uint16_t data);
 /* Raise its interrupt (an MSI while enabled), then acknowledge it. */
 void edu_irq_raise(const struct edu *edu);
 void edu_irq_ack(const struct edu *edu);

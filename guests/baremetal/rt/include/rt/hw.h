@@ -86,6 +86,7 @@
 #define PCI_STATUS            0x06             /* 16 bits */
 #define PCI_STATUS_CAP_LIST   HW_BIT(4)
 #define PCI_BAR0              0x10
+#define PCI_BAR_MEM_MASK      0xfffffff0u      /* a memory BAR's address bits */
 #define PCI_CAPABILITY_LIST   0x34             /* 8 bits: the first capability */
 #define PCI_CAP_ID            0x00             /* in a capability: its ID (8 bits) */
 #define PCI_CAP_NEXT          0x01             /* the next one (8 bits, 0: none) */
