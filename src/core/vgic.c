@@ -1110,6 +1110,18 @@ void vgic_vcpu_stop(struct vcpu *v)
     for (unsigned intid = 0; intid < VGIC_NR_PRIVATE; intid++)
         if (v->vgic.priv[intid].hw && in_bitmap(v, intid))
             bitmap_unpend(v, intid, &v->vgic.priv[intid]);
+    /* What the LRs hold pending (an LPI, an SGI, an emulated SPI) goes back
+     * to the bitmap: it stays pending while the vCPU is off (PSCI CPU_OFF),
+     * as in its redistributor, and is delivered after its CPU_ON, whose
+     * reset empties the saved LRs.  An active state ends: nothing will
+     * deactivate it.  A hardware interrupt's line asserts itself again. */
+    struct vgic_cpu *c = &v->vgic;
+    for (uint32_t used = c->lr_used; used; used &= used - 1) {
+        unsigned i = ctz64(used);
+        vgic_lr_t lr = vgic_hw_read_lr(i);
+        if (vgic_lr_pending(lr) && !vgic_lr_hw(lr))
+            requeue(v, c->lr_intid[i]);
+    }
 }
 
 void vgic_update(struct vcpu *v, unsigned intid)

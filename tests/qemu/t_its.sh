@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 rc=0
 CASES=(its_registers its_setup int_delivers movi_moves clear_and_discard_stop inv_invall_apply
-       malformed_refused foreign_device_refused device_msi)
+       malformed_refused foreign_device_refused device_msi lpi_survives_cpu_off)
 T_FAILED=0
 EDUS="edu,addr=2,dma_mask=0xffffffffffff edu,addr=3,dma_mask=0xffffffffffff"
 qemu_start its its "QEMU_DEVICES=$EDUS"

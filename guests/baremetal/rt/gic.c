@@ -117,9 +117,11 @@ enum gic_status gic_cpu_init(void)
 
 	if (cpu >= GIC_MAX_CPUS)
 		return GIC_ERR_NO_REDIST;
-	if (gicr_rds[cpu])
+	/* Done once per CPU; again on a CPU that was off (PSCI CPU_OFF, then
+	 * CPU_ON), whose CPU interface came back reset (Group 1 disabled). */
+	if (gicr_rds[cpu] && (sysreg_read_icc_igrpen1_el1() & ICC_IGRPEN1_ENABLE))
 		return GIC_OK;
-	rd = gic_find_redist();
+	rd = gicr_rds[cpu] ? gicr_rds[cpu] : gic_find_redist();
 	if (!rd)
 		return GIC_ERR_NO_REDIST;
 

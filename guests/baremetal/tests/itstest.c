@@ -45,6 +45,9 @@ const char rt_program_name[] = "itstest";
 #define DEV_OTHER         0x11
 #define DEV_NOT_OWNED     0x20          /* no stream of this VM's */
 #define PSCI_CPU_ON       0xc4000003u
+#define PSCI_CPU_OFF      0x84000002u
+#define PSCI_AFFINITY_INFO 0xc4000004u
+#define PSCI_AFF_OFF      1             /* AFFINITY_INFO: the target is off */
 #define VCPU1_MPIDR       1u
 #define WAIT_MS           2000          /* for an LPI that must come (a loaded host) */
 #define QUIET_MS          50            /* for one that must not */
@@ -58,7 +61,7 @@ static unsigned hcc;                    /* 0: collections in memory (QEMU) */
 #define SEEN_LPIS 64
 static volatile uint32_t seen[NR_CPUS][SEEN_LPIS];
 static volatile uint32_t seen_other;    /* LPIs beyond the first 64 */
-static volatile bool secondary_up, secondary_masked, secondary_is_masked, secondary_unmask;
+static volatile bool secondary_up, secondary_masked, secondary_is_masked, secondary_unmask, secondary_go_off;
 
 static unsigned cpu_index(void)
 {
@@ -106,7 +109,8 @@ _Noreturn void its_secondary_main(void)
 			__asm__ volatile("msr daifset, #2" ::: "memory");
 			secondary_is_masked = true;
 			while (!secondary_unmask)
-				;
+				if (secondary_go_off)       /* masked, with what is pending */
+					smccc_hvc(PSCI_CPU_OFF, 0, 0, 0);
 			/* An exit first (a GICD read traps under tofu): the flush
 			 * takes what another CPU asked of this vCPU's LRs. */
 			(void)mmio_read32(platform_get()->gicd_base + GICD_TYPER);
@@ -226,6 +230,19 @@ TEST(movi_moves)
 	EXPECT_EQ(seen_on(0, 4), 1);
 }
 
+/* vCPU 1 masks its interrupts, then INT of `event` (its collection's):
+ * pending there, in an LR under tofu (its flush put it there). */
+static void pend_on_masked_secondary(uint32_t event)
+{
+	secondary_masked = true;
+	uint64_t end = timer_now() + timer_ms_to_ticks(WAIT_MS);
+	while (!secondary_is_masked && timer_now() < end)
+		;
+	EXPECT_TRUE(secondary_is_masked);
+	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, event));
+	quiet();
+}
+
 /* CLEAR and DISCARD of a pending LPI: it never arrives, on this vCPU (I
  * masked) and on the other (masked too, unmasked only after the CLEAR). */
 TEST(clear_and_discard_stop)
@@ -238,13 +255,8 @@ TEST(clear_and_discard_stop)
 	quiet();
 	EXPECT_EQ(seen_on(0, 3), 1);
 
-	secondary_masked = true;
 	uint64_t end = timer_now() + timer_ms_to_ticks(WAIT_MS);
-	while (!secondary_is_masked && timer_now() < end)
-		;
-	EXPECT_TRUE(secondary_is_masked);
-	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 4));
-	quiet();                                /* its flush puts it in an LR */
+	pend_on_masked_secondary(4);
 	EXPECT_TRUE(its_event(GITS_CMD_CLEAR, DEV, 4));
 	EXPECT_TRUE(its_sync(1));
 	secondary_unmask = true;
@@ -265,6 +277,45 @@ TEST(clear_and_discard_stop)
 	EXPECT_TRUE(its_mapti(DEV, 3, LPI_BASE + 3, 0));
 	EXPECT_TRUE(its_event(GITS_CMD_INT, DEV, 3));
 	EXPECT_TRUE(wait_seen(0, 3, 2));
+}
+
+/* Start vCPU 1 at its entry; whether it came up. */
+static bool secondary_start(void)
+{
+	uint64_t stack = (uint64_t)(uintptr_t)(secondary_stack + sizeof(secondary_stack));
+	secondary_up = false;
+	struct smccc_res on = smccc_hvc(PSCI_CPU_ON, VCPU1_MPIDR, (uint64_t)(uintptr_t)its_secondary_entry, stack);
+	uint64_t end = timer_now() + timer_ms_to_ticks(WAIT_MS);
+	while (!secondary_up && timer_now() < end)
+		;
+	if (!secondary_up)
+		rt_printf("itstest: vCPU 1 did not start (PSCI %ld)\n", (long)on.a0);
+	return secondary_up;
+}
+
+/* An LPI pending on a vCPU that goes off (PSCI CPU_OFF, interrupts masked,
+ * the LPI already in a list register under tofu) stays pending, as in its
+ * redistributor (QEMU's GIC keeps it too), and arrives once the vCPU is on
+ * again and has set up its CPU interface. */
+TEST(lpi_survives_cpu_off)
+{
+	uint32_t before = seen_on(1, 4);
+	uint64_t end = timer_now() + timer_ms_to_ticks(WAIT_MS);
+	pend_on_masked_secondary(4);
+	EXPECT_EQ(seen_on(1, 4), before);
+	secondary_go_off = true;
+	struct smccc_res r = { 0 };
+	while (timer_now() < end) {
+		r = smccc_hvc(PSCI_AFFINITY_INFO, VCPU1_MPIDR, 0, 0);
+		if (r.a0 == PSCI_AFF_OFF)
+			break;
+	}
+	EXPECT_EQ(r.a0, PSCI_AFF_OFF);
+	secondary_go_off = secondary_masked = secondary_is_masked = secondary_unmask = false;
+	EXPECT_TRUE(secondary_start());
+	EXPECT_TRUE(wait_seen(1, 4, before + 1));
+	quiet();
+	EXPECT_EQ(seen_on(1, 4), before + 1);
 }
 
 /* INV and INVALL: a disabled LPI stays pending until enabled; a priority
@@ -439,6 +490,7 @@ static const struct test_case tests[] = {
 	TEST_CASE(malformed_refused),
 	TEST_CASE(foreign_device_refused),
 	TEST_CASE(device_msi),
+	TEST_CASE(lpi_survives_cpu_off),
 };
 
 int main(const void *dtb)
@@ -455,15 +507,8 @@ int main(const void *dtb)
 	irq_set_lpi_handler(lpi_handler);
 	sysreg_write_icc_pmr_el1(PMR_TEST);
 	__asm__ volatile("msr daifclr, #2" ::: "memory");
-	uint64_t stack = (uint64_t)(uintptr_t)(secondary_stack + sizeof(secondary_stack));
-	struct smccc_res on = smccc_hvc(PSCI_CPU_ON, VCPU1_MPIDR, (uint64_t)(uintptr_t)its_secondary_entry, stack);
-	uint64_t end = timer_now() + timer_ms_to_ticks(WAIT_MS);
-	while (!secondary_up && timer_now() < end)
-		;
-	if (!secondary_up) {
-		rt_printf("itstest: vCPU 1 did not start (PSCI %ld)\n", (long)on.a0);
+	if (!secondary_start())
 		rt_exit(1);
-	}
 	unsigned failed = test_run_all(tests, ARRAY_SIZE(tests));
 	rt_printf("ITSTEST: %s (%u failed, %u unexpected IRQs)\n", failed ? "FAILED" : "ALL PASS", failed,
 		  irq_unexpected_count());
