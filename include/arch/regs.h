@@ -658,6 +658,7 @@
  * (src/drivers/pci_reset.c) ---- */
 #define PCI_VENDOR_INTEL    0x8086u
 #define PCI_DEVICE_82574L   0x10d3u      /* QEMU's e1000e */
+#define PCI_DEVICE_82576    0x10c9u      /* QEMU's igb (its CTRL is the 82574's: 82576 datasheet 8.2.1) */
 #define E1000_CTRL          0x0000       /* BAR0: Device Control (82574 datasheet 10.2.2.1) */
 #define E1000_CTRL_RST      (1u << 26)   /* software reset: self-clearing */
 #define E1000_RST_POLLS     100000u      /* reads of CTRL for RST to clear (1 us after the write on hardware) */

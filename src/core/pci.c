@@ -235,7 +235,10 @@ static void probe_fn(uint16_t rid)
     find_sriov(f);
     if (f->sriov_cap)
         sriov_probe(f);
-    f->dev_reset = !f->flr && f->bar[0].kind == PCI_BAR_MEM32 && pci_dev_reset_known(f->vendor, f->device);
+    /* A reset by its registers where there is no FLR, or where an FLR
+     * would reset VFs that other VMs own (an SR-IOV PF with VFs on). */
+    f->dev_reset = (!f->flr || f->nr_vfs) && f->bar[0].kind == PCI_BAR_MEM32 &&
+                   pci_dev_reset_known(f->vendor, f->device);
     f->pin = (uint8_t)rd(rid, PCI_INTERRUPT_PIN, 1);
     unsigned slot = (rid >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK;
     if (f->pin >= 1 && f->pin <= PCI_INTX_PINS)
@@ -363,10 +366,7 @@ void pci_fn_reset(const struct pci_fn *f)
         wr(f->rid, f->msi_cap + PCI_MSI_FLAGS, 2, rd(f->rid, f->msi_cap + PCI_MSI_FLAGS, 2) & ~PCI_MSI_FLAGS_ENABLE);
     if (f->msix_cap)
         wr(f->rid, f->msix_cap + PCI_MSIX_FLAGS, 2, rd(f->rid, f->msix_cap + PCI_MSIX_FLAGS, 2) & ~PCI_MSIX_FLAGS_ENABLE);
-    if (f->flr) {
-        uint16_t ctl = (uint16_t)rd(f->rid, f->exp_cap + PCI_EXP_DEVCTL, 2);
-        wr(f->rid, f->exp_cap + PCI_EXP_DEVCTL, 2, ctl | PCI_EXP_DEVCTL_BCR_FLR);
-    } else if (f->dev_reset) {
+    if (f->dev_reset) {
         /* Its own reset, through BAR0 (tofu's, which the guest could not
          * move): memory decoding on for it, bus mastering still off. */
         pci_fn_restore(f);
@@ -374,6 +374,9 @@ void pci_fn_reset(const struct pci_fn *f)
         if (!pci_dev_reset(f->vendor, f->device, f->bar[0].base))
             printf("pci " PCI_BDF_FMT ": its reset did not finish\n", PCI_BDF_ARGS(f->rid));
         wr(f->rid, PCI_COMMAND, 2, 0);
+    } else if (f->flr) {
+        uint16_t ctl = (uint16_t)rd(f->rid, f->exp_cap + PCI_EXP_DEVCTL, 2);
+        wr(f->rid, f->exp_cap + PCI_EXP_DEVCTL, 2, ctl | PCI_EXP_DEVCTL_BCR_FLR);
     }
     pci_fn_restore(f);
 }
@@ -403,7 +406,7 @@ static void log_fn(const struct pci_fn *f)
         n += (unsigned)snprintf(line + n, sizeof(line) - n, ", SR-IOV: %u of %u VFs enabled at " PCI_BDF_FMT
                                 " stride %u", f->nr_vfs, f->total_vfs, PCI_BDF_ARGS(pci_vf_rid(f, 0)), f->vf_stride);
     if (n < sizeof(line))
-        snprintf(line + n, sizeof(line) - n, "%s%s", f->flr ? ", FLR" : f->dev_reset ? ", reset by its registers" : "",
+        snprintf(line + n, sizeof(line) - n, "%s%s", f->dev_reset ? ", reset by its registers" : f->flr ? ", FLR" : "",
                  f->hidden ? " (host bridge)" : "");
     printf("%s\n", line);
 }

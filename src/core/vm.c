@@ -355,7 +355,7 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
                    f->flr ? ", FLR at stop" : ", no reset: bus mastering off at stop");
         else
             printf("vm %s: PCI " PCI_BDF_FMT " given (StreamID %#x, INTx INTID %u%s%s)\n", c->name, PCI_BDF_ARGS(f->rid),
-                   f->rid, f->intid, f->flr ? ", FLR at stop" : f->dev_reset ? ", reset by its registers at stop"
+                   f->rid, f->intid, f->dev_reset ? ", reset by its registers at stop" : f->flr ? ", FLR at stop"
                                                               : ", no reset: bus mastering off at stop",
                    f->nr_vfs ? ", SR-IOV PF" : "");
     }

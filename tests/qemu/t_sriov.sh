@@ -10,6 +10,8 @@
 # sees them as IDs only: their config space beyond that reads 0, their BAR
 # pages are not in its stage 2 (a read there is refused).  vfa restarts:
 # its VF is reset (FLR) at stop, and after the new boot it pings again.
+# pf restarts: its PF is reset by its registers, VFs kept; the VF drivers
+# recover, and vfb pings pf and vfa again.
 # No DMA fault, no function withheld, no vPCI complaint.
 . "$(dirname "$0")/lib.sh"
 # msix_ok <vm> <tag>: the focused VM (one vCPU) took interrupts from its
@@ -18,12 +20,23 @@ msix_ok() {
     send "grep ITS-MSI /proc/interrupts | sed 's/^/$2: /'; awk '\$3 == \"ITS-MSI\" { n += \$2 } END { print \"$2 eth0-msi=\" n+0 }' /proc/interrupts"
     wait_for_re "^\[$1\] $2 eth0-msi=[1-9][0-9]*" 30
 }
+# vf_vm_ok <console> <vm> <function> <peer> <tag>: that VM, focused, sees
+# its VF alone, pings <peer>, and its VF's interrupts came by MSI-X.
+vf_vm_ok() {
+    printf '\x14%s' "$1" >&"$QIN"           # Ctrl-T <console>
+    send ""
+    send "echo fns: \$(ls /sys/bus/pci/devices)"
+    wait_for "[$2] fns: 0000:$3" 30
+    refuse_line "[$2] fns: 0000:$3 "
+    ping_ok "$2" "ping-$5" "$4"
+    msix_ok "$2" "msix-$5"
+}
 qemu_start sriov sriov
 wait_for "vm vfb: PCI 00:17.0 given" 30
 expect_line "SR-IOV: 5 of 8 VFs enabled at 00:16.0 stride 2"
 expect_line "pci 00:16.0: 8086:10ca, BAR0 0x10040000+0x4000, BAR3 0x10060000+0x4000, VF 0 of 00:06.0"
 expect_line "pci 00:17.0: 8086:10ca, BAR0 0x10050000+0x4000, BAR3 0x10070000+0x4000, VF 4 of 00:06.0"
-expect_line "vm pf: PCI 00:06.0 given (StreamID 0x30, INTx INTID 37, FLR at stop, SR-IOV PF)"
+expect_line "vm pf: PCI 00:06.0 given (StreamID 0x30, INTx INTID 37, reset by its registers at stop, SR-IOV PF)"
 expect_line "vm vfa: PCI 00:16.0 given (VF 0 of 00:06.0, StreamID 0xb0, MSI-X only"
 expect_line "vm vfb: PCI 00:17.0 given (VF 4 of 00:06.0, StreamID 0xb8, MSI-X only"
 expect_line "vm vfa: PCI 00:16.0: its MSIs through the ITS"
@@ -44,21 +57,9 @@ wait_for_re "^\[pf\] devmem-vf: [1-9]" 30
 expect_line "vm pf vcpu0: data abort: read of IPA 0x10040000"
 ping_ok pf ping-pf-a 169.254.100.4
 ping_ok pf ping-pf-b 169.254.100.5
-printf '\x142' >&"$QIN"                      # Ctrl-T 2: vfa
-send ""
-send "echo fns: \$(ls /sys/bus/pci/devices)"
-wait_for "[vfa] fns: 0000:00:16.0" 30
-refuse_line "[vfa] fns: 0000:00:16.0 "
-ping_ok vfa ping-a-b 169.254.100.5
+vf_vm_ok 2 vfa 00:16.0 169.254.100.5 a
 ping_ok vfa ping-a-pf 169.254.100.1
-msix_ok vfa msix-a
-printf '\x143' >&"$QIN"                      # Ctrl-T 3: vfb
-send ""
-send "echo fns: \$(ls /sys/bus/pci/devices)"
-wait_for "[vfb] fns: 0000:00:17.0" 30
-refuse_line "[vfb] fns: 0000:00:17.0 "
-ping_ok vfb ping-b-a 169.254.100.4
-msix_ok vfb msix-b
+vf_vm_ok 3 vfb 00:17.0 169.254.100.4 b
 # vfa restarts: its VF reset at stop, igbvf on the new boot, ping again.
 printf '\x142' >&"$QIN"
 send ""
@@ -69,6 +70,21 @@ wait_for "[vfa] tofu-guest: eth0 up, 169.254.100.4" 240 2
 wait_for "[vfa] tofu-linux# " 120 2
 ping_ok vfa ping-a-b2 169.254.100.5
 msix_ok vfa msix-a2
+# pf restarts: the PF is reset by its registers (an FLR would take the VFs
+# from under vfa and vfb), its new igb enables the VFs again, and the VF
+# drivers, told of the PF's reset on their mailbox, come back by themselves.
+printf '\x141' >&"$QIN"                      # Ctrl-T 1: pf
+send ""
+send "reboot"
+wait_for "vm pf: stopped: guest reset (PSCI SYSTEM_RESET)" 60
+wait_for "vm pf: restarting from a clean image" 60
+wait_for "[pf] tofu-guest: 0000:00:06.0: 5 VFs enabled" 240 2
+printf '\x143' >&"$QIN"                      # Ctrl-T 3: vfb
+send ""
+send "i=0; until ping -c 1 -W 1 169.254.100.1 > /dev/null 2>&1; do i=\$((i + 1)); [ \$i -lt 90 ] || break; done; echo pf-back: \$i"
+wait_for_re "^\[vfb\] pf-back: [0-9]+" 150
+ping_ok vfb ping-b-pf2 169.254.100.1
+ping_ok vfb ping-b-a2 169.254.100.4
 refuse_line "iommu: DMA fault"
 refuse_line "not given:"
 refuse_line "failed to load"
