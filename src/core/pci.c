@@ -402,9 +402,12 @@ static void log_fn(const struct pci_fn *f)
     if (f->pf && n < sizeof(line))
         n += (unsigned)snprintf(line + n, sizeof(line) - n, ", VF %u of " PCI_BDF_FMT, f->vf_index,
                                 PCI_BDF_ARGS(f->pf->rid));
-    if (f->sriov_cap && n < sizeof(line))
+    if (f->sriov_cap && f->nr_vfs && n < sizeof(line))
         n += (unsigned)snprintf(line + n, sizeof(line) - n, ", SR-IOV: %u of %u VFs enabled at " PCI_BDF_FMT
                                 " stride %u", f->nr_vfs, f->total_vfs, PCI_BDF_ARGS(pci_vf_rid(f, 0)), f->vf_stride);
+    else if (f->sriov_cap && n < sizeof(line))    /* First VF Offset and Stride mean nothing with NumVFs 0 */
+        n += (unsigned)snprintf(line + n, sizeof(line) - n, ", SR-IOV: none of %u VFs enabled (no config names one)",
+                                f->total_vfs);
     if (n < sizeof(line))
         snprintf(line + n, sizeof(line) - n, "%s%s", f->dev_reset ? ", reset by its registers" : f->flr ? ", FLR" : "",
                  f->hidden ? " (host bridge)" : "");
