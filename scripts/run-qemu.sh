@@ -14,7 +14,9 @@
 # QEMU_NVME_DISK (the NVMe disk image; by default the config's nvme-disk,
 # under the build folder, made by scripts/mkdisk.sh when missing);
 # the config's e1000e-nics: that many e1000e NICs on one QEMU-internal hub
-# (nothing leaves QEMU).  Slots: NVMe 00:01.0, e1000e n at 00:0(2+n).0.
+# (nothing leaves QEMU).  Slots: NVMe 00:01.0, e1000e n at 00:0(2+n).0;
+# the config's igb-nic: QEMU's igb (SR-IOV, 8 VFs at 00:16.0-00:17.6) at
+# 00:06.0, on the same hub.
 # Nothing else is on the bus: QEMU's default NIC, a virtio-net-pci whose
 # DMA does not go through the SMMU, is never created (-nic none).
 set -euo pipefail
@@ -52,6 +54,9 @@ for ((n = 0; n < ${QEMU_E1000E_NICS_CONFIG:-0}; n++)); do
     args+=(-netdev "hubport,id=nic$n,hubid=0"
            -device "e1000e,netdev=nic$n,mac=52:54:00:10:00:0$((n + 1)),addr=$(printf '0x%x' $((2 + n)))")
 done
+if [ "${QEMU_IGB_NIC_CONFIG:-0}" = 1 ]; then
+    args+=(-netdev "hubport,id=igb0,hubid=0" -device "igb,netdev=igb0,mac=52:54:00:10:00:10,addr=0x6")
+fi
 [ "${QEMU_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off,sleep=off)
 # Colour the console's VM markers when a person is watching.
 [ -t 1 ] && args+=(-append tofu.color=1)

@@ -660,6 +660,7 @@
  * (src/drivers/pci_reset.c) ---- */
 #define PCI_VENDOR_INTEL    0x8086u
 #define PCI_DEVICE_82574L   0x10d3u      /* QEMU's e1000e */
+#define PCI_DEVICE_82576    0x10c9u      /* QEMU's igb (its CTRL is the 82574's: 82576 datasheet 8.2.1) */
 #define E1000_CTRL          0x0000       /* BAR0: Device Control (82574 datasheet 10.2.2.1) */
 #define E1000_CTRL_RST      (1u << 26)   /* software reset: self-clearing */
 #define E1000_RST_POLLS     100000u      /* reads of CTRL for RST to clear (1 us after the write on hardware) */
@@ -676,6 +677,37 @@
  * the bridge's line (s + p - 1) mod 4, SPIs 3-6. */
 #define PCI_INTX_LINES      4
 #define PCI_ECAM_BUS_SIZE   UINT64_C(0x100000)   /* ECAM: 1 MiB of configuration space a bus (PCIe 7.2.2) */
+#define PCI_EXP_FLAGS       2            /* PCI Express Capabilities register, 16 bits */
+#define PCI_EXP_FLAGS_TYPE_SHIFT 4       /* Device/Port Type, bits 7:4 */
+#define PCI_EXP_FLAGS_TYPE_MASK 0xfu
+#define PCI_EXP_TYPE_RC_END 0x9u         /* a Root Complex Integrated Endpoint */
+
+/* ---- Extended capabilities and SR-IOV (PCI Express Base 6.0, 7.6.3 and 9.3.3) ---- */
+#define PCI_EXT_CAP_ID_MASK 0xffffu      /* of the header: the ID, */
+#define PCI_EXT_CAP_VER_SHIFT 16         /* its version, */
+#define PCI_EXT_CAP_NEXT_SHIFT 20        /* the next one's offset (0: the last) */
+#define PCI_EXT_CAP_NEXT_MASK 0xffcu
+#define PCI_EXT_CAP_MAX_WALK 960         /* (0x1000 - 0x100) / 4: a longer chain loops */
+#define PCI_EXT_CAP_ID_SRIOV 0x0010u
+#define PCI_SRIOV_VER       1
+#define PCI_SRIOV_CAP       0x04         /* SR-IOV Capabilities, 32 bits */
+#define PCI_SRIOV_CTRL      0x08         /* SR-IOV Control, 16 bits */
+#define PCI_SRIOV_CTRL_VFE  0x0001u      /* VF Enable */
+#define PCI_SRIOV_CTRL_MSE  0x0008u      /* VF Memory Space Enable */
+#define PCI_SRIOV_STATUS    0x0a
+#define PCI_SRIOV_INITIAL_VF 0x0c        /* InitialVFs, 16 bits */
+#define PCI_SRIOV_TOTAL_VF  0x0e         /* TotalVFs, 16 bits */
+#define PCI_SRIOV_NUM_VF    0x10         /* NumVFs, 16 bits */
+#define PCI_SRIOV_FUNC_LINK 0x12         /* Function Dependency Link, 8 bits */
+#define PCI_SRIOV_VF_OFFSET 0x14         /* First VF Offset, 16 bits */
+#define PCI_SRIOV_VF_STRIDE 0x16         /* VF Stride, 16 bits */
+#define PCI_SRIOV_VF_DID    0x1a         /* VF Device ID, 16 bits */
+#define PCI_SRIOV_SUP_PGSIZE 0x1c        /* Supported Page Sizes: bit n, 4 KiB << n */
+#define PCI_SRIOV_SYS_PGSIZE 0x20        /* System Page Size */
+#define PCI_SRIOV_PGSIZE_4K 0x1u
+#define PCI_SRIOV_BAR       0x24         /* VF BAR0-5 */
+#define PCI_SRIOV_VFM       0x3c         /* VF Migration State Array Offset */
+#define PCI_SRIOV_SIZEOF    0x40
 
 /* ---- PL031 RTC (DDI 0224, 3.2): what tofu touches to quiesce one passed through */
 #define PL031_IMSC          0x010        /* interrupt mask set/clear */

@@ -8,6 +8,9 @@
  * through its virtual ECAM (src/vdev/vpci.c), which asks here; the physical
  * access is the ECAM driver's (src/drivers/pci_ecam.c).
  *
+ * SR-IOV (docs/pci.md): a physical function's VFs that a VM's config
+ * names (pci-vfs) are enabled by tofu at boot, their BARs placed by it.
+ *
  * Not handled: functions behind bridges (no bus is numbered; a bridge is
  * logged and left alone), I/O BARs (left unassigned: the window is not
  * given to any VM), expansion ROMs (left unassigned).
@@ -46,6 +49,20 @@ struct pci_fn {
     uint16_t vendor, device;
     struct pci_bar bar[PCI_NR_BARS];
     struct vm *owner;       /* given by pci-functions, NULL: none */
+    uint32_t class_rev;     /* Class Code and Revision ID */
+    /* An SR-IOV physical function (sriov_cap != 0): tofu enables as many
+     * VFs as the VMs' configs name (nr_vfs, at most total_vfs) and places
+     * their BARs; vf_bar[b] is VF 0's BAR b, size each VF's, VF n at
+     * base + n * size (a span of total_vfs rounded up to a power of two
+     * reserved in the window). */
+    uint16_t sriov_cap;     /* the SR-IOV extended capability's offset, 0: none */
+    uint16_t total_vfs, nr_vfs, vf_offset, vf_stride, vf_device;
+    bool rc_end;            /* a Root Complex Integrated Endpoint (its Function Dependency Link is a function number) */
+    struct pci_bar vf_bar[PCI_NR_BARS];
+    /* A virtual function: its PF and its number (bar[] its own BARs, from
+     * the PF's vf_bar). */
+    struct pci_fn *pf;
+    uint16_t vf_index;
 };
 
 #define PCI_MAX_FNS 64      /* functions tofu keeps track of on bus 0 */
@@ -56,6 +73,13 @@ struct pci_fn {
 void pci_init(uint64_t ecam_base);
 /* The function at `rid`, or NULL (not found, behind a bridge). */
 struct pci_fn *pci_fn_find(uint16_t rid);
+/* The requester ID of VF `n` of the PF `f` (First VF Offset and VF Stride,
+ * PCI Express Base 6.0 9.3.3.10-11); 0 when it would be beyond bus 0. */
+static inline uint16_t pci_vf_rid(const struct pci_fn *f, unsigned n)
+{
+    unsigned rid = f->rid + f->vf_offset + n * f->vf_stride;
+    return rid < PCI_ECAM_FNS ? (uint16_t)rid : 0;
+}
 /* Config-space access of the function (naturally aligned, 1, 2 or 4 bytes). */
 uint32_t pci_cfg_read(const struct pci_fn *f, unsigned off, unsigned width);
 void pci_cfg_write(const struct pci_fn *f, unsigned off, unsigned width, uint32_t val);

@@ -16,6 +16,11 @@ struct vpci_fn {
     uint8_t sizing;             /* bit n: BAR dword n holds all-ones (being sized) */
     uint8_t irq_line;           /* Interrupt Line: the guest's scratch byte */
     bool msi;                   /* MSI and MSI-X shown: the VM has a virtual ITS */
+    /* An SR-IOV PF with VFs tofu enabled (pf->nr_vfs): the guest's own
+     * SR-IOV capability (src/vdev/vpci.c), the physical one tofu's. */
+    uint16_t vf_ctl;            /* VF Enable and VF Memory Space Enable, as the guest set them */
+    uint16_t vf_num;            /* NumVFs, at most pf->nr_vfs */
+    uint8_t vf_sizing;          /* bit n: VF BAR dword n holds all-ones */
 };
 
 struct vpci {

@@ -20,6 +20,7 @@
 #include "core/platform.h"
 #include "core/printf.h"
 #include "core/lib.h"
+#include "core/config.h"
 
 static struct pci_fn fns[PCI_MAX_FNS];
 static unsigned nr_fns;
@@ -62,23 +63,35 @@ static uint32_t bar_mask(uint16_t rid, unsigned off)
     return mask;
 }
 
-/* The sizes of the memory BARs (decoding off meanwhile); I/O BARs stay unused. */
-static void size_bars(struct pci_fn *f)
+/* The sizes of the six memory BARs at `first` (a header's, or an SR-IOV
+ * capability's VF BARs; decoding off meanwhile); I/O BARs stay unused. */
+static void size_bars(uint16_t rid, unsigned first, struct pci_bar *bars)
 {
     for (unsigned i = 0; i < PCI_NR_BARS; i++) {
-        unsigned off = PCI_BAR0 + i * PCI_BAR_STRIDE;
-        uint32_t lo = bar_mask(f->rid, off);
+        unsigned off = first + i * PCI_BAR_STRIDE;
+        uint32_t lo = bar_mask(rid, off);
         if (!lo || (lo & PCI_BAR_IO))
             continue;                   /* not implemented, or I/O: hidden */
         bool is64 = (lo & PCI_BAR_MEM_TYPE_MASK) == PCI_BAR_MEM_TYPE_64 && i + 1 < PCI_NR_BARS;
-        uint64_t hi = is64 ? bar_mask(f->rid, off + PCI_BAR_STRIDE) : PCI_CFG_ALL_ONES;
+        uint64_t hi = is64 ? bar_mask(rid, off + PCI_BAR_STRIDE) : PCI_CFG_ALL_ONES;
         uint64_t mask = hi << 32 | (lo & ~PCI_BAR_MEM_FLAGS);
         uint64_t size = ~mask + 1;
         if (!size)
             continue;
-        f->bar[i] = (struct pci_bar){ 0, size, lo & PCI_BAR_MEM_FLAGS, is64 ? PCI_BAR_MEM64_LO : PCI_BAR_MEM32 };
+        bars[i] = (struct pci_bar){ 0, size, lo & PCI_BAR_MEM_FLAGS, is64 ? PCI_BAR_MEM64_LO : PCI_BAR_MEM32 };
         if (is64)
-            f->bar[++i] = (struct pci_bar){ 0, size, 0, PCI_BAR_MEM64_HI };
+            bars[++i] = (struct pci_bar){ 0, size, 0, PCI_BAR_MEM64_HI };
+    }
+}
+
+/* tofu's addresses into the six BARs at `first`. */
+static void write_bars(uint16_t rid, unsigned first, const struct pci_bar *bars)
+{
+    for (unsigned b = 0; b < PCI_NR_BARS; b++) {
+        const struct pci_bar *bar = &bars[b];
+        uint32_t v = bar->kind == PCI_BAR_MEM64_HI ? (uint32_t)(bar->base >> 32)
+                   : bar->kind == PCI_BAR_UNUSED   ? 0 : (uint32_t)bar->base;
+        wr(rid, first + b * PCI_BAR_STRIDE, 4, v);
     }
 }
 
@@ -136,6 +149,73 @@ static void find_caps(struct pci_fn *f)
     }
 }
 
+/* Does a VM's config name `rid` (pci-functions, pci-vfs)? */
+static bool config_names(uint16_t rid)
+{
+    for (unsigned v = 0; v < config_nr_vms; v++)
+        for (unsigned i = 0; i < config_vms[v].nr_pci_fns; i++)
+            if (config_vms[v].pci_fns[i] == rid)
+                return true;
+    return false;
+}
+
+/* The SR-IOV capability, by walking the extended list from 0x100. */
+static void find_sriov(struct pci_fn *f)
+{
+    unsigned p = PCI_CFG_STD_SIZE;
+    for (unsigned n = 0; n < PCI_EXT_CAP_MAX_WALK && p >= PCI_CFG_STD_SIZE; n++) {
+        uint32_t h = rd(f->rid, p, 4);
+        if (!h || h == PCI_CFG_ALL_ONES)
+            return;
+        if ((h & PCI_EXT_CAP_ID_MASK) == PCI_EXT_CAP_ID_SRIOV) {
+            f->sriov_cap = (uint16_t)p;
+            return;
+        }
+        p = (h >> PCI_EXT_CAP_NEXT_SHIFT) & PCI_EXT_CAP_NEXT_MASK;
+    }
+}
+
+static void sriov_read_rid_layout(struct pci_fn *f)
+{
+    f->vf_offset = (uint16_t)rd(f->rid, f->sriov_cap + PCI_SRIOV_VF_OFFSET, 2);
+    f->vf_stride = (uint16_t)rd(f->rid, f->sriov_cap + PCI_SRIOV_VF_STRIDE, 2);
+}
+
+/*
+ * An SR-IOV PF: VF Enable off (a state tofu knows; whatever ran before
+ * may have left it on), its VF BARs sized, and as many VFs to enable as
+ * the VMs' configs name the highest of (nr_vfs, 0: none, SR-IOV stays off).
+ * First VF Offset and VF Stride may depend on NumVFs (9.3.3.10): read
+ * with NumVFs = TotalVFs to find the VFs, then again with NumVFs set.
+ */
+static void sriov_probe(struct pci_fn *f)
+{
+    unsigned c = f->sriov_cap;
+    wr(f->rid, c + PCI_SRIOV_CTRL, 2, 0);
+    f->total_vfs = (uint16_t)rd(f->rid, c + PCI_SRIOV_TOTAL_VF, 2);
+    f->vf_device = (uint16_t)rd(f->rid, c + PCI_SRIOV_VF_DID, 2);
+    size_bars(f->rid, c + PCI_SRIOV_BAR, f->vf_bar);
+    if (f->exp_cap)
+        f->rc_end = (rd(f->rid, f->exp_cap + PCI_EXP_FLAGS, 2) >> PCI_EXP_FLAGS_TYPE_SHIFT &
+                     PCI_EXP_FLAGS_TYPE_MASK) == PCI_EXP_TYPE_RC_END;
+    wr(f->rid, c + PCI_SRIOV_NUM_VF, 2, f->total_vfs);
+    sriov_read_rid_layout(f);
+    unsigned n = 0;
+    for (unsigned k = 0; k < f->total_vfs && pci_vf_rid(f, k); k++)
+        if (config_names(pci_vf_rid(f, k)))
+            n = k + 1;
+    for (unsigned b = 0; b < PCI_NR_BARS && n; b++)
+        if ((f->vf_bar[b].kind == PCI_BAR_MEM32 || f->vf_bar[b].kind == PCI_BAR_MEM64_LO) &&
+            f->vf_bar[b].size % PAGE_SIZE) {
+            printf("pci " PCI_BDF_FMT ": its VFs' BAR%u is %#lx bytes, not whole pages: VFs would share pages, "
+                   "none is enabled\n", PCI_BDF_ARGS(f->rid), b, f->vf_bar[b].size);
+            n = 0;
+        }
+    f->nr_vfs = (uint16_t)n;
+    wr(f->rid, c + PCI_SRIOV_NUM_VF, 2, f->nr_vfs);
+    sriov_read_rid_layout(f);
+}
+
 static void probe_fn(uint16_t rid)
 {
     if (nr_fns == PCI_MAX_FNS) {
@@ -146,12 +226,19 @@ static void probe_fn(uint16_t rid)
     *f = (struct pci_fn){ .rid = rid };
     uint16_t cmd = (uint16_t)rd(rid, PCI_COMMAND, 2);
     wr(rid, PCI_COMMAND, 2, cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER));
-    f->hidden = rd(rid, PCI_CLASS_REVISION, 4) >> PCI_CLASS_SHIFT == PCI_CLASS_BRIDGE_HOST;
+    f->class_rev = rd(rid, PCI_CLASS_REVISION, 4);
+    f->hidden = f->class_rev >> PCI_CLASS_SHIFT == PCI_CLASS_BRIDGE_HOST;
     f->vendor = (uint16_t)rd(rid, PCI_VENDOR_ID, 2);
     f->device = (uint16_t)rd(rid, PCI_DEVICE_ID, 2);
-    size_bars(f);
+    size_bars(rid, PCI_BAR0, f->bar);
     find_caps(f);
-    f->dev_reset = !f->flr && f->bar[0].kind == PCI_BAR_MEM32 && pci_dev_reset_known(f->vendor, f->device);
+    find_sriov(f);
+    if (f->sriov_cap)
+        sriov_probe(f);
+    /* A reset by its registers where there is no FLR, or where an FLR
+     * would reset VFs that other VMs own (an SR-IOV PF with VFs on). */
+    f->dev_reset = (!f->flr || f->nr_vfs) && f->bar[0].kind == PCI_BAR_MEM32 &&
+                   pci_dev_reset_known(f->vendor, f->device);
     f->pin = (uint8_t)rd(rid, PCI_INTERRUPT_PIN, 1);
     unsigned slot = (rid >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK;
     if (f->pin >= 1 && f->pin <= PCI_INTX_PINS)
@@ -160,52 +247,112 @@ static void probe_fn(uint16_t rid)
         f->pin = 0;
 }
 
-/* Largest BAR first from the window's start: each aligned to its size (a
- * power of two), none smaller than a page, so the window has no holes. */
+/* The bytes a BAR takes in the window: its size (at least a page), or for
+ * a PF's VF BAR (`vf`) each VF's size times TotalVFs rounded up to a power
+ * of two (VF n at base + n * size, every VF's pages its own). */
+static uint64_t bar_span(const struct pci_fn *f, const struct pci_bar *bar, bool vf)
+{
+    uint64_t span = bar->size < PAGE_SIZE ? PAGE_SIZE : bar->size;
+    if (vf)
+        while (span < bar->size * f->total_vfs)
+            span <<= 1;
+    return span;
+}
+
+/* Largest span first from the window's start: each aligned to its size (a
+ * power of two), none smaller than a page, so the window has no holes.
+ * The VF BARs of a PF with VFs to enable are placed the same way. */
 static void assign_bars(void)
 {
     uint64_t next = platform.pci_mmio_base, end = platform.pci_mmio_base + platform.pci_mmio_size;
     for (;;) {
-        struct pci_bar *best = NULL;
+        struct pci_bar *best = NULL, *bars = NULL;
         struct pci_fn *owner = NULL;
+        uint64_t span = 0;
         for (unsigned i = 0; i < nr_fns; i++)
-            for (unsigned b = 0; b < PCI_NR_BARS; b++) {
-                struct pci_bar *bar = &fns[i].bar[b];
+            for (unsigned b = 0; b < 2 * PCI_NR_BARS; b++) {
+                bool vf = b >= PCI_NR_BARS;
+                struct pci_bar *bar = vf ? &fns[i].vf_bar[b - PCI_NR_BARS] : &fns[i].bar[b];
                 bool mem = bar->kind == PCI_BAR_MEM32 || bar->kind == PCI_BAR_MEM64_LO;
-                if (mem && !bar->base && (!best || bar->size > best->size)) {
+                uint64_t sp = mem ? bar_span(&fns[i], bar, vf) : 0;
+                if (mem && !bar->base && (!vf || fns[i].nr_vfs) && sp > span) {
                     best = bar;
+                    bars = vf ? fns[i].vf_bar : fns[i].bar;
                     owner = &fns[i];
+                    span = sp;
                 }
             }
         if (!best)
             return;
-        uint64_t span = best->size < PAGE_SIZE ? PAGE_SIZE : best->size;
         uint64_t base = ALIGN_UP(next, span);
-        unsigned b = (unsigned)(best - owner->bar);
+        unsigned b = (unsigned)(best - bars);
         if (base + span > end || base + span < base) {
-            printf("pci " PCI_BDF_FMT ": BAR%u (%#lx bytes) does not fit in the window: left unassigned\n",
-                   PCI_BDF_ARGS(owner->rid), b, best->size);
+            printf("pci " PCI_BDF_FMT ": %sBAR%u (%#lx bytes) does not fit in the window: left unassigned%s\n",
+                   PCI_BDF_ARGS(owner->rid), bars == owner->bar ? "" : "VF ", b, span,
+                   bars == owner->bar ? "" : ", no VF enabled");
             if (best->kind == PCI_BAR_MEM64_LO)
-                owner->bar[b + 1].kind = PCI_BAR_UNUSED;
+                bars[b + 1].kind = PCI_BAR_UNUSED;
             best->kind = PCI_BAR_UNUSED;
+            if (bars == owner->vf_bar)
+                owner->nr_vfs = 0;
             continue;
         }
         best->base = base;
         if (best->kind == PCI_BAR_MEM64_LO)
-            owner->bar[b + 1].base = base;
+            bars[b + 1].base = base;
         next = base + span;
     }
 }
 
+/* The PF's enabled VFs as functions of their own: IDs from the PF (a VF's
+ * own Vendor and Device ID read 0xffff, 9.3.4.1.1-2), capabilities from
+ * their config space, BARs from the PF's VF BARs, no INTx (9.3.4.1.14). */
+static void probe_vfs(struct pci_fn *pf)
+{
+    for (unsigned k = 0; k < pf->nr_vfs; k++) {
+        uint16_t rid = pci_vf_rid(pf, k);
+        if (!rid || nr_fns == PCI_MAX_FNS) {
+            printf("pci " PCI_BDF_FMT ": VF %u and up: %s, not used\n", PCI_BDF_ARGS(pf->rid), k,
+                   rid ? "too many functions" : "beyond bus 0");
+            return;
+        }
+        struct pci_fn *f = &fns[nr_fns++];
+        *f = (struct pci_fn){ .rid = rid, .pf = pf, .vf_index = (uint16_t)k, .vendor = pf->vendor,
+                              .device = pf->vf_device };
+        f->class_rev = rd(rid, PCI_CLASS_REVISION, 4);
+        find_caps(f);
+        for (unsigned b = 0; b < PCI_NR_BARS; b++) {
+            f->bar[b] = pf->vf_bar[b];
+            if (f->bar[b].kind != PCI_BAR_UNUSED)
+                f->bar[b].base += k * f->bar[b].size;
+        }
+    }
+}
+
+/* The PF's VFs on again, if a reset turned them off (VF Enable clears):
+ * their BARs, tofu's page size (the granule the VF BARs are aligned to),
+ * NumVFs, then VF Enable and VF Memory Space Enable.  The spec asks for
+ * 100 ms before the VFs are touched (9.3.3.3.1); QEMU registers them
+ * inside the config write, like an FLR. */
+static void sriov_enable(const struct pci_fn *f)
+{
+    unsigned c = f->sriov_cap;
+    if (rd(f->rid, c + PCI_SRIOV_CTRL, 2) & PCI_SRIOV_CTRL_VFE)
+        return;                         /* still on, as tofu left them */
+    write_bars(f->rid, c + PCI_SRIOV_BAR, f->vf_bar);
+    wr(f->rid, c + PCI_SRIOV_SYS_PGSIZE, 4, PCI_SRIOV_PGSIZE_4K);
+    wr(f->rid, c + PCI_SRIOV_NUM_VF, 2, f->nr_vfs);
+    wr(f->rid, c + PCI_SRIOV_CTRL, 2, PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE);
+}
+
 void pci_fn_restore(const struct pci_fn *f)
 {
-    for (unsigned b = 0; b < PCI_NR_BARS; b++) {
-        const struct pci_bar *bar = &f->bar[b];
-        uint32_t v = bar->kind == PCI_BAR_MEM64_HI ? (uint32_t)(bar->base >> 32)
-                   : bar->kind == PCI_BAR_UNUSED   ? 0 : (uint32_t)bar->base;
-        wr(f->rid, PCI_BAR0 + b * PCI_BAR_STRIDE, 4, v);
-    }
+    if (f->pf)
+        return;                         /* a VF's BARs are its PF's VF BARs: its own read 0 */
+    write_bars(f->rid, PCI_BAR0, f->bar);
     wr(f->rid, PCI_ROM_ADDRESS, 4, 0);      /* no ROM: not decoded */
+    if (f->nr_vfs)
+        sriov_enable(f);
 }
 
 void pci_fn_reset(const struct pci_fn *f)
@@ -219,10 +366,7 @@ void pci_fn_reset(const struct pci_fn *f)
         wr(f->rid, f->msi_cap + PCI_MSI_FLAGS, 2, rd(f->rid, f->msi_cap + PCI_MSI_FLAGS, 2) & ~PCI_MSI_FLAGS_ENABLE);
     if (f->msix_cap)
         wr(f->rid, f->msix_cap + PCI_MSIX_FLAGS, 2, rd(f->rid, f->msix_cap + PCI_MSIX_FLAGS, 2) & ~PCI_MSIX_FLAGS_ENABLE);
-    if (f->flr) {
-        uint16_t ctl = (uint16_t)rd(f->rid, f->exp_cap + PCI_EXP_DEVCTL, 2);
-        wr(f->rid, f->exp_cap + PCI_EXP_DEVCTL, 2, ctl | PCI_EXP_DEVCTL_BCR_FLR);
-    } else if (f->dev_reset) {
+    if (f->dev_reset) {
         /* Its own reset, through BAR0 (tofu's, which the guest could not
          * move): memory decoding on for it, bus mastering still off. */
         pci_fn_restore(f);
@@ -230,6 +374,9 @@ void pci_fn_reset(const struct pci_fn *f)
         if (!pci_dev_reset(f->vendor, f->device, f->bar[0].base))
             printf("pci " PCI_BDF_FMT ": its reset did not finish\n", PCI_BDF_ARGS(f->rid));
         wr(f->rid, PCI_COMMAND, 2, 0);
+    } else if (f->flr) {
+        uint16_t ctl = (uint16_t)rd(f->rid, f->exp_cap + PCI_EXP_DEVCTL, 2);
+        wr(f->rid, f->exp_cap + PCI_EXP_DEVCTL, 2, ctl | PCI_EXP_DEVCTL_BCR_FLR);
     }
     pci_fn_restore(f);
 }
@@ -243,7 +390,7 @@ void pci_bus_reset(void)
 
 static void log_fn(const struct pci_fn *f)
 {
-    char line[160];
+    char line[256];
     unsigned n = (unsigned)snprintf(line, sizeof(line), "pci " PCI_BDF_FMT ": %04x:%04x", PCI_BDF_ARGS(f->rid),
                                     f->vendor, f->device);
     for (unsigned b = 0; b < PCI_NR_BARS && n < sizeof(line); b++)
@@ -252,8 +399,17 @@ static void log_fn(const struct pci_fn *f)
                                     f->bar[b].size);
     if (f->pin && n < sizeof(line))
         n += (unsigned)snprintf(line + n, sizeof(line) - n, ", INT%c INTID %u", 'A' + f->pin - 1, f->intid);
+    if (f->pf && n < sizeof(line))
+        n += (unsigned)snprintf(line + n, sizeof(line) - n, ", VF %u of " PCI_BDF_FMT, f->vf_index,
+                                PCI_BDF_ARGS(f->pf->rid));
+    if (f->sriov_cap && f->nr_vfs && n < sizeof(line))
+        n += (unsigned)snprintf(line + n, sizeof(line) - n, ", SR-IOV: %u of %u VFs enabled at " PCI_BDF_FMT
+                                " stride %u", f->nr_vfs, f->total_vfs, PCI_BDF_ARGS(pci_vf_rid(f, 0)), f->vf_stride);
+    else if (f->sriov_cap && n < sizeof(line))    /* First VF Offset and Stride mean nothing with NumVFs 0 */
+        n += (unsigned)snprintf(line + n, sizeof(line) - n, ", SR-IOV: none of %u VFs enabled (no config names one)",
+                                f->total_vfs);
     if (n < sizeof(line))
-        snprintf(line + n, sizeof(line) - n, "%s%s", f->flr ? ", FLR" : f->dev_reset ? ", reset by its registers" : "",
+        snprintf(line + n, sizeof(line) - n, "%s%s", f->dev_reset ? ", reset by its registers" : f->flr ? ", FLR" : "",
                  f->hidden ? " (host bridge)" : "");
     printf("%s\n", line);
 }
@@ -285,8 +441,11 @@ void pci_init(uint64_t ecam_base)
                 break;
         }
     assign_bars();
-    for (unsigned i = 0; i < nr_fns; i++) {
-        pci_fn_restore(&fns[i]);
-        log_fn(&fns[i]);
+    unsigned nr_pfs = nr_fns;
+    for (unsigned i = 0; i < nr_pfs; i++) {
+        pci_fn_restore(&fns[i]);        /* SR-IOV on, where VFs are named */
+        probe_vfs(&fns[i]);
     }
+    for (unsigned i = 0; i < nr_fns; i++)
+        log_fn(&fns[i]);
 }

@@ -349,9 +349,15 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         const struct pci_fn *f = vm->vpci.fn[i].pf;
         if (f->intid)
             vm_hw_irq_owner[f->intid] = vm;
-        printf("vm %s: PCI " PCI_BDF_FMT " given (StreamID %#x, INTx INTID %u%s)\n", c->name, PCI_BDF_ARGS(f->rid),
-               f->rid, f->intid, f->flr ? ", FLR at stop" : f->dev_reset ? ", reset by its registers at stop"
-                                                          : ", no reset: bus mastering off at stop");
+        if (f->pf)
+            printf("vm %s: PCI " PCI_BDF_FMT " given (VF %u of " PCI_BDF_FMT ", StreamID %#x, MSI-X only%s)\n", c->name,
+                   PCI_BDF_ARGS(f->rid), f->vf_index, PCI_BDF_ARGS(f->pf->rid), f->rid,
+                   f->flr ? ", FLR at stop" : ", no reset: bus mastering off at stop");
+        else
+            printf("vm %s: PCI " PCI_BDF_FMT " given (StreamID %#x, INTx INTID %u%s%s)\n", c->name, PCI_BDF_ARGS(f->rid),
+                   f->rid, f->intid, f->dev_reset ? ", reset by its registers at stop" : f->flr ? ", FLR at stop"
+                                                              : ", no reset: bus mastering off at stop",
+                   f->nr_vfs ? ", SR-IOV PF" : "");
     }
     for (unsigned i = 0; i < c->nr_devices; i++) {
         const struct vm_device *d = &c->devices[i];

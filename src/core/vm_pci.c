@@ -56,6 +56,8 @@ static void pci_fn_give(struct vm *vm, uint16_t rid)
         why = "it is the host bridge";
     else if (f->owner)
         why = "it is already another VM's";
+    else if (f->pf && !c->its_ipa)
+        why = "a VF interrupts by MSI-X only, and the VM has no virtual ITS";
     else if (f->intid && (f->intid - GIC_SPI_BASE_ID >= c->nr_spis || (line_owner && line_owner != vm)))
         why = "its INTx line is another VM's (its Interrupt Pin is not the INTA the config tool assumed)";
     else if (vm->vpci.nr == VM_MAX_PCI_FNS)

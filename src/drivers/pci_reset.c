@@ -17,8 +17,13 @@ typedef bool (*dev_reset_fn)(uintptr_t bar0);
 
 /* 82574 (QEMU's e1000e): CTRL.RST resets everything but the PCI interface
  * (its config space, BARs included): receiver and transmitter off, rings
- * forgotten, interrupts masked.  The bit clears itself when done. */
-static bool e1000e_reset(uintptr_t bar0)
+ * forgotten, interrupts masked.  The bit clears itself when done.
+ * 82576 (QEMU's igb), an SR-IOV PF: the same bit resets the PF's MAC and
+ * queues and tells each VF so on its mailbox (RSTI), leaving the PCI
+ * interface, SR-IOV included, alone; an FLR would turn VF Enable off and
+ * reset the VFs under the VMs that own them (QEMU unregisters them), so
+ * tofu prefers this for a PF whose VFs are enabled (src/core/pci.c). */
+static bool e1000_ctrl_reset(uintptr_t bar0)
 {
     mmio_write32(bar0 + E1000_CTRL, mmio_read32(bar0 + E1000_CTRL) | E1000_CTRL_RST);
     for (unsigned i = 0; i < E1000_RST_POLLS; i++)
@@ -31,7 +36,8 @@ static const struct {
     uint16_t vendor, device;
     dev_reset_fn reset;
 } dev_resets[] = {
-    { PCI_VENDOR_INTEL, PCI_DEVICE_82574L, e1000e_reset },
+    { PCI_VENDOR_INTEL, PCI_DEVICE_82574L, e1000_ctrl_reset },
+    { PCI_VENDOR_INTEL, PCI_DEVICE_82576, e1000_ctrl_reset },
 };
 
 static dev_reset_fn dev_reset_find(uint16_t vendor, uint16_t device)

@@ -19,7 +19,16 @@
  *     uses INTx); no vendor-specific one; the bytes of a hidden capability
  *     read 0.
  *     Extended capabilities (0x100 up: AER, SR-IOV, ATS...) read 0, an
- *     empty list;
+ *     empty list, except for an SR-IOV PF whose VFs tofu enabled (a
+ *     config gives them to VMs, docs/pci.md): its VM finds an SR-IOV
+ *     capability of its own at 0x100, TotalVFs the VFs tofu enabled, VF
+ *     Enable and NumVFs (up to those) its own, the VF BARs tofu's (sized,
+ *     never moved), the physical capability untouched; and each VF it
+ *     enables there as a function that has IDs and a class and nothing
+ *     else (another VM's, it reaches nothing of it), so that its PF
+ *     driver's VF enabling succeeds;
+ *   - a VF given to the VM: its Vendor and Device IDs (which a VF's own
+ *     registers read as 0xffff) from its PF, its BARs tofu's;
  *   - a Function Level Reset the guest starts (DevCtl) is done by tofu,
  *     which writes the BARs again right after; so is a PM D3hot -> D0
  *     transition (which may lose them, No_Soft_Reset clear).
@@ -68,12 +77,20 @@ int vpci_add(struct vpci *p, struct pci_fn *f, bool msi)
     return E_OK;
 }
 
+/* The guest's SR-IOV state as after a reset: VFs off. */
+static void sriov_clear(struct vpci_fn *vf)
+{
+    vf->vf_ctl = vf->vf_num = 0;
+    vf->vf_sizing = 0;
+}
+
 void vpci_reset(struct vpci *p)
 {
     spin_lock(&p->lock);
     for (unsigned i = 0; i < p->nr; i++) {
         p->fn[i].sizing = 0;
         p->fn[i].irq_line = 0;
+        sriov_clear(&p->fn[i]);
     }
     spin_unlock(&p->lock);
 }
@@ -142,59 +159,6 @@ static unsigned cap_at(const struct vpci_fn *vf, unsigned reg)
     return 0;
 }
 
-static uint32_t bar_read(const struct vpci_fn *vf, unsigned b)
-{
-    const struct pci_bar *bar = &vf->pf->bar[b];
-    bool sizing = vf->sizing & (1u << b);
-    uint64_t v = sizing ? ~(bar->size - 1) : bar->base;
-    switch (bar->kind) {
-    case PCI_BAR_MEM32:
-    case PCI_BAR_MEM64_LO:
-        return ((uint32_t)v & ~PCI_BAR_MEM_FLAGS) | bar->flags;
-    case PCI_BAR_MEM64_HI:
-        return (uint32_t)(v >> 32);
-    case PCI_BAR_UNUSED:
-    default:
-        return 0;                       /* not implemented, as far as the guest can tell */
-    }
-}
-
-/* The dword at `reg` (dword-aligned) as the VM sees it. */
-static uint32_t vread_dword(const struct vpci_fn *vf, unsigned reg)
-{
-    const struct pci_fn *f = vf->pf;
-    if (reg >= PCI_CFG_STD_SIZE)
-        return 0;                       /* extended capabilities: none shown */
-    if (reg >= PCI_CFG_HDR_SIZE) {
-        unsigned c = cap_at(vf, reg);
-        if (!c)
-            return 0;                   /* a hidden capability, or device-specific space */
-        uint32_t v = pci_cfg_read(f, reg, 4);
-        if (reg == c) {                 /* its next pointer: the next one shown */
-            unsigned sh = PCI_CAP_NEXT * VPCI_BYTE_BITS;
-            v = (v & ~(VPCI_BYTE_MASK << sh)) | (uint32_t)cap_next(vf, c) << sh;
-        }
-        return v;
-    }
-    switch (vhdr_table[reg / 4]) {
-    case VHDR_PASS:
-        return pci_cfg_read(f, reg, 4);
-    case VHDR_COMMAND: {
-        uint32_t v = pci_cfg_read(f, reg, 4) & ~((uint32_t)PCI_STATUS_CAP_LIST << 16);
-        return cap_first(vf) ? v | (uint32_t)PCI_STATUS_CAP_LIST << 16 : v;
-    }
-    case VHDR_BAR:
-        return bar_read(vf, (reg - PCI_BAR0) / PCI_BAR_STRIDE);
-    case VHDR_CAP_PTR:
-        return cap_first(vf);
-    case VHDR_INTR:
-        return vf->irq_line | (uint32_t)f->pin << VPCI_BYTE_BITS;
-    case VHDR_ZERO:
-    default:
-        return 0;
-    }
-}
-
 /*
  * The register of `size` bytes at `reg` as a write of `width` bytes of
  * `val` at `off` leaves it, from its value `cur`; false when the write
@@ -211,6 +175,164 @@ static bool merge(unsigned reg, unsigned size, uint32_t cur, unsigned off, unsig
     }
     *out = cur;
     return true;
+}
+
+/* A BAR dword as tofu placed it: the size mask while it is being sized. */
+static uint32_t bar_value(const struct pci_bar *bar, bool sizing)
+{
+    uint64_t v = sizing ? ~(bar->size - 1) : bar->base;
+    switch (bar->kind) {
+    case PCI_BAR_MEM32:
+    case PCI_BAR_MEM64_LO:
+        return ((uint32_t)v & ~PCI_BAR_MEM_FLAGS) | bar->flags;
+    case PCI_BAR_MEM64_HI:
+        return (uint32_t)(v >> 32);
+    case PCI_BAR_UNUSED:
+    default:
+        return 0;                       /* not implemented, as far as the guest can tell */
+    }
+}
+
+static uint32_t bar_read(const struct vpci_fn *vf, unsigned b)
+{
+    return bar_value(&vf->pf->bar[b], vf->sizing & (1u << b));
+}
+
+/* A BAR write: all-ones starts sizing it, anything else ends that; the
+ * BAR never moves. */
+static void bar_write(uint8_t *sizing, unsigned b, uint32_t cur, unsigned reg, unsigned off, unsigned width,
+                      uint32_t val)
+{
+    uint32_t v = 0;
+    merge(reg, 4, cur, off, width, val, &v);
+    if (v == PCI_CFG_ALL_ONES)
+        *sizing |= (uint8_t)(1u << b);
+    else
+        *sizing &= (uint8_t)~(1u << b);
+}
+
+/*
+ * The SR-IOV capability shown at 0x100 to the VM of a PF whose VFs tofu
+ * enabled (PCI Express Base 6.0, 9.3.3), `r` bytes into it: TotalVFs and
+ * InitialVFs are what tofu enabled; VF Enable, VF MSE and NumVFs the
+ * guest's; First VF Offset, VF Stride and VF Device ID the function's;
+ * only 4 KiB pages (tofu's, which the VF BARs are aligned to); the VF
+ * BARs tofu's; no VF migration, no ARI hierarchy.  The Function
+ * Dependency Link names the PF itself, as Linux expects of a PF with no
+ * dependency (a function number for a Root Complex Integrated Endpoint,
+ * the whole devfn otherwise).
+ */
+static uint32_t sriov_read(const struct vpci_fn *vf, unsigned r)
+{
+    const struct pci_fn *f = vf->pf;
+    uint32_t link = f->rc_end ? (f->rid & PCI_RID_FN_MASK) : (f->rid & VPCI_BYTE_MASK);
+    if (r >= PCI_SRIOV_BAR && r < PCI_SRIOV_BAR + PCI_NR_BARS * PCI_BAR_STRIDE) {
+        unsigned b = (r - PCI_SRIOV_BAR) / PCI_BAR_STRIDE;
+        return bar_value(&f->vf_bar[b], vf->vf_sizing & (1u << b));
+    }
+    switch (r) {
+    case 0:
+        return PCI_EXT_CAP_ID_SRIOV | PCI_SRIOV_VER << PCI_EXT_CAP_VER_SHIFT;    /* the last in the list */
+    case PCI_SRIOV_CTRL:
+        return vf->vf_ctl;
+    case PCI_SRIOV_INITIAL_VF:
+        return f->nr_vfs | (uint32_t)f->nr_vfs << 16;
+    case PCI_SRIOV_NUM_VF:
+        return vf->vf_num | link << 16;
+    case PCI_SRIOV_VF_OFFSET:
+        return f->vf_offset | (uint32_t)f->vf_stride << 16;
+    case PCI_SRIOV_VF_DID & ~VPCI_DWORD_MASK:
+        return (uint32_t)f->vf_device << 16;
+    case PCI_SRIOV_SUP_PGSIZE:
+    case PCI_SRIOV_SYS_PGSIZE:
+        return PCI_SRIOV_PGSIZE_4K;
+    default:
+        return 0;
+    }
+}
+
+static void sriov_write(struct vcpu *v, struct vpci_fn *vf, unsigned r, unsigned width, uint32_t val)
+{
+    const struct pci_fn *f = vf->pf;
+    uint32_t n = 0;
+    if (r >= PCI_SRIOV_BAR && r < PCI_SRIOV_BAR + PCI_NR_BARS * PCI_BAR_STRIDE) {
+        unsigned reg = r & ~VPCI_DWORD_MASK, b = (reg - PCI_SRIOV_BAR) / PCI_BAR_STRIDE;
+        bar_write(&vf->vf_sizing, b, sriov_read(vf, reg), reg, r, width, val);
+        return;
+    }
+    if (merge(PCI_SRIOV_CTRL, 2, vf->vf_ctl, r, width, val, &n))
+        vf->vf_ctl = (uint16_t)(n & (PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE));
+    /* NumVFs changes only with VF Enable clear (9.3.3.7); more than tofu
+     * enabled are not there. */
+    if (merge(PCI_SRIOV_NUM_VF, 2, vf->vf_num, r, width, val, &n) && n != vf->vf_num) {
+        if (!(vf->vf_ctl & PCI_SRIOV_CTRL_VFE) && n <= f->nr_vfs)
+            vf->vf_num = (uint16_t)n;
+        else
+            vm_log(v, VM_LOG_ABORT, "vPCI: " PCI_BDF_FMT ": NumVFs %u refused (%u VFs, VF Enable %s): kept at %u",
+                   PCI_BDF_ARGS(f->rid), n, f->nr_vfs, vf->vf_ctl & PCI_SRIOV_CTRL_VFE ? "set" : "clear",
+                   vf->vf_num);
+    }
+}
+
+/* The VM's PF whose guest-enabled VFs (VF Enable, NumVFs) include `rid`,
+ * or NULL. */
+static const struct vpci_fn *vf_shadow_of(const struct vpci *p, uint16_t rid)
+{
+    for (unsigned i = 0; i < p->nr; i++) {
+        const struct vpci_fn *vf = &p->fn[i];
+        if (!vf->pf->nr_vfs || !(vf->vf_ctl & PCI_SRIOV_CTRL_VFE))
+            continue;
+        for (unsigned k = 0; k < vf->vf_num; k++)
+            if (pci_vf_rid(vf->pf, k) == rid)
+                return vf;
+    }
+    return NULL;
+}
+
+/* Such a VF as its PF's VM sees it: the IDs and the class, the rest 0. */
+static uint32_t vf_shadow_dword(const struct vpci_fn *pf, unsigned reg)
+{
+    if (reg == PCI_VENDOR_ID)
+        return pf->pf->vendor | (uint32_t)pf->pf->vf_device << 16;
+    if (reg == PCI_CLASS_REVISION)
+        return pf->pf->class_rev;
+    return 0;
+}
+
+/* The dword at `reg` (dword-aligned) as the VM sees it. */
+static uint32_t vread_dword(const struct vpci_fn *vf, unsigned reg)
+{
+    const struct pci_fn *f = vf->pf;
+    if (reg >= PCI_CFG_STD_SIZE)        /* extended capabilities: an SR-IOV PF's own, or none */
+        return f->nr_vfs && reg < PCI_CFG_STD_SIZE + PCI_SRIOV_SIZEOF ? sriov_read(vf, reg - PCI_CFG_STD_SIZE) : 0;
+    if (reg >= PCI_CFG_HDR_SIZE) {
+        unsigned c = cap_at(vf, reg);
+        if (!c)
+            return 0;                   /* a hidden capability, or device-specific space */
+        uint32_t v = pci_cfg_read(f, reg, 4);
+        if (reg == c) {                 /* its next pointer: the next one shown */
+            unsigned sh = PCI_CAP_NEXT * VPCI_BYTE_BITS;
+            v = (v & ~(VPCI_BYTE_MASK << sh)) | (uint32_t)cap_next(vf, c) << sh;
+        }
+        return v;
+    }
+    switch (vhdr_table[reg / 4]) {
+    case VHDR_PASS:                     /* a VF's own IDs read 0xffff: its PF's */
+        return reg == PCI_VENDOR_ID && f->pf ? f->vendor | (uint32_t)f->device << 16 : pci_cfg_read(f, reg, 4);
+    case VHDR_COMMAND: {
+        uint32_t v = pci_cfg_read(f, reg, 4) & ~((uint32_t)PCI_STATUS_CAP_LIST << 16);
+        return cap_first(vf) ? v | (uint32_t)PCI_STATUS_CAP_LIST << 16 : v;
+    }
+    case VHDR_BAR:
+        return bar_read(vf, (reg - PCI_BAR0) / PCI_BAR_STRIDE);
+    case VHDR_CAP_PTR:
+        return cap_first(vf);
+    case VHDR_INTR:
+        return vf->irq_line | (uint32_t)f->pin << VPCI_BYTE_BITS;
+    case VHDR_ZERO:
+    default:
+        return 0;
+    }
 }
 
 static void write_header(struct vpci_fn *vf, unsigned off, unsigned width, uint32_t val)
@@ -231,11 +353,7 @@ static void write_header(struct vpci_fn *vf, unsigned off, unsigned width, uint3
     }
     case VHDR_BAR: {                   /* sizing, or nothing: BARs do not move */
         unsigned b = (reg - PCI_BAR0) / PCI_BAR_STRIDE;
-        merge(reg, 4, bar_read(vf, b), off, width, val, &v);
-        if (v == PCI_CFG_ALL_ONES)
-            vf->sizing |= (uint8_t)(1u << b);
-        else
-            vf->sizing &= (uint8_t)~(1u << b);
+        bar_write(&vf->sizing, b, bar_read(vf, b), reg, off, width, val);
         break;
     }
     case VHDR_INTR:
@@ -275,8 +393,9 @@ static void write_exp(struct vpci_fn *vf, unsigned off, unsigned width, uint32_t
     cur = pci_cfg_read(f, base + PCI_EXP_DEVCTL, 2);
     if (merge(base + PCI_EXP_DEVCTL, 2, cur, off, width, val, &v)) {
         if (v & PCI_EXP_DEVCTL_BCR_FLR) {
-            pci_fn_reset(f);            /* the reset, then tofu's BARs again */
+            pci_fn_reset(f);            /* the reset, then tofu's BARs (and VFs) again */
             vf->sizing = 0;
+            sriov_clear(vf);            /* a PF's FLR clears VF Enable and NumVFs (9.3.3.3.1) */
         } else {
             pci_cfg_write(f, base + PCI_EXP_DEVCTL, 2, v);
         }
@@ -333,10 +452,12 @@ static uint64_t vpci_read(struct vcpu *v, void *dev, uint64_t off, unsigned widt
     if (!access_ok(off, width) || off >> VPCI_BUS_SHIFT)
         return val;                         /* absent */
     spin_lock(&p->lock);
-    struct vpci_fn *vf = vfn_of(p, (uint16_t)(off >> PCI_ECAM_FN_SHIFT));
-    if (vf) {
+    uint16_t rid = (uint16_t)(off >> PCI_ECAM_FN_SHIFT);
+    struct vpci_fn *vf = vfn_of(p, rid);
+    const struct vpci_fn *shadow = vf ? NULL : vf_shadow_of(p, rid);
+    if (vf || shadow) {
         unsigned reg = (unsigned)off & VPCI_REG_MASK;
-        uint32_t d = vread_dword(vf, reg & ~VPCI_DWORD_MASK);
+        uint32_t d = vf ? vread_dword(vf, reg & ~VPCI_DWORD_MASK) : vf_shadow_dword(shadow, reg & ~VPCI_DWORD_MASK);
         unsigned sh = (reg & VPCI_DWORD_MASK) * VPCI_BYTE_BITS;
         val &= d >> sh;
     }
@@ -348,14 +469,20 @@ static enum mmio_result vpci_write(struct vcpu *v, void *dev, uint64_t off, unsi
 {
     struct vpci *p = dev;
     struct vpci_fn *vf = NULL;
+    bool shadow = false;
     if (access_ok(off, width) && !(off >> VPCI_BUS_SHIFT)) {
         spin_lock(&p->lock);
         vf = vfn_of(p, (uint16_t)(off >> PCI_ECAM_FN_SHIFT));
+        shadow = !vf && vf_shadow_of(p, (uint16_t)(off >> PCI_ECAM_FN_SHIFT));
         unsigned reg = (unsigned)off & VPCI_REG_MASK;
         const struct pci_fn *f = vf ? vf->pf : NULL;
         uint32_t v32 = (uint32_t)val;
         if (f && reg < PCI_CFG_HDR_SIZE)
             write_header(vf, reg, width, v32);
+        else if (f && reg >= PCI_CFG_STD_SIZE) {
+            if (f->nr_vfs && reg < PCI_CFG_STD_SIZE + PCI_SRIOV_SIZEOF)
+                sriov_write(v, vf, reg - PCI_CFG_STD_SIZE, width, v32);
+        }
         else if (f) {
             unsigned c = cap_at(vf, reg);
             if (c && c == f->pm_cap)
@@ -369,7 +496,8 @@ static enum mmio_result vpci_write(struct vcpu *v, void *dev, uint64_t off, unsi
         }
         spin_unlock(&p->lock);          /* anything else: dropped */
     }
-    if (!vf)
+    /* A VF its PF's driver enabled: its writes (Command, ...) reach nothing, quietly. */
+    if (!vf && !shadow)
         vm_log(v, VM_LOG_ABORT, "vPCI: %u-byte write at ECAM offset %#lx: not one of the VM's functions, "
                "or not a config access: dropped", width, off);
     return MMIO_OK;

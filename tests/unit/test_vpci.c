@@ -4,7 +4,9 @@
  * (fake/pci.c): what a VM sees of its functions and of everything else.
  * Function A is shaped like QEMU's e1000e (three memory BARs, an I/O BAR,
  * PM, MSI, PCI Express, MSI-X, an extended capability), B like its NVMe (a
- * 64-bit BAR, no capabilities).
+ * 64-bit BAR, no capabilities).  The SR-IOV tests add P, shaped like QEMU's
+ * igb (a PF with 5 of its 8 VFs enabled by tofu, VFs from 00:16.0 with
+ * stride 2, two 64-bit VF BARs of 16 KiB each), and V, its VF 4 (00:17.0).
  */
 #include <string.h>
 #include "unit.h"
@@ -307,6 +309,185 @@ static void test_interrupt_line_and_pin(void **state)
     assert_int_equal(fake_pci_writes, 0);
 }
 
+/* ---- SR-IOV ---------------------------------------------------------------- */
+#define RID_P       0x30            /* 00:06.0, the PF */
+#define RID_VF0     0xb0            /* 00:16.0 */
+#define RID_VF4     0xb8            /* 00:17.0 */
+#define RID_VF5     0xba            /* 00:17.2: not enabled */
+#define P_VF_BAR0   0x10040000u
+#define P_VF_BAR3   0x10060000u
+#define P_VF_SIZE   0x4000u
+#define VF_DID      0x10ca
+#define P_CLASS     0x02000001u
+#define SRIOV(r)    (PCI_CFG_STD_SIZE + (r))
+#define VF_BAR_FLAGS (PCI_BAR_MEM_TYPE_64 | 0x8u)   /* 64-bit, prefetchable */
+
+static struct pci_fn fp, fv;
+
+static void sriov_fn(struct pci_fn *f, uint16_t rid)
+{
+    *f = (struct pci_fn){ .rid = rid, .vendor = PCI_VENDOR_INTEL, .device = 0x10c9, .class_rev = P_CLASS,
+                          .sriov_cap = 0x160, .total_vfs = 8, .nr_vfs = 5, .vf_offset = 0x80, .vf_stride = 2,
+                          .vf_device = VF_DID };
+    f->vf_bar[0] = (struct pci_bar){ P_VF_BAR0, P_VF_SIZE, VF_BAR_FLAGS, PCI_BAR_MEM64_LO };
+    f->vf_bar[1] = (struct pci_bar){ P_VF_BAR0, P_VF_SIZE, 0, PCI_BAR_MEM64_HI };
+    f->vf_bar[3] = (struct pci_bar){ P_VF_BAR3, P_VF_SIZE, VF_BAR_FLAGS, PCI_BAR_MEM64_LO };
+    f->vf_bar[4] = (struct pci_bar){ P_VF_BAR3, P_VF_SIZE, 0, PCI_BAR_MEM64_HI };
+}
+
+/* The PF's VM: P alone (its VFs are other VMs'). */
+static int setup_sriov(void **state)
+{
+    setup(state);
+    memset(&vp, 0, sizeof(vp));
+    sriov_fn(&fp, RID_P);
+    put(fake_pci_cfg[2], PCI_VENDOR_ID, 4, 0x10c98086);
+    fake_pci_fns[2] = &fp;
+    assert_int_equal(vpci_add(&vp, &fp, true), E_OK);
+    return 0;
+}
+
+/* Its own SR-IOV capability at 0x100, the only extended one; the physical
+ * one (at 0x160) is never read or written. */
+static void test_sriov_capability_shown(void **state)
+{
+    (void)state;
+    assert_int_equal(rd(RID_P, SRIOV(0), 4), PCI_EXT_CAP_ID_SRIOV | 1u << PCI_EXT_CAP_VER_SHIFT);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_TOTAL_VF), 2), 5);        /* what tofu enabled, not 8 */
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_INITIAL_VF), 2), 5);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_NUM_VF), 2), 0);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_CTRL), 2), 0);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_VF_OFFSET), 2), 0x80);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_VF_STRIDE), 2), 2);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_VF_DID), 2), VF_DID);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_SUP_PGSIZE), 4), PCI_SRIOV_PGSIZE_4K);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_SYS_PGSIZE), 4), PCI_SRIOV_PGSIZE_4K);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_FUNC_LINK), 1), RID_P);  /* itself: the devfn of an endpoint */
+    fp.rc_end = true;
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_FUNC_LINK), 1), 0);      /* a function number for an RCiEP */
+    assert_int_equal(rd(RID_P, 0x160, 4), 0);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_SIZEOF), 4), 0);
+    /* The page size is tofu's. */
+    wr(RID_P, SRIOV(PCI_SRIOV_SYS_PGSIZE), 4, 0x10);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_SYS_PGSIZE), 4), PCI_SRIOV_PGSIZE_4K);
+    assert_int_equal(fake_pci_writes, 0);
+}
+
+/* A PF whose VFs tofu did not enable (no config names one): no SR-IOV. */
+static void test_sriov_hidden_without_vfs(void **state)
+{
+    (void)state;
+    fp.nr_vfs = 0;
+    assert_int_equal(rd(RID_P, SRIOV(0), 4), 0);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_TOTAL_VF), 2), 0);
+    wr(RID_P, SRIOV(PCI_SRIOV_CTRL), 2, PCI_SRIOV_CTRL_VFE);
+    assert_int_equal(rd(RID_VF0, PCI_VENDOR_ID, 4), PCI_CFG_ALL_ONES);
+    assert_int_equal(fake_pci_writes, 0);
+}
+
+/* NumVFs: up to what tofu enabled, only while VF Enable is clear. */
+static void test_sriov_numvfs_bounded(void **state)
+{
+    (void)state;
+    wr(RID_P, SRIOV(PCI_SRIOV_NUM_VF), 2, 6);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_NUM_VF), 2), 0);
+    assert_int_equal(fake_log_count, 1);
+    wr(RID_P, SRIOV(PCI_SRIOV_NUM_VF), 2, 5);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_NUM_VF), 2), 5);
+    wr(RID_P, SRIOV(PCI_SRIOV_CTRL), 2, PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE | 0x10);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_CTRL), 2), PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE);
+    wr(RID_P, SRIOV(PCI_SRIOV_NUM_VF), 2, 2);       /* VF Enable set: refused */
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_NUM_VF), 2), 5);
+    assert_int_equal(fake_log_count, 2);
+    assert_int_equal(fake_pci_writes, 0);           /* none reached the device */
+}
+
+/* VF BARs: tofu's, sized, never moved. */
+static void test_sriov_vf_bars(void **state)
+{
+    (void)state;
+    unsigned bar0 = SRIOV(PCI_SRIOV_BAR), bar3 = SRIOV(PCI_SRIOV_BAR + 3 * PCI_BAR_STRIDE);
+    assert_int_equal(rd(RID_P, bar0, 4), P_VF_BAR0 | VF_BAR_FLAGS);
+    assert_int_equal(rd(RID_P, bar0 + 4, 4), 0);
+    assert_int_equal(rd(RID_P, bar3, 4), P_VF_BAR3 | VF_BAR_FLAGS);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_BAR + 2 * PCI_BAR_STRIDE), 4), 0);
+    wr(RID_P, bar0, 4, PCI_CFG_ALL_ONES);
+    wr(RID_P, bar0 + 4, 4, PCI_CFG_ALL_ONES);
+    assert_int_equal(rd(RID_P, bar0, 4), (uint32_t)~(P_VF_SIZE - 1) | VF_BAR_FLAGS);
+    assert_int_equal(rd(RID_P, bar0 + 4, 4), PCI_CFG_ALL_ONES);
+    wr(RID_P, bar0, 4, 0x20000000);                 /* a move: back to tofu's */
+    wr(RID_P, bar0 + 4, 4, 0);
+    assert_int_equal(rd(RID_P, bar0, 4), P_VF_BAR0 | VF_BAR_FLAGS);
+    assert_int_equal(fake_pci_writes, 0);
+}
+
+/* The VFs the PF's guest enabled exist for it, IDs and class only; the
+ * others (not enabled by it, or beyond NumVFs) are absent. */
+static void test_sriov_enabled_vfs_as_ids(void **state)
+{
+    (void)state;
+    assert_int_equal(rd(RID_VF0, PCI_VENDOR_ID, 4), PCI_CFG_ALL_ONES);  /* VF Enable clear */
+    wr(RID_P, SRIOV(PCI_SRIOV_NUM_VF), 2, 5);
+    wr(RID_P, SRIOV(PCI_SRIOV_CTRL), 2, PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE);
+    assert_int_equal(rd(RID_VF0, PCI_VENDOR_ID, 4), (uint32_t)VF_DID << 16 | PCI_VENDOR_INTEL);
+    assert_int_equal(rd(RID_VF4, PCI_DEVICE_ID, 2), VF_DID);
+    assert_int_equal(rd(RID_VF4, PCI_CLASS_REVISION, 4), P_CLASS);
+    assert_int_equal(rd(RID_VF4, PCI_HEADER_TYPE, 1), 0);
+    assert_int_equal(rd(RID_VF4, PCI_BAR0, 4), 0);
+    assert_int_equal(rd(RID_VF4, PCI_STATUS, 2), 0);                   /* no capability list */
+    assert_int_equal(rd(RID_VF4, PCI_CAPABILITY_LIST, 1), 0);
+    assert_int_equal(rd(RID_VF4, PCI_CFG_STD_SIZE, 4), 0);
+    assert_int_equal(rd(RID_VF5, PCI_VENDOR_ID, 4), PCI_CFG_ALL_ONES);  /* beyond NumVFs */
+    assert_int_equal(rd(RID_VF0 + 1, PCI_VENDOR_ID, 4), PCI_CFG_ALL_ONES);
+    /* Its writes reach nothing, quietly (a PF driver touches its VFs). */
+    wr(RID_VF4, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    assert_int_equal(fake_pci_writes, 0);
+    assert_int_equal(fake_log_count, 0);
+    /* VF Enable off: gone again. */
+    wr(RID_P, SRIOV(PCI_SRIOV_CTRL), 2, 0);
+    assert_int_equal(rd(RID_VF4, PCI_VENDOR_ID, 4), PCI_CFG_ALL_ONES);
+}
+
+/* The PF's FLR (tofu's) clears the guest's VF Enable and NumVFs. */
+static void test_sriov_flr_clears(void **state)
+{
+    (void)state;
+    fp.exp_cap = CAP_EXP;
+    fp.exp_len = PCI_EXP_SIZEOF;
+    put(fake_pci_cfg[2], PCI_STATUS, 2, PCI_STATUS_CAP_LIST);
+    put(fake_pci_cfg[2], PCI_CAPABILITY_LIST, 1, CAP_EXP);
+    put(fake_pci_cfg[2], CAP_EXP, 2, PCI_CAP_ID_EXP);
+    wr(RID_P, SRIOV(PCI_SRIOV_NUM_VF), 2, 3);
+    wr(RID_P, SRIOV(PCI_SRIOV_CTRL), 2, PCI_SRIOV_CTRL_VFE);
+    wr(RID_P, CAP_EXP + PCI_EXP_DEVCTL, 2, PCI_EXP_DEVCTL_BCR_FLR);
+    assert_int_equal(fake_pci_resets, 1);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_CTRL), 2), 0);
+    assert_int_equal(rd(RID_P, SRIOV(PCI_SRIOV_NUM_VF), 2), 0);
+    assert_int_equal(rd(RID_VF0, PCI_VENDOR_ID, 4), PCI_CFG_ALL_ONES);
+}
+
+/* A VF given to a VM: its IDs from the PF (its own read 0xffff), its BARs
+ * tofu's (VF 4's: VF 0's plus 4 VF sizes), no INTx. */
+static void test_sriov_vf_given(void **state)
+{
+    (void)state;
+    memset(&vp, 0, sizeof(vp));
+    fv = (struct pci_fn){ .rid = RID_VF4, .pf = &fp, .vf_index = 4, .vendor = PCI_VENDOR_INTEL, .device = VF_DID };
+    fv.bar[0] = (struct pci_bar){ P_VF_BAR0 + 4 * P_VF_SIZE, P_VF_SIZE, VF_BAR_FLAGS, PCI_BAR_MEM64_LO };
+    fv.bar[1] = (struct pci_bar){ P_VF_BAR0 + 4 * P_VF_SIZE, P_VF_SIZE, 0, PCI_BAR_MEM64_HI };
+    put(fake_pci_cfg[3], PCI_VENDOR_ID, 4, PCI_CFG_ALL_ONES);
+    put(fake_pci_cfg[3], PCI_CLASS_REVISION, 4, P_CLASS);
+    fake_pci_fns[3] = &fv;
+    assert_int_equal(vpci_add(&vp, &fv, true), E_OK);
+    assert_int_equal(rd(RID_VF4, PCI_VENDOR_ID, 4), (uint32_t)VF_DID << 16 | PCI_VENDOR_INTEL);
+    assert_int_equal(rd(RID_VF4, PCI_CLASS_REVISION, 4), P_CLASS);
+    assert_int_equal(rd(RID_VF4, PCI_BAR0, 4), (P_VF_BAR0 + 4 * P_VF_SIZE) | VF_BAR_FLAGS);
+    assert_int_equal(rd(RID_VF4, PCI_INTERRUPT_PIN, 1), 0);
+    assert_int_equal(rd(RID_VF4, PCI_CFG_STD_SIZE, 4), 0);    /* no SR-IOV of its own */
+    assert_int_equal(rd(RID_P, PCI_VENDOR_ID, 4), PCI_CFG_ALL_ONES);     /* the PF is another VM's */
+    assert_int_equal(rd(RID_VF0, PCI_VENDOR_ID, 4), PCI_CFG_ALL_ONES);   /* so is VF 0 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +502,13 @@ int main(void)
         cmocka_unit_test_setup(test_flr_intercepted, setup),
         cmocka_unit_test_setup(test_pm_d3_to_d0_restores, setup),
         cmocka_unit_test_setup(test_interrupt_line_and_pin, setup),
+        cmocka_unit_test_setup(test_sriov_capability_shown, setup_sriov),
+        cmocka_unit_test_setup(test_sriov_hidden_without_vfs, setup_sriov),
+        cmocka_unit_test_setup(test_sriov_numvfs_bounded, setup_sriov),
+        cmocka_unit_test_setup(test_sriov_vf_bars, setup_sriov),
+        cmocka_unit_test_setup(test_sriov_enabled_vfs_as_ids, setup_sriov),
+        cmocka_unit_test_setup(test_sriov_flr_clears, setup_sriov),
+        cmocka_unit_test_setup(test_sriov_vf_given, setup_sriov),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -221,6 +221,57 @@ static unsigned inta_spi(uint16_t rid)
     return plat.hyp.pci_intx_intid - GIC_SPI_BASE_ID + ((rid >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK) % PCI_INTX_LINES;
 }
 
+/* Is pci_fns[i] of the VM one of its pci-vfs (they come last)? */
+static bool is_vf(const struct vm *vm, unsigned i)
+{
+    return i >= vm->cfg.nr_pci_fns - vm->nr_vfs;
+}
+
+/* The VM given the function `rid` by pci-functions, or NULL. */
+static const struct vm *pci_fn_owner(const struct sys *s, uint16_t rid)
+{
+    for (const struct vm *o = s->vms; o < s->vms + s->nr_vms; o++)
+        for (unsigned j = 0; j < o->cfg.nr_pci_fns - o->nr_vfs; j++)
+            if (o->cfg.pci_fns[j] == rid)
+                return o;
+    return NULL;
+}
+
+/*
+ * pci-vfs (docs/pci.md, "SR-IOV virtual functions"): a VF interrupts by
+ * MSI-X only, so its VM needs an ITS; its physical function must be
+ * driven by another VM (igbvf's reset waits for the PF driver's mailbox
+ * reply; the PF's VM sees the VFs it enables as IDs only, so it cannot own
+ * one too), which needs an ITS as well (Linux's igb enables VFs only with
+ * MSI-X); a VF is one VM's.
+ */
+static void check_pci_vfs(const struct sys *s, const struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->nr_vfs; i++) {
+        const struct pci_vf *v = &vm->vfs[i];
+        unsigned dev = v->pf >> PCI_RID_DEV_SHIFT, fn = v->pf & PCI_RID_FN_MASK;
+        if (!vm->its)
+            refuse(vm->node, "pci-vfs: VF %u of 00:%02x.%u interrupts by MSI-X only (a VF has no INTx): the VM "
+                   "needs a virtual ITS (its;)", v->index, dev, fn);
+        const struct vm *pf = pci_fn_owner(s, v->pf);
+        if (!pf)
+            refuse(vm->node, "pci-vfs: VF %u of 00:%02x.%u, whose physical function no VM is given: its VFs work "
+                   "only while a driver runs the PF (give 00:%02x.%u to a VM by pci-functions)", v->index, dev, fn,
+                   dev, fn);
+        if (pf == vm)
+            refuse(vm->node, "pci-vfs: VF %u of 00:%02x.%u goes to the VM that owns the physical function, which "
+                   "sees the VFs it enables as IDs only: give VFs to other VMs", v->index, dev, fn);
+        if (!pf->its)
+            refuse(pf->node, "pci-functions: 00:%02x.%u has VFs given to VMs (pci-vfs of VM '%s'), and its driver "
+                   "enables them only with MSI-X: the VM needs a virtual ITS (its;)", dev, fn, vm->cfg.name);
+        for (const struct vm *o = s->vms; o < vm; o++)
+            for (unsigned j = 0; j < o->nr_vfs; j++)
+                if (o->vfs[j].pf == v->pf && o->vfs[j].index == v->index)
+                    refuse(vm->node, "pci-vfs: VF %u of 00:%02x.%u is already given to VM '%s'", v->index, dev, fn,
+                           o->cfg.name);
+    }
+}
+
 /*
  * pci-functions: a function belongs to one VM; a bus given whole
  * (&pcie_ecam) has no functions to give besides; and no two VMs' functions
@@ -243,6 +294,7 @@ static void check_pci_functions(const struct sys *s, const struct vm *vm)
         if (o != vm && owns_bridge(o))
             refuse(vm->node, "pci-functions: the PCIe bus is given whole to VM '%s' (&pcie_ecam), so none of its "
                    "functions can go to another VM", o->cfg.name);
+    check_pci_vfs(s, vm);
     for (unsigned i = 0; i < c->nr_pci_fns; i++) {
         uint16_t rid = c->pci_fns[i];
         for (const struct vm *o = s->vms; o < vm; o++)
@@ -251,6 +303,8 @@ static void check_pci_functions(const struct sys *s, const struct vm *vm)
                 if (orid == rid)
                     refuse(vm->node, "pci-functions: 00:%02x.%u is already given to VM '%s'",
                            (rid >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK, rid & PCI_RID_FN_MASK, o->cfg.name);
+                if (is_vf(vm, i) || is_vf(o, j))
+                    continue;           /* a VF has no INTx */
                 if (inta_spi(orid) == inta_spi(rid))
                     refuse(vm->node, "pci-functions: 00:%02x.%u would share INTx line SPI %u (INTA of its slot, by "
                            "QEMU virt's swizzle) with 00:%02x.%u of VM '%s': a line can be one VM's only",
@@ -264,7 +318,7 @@ static void check_pci_functions(const struct sys *s, const struct vm *vm)
  * owns the bus: with none, nothing drives them and their DMA only faults. */
 static void check_bus_devices(const struct sys *s)
 {
-    if (!s->nvme_disk && !s->e1000e_nics)
+    if (!s->nvme_disk && !s->e1000e_nics && !s->igb_nic)
         return;
     for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++)
         if (owns_bridge(vm) || vm->cfg.nr_pci_fns)
@@ -272,8 +326,11 @@ static void check_bus_devices(const struct sys *s)
     if (s->nvme_disk)
         refuse("/platform", "nvme-disk = \"%s\" puts a disk on the PCIe bus, but no VM owns the bus "
                "(&pcie_ecam in its devices) or any of its functions (pci-functions)", s->nvme_disk);
-    refuse("/platform", "e1000e-nics = <%u> puts NICs on the PCIe bus, but no VM owns the bus "
-           "(&pcie_ecam in its devices) or any of its functions (pci-functions)", s->e1000e_nics);
+    if (s->e1000e_nics)
+        refuse("/platform", "e1000e-nics = <%u> puts NICs on the PCIe bus, but no VM owns the bus "
+               "(&pcie_ecam in its devices) or any of its functions (pci-functions)", s->e1000e_nics);
+    refuse("/platform", "igb-nic puts a NIC on the PCIe bus, but no VM owns the bus (&pcie_ecam in its devices) "
+           "or any of its functions (pci-functions)");
 }
 
 void check_system(struct sys *s, const struct hyp_image *hyp)

@@ -161,6 +161,7 @@ void emit_all(const struct sys *s, const char *outdir, const char *src)
     fprintf(q, "QEMU_SMP_CONFIG=%u\nQEMU_MEM_MB=%" PRIu64 "\n", s->nr_cpus, s->ram_size >> 20);
     if (s->nvme_disk) fprintf(q, "QEMU_NVME_DISK_CONFIG=%s\n", s->nvme_disk);
     if (s->e1000e_nics) fprintf(q, "QEMU_E1000E_NICS_CONFIG=%u\n", s->e1000e_nics);
+    if (s->igb_nic) fprintf(q, "QEMU_IGB_NIC_CONFIG=1\n");
     close_out(c, cpath);
     close_out(a, spath);
     close_out(q, qpath);

@@ -171,7 +171,7 @@ static void write_vpci_node(void *fdt, const void *cfg_fdt, const struct vm *vm)
     uint32_t map[PCI_INTX_SLOTS * 4 * INTX_ENTRY_MAX];
     int nm = 0;
     bool done[PCI_INTX_SLOTS] = { false };
-    for (unsigned i = 0; i < c->nr_pci_fns; i++) {
+    for (unsigned i = 0; i < c->nr_pci_fns - vm->nr_vfs; i++) {      /* VFs (last) have no INTx */
         uint32_t slot = ((uint32_t)c->pci_fns[i] >> PCI_RID_DEV_SHIFT) & PCI_RID_DEV_MASK;
         if (done[slot % PCI_INTX_SLOTS]) continue;     /* the mask keeps the slot's low two bits */
         done[slot % PCI_INTX_SLOTS] = true;

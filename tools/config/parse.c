@@ -19,6 +19,7 @@
 #define IMAGE_MAGIC_OFF     56
 #define IMAGE_MAGIC         0x644d5241u     /* "ARM\x64" */
 #define PCI_FN_CELLS        3          /* pci-functions: <bus device function> */
+#define PCI_VF_CELLS        4          /* pci-vfs: <bus device function vf-index> */
 
 uint64_t read_cells(const fdt32_t *p, int cells)
 {
@@ -226,12 +227,74 @@ static void parse_pci_functions(const void *fdt, int node, struct vm *vm)
     }
 }
 
+/* pci-vfs = <bus device function vf-index ...>: SR-IOV virtual functions,
+ * each named by its physical function and its number (from 0, as Linux's
+ * virtfn<n>).  Their shape here; what they name is resolve_pci_vfs()'s. */
+static void parse_pci_vfs(const void *fdt, int node, struct vm *vm)
+{
+    int len;
+    const fdt32_t *p = fdt_getprop(fdt, node, "pci-vfs", &len);
+    if (!p)
+        return;
+    if (!len || len % (4 * PCI_VF_CELLS))
+        refuse(vm->node, "pci-vfs must be <bus device function vf-index> quadruples: the physical function, "
+               "then the VF's number from 0");
+    for (int i = 0; i < len / (4 * PCI_VF_CELLS); i++) {
+        uint32_t bus = fdt32_to_cpu(p[PCI_VF_CELLS * i]), dev = fdt32_to_cpu(p[PCI_VF_CELLS * i + 1]);
+        uint32_t fn = fdt32_to_cpu(p[PCI_VF_CELLS * i + 2]), idx = fdt32_to_cpu(p[PCI_VF_CELLS * i + 3]);
+        if (bus > PCI_BUS_MASK || dev > PCI_RID_DEV_MASK || fn > PCI_RID_FN_MASK)
+            refuse(vm->node, "pci-vfs: entry %d <%u %u %u %u> names no PCI address (bus 0..255, device 0..31, "
+                   "function 0..7)", i + 1, bus, dev, fn, idx);
+        if (bus || idx > UINT8_MAX)
+            refuse(vm->node, "pci-vfs: entry %d <%u %u %u %u>: no such VF (only bus 0 is enumerated, and VFs "
+                   "are numbered from 0)", i + 1, bus, dev, fn, idx);
+        if (vm->cfg.nr_pci_fns + vm->nr_vfs == VM_MAX_PCI_FNS)
+            refuse(vm->node, "pci-functions and pci-vfs list more than %d functions", VM_MAX_PCI_FNS);
+        vm->vfs[vm->nr_vfs++] = (struct pci_vf){ (uint16_t)(dev << PCI_RID_DEV_SHIFT | fn), (uint8_t)idx };
+    }
+}
+
+/* Each VF of pci-vfs: one the platform has (QEMU's igb, igb-nic, the only
+ * SR-IOV device the tool knows the VF addresses of), at function 0 of its
+ * slot (Linux finds no other), added to pci_fns by its requester ID. */
+static void resolve_pci_vfs(const struct sys *s, struct vm *vm)
+{
+    struct vm_config *c = &vm->cfg;
+    const uint16_t igb = IGB_SLOT << PCI_RID_DEV_SHIFT;
+    for (unsigned i = 0; i < vm->nr_vfs; i++) {
+        const struct pci_vf *v = &vm->vfs[i];
+        unsigned dev = v->pf >> PCI_RID_DEV_SHIFT, fn = v->pf & PCI_RID_FN_MASK;
+        if (!s->igb_nic || v->pf != igb)
+            refuse(vm->node, "pci-vfs: 00:%02x.%u has no SR-IOV virtual functions the platform offers "
+                   "(only QEMU's igb does, /platform igb-nic, at 00:%02x.0)", dev, fn, IGB_SLOT);
+        if (v->index >= IGB_TOTAL_VFS)
+            refuse(vm->node, "pci-vfs: VF %u of 00:%02x.%u: the igb has %u VFs (0..%u)", v->index, dev, fn,
+                   IGB_TOTAL_VFS, IGB_TOTAL_VFS - 1);
+        for (unsigned j = 0; j < i; j++)
+            if (vm->vfs[j].pf == v->pf && vm->vfs[j].index == v->index)
+                refuse(vm->node, "pci-vfs: VF %u of 00:%02x.%u is listed twice", v->index, dev, fn);
+        uint16_t rid = (uint16_t)(v->pf + IGB_VF_OFFSET + v->index * IGB_VF_STRIDE);
+        /* The slot's function 0 is a VF too, which is not multi-function. */
+        if (rid & PCI_RID_FN_MASK)
+            refuse(vm->node, "pci-vfs: VF %u of 00:%02x.%u is 00:%02x.%u, and Linux looks for functions 1-7 of a "
+                   "slot only behind a multi-function function 0, which a VF is not: give VMs VFs at function 0 "
+                   "(VF 0 is 00:%02x.0, VF 4 00:%02x.0)", v->index, dev, fn, rid >> PCI_RID_DEV_SHIFT,
+                   rid & PCI_RID_FN_MASK, (igb + IGB_VF_OFFSET) >> PCI_RID_DEV_SHIFT,
+                   (igb + IGB_VF_OFFSET + 4 * IGB_VF_STRIDE) >> PCI_RID_DEV_SHIFT);
+        for (unsigned j = 0; j < c->nr_pci_fns; j++)
+            if (c->pci_fns[j] == rid)
+                refuse(vm->node, "pci-vfs: VF %u of 00:%02x.%u is 00:%02x.%u, which pci-functions lists too", v->index,
+                       dev, fn, rid >> PCI_RID_DEV_SHIFT, rid & PCI_RID_FN_MASK);
+        c->pci_fns[c->nr_pci_fns++] = rid;
+    }
+}
+
 static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus, const struct search *search)
 {
     static const char *const allowed[] = { "vcpus", "cpus", "memory-size", "memory-address", "kernel",
                                            "initrd", "bootargs", "devices", "ipc-shares", "on-failure",
                                            "max-restarts", "restart-window-s", "watchdog", "iommu-streams",
-                                           "pci-functions", "wfi", "its", NULL };
+                                           "pci-functions", "pci-vfs", "wfi", "its", NULL };
     struct vm_config *c = &vm->cfg;
     const char *path = vm->node;
     uint64_t v;
@@ -307,6 +370,7 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
     vm->bootargs = get_string(fdt, node, path, "bootargs");
     parse_devices(fdt, node, vm);
     parse_pci_functions(fdt, node, vm);
+    parse_pci_vfs(fdt, node, vm);
     const fdt32_t *st = fdt_getprop(fdt, node, "iommu-streams", &len);
     if (st) {
         if (len != 8)
@@ -364,7 +428,7 @@ static void parse_channels(struct sys *s, const void *fdt)
 
 static void parse_platform(struct sys *s, const void *fdt)
 {
-    static const char *const plat_props[] = { "compatible", "cpus", "memory", "nvme-disk", "e1000e-nics", NULL };
+    static const char *const plat_props[] = { "compatible", "cpus", "memory", "nvme-disk", "e1000e-nics", "igb-nic", NULL };
     int pnode = fdt_path_offset(fdt, "/platform");
     if (pnode < 0) refuse("/platform", "missing node");
     check_props(fdt, pnode, "/platform", plat_props);
@@ -395,6 +459,11 @@ static void parse_platform(struct sys *s, const void *fdt)
     if (get_u64(fdt, pnode, "/platform", "e1000e-nics", 1, &nics) && (nics < 1 || nics > MAX_E1000E_NICS))
         refuse("/platform", "e1000e-nics must be 1..%d", MAX_E1000E_NICS);
     s->e1000e_nics = (unsigned)nics;
+    /* QEMU's igb, an SR-IOV NIC, at 00:06.0 on the same hub. */
+    const void *igb = fdt_getprop(fdt, pnode, "igb-nic", &len);
+    if (igb && len)
+        refuse("/platform", "property 'igb-nic' takes no value (write 'igb-nic;')");
+    s->igb_nic = igb != NULL;
 }
 
 void parse_config(struct sys *s, const void *fdt, const struct search *search)
@@ -419,6 +488,8 @@ void parse_config(struct sys *s, const void *fdt, const struct search *search)
         parse_vm(fdt, child, &s->vms[s->nr_vms++], s->nr_cpus, search);
     }
     if (!s->nr_vms) refuse("/vms", "no VM described");
+    for (unsigned i = 0; i < s->nr_vms; i++)
+        resolve_pci_vfs(s, &s->vms[i]);
     parse_channels(s, fdt);
     parse_virtio(s, fdt);
 }

@@ -80,6 +80,11 @@ struct vm {
     bool quota_given;               /* ipc-shares present */
     bool watchdog;                  /* watchdog: an emulated SP805 */
     bool its;                       /* its: a virtual GICv3 ITS (docs/its.md) */
+    struct pci_vf {                 /* pci-vfs: SR-IOV virtual functions, in order */
+        uint16_t pf;                /* the physical function's requester ID */
+        uint8_t index;              /* the VF's number, from 0 */
+    } vfs[VM_MAX_PCI_FNS];
+    unsigned nr_vfs;                /* their RIDs are in cfg.pci_fns too, after the functions */
     void *dtb;                      /* generated, cfg.dtb.size bytes */
     uint64_t boot_pa;               /* layout_boot: where the hypervisor puts its RAM */
     unsigned table_pages;           /* layout_boot: its stage-2 tables at boot */
@@ -98,6 +103,15 @@ static inline bool is_compat(const struct vm_device *d, const char *compat)
 }
 
 #define MAX_E1000E_NICS 4
+
+/* QEMU's igb (82576, /platform igb-nic): an SR-IOV physical function at a
+ * fixed slot, on the e1000e NICs' hub; its VF n is at requester ID
+ * PF + IGB_VF_OFFSET + n * IGB_VF_STRIDE (QEMU's hw/net/igb.c: First VF
+ * Offset 0x80, VF Stride 2, TotalVFs 8), so 00:16.0, 00:16.2 ... 00:17.6. */
+#define IGB_SLOT        6
+#define IGB_VF_OFFSET   0x80
+#define IGB_VF_STRIDE   2
+#define IGB_TOTAL_VFS   8
 
 /* virtio devices (tools/config/virtio.c, docs/virtio.md): each one's window
  * in its frontend (QEMU virt's virtio-mmio area and SPIs), and where the
@@ -144,6 +158,7 @@ struct sys {
     uint64_t ram_base, ram_size;
     const char *nvme_disk;          /* /platform nvme-disk: a file name under the build folder, or NULL */
     unsigned e1000e_nics;           /* /platform e1000e-nics: QEMU's e1000e functions on the bus, or 0 */
+    bool igb_nic;                   /* /platform igb-nic: QEMU's igb, an SR-IOV NIC, at 00:06.0 */
     unsigned nr_vms;
     struct vm vms[MAX_VMS];
     uint64_t boot_free;             /* layout_boot: RAM left free once every VM is created */
