@@ -15,6 +15,8 @@
 #define GIC_PMR_ALL    0xff
 #define GICD_RWP_SPINS 1000000
 
+uint64_t gicr_stride = GICR_FRAME_SIZE;
+
 static uintptr_t gicd(uint64_t off) { return (uintptr_t)(platform.gicd_base + off); }
 
 unsigned gic_nr_irqs(void)
@@ -31,6 +33,8 @@ static void gicd_wait_rwp(void)
 void gic_init_dist(void)
 {
     unsigned n = gic_nr_irqs();
+    if (mmio_read64((uintptr_t)platform.gicr_base + GICR_TYPER) & GICR_TYPER_VLPIS)
+        gicr_stride = GICR_FRAME_SIZE_V4;
     mmio_write32(gicd(GICD_CTLR), 0);
     gicd_wait_rwp();
     for (unsigned i = GIC_SPI_BASE_ID; i < n; i += 32) {

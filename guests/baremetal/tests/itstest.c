@@ -74,6 +74,10 @@ static uint32_t cwriter;                /* our copy of GITS_CWRITER's offset */
 static volatile uint32_t seen[NR_CPUS][SEEN_LPIS];
 static volatile uint32_t seen_other;    /* LPIs beyond the first 64 */
 static volatile bool secondary_up, secondary_masked, secondary_is_masked, secondary_unmask;
+/* Asked of the secondary: sleep in WFI until LPI `secondary_sleep_lpi` has
+ * been seen `secondary_sleep_until` times on it (0: no sleep). */
+static volatile uint32_t secondary_sleep_until, secondary_sleep_lpi;
+static volatile bool secondary_asleep;
 
 static unsigned cpu_index(void)
 {
@@ -115,8 +119,16 @@ _Noreturn void its_secondary_main(void)
 	sysreg_write_icc_pmr_el1(PMR_TEST);
 	__asm__ volatile("msr daifclr, #2" ::: "memory");
 	secondary_up = true;
-	/* No WFI: it must see secondary_masked without an interrupt. */
+	/* No WFI: it must see secondary_masked without an interrupt (but
+	 * when asked to sleep until an LPI comes). */
 	for (;;) {
+		if (secondary_sleep_until) {
+			secondary_asleep = true;
+			while (seen[1][secondary_sleep_lpi] < secondary_sleep_until)
+				__asm__ volatile("wfi" ::: "memory");
+			secondary_sleep_until = 0;
+			secondary_asleep = false;
+		}
 		if (secondary_masked) {
 			__asm__ volatile("msr daifset, #2" ::: "memory");
 			secondary_is_masked = true;
@@ -520,12 +532,37 @@ TEST(device_msi)
 	edu_msi_once(&edu, MSI_EVENT);
 	EXPECT_TRUE(wait_seen(1, MSI_EVENT, 1));
 	edu_msi_done(&edu);
+	/* Again, with vCPU 1 asleep in WFI: the MSI wakes it (under tofu on a
+	 * GICv4, its vPE is not resident while it waits: the doorbell). */
+	secondary_sleep_lpi = MSI_EVENT;
+	secondary_sleep_until = 2;
+	uint64_t end = timer_now() + timer_ms_to_ticks(WAIT_MS);
+	while (!secondary_asleep && timer_now() < end)
+		;
+	EXPECT_TRUE(secondary_asleep);
+	quiet();
+	edu_msi_once(&edu, MSI_EVENT);
+	EXPECT_TRUE(wait_seen(1, MSI_EVENT, 2));
+	edu_msi_done(&edu);
 	EXPECT_TRUE(cmd_movi(DEV, MSI_EVENT, 0));
 	edu_msi_once(&edu, MSI_EVENT);
 	EXPECT_TRUE(wait_seen(0, MSI_EVENT, 1));
 	edu_msi_done(&edu);
 	quiet();
+	/* DISCARD: the event raises nothing (with direct injection, its
+	 * physical mapping went too); mapped again, it does. */
 	uint32_t before = seen_total();
+	EXPECT_TRUE(cmd_event(GITS_CMD_DISCARD, DEV, MSI_EVENT));
+	edu_msi_once(&edu, MSI_EVENT);
+	quiet();
+	edu_msi_done(&edu);
+	EXPECT_EQ(seen_total(), before);
+	EXPECT_TRUE(cmd_mapti(DEV, MSI_EVENT, LPI_BASE + MSI_EVENT, 0));
+	edu_msi_once(&edu, MSI_EVENT);
+	EXPECT_TRUE(wait_seen(0, MSI_EVENT, 2));
+	edu_msi_done(&edu);
+	quiet();
+	before = seen_total();
 	edu_msi_once(&edu, MSI_EVENT_UNMAPPED);
 	quiet();
 	edu_msi_done(&edu);
@@ -540,7 +577,8 @@ TEST(device_msi)
 		EXPECT_EQ(seen_total(), before);
 	}
 	edu_master(&edu, false);
-	rt_printf("itstest: edu's MSIs: event %u on vCPU 1 then 0; unmapped and foreign ones dropped\n", MSI_EVENT);
+	rt_printf("itstest: edu's MSIs: event %u on vCPU 1 then 0, none once discarded; unmapped and foreign ones dropped\n",
+		  MSI_EVENT);
 }
 
 static const struct test_case tests[] = {
