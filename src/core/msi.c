@@ -68,7 +68,6 @@ struct msi_vpe {
 
 static struct msi_block blocks[MSI_BLOCKS];
 static struct msi_vpe vpes[MAX_VMS][VM_MAX_VCPUS];
-static bool vm_direct[MAX_VMS];
 static unsigned soft_msis[MAX_VMS], doorbells[MAX_VMS];
 static uint64_t vprop_off_pa;                /* every vLPI disabled */
 
@@ -137,7 +136,7 @@ const char *msi_vm_build(struct vm *vm)
     if (!any)
         return NULL;
     if (vpes_build(vm)) {
-        vm_direct[vm - vms] = true;
+        vm->msi_direct = true;
         printf("vm %s: direct injection on: its devices' MSIs as vLPIs (GICv4.0, vPEs %u-%u)\n", c->name,
                vpe_nr(vm, 0), vpe_nr(vm, c->nr_vcpus - 1));
     }
@@ -178,7 +177,7 @@ static bool vpe_direct_ok(const struct vcpu *v)
 
 void msi_vm_sync(struct vm *vm, const struct vits *its)
 {
-    if (!vm_direct[vm - vms])
+    if (!vm->msi_direct)
         return;
     for (struct msi_block *b = vm_block(vm, blocks); b; b = vm_block(vm, b + 1)) {
         for (unsigned e = 0; e < GIC_ITS_EVENTS; e++) {
@@ -209,13 +208,18 @@ void msi_vm_sync(struct vm *vm, const struct vits *its)
 
 void msi_vlpi_cmd(struct vm *vm, unsigned cmd, unsigned lpi, unsigned vcpu)
 {
-    if (!vm_direct[vm - vms])
+    if (!vm->msi_direct)
         return;
     for (struct msi_block *b = vm_block(vm, blocks); b; b = vm_block(vm, b + 1)) {
         for (unsigned e = 0; e < GIC_ITS_EVENTS; e++) {
             const struct msi_event *ev = &b->ev[e];
-            if (ev->direct && (lpi ? ev->vintid == lpi : ev->vcpu == vcpu))
-                gic_its_vlpi_cmd(cmd, b->device_id, e, vpe_id(&vm->vcpus[ev->vcpu]));
+            if (!ev->direct || (lpi ? ev->vintid != lpi : ev->vcpu != vcpu))
+                continue;
+            gic_its_vlpi_cmd(cmd, b->device_id, e, vpe_id(&vm->vcpus[ev->vcpu]));
+            /* A vLPI enabled while pending rings no doorbell: the vCPU, if
+             * it waits, looks at its pending table again. */
+            if (cmd == GITS_CMD_INV)
+                vcpu_kick(&vm->vcpus[ev->vcpu]);
         }
     }
 }
@@ -223,7 +227,7 @@ void msi_vlpi_cmd(struct vm *vm, unsigned cmd, unsigned lpi, unsigned vcpu)
 void msi_vcpu_lpis_changed(struct vcpu *o, bool enabled, uint64_t propbaser)
 {
     struct vm *vm = o->vm;
-    if (!vm_direct[vm - vms])
+    if (!vm->msi_direct)
         return;
     /* The guest's table, as the vGIC reads it (GICR_PROPBASER's IDbits,
      * at most the VM's 14): in its RAM, which is one run of tofu's memory,
@@ -250,7 +254,7 @@ void msi_vcpu_lpis_changed(struct vcpu *o, bool enabled, uint64_t propbaser)
 
 void msi_vcpu_reload(struct vcpu *v)
 {
-    if (!vm_direct[v->vm - vms] ||
+    if (!v->vm->msi_direct ||
         __atomic_load_n(&vpe_of(v)->prop_want, __ATOMIC_ACQUIRE) == vpe_of(v)->prop_loaded)
         return;
     gic_vpe_put();
@@ -279,7 +283,7 @@ static bool vpt_deliverable(const struct vcpu *v, const struct msi_vpe *p)
 
 bool msi_vcpu_wait(struct vcpu *v)
 {
-    if (!vm_direct[v->vm - vms])
+    if (!v->vm->msi_direct)
         return false;
     gic_vpe_put();
     dsb(sy);
@@ -288,7 +292,7 @@ bool msi_vcpu_wait(struct vcpu *v)
 
 void msi_vcpu_resume(struct vcpu *v)
 {
-    if (!vm_direct[v->vm - vms])
+    if (!v->vm->msi_direct)
         return;
     struct msi_vpe *p = vpe_of(v);
     uint64_t want = __atomic_load_n(&p->prop_want, __ATOMIC_ACQUIRE);
@@ -304,13 +308,13 @@ void msi_vcpu_resume(struct vcpu *v)
 
 void msi_vcpu_park(struct vcpu *v)
 {
-    if (vm_direct[v->vm - vms])
+    if (v->vm->msi_direct)
         gic_vpe_put();
 }
 
 void msi_vm_reset(struct vm *vm)
 {
-    if (!vm_direct[vm - vms])
+    if (!vm->msi_direct)
         return;
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         struct msi_vpe *p = vpe_of(&vm->vcpus[i]);
@@ -328,5 +332,5 @@ void msi_vm_stopped(struct vm *vm)
         printf("vm %s: device MSIs: %u injected by tofu, %u doorbells%s\n", vm->cfg->name,
                __atomic_exchange_n(&soft_msis[i], 0, __ATOMIC_RELAXED),
                __atomic_exchange_n(&doorbells[i], 0, __ATOMIC_RELAXED),
-               vm_direct[i] ? ", the rest direct vLPIs" : "");
+               vm->msi_direct ? ", the rest direct vLPIs" : "");
 }

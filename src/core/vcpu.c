@@ -54,7 +54,8 @@ static void vcpu_run(struct vcpu *v)
         return;
     this_pcpu()->current = v;
     arch_vcpu_load(v);
-    msi_vcpu_resume(v);                 /* its vPE resident (GICv4.0) */
+    if (v->vm->msi_direct)
+        msi_vcpu_resume(v);             /* its vPE resident (GICv4.0) */
     vgic_vcpu_loaded(v);
     vgic_flush(v);
     guest_enter(&v->regs);
@@ -78,7 +79,8 @@ void vcpu_park(struct vcpu *v)
     bool last = true;
 
     vgic_vcpu_stop(v);
-    msi_vcpu_park(v);
+    if (vm->msi_direct)
+        msi_vcpu_park(v);
     ptimer_stop(v);
     arch_vcpu_save(v);
     arch_vcpu_quiesce();
@@ -109,14 +111,16 @@ void vcpu_idle(struct vcpu *v)
     /* Its vPE out while it waits: a vLPI then rings the doorbell, a
      * physical LPI, which ends the WFI (a resident vPE's is no interrupt of
      * EL2's); one that came before is in its pending table. */
-    if (!msi_vcpu_wait(v)) {
+    bool direct = v->vm->msi_direct;
+    if (!direct || !msi_vcpu_wait(v)) {
         dsb(sy);
         wfi();
         /* Whatever woke this CPU is most likely for the guest: take it now,
          * rather than in a second exit right after returning to the guest. */
         irq_handle_pending(v);
     }
-    msi_vcpu_resume(v);
+    if (direct)
+        msi_vcpu_resume(v);
 }
 
 struct vcpu_regs *vcpu_idle_exit(struct vcpu *v)
@@ -132,7 +136,8 @@ void vcpu_block(struct vcpu *v)
      * the wait would become an exit loop. */
     if ((*(volatile const uint32_t *)&v->work & VCPU_WORK_STOP) || vgic_wants_wakeup(v))
         return;
-    if (msi_vcpu_wait(v)) {             /* as in vcpu_idle */
+    bool direct = v->vm->msi_direct;
+    if (direct && msi_vcpu_wait(v)) {   /* as in vcpu_idle */
         msi_vcpu_resume(v);
         return;
     }
@@ -141,5 +146,6 @@ void vcpu_block(struct vcpu *v)
     wfi();
     irq_handle_pending(v);
     htimer_cancel(HTIMER_BLOCK);
-    msi_vcpu_resume(v);
+    if (direct)
+        msi_vcpu_resume(v);
 }

@@ -862,7 +862,8 @@ static bool flush_lpis(struct vcpu *v, bool *held)
 static bool __attribute__((noinline)) flush_lpi_work(struct vcpu *v, bool *held)
 {
     __atomic_store_n(&v->vgic.lpis, false, __ATOMIC_SEQ_CST);
-    msi_vcpu_reload(v);                 /* its vPE's LPI table, if another vCPU changed it */
+    if (v->vm->msi_direct)
+        msi_vcpu_reload(v);             /* its vPE's LPI table, if another vCPU changed it */
     if (__atomic_load_n(&vgic_lpi_of(v)->drop_any, __ATOMIC_ACQUIRE))
         lpis_take_drop(v);
     if (__atomic_exchange_n(&vgic_lpi_of(v)->refresh, false, __ATOMIC_ACQ_REL))

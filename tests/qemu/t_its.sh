@@ -41,7 +41,7 @@ t_end || rc=1
 
 T_NAME=its-native; T_FAILED=0; T_START=$SECONDS
 QLOG=$LOGDIR/$T_NAME.log
-timeout 120 qemu-system-aarch64 -M virt,gic-version=${QEMU_GIC:-3} -cpu cortex-a57 -smp 2 -m 256 -display none \
+timeout 120 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -smp 2 -m 256 -display none \
     -serial stdio -monitor none -kernel "$BUILD/guests/baremetal/itstest.bin" < /dev/null > "$QLOG" 2>&1 &
 QPID=$!
 wait_for "ITSTEST: " 120
