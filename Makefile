@@ -17,6 +17,11 @@ CONFIG_DTS  := $(firstword $(wildcard configs/$(CONFIG).dts tests/configs/$(CONF
 CONFIG_OUT  := $(BUILD)/$(CONFIG)
 QEMU_CPU    ?= cortex-a57
 BOOT        ?= kernel
+# GIC=4: boot QEMU with a GICv4.0 (gic-version=4) for make run and the QEMU
+# tests that take the default machine (scripts/run-qemu.sh's QEMU_GIC).
+ifdef GIC
+export QEMU_GIC := $(GIC)
+endif
 
 ifeq ($(V),1)
 Q :=

@@ -6,6 +6,7 @@
 # QEMU_MTE (1: with -cpu max, give the machine tag memory, mte=on, so that
 # the CPU has FEAT_MTE2 and tofu passes MTE on to its VMs; 0: no tags),
 # QEMU_DEVICES (extra -device arguments, split on spaces, e.g. edu,dma_mask=0xffffffffffff),
+# QEMU_GIC (3; 4: a GICv4.0, vLPI direct injection, docs/its.md),
 # QEMU_REBOOT=1 to let a machine reset reboot (by default QEMU exits),
 # BOOT=uboot to boot as the board boots: QEMU starts Debian's U-Boot
 # (.cache/u-boot, from scripts/setup.sh), which loads tofu.bin through
@@ -25,7 +26,7 @@ out=$1; shift
 . "$out/qemu.env"
 smp=${QEMU_SMP:-$QEMU_SMP_CONFIG}
 cpu=${QEMU_CPU:-cortex-a57}
-machine=virt,virtualization=on,gic-version=3,iommu=smmuv3
+machine=virt,virtualization=on,gic-version=${QEMU_GIC:-3},iommu=smmuv3
 [ "$cpu" = max ] && [ "${QEMU_MTE:-1}" = 1 ] && machine+=,mte=on
 args=(-M "$machine" -cpu "$cpu"
       -smp "$smp" -m "$QEMU_MEM_MB" -kernel "$out/tofu.bin"

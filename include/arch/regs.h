@@ -331,6 +331,16 @@
 #define GICR_NSACR          (GICR_SGI_BASE + 0x0e00)
 #define GICR_FRAME_SIZE     0x20000      /* a GICv3 redistributor: RD_base, SGI_base (the vGIC's) */
 #define GICR_FRAME_SIZE_V4  0x40000      /* GICR_TYPER.VLPIS: + VLPI_base, reserved (12.10) */
+#define GICR_VLPI_BASE      0x20000      /* the VLPI_base frame, GICv4 only */
+#define GICR_VPROPBASER     (GICR_VLPI_BASE + 0x0070)   /* 64-bit: as GICR_PROPBASER (GICv4.0) */
+#define GICR_VPENDBASER     (GICR_VLPI_BASE + 0x0078)   /* 64-bit */
+/* GICR_VPENDBASER (GICv4.0): InnerCache [9:7], Shareability [11:10],
+ * PA [51:16] (64 KiB aligned), OuterCache [58:56], PendingLast [61],
+ * IDAI [62], Valid [63]: the vPE whose pending table it names is resident. */
+#define GICR_VPENDBASER_VALID       BIT(63)
+#define GICR_VPENDBASER_IDAI        BIT(62)
+#define GICR_VPENDBASER_PENDINGLAST BIT(61)
+#define GICR_VPENDBASER_DIRTY       BIT(60)      /* GICv4.1; RES0 (reads 0) on GICv4.0 */
 #define GICR_WAKER_PROCESSOR_SLEEP BIT(1)
 #define GICR_WAKER_CHILDREN_ASLEEP BIT(2)
 #define GICR_TYPER_PLPIS      BIT(0)   /* physical LPIs (DirectLPI, bit 3, stays 0) */
@@ -529,6 +539,20 @@
 #define GITS_CMD_INVALL         0x0d
 #define GITS_CMD_MOVALL         0x0e
 #define GITS_CMD_DISCARD        0x0f
+/* GICv4.0's virtual commands (IHI 0069 5.3): vPE = a virtual CPU the ITS
+ * delivers vLPIs to, resident on a redistributor while GICR_VPENDBASER
+ * names its pending table. */
+#define GITS_CMD_VMOVI          0x21     /* DW1 EventID, vPEID; DW2 [0] D, [63:32] Dbell_pINTID */
+#define GITS_CMD_VSYNC          0x25     /* DW1 [47:32] vPEID */
+#define GITS_CMD_VMAPP          0x29     /* DW1 vPEID; DW2 V, RDbase; DW3 VPT_addr, VPT_size */
+#define GITS_CMD_VMAPTI         0x2a     /* DW1 EventID, vPEID; DW2 [31:0] vINTID, [63:32] Dbell_pINTID */
+#define GITS_CMD_VPEID_SHIFT    32       /* DW1 [47:32] vPEID */
+#define GITS_CMD_VPEID_WIDTH    16
+#define GITS_CMD_VINTID_SHIFT   0        /* VMAPTI DW2 [31:0] */
+#define GITS_CMD_DBELL_SHIFT    32       /* VMAPTI, VMOVI DW2 [63:32] Dbell_pINTID */
+#define GITS_CMD_VMOVI_D        BIT(0)   /* VMOVI DW2 [0]: Dbell_pINTID is valid */
+#define GITS_CMD_VPT_ADDR_SHIFT 16       /* VMAPP DW3 [51:16] VPT_addr (64 KiB aligned) */
+#define GITS_CMD_VPT_SIZE_MASK  0x1fu    /* VMAPP DW3 [4:0] VPT_size: ID bits - 1 */
 
 #define GIC_LPI_BASE_ID         8192     /* the first LPI INTID */
 

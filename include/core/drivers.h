@@ -69,6 +69,24 @@ void gic_send_sgi(unsigned sgi, unsigned target_cpu);
 int gic_its_init(void);
 void gic_lpis_init_cpu(unsigned cpu);
 unsigned gic_its_map_device(uint32_t device_id, unsigned cpu);
+/* GICv4.0 direct injection (docs/its.md, "Direct injection"), when
+ * gic_its_v4(): vPEIDs 0..gic_its_vpe_ids()-1, one doorbell LPI for all
+ * (gic_its_doorbell(), rung on the vPE's CPU).  gic_its_vpe_map: VMAPP of
+ * `vpe` on CPU `cpu`, pending table `vpt_pa` (64 KiB aligned, 2 KiB).
+ * gic_its_vlpi_map / _move: an event of `device_id` to vLPI `vintid` of
+ * `vpe` / its vLPI to another vPE.  gic_its_plpi_map: back to tofu's LPI.
+ * gic_its_vlpi_cmd: INV or CLEAR of a vLPI's event.  gic_vpe_load / _put:
+ * this CPU's resident vPE (the caller's own vCPU's). */
+bool gic_its_v4(void);
+unsigned gic_its_doorbell(void);
+unsigned gic_its_vpe_ids(void);
+bool gic_its_vpe_map(unsigned vpe, unsigned cpu, uint64_t vpt_pa);
+bool gic_its_vlpi_map(uint32_t device_id, uint32_t event, unsigned vpe, uint32_t vintid);
+bool gic_its_vlpi_move(uint32_t device_id, uint32_t event, unsigned vpe);
+bool gic_its_plpi_map(uint32_t device_id, uint32_t event, unsigned lpi, unsigned cpu);
+bool gic_its_vlpi_cmd(unsigned cmd, uint32_t device_id, uint32_t event, unsigned vpe);
+void gic_vpe_load(uint64_t vprop_pa, unsigned prop_idbits, uint64_t vpt_pa);
+void gic_vpe_put(void);
 unsigned gic_nr_irqs(void);
 
 /* Passed-through devices (src/drivers/quiesce.c), by their compatible

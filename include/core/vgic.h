@@ -192,6 +192,8 @@ void vgic_lpi_move_all(struct vcpu *v, struct vcpu *to);
 bool vgic_lpi_reload(struct vcpu *v, unsigned first, unsigned count);
 /* The redistributor's LPI registers (vdev/vgic_redist.c). */
 void vgic_lpi_set_ctlr(struct vcpu *v, bool enable);
+/* Ask `v` for a flush of its LPI work (flush_lpi_work) at its next exit. */
+void vgic_lpi_kick(struct vcpu *v);
 bool vgic_lpi_pending(struct vcpu *v, unsigned lpi);
 
 /* A VM's virtual ITS (vdev/vgic_its.c, when its config has one): built
@@ -199,8 +201,11 @@ bool vgic_lpi_pending(struct vcpu *v, unsigned lpi);
 const char *vgic_its_build(struct vm *vm);
 void vgic_its_reset(struct vm *vm);
 /* An MSI from one of the VM's devices, EventID `event_id` of DeviceID
- * `device_id` (which the hardware supplied): translated by its ITS. */
-void vgic_its_msi(struct vm *vm, uint32_t device_id, uint32_t event_id);
+ * `device_id` (which the hardware supplied): translated by its ITS (false:
+ * to nothing). */
+bool vgic_its_msi(struct vm *vm, uint32_t device_id, uint32_t event_id);
+/* msi_vm_sync() of the VM's ITS, under its lock. */
+void vgic_its_sync(struct vm *vm);
 /* Physical LPIs (core/msi.c): the VM's devices' MSIs routed to its ITS, at
  * its build (NULL, or why not); one arriving at EL2. */
 const char *msi_vm_build(struct vm *vm);
@@ -209,6 +214,28 @@ const char *msi_vm_build(struct vm *vm);
 struct vm_config;
 bool msi_owns_device(const struct vm_config *c, uint32_t device_id);
 void msi_lpi(unsigned intid);
+/* GICv4.0 direct injection (core/msi.c; nothing on a VM without it).
+ * msi_vm_sync: the physical ITS's mappings of the VM's devices' events made
+ * what `its` translates them to (the caller holds its lock).  msi_vlpi_cmd:
+ * INV or CLEAR on the physical ITS of the direct event of vLPI `lpi`, or
+ * (lpi 0) of every direct event of vCPU `vcpu`.  msi_vcpu_lpis_changed:
+ * GICR_CTLR.EnableLPIs of `o` written.  msi_vcpu_wait: before a vCPU's
+ * wait at EL2, its vPE not resident (a vLPI now rings the doorbell); true
+ * if one is already deliverable (then no wait).  msi_vcpu_resume: the vPE
+ * resident again, on entry and after a wait.  msi_vcpu_reload: on its own
+ * CPU, the vPE's table reloaded if another vCPU changed it.  msi_vcpu_park: not resident
+ * (parked).  msi_vm_reset: a restart (vCPUs parked).  msi_vm_stopped: the
+ * log line of how its devices' MSIs went. */
+struct vits;
+void msi_vm_sync(struct vm *vm, const struct vits *its);
+void msi_vlpi_cmd(struct vm *vm, unsigned cmd, unsigned lpi, unsigned vcpu);
+void msi_vcpu_lpis_changed(struct vcpu *o, bool enabled, uint64_t propbaser);
+bool msi_vcpu_wait(struct vcpu *v);
+void msi_vcpu_resume(struct vcpu *v);
+void msi_vcpu_park(struct vcpu *v);
+void msi_vcpu_reload(struct vcpu *v);
+void msi_vm_reset(struct vm *vm);
+void msi_vm_stopped(struct vm *vm);
 
 /* Number of list registers of this CPU (ICH_VTR_EL2). */
 extern unsigned vgic_nr_lrs;

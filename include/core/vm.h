@@ -45,6 +45,7 @@ struct vm {
     struct vcpu vcpus[VM_MAX_VCPUS];
     struct vgic_dist vgic;
     struct vgic_its *its;               /* its virtual ITS (cfg->its_ipa), or NULL */
+    bool msi_direct;                    /* its devices' MSIs as vLPIs (GICv4.0, core/msi.c) */
     struct vpl011 uart;
     struct vsp805 sp805;                /* used when cfg->wdog_clk_hz */
     struct wdog wdog;

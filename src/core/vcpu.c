@@ -54,6 +54,8 @@ static void vcpu_run(struct vcpu *v)
         return;
     this_pcpu()->current = v;
     arch_vcpu_load(v);
+    if (v->vm->msi_direct)
+        msi_vcpu_resume(v);             /* its vPE resident (GICv4.0) */
     vgic_vcpu_loaded(v);
     vgic_flush(v);
     guest_enter(&v->regs);
@@ -77,6 +79,8 @@ void vcpu_park(struct vcpu *v)
     bool last = true;
 
     vgic_vcpu_stop(v);
+    if (vm->msi_direct)
+        msi_vcpu_park(v);
     ptimer_stop(v);
     arch_vcpu_save(v);
     arch_vcpu_quiesce();
@@ -104,11 +108,19 @@ void vcpu_idle(struct vcpu *v)
 {
     if (vgic_wants_wakeup(v) || v->vm->state != VM_RUNNING)
         return;
-    dsb(sy);
-    wfi();
-    /* Whatever woke this CPU is most likely for the guest: take it now,
-     * rather than in a second exit right after returning to the guest. */
-    irq_handle_pending(v);
+    /* Its vPE out while it waits: a vLPI then rings the doorbell, a
+     * physical LPI, which ends the WFI (a resident vPE's is no interrupt of
+     * EL2's); one that came before is in its pending table. */
+    bool direct = v->vm->msi_direct;
+    if (!direct || !msi_vcpu_wait(v)) {
+        dsb(sy);
+        wfi();
+        /* Whatever woke this CPU is most likely for the guest: take it now,
+         * rather than in a second exit right after returning to the guest. */
+        irq_handle_pending(v);
+    }
+    if (direct)
+        msi_vcpu_resume(v);
 }
 
 struct vcpu_regs *vcpu_idle_exit(struct vcpu *v)
@@ -124,9 +136,16 @@ void vcpu_block(struct vcpu *v)
      * the wait would become an exit loop. */
     if ((*(volatile const uint32_t *)&v->work & VCPU_WORK_STOP) || vgic_wants_wakeup(v))
         return;
+    bool direct = v->vm->msi_direct;
+    if (direct && msi_vcpu_wait(v)) {   /* as in vcpu_idle */
+        msi_vcpu_resume(v);
+        return;
+    }
     htimer_set(HTIMER_BLOCK, v->block_until);
     dsb(sy);
     wfi();
     irq_handle_pending(v);
     htimer_cancel(HTIMER_BLOCK);
+    if (direct)
+        msi_vcpu_resume(v);
 }

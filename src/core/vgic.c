@@ -743,6 +743,13 @@ bool vgic_lpi_reload(struct vcpu *v, unsigned first, unsigned count)
     return true;
 }
 
+void vgic_lpi_kick(struct vcpu *v)
+{
+    __atomic_store_n(&v->vgic.lpis, true, __ATOMIC_SEQ_CST);
+    vcpu_work_set(v, VCPU_WORK_VGIC);
+    vcpu_kick(v);
+}
+
 void vgic_lpi_set_ctlr(struct vcpu *v, bool enable)
 {
     struct vgic_cpu *c = &v->vgic;
@@ -854,6 +861,8 @@ static bool flush_lpis(struct vcpu *v, bool *held)
 static bool __attribute__((noinline)) flush_lpi_work(struct vcpu *v, bool *held)
 {
     __atomic_store_n(&v->vgic.lpis, false, __ATOMIC_SEQ_CST);
+    if (v->vm->msi_direct)
+        msi_vcpu_reload(v);             /* its vPE's LPI table, if another vCPU changed it */
     if (__atomic_load_n(&vgic_lpi_of(v)->drop_any, __ATOMIC_ACQUIRE))
         lpis_take_drop(v);
     if (__atomic_exchange_n(&vgic_lpi_of(v)->refresh, false, __ATOMIC_ACQ_REL))

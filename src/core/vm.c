@@ -441,6 +441,7 @@ static void vm_load(struct vm *vm)
 
     vgic_vm_init(vm, c->nr_spis, c->its_ipa ? VITS_MAX_LPIS : 0);
     vgic_its_reset(vm);
+    msi_vm_reset(vm);
     /* Forwarded SPIs, disabled for now: their first enable computes what
      * the exit path precomputes (vgic_irq_changed). */
     for (unsigned i = 0; i < c->nr_devices; i++)
@@ -631,6 +632,7 @@ static void vm_finish_stop(struct vm *vm)
     virtio_vm_stopped(vm);              /* its RAM out of its backends, before that too */
     ipc_vm_stopped(vm);
     vm_event(vm, "stopped: %s", stop_reason_name[vm->stop_reason]);
+    msi_vm_stopped(vm);
     if (vm->restart_after_stop) {
         vm_load(vm);
         vm_event(vm, "restarting from a clean image");

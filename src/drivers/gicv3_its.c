@@ -10,8 +10,17 @@
  * its own DeviceID, which the hardware supplies, translates to in its own
  * VM's ITS.
  *
- * Everything here runs at boot on CPU 0 (the commands) or at each CPU's
- * bring-up (its redistributor's LPI tables): no lock.
+ * On a GICv4.0 (GITS_TYPER.Virtual, GICR_TYPER.VLPIS) it also offers
+ * direct injection (docs/its.md, "Direct injection"): a vPE per vCPU
+ * (VMAPP), an event mapped straight to a vCPU's vLPI (VMAPTI, VMOVI) or
+ * back to tofu's LPI (MAPTI), and the residency of a vPE on its CPU
+ * (GICR_VPROPBASER, GICR_VPENDBASER).  What to map is core/msi.c's
+ * business: this file only issues the commands.
+ *
+ * The command queue is used at boot on CPU 0, at each CPU's bring-up, and,
+ * with direct injection, from any CPU's exit (a guest's ITS commands): one
+ * lock serialises it.  The redistributor's VLPI frame is only written by
+ * its own CPU.
  */
 #include "core/drivers.h"
 #include "core/platform.h"
@@ -20,6 +29,7 @@
 #include "core/mem.h"
 #include "core/lib.h"
 #include "core/printf.h"
+#include "core/spinlock.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "gicv3.h"
@@ -35,6 +45,10 @@
 #define TABLE_PAGES      1                    /* devices of bus 0, collections of the CPUs */
 #define ITT_PAGES        1                    /* 256 events of up to 16 bytes */
 #define CMD_SPINS        10000000u
+#define VPE_PAGES        1                    /* the vPE table: 4 KiB of entries */
+#define DOORBELL_LPI     (GIC_LPI_BASE_ID + LPI_COUNT - 1)   /* the last: every vPE's doorbell */
+#define VPT_ID_BITS      14                   /* vLPIs up to 16383, as the vGIC's LPIs */
+#define VPE_DIRTY_SPINS  1000000u
 
 static bool its_on;
 static uint64_t prop_pa, pend_pa[MAX_PCPUS];
@@ -42,10 +56,13 @@ static uint64_t *queue;
 static uint32_t cwriter;
 static unsigned lpis_used;                    /* LPIs handed out, from GIC_LPI_BASE_ID */
 static unsigned itt_bytes;                    /* an ITT of GIC_ITS_EVENTS events */
+static bool v4;                               /* GICv4.0 direct injection available */
+static unsigned vpe_ids;                      /* vPEIDs the vPE table holds */
+static spinlock_t cmd_lock = SPINLOCK_INIT;
 
 static uintptr_t its(uint64_t off) { return (uintptr_t)(platform.its_base + off); }
 
-/* One command, then wait until the ITS has read it. */
+/* One command, then wait until the ITS has read it (cmd_lock held). */
 static bool its_cmd(uint64_t dw0, uint64_t dw1, uint64_t dw2, uint64_t dw3)
 {
     uint64_t *c = &queue[cwriter / sizeof(uint64_t)];
@@ -91,6 +108,9 @@ static bool its_tables(void)
                               (TABLE_PAGES - 1));
         if (!(mmio_read64(reg) & GITS_BASER_VALID))
             return false;
+        if (type == GITS_BASER_TYPE_VPE)
+            vpe_ids = TABLE_PAGES * PAGE_SIZE /
+                      ((unsigned)FIELD_GET(b, GITS_BASER_ESZ_WIDTH, GITS_BASER_ESZ_SHIFT) + 1);
     }
     return true;
 }
@@ -119,6 +139,13 @@ int gic_its_init(void)
     cwriter = 0;
     mmio_write32(its(GITS_CTLR), GITS_CTLR_ENABLED);
     its_on = true;
+    /* GICv4.0: the ITS maps vLPIs, the redistributors hold vPEs (IHI 0069
+     * 9.11: VLPIS), and the vPE table is there.  The doorbell, tofu's last
+     * LPI, wakes a CPU whose vPE is not resident (see gic_vpe_put). */
+    v4 = (typer & GITS_TYPER_VIRTUAL) && vpe_ids &&
+         (mmio_read64((uintptr_t)platform.gicr_base + GICR_TYPER) & GICR_TYPER_VLPIS);
+    if (v4)
+        ((uint8_t *)pa_to_ptr(pa_of(prop_pa)))[DOORBELL_LPI - GIC_LPI_BASE_ID] = LPI_PRIO | LPI_CFG_ENABLE;
     return E_OK;
 }
 
@@ -131,14 +158,17 @@ void gic_lpis_init_cpu(unsigned cpu)
     mmio_write64(gicr(cpu, GICR_PROPBASER), prop_pa | (LPI_ID_BITS - 1));
     mmio_write64(gicr(cpu, GICR_PENDBASER), pend_pa[cpu]);
     mmio_write32(gicr(cpu, GICR_CTLR), mmio_read32(gicr(cpu, GICR_CTLR)) | GICR_CTLR_ENABLE_LPIS);
-    if (!its_cmd(GITS_CMD_MAPC, 0, GITS_CMD_VALID | rdbase(cpu) | cpu, 0) ||
-        !its_cmd(GITS_CMD_SYNC, 0, rdbase(cpu), 0))
+    spin_lock(&cmd_lock);
+    bool ok = its_cmd(GITS_CMD_MAPC, 0, GITS_CMD_VALID | rdbase(cpu) | cpu, 0) &&
+              its_cmd(GITS_CMD_SYNC, 0, rdbase(cpu), 0);
+    spin_unlock(&cmd_lock);
+    if (!ok)
         printf("ITS: collection of CPU %u not mapped\n", cpu);
 }
 
 unsigned gic_its_map_device(uint32_t device_id, unsigned cpu)
 {
-    if (!its_on || lpis_used + GIC_ITS_EVENTS > LPI_COUNT)
+    if (!its_on || lpis_used + GIC_ITS_EVENTS > LPI_COUNT - (v4 ? 1 : 0))
         return 0;
     uint64_t itt = mem_alloc_zeroed(ITT_PAGES, 1);
     if (!itt)
@@ -149,12 +179,114 @@ unsigned gic_its_map_device(uint32_t device_id, unsigned cpu)
         prop[lpis_used + e] = LPI_PRIO | LPI_CFG_ENABLE;
     dsb(ish);
     uint64_t dev = (uint64_t)device_id << GITS_CMD_DEVID_SHIFT;
+    spin_lock(&cmd_lock);
     bool ok = its_cmd(GITS_CMD_MAPD | dev, GIC_ITS_EVENT_BITS - 1, GITS_CMD_VALID | itt, 0);
     for (unsigned e = 0; ok && e < GIC_ITS_EVENTS; e++)
         ok = its_cmd(GITS_CMD_MAPTI | dev, e | ((uint64_t)(first + e) << GITS_CMD_PINTID_SHIFT), cpu, 0);
     ok = ok && its_cmd(GITS_CMD_INVALL, 0, cpu, 0) && its_cmd(GITS_CMD_SYNC, 0, rdbase(cpu), 0);
+    spin_unlock(&cmd_lock);
     if (!ok)
         return 0;
     lpis_used += GIC_ITS_EVENTS;
     return first;
+}
+
+/* ---- GICv4.0 direct injection ------------------------------------------ */
+
+bool gic_its_v4(void) { return v4; }
+unsigned gic_its_doorbell(void) { return DOORBELL_LPI; }
+unsigned gic_its_vpe_ids(void) { return vpe_ids; }
+
+static uint64_t vpeid(unsigned vpe) { return (uint64_t)vpe << GITS_CMD_VPEID_SHIFT; }
+static uint64_t devev(uint32_t device_id) { return (uint64_t)device_id << GITS_CMD_DEVID_SHIFT; }
+
+/* Commands in a row, the lock held across them (the last one a SYNC or a
+ * VSYNC: they have taken effect when it returns). */
+static bool its_cmds(const uint64_t (*c)[GITS_CMD_DWORDS], unsigned n)
+{
+    bool ok = true;
+    spin_lock(&cmd_lock);
+    for (unsigned i = 0; ok && i < n; i++)
+        ok = its_cmd(c[i][0], c[i][1], c[i][2], c[i][3]);
+    spin_unlock(&cmd_lock);
+    return ok;
+}
+
+static uint64_t dbell(void) { return (uint64_t)DOORBELL_LPI << GITS_CMD_DBELL_SHIFT; }
+
+bool gic_its_vpe_map(unsigned vpe, unsigned cpu, uint64_t vpt_pa)
+{
+    if (!v4 || vpe >= vpe_ids)
+        return false;
+    const uint64_t c[][GITS_CMD_DWORDS] = {
+        { GITS_CMD_VMAPP, vpeid(vpe), GITS_CMD_VALID | rdbase(cpu), vpt_pa | (VPT_ID_BITS - 1) },
+        { GITS_CMD_VSYNC, vpeid(vpe), 0, 0 },
+    };
+    return its_cmds(c, ARRAY_SIZE(c));
+}
+
+/* An event (already tofu's LPI, or another vPE's vLPI) to vLPI `vintid` of
+ * `vpe`: the old translation goes first (MAPTI or VMAPTI over a live one is
+ * UNPREDICTABLE), with its pending state. */
+bool gic_its_vlpi_map(uint32_t device_id, uint32_t event, unsigned vpe, uint32_t vintid)
+{
+    const uint64_t c[][GITS_CMD_DWORDS] = {
+        { GITS_CMD_DISCARD | devev(device_id), event, 0, 0 },
+        { GITS_CMD_VMAPTI | devev(device_id), event | vpeid(vpe), ((uint64_t)vintid << GITS_CMD_VINTID_SHIFT) | dbell(),
+          0 },
+        { GITS_CMD_VSYNC, vpeid(vpe), 0, 0 },
+    };
+    return its_cmds(c, ARRAY_SIZE(c));
+}
+
+/* A vLPI to another vPE, its pending state with it (VMOVI). */
+bool gic_its_vlpi_move(uint32_t device_id, uint32_t event, unsigned vpe)
+{
+    const uint64_t c[][GITS_CMD_DWORDS] = {
+        { GITS_CMD_VMOVI | devev(device_id), event | vpeid(vpe), GITS_CMD_VMOVI_D | dbell(), 0 },
+        { GITS_CMD_VSYNC, vpeid(vpe), 0, 0 },
+    };
+    return its_cmds(c, ARRAY_SIZE(c));
+}
+
+/* An event back to tofu's LPI `lpi` on CPU `cpu` (its boot-time mapping). */
+bool gic_its_plpi_map(uint32_t device_id, uint32_t event, unsigned lpi, unsigned cpu)
+{
+    const uint64_t c[][GITS_CMD_DWORDS] = {
+        { GITS_CMD_DISCARD | devev(device_id), event, 0, 0 },
+        { GITS_CMD_MAPTI | devev(device_id), event | ((uint64_t)lpi << GITS_CMD_PINTID_SHIFT), cpu, 0 },
+        { GITS_CMD_SYNC, 0, rdbase(cpu), 0 },
+    };
+    return its_cmds(c, ARRAY_SIZE(c));
+}
+
+/* INV or CLEAR of an event mapped to a vLPI of `vpe`. */
+bool gic_its_vlpi_cmd(unsigned cmd, uint32_t device_id, uint32_t event, unsigned vpe)
+{
+    const uint64_t c[][GITS_CMD_DWORDS] = {
+        { cmd | devev(device_id), event, 0, 0 },
+        { GITS_CMD_VSYNC, vpeid(vpe), 0, 0 },
+    };
+    return its_cmds(c, ARRAY_SIZE(c));
+}
+
+/* This CPU's redistributor: the vPE whose pending table is at `vpt_pa`
+ * resident, its vLPIs configured by the table at `vprop_pa` (IDbits
+ * `prop_idbits`).  GICR_VPROPBASER only changes while no vPE is resident. */
+void gic_vpe_load(uint64_t vprop_pa, unsigned prop_idbits, uint64_t vpt_pa)
+{
+    unsigned cpu = cpu_id();
+    mmio_write64(gicr(cpu, GICR_VPROPBASER), vprop_pa | prop_idbits);
+    mmio_write64(gicr(cpu, GICR_VPENDBASER), GICR_VPENDBASER_VALID | vpt_pa);
+}
+
+/* No vPE resident on this CPU: from now on a vLPI of it goes to its pending
+ * table, and rings the doorbell.  Waits (bounded) for the redistributor to
+ * have written back what it cached (Dirty: GICv4.1; RES0 on GICv4.0). */
+void gic_vpe_put(void)
+{
+    uintptr_t r = gicr(cpu_id(), GICR_VPENDBASER);
+    mmio_write64(r, mmio_read64(r) & ~GICR_VPENDBASER_VALID);
+    for (unsigned i = 0; i < VPE_DIRTY_SPINS && (mmio_read64(r) & GICR_VPENDBASER_DIRTY); i++)
+        ;
 }

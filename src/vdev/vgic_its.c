@@ -52,6 +52,7 @@ static void its_effect(void *ctx, const struct vits_fx *fx)
         break;
     case VITS_FX_UNPEND:
         vgic_lpi_unpend(v, fx->lpi);
+        msi_vlpi_cmd(vm, GITS_CMD_CLEAR, fx->lpi, fx->vcpu);   /* a direct vLPI's pending state */
         break;
     case VITS_FX_MOVE:
         vgic_lpi_move(v, &vm->vcpus[fx->to], fx->lpi);
@@ -60,11 +61,13 @@ static void its_effect(void *ctx, const struct vits_fx *fx)
         vgic_lpi_move_all(v, &vm->vcpus[fx->to]);
         break;
     case VITS_FX_INV:
+        msi_vlpi_cmd(vm, GITS_CMD_INV, fx->lpi, fx->vcpu);
         if (!vgic_lpi_reload(v, fx->lpi, 1))
             vm_log(vcpu_current(), VM_LOG_GIC, "ITS INV of LPI %u: GICR_PROPBASER of vCPU %u is not in its RAM",
                    fx->lpi, fx->vcpu);
         break;
     case VITS_FX_INV_ALL:
+        msi_vlpi_cmd(vm, GITS_CMD_INV, 0, fx->vcpu);
         if (!vgic_lpi_reload(v, GIC_LPI_BASE_ID, vm->vgic.nr_lpis))
             vm_log(vcpu_current(), VM_LOG_GIC, "ITS INVALL: GICR_PROPBASER of vCPU %u is not in its RAM", fx->vcpu);
         break;
@@ -108,6 +111,10 @@ static enum mmio_result its_write(struct vcpu *v, void *dev, uint64_t off, unsig
     struct vgic_its *d = dev;
     spin_lock(&d->lock);
     enum vits_err err = vits_write(&d->its, off, width, val, VITS_CPU_DEVICE_ID);
+    /* Commands run, or the ITS enabled or disabled: the physical ITS's
+     * direct mappings follow (GICv4.0). */
+    if (off - GITS_CWRITER < sizeof(uint64_t) || off == GITS_CTLR)
+        msi_vm_sync(d->vm, &d->its);
     spin_unlock(&d->lock);
     if (off == GITS_TRANSLATER && err != VITS_E_ACCESS)
         vm_log(v, VM_LOG_GIC, "ITS: an MSI written by a CPU carries no device's DeviceID: dropped");
@@ -137,13 +144,24 @@ const char *vgic_its_build(struct vm *vm)
     return NULL;
 }
 
-void vgic_its_msi(struct vm *vm, uint32_t device_id, uint32_t event_id)
+bool vgic_its_msi(struct vm *vm, uint32_t device_id, uint32_t event_id)
+{
+    struct vgic_its *d = vm->its;
+    if (!d)
+        return false;
+    spin_lock(&d->lock);
+    enum vits_err err = vits_translate(&d->its, device_id, event_id);  /* refused: the guest mapped nothing there */
+    spin_unlock(&d->lock);
+    return err == VITS_OK;
+}
+
+void vgic_its_sync(struct vm *vm)
 {
     struct vgic_its *d = vm->its;
     if (!d)
         return;
     spin_lock(&d->lock);
-    vits_translate(&d->its, device_id, event_id);  /* refused: the guest mapped nothing there */
+    msi_vm_sync(vm, &d->its);
     spin_unlock(&d->lock);
 }
 

@@ -42,9 +42,10 @@ static bool lpi_reg(struct vcpu *o, uint64_t off, unsigned width, bool write, ui
     if (!o->vm->vgic.nr_lpis)
         return false;
     if (off == GICR_CTLR) {
-        if (write)
+        if (write) {
             vgic_lpi_set_ctlr(o, *val & GICR_CTLR_ENABLE_LPIS);
-        else
+            msi_vcpu_lpis_changed(o, *val & GICR_CTLR_ENABLE_LPIS, vgic_lpi_of(o)->propbaser);
+        } else
             *val = __atomic_load_n(&vgic_lpi_of(o)->enabled, __ATOMIC_ACQUIRE) ? GICR_CTLR_ENABLE_LPIS : 0;
         return true;
     }
