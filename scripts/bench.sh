@@ -43,7 +43,10 @@ run_log "$tmp/tofu-smmu.log" 300 -M virt,virtualization=on,gic-version=3,iommu=s
 echo "bench: LPI injection latency in a VM with an ITS (icount)..."
 run_log "$tmp/tofu-its.log" 300 -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 \
     "${ICOUNT[@]}" -kernel "$BUILD/bench-its/tofu.bin" "${EDU[@]}"
-for f in tofu native tofu-smmu tofu-its; do
+echo "bench: the same on a GICv4.0: the MSI as a direct vLPI (icount)..."
+run_log "$tmp/tofu-its-v4.log" 300 -M virt,virtualization=on,gic-version=4,iommu=smmuv3 -cpu max -smp 3 -m 1024 \
+    "${ICOUNT[@]}" -kernel "$BUILD/bench-its/tofu.bin" "${EDU[@]}"
+for f in tofu native tofu-smmu tofu-its tofu-its-v4; do
     grep -q "BENCH: done" "$tmp/$f.log" || { echo "bench: the $f run did not finish:"; tail -20 "$tmp/$f.log"; exit 1; }
 done
 for f in ipc_map ipc_unmap; do

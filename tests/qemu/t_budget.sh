@@ -21,6 +21,9 @@ run "$dir/tofu.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu ma
 run "$dir/native.log" -M virt,gic-version=3 -cpu max -smp 2 -m 1024 -kernel "$BUILD/guests/baremetal/bench.bin" "${EDU[@]}"
 run "$dir/tofu-smmu.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench-smmu/tofu.bin"
 run "$dir/tofu-its.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench-its/tofu.bin" "${EDU[@]}"
+run "$dir/tofu-its-v4.log" -M virt,virtualization=on,gic-version=4,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench-its/tofu.bin" "${EDU[@]}"
+grep -q "direct injection on" "$dir/tofu-its-v4.log" || t_fail "no direct injection on the GICv4.0"
+grep -q "BENCH lpi_msi " "$dir/tofu-its-v4.log" || t_fail "no lpi_msi measured on the GICv4.0"
 for f in lpi_int lpi_msi; do
     grep -q "BENCH $f " "$dir/tofu-its.log" || t_fail "no $f measured in the VM with an ITS"
     grep -q "BENCH $f " "$dir/native.log" || t_fail "no $f measured natively"
