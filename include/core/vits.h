@@ -115,6 +115,10 @@ struct vits {
     bool enabled, stalled;
     uint64_t cbaser, baser_dev;
     uint32_t cwriter, creadr;   /* queue offsets: multiples of GITS_CMD_BYTES below the queue's size */
+    /* Bumped whenever what an event translates to may have changed (MAPD,
+     * MAPC, MAPTI, MAPI, MOVI, DISCARD, Enabled, reset): a mirror of the
+     * translations (GICv4.0, src/core/msi.c) need follow only then. */
+    uint32_t map_gen;
     /* Tables. */
     struct vits_collection coll[VITS_MAX_COLLECTIONS];
     struct vits_device dev[VITS_MAX_DEVICES];

@@ -377,9 +377,17 @@ static enum vits_err cmd_event_fx(struct vits *its, const uint64_t *c, unsigned 
     return VITS_OK;
 }
 
-static enum vits_err execute(struct vits *its, const uint64_t *c)
+/* Commands that may change what an event translates to (its LPI, its vCPU,
+ * whether it translates): the others change pending states or
+ * configuration, handed over as effects. */
+static bool changes_translations(unsigned num)
 {
-    unsigned num = (unsigned)FIELD_GET(c[0], GITS_CMD_NUM_WIDTH, 0);
+    return num == GITS_CMD_MAPD || num == GITS_CMD_MAPC || num == GITS_CMD_MAPTI || num == GITS_CMD_MAPI ||
+           num == GITS_CMD_MOVI || num == GITS_CMD_DISCARD;
+}
+
+static enum vits_err execute_one(struct vits *its, const uint64_t *c, unsigned num)
+{
     switch (num) {
     case GITS_CMD_MAPD: return cmd_mapd(its, c);
     case GITS_CMD_MAPC: return cmd_mapc(its, c);
@@ -411,6 +419,15 @@ static enum vits_err execute(struct vits *its, const uint64_t *c)
     }
     default: return VITS_E_UNKNOWN_CMD;   /* GICv4 and reserved numbers */
     }
+}
+
+static enum vits_err execute(struct vits *its, const uint64_t *c)
+{
+    unsigned num = (unsigned)FIELD_GET(c[0], GITS_CMD_NUM_WIDTH, 0);
+    enum vits_err err = execute_one(its, c, num);
+    if (err == VITS_OK && changes_translations(num))
+        its->map_gen++;
+    return err;
 }
 
 /* Run the queue from GITS_CREADR to GITS_CWRITER.  Both are multiples of
@@ -473,6 +490,7 @@ enum vits_err vits_write(struct vits *its, uint64_t off, unsigned width, uint64_
         if (off != GITS_CTLR)
             return VITS_E_ACCESS;   /* GITS_IIDR */
         if (!(val & GITS_CTLR_ENABLED)) {
+            its->map_gen += its->enabled;   /* nothing translates now */
             its->enabled = false;
             return VITS_OK;
         }
@@ -481,6 +499,7 @@ enum vits_err vits_write(struct vits *its, uint64_t off, unsigned width, uint64_
         if (!(its->cbaser & GITS_CBASER_VALID))
             return VITS_E_NO_QUEUE;
         its->enabled = true;
+        its->map_gen++;
         return run_queue(its);      /* what was written to CWRITER before */
     case GITS_CBASER:
         if (its->enabled)
@@ -514,6 +533,7 @@ enum vits_err vits_write(struct vits *its, uint64_t off, unsigned width, uint64_
 void vits_reset(struct vits *its)
 {
     its->enabled = its->stalled = false;
+    its->map_gen++;
     its->cbaser = 0;
     its->baser_dev = baser_dev_reset();
     its->cwriter = its->creadr = 0;

@@ -110,10 +110,11 @@ static enum mmio_result its_write(struct vcpu *v, void *dev, uint64_t off, unsig
 {
     struct vgic_its *d = dev;
     spin_lock(&d->lock);
+    uint32_t gen = d->its.map_gen;
     enum vits_err err = vits_write(&d->its, off, width, val, VITS_CPU_DEVICE_ID);
-    /* Commands run, or the ITS enabled or disabled: the physical ITS's
-     * direct mappings follow (GICv4.0). */
-    if (off - GITS_CWRITER < sizeof(uint64_t) || off == GITS_CTLR)
+    /* A translation changed (a command run, the ITS enabled or disabled):
+     * the physical ITS's direct mappings follow (GICv4.0). */
+    if (d->its.map_gen != gen)
         msi_vm_sync(d->vm, &d->its);
     spin_unlock(&d->lock);
     if (off == GITS_TRANSLATER && err != VITS_E_ACCESS)

@@ -358,6 +358,41 @@ static void test_movi_moves(void **state)
     expect_fx(0, VITS_FX_PEND, LPI(8), 0, 0);
 }
 
+/* map_gen moves with what events translate to, and only then: a mirror of
+ * the translations (GICv4.0) follows it, not every CWRITER write. */
+static void test_map_gen(void **state)
+{
+    (void)state;
+    uint32_t g = its.map_gen;
+    map_basic();                        /* MAPC, MAPD, MAPTI */
+    assert_true(its.map_gen != g);
+    g = its.map_gen;
+    q_ev(GITS_CMD_INT, DEV_A, 3, 0);
+    q_ev(GITS_CMD_INV, DEV_A, 3, 0);
+    q_ev(GITS_CMD_CLEAR, DEV_A, 3, 0);
+    q_invall(2);
+    q_sync(2);
+    q_movall(2, 1);
+    go();
+    assert_int_equal(its.map_gen, g);   /* pending states and configuration only */
+    q_ev(GITS_CMD_MOVI, DEV_A, 3, 3);
+    go();
+    assert_true(its.map_gen != g);
+    g = its.map_gen;
+    q_ev(GITS_CMD_DISCARD, DEV_A, 3, 0);
+    go();
+    assert_true(its.map_gen != g);
+    g = its.map_gen;
+    q_ev(GITS_CMD_MOVI, DEV_A, 3, 3);   /* refused: the event is gone */
+    go();
+    assert_int_equal(its.map_gen, g);
+    assert_int_equal(wr(GITS_CTLR, 4, 0), VITS_OK);
+    assert_true(its.map_gen != g);      /* disabled: nothing translates */
+    g = its.map_gen;
+    assert_int_equal(wr(GITS_CTLR, 4, GITS_CTLR_ENABLED), VITS_OK);
+    assert_true(its.map_gen != g);
+}
+
 static void test_discard_and_clear_stop_it(void **state)
 {
     (void)state;
@@ -772,6 +807,7 @@ int main(void)
         cmocka_unit_test_setup(test_enable_and_readonly_while_enabled, setup_disabled),
         cmocka_unit_test_setup(test_mapti_then_int_delivers, setup),
         cmocka_unit_test_setup(test_movi_moves, setup),
+        cmocka_unit_test_setup(test_map_gen, setup),
         cmocka_unit_test_setup(test_discard_and_clear_stop_it, setup),
         cmocka_unit_test_setup(test_inv_and_invall_reported, setup),
         cmocka_unit_test_setup(test_movall_and_sync, setup),
