@@ -518,7 +518,19 @@ enum vits_err vits_write(struct vits *its, uint64_t off, unsigned width, uint64_
         uint64_t v = merge(its->baser_dev, off, width, val);
         if (FIELD_GET(v, GITS_BASER_PSZ_WIDTH, GITS_BASER_PSZ_SHIFT) > GITS_BASER_PSZ_64K)
             v &= ~FIELD_MASK(1, GITS_BASER_PSZ_SHIFT);   /* the reserved size: 64 KiB */
-        its->baser_dev = (v & BASER_RW) | baser_dev_reset();
+        v = (v & BASER_RW) | baser_dev_reset();
+        /* A device table made valid, or moved: memory the guest gives the
+         * ITS afresh, zeroed as a driver zeroes it (a second kernel after
+         * kexec), so no device is mapped in it.  The translations were
+         * tofu's: they go, with the LPIs they named. */
+        uint64_t pa = FIELD_MASK(GITS_BASER_PA_WIDTH, GITS_BASER_PA_SHIFT);
+        if ((v & GITS_BASER_VALID) &&
+            (!(its->baser_dev & GITS_BASER_VALID) || ((v ^ its->baser_dev) & pa))) {
+            memset(its->dev, 0, sizeof(its->dev));
+            memset(its->lpi_used, 0, sizeof(its->lpi_used));
+            its->map_gen++;
+        }
+        its->baser_dev = v;
         return VITS_OK;
     }
     default:

@@ -697,6 +697,41 @@ static void test_reset_and_limits(void **state)
     }
 }
 
+/* A second kernel (kexec): the ITS disabled, a new device table given; the
+ * old mappings are gone, so its MAPD and MAPTI of the same LPI work.  The
+ * same table written again keeps them. */
+static void test_new_device_table(void **state)
+{
+    (void)state;
+    assert_int_equal(wr(GITS_CTLR, 4, 0), VITS_OK);
+    uint64_t baser = rd(GITS_BASER, 8) | GITS_BASER_VALID | 0x60000;  /* the first kernel's table */
+    assert_int_equal(wr(GITS_BASER, 8, baser), VITS_OK);
+    assert_int_equal(wr(GITS_CTLR, 4, GITS_CTLR_ENABLED), VITS_OK);
+    map_basic();
+    assert_int_equal(wr(GITS_CTLR, 4, 0), VITS_OK);
+    assert_int_equal(wr(GITS_BASER, 8, baser), VITS_OK);           /* the same: kept */
+    assert_int_equal(vits_lookup(&its, DEV_A, 3, &(uint32_t){0}, &(uint32_t){0}), VITS_OK);
+    uint32_t g = its.map_gen;
+    assert_int_equal(wr(GITS_BASER, 8, baser + 0x10000), VITS_OK); /* moved: a new, empty table */
+    assert_true(its.map_gen != g);
+    assert_int_equal(vits_lookup(&its, DEV_A, 3, &(uint32_t){0}, &(uint32_t){0}), VITS_E_DEVICE_UNMAPPED);
+    assert_int_equal(wr(GITS_CTLR, 4, GITS_CTLR_ENABLED), VITS_OK);
+    clear_log();
+    q_mapd(DEV_A, 4, true);
+    q_mapti(DEV_A, 5, LPI(8), 2);       /* the LPI the old kernel had mapped */
+    q_ev(GITS_CMD_INT, DEV_A, 5, 0);
+    go();
+    assert_int_equal(nref, 0);
+    expect_fx(0, VITS_FX_PEND, LPI(8), 2, 0);
+    /* Invalid, then valid again at the same address: fresh too. */
+    assert_int_equal(wr(GITS_CTLR, 4, 0), VITS_OK);
+    baser = rd(GITS_BASER, 8);
+    assert_int_equal(wr(GITS_BASER, 8, baser & ~GITS_BASER_VALID), VITS_OK);
+    assert_int_equal(vits_lookup(&its, DEV_A, 5, &(uint32_t){0}, &(uint32_t){0}), VITS_OK);
+    assert_int_equal(wr(GITS_BASER, 8, baser), VITS_OK);
+    assert_int_equal(vits_lookup(&its, DEV_A, 5, &(uint32_t){0}, &(uint32_t){0}), VITS_E_DEVICE_UNMAPPED);
+}
+
 /* The tables' invariants, whatever the guest wrote; how many translations are live. */
 static unsigned check_invariants(void)
 {
@@ -817,6 +852,7 @@ int main(void)
         cmocka_unit_test_setup(test_queue_errors_stall, setup),
         cmocka_unit_test_setup(test_queue_wraps, setup),
         cmocka_unit_test_setup(test_reset_and_limits, setup),
+        cmocka_unit_test_setup(test_new_device_table, setup),
         cmocka_unit_test_setup(test_random_commands_keep_invariants, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
