@@ -119,6 +119,14 @@ rtos_kept_ticking() {
     refuse_line "vm $vm: stopped"
 }
 
+# msi_ok <tag> [timeout]: in the focused `linux`, nvme's and eth0's interrupts have
+# come as ITS-MSI (MSI-X through the virtual ITS), and their INTx lines
+# (INTIDs 36 and 37, GICv3 hwirqs) took none.
+msi_ok() {
+    send "grep -E 'nvme|eth0' /proc/interrupts | sed 's/^/$1: /'; awk '\$4 == \"ITS-MSI\" && /nvme/ { n += \$2 + \$3 } \$4 == \"ITS-MSI\" && /eth0/ { e += \$2 + \$3 } \$4 == \"GICv3\" && (\$5 == 36 || \$5 == 37) { x += \$2 + \$3 } END { print \"$1 nvme-msi=\" n+0 \" eth0-msi=\" e+0 \" intx=\" x+0 }' /proc/interrupts"
+    wait_for_re "^\[linux\] $1 nvme-msi=[1-9][0-9]* eth0-msi=[1-9][0-9]* intx=0" "${2:-30}"
+}
+
 send() {
     printf '%s\r' "$1" >&"$QIN"
 }
