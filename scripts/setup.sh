@@ -43,6 +43,16 @@ codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 apt_updated=0
 apt_update() { [ $apt_updated = 1 ] || { $SUDO apt-get update -qq; apt_updated=1; }; }
 
+# fetch_debs <package...>: download them (never install) into a new folder
+# and unpack each under its root/; the folder's path is in $work.
+fetch_debs() {
+    work=$(mktemp -d)
+    chown _apt "$work" 2>/dev/null || chmod 777 "$work"   # apt-get download writes as _apt
+    (cd "$work" && apt-get download -qq "$@")
+    mkdir -p "$work/root"
+    for f in "$work"/*.deb; do dpkg -x "$f" "$work/root"; done
+}
+
 if [ ${#need_pkgs[@]} -gt 0 ]; then
     log "installing ${need_pkgs[*]}"
     apt_update
@@ -101,11 +111,7 @@ if [ ! -f "$CACHE/Image" ] || [ ! -f "$CACHE/busybox" ] || [ ! -f "$CACHE/kernel
     [ -n "$kpkg" ] || kpkg=$(apt-cache depends linux-image-arm64:arm64 | sed -n 's/.*Depends: \(linux-image-[0-9][^:]*-arm64\)\(-unsigned\)\?.*/\1/p' | head -1)
     [ -n "$kpkg" ] || { echo "setup: cannot resolve linux-image-arm64:arm64" >&2; exit 1; }
     log "kernel package: ${kpkg}-unsigned"
-    work=$(mktemp -d)
-    chown _apt "$work" 2>/dev/null || chmod 777 "$work"   # apt-get download writes as _apt
-    (cd "$work" && apt-get download -qq "${kpkg}-unsigned:arm64" busybox-static:arm64)
-    mkdir -p "$work/root"
-    for f in "$work"/*.deb; do dpkg -x "$f" "$work/root"; done
+    fetch_debs "${kpkg}-unsigned:arm64" busybox-static:arm64
     cp "$work"/root/boot/vmlinuz-* "$CACHE/Image.tmp"
     # Debian ships an uncompressed Image on arm64; accept a gzip one too.
     if gzip -t "$CACHE/Image.tmp" 2>/dev/null; then gzip -dc "$CACHE/Image.tmp" > "$CACHE/Image"; rm "$CACHE/Image.tmp"
@@ -129,10 +135,7 @@ fi
 UBOOT=$CACHE/u-boot/qemu_arm64/u-boot.bin
 if [ ! -f "$UBOOT" ]; then
     apt_update
-    work=$(mktemp -d)
-    chown _apt "$work" 2>/dev/null || chmod 777 "$work"
-    (cd "$work" && apt-get download -qq u-boot-qemu)
-    dpkg -x "$work"/u-boot-qemu_*.deb "$work/root"
+    fetch_debs u-boot-qemu
     mkdir -p "$(dirname "$UBOOT")"
     cp "$work/root/usr/lib/u-boot/qemu_arm64/u-boot.bin" "$UBOOT.tmp"
     dpkg-deb -f "$work"/u-boot-qemu_*.deb Version > "$CACHE/u-boot/version"
