@@ -12,14 +12,6 @@ uint64_t gicv3_sgi1r_target(uint64_t mpidr)
            ((aff0 / ICC_SGI1R_RANGE) << ICC_SGI1R_RS_SHIFT) | (UINT64_C(1) << (aff0 % ICC_SGI1R_RANGE));
 }
 
-uint64_t gicv3_gicr_affinity(uint64_t mpidr)
-{
-    return FIELD_GET(mpidr, MPIDR_AFF_WIDTH, MPIDR_AFF0_SHIFT) |
-           FIELD_GET(mpidr, MPIDR_AFF_WIDTH, MPIDR_AFF1_SHIFT) << MPIDR_AFF_WIDTH |
-           FIELD_GET(mpidr, MPIDR_AFF_WIDTH, MPIDR_AFF2_SHIFT) << (2 * MPIDR_AFF_WIDTH) |
-           FIELD_GET(mpidr, MPIDR_AFF_WIDTH, MPIDR_AFF3_SHIFT) << (3 * MPIDR_AFF_WIDTH);
-}
-
 /* Redistributors need not be in CPU order (IHI 0069 9.2: software finds a
  * PE's by GICR_TYPER.Affinity). */
 unsigned gicv3_find_redists(uint64_t (*typer_at)(void *ctx, uint64_t offset), void *ctx, uint64_t size,
@@ -32,7 +24,7 @@ unsigned gicv3_find_redists(uint64_t (*typer_at)(void *ctx, uint64_t offset), vo
         uint64_t typer = typer_at(ctx, o);
         uint64_t aff = typer >> GICR_TYPER_AFF_SHIFT;
         for (unsigned i = 0; i < n; i++)
-            if (off[i] == GICR_NONE && gicv3_gicr_affinity(mpidr[i]) == aff) {
+            if (off[i] == GICR_NONE && GICR_TYPER_AFF_OF_MPIDR(mpidr[i]) == aff) {
                 off[i] = o;
                 found++;
             }

@@ -13,9 +13,6 @@
  * Aff3, Aff2, Aff1, the range selector of its Aff0 and its TargetList bit. */
 uint64_t gicv3_sgi1r_target(uint64_t mpidr);
 
-/* GICR_TYPER.Affinity (Aff3.Aff2.Aff1.Aff0) of the CPU with this MPIDR. */
-uint64_t gicv3_gicr_affinity(uint64_t mpidr);
-
 /* Walk a redistributor region of `size` bytes from its first frame to its
  * Last one (GICR_TYPER read through `typer_at(ctx, offset)`; two 64 KiB
  * frames a redistributor, four when GICR_TYPER.VLPIS says GICv4), and set

@@ -21,10 +21,7 @@ static struct vcpu *frame_owner(struct vm *vm, uint64_t *off)
 
 static uint64_t typer(const struct vcpu *o)
 {
-    uint64_t mpidr = o->vmpidr;
-    uint64_t aff = FIELD_GET(mpidr, 8, MPIDR_AFF0_SHIFT) | (FIELD_GET(mpidr, 8, MPIDR_AFF1_SHIFT) << 8) |
-                   (FIELD_GET(mpidr, 8, MPIDR_AFF2_SHIFT) << 16) | (FIELD_GET(mpidr, 8, MPIDR_AFF3_SHIFT) << 24);
-    return (aff << GICR_TYPER_AFF_SHIFT) | ((uint64_t)o->id << GICR_TYPER_PROCNUM_SHIFT) |
+    return (GICR_TYPER_AFF_OF_MPIDR(o->vmpidr) << GICR_TYPER_AFF_SHIFT) | ((uint64_t)o->id << GICR_TYPER_PROCNUM_SHIFT) |
            (o->id + 1 == o->vm->nr_vcpus ? GICR_TYPER_LAST : 0) | (o->vm->vgic.nr_lpis ? GICR_TYPER_PLPIS : 0);
 }
 

@@ -37,7 +37,7 @@ static void test_sgi_targets(void **state)
     assert_int_equal(gicv3_sgi1r_target(mpidr),
                      UINT64_C(7) << ICC_SGI1R_AFF3_SHIFT | UINT64_C(5) << ICC_SGI1R_AFF2_SHIFT |
                      UINT64_C(2) << ICC_SGI1R_AFF1_SHIFT | UINT64_C(1) << ICC_SGI1R_RS_SHIFT | 2);
-    assert_int_equal(gicv3_gicr_affinity(mpidr), UINT64_C(0x07050211));
+    assert_int_equal(GICR_TYPER_AFF_OF_MPIDR(mpidr), UINT64_C(0x07050211));
 }
 
 /* In CPU order, GICv3 frames: CPU i at i * 128 KiB; the walk stops at Last. */
