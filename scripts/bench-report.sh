@@ -19,11 +19,10 @@ extract "$dir/tofu.log" > "$dir/tofu.txt"
 # delivers with no exit (lpi_msi_direct), and the INT command, which stays
 # on the software path but runs the physical ITS's mirroring (lpi_int_v4);
 # beside the same native figures (a physical LPI is a physical LPI).
-[ ! -f "$dir/tofu-its-v4.log" ] ||
-    extract "$dir/tofu-its-v4.log" | sed -n 's/^lpi_msi /lpi_msi_direct /p; s/^lpi_int /lpi_int_v4 /p' >> "$dir/tofu.txt"
+v4_names() { sed -n 's/^lpi_msi /lpi_msi_direct /p; s/^lpi_int /lpi_int_v4 /p'; }
+[ ! -f "$dir/tofu-its-v4.log" ] || extract "$dir/tofu-its-v4.log" | v4_names >> "$dir/tofu.txt"
 extract "$dir/native.log" > "$dir/native.txt"
-[ ! -f "$dir/tofu-its-v4.log" ] ||
-    sed -n 's/^lpi_msi /lpi_msi_direct /p; s/^lpi_int /lpi_int_v4 /p' "$dir/native.txt" >> "$dir/native.txt"
+if [ -f "$dir/tofu-its-v4.log" ]; then v4=$(v4_names < "$dir/native.txt"); echo "$v4" >> "$dir/native.txt"; fi
 
 # Linux: the guest counter at /init in instructions (ticks * 1e9 / CNTFRQ under
 # icount), and the wall-clock medians.
