@@ -35,9 +35,15 @@ HYP_CFLAGS  := -std=gnu11 -ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pi
                -Iinclude -MMD -MP
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Iinclude
 
-# The board: its IOMMU driver is chosen by file (src/drivers/smmu/$(IOMMU)*.c).
+# The board: its IOMMU driver is chosen by file (src/drivers/smmu/$(IOMMU)*.c),
+# its GIC by version (GIC_VERSION 2 or 3): files named *_v<n>.c or gicv<n>*.c
+# are built only for GIC version n, and the code sees GIC_VERSION.
 include platforms/qemu-virt.mk
-HYP_SRCS    := $(filter-out src/drivers/smmu/%,$(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)) \
+GIC_VERSION ?= 3
+GIC_OTHER   := $(if $(filter 2,$(GIC_VERSION)),3,2)
+HYP_CFLAGS  += -DGIC_VERSION=$(GIC_VERSION)
+HYP_SRCS    := $(filter-out src/drivers/smmu/% %_v$(GIC_OTHER).c %_v$(GIC_OTHER).S src/drivers/gicv$(GIC_OTHER)%, \
+                            $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)) \
                $(sort $(wildcard src/drivers/smmu/$(IOMMU)*.c))
 HYP_OBJS    := $(patsubst %,$(BUILD)/hyp/%.o,$(HYP_SRCS))
 

@@ -265,6 +265,10 @@
 #define ID_FIELD_WIDTH      4
 #define ID_ISAR0_HAS_LSE(v) (FIELD_GET(v, ID_FIELD_WIDTH, ID_ISAR0_ATOMIC_SHIFT) >= ID_ISAR0_ATOMIC_LSE)
 
+#ifndef GIC_VERSION
+#define GIC_VERSION 3                   /* the build's (Makefile, from the board); host code: 3 */
+#endif
+
 /* ---- GICv3 distributor (IHI 0069, 12.9) ------------------------------ */
 #define GICD_CTLR           0x0000
 #define GICD_TYPER          0x0004
@@ -379,7 +383,11 @@
 #define GIC_REG_BYTES(bits_per_irq) (GIC_MAX_INTIDS * (bits_per_irq) / 8)  /* size of a per-INTID array */
 #define GIC_ALL_32          0xffffffffu  /* every INTID of one 32-bit register */
 #define GIC_PRIO_X4(p)      ((uint32_t)(p) * 0x01010101u)   /* one priority in 4 byte fields */
-#define GIC_INTID_MASK      0xffffffu
+#if GIC_VERSION == 2
+#define GIC_INTID_MASK      0x3ffu       /* an IAR's INTID (GICv2: the SGI's source CPU above it) */
+#else
+#define GIC_INTID_MASK      0xffffffu    /* an IAR's INTID */
+#endif
 
 /* CPU interface / virtualization system-register fields */
 #define ICC_SRE_SRE         BIT(0)
@@ -420,6 +428,70 @@
 #define PPI_PTIMER          30          /* EL1 physical timer (non-secure) */
 #define SGI_KICK            0           /* look at the vCPU's work */
 #define SGI_CONSOLE         1           /* drain the console's rings */
+
+/* ---- GICv2 (IHI 0048B): the distributor's own registers, the CPU
+ * interface (GICC), the virtual interface control (GICH) and the virtual
+ * CPU interface (GICV, laid out as GICC).  A GIC-400 has them; GICv3's
+ * per-interrupt distributor arrays above are at the same offsets. ------- */
+#define GICD_V2_SIZE          0x1000    /* a GICv2 distributor's frame (the vGIC's) */
+#define GICD_CPENDSGIR        0x0f10    /* 4 registers, a byte per SGI: its source CPUs */
+#define GICD_SPENDSGIR        0x0f20
+#define GICD_PIDR2_V2         0x0fe8
+#define GIC_PIDR2_ARCH_GICV2  0x2
+#define GICD_V2_CTLR_ENABLE   BIT(0)    /* Non-secure view, or no Security Extensions: group 0 */
+#define GICD_V2_CTLR_ENABLE_G1 BIT(1)   /* no Security Extensions: group 1 */
+#define GICD_TYPER_CPUS_SHIFT 5         /* CPUNumber: CPU interfaces - 1 */
+#define GICD_TYPER_CPUS_MASK  0x7u
+#define GICD_SGIR_INTID_MASK  0xfu
+#define GICD_SGIR_TARGETS_SHIFT 16      /* CPUTargetList, a bit per CPU interface */
+#define GICD_SGIR_FILTER_SHIFT 24       /* TargetListFilter */
+#define GICD_SGIR_FILTER_LIST  0u       /* the CPUs in CPUTargetList */
+#define GICD_SGIR_FILTER_OTHERS 1u      /* every CPU but the sender */
+#define GICD_SGIR_FILTER_SELF  2u       /* the sender only */
+#define GIC_V2_MAX_CPUS       8         /* CPU interfaces: ITARGETSR's byte, GICD_SGIR's list */
+#define GIC_V2_SGI_SOURCE_BITS 3        /* the source CPU of an SGI in IAR and LRs */
+
+#define GICC_CTLR             0x0000
+#define GICC_PMR              0x0004
+#define GICC_IAR              0x000c
+#define GICC_EOIR             0x0010
+#define GICC_DIR              0x1000
+#define GICC_SIZE             0x2000    /* both pages: GICC_DIR is in the second */
+#define GICC_CTLR_ENABLE      BIT(0)    /* group 0 (group 1 in the Non-secure view) */
+#define GICC_CTLR_ENABLE_G1   BIT(1)    /* no Security Extensions: group 1 */
+#define GICC_CTLR_EOIMODE     BIT(9)    /* EOImodeNS: EOIR drops priority only, DIR deactivates */
+#define GICC_PMR_LOWEST       0xffu
+#define GICC_IAR_INTID_MASK   0x3ffu    /* the rest (CPUID) goes back in EOIR and DIR as read */
+
+#define GICH_HCR              0x0000
+#define GICH_VTR              0x0004
+#define GICH_VMCR             0x0008
+#define GICH_MISR             0x0010
+#define GICH_EISR0            0x0020
+#define GICH_ELRSR0           0x0030
+#define GICH_APR              0x00f0
+#define GICH_LR0              0x0100
+#define GICH_HCR_EN           BIT(0)
+#define GICH_HCR_UIE          BIT(1)
+#define GICH_VTR_LISTREGS_MASK 0x3fu    /* ListRegs: LRs - 1 */
+#define GICH_MAX_LRS          64        /* the most EISR/ELRSR can name; the vGIC uses 16 */
+/* GICH_LR<n>: vINTID [9:0], pINTID [19:10] (HW = 1) or, HW = 0, EOI [19]
+ * and an SGI's source CPU [12:10], priority [27:23] (its top 5 bits),
+ * state [29:28], group 1 [30], HW [31]. */
+#define GICH_LR_VINTID_MASK   0x3ffu
+#define GICH_LR_PINTID_SHIFT  10
+#define GICH_LR_PINTID_WIDTH  10
+#define GICH_LR_CPUID_SHIFT   10
+#define GICH_LR_EOI           BIT(19)
+#define GICH_LR_PRIO_SHIFT    23
+#define GICH_LR_PRIO_WIDTH    5
+#define GICH_LR_PRIO_DROP     3         /* the 8-bit priority's low bits it has no room for */
+#define GICH_LR_PENDING       BIT(28)
+#define GICH_LR_ACTIVE        BIT(29)
+#define GICH_LR_STATE_MASK    (BIT(28) | BIT(29))
+#define GICH_LR_GROUP1        BIT(30)
+#define GICH_LR_HW            BIT(31)
+#define GICV_SIZE             GICC_SIZE /* mapped at the VM's GICC */
 
 /* ---- GICv3 ITS (IHI 0069): the control frame's registers, the translation
  * frame 64 KiB above it, the 32-byte commands --------------------------- */

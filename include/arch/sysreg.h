@@ -43,6 +43,7 @@ static inline void mmio_write64(uintptr_t a, uint64_t v) { *(volatile uint64_t *
 static inline void mmio_write32(uintptr_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
 static inline uint16_t mmio_read16(uintptr_t a) { return *(volatile uint16_t *)a; }
 static inline void mmio_write16(uintptr_t a, uint16_t v) { *(volatile uint16_t *)a = v; }
+static inline void mmio_write8(uintptr_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
 
 /* One single-copy-atomic load of a 32-bit word that another CPU may store
  * to meanwhile, zero-extended by the load itself (a volatile C load costs

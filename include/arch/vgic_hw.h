@@ -1,14 +1,49 @@
 /* SPDX-License-Identifier: MIT */
-/* The GICv3 virtual CPU interface's control registers, as the vGIC needs them.
- * src/arch/arm64/gic/vgic_hw.c implements them; tests/unit has a fake. */
+/* The virtual CPU interface's control registers, as the vGIC needs them:
+ * GICv3's ICH_*_EL2 or, when the build's GIC_VERSION is 2, GICv2's GICH
+ * frame.  src/arch/arm64/gic/vgic_hw_v<n>.c implement them; tests/unit has
+ * a fake. */
 #ifndef ARCH_VGIC_HW_H
 #define ARCH_VGIC_HW_H
 #include <stdbool.h>
 #include <stdint.h>
 #include "arch/sysreg.h"
+#include "arch/regs.h"
+
+#define VGIC_HW_MAX_LRS 16      /* the LRs the vGIC uses, at most (VGIC_MAX_LRS) */
 
 unsigned vgic_hw_nr_lrs(void);
 uint64_t vgic_hw_read_lr(unsigned i);
+
+/* A vCPU's state of the interface beside its LRs (the control register,
+ * the guest's priority mask and binary points, its active priorities),
+ * saved and loaded with its context. */
+struct vgic_hw_state {
+    uint64_t hcr, vmcr, apr[2];
+};
+void vgic_hw_state_reset(struct vgic_hw_state *s);
+void vgic_hw_state_save(struct vgic_hw_state *s);
+void vgic_hw_state_load(const struct vgic_hw_state *s);
+
+#if GIC_VERSION == 2
+#include "core/platform.h"
+
+/* GICH_LR<i>, ELRSR: loads and stores in the GICH frame, which EL2 maps
+ * as device memory; device accesses to one frame stay in order, so that
+ * an ELRSR read sees the LR writes before it without a barrier. */
+static inline void vgic_hw_write_lr(unsigned i, uint64_t v)
+{
+    mmio_write32((uintptr_t)(platform.gich_base + GICH_LR0 + 4 * (i % VGIC_HW_MAX_LRS)), (uint32_t)v);
+}
+
+static inline uint32_t vgic_hw_elrsr(void)
+{
+    return mmio_read32((uintptr_t)(platform.gich_base + GICH_ELRSR0));
+}
+
+static inline void vgic_hw_sync(void) { }
+
+#else /* GICv3 */
 
 /* The two the exit path uses are inline (tests/unit/fake/arch/vgic_hw.h
  * stands in for this header with functions). */
@@ -32,7 +67,7 @@ static inline void vgic_hw_write_lr(unsigned i, uint64_t v)
                      VGIC_HW_LR_MSR(C13, 7)
                      "2:"
                      : [e] "=&r"(entry)
-                     : [i] "r"((uint64_t)(i % 16)), [val] "r"(v), [sh] "i"(VGIC_HW_LR_ENTRY_SHIFT)
+                     : [i] "r"((uint64_t)(i % VGIC_HW_MAX_LRS)), [val] "r"(v), [sh] "i"(VGIC_HW_LR_ENTRY_SHIFT)
                      : "memory");
 }
 
@@ -49,11 +84,13 @@ static inline void vgic_hw_sync(void)
 
 /* The virtual CPU interface on (ICH_HCR_EL2.En), with an underflow
  * maintenance interrupt when `underflow` (UIE); off. */
+#endif /* GIC_VERSION */
+
 void vgic_hw_enable(bool underflow);
 void vgic_hw_disable(void);
 /* ICH_EISR_EL2: LRs whose EOI maintenance request is due. */
 uint32_t vgic_hw_eisr(void);
-/* Deactivate a physical interrupt a hardware LR held (ICC_DIR_EL1). */
+/* Deactivate a physical interrupt a hardware LR held (ICC_DIR_EL1, GICC_DIR). */
 void vgic_hw_deactivate(unsigned pintid);
 /* The line of a hardware PPI of this CPU: PPI_VTIMER, the EL1 virtual timer's
  * output (ENABLE, not IMASK, ISTATUS); PPI_PMU, the PMU's overflow request. */

@@ -33,7 +33,8 @@ struct vm_config {
     uint64_t ram_pa;          /* 0: anywhere */
     uint64_t entry_ipa;
     struct vm_image kernel, initrd, dtb;
-    uint64_t gicd_ipa, gicr_ipa;
+    uint64_t gicd_ipa, gicr_ipa;     /* GICv2: gicr_ipa 0, and gicc_ipa where it sees the GICV */
+    uint64_t gicc_ipa;
     uint32_t nr_spis;
     uint64_t its_ipa;              /* its virtual ITS (`its;`, docs/its.md); 0: none */
     uint64_t uart_ipa;

@@ -4,6 +4,7 @@
 #define CORE_DRIVERS_H
 #include "core/types.h"
 #include "arch/sysreg.h"
+#include "arch/regs.h"
 
 void uart_init(uint64_t base);
 /* Wait for room, then send `c` (boot, panic). */
@@ -23,28 +24,47 @@ void gic_init_dist(void);
 bool gic_cpu_present(unsigned cpu);
 void gic_init_cpu(unsigned cpu);
 void gic_enable_spi(unsigned intid, unsigned target_cpu);
-/* The CPU interface's acknowledge and end of interrupt are system
- * registers, inline on the exit path (src/drivers/gicv3.c has the rest). */
-/* Acknowledge the highest-priority pending interrupt; GIC_SPURIOUS_ID if none. */
+/* The CPU interface's acknowledge and end of interrupt, inline on the exit
+ * path: GICv3's system registers, GICv2's GICC frame (src/drivers/gicv<n>.c
+ * has the rest).  gic_ack: the highest-priority pending interrupt's IAR,
+ * GIC_SPURIOUS_ID if none (on GICv2 an SGI's IAR carries its source CPU
+ * too: give the value back as read).  gic_priority_drop: a forwarded
+ * interrupt stays active for its guest.  gic_eoi: the end of a
+ * hypervisor-handled interrupt, priority drop and deactivation. */
+#if GIC_VERSION == 2
+#include "core/platform.h"
+static inline uint32_t gic_ack(void)
+{
+    return mmio_read32((uintptr_t)(platform.gicc_base + GICC_IAR));
+}
+static inline void gic_priority_drop(uint32_t iar)
+{
+    mmio_write32((uintptr_t)(platform.gicc_base + GICC_EOIR), iar);
+}
+static inline void gic_eoi(uint32_t iar)
+{
+    mmio_write32((uintptr_t)(platform.gicc_base + GICC_EOIR), iar);
+    mmio_write32((uintptr_t)(platform.gicc_base + GICC_DIR), iar);
+}
+#else
 static inline uint32_t gic_ack(void)
 {
     uint32_t iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
     dsb(sy);
     return iar;
 }
-/* Priority drop only: a forwarded interrupt stays active for its guest. */
 static inline void gic_priority_drop(uint32_t iar)
 {
     write_sysreg(ICC_EOIR1_EL1, iar);
     isb();
 }
-/* End of a hypervisor-handled interrupt: priority drop and deactivation. */
 static inline void gic_eoi(uint32_t iar)
 {
     write_sysreg(ICC_EOIR1_EL1, iar);
     write_sysreg(ICC_DIR_EL1, iar);
     isb();
 }
+#endif
 /* Disable an SPI at the distributor (done once GICD_CTLR.RWP says so). */
 void gic_disable_spi(unsigned intid);
 /* Clear an SPI's pending and active state (a level one stays pending while

@@ -20,9 +20,19 @@ struct platform {
     uint64_t cpu_mpidr[MAX_PCPUS];
     uint64_t uart_base;
     uint32_t uart_intid;
+    /* The GIC: its version (2: a GICv2 with the virtualization extensions,
+     * a GIC-400; 3: GICv3 or GICv4), which the build's GIC_VERSION must be
+     * (the tool checks), and its frames.  GICv3: the distributor and the
+     * redistributors' region (tofu finds each CPU's in it).  GICv2: the
+     * distributor, the CPU interface (GICC), the virtual interface control
+     * (GICH) and the virtual CPU interface (GICV, which a VM sees at its
+     * GICC). */
+    uint32_t gic_version;
     uint64_t gicd_base;
-    uint64_t gicr_base;       /* the redistributors' region: tofu finds each CPU's in it */
+    uint64_t gicr_base;
     uint64_t gicr_size;
+    uint64_t gicc_base, gich_base, gicv_base;
+    uint32_t gic_maint_intid;  /* the maintenance interrupt (a PPI) */
     uint64_t its_base;        /* the GICv3 ITS (0: none): passed-through MSIs */
     uint64_t ram_base;        /* RAM; the size is the config's, for when the boot DTB says nothing */
     uint64_t ram_size;

@@ -8,6 +8,7 @@
 #include "core/mmio.h"
 #include "arch/regs.h"
 #include "arch/atomic.h"
+#include "arch/vgic_hw.h"
 
 /* Saved on every exit by the vector code: layout fixed (offsets in asm). */
 struct vcpu_regs {
@@ -28,8 +29,13 @@ _Static_assert(__builtin_offsetof(struct vcpu_regs, x[30]) == VCPU_REGS_X30, "as
 _Static_assert(__builtin_offsetof(struct vcpu_regs, pc) == VCPU_REGS_PC, "asm offset");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, spsr) == VCPU_REGS_SPSR, "asm offset");
 _Static_assert(__builtin_offsetof(struct vcpu_regs, hyp_sp) == VCPU_REGS_HYP_SP, "asm offset");
-/* struct vcpu's exits[] (below): the vector code counts each exit there. */
+/* struct vcpu's exits[] (below): the vector code counts each exit there
+ * (src/arch/arm64/asm.h has the same; GICv2: vgic_cpu.sgi_src before it). */
+#if GIC_VERSION == 2
+#define VCPU_EXITS       0x5f0
+#else
 #define VCPU_EXITS       0x5e0
+#endif
 
 /*
  * EL1 state that is live in the CPU while the vCPU runs and is saved and
@@ -52,7 +58,7 @@ struct vcpu_sysregs {
              amair, vbar, contextidr, tpidr_el0, tpidrro_el0, tpidr_el1,
              sp_el0, sp_el1, elr_el1, spsr_el1, par, cntkctl, csselr, mdscr;
     uint64_t cntv_ctl, cntv_cval;
-    uint64_t ich_hcr, ich_vmcr, ich_ap0r0, ich_ap1r0;
+    struct vgic_hw_state vgic_if;   /* the virtual CPU interface beside the LRs */
     uint64_t lr[VGIC_MAX_LRS];
     uint64_t pauth[10];             /* APIA, APIB, APDA, APDB, APGA: lo, hi */
     uint64_t mte[4];                /* GCR, RGSR, TFSR, TFSRE0 (FEAT_MTE2) */

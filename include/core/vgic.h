@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Virtual GICv3 state.  The distributor and redistributor frames are
- * emulated (src/vdev/vgic_dist.c, vgic_redist.c); the virtual CPU interface
+ * emulated (src/vdev/vgic_dist_v3.c, vgic_redist_v3.c; GICv2: vgic_dist_v2.c); the virtual CPU interface
  * is the hardware's, fed through the list registers.
  *
  * Where an interrupt's pending state lives: in its vCPU's `pending` bitmap
@@ -49,7 +49,7 @@ struct vgic_irq {
 struct vgic_dist {
     /* First: the distributor's first registers as the guest reads them, in
      * register order, so that a read of one is one load at its offset
-     * (vdev/vgic_dist.c).  CTLR holds ARE and DS, always set, with the
+     * (vdev/vgic_dist_v3.c).  CTLR holds ARE and DS, always set, with the
      * enables written. */
     union {
         uint32_t id_regs[VGIC_DIST_ID_REGS];
@@ -62,6 +62,7 @@ struct vgic_dist {
     struct vgic_irq spi[VGIC_MAX_SPIS];
     vgic_lr_t lr_soft[VGIC_MAX_SPIS]; /* as vgic_cpu.lr_soft, for spi[i] */
     uint32_t nr_lpis;                 /* LPIs 8192..8192+nr_lpis-1; 0: none (GICD_TYPER.LPIS 0) */
+    uint32_t ctlr_v2;                 /* GICv2: GICD_CTLR as the guest wrote it (ctlr: G1 if either group) */
 };
 
 struct vgic_cpu {
@@ -99,6 +100,13 @@ struct vgic_cpu {
     };
     uint64_t unactive[VGIC_WORDS];           /* ICACTIVER from another CPU, for its next flush */
     bool waker_sleep;                        /* GICR_WAKER.ProcessorSleep */
+#if GIC_VERSION == 2
+    /* A GICv2 SGI is pending once per source CPU (IHI 0048B 3.2.4): bit s
+     * of sgi_src[n], source vCPU s, while SGI n from it waits for a list
+     * register (pending[] has n then).  One source at a time is in an LR;
+     * its LR asks for an EOI maintenance interrupt while others wait. */
+    uint8_t sgi_src[GIC_PPI_BASE_ID];
+#endif
 };
 
 /* A vCPU's LPIs: the redistributor's registers, and what waits.  Apart
@@ -157,6 +165,15 @@ bool vgic_is_pending(struct vcpu *v, unsigned intid);
 bool vgic_is_active(struct vcpu *v, unsigned intid);
 /* ICC_SGI1R_EL1 write from vCPU `v`. */
 void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r);
+#if GIC_VERSION == 2
+/* GICv2, where each source CPU's SGI is pending on its own: SGI `intid`
+ * from vCPU `source` made pending on `t` (GICD_SGIR, GICD_SPENDSGIR); the
+ * sources whose SGI `intid` is pending on `t`, a bit each; clearing those
+ * of `sources` (GICD_CPENDSGIR). */
+void vgic_inject_sgi(struct vcpu *t, unsigned intid, unsigned source);
+unsigned vgic_sgi_sources(struct vcpu *t, unsigned intid);
+void vgic_clear_sgi(struct vcpu *t, unsigned intid, unsigned sources);
+#endif
 /* Move pending interrupts into list registers.  Runs on `v`'s own CPU,
  * right before entering the guest. */
 void vgic_flush(struct vcpu *v);
@@ -190,7 +207,7 @@ void vgic_lpi_move_all(struct vcpu *v, struct vcpu *to);
  * pending are delivered.  False when the table is not in the VM's RAM
  * (the copy then stays as it was). */
 bool vgic_lpi_reload(struct vcpu *v, unsigned first, unsigned count);
-/* The redistributor's LPI registers (vdev/vgic_redist.c). */
+/* The redistributor's LPI registers (vdev/vgic_redist_v3.c). */
 void vgic_lpi_set_ctlr(struct vcpu *v, bool enable);
 /* Ask `v` for a flush of its LPI work (flush_lpi_work) at its next exit. */
 void vgic_lpi_kick(struct vcpu *v);

@@ -15,5 +15,12 @@ struct vcpu;
  */
 bool vgic_irqreg_access(struct vcpu *v, struct vcpu *owner, uint64_t off, unsigned width,
                         bool write, uint64_t *val);
+/* The same, as a GICv2 distributor shows them: private interrupts banked
+ * (the accessing vCPU's own), SPIs the VM's; no routing registers. */
+bool vgic_irqreg_access_banked(struct vcpu *v, uint64_t off, unsigned width, bool write, uint64_t *val);
+/* SPI `intid` (irq) of a VM delivered to its vCPU `dst` from now on
+ * (IROUTER, ITARGETSR). */
+struct vgic_irq;
+void vgic_spi_route(struct vgic_irq *irq, unsigned intid, struct vcpu *dst);
 
 #endif

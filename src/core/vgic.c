@@ -33,7 +33,10 @@ static void irq_defaults(struct vgic_irq *irq, bool edge)
     irq->enabled = false;
     irq->edge = edge;
     irq->level = false;
-    irq->group1 = true;
+    /* GICv3 guests run with one security state and use group 1; a GICv2
+     * without the Security Extensions resets every interrupt to group 0,
+     * which its guests (Linux) enable alone. */
+    irq->group1 = GIC_VERSION != 2;
     irq->hw = false;
     irq->target = 0;
     irq->irouter = 0;
@@ -45,6 +48,7 @@ void vgic_vm_init(struct vm *vm, unsigned nr_spis, unsigned nr_lpis)
     d->nr_spis = nr_spis > VGIC_MAX_SPIS ? VGIC_MAX_SPIS : nr_spis;
     d->nr_lpis = nr_lpis > VITS_MAX_LPIS ? VITS_MAX_LPIS : nr_lpis;
     d->ctlr = GICD_CTLR_ARE | GICD_CTLR_DS;
+    d->ctlr_v2 = 0;
     /* With LPIs: IDbits for INTIDs up to 16383 (VITS_MAX_LPIS from 8192),
      * num_LPIs 0 (as many as IDbits allows; GICR_PROPBASER's IDbits may
      * ask for fewer). */
@@ -84,6 +88,10 @@ void vgic_vcpu_init(struct vcpu *v)
     for (unsigned i = 0; i < VGIC_WORDS; i++)
         c->unactive[i] = 0;
     c->waker_sleep = true;
+#if GIC_VERSION == 2
+    for (unsigned i = 0; i < GIC_PPI_BASE_ID; i++)
+        c->sgi_src[i] = 0;
+#endif
     vgic_lpi_of(v)->enabled = vgic_lpi_of(v)->drop_any = vgic_lpi_of(v)->refresh = false;
     vgic_lpi_of(v)->propbaser = vgic_lpi_of(v)->pendbaser = 0;
     for (unsigned i = 0; i < VGIC_LPI_WORDS; i++)
@@ -156,6 +164,18 @@ static void requeue(struct vcpu *v, unsigned intid)
         lpi_mark(v, intid - GIC_LPI_BASE_ID);
     else
         bitmap_set(v, intid);
+}
+
+/* ... from LR value `lr`: a GICv2 SGI waits again for its own source. */
+static void requeue_lr(struct vcpu *v, unsigned intid, vgic_lr_t lr)
+{
+#if GIC_VERSION == 2
+    if (intid < GIC_PPI_BASE_ID)
+        __atomic_fetch_or(&v->vgic.sgi_src[intid], (uint8_t)(1u << vgic_lr_source(lr)), __ATOMIC_RELEASE);
+#else
+    UNUSED(lr);
+#endif
+    requeue(v, intid);
 }
 
 
@@ -437,6 +457,35 @@ void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r)
                intid, aff, aff0_base / ICC_SGI1R_RANGE, targets);
 }
 
+#if GIC_VERSION == 2
+void vgic_inject_sgi(struct vcpu *t, unsigned intid, unsigned source)
+{
+    intid %= GIC_PPI_BASE_ID;
+    __atomic_fetch_or(&t->vgic.sgi_src[intid], (uint8_t)(1u << (source % GIC_V2_MAX_CPUS)), __ATOMIC_RELEASE);
+    inject_checked(t, intid);
+}
+
+/* GICD_SPENDSGIR and GICD_CPENDSGIR are banked: `t` is the caller's own
+ * vCPU, whose list registers are on this CPU. */
+unsigned vgic_sgi_sources(struct vcpu *t, unsigned intid)
+{
+    unsigned s = __atomic_load_n(&t->vgic.sgi_src[intid % GIC_PPI_BASE_ID], __ATOMIC_ACQUIRE);
+    vgic_lr_t lr = lr_of(t, intid);
+    return vgic_lr_pending(lr) ? s | 1u << vgic_lr_source(lr) : s;
+}
+
+void vgic_clear_sgi(struct vcpu *t, unsigned intid, unsigned sources)
+{
+    intid %= GIC_PPI_BASE_ID;
+    unsigned left = __atomic_fetch_and(&t->vgic.sgi_src[intid], (uint8_t)~sources, __ATOMIC_ACQ_REL) & ~sources;
+    if (!left)
+        bitmap_clear(t, intid);
+    vgic_lr_t lr = lr_of(t, intid);
+    if (vgic_lr_pending(lr) && (sources & (1u << vgic_lr_source(lr))))
+        lr_unpend(t, (unsigned)lr_find(t, intid));
+}
+#endif
+
 /* A hardware interrupt's LR names its physical INTID: the guest's
  * deactivation then deactivates the physical interrupt (GICv3 4.4.6).  An
  * emulated level interrupt's LR asks for an EOI maintenance interrupt, so
@@ -502,14 +551,45 @@ lr_record(struct vgic_cpu *c, unsigned n, vgic_lr_t lr)
     c->lr_level = (c->lr_level & ~bit) | (vgic_lr_eoi(lr) ? bit : 0);
 }
 
-/* Write `intid` into the free LR n and record it. */
-static inline __attribute__((always_inline)) void
-lr_fill(struct vcpu *v, unsigned n, unsigned intid, const struct vgic_irq *irq)
+/* lr_place of an interrupt in no LR now, as `lr`: into a free LR, or one whose
+ * interrupt is less urgent (evicted). */
+static inline __attribute__((always_inline)) bool
+lr_place_free(struct vcpu *v, const struct vgic_irq *irq, bool *evicted, vgic_lr_t lr)
 {
-    vgic_lr_t lr = make_lr(intid, irq);
+    struct vgic_cpu *c = &v->vgic;
+    uint32_t free = ~c->lr_used & ((1u << vgic_nr_lrs) - 1);
+    if (!free) {
+        /* Evict the least urgent LR that is only pending, if it is less
+         * urgent than this one; it goes back to the pending bitmap (a
+         * hardware interrupt's physical one stays active meanwhile). */
+        int victim = -1;
+        unsigned worst = irq->priority;
+        vgic_lr_t victim_lr = 0;
+        for (unsigned j = 0; j < vgic_nr_lrs; j++) {
+            vgic_lr_t cur = vgic_hw_read_lr(j);
+            unsigned prio = vgic_lr_prio(cur);
+            if (vgic_lr_pending_only(cur) && prio > worst) {
+                worst = prio;
+                victim = (int)j;
+                victim_lr = cur;
+            }
+        }
+        if (victim < 0)
+            return false;
+        requeue_lr(v, c->lr_intid[victim], victim_lr);
+        lr_release(v, (unsigned)victim);
+        *evicted = true;
+        free = 1u << victim;
+    }
+    unsigned n = ctz64(free);
     vgic_hw_write_lr(n, lr);
-    lr_record(&v->vgic, n, lr);
+    lr_record(c, n, lr);
+    return true;
 }
+
+#if GIC_VERSION == 2
+static bool sgi_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq, bool *evicted);
+#endif
 
 /* Put `intid` in a list register; false when every LR holds something at
  * least as urgent.  Sets *evicted when it sent another interrupt back to the
@@ -518,6 +598,10 @@ static inline __attribute__((always_inline)) bool
 lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq, bool *evicted)
 {
     struct vgic_cpu *c = &v->vgic;
+#if GIC_VERSION == 2
+    if (intid < GIC_PPI_BASE_ID)
+        return sgi_place(v, intid, irq, evicted);
+#endif
     int i = lr_find(v, intid);
 
     if (i >= 0) {
@@ -537,31 +621,42 @@ lr_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq, bool *evict
         }
         return true;
     }
-    uint32_t free = ~c->lr_used & ((1u << vgic_nr_lrs) - 1);
-    if (!free) {
-        /* Evict the least urgent LR that is only pending, if it is less
-         * urgent than this one; it goes back to the pending bitmap (a
-         * hardware interrupt's physical one stays active meanwhile). */
-        int victim = -1;
-        unsigned worst = irq->priority;
-        for (unsigned j = 0; j < vgic_nr_lrs; j++) {
-            vgic_lr_t lr = vgic_hw_read_lr(j);
-            unsigned prio = vgic_lr_prio(lr);
-            if (vgic_lr_pending_only(lr) && prio > worst) {
-                worst = prio;
-                victim = (int)j;
-            }
+    return lr_place_free(v, irq, evicted, make_lr(intid, irq));
+}
+
+#if GIC_VERSION == 2
+/* A GICv2 SGI (its bitmap bit just cleared): one source's goes into an LR.
+ * While it is there, the others wait in the bitmap and its LR asks for an
+ * EOI maintenance interrupt, after which the next is placed. */
+static bool __attribute__((noinline)) sgi_place(struct vcpu *v, unsigned intid, const struct vgic_irq *irq,
+                                                bool *evicted)
+{
+    struct vgic_cpu *c = &v->vgic;
+    int i = lr_find(v, intid);
+    if (i >= 0) {
+        vgic_lr_t lr = vgic_hw_read_lr((unsigned)i);
+        if (!vgic_lr_eoi(lr)) {
+            vgic_hw_write_lr((unsigned)i, vgic_lr_with_eoi(lr));
+            c->lr_level |= 1u << i;
         }
-        if (victim < 0)
-            return false;
-        requeue(v, c->lr_intid[victim]);
-        lr_release(v, (unsigned)victim);
-        *evicted = true;
-        free = 1u << victim;
+        bitmap_set(v, intid);
+        return true;
     }
-    lr_fill(v, ctz64(free), intid, irq);
+    uint8_t src = __atomic_load_n(&c->sgi_src[intid], __ATOMIC_ACQUIRE);
+    if (!src)
+        return true;                    /* cleared meanwhile (GICD_CPENDSGIR) */
+    unsigned s = ctz64(src);
+    vgic_lr_t lr = vgic_lr_with_source(vgic_lr_make(intid, irq->priority, irq->group1), s);
+    if (src & (src - 1))
+        lr = vgic_lr_with_eoi(lr);      /* more sources wait: back at its EOI */
+    if (!lr_place_free(v, irq, evicted, lr))
+        return false;
+    uint8_t was = __atomic_fetch_and(&c->sgi_src[intid], (uint8_t)~(1u << s), __ATOMIC_ACQ_REL);
+    if (was & ~(1u << s))
+        bitmap_set(v, intid);
     return true;
 }
+#endif
 
 /* LRs the guest has finished with: free them.  An emulated level
  * interrupt's LR asks for EOI maintenance, so it shows in EISR rather than
@@ -603,7 +698,8 @@ static void lrs_resample(struct vcpu *v)
         unsigned i = ctz64(lv), intid = c->lr_intid[i];
         lv &= lv - 1;
         struct vgic_irq *irq = vgic_irq_of(v, intid);
-        if (irq && !line_high(v, intid, irq))
+        /* Level ones only: a GICv2 SGI's LR waits for its EOI too. */
+        if (irq && is_level(irq) && !line_high(v, intid, irq))
             lr_unpend(v, i);
     }
 }
@@ -996,12 +1092,31 @@ static inline __attribute__((always_inline)) bool flush_one(struct vcpu *v)
                                   : &v->vm->vgic.lr_soft[intid - VGIC_NR_PRIVATE], __ATOMIC_RELAXED);
     if (!lr || irq->level)
         return false;
+#if GIC_VERSION == 2
+    /* An SGI from one source (more: flush_slow) names it in its LR. */
+    unsigned src = 0;
+    if (intid < GIC_PPI_BASE_ID) {
+        src = __atomic_load_n(&c->sgi_src[intid], __ATOMIC_ACQUIRE);
+        if (!src || (src & (src - 1)))
+            return false;
+        lr = vgic_lr_with_source(lr, ctz64(src));
+    }
+#endif
     vgic_hw_sync();                     /* this exit's LR writes, in ELRSR */
     uint32_t empty = vgic_hw_elrsr();   /* bits of LRs not implemented are RES0 */
     uint32_t live = c->lr_used & ~empty;
     if (!empty || (live & (c->lr_hw | c->lr_level)) || lr_holds(c, live, intid))
         return false;
+#if GIC_VERSION == 2
+    /* Another source meanwhile: it waits in the bitmap (its kick brings
+     * flush_slow, which has this LR ask for its EOI). */
+    unsigned others = src ? __atomic_fetch_and(&c->sgi_src[intid], (uint8_t)~src, __ATOMIC_ACQ_REL) & ~src : 0;
     arch_clear64_acq_rel(word, bits);
+    if (others)
+        bitmap_set(v, intid);
+#else
+    arch_clear64_acq_rel(word, bits);
+#endif
     unsigned n = ctz64(empty);
     uint32_t bit = 1u << n;
     vgic_hw_write_lr(n, lr);
@@ -1129,7 +1244,7 @@ void vgic_vcpu_stop(struct vcpu *v)
         unsigned i = ctz64(used);
         vgic_lr_t lr = vgic_hw_read_lr(i);
         if (vgic_lr_pending(lr) && !vgic_lr_hw(lr))
-            requeue(v, c->lr_intid[i]);
+            requeue_lr(v, c->lr_intid[i], lr);
     }
 }
 

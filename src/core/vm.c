@@ -256,8 +256,17 @@ static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned i
         if (rc != E_OK)
             return "a device overlaps its RAM or another device";
     }
+#if GIC_VERSION == 2
+    /* The virtual CPU interface is the hardware's GICV, where the VM sees
+     * its GICC; the distributor is emulated (vdev/vgic_dist_v2.c). */
+    int grc = pt_map(&vm->s2, c->gicc_ipa, platform.gicv_base, GICV_SIZE, s2_attrs_device());
+    if (grc != E_OK)
+        return grc == E_NOMEM ? "no memory for its stage-2 tables" : "its GIC CPU interface overlaps its RAM or a device";
+    if (mmio_add(vm, c->gicd_ipa, GICD_V2_SIZE, &vgic_dist_ops, &vm->vgic) ||
+#else
     if (mmio_add(vm, c->gicd_ipa, GICD_SIZE, &vgic_dist_ops, &vm->vgic) ||
         mmio_add(vm, c->gicr_ipa, (uint64_t)c->nr_vcpus * GICR_FRAME_SIZE, &vgic_redist_ops, vm) ||
+#endif
         mmio_add(vm, c->uart_ipa, UART_SIZE, &vpl011_ops, &vm->uart) ||
         (c->wdog_clk_hz && mmio_add(vm, c->wdog_ipa, WDOG_SIZE, &vsp805_ops, &vm->sp805)))
         return "its emulated devices overlap";

@@ -10,6 +10,7 @@ static uint64_t top_of(const struct vm_config *c)
         c->gicr_ipa + (uint64_t)c->nr_vcpus * GICR_FRAME_SIZE,
         c->share_window_ipa + c->share_window_size,
         c->gicd_ipa + GICD_SIZE,
+        c->gicc_ipa + GICV_SIZE,
         c->uart_ipa + UART_SIZE,
         c->virtio_window_top,
     };

@@ -112,17 +112,6 @@ void gic_disable_spi(unsigned intid)
     gicd_wait_rwp();        /* GICD_CTLR.RWP (IHI 0069): a disable has taken effect once it reads 0 */
 }
 
-void gic_clear_spi(unsigned intid)
-{
-    mmio_write32(gicd(GICD_ICACTIVER + (intid / 32) * 4), 1u << (intid % 32));
-    mmio_write32(gicd(GICD_ICPENDR + (intid / 32) * 4), 1u << (intid % 32));
-}
-
-bool gic_spi_pending(unsigned intid)
-{
-    return mmio_read32(gicd(GICD_ISPENDR + (intid / 32) * 4)) & (1u << (intid % 32));
-}
-
 bool gic_ppi_pending(unsigned intid)
 {
     return mmio_read32(gicr(cpu_id(), GICR_ISPENDR0)) & (1u << intid);
@@ -132,13 +121,6 @@ void gic_route_spi(unsigned intid, unsigned target_cpu)
 {
     /* GICD_IROUTER's affinity fields are where MPIDR has them. */
     mmio_write64(gicd(GICD_IROUTER + 8ull * intid), platform.cpu_mpidr[target_cpu]);
-}
-
-void gic_set_spi_edge(unsigned intid)
-{
-    uintptr_t r = gicd(GICD_ICFGR + (intid / GICD_ICFGR_PER_REG) * 4);
-    unsigned shift = (intid % GICD_ICFGR_PER_REG) * GICD_ICFGR_BITS;
-    mmio_write32(r, mmio_read32(r) | (GICD_ICFGR_EDGE << shift));
 }
 
 void gic_send_sgi(unsigned sgi, unsigned target_cpu)

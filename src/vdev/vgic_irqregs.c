@@ -82,6 +82,11 @@ static void wr_route(struct vcpu *t, struct vgic_irq *irq, unsigned intid, uint6
         vm_log(t, VM_LOG_GIC, "IROUTER of INTID %u set to %#lx: no such vCPU, routed to vCPU 0", intid, f);
         dst = &vm->vcpus[0];
     }
+    vgic_spi_route(irq, intid, dst);
+}
+
+void vgic_spi_route(struct vgic_irq *irq, unsigned intid, struct vcpu *dst)
+{
     irq->target = (uint8_t)dst->id;
     if (irq->hw)
         gic_route_spi(intid, dst->pcpu);
@@ -106,15 +111,27 @@ static const struct irqreg irqregs[] = {
 #undef R
 };
 
+static const struct irqreg *irqreg_at(uint64_t off)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(irqregs) && irqregs[i].offset <= off; i++)
+        if (off < irqregs[i].offset + irqregs[i].len)
+            return &irqregs[i];
+    return NULL;
+}
+
+bool vgic_irqreg_access_banked(struct vcpu *v, uint64_t off, unsigned width, bool write, uint64_t *val)
+{
+    const struct irqreg *r = irqreg_at(off);
+    if (!r || r->bits == 64)
+        return false;
+    bool private = (off - r->offset) * 8 / r->bits < VGIC_NR_PRIVATE;
+    return vgic_irqreg_access(v, private ? v : NULL, off, width, write, val);
+}
+
 bool vgic_irqreg_access(struct vcpu *v, struct vcpu *owner, uint64_t off, unsigned width,
                         bool write, uint64_t *val)
 {
-    const struct irqreg *r = NULL;
-    for (unsigned i = 0; i < ARRAY_SIZE(irqregs) && irqregs[i].offset <= off; i++)
-        if (off < irqregs[i].offset + irqregs[i].len) {
-            r = &irqregs[i];
-            break;
-        }
+    const struct irqreg *r = irqreg_at(off);
     if (!r)
         return false;
     /* IROUTER is only for SPIs and only for the distributor; a 32-bit access

@@ -77,8 +77,14 @@ static unsigned vm_windows(const struct vm_config *c, struct window *w)
 {
     unsigned n = 0;
     w[n++] = (struct window){ c->ram_ipa, c->ram_size, "the VM's RAM" };
-    w[n++] = (struct window){ c->gicd_ipa, GICD_SIZE, "the VM's virtual GIC distributor" };
-    w[n++] = (struct window){ c->gicr_ipa, (uint64_t)c->nr_vcpus * GICR_FRAME_SIZE, "the VM's virtual GIC redistributors" };
+    if (c->gicc_ipa) {
+        w[n++] = (struct window){ c->gicd_ipa, GICD_V2_SIZE, "the VM's virtual GIC distributor" };
+        w[n++] = (struct window){ c->gicc_ipa, GICV_SIZE, "the VM's GIC CPU interface" };
+    } else {
+        w[n++] = (struct window){ c->gicd_ipa, GICD_SIZE, "the VM's virtual GIC distributor" };
+        w[n++] = (struct window){ c->gicr_ipa, (uint64_t)c->nr_vcpus * GICR_FRAME_SIZE,
+                                  "the VM's virtual GIC redistributors" };
+    }
     w[n++] = (struct window){ c->uart_ipa, UART_SIZE, "the VM's virtual UART" };
     if (c->share_window_size)
         w[n++] = (struct window){ c->share_window_ipa, c->share_window_size, "the VM's IPC share window" };
@@ -344,6 +350,9 @@ void check_system(struct sys *s, const struct hyp_image *hyp)
         refuse("/platform", "memory ends at %#" PRIx64 ", inside the hypervisor image (to %#" PRIx64 ", %s)",
              s->ram_base + s->ram_size - 1, hyp->end - 1, hyp_image_what(hyp));
     for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++) {
+        if (vm->its && !plat.hyp.its_base)
+            refuse(vm->node, "its: the board has no GICv3 ITS for a virtual ITS to deliver through%s",
+                   plat.hyp.gic_version == 2 ? " (a GICv2 has no LPIs)" : "");
         check_cpus(s, vm);
         for (unsigned i = 0; i < vm->cfg.nr_devices; i++) {
             check_device_address(s, vm, i);

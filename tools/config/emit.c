@@ -54,8 +54,8 @@ static void emit_vm(FILE *c, FILE *s, const struct vm *vm, unsigned id, const ch
     emit_image(s, c, id, "kernel", &v->kernel, vm->kernel.path);
     emit_image(s, c, id, "initrd", &v->initrd, vm->initrd.path);
     emit_image(s, c, id, "dtb", &v->dtb, dtb_path);
-    fprintf(c, "        .gicd_ipa = %#" PRIx64 "ull, .gicr_ipa = %#" PRIx64 "ull, .nr_spis = %u,\n", v->gicd_ipa,
-            v->gicr_ipa, v->nr_spis);
+    fprintf(c, "        .gicd_ipa = %#" PRIx64 "ull, .gicr_ipa = %#" PRIx64 "ull, .gicc_ipa = %#" PRIx64
+            "ull, .nr_spis = %u,\n", v->gicd_ipa, v->gicr_ipa, v->gicc_ipa, v->nr_spis);
     if (v->its_ipa)
         fprintf(c, "        .its_ipa = %#" PRIx64 "ull,\n", v->its_ipa);
     fprintf(c, "        .ipc_peers = %#x, .doorbell_intid = %u,\n", v->ipc_peers, v->doorbell_intid);
@@ -100,11 +100,16 @@ static void write_dtb(const struct vm *vm, const char *path)
 static void emit_platform(FILE *c)
 {
     const struct platform *p = &plat.hyp;
-    fprintf(c, "\n#include \"core/platform.h\"\nconst struct platform platform = {\n");
+    /* The hypervisor is built for one GIC version (the board's .mk). */
+    fprintf(c, "\n#include \"core/platform.h\"\n_Static_assert(GIC_VERSION == %u, \"the board has a GICv%u: "
+            "build with GIC_VERSION=%u (platforms/<board>.mk)\");\nconst struct platform platform = {\n",
+            p->gic_version, p->gic_version, p->gic_version);
     fprintf(c, "    .name = \"%s\",\n", p->name);
     const struct { const char *field; uint64_t v; } f[] = {
         { "uart_base", p->uart_base }, { "uart_intid", p->uart_intid },
-        { "gicd_base", p->gicd_base }, { "gicr_base", p->gicr_base }, { "gicr_size", p->gicr_size }, { "its_base", p->its_base },
+        { "gic_version", p->gic_version }, { "gicd_base", p->gicd_base }, { "gicr_base", p->gicr_base },
+        { "gicr_size", p->gicr_size }, { "gicc_base", p->gicc_base }, { "gich_base", p->gich_base },
+        { "gicv_base", p->gicv_base }, { "gic_maint_intid", p->gic_maint_intid }, { "its_base", p->its_base },
         { "ram_base", p->ram_base }, { "ram_size", p->ram_size },
         { "device_base", p->device_base }, { "device_size", p->device_size },
         { "iommu_base", p->iommu_base }, { "iommu_event_intid", p->iommu_event_intid },

@@ -257,11 +257,19 @@ static void write_gic_and_timer(void *fdt, const struct vm_config *c)
     char node[64];
     snprintf(node, sizeof(node), "intc@%" PRIx64, c->gicd_ipa);
     DT_CHECK(fdt_begin_node(fdt, node));
-    DT_CHECK(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
-    DT_CHECK(fdt_property_u32(fdt, "#interrupt-cells", 3));
-    DT_CHECK(fdt_property(fdt, "interrupt-controller", NULL, 0));
-    DT_CHECK(fdt_property_u32(fdt, "#redistributor-regions", 1));
-    dt_reg(fdt, (uint64_t[]){ c->gicd_ipa, GICD_SIZE, c->gicr_ipa, c->nr_vcpus * GICR_FRAME_SIZE }, 2);
+    if (c->gicc_ipa) {
+        /* GICv2, as QEMU virt describes its own: distributor, CPU interface. */
+        DT_CHECK(fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic"));
+        DT_CHECK(fdt_property_u32(fdt, "#interrupt-cells", 3));
+        DT_CHECK(fdt_property(fdt, "interrupt-controller", NULL, 0));
+        dt_reg(fdt, (uint64_t[]){ c->gicd_ipa, GICD_V2_SIZE, c->gicc_ipa, GICV_SIZE }, 2);
+    } else {
+        DT_CHECK(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
+        DT_CHECK(fdt_property_u32(fdt, "#interrupt-cells", 3));
+        DT_CHECK(fdt_property(fdt, "interrupt-controller", NULL, 0));
+        DT_CHECK(fdt_property_u32(fdt, "#redistributor-regions", 1));
+        dt_reg(fdt, (uint64_t[]){ c->gicd_ipa, GICD_SIZE, c->gicr_ipa, c->nr_vcpus * GICR_FRAME_SIZE }, 2);
+    }
     DT_CHECK(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
     if (c->its_ipa) {
         /* The ITS is the GIC's child, as on QEMU virt: the same address

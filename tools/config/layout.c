@@ -99,7 +99,8 @@ void layout_vms(struct sys *s)
         struct vm_config *c = &vm->cfg;
         c->ram_ipa = VIRT_RAM;
         c->gicd_ipa = VIRT_GICD;
-        c->gicr_ipa = VIRT_GICR;
+        c->gicr_ipa = plat.hyp.gic_version == 2 ? 0 : VIRT_GICR;
+        c->gicc_ipa = plat.hyp.gic_version == 2 ? VIRT_GICC : 0;
         c->its_ipa = vm->its ? VIRT_ITS : 0;
         c->uart_ipa = VIRT_UART;
         c->uart_intid = GIC_SPI_BASE_ID + VIRT_UART_SPI;
@@ -290,6 +291,12 @@ static void sim_vm(struct sim *sim, struct vm *vm)
         if (rc != E_OK)
             refuse(vm->node, "device %s (%#" PRIx64 "+%#" PRIx64 ") cannot be mapped in its %u-bit address space",
                  vm->devices[i].path, d->pa, d->size, bits);
+    }
+    /* GICv2: the board's GICV at the VM's GICC (src/core/vm.c maps it too). */
+    if (c->gicc_ipa) {
+        int grc = pt_map(&s2, c->gicc_ipa, 0, GICV_SIZE, 0);
+        if (grc == E_NOMEM) refuse_tables(vm);
+        if (grc != E_OK) refuse(vm->node, "its GIC CPU interface at %#" PRIx64 " overlaps its RAM or a device", c->gicc_ipa);
     }
     /* The vPL011's read-only register page (src/core/vm.c maps it too). */
     int urc = pt_map(&s2, c->uart_ipa, 0, PAGE_SIZE, 0);

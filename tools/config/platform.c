@@ -19,6 +19,12 @@
 struct plat_desc plat;
 
 static const char *const gic_names[] = { "distributor", "redistributors" };
+static const char *const gicv2_names[] = { "distributor", "CPU interface", "virtual interface control",
+                                           "virtual CPU interface" };
+/* A GICv2 frame's least size: GICD, GICC and GICV two pages (GICC_DIR,
+ * GICV_DIR), GICH one. */
+static const uint64_t gicv2_min_size[] = { GICD_V2_SIZE, GICC_SIZE, PAGE_SIZE, GICV_SIZE };
+#define GICV2_FRAMES 4
 static const char *const iommu_irq_names[] = { "eventq", "priq", "cmdq-sync", "gerror" };
 enum { IOMMU_EVENTQ, IOMMU_PRIQ, IOMMU_SYNC, IOMMU_GERROR, IOMMU_IRQS };
 
@@ -48,6 +54,16 @@ static uint32_t own_spi(struct plat_desc *p, const char *path, const fdt32_t *ir
  * has `nregs` reg ranges (into reg[]) and `nirqs` interrupts (their cells,
  * or NULL).  Returns its offset, or a negative value when it is absent and
  * optional. */
+/* `compat`: one compatible, or several separated by '|' (any of them). */
+static bool compat_ok(const char *c, const char *compat)
+{
+    size_t n = strlen(c);
+    for (const char *p = compat; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL)
+        if (!strncmp(p, c, n) && (p[n] == '|' || !p[n]))
+            return true;
+    return false;
+}
+
 static int hyp_child(const void *fdt, int hyp, const char *name, const char *compat, bool optional,
                      const char *const *props, int nregs, uint64_t (*reg)[2], int nirqs, const fdt32_t **irqs)
 {
@@ -62,9 +78,8 @@ static int hyp_child(const void *fdt, int hyp, const char *name, const char *com
     check_props(fdt, node, path, props);
     check_children(fdt, node, (const char *const[]){ NULL });
     const char *c = get_string(fdt, node, path, "compatible");
-    if (!c || strcmp(c, compat))
-        refuse(path, "compatible must be \"%s\"%s", compat,
-               !strcmp(name, "gic") && c && !strcmp(c, "arm,gic-400") ? " (GICv2 is not supported yet)" : "");
+    if (!c || !compat_ok(c, compat))
+        refuse(path, "compatible must be \"%s\"", compat);
     int len;
     const fdt32_t *r = fdt_getprop(fdt, node, "reg", &len);
     if (!r || len != nregs * REG_CELLS * 4)
@@ -81,6 +96,50 @@ static int hyp_child(const void *fdt, int hyp, const char *name, const char *com
             refuse(path, "interrupts must be %d <type number flags> triple%s", nirqs, nirqs > 1 ? "s" : "");
     }
     return node;
+}
+
+/* The GIC: a GICv3 (distributor, redistributors) or a GICv2 with the
+ * virtualization extensions (distributor, CPU interface, GICH, GICV, and
+ * the maintenance PPI). */
+static void parse_gic(struct plat_desc *p, const void *fdt, int hyp)
+{
+    static const char *const v3_props[] = { "compatible", "reg", NULL };
+    static const char *const v2_props[] = { "compatible", "reg", "interrupts", NULL };
+    int node = fdt_subnode_offset(fdt, hyp, "gic");
+    const char *c = node >= 0 ? fdt_getprop(fdt, node, "compatible", NULL) : NULL;
+    uint64_t reg[GICV2_FRAMES][2];
+    if (!c || !compat_ok(c, "arm,gic-400|arm,cortex-a15-gic")) {
+        hyp_child(fdt, hyp, "gic", "arm,gic-v3", false, v3_props, 2, reg, 0, NULL);
+        p->hyp.gic_version = 3;
+        p->hyp.gicd_base = reg[0][0];
+        p->hyp.gicr_base = reg[1][0];
+        p->hyp.gicr_size = reg[1][1];
+        for (int i = 0; i < 2; i++) {
+            char what[32];
+            snprintf(what, sizeof(what), "GIC %s", gic_names[i]);
+            own_window(p, reg[i][0], reg[i][1], what);
+        }
+        return;
+    }
+    const fdt32_t *irqs;
+    hyp_child(fdt, hyp, "gic", "arm,gic-400|arm,cortex-a15-gic", false, v2_props, GICV2_FRAMES, reg, 1, &irqs);
+    p->hyp.gic_version = 2;
+    p->hyp.gicd_base = reg[0][0];
+    p->hyp.gicc_base = reg[1][0];
+    p->hyp.gich_base = reg[2][0];
+    p->hyp.gicv_base = reg[3][0];
+    for (int i = 0; i < GICV2_FRAMES; i++) {
+        char what[48];
+        snprintf(what, sizeof(what), "GIC %s", gicv2_names[i]);
+        if (reg[i][1] < gicv2_min_size[i])
+            refuse(HYP_NODE "/gic", "the %s (reg %d) must be at least %#" PRIx64 " bytes", what, i, gicv2_min_size[i]);
+        own_window(p, reg[i][0], reg[i][1], what);
+    }
+    if (fdt32_to_cpu(irqs[0]) != GIC_FDT_PPI || fdt32_to_cpu(irqs[1]) != PPI_MAINTENANCE - GIC_PPI_BASE_ID)
+        refuse(HYP_NODE "/gic", "interrupts must be the maintenance interrupt, <1 %u 4> (PPI %u, INTID %u: "
+               "the one tofu takes)", PPI_MAINTENANCE - GIC_PPI_BASE_ID, PPI_MAINTENANCE - GIC_PPI_BASE_ID,
+               PPI_MAINTENANCE);
+    p->hyp.gic_maint_intid = PPI_MAINTENANCE;
 }
 
 /* cpu-mpidrs: each CPU's MPIDR affinity, 2 cells each, distinct, nothing
@@ -179,15 +238,7 @@ void parse_platform_desc(struct plat_desc *p, const void *fdt, int plat_node)
     const fdt32_t *irqs = NULL;
     static const char *const dev_props[] = { "compatible", "reg", NULL };
     static const char *const irq_props[] = { "compatible", "reg", "interrupts", NULL };
-    hyp_child(fdt, hyp, "gic", "arm,gic-v3", false, dev_props, 2, reg, 0, NULL);
-    p->hyp.gicd_base = reg[0][0];
-    p->hyp.gicr_base = reg[1][0];
-    p->hyp.gicr_size = reg[1][1];
-    for (int i = 0; i < 2; i++) {
-        char what[32];
-        snprintf(what, sizeof(what), "GIC %s", gic_names[i]);
-        own_window(p, reg[i][0], reg[i][1], what);
-    }
+    parse_gic(p, fdt, hyp);
     if (hyp_child(fdt, hyp, "its", "arm,gic-v3-its", true, dev_props, 1, reg, 0, NULL) >= 0) {
         p->hyp.its_base = reg[0][0];
         own_window(p, reg[0][0], reg[0][1], "GIC ITS");

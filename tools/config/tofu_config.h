@@ -34,6 +34,7 @@
 /* The guest address map mirrors QEMU virt, so software for it runs unchanged. */
 #define VIRT_GICD          UINT64_C(0x08000000)
 #define VIRT_GICR          UINT64_C(0x080a0000)
+#define VIRT_GICC          UINT64_C(0x08010000)   /* GICv2: the VM's CPU interface (the board's GICV) */
 #define VIRT_ITS           UINT64_C(0x08080000)   /* its virtual ITS (its;), where QEMU virt has its ITS */
 #define VIRT_UART          UINT64_C(0x09000000)
 #define VIRT_UART_SPI      1u
@@ -138,7 +139,7 @@ struct virtio_dev_model {
 #define PLAT_MAX_OWNED_SPIS 8
 struct owned {
     uint64_t base, size;
-    char what[64];                  /* "the hypervisor's console UART" */
+    char what[80];                  /* "the hypervisor's console UART" */
 };
 struct plat_desc {
     struct platform hyp;            /* tofu's own description of the board, into config.c */

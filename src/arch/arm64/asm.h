@@ -12,7 +12,11 @@
 #define VCPU_REGS_PC     256
 #define VCPU_REGS_SPSR   264
 #define VCPU_REGS_HYP_SP 272
+#if GIC_VERSION == 2
+#define VCPU_EXITS       0x5f0   /* struct vcpu's exits[] (core/vcpu.h checks it): vgic_cpu.sgi_src */
+#else
 #define VCPU_EXITS       0x5e0   /* struct vcpu's exits[] (core/vcpu.h checks it) */
+#endif
 #define ESR_EC_SHIFT     26      /* arch/regs.h */
 #define ESR_EC_WIDTH     6
 #define TRAP_EXIT_LIGHT_BIT 0    /* core/trap.h: an exit table entry saving what an interrupt saves */

@@ -144,7 +144,7 @@ void arch_cpu_init(void)
         write_sysreg(S3_4_C3_C1_4, 0);   /* HDFGRTR_EL2 */
         write_sysreg(S3_4_C3_C1_5, 0);   /* HDFGWTR_EL2 */
     }
-    write_sysreg(ICH_HCR_EL2, 0);
+    vgic_hw_disable();
     write_sysreg(hcr_el2, HCR_IDLE);
     isb();
 }
@@ -156,7 +156,7 @@ void arch_vcpu_ctx_reset(struct vcpu *v)
     for (unsigned i = 0; i < sizeof(*c) / sizeof(uint64_t); i++)
         p[i] = 0;
     c->sctlr = SCTLR_EL1_RES1;
-    c->ich_hcr = ICH_HCR_EN;
+    vgic_hw_state_reset(&c->vgic_if);
     c->oslar = OSLAR_OSLK;          /* the OS lock is locked at cold reset (D2.5) */
 }
 
@@ -167,8 +167,7 @@ void arch_vcpu_ctx_reset(struct vcpu *v)
     X(tpidr_el0, tpidr_el0) X(tpidrro_el0, tpidrro_el0) X(tpidr_el1, tpidr_el1) \
     X(sp_el0, sp_el0) X(sp_el1, sp_el1) X(elr_el1, elr_el1) X(spsr_el1, spsr_el1) \
     X(par, par_el1) X(cntkctl, cntkctl_el1) X(csselr, csselr_el1) X(mdscr, mdscr_el1) \
-    X(cntv_cval, cntv_cval_el0) X(ich_vmcr, ICH_VMCR_EL2) X(ich_ap0r0, ICH_AP0R0_EL2) \
-    X(ich_ap1r0, ICH_AP1R0_EL2)
+    X(cntv_cval, cntv_cval_el0)
 
 /* FEAT_MTE2: GCR_EL1, RGSR_EL1, TFSR_EL1, TFSRE0_EL1. */
 #define MTE_REGS(X) \
@@ -294,7 +293,7 @@ void arch_vcpu_load(struct vcpu *v)
     fpsimd_load(c->vregs, &c->fpsr);
     for (unsigned i = 0; i < vgic_nr_lrs; i++)
         vgic_hw_write_lr(i, c->lr[i]);
-    write_sysreg(ICH_HCR_EL2, c->ich_hcr);
+    vgic_hw_state_load(&c->vgic_if);
     write_sysreg(cntv_ctl_el0, c->cntv_ctl);
     isb();
 }
@@ -325,7 +324,7 @@ void arch_vcpu_save(struct vcpu *v)
     fpsimd_save(c->vregs, &c->fpsr);
     for (unsigned i = 0; i < vgic_nr_lrs; i++)
         c->lr[i] = vgic_hw_read_lr(i);
-    c->ich_hcr = read_sysreg(ICH_HCR_EL2);
+    vgic_hw_state_save(&c->vgic_if);
 }
 
 void arch_vcpu_quiesce(void)
@@ -343,7 +342,7 @@ void arch_vcpu_quiesce(void)
             vgic_hw_deactivate(vgic_lr_pintid(lr));
         vgic_hw_write_lr(i, 0);
     }
-    write_sysreg(ICH_HCR_EL2, 0);
+    vgic_hw_disable();
     write_sysreg(hcr_el2, HCR_IDLE);
     isb();
 }

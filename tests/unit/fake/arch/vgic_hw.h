@@ -14,6 +14,9 @@ uint64_t vgic_hw_read_lr(unsigned i);
 void vgic_hw_write_lr(unsigned i, uint64_t v);
 uint32_t vgic_hw_elrsr(void);
 static inline void vgic_hw_sync(void) { }
+struct vgic_hw_state {
+    uint64_t hcr, vmcr, apr[2];
+};
 void vgic_hw_enable(bool underflow);
 void vgic_hw_disable(void);
 uint32_t vgic_hw_eisr(void);

@@ -53,13 +53,26 @@ void vgic_hw_deactivate(unsigned pintid)
     isb();
 }
 
-/* The output of a PPI whose source is this CPU's own: the EL1 virtual
- * timer (ENABLE, not IMASK, ISTATUS) or the PMU's overflow request. */
-bool vgic_hw_ppi_line(unsigned intid)
+void vgic_hw_state_reset(struct vgic_hw_state *s)
 {
-    if (intid == PPI_PMU)
-        return arch_pmu_irq_line();
-    uint64_t ctl = read_sysreg(cntv_ctl_el0);
-    return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK | CNT_CTL_ISTATUS)) ==
-           (CNT_CTL_ENABLE | CNT_CTL_ISTATUS);
+    s->hcr = ICH_HCR_EN;
+    s->vmcr = s->apr[0] = s->apr[1] = 0;
+}
+
+/* ICH_AP0R0/AP1R0 cover 5 priority bits (32 levels), what the CPUs tofu
+ * runs on implement (ICH_VTR_EL2.PRIbits). */
+void vgic_hw_state_save(struct vgic_hw_state *s)
+{
+    s->vmcr = read_sysreg(ICH_VMCR_EL2);
+    s->apr[0] = read_sysreg(ICH_AP0R0_EL2);
+    s->apr[1] = read_sysreg(ICH_AP1R0_EL2);
+    s->hcr = read_sysreg(ICH_HCR_EL2);
+}
+
+void vgic_hw_state_load(const struct vgic_hw_state *s)
+{
+    write_sysreg(ICH_VMCR_EL2, s->vmcr);
+    write_sysreg(ICH_AP0R0_EL2, s->apr[0]);
+    write_sysreg(ICH_AP1R0_EL2, s->apr[1]);
+    write_sysreg(ICH_HCR_EL2, s->hcr);
 }
