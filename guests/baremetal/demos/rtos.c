@@ -269,7 +269,7 @@ static void rtos_start(void)
 	}
 	if (rtos.ticks == 0) {
 		rt_printf("rtos: no virtual timer IRQ (INTID %u) within %u ms: ISTATUS %d, "
-			  "pending in GICR %d, active %d, spurious %u (LOST)\n", intid, RTOS_FIRST_TICK_MS,
+			  "pending in the GIC %d, active %d, spurious %u (LOST)\n", intid, RTOS_FIRST_TICK_MS,
 			  vtimer_asserted(), gic_private_irq_pending(intid), gic_private_irq_active(intid),
 			  rtos.spurious);
 		rt_fatal("virtual timer interrupt never arrived");

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * GICv3 set-up (IHI 0069): the distributor once, and each CPU's own
- * redistributor and CPU interface.  Every wait is bounded by the generic
- * counter so a broken (virtual) GIC reports an error, not a hang.
+ * The GIC's version-neutral half: the distributor once, each CPU's own
+ * interface, the 1-bit-per-INTID arrays that a GICv3 redistributor's SGI
+ * frame and any distributor lay out alike.  What differs is in gic_v3.c
+ * and gic_v2.c, chosen once from the device tree.  Every wait is bounded by
+ * the generic counter so a broken (virtual) GIC reports an error, not a hang.
  */
-#include "rt/gic.h"
+#include "gic_ops.h"
 
 #include "rt/arch.h"
 #include "rt/hw.h"
@@ -12,16 +14,21 @@
 #include "rt/timer.h"
 
 #define GIC_WAIT_MS 100
-#define GIC_MAX_REDISTS 256
-#define GIC_MAX_CPUS    8        /* CPUs with Aff0 0..7, the rest 0 */
 
-static uintptr_t gicr_rds[GIC_MAX_CPUS];   /* each CPU's RD_base, 0 until found */
+static const struct gic_ops *gic_ops = &gic_v3_ops;
 static bool gic_dist_ready;
+uintptr_t gic_v2_cpu_if;
 
-/* This CPU's slot: its Aff0 (tofu's vMPIDRs and QEMU virt's are 0..n-1). */
-static unsigned gic_cpu_slot(void)
+/* This CPU's slot: its Aff0 (tofu's vMPIDRs and QEMU virt's are 0..n-1;
+ * on a GICv2 also its CPU interface number). */
+unsigned gic_cpu_slot(void)
 {
 	return (unsigned)((sysreg_read_mpidr_el1() >> MPIDR_AFF0_SHIFT) & MPIDR_AFF_MASK);
+}
+
+bool gic_is_v2(void)
+{
+	return platform_get()->gic_version == 2;
 }
 
 const char *gic_status_name(enum gic_status status)
@@ -37,18 +44,14 @@ const char *gic_status_name(enum gic_status status)
 		return "distributor RWP timeout";
 	case GIC_ERR_NO_SRE:
 		return "ICC_SRE_EL1.SRE stuck at 0";
+	case GIC_ERR_NO_CPU_IF:
+		return "no GICv2 CPU interface for this CPU";
 	default:
 		return "?";
 	}
 }
 
-uintptr_t gic_redist_base(void)
-{
-	unsigned cpu = gic_cpu_slot();
-	return cpu < GIC_MAX_CPUS ? gicr_rds[cpu] : 0;
-}
-
-static bool gic_wait_clear(uintptr_t reg, uint32_t mask)
+bool gic_wait_clear(uintptr_t reg, uint32_t mask)
 {
 	uint64_t deadline = timer_now() + timer_ms_to_ticks(GIC_WAIT_MS);
 
@@ -58,87 +61,19 @@ static bool gic_wait_clear(uintptr_t reg, uint32_t mask)
 	return true;
 }
 
-static uint32_t gic_mpidr_affinity(void)
+uintptr_t gic_dist(void)
 {
-	uint64_t mpidr = sysreg_read_mpidr_el1();
-
-	/* Same packing as GICR_TYPER[63:32]: Aff3.Aff2.Aff1.Aff0. */
-	return (uint32_t)(((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_MASK) << 24 |
-			  ((mpidr >> MPIDR_AFF2_SHIFT) & MPIDR_AFF_MASK) << 16 |
-			  ((mpidr >> MPIDR_AFF1_SHIFT) & MPIDR_AFF_MASK) << 8 |
-			  ((mpidr >> MPIDR_AFF0_SHIFT) & MPIDR_AFF_MASK));
-}
-
-static uintptr_t gic_find_redist(void)
-{
-	const struct platform *p = platform_get();
-	uint32_t want = gic_mpidr_affinity();
-	uintptr_t rd = p->gicr_base;
-	unsigned i;
-
-	for (i = 0; i < GIC_MAX_REDISTS; i++) {
-		uint64_t typer;
-
-		if (p->gicr_size && rd + GICR_STRIDE_V3 > p->gicr_base + p->gicr_size)
-			break;
-		typer = mmio_read64(rd + GICR_TYPER);
-		if ((uint32_t)(typer >> GICR_TYPER_AFF_SHIFT) == want)
-			return rd;
-		if (typer & GICR_TYPER_LAST)
-			break;
-		rd += (typer & GICR_TYPER_VLPIS) ? GICR_STRIDE_V4 : GICR_STRIDE_V3;
-	}
-	return 0;
-}
-
-static enum gic_status gic_dist_enable(uintptr_t gicd)
-{
-	uint32_t ctlr = mmio_read32(gicd + GICD_CTLR);
-
-	/* ARE must be set while the groups are disabled (IHI 0069, 12.9.4). */
-	if (!(ctlr & GICD_CTLR_ARE)) {
-		ctlr &= ~(uint32_t)(GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
-		mmio_write32(gicd + GICD_CTLR, ctlr | GICD_CTLR_ARE);
-		if (!gic_wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP))
-			return GIC_ERR_RWP_TIMEOUT;
-	}
-	/* Bit 0 is Group 0 (single security state) or a RES0/legacy bit: harmless. */
-	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1 | GICD_CTLR_ENABLE_GRP0);
-	if (!gic_wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP))
-		return GIC_ERR_RWP_TIMEOUT;
-	return GIC_OK;
+	return platform_get()->gicd_base;
 }
 
 enum gic_status gic_cpu_init(void)
 {
 	unsigned cpu = gic_cpu_slot();
-	uintptr_t rd;
-	uint32_t waker;
 
+	gic_ops = gic_is_v2() ? &gic_v2_ops : &gic_v3_ops;
 	if (cpu >= GIC_MAX_CPUS)
-		return GIC_ERR_NO_REDIST;
-	/* Done once per CPU; again on a CPU that was off (PSCI CPU_OFF, then
-	 * CPU_ON), whose CPU interface came back reset (Group 1 disabled). */
-	if (gicr_rds[cpu] && (sysreg_read_icc_igrpen1_el1() & ICC_IGRPEN1_ENABLE))
-		return GIC_OK;
-	rd = gicr_rds[cpu] ? gicr_rds[cpu] : gic_find_redist();
-	if (!rd)
-		return GIC_ERR_NO_REDIST;
-
-	waker = mmio_read32(rd + GICR_WAKER);
-	mmio_write32(rd + GICR_WAKER, waker & ~(uint32_t)GICR_WAKER_PROCESSOR_SLEEP);
-	if (!gic_wait_clear(rd + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP))
-		return GIC_ERR_WAKE_TIMEOUT;
-
-	sysreg_write_icc_sre_el1(sysreg_read_icc_sre_el1() | ICC_SRE_SRE);
-	arch_isb();
-	if (!(sysreg_read_icc_sre_el1() & ICC_SRE_SRE))
-		return GIC_ERR_NO_SRE;
-	sysreg_write_icc_pmr_el1(ICC_PMR_LOWEST);
-	sysreg_write_icc_igrpen1_el1(ICC_IGRPEN1_ENABLE);
-	arch_isb();
-	gicr_rds[cpu] = rd;
-	return GIC_OK;
+		return gic_is_v2() ? GIC_ERR_NO_CPU_IF : GIC_ERR_NO_REDIST;
+	return gic_ops->cpu_init(cpu);
 }
 
 enum gic_status gic_init(void)
@@ -147,91 +82,96 @@ enum gic_status gic_init(void)
 
 	if (status != GIC_OK || gic_dist_ready)
 		return status;
-	status = gic_dist_enable(platform_get()->gicd_base);
+	status = gic_ops->dist_enable(gic_dist());
 	gic_dist_ready = status == GIC_OK;
 	return status;
 }
 
-static uintptr_t gic_sgi_frame(void)
+/* Register word and bit of 'intid' in a 1-bit-per-INTID array at 'frame' + 'base'. */
+static uintptr_t gic_bit_reg(uintptr_t frame, uint32_t base, uint32_t intid)
 {
-	return gic_redist_base() + GICR_SGI_BASE;
+	return frame + base + 4 * (intid / GICD_IRQS_PER_WORD);
 }
 
-void gic_private_irq_enable(uint32_t intid, uint8_t priority)
+static uint32_t gic_bit(uint32_t intid)
 {
-	uintptr_t sgi = gic_sgi_frame();
-	uint32_t bit = 1u << intid;
-	uintptr_t prio_word = sgi + GICR_IPRIORITYR + (intid & ~3u);
+	return 1u << (intid % GICD_IRQS_PER_WORD);
+}
+
+/* Group (GICv3: 1), priority, enable of one INTID in 'frame' (GICR SGI_base or GICD). */
+static void gic_irq_enable_in(uintptr_t frame, uint32_t intid, uint8_t priority)
+{
+	uintptr_t prio_word = frame + GICD_IPRIORITYR + (intid & ~3u);
 	unsigned shift = 8 * (intid & 3u);
 	uint32_t prio;
 
-	mmio_write32(sgi + GICR_IGROUPR0, mmio_read32(sgi + GICR_IGROUPR0) | bit);
+	/* Group 1: a group 0 interrupt would be signalled as FIQ (GICD_CTLR.DS = 1). */
+	if (gic_ops->set_group1) {
+		uintptr_t group = gic_bit_reg(frame, GICD_IGROUPR, intid);
+
+		mmio_write32(group, mmio_read32(group) | gic_bit(intid));
+	}
 	/* Word access: byte access to IPRIORITYR may not be emulated. */
 	prio = mmio_read32(prio_word) & ~(0xffu << shift);
 	mmio_write32(prio_word, prio | (uint32_t)priority << shift);
-	mmio_write32(sgi + GICR_ISENABLER0, bit);
+	mmio_write32(gic_bit_reg(frame, GICD_ISENABLER, intid), gic_bit(intid));
+}
+
+static bool gic_bit_test(uintptr_t frame, uint32_t base, uint32_t intid)
+{
+	return mmio_read32(gic_bit_reg(frame, base, intid)) & gic_bit(intid);
+}
+
+static void gic_bit_write(uintptr_t frame, uint32_t base, uint32_t intid)
+{
+	mmio_write32(gic_bit_reg(frame, base, intid), gic_bit(intid));
+}
+
+/* ---- SGIs and PPIs ---- */
+
+_Static_assert(GICR_IGROUPR0 == GICD_IGROUPR && GICR_ISENABLER0 == GICD_ISENABLER &&
+	       GICR_ICENABLER0 == GICD_ICENABLER && GICR_ISPENDR0 == GICD_ISPENDR &&
+	       GICR_ISACTIVER0 == GICD_ISACTIVER && GICR_ICACTIVER0 == GICD_ICACTIVER &&
+	       GICR_IPRIORITYR == GICD_IPRIORITYR,
+	       "the SGI_base frame lays out word 0 as the distributor does");
+
+void gic_private_irq_enable(uint32_t intid, uint8_t priority)
+{
+	gic_irq_enable_in(gic_ops->private_frame(), intid, priority);
 }
 
 void gic_private_irq_disable(uint32_t intid)
 {
-	mmio_write32(gic_sgi_frame() + GICR_ICENABLER0, 1u << intid);
-	gic_wait_clear(gic_redist_base() + GICR_CTLR, GICR_CTLR_RWP);
+	gic_bit_write(gic_ops->private_frame(), GICD_ICENABLER, intid);
+	gic_ops->private_sync();
 }
 
 bool gic_private_irq_pending(uint32_t intid)
 {
-	return mmio_read32(gic_sgi_frame() + GICR_ISPENDR0) & (1u << intid);
+	return gic_bit_test(gic_ops->private_frame(), GICD_ISPENDR, intid);
 }
 
 bool gic_private_irq_active(uint32_t intid)
 {
-	return mmio_read32(gic_sgi_frame() + GICR_ISACTIVER0) & (1u << intid);
+	return gic_bit_test(gic_ops->private_frame(), GICD_ISACTIVER, intid);
 }
 
 void gic_private_irq_deactivate(uint32_t intid)
 {
-	mmio_write32(gic_sgi_frame() + GICR_ICACTIVER0, 1u << intid);
-}
-
-uint64_t gic_sgi1r_cluster_self(void)
-{
-	uint64_t mpidr = sysreg_read_mpidr_el1();
-
-	return ((mpidr >> MPIDR_AFF1_SHIFT) & MPIDR_AFF_MASK) << ICC_SGI1R_AFF1_SHIFT |
-	       ((mpidr >> MPIDR_AFF2_SHIFT) & MPIDR_AFF_MASK) << ICC_SGI1R_AFF2_SHIFT |
-	       ((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_MASK) << ICC_SGI1R_AFF3_SHIFT;
+	gic_bit_write(gic_ops->private_frame(), GICD_ICACTIVER, intid);
 }
 
 void gic_sgi_send_self(uint32_t intid)
 {
-	uint64_t aff0 = (sysreg_read_mpidr_el1() >> MPIDR_AFF0_SHIFT) & MPIDR_AFF_MASK;
-	uint64_t v;
+	gic_ops->sgi_send_self(intid);
+}
 
-	v = (uint64_t)(intid & ICC_SGI1R_INTID_MASK) << ICC_SGI1R_INTID_SHIFT |
-	    gic_sgi1r_cluster_self() |
-	    (aff0 / ICC_SGI1R_TARGETS_PER_RS) << ICC_SGI1R_RS_SHIFT |
-	    (1ul << (aff0 % ICC_SGI1R_TARGETS_PER_RS));
-	sysreg_write_icc_sgi1r_el1(v);
-	arch_isb();
+void gic_sgi_send(uint32_t intid, unsigned cpu)
+{
+	gic_ops->sgi_send(intid, cpu);
 }
 
 /* ---- SPIs ---- */
-
-static uintptr_t gic_dist(void)
-{
-	return platform_get()->gicd_base;
-}
-
-/* Register word and bit of 'intid' in a 1-bit-per-INTID distributor array. */
-static uintptr_t gic_dist_bit_reg(uint32_t base, uint32_t intid)
-{
-	return gic_dist() + base + 4 * (intid / GICD_IRQS_PER_WORD);
-}
-
-static uint32_t gic_dist_bit(uint32_t intid)
-{
-	return 1u << (intid % GICD_IRQS_PER_WORD);
-}
 
 uint32_t gic_spi_limit(void)
 {
@@ -241,52 +181,61 @@ uint32_t gic_spi_limit(void)
 	return limit > GIC_INTID_SPECIAL ? GIC_INTID_SPECIAL : limit;
 }
 
-uint64_t gic_irouter_self(void)
+void gic_spi_route_self(uint32_t intid)
 {
-	uint64_t mpidr = sysreg_read_mpidr_el1();
-
-	return ((mpidr >> MPIDR_AFF0_SHIFT) & MPIDR_AFF_MASK) << GICD_IROUTER_AFF0_SHIFT |
-	       ((mpidr >> MPIDR_AFF1_SHIFT) & MPIDR_AFF_MASK) << GICD_IROUTER_AFF1_SHIFT |
-	       ((mpidr >> MPIDR_AFF2_SHIFT) & MPIDR_AFF_MASK) << GICD_IROUTER_AFF2_SHIFT |
-	       ((mpidr >> MPIDR_AFF3_SHIFT) & MPIDR_AFF_MASK) << GICD_IROUTER_AFF3_SHIFT;
+	gic_ops->spi_route_self(intid);
 }
 
 void gic_spi_enable(uint32_t intid, uint8_t priority)
 {
-	uintptr_t group = gic_dist_bit_reg(GICD_IGROUPR, intid);
-	uintptr_t prio_word = gic_dist() + GICD_IPRIORITYR + (intid & ~3u);
-	unsigned shift = 8 * (intid & 3u);
-	uint32_t prio;
-
-	/* Group 1: a group 0 interrupt would be signalled as FIQ (GICD_CTLR.DS = 1). */
-	mmio_write32(group, mmio_read32(group) | gic_dist_bit(intid));
-	prio = mmio_read32(prio_word) & ~(0xffu << shift);
-	mmio_write32(prio_word, prio | (uint32_t)priority << shift);
-	mmio_write32(gic_dist_bit_reg(GICD_ISENABLER, intid), gic_dist_bit(intid));
+	gic_ops->spi_route_default(intid);
+	gic_irq_enable_in(gic_dist(), intid, priority);
 }
 
 void gic_spi_disable(uint32_t intid)
 {
-	mmio_write32(gic_dist_bit_reg(GICD_ICENABLER, intid), gic_dist_bit(intid));
-	gic_wait_clear(gic_dist() + GICD_CTLR, GICD_CTLR_RWP);
+	gic_bit_write(gic_dist(), GICD_ICENABLER, intid);
+	gic_ops->spi_sync();
 }
 
 void gic_spi_set_pending(uint32_t intid)
 {
-	mmio_write32(gic_dist_bit_reg(GICD_ISPENDR, intid), gic_dist_bit(intid));
+	gic_bit_write(gic_dist(), GICD_ISPENDR, intid);
 }
 
 void gic_spi_clear_pending(uint32_t intid)
 {
-	mmio_write32(gic_dist_bit_reg(GICD_ICPENDR, intid), gic_dist_bit(intid));
+	gic_bit_write(gic_dist(), GICD_ICPENDR, intid);
 }
 
 bool gic_spi_pending(uint32_t intid)
 {
-	return mmio_read32(gic_dist_bit_reg(GICD_ISPENDR, intid)) & gic_dist_bit(intid);
+	return gic_bit_test(gic_dist(), GICD_ISPENDR, intid);
 }
 
 bool gic_spi_active(uint32_t intid)
 {
-	return mmio_read32(gic_dist_bit_reg(GICD_ISACTIVER, intid)) & gic_dist_bit(intid);
+	return gic_bit_test(gic_dist(), GICD_ISACTIVER, intid);
+}
+
+/* ---- acknowledge and end by hand ---- */
+
+uint64_t gic_ack(void)
+{
+	return gic_ops->ack();
+}
+
+void gic_eoi(uint64_t iar)
+{
+	gic_ops->eoi(iar);
+}
+
+void gic_deactivate(uint64_t iar)
+{
+	gic_ops->deactivate(iar);
+}
+
+bool gic_eoi_split(bool split)
+{
+	return gic_ops->eoi_split(split);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "rt/irq.h"
 
+#include <stdbool.h>
+
 #include "rt/arch.h"
 #include "rt/gic.h"
 #include "rt/hw.h"
@@ -33,17 +35,15 @@ uint32_t irq_spurious_count(void)
 	return irq_spurious;
 }
 
-void irq_dispatch(void)
+/* The INTID's handler; false if there is nothing to end (spurious). */
+static inline __attribute__((always_inline)) bool irq_handle(uint32_t intid, uint64_t entry_ticks)
 {
-	uint64_t entry_ticks = arch_counter_read();
-	uint64_t iar = sysreg_read_icc_iar1_el1();
-	uint32_t intid = (uint32_t)(iar & ICC_IAR_INTID_MASK);
 	irq_handler_fn fn;
 
 	if (intid >= GIC_INTID_SPECIAL) {
 		if (intid < LPI_BASE) {
 			irq_spurious = irq_spurious + 1;   /* nothing to EOI */
-			return;
+			return false;
 		}
 		fn = irq_lpi_handler;              /* an LPI: its EOI only drops the priority */
 	} else {
@@ -60,6 +60,31 @@ void irq_dispatch(void)
 		else if (intid < LPI_BASE)
 			gic_spi_disable(intid);
 	}
+	return true;
+}
+
+/* A GICv2's memory-mapped CPU interface; the whole IAR (an SGI's CPUID too) goes back to EOIR. */
+static __attribute__((noinline)) void irq_dispatch_v2(uintptr_t gicc, uint64_t entry_ticks)
+{
+	uint32_t iar = mmio_read32(gicc + GICC_IAR);
+
+	if (irq_handle((uint32_t)(iar & GICC_IAR_INTID_MASK), entry_ticks))
+		mmio_write32(gicc + GICC_EOIR, iar);
+}
+
+void irq_dispatch(void)
+{
+	uint64_t entry_ticks = arch_counter_read();
+	uintptr_t gicc = gic_v2_cpu_if;
+	uint64_t iar;
+
+	if (gicc) {                                /* the GICv3 path's only cost of GICv2 */
+		irq_dispatch_v2(gicc, entry_ticks);
+		return;
+	}
+	iar = sysreg_read_icc_iar1_el1();
+	if (!irq_handle((uint32_t)(iar & ICC_IAR_INTID_MASK), entry_ticks))
+		return;
 	sysreg_write_icc_eoir1_el1(iar);
 	arch_isb();
 }

@@ -87,18 +87,37 @@ static void platform_probe_uart(const struct fdt *fdt)
 	platform_probe_uart_irq(fdt, &node);
 }
 
+/* A GICv2's compatibles: QEMU virt's (gic-version=2) and a GIC-400's. */
+static const char *const platform_gicv2_compatibles[] = { "arm,cortex-a15-gic", "arm,gic-400" };
+
+/* reg[0] is the distributor; reg[1] the GICv3 redistributors or the GICv2 CPU interface. */
 static void platform_probe_gic(const struct fdt *fdt)
 {
 	struct fdt_node node;
-	uint64_t dist, dist_size, redist, redist_size;
+	uint64_t dist, dist_size, second, second_size;
+	unsigned i;
 
 	if (fdt_find_compatible(fdt, "arm,gic-v3", &node) &&
 	    fdt_reg(fdt, &node, 0, &dist, &dist_size) &&
-	    fdt_reg(fdt, &node, 1, &redist, &redist_size)) {
+	    fdt_reg(fdt, &node, 1, &second, &second_size)) {
 		platform_info.gicd_base = dist;
-		platform_info.gicr_base = redist;
-		platform_info.gicr_size = redist_size;
+		platform_info.gicr_base = second;
+		platform_info.gicr_size = second_size;
 		platform_info.gic_from_dtb = true;
+		return;
+	}
+	for (i = 0; i < sizeof(platform_gicv2_compatibles) / sizeof(platform_gicv2_compatibles[0]); i++) {
+		if (fdt_find_compatible(fdt, platform_gicv2_compatibles[i], &node) &&
+		    fdt_reg(fdt, &node, 0, &dist, &dist_size) &&
+		    fdt_reg(fdt, &node, 1, &second, &second_size)) {
+			platform_info.gic_version = 2;
+			platform_info.gicd_base = dist;
+			platform_info.gicr_base = 0;
+			platform_info.gicr_size = 0;
+			platform_info.gicc_base = second;
+			platform_info.gic_from_dtb = true;
+			return;
+		}
 	}
 }
 
@@ -187,6 +206,7 @@ void platform_probe(const void *dtb, uint64_t load_offset)
 		.uart_base = VIRT_UART_BASE,
 		.uart_source = "default",
 		.uart_intid = VIRT_UART_INTID,
+		.gic_version = 3,
 		.gicd_base = VIRT_GICD_BASE,
 		.gicr_base = VIRT_GICR_BASE,
 		.gicr_size = VIRT_GICR_SIZE,
@@ -215,10 +235,13 @@ void platform_print(void)
 		  p->load_offset);
 	rt_printf("%s: uart %lx (%s), ram %lx size %lx\n", rt_program_name, p->uart_base,
 		  p->uart_source, p->ram_base, p->ram_size);
-	rt_printf("%s: gicd %lx gicr %lx size %lx (%s), vtimer INTID %u (%s), psci %s\n",
-		  rt_program_name, p->gicd_base, p->gicr_base, p->gicr_size,
-		  p->gic_from_dtb ? "dtb" : "default", p->vtimer_intid,
-		  p->vtimer_from_dtb ? "dtb" : "default",
+	if (p->gic_version == 2)
+		rt_printf("%s: GICv2: gicd %lx gicc %lx", rt_program_name, p->gicd_base, p->gicc_base);
+	else
+		rt_printf("%s: gicd %lx gicr %lx size %lx", rt_program_name, p->gicd_base,
+			  p->gicr_base, p->gicr_size);
+	rt_printf(" (%s), vtimer INTID %u (%s), psci %s\n", p->gic_from_dtb ? "dtb" : "default",
+		  p->vtimer_intid, p->vtimer_from_dtb ? "dtb" : "default",
 		  p->psci_method ? p->psci_method : "(no node)");
 }
 

@@ -272,7 +272,7 @@ static bool vtimer_round(unsigned round, bool use_wfi, uint64_t *worst)
 	cval = vtimer_start(timer_ms_to_ticks(VTIMER_DEADLINE_MS));
 	ok = bmtest_wait_irqs(&vtimer_irq.count, 1, use_wfi, timer_ms_to_ticks(IRQ_WAIT_MS));
 	if (!ok) {
-		TEST_FAIL("round %u: no vtimer IRQ (ISTATUS %d, pending in GICR %d)", round,
+		TEST_FAIL("round %u: no vtimer IRQ (ISTATUS %d, pending in the GIC %d)", round,
 			  vtimer_asserted(), gic_private_irq_pending(intid));
 		vtimer_stop();
 		return false;
@@ -333,7 +333,7 @@ TEST(sgi_self)
 		sgi_irq.count = 0;
 		gic_sgi_send_self(SGI_TEST_INTID);
 		if (!bmtest_wait_irqs(&sgi_irq.count, 1, round > 0, timer_ms_to_ticks(IRQ_WAIT_MS))) {
-			TEST_FAIL("round %u: SGI %u not received (pending in GICR %d)", round,
+			TEST_FAIL("round %u: SGI %u not received (pending in the GIC %d)", round,
 				  SGI_TEST_INTID, gic_private_irq_pending(SGI_TEST_INTID));
 			break;
 		}

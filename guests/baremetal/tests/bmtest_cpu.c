@@ -393,7 +393,7 @@ TEST(pmu_overflow_irq)
 	WRITE_SYSREG(pmcr_el0, PMCR_E | PMCR_LC);
 	arch_isb();
 	if (!bmtest_wait_irqs(&pmu_irq.count, 1, false, timer_ms_to_ticks(WAIT_MS)))
-		TEST_FAIL("no PMU overflow IRQ: PMOVSSET %lx, PPI %u pending in GICR %d",
+		TEST_FAIL("no PMU overflow IRQ: PMOVSSET %lx, PPI %u pending in the GIC %d",
 			  READ_SYSREG(pmovsset_el0), VIRT_PMU_INTID,
 			  gic_private_irq_pending(VIRT_PMU_INTID));
 	/* Cleared by the handler: no second interrupt. */
@@ -436,7 +436,7 @@ TEST(pmu_request_while_disabled)
 	WRITE_SYSREG(pmintenset_el1, PMINTEN_STATE_SEEN);
 	WRITE_SYSREG(pmovsset_el0, PMOVS_STATE_SEEN);
 	arch_isb();
-	rt_printf("  PMCR %lx PMINTENSET %lx PMOVSSET %lx: PPI %u pending in GICR %d\n",
+	rt_printf("  PMCR %lx PMINTENSET %lx PMOVSSET %lx: PPI %u pending in the GIC %d\n",
 		  READ_SYSREG(pmcr_el0), READ_SYSREG(pmintenset_el1), READ_SYSREG(pmovsset_el0),
 		  VIRT_PMU_INTID, gic_private_irq_pending(VIRT_PMU_INTID));
 	arch_irq_unmask();

@@ -244,7 +244,7 @@ TEST(vtimer_disabled_not_pending)
 	timer_drop_test(&vtimer_ops, platform_get()->vtimer_intid, CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
 }
 
-/* The virtual timer deactivated through GICR_ICACTIVER0 instead of an EOI,
+/* The virtual timer deactivated through GICR/GICD_ICACTIVER0 instead of an EOI,
  * as a kernel started by kexec or a crash kernel does for what its
  * predecessor left active (and Linux for every PPI at CPU bring-up).  With
  * EOImode 1, EOIR drops the priority only: the interrupt stays active until
@@ -253,33 +253,32 @@ TEST(vtimer_disabled_not_pending)
  * and the timer never fired again (issue 8, item 3). */
 TEST(vtimer_icactiver)
 {
-	uint32_t intid = platform_get()->vtimer_intid, iar = 0;
-	uint64_t ctlr, deadline;
+	uint32_t intid = platform_get()->vtimer_intid, acked = 0;
+	uint64_t deadline, iar;
+	bool was_split;
 
 	if (!timer_setup(&vtimer_ops, intid, REARM_NONE, 1))
 		return;
 	arch_irq_mask();
-	ctlr = sysreg_read_icc_ctlr_el1();
-	sysreg_write_icc_ctlr_el1(ctlr | ICC_CTLR_EOIMODE);
+	was_split = gic_eoi_split(true);
 	vtimer_ops.cval_write(vtimer_ops.now());
 	vtimer_ops.ctl_write(CNTV_CTL_ENABLE);
 	arch_isb();
 	deadline = timer_now() + timer_ms_to_ticks(WAIT_MS);
 	while (!gic_private_irq_pending(intid) && timer_now() < deadline)
 		;
-	iar = (uint32_t)sysreg_read_icc_iar1_el1() & ICC_IAR_INTID_MASK;
-	EXPECT_EQ(iar, intid);
-	if (iar == intid) {
-		sysreg_write_icc_eoir1_el1(iar);        /* the priority dropped, still active */
-		arch_isb();
+	iar = gic_ack();
+	acked = gic_iar_intid(iar);
+	EXPECT_EQ(acked, intid);
+	if (acked == intid) {
+		gic_eoi(iar);                           /* the priority dropped, still active */
 		EXPECT_TRUE(gic_private_irq_active(intid));
 		gic_private_irq_deactivate(intid);
 		EXPECT_FALSE(gic_private_irq_active(intid));
 	}
-	sysreg_write_icc_ctlr_el1(ctlr);
-	arch_isb();
+	gic_eoi_split(was_split);
 	wait_count(&tt.count, 1, WAIT_MS, false);
-	rt_printf("  vtimer: acked INTID %u, deactivated by ICACTIVER0, then %u interrupt(s)\n", iar, tt.count);
+	rt_printf("  vtimer: acked INTID %u, deactivated by ICACTIVER0, then %u interrupt(s)\n", acked, tt.count);
 	EXPECT_EQ(tt.count, 1);
 	timer_teardown(&vtimer_ops);
 }

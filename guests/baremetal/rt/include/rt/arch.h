@@ -38,6 +38,7 @@ ARCH_SYSREG_RW(icc_igrpen1_el1)
 ARCH_SYSREG_RW(icc_ctlr_el1)
 ARCH_SYSREG_RO(icc_iar1_el1)
 ARCH_SYSREG_WO(icc_eoir1_el1)
+ARCH_SYSREG_WO(icc_dir_el1)
 ARCH_SYSREG_WO(icc_sgi1r_el1)
 
 static inline void arch_isb(void) { __asm__ volatile("isb" : : : "memory"); }

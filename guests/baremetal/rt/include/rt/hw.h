@@ -191,6 +191,7 @@
 #define GICD_ISPENDR          0x0200
 #define GICD_ICPENDR          0x0280
 #define GICD_ISACTIVER        0x0300
+#define GICD_ICACTIVER        0x0380
 #define GICD_IPRIORITYR       0x0400           /* 1 byte per INTID */
 #define GICD_IROUTER          0x6000           /* 64-bit per INTID, SPIs only */
 #define GICD_IRQS_PER_WORD    32               /* INTIDs per 1-bit-per-INTID register */
@@ -206,6 +207,38 @@
 #define GICD_CTLR_ARE         HW_BIT(4)        /* ARE (DS=1) / ARE_NS (NS view) */
 #define GICD_CTLR_DS          HW_BIT(6)
 #define GICD_CTLR_RWP         HW_BIT(31)
+
+/* ---- GICv2 distributor (IHI 0048B, 4.3): the v3 offsets above (word 0 banked
+ * per CPU: SGIs and PPIs), and these ---- */
+#define GICD_ITARGETSR        0x0800           /* 1 byte per INTID: CPU interface mask */
+#define GICD_SGIR             0x0f00           /* write-only */
+#define GICD_ITARGETSR_PRIVATE_WORDS 8         /* words 0-7 (INTIDs 0-31): read-only, own mask */
+#define GICD_V2_CTLR_ENABLE_GRP0 HW_BIT(0)     /* no Security Extensions; the NS view's Enable */
+#define GICD_V2_CTLR_ENABLE_GRP1 HW_BIT(1)     /* no Security Extensions */
+#define GICD_SGIR_INTID_MASK  HW_UL(0xf)
+#define GICD_SGIR_TARGETS_SHIFT 16             /* CPUTargetList [23:16] */
+#define GICD_SGIR_TARGETS_MASK HW_UL(0xff)
+#define GICD_SGIR_FILTER_SHIFT 24              /* TargetListFilter [25:24] */
+#define GICD_SGIR_FILTER_LIST  HW_UL(0)        /* the CPUs in CPUTargetList */
+#define GICD_SGIR_FILTER_OTHERS HW_UL(1)       /* every CPU but the sender */
+#define GICD_SGIR_FILTER_SELF  HW_UL(2)        /* the sender only */
+#define GIC_V2_MAX_CPUS       8                /* CPU interfaces 0..7 */
+
+/* ---- GICv2 CPU interface, memory-mapped (IHI 0048B, 4.4) ---- */
+#define GICC_CTLR             0x0000
+#define GICC_PMR              0x0004
+#define GICC_IAR              0x000c
+#define GICC_EOIR             0x0010
+#define GICC_HPPIR            0x0018
+#define GICC_IIDR             0x00fc
+#define GICC_DIR              0x1000           /* second 4 KiB page */
+#define GICC_SIZE             0x2000
+#define GICC_CTLR_ENABLE_GRP0 HW_BIT(0)        /* no Security Extensions; the NS view's EnableGrp1 */
+#define GICC_CTLR_ENABLE_GRP1 HW_BIT(1)        /* no Security Extensions */
+#define GICC_CTLR_EOIMODE     HW_BIT(9)        /* EOImode / EOImodeNS: EOIR drops priority only */
+#define GICC_PMR_LOWEST       0xff             /* implementations keep the top 4..8 bits */
+#define GICC_IAR_INTID_MASK   HW_UL(0x3ff)     /* [9:0]; [12:10] CPUID of an SGI's sender */
+#define GIC_INTID_SPURIOUS    1023
 
 /* ---- GICv3 redistributor, RD_base frame (IHI 0069, 12.10) ---- */
 #define GICR_CTLR             0x0000
@@ -338,6 +371,7 @@
 #define VIRT_UART_BASE        HW_UL(0x09000000)
 #define VIRT_UART_INTID       33               /* SPI 1 */
 #define VIRT_GICD_BASE        HW_UL(0x08000000)
+#define VIRT_GICC_BASE        HW_UL(0x08010000)   /* gic-version=2 */
 #define VIRT_GICR_BASE        HW_UL(0x080a0000)
 #define VIRT_GICR_SIZE        HW_UL(0x00f60000)
 #define VIRT_RAM_BASE         HW_UL(0x40000000)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IRQ dispatch: acknowledge (ICC_IAR1_EL1), call the handler registered for
- * the INTID, end the interrupt (ICC_EOIR1_EL1, EOImode 0: drop + deactivate).
+ * IRQ dispatch: acknowledge (ICC_IAR1_EL1 / GICC_IAR), call the handler
+ * registered for the INTID, end the interrupt (ICC_EOIR1_EL1 / GICC_EOIR,
+ * EOImode 0: drop + deactivate).
  */
 #ifndef RT_IRQ_H
 #define RT_IRQ_H

@@ -14,9 +14,11 @@ struct platform {
 	uintptr_t uart_base;
 	const char *uart_source;    /* where uart_base came from */
 	uint32_t uart_intid;
+	uint32_t gic_version;       /* 3 ("arm,gic-v3", the default) or 2 */
 	uintptr_t gicd_base;
-	uintptr_t gicr_base;
+	uintptr_t gicr_base;        /* GICv3 only */
 	uint64_t gicr_size;
+	uintptr_t gicc_base;        /* GICv2 only: the CPU interface */
 	bool gic_from_dtb;
 	uint32_t vtimer_intid;
 	bool vtimer_from_dtb;
