@@ -251,12 +251,20 @@ static void bench_uart_dr(void)
 
 /* ---- the GIC CPU interface: acknowledge and end one interrupt ---- */
 
+/* The highest priority pending INTID: ICC_HPPIR1_EL1 / GICC_HPPIR. */
+static uint32_t bench_hppir(bool v2)
+{
+	if (v2)
+		return (uint32_t)(mmio_read32(platform_get()->gicc_base + GICC_HPPIR) & GICC_IAR_INTID_MASK);
+	return (uint32_t)(bench_read_icc_hppir1() & ICC_IAR_INTID_MASK);
+}
+
 /* With IRQs masked, until the CPU interface shows an interrupt pending. */
-static bool bench_wait_pending(void)
+static bool bench_wait_pending(bool v2)
 {
 	uint64_t deadline = timer_now() + timer_ms_to_ticks(BENCH_WAIT_MS);
 
-	while ((bench_read_icc_hppir1() & ICC_IAR_INTID_MASK) == BENCH_GIC_NO_PENDING)
+	while (bench_hppir(v2) == BENCH_GIC_NO_PENDING)
 		if (timer_now() > deadline)
 			return false;
 	return true;
@@ -265,10 +273,12 @@ static bool bench_wait_pending(void)
 /*
  * A self-SGI made pending (not measured), then ICC_IAR1_EL1 + ICC_EOIR1_EL1
  * (EOImode 0: the write drops priority and deactivates).  Under tofu both go
- * to the hardware virtual CPU interface: no trap is expected.
+ * to the hardware virtual CPU interface: no trap is expected.  On a GICv2,
+ * GICC_IAR + GICC_EOIR through the runtime's gic_ack and gic_eoi.
  */
 static void bench_gic_ack_eoi(void)
 {
+	const bool v2 = gic_is_v2();
 	struct bench_stats s = { 0 };
 	const char *failed = 0;
 	unsigned i;
@@ -279,16 +289,23 @@ static void bench_gic_ack_eoi(void)
 		uint64_t t0, t1, iar;
 
 		gic_sgi_send_self(SGI_ACK);
-		if (!bench_wait_pending()) {
+		if (!bench_wait_pending(v2)) {
 			failed = "the self-SGI never became pending";
 			break;
 		}
-		t0 = arch_counter_read();
-		iar = sysreg_read_icc_iar1_el1();
-		sysreg_write_icc_eoir1_el1(iar);
-		t1 = arch_counter_read();
-		if ((iar & ICC_IAR_INTID_MASK) != SGI_ACK)
-			failed = "ICC_IAR1_EL1 returned another INTID";
+		if (v2) {
+			t0 = arch_counter_read();
+			iar = gic_ack();
+			gic_eoi(iar);
+			t1 = arch_counter_read();
+		} else {
+			t0 = arch_counter_read();
+			iar = sysreg_read_icc_iar1_el1();
+			sysreg_write_icc_eoir1_el1(iar);
+			t1 = arch_counter_read();
+		}
+		if (gic_iar_intid(iar) != SGI_ACK)
+			failed = "the acknowledge returned another INTID";
 		bench_stats_add(&s, t1 - t0);
 	}
 	gic_private_irq_disable(SGI_ACK);

@@ -26,7 +26,7 @@
 #define BENCH_ICFGR_PER_WORD  16               /* INTIDs per GICD_ICFGR word */
 #define BENCH_ICFGR_BITS      2                /* bits per INTID */
 #define BENCH_ICFGR_EDGE      HW_UL(0x2)       /* Int_config[1]: edge-triggered */
-#define BENCH_GIC_NO_PENDING  1023             /* ICC_HPPIR1_EL1 with nothing pending */
+#define BENCH_GIC_NO_PENDING  GIC_INTID_SPURIOUS /* ICC_HPPIR1_EL1 / GICC_HPPIR with nothing pending */
 
 /* Interrupt priorities: all interrupts used here are group 1, lower = more urgent. */
 #define BENCH_PRIO_SGI        0x80
@@ -85,11 +85,6 @@ static inline uint64_t bench_read_icc_hppir1(void)
 
 	__asm__ volatile("mrs %0, icc_hppir1_el1" : "=r"(v) : : "memory");
 	return v;
-}
-
-static inline void bench_mmio_write64(uintptr_t addr, uint64_t v)
-{
-	__asm__ volatile("str %0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
 }
 
 /* bench_smp.c: vCPU 1 brought up with PSCI CPU_ON; ipi and ipi_roundtrip. */

@@ -61,7 +61,7 @@ static void bench_doorbell_enable(uint32_t intid)
 	const unsigned shift = BENCH_ICFGR_BITS * (intid % BENCH_ICFGR_PER_WORD);
 
 	mmio_write32(cfg, (uint32_t)(mmio_read32(cfg) | BENCH_ICFGR_EDGE << shift));
-	bench_mmio_write64(gicd + GICD_IROUTER + GICD_IROUTER_STRIDE * intid, gic_irouter_self());
+	gic_spi_route_self(intid);
 	irq_set_handler(intid, bench_doorbell_irq);
 	gic_spi_enable(intid, BENCH_PRIO_DOORBELL);
 }

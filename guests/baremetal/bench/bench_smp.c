@@ -7,8 +7,9 @@
  * sequence number: under -icount all CPUs run in turn on one host thread,
  * and WFE hands the thread over where a bare spin would keep it.
  *
- *   ipi            send (counter read just before the ICC_SGI1R_EL1 write)
- *                  to vCPU 1's handler entry
+ *   ipi            send (counter read just before the ICC_SGI1R_EL1 write;
+ *                  on a GICv2, before the runtime's gic_sgi_send) to vCPU 1's
+ *                  handler entry
  *   ipi_roundtrip  send until vCPU 0 has seen the handler's sequence number
  *
  * vCPU 1 is started with PSCI CPU_ON (MPIDR 1) at bench_secondary_entry,
@@ -148,6 +149,7 @@ static uint64_t bench_sgi1r_secondary(void)
 void bench_ipi(void)
 {
 	const uint64_t sgi1r = bench_sgi1r_secondary();
+	const bool v2 = gic_is_v2();
 	const uint64_t patience = timer_ms_to_ticks(BENCH_WAIT_MS);
 	struct bench_stats ipi = { 0 }, roundtrip = { 0 };
 	const char *failed;
@@ -159,9 +161,14 @@ void bench_ipi(void)
 		uint32_t seen = ipi_seq;
 		uint64_t t0, t1;
 
-		t0 = arch_counter_read();
-		sysreg_write_icc_sgi1r_el1(sgi1r);
-		arch_isb();
+		if (v2) {
+			t0 = arch_counter_read();
+			gic_sgi_send(SGI_IPI, SECONDARY_MPIDR);
+		} else {
+			t0 = arch_counter_read();
+			sysreg_write_icc_sgi1r_el1(sgi1r);
+			arch_isb();
+		}
 		while (ipi_seq == seen) {
 			bench_wfe();
 			if (arch_counter_read() > t0 + patience) {

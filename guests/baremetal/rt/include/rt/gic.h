@@ -68,7 +68,7 @@ void gic_deactivate(uint64_t iar);             /* ICC_DIR_EL1 / GICC_DIR: split 
 bool gic_eoi_split(bool split);
 
 /* 0 on a GICv3 (and before gic_init()); a GICv2's GICC base: irq_dispatch's one test. */
-extern uintptr_t gic_v2_cpu_if;
+extern uintptr_t gic_v2_cpu_if __attribute__((visibility("hidden")));   /* no GOT load */
 
 static inline uint32_t gic_iar_intid(uint64_t iar)
 {
