@@ -70,6 +70,17 @@ static const struct {
 	{ 0x080e0000ul, "second redistributor" },
 };
 
+/* (c) on a GICv2: QEMU virt's hypervisor control and virtual CPU interface
+ * frames, which tofu uses (its GICV shows at this VM's GICC), and the GICv2m. */
+static const struct {
+	uintptr_t addr;
+	const char *what;
+} foreign_devices_v2[] = {
+	{ 0x08020000ul, "GICv2m MSI frame" },
+	{ 0x08030000ul, "GICH (hypervisor control)" },
+	{ 0x08040000ul, "GICV (virtual CPU interface)" },
+};
+
 /* (d), (e) distributor registers of INTIDs beyond this VM's 32 SPIs. */
 #define FOREIGN_INTID_FIRST  64u
 #define FOREIGN_INTID_LAST   127u
@@ -306,6 +317,10 @@ static void attack_device_unassigned(void)
 		rt_printf("  %08lx: %s\n", addr, foreign_devices[i].what);
 		mem_try(&t, addr, MEM_READ_WRITE_BACK);
 	}
+	for (i = 0; gic_is_v2() && i < ARRAY_SIZE(foreign_devices_v2); i++) {
+		rt_printf("  %08lx: %s\n", foreign_devices_v2[i].addr, foreign_devices_v2[i].what);
+		mem_try(&t, foreign_devices_v2[i].addr, MEM_READ_WRITE_BACK);
+	}
 	mem_verdict(&t);
 }
 
@@ -424,12 +439,54 @@ static void attack_gicd_foreign_priority(void)
 				      : "priority of a foreign INTID changed");
 }
 
+/* GICv2: one INTID's GICD_ITARGETSR byte, read and written as its word
+ * (byte access may not be emulated); the other three bytes written back. */
+static uint8_t gicd_targets_read(uint32_t intid)
+{
+	return (uint8_t)(gicd_read32(GICD_ITARGETSR + (intid & ~3u)) >> (8 * (intid & 3u)));
+}
+
+static void gicd_targets_write(uint32_t intid, uint8_t mask)
+{
+	const uint32_t off = GICD_ITARGETSR + (intid & ~3u);
+	const unsigned shift = 8 * (intid & 3u);
+
+	gicd_write32(off, (gicd_read32(off) & ~(0xffu << shift)) | (uint32_t)mask << shift);
+}
+
+/* The CPU interfaces beyond this VM's: every one but its own (it has one vCPU). */
+static uint8_t foreign_cpu_ifs(void)
+{
+	return (uint8_t)(GICD_SGIR_TARGETS_MASK & ~(uint32_t)gic_cpu_if_mask());
+}
+
+static void attack_gicd_route_foreign_v2(void)
+{
+	const uint8_t wrote = (uint8_t)(1u << ROUTE_FOREIGN_AFF0);
+	uint8_t before, back;
+
+	gicd_aborts = 0;
+	before = gicd_targets_read(FOREIGN_INTID_FIRST);
+	gicd_targets_write(FOREIGN_INTID_FIRST, wrote);
+	back = gicd_targets_read(FOREIGN_INTID_FIRST);
+	rt_printf("  GICD_ITARGETSR INTID %u: was %02x, wrote %02x, read back %02x\n",
+		  FOREIGN_INTID_FIRST, before, wrote, back);
+	if (back != before)
+		gicd_targets_write(FOREIGN_INTID_FIRST, before);
+	gicd_verdict(back == before, back == before ? "routing of a foreign INTID unchanged"
+						    : "routing of a foreign INTID changed");
+}
+
 static void attack_gicd_route_foreign(void)
 {
 	const uint32_t off = GICD_IROUTER + GICD_IROUTER_STRIDE * FOREIGN_INTID_FIRST;
 	const uint64_t wrote = (uint64_t)ROUTE_FOREIGN_AFF0 << GICD_IROUTER_AFF0_SHIFT;
 	uint64_t before, back;
 
+	if (gic_is_v2()) {
+		attack_gicd_route_foreign_v2();
+		return;
+	}
 	gicd_aborts = 0;
 	before = gicd_read64(off);
 	gicd_write64(off, wrote);
@@ -464,6 +521,49 @@ static bool irq_arrives(volatile uint32_t *count, uint32_t before, uint64_t ms)
 	return *count != before;
 }
 
+/* Own UART SPI made pending; true if it reached this vCPU. */
+static bool own_spi_arrives(uint32_t intid)
+{
+	bool arrived;
+
+	route_irqs = 0;
+	irq_set_handler(intid, route_irq_handler);
+	gic_spi_enable(intid, ATTACK_IRQ_PRIORITY);
+	gic_spi_set_pending(intid);
+	arrived = irq_arrives(&route_irqs, 0, IRQ_WAIT_MS);
+	gic_spi_disable(intid);
+	gic_spi_clear_pending(intid);
+	irq_set_handler(intid, 0);
+	return arrived;
+}
+
+/*
+ * GICv2: its own UART SPI aimed at this CPU interface and at every one
+ * beyond the VM's.  Those bits are RAZ/WI (IHI 0048B, 4.3.12): blocked if
+ * none of them reads back and the SPI still reaches this vCPU.
+ */
+static void attack_gicd_route_nonexistent_cpu_v2(uint32_t intid)
+{
+	const uint8_t own = gic_cpu_if_mask(), wrote = (uint8_t)(own | foreign_cpu_ifs());
+	uint8_t before, back;
+	bool arrived;
+
+	gicd_aborts = 0;
+	before = gicd_targets_read(intid);
+	gicd_targets_write(intid, wrote);
+	back = gicd_targets_read(intid);
+	rt_printf("  GICD_ITARGETSR INTID %u (own UART): was %02x, wrote %02x, read back %02x\n",
+		  intid, before, wrote, back);
+	arrived = own_spi_arrives(intid);
+	gicd_targets_write(intid, before);
+	if (back & foreign_cpu_ifs())
+		gicd_verdict(false, "CPU interfaces beyond this VM's stuck in ITARGETSR");
+	else if (arrived)
+		gicd_verdict(true, "other CPU interfaces RAZ/WI, INTID still delivered here");
+	else
+		gicd_verdict(false, "INTID did not arrive here: routed away");
+}
+
 /*
  * Route its own UART SPI to a vCPU that does not exist, then make it
  * pending.  Blocked if it still reaches this vCPU: the write cannot send
@@ -477,6 +577,10 @@ static void attack_gicd_route_nonexistent_cpu(void)
 	uint64_t before, back;
 	bool arrived;
 
+	if (gic_is_v2()) {
+		attack_gicd_route_nonexistent_cpu_v2(intid);
+		return;
+	}
 	if (wrote == gic_irouter_self()) {
 		attack_skip("this vCPU has the affinity meant to be absent");
 		return;
@@ -487,15 +591,7 @@ static void attack_gicd_route_nonexistent_cpu(void)
 	back = gicd_read64(off);
 	rt_printf("  GICD_IROUTER%u (own UART): was %lx, wrote %lx, read back %lx\n", intid,
 		  before, wrote, back);
-
-	route_irqs = 0;
-	irq_set_handler(intid, route_irq_handler);
-	gic_spi_enable(intid, ATTACK_IRQ_PRIORITY);
-	gic_spi_set_pending(intid);
-	arrived = irq_arrives(&route_irqs, 0, IRQ_WAIT_MS);
-	gic_spi_disable(intid);
-	gic_spi_clear_pending(intid);
-	irq_set_handler(intid, 0);
+	arrived = own_spi_arrives(intid);
 	gicd_write64(off, before);
 
 	if (arrived)
@@ -527,18 +623,36 @@ static void sgi_setup(void)
 		  sgi_ready ? "arrived" : "did NOT arrive (SGI verdicts below are weak)");
 }
 
-/* Write ICC_SGI1R_EL1; true if an SGI came back to this vCPU within the wait. */
-static bool sgi_send_arrives(const char *what, uint64_t sgi1r)
+/* Write ICC_SGI1R_EL1 (GICv2: GICD_SGIR, in a fault probe); true if an SGI
+ * came back to this vCPU within the wait. */
+static bool sgi_send_arrives(const char *what, uint64_t value)
 {
 	uint32_t before = sgi_irqs;
 	bool arrived;
 
-	sysreg_write_icc_sgi1r_el1(sgi1r);
-	arch_isb();
+	if (gic_is_v2()) {
+		gicd_write32(GICD_SGIR, (uint32_t)value);
+	} else {
+		sysreg_write_icc_sgi1r_el1(value);
+		arch_isb();
+	}
 	arrived = irq_arrives(&sgi_irqs, before, IRQ_WAIT_MS);
-	rt_printf("  ICC_SGI1R_EL1 = %016lx (%s): %s within %u ms\n", sgi1r, what,
-		  arrived ? "an SGI arrived here" : "nothing arrived here", IRQ_WAIT_MS);
+	rt_printf("  %s = %016lx (%s): %s within %u ms\n", gic_is_v2() ? "GICD_SGIR" : "ICC_SGI1R_EL1",
+		  value, what, arrived ? "an SGI arrived here" : "nothing arrived here", IRQ_WAIT_MS);
 	return arrived;
+}
+
+/* GICv2: SGIR's target list naming every CPU interface beyond this VM's. */
+static void attack_sgi_foreign_cpu_v2(void)
+{
+	const uint64_t sgir = GICD_SGIR_FILTER_LIST << GICD_SGIR_FILTER_SHIFT |
+			      (uint64_t)foreign_cpu_ifs() << GICD_SGIR_TARGETS_SHIFT | ATTACK_SGI;
+	bool arrived;
+
+	gicd_aborts = 0;
+	arrived = sgi_send_arrives("every CPU interface but its own", sgir);
+	gicd_verdict(!arrived, arrived ? "an SGI meant for others arrived here"
+				       : "no SGI arrived here, nothing crashed");
 }
 
 static const char *sgi_note(void)
@@ -556,6 +670,10 @@ static void attack_sgi_foreign_cpu(void)
 	const uint64_t other_cluster = cluster ^ (1ul << ICC_SGI1R_AFF1_SHIFT);
 	bool arrived;
 
+	if (gic_is_v2()) {
+		attack_sgi_foreign_cpu_v2();
+		return;
+	}
 	arrived = sgi_send_arrives("every other Aff0 of its cluster",
 				   intid | cluster | rs | (ICC_SGI1R_TARGETS_MASK & ~self_bit));
 	arrived |= sgi_send_arrives("every Aff0 of another Aff1",
@@ -567,8 +685,9 @@ static void attack_sgi_foreign_cpu(void)
 
 static void attack_sgi_broadcast(void)
 {
-	const uint64_t sgi1r = (uint64_t)ATTACK_SGI << ICC_SGI1R_INTID_SHIFT | ICC_SGI1R_IRM;
-	bool arrived = sgi_send_arrives("IRM: all but self", sgi1r);
+	const uint64_t sgi1r = gic_is_v2() ? GICD_SGIR_FILTER_OTHERS << GICD_SGIR_FILTER_SHIFT | ATTACK_SGI
+					   : (uint64_t)ATTACK_SGI << ICC_SGI1R_INTID_SHIFT | ICC_SGI1R_IRM;
+	bool arrived = sgi_send_arrives(gic_is_v2() ? "TargetListFilter: all but self" : "IRM: all but self", sgi1r);
 
 	attack_verdict(!arrived, "%s%s", arrived ? "the broadcast came back to the sender"
 						 : "no SGI arrived here, nothing crashed",
@@ -951,8 +1070,12 @@ static void attacker_identify(void)
 			  (uint32_t)res.a2);
 	rt_printf("attacker: MPIDR_EL1 %lx, own RAM %lx size %lx%s\n", sysreg_read_mpidr_el1(),
 		  p->ram_base, p->ram_size, p->ram_size ? "" : " (unknown)");
-	rt_printf("attacker: GICD %lx (SPIs up to INTID %u), GICR %lx size %lx, UART INTID %u\n",
-		  p->gicd_base, gic_spi_limit() - 1, p->gicr_base, p->gicr_size, p->uart_intid);
+	if (gic_is_v2())
+		rt_printf("attacker: GICv2: GICD %lx (SPIs up to INTID %u), GICC %lx, UART INTID %u\n",
+			  p->gicd_base, gic_spi_limit() - 1, p->gicc_base, p->uart_intid);
+	else
+		rt_printf("attacker: GICD %lx (SPIs up to INTID %u), GICR %lx size %lx, UART INTID %u\n",
+			  p->gicd_base, gic_spi_limit() - 1, p->gicr_base, p->gicr_size, p->uart_intid);
 }
 
 /* ---- heartbeat ---- */
