@@ -11,6 +11,8 @@
 #include "rt/arch.h"
 #include "rt/hw.h"
 #include "rt/platform.h"
+#include "rt/print.h"
+#include "rt/rt.h"
 #include "rt/timer.h"
 
 #define GIC_WAIT_MS 100
@@ -29,6 +31,14 @@ unsigned gic_cpu_slot(void)
 bool gic_is_v2(void)
 {
 	return platform_get()->gic_version == 2;
+}
+
+bool gic_skip_on_v2(const char *why)
+{
+	if (!gic_is_v2())
+		return false;
+	rt_printf("%s: skipped: GICv2 (%s)\n", rt_program_name, why);
+	return true;
 }
 
 const char *gic_status_name(enum gic_status status)

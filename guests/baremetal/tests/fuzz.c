@@ -276,7 +276,10 @@ static uint64_t pick_mmio(void)
 		return p->pci_ecam_base + below(p->pci_ecam_size);
 	switch (pick) {
 	case 0: return p->gicd_base + below(GICD_WINDOW);
-	case 1: return p->gicr_base + below(p->gicr_size ? p->gicr_size : GICR_FRAME_BYTES);
+	case 1:   /* the CPU interface's window: a GICv3's redistributors, a GICv2's GICC */
+		if (p->gic_version == 2)
+			return p->gicc_base + below(GICC_SIZE);
+		return p->gicr_base + below(p->gicr_size ? p->gicr_size : GICR_FRAME_BYTES);
 	case 2: return p->uart_base + below(UART_WINDOW);
 	default:
 		do
