@@ -222,7 +222,6 @@
 #define GICD_SGIR_FILTER_LIST  HW_UL(0)        /* the CPUs in CPUTargetList */
 #define GICD_SGIR_FILTER_OTHERS HW_UL(1)       /* every CPU but the sender */
 #define GICD_SGIR_FILTER_SELF  HW_UL(2)        /* the sender only */
-#define GIC_V2_MAX_CPUS       8                /* CPU interfaces 0..7 */
 
 /* ---- GICv2 CPU interface, memory-mapped (IHI 0048B, 4.4) ---- */
 #define GICC_CTLR             0x0000
@@ -230,7 +229,6 @@
 #define GICC_IAR              0x000c
 #define GICC_EOIR             0x0010
 #define GICC_HPPIR            0x0018
-#define GICC_IIDR             0x00fc
 #define GICC_DIR              0x1000           /* second 4 KiB page */
 #define GICC_SIZE             0x2000
 #define GICC_CTLR_ENABLE_GRP0 HW_BIT(0)        /* no Security Extensions; the NS view's EnableGrp1 */
