@@ -41,7 +41,7 @@ static uint8_t gic_v2_own_mask(void)
 		unsigned b;
 
 		for (b = 0; b < 4; b++, word >>= 8)
-			if (word & 0xffu)
+			if (word & GICD_ITARGETSR_MASK)
 				return (uint8_t)word;
 	}
 	return 1;
@@ -99,9 +99,9 @@ static void gic_v2_set_targets(uint32_t intid, uint8_t mask, bool only_if_none)
 	unsigned shift = 8 * (intid & 3u);
 	uint32_t v = mmio_read32(word);
 
-	if (only_if_none && ((v >> shift) & 0xffu))
+	if (only_if_none && ((v >> shift) & GICD_ITARGETSR_MASK))
 		return;
-	mmio_write32(word, (v & ~(0xffu << shift)) | (uint32_t)mask << shift);
+	mmio_write32(word, (v & ~(uint32_t)(GICD_ITARGETSR_MASK << shift)) | (uint32_t)mask << shift);
 }
 
 static void gic_v2_spi_route_self(uint32_t intid)

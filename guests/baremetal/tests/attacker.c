@@ -451,13 +451,13 @@ static void gicd_targets_write(uint32_t intid, uint8_t mask)
 	const uint32_t off = GICD_ITARGETSR + (intid & ~3u);
 	const unsigned shift = 8 * (intid & 3u);
 
-	gicd_write32(off, (gicd_read32(off) & ~(0xffu << shift)) | (uint32_t)mask << shift);
+	gicd_write32(off, (gicd_read32(off) & ~(uint32_t)(GICD_ITARGETSR_MASK << shift)) | (uint32_t)mask << shift);
 }
 
 /* The CPU interfaces beyond this VM's: every one but its own (it has one vCPU). */
 static uint8_t foreign_cpu_ifs(void)
 {
-	return (uint8_t)(GICD_SGIR_TARGETS_MASK & ~(uint32_t)gic_cpu_if_mask());
+	return (uint8_t)(GICD_ITARGETSR_MASK & ~(uint32_t)gic_cpu_if_mask());
 }
 
 static void attack_gicd_route_foreign_v2(void)

@@ -212,6 +212,7 @@
  * per CPU: SGIs and PPIs), and these ---- */
 #define GICD_ITARGETSR        0x0800           /* 1 byte per INTID: CPU interface mask */
 #define GICD_SGIR             0x0f00           /* write-only */
+#define GICD_ITARGETSR_MASK   HW_UL(0xff)      /* one byte: CPU interfaces 0..7 */
 #define GICD_ITARGETSR_PRIVATE_WORDS 8         /* words 0-7 (INTIDs 0-31): read-only, own mask */
 #define GICD_V2_CTLR_ENABLE_GRP0 HW_BIT(0)     /* no Security Extensions; the NS view's Enable */
 #define GICD_V2_CTLR_ENABLE_GRP1 HW_BIT(1)     /* no Security Extensions */
