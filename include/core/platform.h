@@ -33,6 +33,12 @@ struct platform {
     uint64_t gicr_size;
     uint64_t gicc_base, gich_base, gicv_base;
     uint32_t gic_maint_intid;  /* the maintenance interrupt (a PPI) */
+    /* GICv2 (hw-lr-no-refire in its gic node): the GIC does not signal a
+     * physical interrupt again that a guest deactivated through a hardware
+     * list register while its line stayed high (QEMU 10's GICv2 model:
+     * hw/intc/arm_gic.c clears the active state without re-evaluating its
+     * outputs), so tofu takes such deactivations itself (vgic_hw_by_eoi). */
+    bool gic_hw_lr_no_refire;
     uint64_t its_base;        /* the GICv3 ITS (0: none): passed-through MSIs */
     uint64_t ram_base;        /* RAM; the size is the config's, for when the boot DTB says nothing */
     uint64_t ram_size;

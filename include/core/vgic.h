@@ -256,5 +256,13 @@ void msi_vm_stopped(struct vm *vm);
 
 /* Number of list registers of this CPU (ICH_VTR_EL2). */
 extern unsigned vgic_nr_lrs;
+#if GIC_VERSION == 2
+/* The board's GIC does not signal a physical interrupt again that a guest
+ * deactivated through a hardware list register while its line stayed high
+ * (platform.gic_hw_lr_no_refire: QEMU's GICv2 model).  Then a hardware
+ * interrupt's LR asks for an EOI maintenance interrupt instead, at which
+ * tofu deactivates the physical interrupt itself. */
+extern bool vgic_hw_by_eoi;
+#endif
 
 #endif

@@ -77,6 +77,9 @@ static void per_cpu_init(unsigned cpu)
     arch_cpu_init();
     if (!vgic_nr_lrs)
         vgic_nr_lrs = vgic_hw_nr_lrs();
+#if GIC_VERSION == 2
+    vgic_hw_by_eoi = platform.gic_hw_lr_no_refire;
+#endif
 }
 
 /* The CPU is the one the board's description says it is: its MPIDR is the

@@ -26,6 +26,12 @@
 #include "arch/atomic.h"
 
 unsigned vgic_nr_lrs;
+#if GIC_VERSION == 2
+bool vgic_hw_by_eoi;
+#define HW_BY_EOI vgic_hw_by_eoi
+#else
+#define HW_BY_EOI false
+#endif
 
 static void irq_defaults(struct vgic_irq *irq, bool edge)
 {
@@ -267,8 +273,8 @@ static void lr_unpend(struct vcpu *v, unsigned i)
         return;
     }
     vgic_hw_write_lr(i, 0);
-    if (vgic_lr_hw(lr))
-        vgic_hw_deactivate(vgic_lr_pintid(lr));
+    if (v->vgic.lr_hw & (1u << i))
+        vgic_hw_deactivate(v->vgic.lr_intid[i]);   /* a hardware interrupt's pINTID is its vINTID */
     lr_release(v, i);
 }
 
@@ -352,10 +358,11 @@ static void lr_deactivate(struct vcpu *v, unsigned intid)
         vgic_hw_write_lr((unsigned)i, vgic_lr_clear_active(lr));
         return;
     }
+    bool hw = v->vgic.lr_hw & (1u << i);
     vgic_hw_write_lr((unsigned)i, 0);
     lr_release(v, (unsigned)i);
-    if (vgic_lr_hw(lr)) {
-        vgic_hw_deactivate(vgic_lr_pintid(lr));
+    if (hw) {
+        vgic_hw_deactivate(intid);
         return;
     }
     struct vgic_irq *irq = vgic_irq_of(v, intid);
@@ -494,7 +501,7 @@ static vgic_lr_t make_lr(unsigned intid, const struct vgic_irq *irq)
 {
     vgic_lr_t lr = vgic_lr_make(intid, irq->priority, irq->group1);
     if (irq->hw)
-        return vgic_lr_with_hw(lr, intid);
+        return HW_BY_EOI ? vgic_lr_with_eoi(lr) : vgic_lr_with_hw(lr, intid);
     return is_level(irq) && irq->level ? vgic_lr_with_eoi(lr) : lr;
 }
 
@@ -539,15 +546,16 @@ void vgic_dist_set_ctlr(struct vm *vm, uint32_t enables)
 }
 
 /* Record that LR n holds `lr`: its vINTID, and whether it is a hardware
- * one or an emulated level one waiting for its EOI. */
+ * one (`hw`) or one waiting for its EOI (an emulated level one; with
+ * HW_BY_EOI, a hardware one too). */
 static inline __attribute__((always_inline)) void
-lr_record(struct vgic_cpu *c, unsigned n, vgic_lr_t lr)
+lr_record(struct vgic_cpu *c, unsigned n, vgic_lr_t lr, bool hw)
 {
     uint32_t bit = 1u << n;
     c->lr_intid[n] = (uint16_t)vgic_lr_vintid(lr);
     c->lr_used |= bit;
     /* Both set exactly: the exit path forgets empty LRs from lr_used alone. */
-    c->lr_hw = (c->lr_hw & ~bit) | (vgic_lr_hw(lr) ? bit : 0);
+    c->lr_hw = (c->lr_hw & ~bit) | (hw ? bit : 0);
     c->lr_level = (c->lr_level & ~bit) | (vgic_lr_eoi(lr) ? bit : 0);
 }
 
@@ -583,7 +591,7 @@ lr_place_free(struct vcpu *v, const struct vgic_irq *irq, bool *evicted, vgic_lr
     }
     unsigned n = ctz64(free);
     vgic_hw_write_lr(n, lr);
-    lr_record(c, n, lr);
+    lr_record(c, n, lr, irq->hw);
     return true;
 }
 
@@ -678,6 +686,11 @@ static inline __attribute__((always_inline)) void lrs_retire(struct vcpu *v)
         unsigned i = ctz64(eoi), intid = c->lr_intid[i];
         eoi &= eoi - 1;
         vgic_hw_write_lr(i, 0);
+        if (HW_BY_EOI && (c->lr_hw & (1u << i))) {
+            vgic_hw_deactivate(intid);  /* the guest's deactivation, passed on: it fires again if still high */
+            lr_release(v, i);
+            continue;
+        }
         struct vgic_irq *irq = vgic_irq_of(v, intid);
         if (irq && irq->level)
             bitmap_set(v, intid);
@@ -1159,6 +1172,8 @@ void vgic_inject_local(struct vcpu *v, unsigned intid)
         c->lr_intid[n] = (uint16_t)intid;
         c->lr_used = live | bit;
         c->lr_hw |= bit;        /* lr_ready holds hardware interrupts only */
+        if (HW_BY_EOI)
+            c->lr_level |= bit; /* ... which then wait for their EOI */
         return;
     }
     vgic_inject(v, intid);
@@ -1222,8 +1237,9 @@ void vgic_vcpu_loaded(struct vcpu *v)
         c->lr_intid[i] = VGIC_LR_NONE;
     for (unsigned i = 0; i < vgic_nr_lrs; i++) {
         vgic_lr_t lr = vgic_hw_read_lr(i);
+        const struct vgic_irq *irq = vgic_irq_of(v, vgic_lr_vintid(lr));
         if (vgic_lr_live(lr) || vgic_lr_eoi(lr))
-            lr_record(c, i, lr);
+            lr_record(c, i, lr, vgic_lr_hw(lr) || (HW_BY_EOI && irq && irq->hw));
     }
 }
 
@@ -1243,8 +1259,13 @@ void vgic_vcpu_stop(struct vcpu *v)
     for (uint32_t used = c->lr_used; used; used &= used - 1) {
         unsigned i = ctz64(used);
         vgic_lr_t lr = vgic_hw_read_lr(i);
-        if (vgic_lr_pending(lr) && !vgic_lr_hw(lr))
+        bool hw = c->lr_hw & (1u << i);
+        if (vgic_lr_pending(lr) && !hw)
             requeue_lr(v, c->lr_intid[i], lr);
+        /* HW_BY_EOI: its physical interrupt stays active until tofu
+         * deactivates it (arch_vcpu_quiesce does those of HW = 1 LRs). */
+        if (hw && !vgic_lr_hw(lr))
+            vgic_hw_deactivate(c->lr_intid[i]);
     }
 }
 

@@ -120,8 +120,8 @@ static void emit_platform(FILE *c)
     };
     for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         fprintf(c, "    .%s = %#" PRIx64 ",\n", f[i].field, f[i].v);
-    fprintf(c, "    .ram_zero_at_power_on = %s,\n    .nr_cpus = %u,\n    .cpu_mpidr = {", p->ram_zero_at_power_on ? "true" : "false",
-            p->nr_cpus);
+    fprintf(c, "    .ram_zero_at_power_on = %s,\n    .gic_hw_lr_no_refire = %s,\n    .nr_cpus = %u,\n    .cpu_mpidr = {",
+            p->ram_zero_at_power_on ? "true" : "false", p->gic_hw_lr_no_refire ? "true" : "false", p->nr_cpus);
     for (unsigned i = 0; i < p->nr_cpus; i++)
         fprintf(c, "%s%#" PRIx64, i ? ", " : " ", p->cpu_mpidr[i]);
     fprintf(c, " },\n};\n");

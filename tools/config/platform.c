@@ -104,7 +104,7 @@ static int hyp_child(const void *fdt, int hyp, const char *name, const char *com
 static void parse_gic(struct plat_desc *p, const void *fdt, int hyp)
 {
     static const char *const v3_props[] = { "compatible", "reg", NULL };
-    static const char *const v2_props[] = { "compatible", "reg", "interrupts", NULL };
+    static const char *const v2_props[] = { "compatible", "reg", "interrupts", "hw-lr-no-refire", NULL };
     int node = fdt_subnode_offset(fdt, hyp, "gic");
     const char *c = node >= 0 ? fdt_getprop(fdt, node, "compatible", NULL) : NULL;
     uint64_t reg[GICV2_FRAMES][2];
@@ -140,6 +140,7 @@ static void parse_gic(struct plat_desc *p, const void *fdt, int hyp)
                "the one tofu takes)", PPI_MAINTENANCE - GIC_PPI_BASE_ID, PPI_MAINTENANCE - GIC_PPI_BASE_ID,
                PPI_MAINTENANCE);
     p->hyp.gic_maint_intid = PPI_MAINTENANCE;
+    p->hyp.gic_hw_lr_no_refire = fdt_getprop(fdt, node, "hw-lr-no-refire", NULL) != NULL;
 }
 
 /* cpu-mpidrs: each CPU's MPIDR affinity, 2 cells each, distinct, nothing
