@@ -44,13 +44,21 @@ struct vgic_irq {
     uint64_t irouter;
 };
 
-#define VGIC_DIST_ID_REGS 4             /* GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_TYPER2 */
+#define VGIC_DIST_ID_REGS 4             /* GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_TYPER2 (GICv2: RAZ) */
+/* The group enables of GICD_CTLR (bits 0 and 1 on both versions) that let
+ * interrupts through: GICv3 guests use group 1 alone; a GICv2 guest enables
+ * group 0 (Linux) or both, and either lets every enabled interrupt through. */
+#if GIC_VERSION == 2
+#define VGIC_CTLR_DELIVER (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1)
+#else
+#define VGIC_CTLR_DELIVER GICD_CTLR_ENABLE_G1
+#endif
 
 struct vgic_dist {
     /* First: the distributor's first registers as the guest reads them, in
      * register order, so that a read of one is one load at its offset
-     * (vdev/vgic_dist_v3.c).  CTLR holds ARE and DS, always set, with the
-     * enables written. */
+     * (vdev/vgic_dist_v<n>.c).  GICv3: CTLR holds ARE and DS, always set,
+     * with the enables written; GICv2: the enables alone. */
     union {
         uint32_t id_regs[VGIC_DIST_ID_REGS];
         struct {
@@ -62,7 +70,6 @@ struct vgic_dist {
     struct vgic_irq spi[VGIC_MAX_SPIS];
     vgic_lr_t lr_soft[VGIC_MAX_SPIS]; /* as vgic_cpu.lr_soft, for spi[i] */
     uint32_t nr_lpis;                 /* LPIs 8192..8192+nr_lpis-1; 0: none (GICD_TYPER.LPIS 0) */
-    uint32_t ctlr_v2;                 /* GICv2: GICD_CTLR as the guest wrote it (ctlr: G1 if either group) */
 };
 
 struct vgic_cpu {

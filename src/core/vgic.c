@@ -53,14 +53,20 @@ void vgic_vm_init(struct vm *vm, unsigned nr_spis, unsigned nr_lpis)
     struct vgic_dist *d = &vm->vgic;
     d->nr_spis = nr_spis > VGIC_MAX_SPIS ? VGIC_MAX_SPIS : nr_spis;
     d->nr_lpis = nr_lpis > VITS_MAX_LPIS ? VITS_MAX_LPIS : nr_lpis;
+#if GIC_VERSION == 2
+    /* CPU interfaces 0..n-1: the VM's vCPUs (GICD_TYPER.CPUNumber). */
+    d->ctlr = 0;
+    d->typer = d->nr_spis / GICD_TYPER_SPIS_PER_LINE |
+               ((vm->nr_vcpus - 1u) & GICD_TYPER_CPUS_MASK) << GICD_TYPER_CPUS_SHIFT;
+#else
     d->ctlr = GICD_CTLR_ARE | GICD_CTLR_DS;
-    d->ctlr_v2 = 0;
     /* With LPIs: IDbits for INTIDs up to 16383 (VITS_MAX_LPIS from 8192),
      * num_LPIs 0 (as many as IDbits allows; GICR_PROPBASER's IDbits may
      * ask for fewer). */
     d->typer = (d->nr_spis / GICD_TYPER_SPIS_PER_LINE) | GICD_TYPER_NO1N |
                (d->nr_lpis ? GICD_TYPER_LPIS | (GICD_TYPER_IDBITS_LPI << GICD_TYPER_IDBITS_SHIFT)
                            : GICD_TYPER_IDBITS_10 << GICD_TYPER_IDBITS_SHIFT);
+#endif
     for (unsigned i = 0; i < VITS_MAX_LPIS; i++) {
         vm->lpis.cfg[i] = 0;
         vm->lpis.fwd[i] = VGIC_LPI_NO_FWD;
@@ -521,7 +527,7 @@ void vgic_irq_changed(struct vcpu *t, unsigned intid)
      * CTLR before it recomputes). */
     for (;;) {
         uint32_t ctlr = __atomic_load_n(&t->vm->vgic.ctlr, __ATOMIC_ACQUIRE);
-        vgic_lr_t lr = irq->enabled && (ctlr & GICD_CTLR_ENABLE_G1) ? make_lr(intid, irq) : 0;
+        vgic_lr_t lr = irq->enabled && (ctlr & VGIC_CTLR_DELIVER) ? make_lr(intid, irq) : 0;
         if (private)
             __atomic_store_n(&t->vgic.lr_ready[intid], irq->hw ? lr : 0, __ATOMIC_SEQ_CST);
         __atomic_store_n(soft, irq->hw ? 0 : vgic_lr_without_eoi(lr), __ATOMIC_SEQ_CST);
@@ -532,7 +538,10 @@ void vgic_irq_changed(struct vcpu *t, unsigned intid)
 
 void vgic_dist_set_ctlr(struct vm *vm, uint32_t enables)
 {
-    uint32_t ctlr = (enables & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1)) | GICD_CTLR_ARE | GICD_CTLR_DS;
+    uint32_t ctlr = enables & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
+#if GIC_VERSION != 2
+    ctlr |= GICD_CTLR_ARE | GICD_CTLR_DS;
+#endif
     __atomic_store_n(&vm->vgic.ctlr, ctlr, __ATOMIC_SEQ_CST);
     for (unsigned spi = 0; spi < vm->vgic.nr_spis; spi++)
         vgic_irq_changed(&vm->vcpus[0], VGIC_NR_PRIVATE + spi);
@@ -930,7 +939,7 @@ static void lpis_take_back(struct vcpu *v)
 static bool flush_lpis(struct vcpu *v, bool *held)
 {
     const struct vgic_dist *d = &v->vm->vgic;
-    bool deliver = __atomic_load_n(&vgic_lpi_of(v)->enabled, __ATOMIC_SEQ_CST) && (d->ctlr & GICD_CTLR_ENABLE_G1);
+    bool deliver = __atomic_load_n(&vgic_lpi_of(v)->enabled, __ATOMIC_SEQ_CST) && (d->ctlr & VGIC_CTLR_DELIVER);
     bool left = false;
     for (unsigned s = 0; s < VGIC_LPI_SUMMARY; s++) {
         uint64_t sum = __atomic_exchange_n(&vgic_lpi_of(v)->summary[s], 0, __ATOMIC_ACQ_REL);
@@ -1034,7 +1043,7 @@ static void __attribute__((noinline)) flush_slow(struct vcpu *v)
                 bitmap_unpend(v, intid, irq);     /* its line dropped meanwhile */
                 continue;
             }
-            if (!irq->enabled || !(v->vm->vgic.ctlr & GICD_CTLR_ENABLE_G1))
+            if (!irq->enabled || !(v->vm->vgic.ctlr & VGIC_CTLR_DELIVER))
                 continue;       /* stays pending until enabled */
             /* Clear first: a concurrent inject after this re-sets the bit. */
             bitmap_clear(v, intid);
@@ -1214,7 +1223,7 @@ bool vgic_wants_wakeup(struct vcpu *v)
         while (bits) {
             unsigned intid = w * 64 + ctz64(bits);
             struct vgic_irq *irq = vgic_irq_of(v, intid);
-            if (irq && irq->enabled && (v->vm->vgic.ctlr & GICD_CTLR_ENABLE_G1))
+            if (irq && irq->enabled && (v->vm->vgic.ctlr & VGIC_CTLR_DELIVER))
                 return true;
             bits &= bits - 1;
         }

@@ -105,23 +105,13 @@ static uint64_t sgi_sources_byte(struct vcpu *v, unsigned intid)
     return intid < GIC_PPI_BASE_ID ? vgic_sgi_sources(v, intid) : 0;
 }
 
-static uint64_t dist_read(struct vcpu *v, void *dev, uint64_t off, unsigned width)
+/* The rest of dist_read, out of line. */
+static uint64_t __attribute__((noipa)) dist_read_other(struct vcpu *v, void *dev, uint64_t off, unsigned width)
 {
-    const struct vgic_dist *d = dev;
+    UNUSED(dev);
     uint64_t val;
-    switch (off) {
-    case GICD_CTLR:
-        return d->ctlr_v2;
-    case GICD_TYPER:
-        return d->nr_spis / GICD_TYPER_SPIS_PER_LINE |
-               ((v->vm->nr_vcpus - 1u) & GICD_TYPER_CPUS_MASK) << GICD_TYPER_CPUS_SHIFT;
-    case GICD_IIDR:
-        return d->iidr;
-    case GICD_PIDR2_V2:
+    if (off == GICD_PIDR2_V2)
         return GIC_PIDR2_ARCH_GICV2 << GIC_PIDR2_ARCH_SHIFT;
-    default:
-        break;
-    }
     if (off >= GICD_ITARGETSR && off < ITARGETSR_END)
         return bytes_read(v, off - GICD_ITARGETSR, width, target_byte);
     if (off - GICD_SPENDSGIR < GIC_PPI_BASE_ID)
@@ -133,12 +123,21 @@ static uint64_t dist_read(struct vcpu *v, void *dev, uint64_t off, unsigned widt
     return 0;           /* GICD_SGIR (write-only), reserved: RAZ */
 }
 
+/* CTLR, TYPER and IIDR one load from the array the VM's vGIC keeps as they
+ * read (any width; 0x00c reserved, RAZ), as on GICv3 (vgic_dist_v3.c). */
+static uint64_t dist_read(struct vcpu *v, void *dev, uint64_t off, unsigned width)
+{
+    const struct vgic_dist *d = dev;
+    if (__builtin_expect((off & ~(VGIC_DIST_ID_REGS * sizeof(uint32_t) - sizeof(uint32_t))) == 0, 1))
+        return load_once32((const uint32_t *)((uintptr_t)d->id_regs + off));
+    return dist_read_other(v, dev, off, width);
+}
+
 static enum mmio_result dist_write(struct vcpu *v, void *dev, uint64_t off, unsigned width, uint64_t val)
 {
-    struct vgic_dist *d = dev;
+    UNUSED(dev);
     if (off == GICD_CTLR) {
-        d->ctlr_v2 = (uint32_t)val & GICD_V2_CTLR_WRITABLE;
-        vgic_dist_set_ctlr(v->vm, d->ctlr_v2 ? GICD_CTLR_ENABLE_G1 : 0);
+        vgic_dist_set_ctlr(v->vm, (uint32_t)val & GICD_V2_CTLR_WRITABLE);
     } else if (off == GICD_SGIR) {
         sgir_write(v, (uint32_t)val);
     } else if (off >= GICD_ITARGETSR && off < ITARGETSR_END) {
