@@ -23,6 +23,11 @@ v4_names() { sed -n 's/^lpi_msi /lpi_msi_direct /p; s/^lpi_int /lpi_int_v4 /p'; 
 [ ! -f "$dir/tofu-its-v4.log" ] || extract "$dir/tofu-its-v4.log" | v4_names >> "$dir/tofu.txt"
 extract "$dir/native.log" > "$dir/native.txt"
 if [ -f "$dir/tofu-its-v4.log" ]; then v4=$(v4_names < "$dir/native.txt"); echo "$v4" >> "$dir/native.txt"; fi
+# The benchmark guest on a GICv2 (qemu-virt-gicv2, gic-version=2), under tofu
+# and natively: every figure again as <name>_gicv2, beside its GICv3 one.
+v2_names() { sed 's/^\([a-z0-9_]*\) /\1_gicv2 /'; }
+[ ! -f "$dir/tofu-v2.log" ] || extract "$dir/tofu-v2.log" | v2_names >> "$dir/tofu.txt"
+[ ! -f "$dir/native-v2.log" ] || extract "$dir/native-v2.log" | v2_names >> "$dir/native.txt"
 
 # Linux: the guest counter at /init in instructions (ticks * 1e9 / CNTFRQ under
 # icount), and the wall-clock medians.
@@ -189,6 +194,14 @@ END {
         printf "    {\"name\": \"%s\", \"unit\": \"%s\", \"tofu_mean\": %s, \"tofu_max\": %s, \"native_mean\": %s, \"overhead\": %.2f, \"budget\": %s}%s\n", k, u, tmean[k], tmax[k], has_n ? nmean[k] : "null", over, (k in bmetric) ? "\"" bmetric[k] " " rel " " blimit[k] "\"" : "null", i < n ? "," : "" > json
     }
     printf "  ]\n}\n" > json
+    hdr = 0
+    for (i = 1; i <= n; i++) {             # each GICv2 figure beside its GICv3 one
+        k = order[i]; if (k !~ /_gicv2$/) continue
+        g3 = k; sub(/_gicv2$/, "", g3); if (!(g3 in tmean)) continue
+        if (!hdr++) printf "\n%-22s %12s %12s %12s %12s\n", "GICv3 / GICv2", "v3 tofu", "v3 overhead", "v2 tofu", "v2 overhead"
+        printf "%-22s %12.1f %12s %12.1f %12s\n", g3, tmean[g3], (g3 in nmean) ? sprintf("%.1f", tmean[g3] - nmean[g3]) : "-", tmean[k], (k in nmean) ? sprintf("%.1f", tmean[k] - nmean[k]) : "-"
+    }
+    if (hdr) print "*_gicv2: the same guest on QEMU virt with gic-version=2 (tofu built for the board qemu-virt-gicv2); GICv2 has no trapped ICC_SGI1R: its IPIs go through GICD_SGIR, an emulated MMIO write"
     if (smmu_rows) print "*_smmu: the native column is the same hypercall in a VM without SMMU streams; the overhead is the SMMU cost"
     if ("nvme_seq_read_mbs" in tmean) print "nvme_*: MB/s and IOPS on the host clock, medians of the runs (max: the fastest run), higher is better; ratio % is tofu against native"
     if ("vblk_seq_read_mbs" in tmean) print "vblk_*: app reading virtio-blk that storage serves from its NVMe disk (tofu columns) beside storage reading that disk passed through (native columns), same runs, host clock, medians (max: the fastest run; the slowest for the latency; the most for counts); seq_cold: the first round, before the backend caches the disk; traps: the frontend MMIO exits per request"
