@@ -26,8 +26,14 @@
 static uintptr_t gicd(uint64_t off) { return (uintptr_t)(platform.gicd_base + off); }
 static uintptr_t gicc(uint64_t off) { return (uintptr_t)(platform.gicc_base + off); }
 
-/* Each CPU's interface mask (one bit), 0 until it ran gic_init_cpu. */
+/* Each CPU's interface mask (one bit), as it read it in gic_init_cpu;
+ * until then the usual wiring, interface n for the cluster's core n. */
 static uint8_t cpu_if[MAX_PCPUS];
+
+static uint32_t if_mask(unsigned cpu)
+{
+    return cpu_if[cpu] ? cpu_if[cpu] : 1u << (cpu % GIC_V2_MAX_CPUS);
+}
 
 unsigned gic_nr_irqs(void)
 {
@@ -75,7 +81,7 @@ void gic_init_cpu(unsigned cpu)
 
 void gic_route_spi(unsigned intid, unsigned target_cpu)
 {
-    mmio_write8(gicd(GICD_ITARGETSR + intid), cpu_if[target_cpu]);
+    mmio_write8(gicd(GICD_ITARGETSR + intid), (uint8_t)if_mask(target_cpu));
 }
 
 void gic_enable_spi(unsigned intid, unsigned target_cpu)
@@ -102,5 +108,5 @@ void gic_send_sgi(unsigned sgi, unsigned target_cpu)
 {
     dsb(ishst);
     mmio_write32(gicd(GICD_SGIR), (GICD_SGIR_FILTER_LIST << GICD_SGIR_FILTER_SHIFT) |
-                                  ((uint32_t)cpu_if[target_cpu] << GICD_SGIR_TARGETS_SHIFT) | sgi);
+                                  (if_mask(target_cpu) << GICD_SGIR_TARGETS_SHIFT) | sgi);
 }
