@@ -229,6 +229,51 @@ static void test_sgi_per_source_delivery(void **state)
     assert_false(in_bitmap(v2, SGI_A));
 }
 
+/* The same SGI from the same source again while the first is still
+ * pending in its LR is the one pending SGI (IHI 0048B 3.2.4: an SGI is
+ * pending or not, once per source): the guest takes it once.  Once
+ * acknowledged (active), another from that source is a second one. */
+/* SGI_A from vCPU `from` to vCPU 2, then vCPU 2's flush. */
+static void sgi_a_to_v2(struct vcpu *from)
+{
+    gicd_write(from, GICD_SGIR, 4, sgir(GICD_SGIR_FILTER_LIST, 1u << 2, SGI_A));
+    fake_current = v2;
+    vgic_flush(v2);
+}
+
+/* vCPU 2's guest deactivates LR n; the maintenance interrupt; the flush. */
+static void v2_complete(unsigned n)
+{
+    fake_guest_complete_lr(n);
+    vgic_maintenance(v2);
+    vgic_flush(v2);
+}
+
+static void test_sgi_same_source_while_pending(void **state)
+{
+    (void)state;
+    set_ctlr(GICD_V2_CTLR_ENABLE);
+    enable(v2, SGI_A);
+    sgi_a_to_v2(v0);
+    unsigned n = (unsigned)fake_lr_find(SGI_A);
+    sgi_a_to_v2(v0);
+    assert_int_equal(spendsgir(v2, SGI_A), 1u << 0);
+    fake_guest_ack_lr(n);
+    v2_complete(n);
+    assert_int_equal(fake_lr_find(SGI_A), -1);          /* taken once */
+    assert_int_equal(spendsgir(v2, SGI_A), 0);
+
+    /* Active, then the same source again: delivered after the first. */
+    sgi_a_to_v2(v0);
+    n = (unsigned)fake_lr_find(SGI_A);
+    fake_guest_ack_lr(n);
+    sgi_a_to_v2(v0);
+    assert_int_equal(spendsgir(v2, SGI_A), 1u << 0);
+    v2_complete(n);
+    assert_int_equal(lr_state(lr_of(SGI_A)), GICH_LR_PENDING);
+    assert_int_equal(lr_cpuid(lr_of(SGI_A)), 0);
+}
+
 /* GICD_SPENDSGIR and CPENDSGIR: a byte of source bits per SGI, banked (the
  * accessing vCPU's SGIs). */
 static void test_spendsgir_cpendsgir(void **state)
@@ -560,6 +605,7 @@ int main(void)
         cmocka_unit_test_setup(test_sgir_filters, setup),
         cmocka_unit_test_setup(test_sgir_targets_beyond_vm, setup),
         cmocka_unit_test_setup(test_sgi_per_source_delivery, setup),
+        cmocka_unit_test_setup(test_sgi_same_source_while_pending, setup),
         cmocka_unit_test_setup(test_spendsgir_cpendsgir, setup),
         cmocka_unit_test_setup(test_cpendsgir_of_lr_source, setup),
         cmocka_unit_test_setup(test_ispendr0_sgi_bits_ignored, setup),
