@@ -39,6 +39,7 @@ static int setup(void **state)
 {
     (void)state;
     fake_vgic_reset(NR_LRS);
+    vgic_hw_by_eoi = false;
     make_vm(&vm, NR_VCPUS, NR_SPIS);
     v0 = &vm.vcpus[0];
     v1 = &vm.vcpus[1];
@@ -599,6 +600,99 @@ static void test_vtimer_hw_lr(void **state)
     assert_int_equal(lr_pintid(lr), PPI_VTIMER);
 }
 
+/* A board whose GIC does not signal a physical interrupt again after a
+ * deactivation through a hardware LR (vgic_hw_by_eoi, QEMU's GICv2): the
+ * virtual timer's LR asks for an EOI maintenance interrupt instead (HW = 0,
+ * EOI = 1), at which tofu deactivates PPI 27 itself. */
+static void enable_vtimer_by_eoi(void)
+{
+    vgic_hw_by_eoi = true;
+    set_ctlr(GICD_V2_CTLR_ENABLE);
+    enable(v0, PPI_VTIMER);             /* lr_ready computed now */
+    fake_vtimer_line = true;
+    fake_current = v0;
+}
+
+static void assert_vtimer_eoi_lr(uint64_t lr)
+{
+    assert_false(lr & GICH_LR_HW);
+    assert_true(lr & GICH_LR_EOI);
+    assert_int_equal(lr_vintid(lr), PPI_VTIMER);
+    assert_int_equal(lr_state(lr), GICH_LR_PENDING);
+}
+
+static void test_vtimer_by_eoi(void **state)
+{
+    (void)state;
+    enable_vtimer_by_eoi();
+    vgic_inject_local(v0, PPI_VTIMER);
+    assert_vtimer_eoi_lr(lr_of(PPI_VTIMER));
+    unsigned n = (unsigned)fake_lr_find(PPI_VTIMER);
+
+    /* Acknowledged, its line still high: the guest's, nothing deactivated
+     * (a flush, here for a disabled PPI, samples the line and keeps it). */
+    fake_guest_ack_lr(n);
+    vgic_inject(v0, UNUSED_PPI);
+    vgic_flush(v0);
+    assert_true(vgic_is_active(v0, PPI_VTIMER));
+    assert_int_equal(fake_deactivated[PPI_VTIMER], 0);
+
+    /* Deactivated: EISR, not ELRSR, shows it; the maintenance interrupt
+     * deactivates the physical PPI once and frees the LR. */
+    fake_guest_complete_lr(n);
+    assert_int_equal(vgic_hw_elrsr() & (1u << n), 0);
+    assert_true(vgic_hw_eisr() & (1u << n));
+    assert_int_equal(fake_deactivated[PPI_VTIMER], 0);
+    vgic_maintenance(v0);
+    assert_int_equal(fake_deactivated[PPI_VTIMER], 1);
+    assert_int_equal(fake_lr[n], 0);
+    vgic_flush(v0);
+    assert_int_equal(fake_deactivated[PPI_VTIMER], 1);
+    assert_int_equal(fake_lr_count_valid(), 0);
+    assert_int_equal(v0->vgic.lr_used, 0);
+
+    /* Through the bitmap and the flush: the same LR. */
+    vgic_inject(v0, PPI_VTIMER);
+    vgic_flush(v0);
+    assert_vtimer_eoi_lr(lr_of(PPI_VTIMER));
+}
+
+/* The other ways its LR ends take the physical deactivation too: the line
+ * dropping while it is only pending, ICACTIVER0, the vCPU's stop; and the
+ * LR's bookkeeping rebuilt from the LRs (vgic_vcpu_loaded) knows it. */
+static void test_vtimer_by_eoi_other_ends(void **state)
+{
+    (void)state;
+    enable_vtimer_by_eoi();
+    vgic_inject_local(v0, PPI_VTIMER);
+    fake_vtimer_line = false;
+    vgic_inject(v0, UNUSED_PPI);        /* any flush work: the LRs are resampled */
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(PPI_VTIMER), -1);
+    assert_int_equal(fake_deactivated[PPI_VTIMER], 1);
+
+    fake_vtimer_line = true;
+    vgic_inject_local(v0, PPI_VTIMER);
+    fake_guest_ack_lr((unsigned)fake_lr_find(PPI_VTIMER));
+    gicd_write(v0, GICD_ICACTIVER, 4, bit_of(PPI_VTIMER));
+    assert_int_equal(fake_lr_find(PPI_VTIMER), -1);
+    assert_int_equal(fake_deactivated[PPI_VTIMER], 2);
+
+    vgic_inject_local(v0, PPI_VTIMER);
+    unsigned n = (unsigned)fake_lr_find(PPI_VTIMER);
+    fake_guest_ack_lr(n);
+    vgic_vcpu_loaded(v0);
+    assert_true(v0->vgic.lr_hw & (1u << n));
+    fake_guest_complete_lr(n);
+    vgic_maintenance(v0);
+    assert_int_equal(fake_deactivated[PPI_VTIMER], 3);
+
+    vgic_inject_local(v0, PPI_VTIMER);
+    fake_guest_ack_lr((unsigned)fake_lr_find(PPI_VTIMER));
+    vgic_vcpu_stop(v0);
+    assert_int_equal(fake_deactivated[PPI_VTIMER], 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -618,6 +712,8 @@ int main(void)
         cmocka_unit_test_setup(test_group_default_and_igroupr, setup),
         cmocka_unit_test_setup(test_priority_in_lr, setup),
         cmocka_unit_test_setup(test_vtimer_hw_lr, setup),
+        cmocka_unit_test_setup(test_vtimer_by_eoi, setup),
+        cmocka_unit_test_setup(test_vtimer_by_eoi_other_ends, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
