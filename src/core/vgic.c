@@ -652,6 +652,11 @@ static bool __attribute__((noinline)) sgi_place(struct vcpu *v, unsigned intid, 
     int i = lr_find(v, intid);
     if (i >= 0) {
         vgic_lr_t lr = vgic_hw_read_lr((unsigned)i);
+        /* Again from the source whose SGI the LR holds pending: that is
+         * the one pending SGI (IHI 0048B 3.2.4), not a second. */
+        uint8_t same = vgic_lr_pending(lr) ? (uint8_t)(1u << vgic_lr_source(lr)) : 0;
+        if (!__atomic_and_fetch(&c->sgi_src[intid], (uint8_t)~same, __ATOMIC_ACQ_REL))
+            return true;                /* no other source waits */
         if (!vgic_lr_eoi(lr)) {
             vgic_hw_write_lr((unsigned)i, vgic_lr_with_eoi(lr));
             c->lr_level |= 1u << i;

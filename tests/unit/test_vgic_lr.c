@@ -22,26 +22,14 @@ static struct vcpu *v0, *v1;
 
 static void make_vm(struct vm *m, unsigned nr_vcpus)
 {
-    memset(m, 0, sizeof(*m));
-    m->nr_vcpus = nr_vcpus;
-    vgic_vm_init(m, 64, VITS_MAX_LPIS);
-    for (unsigned i = 0; i < nr_vcpus; i++) {
-        struct vcpu *v = &m->vcpus[i];
-        v->vm = m;
-        v->id = i;
-        v->vmpidr = MPIDR_RES1 | ((uint64_t)i << MPIDR_AFF0_SHIFT);
-        vgic_vcpu_init(v);
-    }
+    fake_vgic_vm(m, nr_vcpus, 64, VITS_MAX_LPIS);
     m->vgic.ctlr = GICD_CTLR_ENABLE_G1;
 }
 
 static int setup(void **state)
 {
     (void)state;
-    vgic_nr_lrs = NR_LRS;
-    fake_vgic_hw_reset(NR_LRS);
-    fake_vcpu_reset();
-    fake_vm_reset();
+    fake_vgic_reset(NR_LRS);
     make_vm(&vm, 2);
     make_vm(&other_vm, 2);
     v0 = &vm.vcpus[0];

@@ -44,6 +44,8 @@ test_mmio_decode_SRCS  := src/core/mmio.c
 test_pt_SRCS           := src/arch/arm64/mm/pt.c
 test_palloc_SRCS       := src/core/palloc.c
 test_vgic_lr_SRCS      := src/core/vgic.c src/vdev/vgic_irqregs.c $(F)/vgic_hw.c $(F)/vcpu.c $(F)/vm.c src/core/vm_lookup.c
+# Built for a GICv2 (V2_TESTS, below): the same model with its GICv2 distributor.
+test_vgic_v2_SRCS      := $(test_vgic_lr_SRCS) src/vdev/vgic_dist_v2.c
 test_psci_SRCS         := src/core/psci.c src/core/smccc.c $(F)/vcpu.c $(F)/vm.c src/core/vm_lookup.c $(F)/spinlock.c \
                           $(F)/ipc.c src/core/wdog.c src/vdev/vsp805.c $(F)/timer.c
 test_wdog_SRCS         := src/core/wdog.c src/vdev/vsp805.c $(F)/vm.c $(F)/spinlock.c $(F)/timer.c
@@ -75,9 +77,12 @@ test_config_layout_SRCS := tools/config/elf.c $(TOOL_LAYOUT)
 TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt test_ipc \
              test_ptimer test_ring test_ratelimit test_smmuv3 test_console test_config_check test_config_layout \
              test_wdog test_vpci test_virtio_regs test_vits test_virtq test_gicv3_topo
-TEST_BINS := $(addprefix $(UNIT)/,$(TESTS))
-ALL_OBJS  := $(sort $(foreach t,$(TESTS),$(UNIT)/obj/tests/unit/$(t).o \
-                 $(patsubst %.c,$(UNIT)/obj/%.o,$($(t)_SRCS))))
+# The tests of GICv2 code: every file they link compiled again, with
+# GIC_VERSION=2, in a second object tree (obj-v2); the others' see 3.
+V2_TESTS  := test_vgic_v2
+TEST_BINS := $(addprefix $(UNIT)/,$(TESTS) $(V2_TESTS))
+objs_of    = $(foreach t,$(1),$(UNIT)/$(2)/tests/unit/$(t).o $(patsubst %.c,$(UNIT)/$(2)/%.o,$($(t)_SRCS)))
+ALL_OBJS  := $(sort $(call objs_of,$(TESTS),obj) $(call objs_of,$(V2_TESTS),obj-v2))
 
 .PHONY: all run-unit
 all: $(TEST_BINS)
@@ -87,17 +92,24 @@ $(UNIT)/obj/%.o: %.c
 	@echo "  HOSTCC  $<"
 	$(Q)$(CC_UNIT) $(UNIT_CFLAGS) -c -o $@ $<
 
+$(UNIT)/obj-v2/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $< (GICv2)"
+	$(Q)$(CC_UNIT) $(UNIT_CFLAGS) -DGIC_VERSION=2 -c -o $@ $<
+
 # The hypervisor's own printf and snprintf, not C's built-ins.
 $(UNIT)/obj/src/core/console.o $(UNIT)/obj/src/core/format.o $(UNIT)/obj/tests/unit/test_console.o: \
     UNIT_CFLAGS += -fno-builtin
 
-# One link rule per test: its own object, then its _SRCS' objects.
+# One link rule per test: its own object, then its _SRCS' objects, from
+# object tree $(2).
 define unit_test_rule
-$(UNIT)/$(1): $(UNIT)/obj/tests/unit/$(1).o $(patsubst %.c,$(UNIT)/obj/%.o,$($(1)_SRCS))
+$(UNIT)/$(1): $(call objs_of,$(1),$(2))
 	@echo "  HOSTLD  $$@"
 	$$(Q)$$(CC_UNIT) $$(SAN_FLAGS) -o $$@ $$^ $$($(1)_LDLIBS) $$(UNIT_LDLIBS)
 endef
-$(foreach t,$(TESTS),$(eval $(call unit_test_rule,$(t))))
+$(foreach t,$(TESTS),$(eval $(call unit_test_rule,$(t),obj)))
+$(foreach t,$(V2_TESTS),$(eval $(call unit_test_rule,$(t),obj-v2)))
 
 # Run every binary (its output in $(UNIT)/<test>.log), one line each; after
 # all of them, fail if any failed, showing its log.  A binary that runs for

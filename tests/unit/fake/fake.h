@@ -17,10 +17,13 @@ void fake_sysreg_reset(void);
 void fake_sysreg_set(const char *name, uint64_t v);
 unsigned fake_sysreg_reads(const char *name);
 
-/* ---- GICv3 list registers (fake/vgic_hw.c) ---------------------------------
- * An in-memory array of LRs; ICH_ELRSR_EL2 is computed from it (bit i set
- * when LR i holds neither pending nor active state).  Accessing an LR at or
- * beyond fake_nr_lrs fails the running test. */
+/* ---- list registers (fake/vgic_hw.c) ----------------------------------------
+ * An in-memory array of LRs in the build's format (GICv3's, or GICv2's with
+ * GIC_VERSION 2); ELRSR and EISR are computed from it with the predicates of
+ * arch/vgic_lr.h (ELRSR bit i set when LR i holds neither pending nor active
+ * state and asks for no EOI maintenance).  fake_hcr has ICH_HCR_EL2's EN and
+ * UIE, at the same bits as GICH_HCR's.  Accessing an LR at or beyond
+ * fake_nr_lrs fails the running test. */
 #define FAKE_MAX_LRS 16
 extern uint64_t fake_lr[FAKE_MAX_LRS];
 extern unsigned fake_nr_lrs;
@@ -28,6 +31,11 @@ extern uint64_t fake_hcr;             /* last value written to ICH_HCR_EL2 */
 extern unsigned fake_hcr_writes;
 extern unsigned fake_lr_writes;
 void fake_vgic_hw_reset(unsigned nr_lrs);
+/* The vGIC tests' start: vgic_nr_lrs and these LRs, the vCPU and VM fakes
+ * reset; a VM whose vGIC has `nr_vcpus` vCPUs (vCPU i: MPIDR Aff0 i) just
+ * initialized, the distributor disabled. */
+void fake_vgic_reset(unsigned nr_lrs);
+void fake_vgic_vm(struct vm *m, unsigned nr_vcpus, unsigned nr_spis, unsigned nr_lpis);
 /* Physical interrupts deactivated through ICC_DIR_EL1 (count per INTID);
  * the line of the virtual timer and of each SPI as the fake GIC sees it. */
 #define FAKE_MAX_DEACTIVATE 128
