@@ -148,8 +148,10 @@ static enum mmio_result dist_write(struct vcpu *v, void *dev, uint64_t off, unsi
     } else if (off - GICD_CPENDSGIR < GIC_PPI_BASE_ID) {
         sgi_pend_write(v, off - GICD_CPENDSGIR, width, val, false);
     } else if (off < GICD_V2_SIZE) {
-        if (off == GICD_ISPENDR || off == GICD_ICPENDR)
-            val &= ~(uint64_t)SGIS_ONLY;    /* an SGI's pending state is per source: SPENDSGIR */
+        /* An SGI's pending state is per source (SPENDSGIR): its bits of
+         * ISPENDR0/ICPENDR0 are WI, at any width and byte offset. */
+        if (off - GICD_ISPENDR < sizeof(uint32_t) || off - GICD_ICPENDR < sizeof(uint32_t))
+            val &= ~(uint64_t)(SGIS_ONLY >> (BYTE_BITS * (off % sizeof(uint32_t))));
         vgic_irqreg_access_banked(v, off, width, true, &val);
     }
     return MMIO_OK;     /* everything else: WI */
