@@ -36,9 +36,11 @@ static inline void vgic_hw_write_lr(unsigned i, uint64_t v)
     mmio_write32((uintptr_t)(platform.gich_base + GICH_LR0 + 4 * (i % VGIC_HW_MAX_LRS)), (uint32_t)v);
 }
 
+/* A GICv2 may have up to 64 LRs: those beyond the vGIC's 16 read empty
+ * too, and are no LR of its. */
 static inline uint32_t vgic_hw_elrsr(void)
 {
-    return mmio_read32((uintptr_t)(platform.gich_base + GICH_ELRSR0));
+    return mmio_read32((uintptr_t)(platform.gich_base + GICH_ELRSR0)) & ((1u << VGIC_HW_MAX_LRS) - 1);
 }
 
 static inline void vgic_hw_sync(void) { }

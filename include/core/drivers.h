@@ -35,7 +35,9 @@ void gic_enable_spi(unsigned intid, unsigned target_cpu);
 #include "core/platform.h"
 static inline uint32_t gic_ack(void)
 {
-    return mmio_read32((uintptr_t)(platform.gicc_base + GICC_IAR));
+    uint32_t iar = mmio_read32((uintptr_t)(platform.gicc_base + GICC_IAR));
+    dsb(sy);            /* what the sender wrote before its SGI, seen after it (as on GICv3) */
+    return iar;
 }
 static inline void gic_priority_drop(uint32_t iar)
 {

@@ -490,9 +490,11 @@ unsigned vgic_sgi_sources(struct vcpu *t, unsigned intid)
 void vgic_clear_sgi(struct vcpu *t, unsigned intid, unsigned sources)
 {
     intid %= GIC_PPI_BASE_ID;
+    /* As flush_one: the bit, then the sources, so that one sent meanwhile stays. */
+    bitmap_clear(t, intid);
     unsigned left = __atomic_fetch_and(&t->vgic.sgi_src[intid], (uint8_t)~sources, __ATOMIC_ACQ_REL) & ~sources;
-    if (!left)
-        bitmap_clear(t, intid);
+    if (left)
+        bitmap_set(t, intid);
     vgic_lr_t lr = lr_of(t, intid);
     if (vgic_lr_pending(lr) && (sources & (1u << vgic_lr_source(lr))))
         lr_unpend(t, (unsigned)lr_find(t, intid));
@@ -1135,10 +1137,12 @@ static inline __attribute__((always_inline)) bool flush_one(struct vcpu *v)
     if (!empty || (live & (c->lr_hw | c->lr_level)) || lr_holds(c, live, intid))
         return false;
 #if GIC_VERSION == 2
-    /* Another source meanwhile: it waits in the bitmap (its kick brings
-     * flush_slow, which has this LR ask for its EOI). */
-    unsigned others = src ? __atomic_fetch_and(&c->sgi_src[intid], (uint8_t)~src, __ATOMIC_ACQ_REL) & ~src : 0;
+    /* The bitmap bit first, then the source: one that comes in between
+     * (its bit set again before its kick) is seen in `others` and waits in
+     * the bitmap; its kick brings flush_slow, which has this LR ask for its
+     * EOI. */
     arch_clear64_acq_rel(word, bits);
+    unsigned others = src ? __atomic_fetch_and(&c->sgi_src[intid], (uint8_t)~src, __ATOMIC_ACQ_REL) & ~src : 0;
     if (others)
         bitmap_set(v, intid);
 #else

@@ -32,7 +32,8 @@ static uint8_t cpu_if[MAX_PCPUS];
 
 static uint32_t if_mask(unsigned cpu)
 {
-    return cpu_if[cpu] ? cpu_if[cpu] : 1u << (cpu % GIC_V2_MAX_CPUS);
+    uint8_t m = __atomic_load_n(&cpu_if[cpu], __ATOMIC_RELAXED);
+    return m ? m : 1u << (cpu % GIC_V2_MAX_CPUS);
 }
 
 unsigned gic_nr_irqs(void)
@@ -63,7 +64,7 @@ void gic_init_dist(void)
 void gic_init_cpu(unsigned cpu)
 {
     /* ITARGETSR0..7 read this CPU's own interface bit in every byte. */
-    cpu_if[cpu] = (uint8_t)(mmio_read32(gicd(GICD_ITARGETSR)) & GIC_BYTE_MASK);
+    __atomic_store_n(&cpu_if[cpu], (uint8_t)(mmio_read32(gicd(GICD_ITARGETSR)) & GIC_BYTE_MASK), __ATOMIC_RELAXED);
     mmio_write32(gicd(GICD_ICENABLER), GIC_ALL_32);
     mmio_write32(gicd(GICD_ICACTIVER), GIC_ALL_32);
     for (unsigned i = 0; i < GIC_SPI_BASE_ID; i += 4)

@@ -27,6 +27,8 @@
 #define BYTE_BITS             8
 #define BYTE_MASK             0xffu
 
+_Static_assert(VM_MAX_VCPUS <= GIC_V2_MAX_CPUS, "a GICv2 names 8 CPU interfaces: a vCPU each");
+
 static uint32_t vm_cpu_mask(const struct vm *vm) { return (1u << vm->nr_vcpus) - 1; }
 
 static uint64_t target_byte(struct vcpu *v, unsigned intid)

@@ -350,9 +350,8 @@ void check_system(struct sys *s, const struct hyp_image *hyp)
         refuse("/platform", "memory ends at %#" PRIx64 ", inside the hypervisor image (to %#" PRIx64 ", %s)",
              s->ram_base + s->ram_size - 1, hyp->end - 1, hyp_image_what(hyp));
     for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++) {
-        if (vm->its && !plat.hyp.its_base)
-            refuse(vm->node, "its: the board has no GICv3 ITS for a virtual ITS to deliver through%s",
-                   plat.hyp.gic_version == 2 ? " (a GICv2 has no LPIs)" : "");
+        if (vm->its && plat.hyp.gic_version == 2)
+            refuse(vm->node, "its: the board has a GICv2, which has no LPIs: a VM cannot have a virtual ITS");
         check_cpus(s, vm);
         for (unsigned i = 0; i < vm->cfg.nr_devices; i++) {
             check_device_address(s, vm, i);

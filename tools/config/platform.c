@@ -25,6 +25,7 @@ static const char *const gicv2_names[] = { "distributor", "CPU interface", "virt
  * GICV_DIR), GICH one. */
 static const uint64_t gicv2_min_size[] = { GICD_V2_SIZE, GICC_SIZE, PAGE_SIZE, GICV_SIZE };
 #define GICV2_FRAMES 4
+#define GICV2_ALIASED_SIZE 0x20000   /* GICC or GICV of 2 pages, each aliased over 64 KiB */
 static const char *const iommu_irq_names[] = { "eventq", "priq", "cmdq-sync", "gerror" };
 enum { IOMMU_EVENTQ, IOMMU_PRIQ, IOMMU_SYNC, IOMMU_GERROR, IOMMU_IRQS };
 
@@ -133,6 +134,12 @@ static void parse_gic(struct plat_desc *p, const void *fdt, int hyp)
         snprintf(what, sizeof(what), "GIC %s", gicv2_names[i]);
         if (reg[i][1] < gicv2_min_size[i])
             refuse(HYP_NODE "/gic", "the %s (reg %d) must be at least %#" PRIx64 " bytes", what, i, gicv2_min_size[i]);
+        /* A GIC-400 wired with each 4 KiB page aliased over 64 KiB has its
+         * second GICC/GICV page at +0xf000, not +0x1000 (Linux's irq-gic
+         * checks for it): tofu does not handle that wiring. */
+        if ((i == 1 || i == 3) && reg[i][1] == GICV2_ALIASED_SIZE)
+            refuse(HYP_NODE "/gic", "the %s (reg %d) is 128 KiB: 64 KiB-aliased GICv2 frames are not supported "
+                   "(tofu expects GICC_DIR at +0x1000)", what, i);
         own_window(p, reg[i][0], reg[i][1], what);
     }
     if (fdt32_to_cpu(irqs[0]) != GIC_FDT_PPI || fdt32_to_cpu(irqs[1]) != PPI_MAINTENANCE - GIC_PPI_BASE_ID)
