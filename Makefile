@@ -1,27 +1,38 @@
 # tofu: a Type-1 hypervisor for ARMv8-A.
-#   make run  [CONFIG=<name>] [BOOT=uboot]
-#                               set up, build, boot configs/<name>.dts (default: default);
-#                               BOOT=uboot: through Debian's U-Boot and booti, as a board boots
+#   make run  [CONFIG=<name>] [BOOT=uboot] [PLATFORM=<board>] [GIC=2]
+#                               set up, build, boot configs/<name>.dts (default: the board's);
+#                               BOOT=uboot: through Debian's U-Boot and booti, as a board boots;
+#                               PLATFORM: qemu-virt (default), rpi4b, zcu102 (platforms/<board>.mk);
+#                               GIC=2: qemu-virt with a GICv2 (the board qemu-virt-gicv2)
 #   make test                   set up, build, run every test
 #   make soak                   long runs: 10,000 VM restarts, 100 Linux crashes, a million hostile operations
-#   make [CONFIG=<name>]        build build/<name>/tofu.bin
+#   make [CONFIG=<name>]        build build/<name>/tofu.bin (another board's: build/<board>/<name>/)
 # Set-up (scripts/setup.sh) installs Debian packages and downloads the guest
 # kernel, busybox and U-Boot into .cache/ when they are missing.
 
-CONFIG      ?= default
 CROSS       ?= aarch64-linux-gnu-
 CC_HOST     ?= gcc
 BUILD       := build
 CACHE       := .cache
-CONFIG_DTS  := $(firstword $(wildcard configs/$(CONFIG).dts tests/configs/$(CONFIG).dts) configs/$(CONFIG).dts)
-CONFIG_OUT  := $(BUILD)/$(CONFIG)
-QEMU_CPU    ?= cortex-a57
 BOOT        ?= kernel
 # GIC=4: boot QEMU with a GICv4.0 (gic-version=4) for make run and the QEMU
 # tests that take the default machine (scripts/run-qemu.sh's QEMU_GIC).
+# GIC=2: the board qemu-virt-gicv2 (QEMU virt with gic-version=2).
 ifdef GIC
 export QEMU_GIC := $(GIC)
 endif
+
+# The board (platforms/<BOARD>.mk, platforms/<BOARD>.dtsi, docs/porting.md).
+# The default board's outputs are where they always were (build/hyp,
+# build/<config>/); another board's hypervisor objects and configs go under
+# build/<board>/, beside links to the shared host tool, guests and Linux.
+PLATFORM    ?= qemu-virt
+BOARD       := $(if $(filter qemu-virt,$(PLATFORM)),$(if $(filter 2,$(GIC)),qemu-virt-gicv2,qemu-virt),$(PLATFORM))
+ifeq ($(wildcard platforms/$(BOARD).mk),)
+$(error PLATFORM=$(PLATFORM): no platforms/$(BOARD).mk (boards: $(basename $(notdir $(wildcard platforms/*.mk)))))
+endif
+OUT         := $(if $(filter qemu-virt,$(BOARD)),$(BUILD),$(BUILD)/$(BOARD))
+BOARD_LINKS := $(if $(filter $(BUILD),$(OUT)),,$(addprefix $(OUT)/,host guests linux))
 
 ifeq ($(V),1)
 Q :=
@@ -36,16 +47,20 @@ HYP_CFLAGS  := -std=gnu11 -ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pi
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Iinclude
 
 # The board: its IOMMU driver is chosen by file (src/drivers/smmu/$(IOMMU)*.c),
+# its console UART's by file (src/drivers/uart/$(UART).c),
 # its GIC by version (GIC_VERSION 2 or 3): files named *_v<n>.c or gicv<n>*.c
 # are built only for GIC version n, and the code sees GIC_VERSION.
-include platforms/qemu-virt.mk
+include platforms/$(BOARD).mk
+CONFIG      ?= $(BOARD_CONFIG)
+CONFIG_DTS  := $(firstword $(wildcard configs/$(CONFIG).dts tests/configs/$(CONFIG).dts) configs/$(CONFIG).dts)
+CONFIG_OUT  := $(OUT)/$(CONFIG)
 GIC_VERSION ?= 3
 GIC_OTHER   := $(if $(filter 2,$(GIC_VERSION)),3,2)
 HYP_CFLAGS  += -DGIC_VERSION=$(GIC_VERSION)
-HYP_SRCS    := $(filter-out src/drivers/smmu/% %_v$(GIC_OTHER).c %_v$(GIC_OTHER).S src/drivers/gicv$(GIC_OTHER)%, \
+HYP_SRCS    := $(filter-out src/drivers/smmu/% src/drivers/uart/% %_v$(GIC_OTHER).c %_v$(GIC_OTHER).S src/drivers/gicv$(GIC_OTHER)%, \
                             $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)) \
-               $(sort $(wildcard src/drivers/smmu/$(IOMMU)*.c))
-HYP_OBJS    := $(patsubst %,$(BUILD)/hyp/%.o,$(HYP_SRCS))
+               $(sort $(wildcard src/drivers/smmu/$(IOMMU)*.c)) src/drivers/uart/$(UART).c
+HYP_OBJS    := $(patsubst %,$(OUT)/hyp/%.o,$(HYP_SRCS))
 
 .PHONY: all setup run test soak unit config-tests reproducible qemu-tests configs bench clean distclean hyp guests
 all: $(CONFIG_OUT)/tofu.bin
@@ -110,23 +125,32 @@ guests: $(BUILD)/linux/initramfs.cpio.gz $(BUILD)/linux/Image $(BM_OUT)/bmtest.b
 $(CONFIG_OUT)/config.dtb: $(CONFIG_DTS)
 	@mkdir -p $(@D)
 	@echo "  DTC     $@"
-	$(Q)dtc -q -i $(CURDIR) -d $@.d -I dts -O dtb -o $@ $<
-# What the config includes (the platform's .dtsi, another config).
+	$(Q)dtc -q -i $(CURDIR)/platforms/$(BOARD) -i $(CURDIR) -d $@.d -I dts -O dtb -o $@ $<
+# What the config includes (the platform's .dtsi, another config).  A config
+# for every board includes "board.dtsi", the selected board's
+# (platforms/<board>/board.dtsi, found through dtc's -i).
 -include $(CONFIG_OUT)/config.dtb.d
 
 IMAGE_PATH := -L $(BUILD)/linux -L $(BM_OUT) -L $(CACHE)
-$(CONFIG_OUT)/config.c: $(CONFIG_OUT)/config.dtb $(BUILD)/host/tofu-config guests
+$(CONFIG_OUT)/config.c: $(CONFIG_OUT)/config.dtb $(BUILD)/host/tofu-config guests platforms/$(BOARD).mk | $(BOARD_LINKS)
 	@echo "  CONFIG  $(CONFIG_DTS)"
 	$(Q)$(BUILD)/host/tofu-config -c $< -n $(CONFIG_DTS) -o $(CONFIG_OUT) $(IMAGE_PATH)
+	$(Q)printf '%s\n' $(foreach v,$(BOARD_QEMU_VARS),"$(v)='$($(v))'") >> $(CONFIG_OUT)/qemu.env
 $(CONFIG_OUT)/images.S $(CONFIG_OUT)/qemu.env $(CONFIG_OUT)/platform.ld: $(CONFIG_OUT)/config.c
 
+# Another board's build folder: the shared host tool, guests and Linux, linked
+# (the tests read $BUILD/guests/..., $BUILD/linux/...).
+$(BOARD_LINKS):
+	@mkdir -p $(@D)
+	$(Q)ln -sfn ../$(@F) $@
+
 # ---- hypervisor ----------------------------------------------------------------
-$(BUILD)/hyp/%.c.o: %.c
+$(OUT)/hyp/%.c.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CROSS)gcc $(HYP_CFLAGS) -c -o $@ $<
 
-$(BUILD)/hyp/%.S.o: %.S
+$(OUT)/hyp/%.S.o: %.S
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(CROSS)gcc $(HYP_CFLAGS) -Isrc/arch/arm64 -c -o $@ $<
@@ -171,14 +195,17 @@ reproducible: $(BUILD)/linux/initramfs.cpio.gz
 unit:
 	@$(MAKE) --no-print-directory -f tests/unit/unit.mk BUILD=$(BUILD) run-unit
 
-# Every config the tests boot: the examples and the test configs.
+# Every config the tests boot: the examples and the test configs; on another
+# board, those written for every board (they include "board.dtsi").
 ALL_CONFIGS := $(sort $(basename $(notdir $(wildcard configs/*.dts tests/configs/*.dts))))
+BOARD_CONFIGS := $(if $(filter qemu-virt,$(BOARD)),$(ALL_CONFIGS), \
+                   $(sort $(basename $(notdir $(shell grep -l '^/include/ "board.dtsi"' configs/*.dts tests/configs/*.dts)))))
 
 configs:
-	@for c in $(ALL_CONFIGS); do $(MAKE) --no-print-directory CONFIG=$$c $(BUILD)/$$c/tofu.bin || exit 1; done
+	@for c in $(BOARD_CONFIGS); do $(MAKE) --no-print-directory CONFIG=$$c $(OUT)/$$c/tofu.bin || exit 1; done
 
 qemu-tests: configs
-	tests/qemu/run-all.sh $(BUILD)
+	tests/qemu/run-all.sh $(OUT)
 
 # Longer runs than make test affords (hours): 10,000 restarts of the rtos VM,
 # 100 Linux panics detected and restarted, a million hostile operations with

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Boot a built configuration on QEMU virt with tofu at EL2.
+# Boot a built configuration on its board's QEMU model (QEMU virt, or another
+# board: the config's qemu.env says which, from platforms/<board>.mk).
 # usage: run-qemu.sh <build/CONFIG> [extra QEMU arguments]
-# Environment: QEMU_CPU (cortex-a57), QEMU_SMP (from the config's platform),
+# Environment: QEMU_CPU (the board's; cortex-a57 on virt), QEMU_SMP (from the config's platform),
 # QEMU_ICOUNT=1 for deterministic instruction counting, QEMU_SERIAL (mon:stdio),
 # QEMU_MTE (1: with -cpu max, give the machine tag memory, mte=on, so that
 # the CPU has FEAT_MTE2 and tofu passes MTE on to its VMs; 0: no tags),
 # QEMU_DEVICES (extra -device arguments, split on spaces, e.g. edu,dma_mask=0xffffffffffff),
-# QEMU_GIC (3; 4: a GICv4.0, vLPI direct injection, docs/its.md),
+# QEMU_GIC (on virt: the board's, 3, or 2 for qemu-virt-gicv2; 4: a GICv4.0,
+# vLPI direct injection, docs/its.md),
 # QEMU_REBOOT=1 to let a machine reset reboot (by default QEMU exits),
 # BOOT=uboot to boot as the board boots: QEMU starts Debian's U-Boot
 # (.cache/u-boot, from scripts/setup.sh), which loads tofu.bin through
@@ -24,17 +26,28 @@ set -euo pipefail
 out=$1; shift
 # shellcheck disable=SC1091
 . "$out/qemu.env"
-smp=${QEMU_SMP:-$QEMU_SMP_CONFIG}
-cpu=${QEMU_CPU:-cortex-a57}
-machine=virt,virtualization=on,gic-version=${QEMU_GIC:-3},iommu=smmuv3
+# The board (a config built before boards were: QEMU virt): its machine, a
+# GIC version where the machine has a choice, a CPU, RAM or a CPU count where
+# the model fixes them, what -kernel loads, and further arguments.
+smp=${QEMU_SMP:-${QEMU_SMP_BOARD:-$QEMU_SMP_CONFIG}}
+cpu=${QEMU_CPU:-${QEMU_CPU_BOARD:-cortex-a57}}
+machine=${QEMU_MACHINE_BOARD:-virt,virtualization=on,iommu=smmuv3}
+gic=${QEMU_GIC_BOARD-3}
+[ -n "$gic" ] && machine+=,gic-version=${QEMU_GIC:-$gic}
 [ "$cpu" = max ] && [ "${QEMU_MTE:-1}" = 1 ] && machine+=,mte=on
 args=(-M "$machine" -cpu "$cpu"
-      -smp "$smp" -m "$QEMU_MEM_MB" -kernel "$out/tofu.bin"
+      -smp "$smp" -m "${QEMU_MEM_MB_BOARD:-$QEMU_MEM_MB}" -kernel "$out/${QEMU_KERNEL_BOARD:-tofu.bin}"
       -display none -serial "${QEMU_SERIAL:-mon:stdio}"
       -nic none)    # no default virtio-net-pci: its DMA would bypass the SMMU
+# shellcheck disable=SC2206
+args+=(${QEMU_ARGS_BOARD:-})
 case "${BOOT:-kernel}" in
 kernel) ;;
-uboot)  uboot=${CACHE:-$(dirname "$0")/../.cache}/u-boot/qemu_arm64/u-boot.bin
+uboot)  case ${QEMU_BOARD:-qemu-virt} in
+        qemu-virt*) ;;
+        *) echo "run-qemu: BOOT=uboot is for QEMU virt, not $QEMU_BOARD" >&2; exit 1 ;;
+        esac
+        uboot=${CACHE:-$(dirname "$0")/../.cache}/u-boot/qemu_arm64/u-boot.bin
         [ -f "$uboot" ] || { echo "run-qemu: no $uboot: run scripts/setup.sh (make setup)" >&2; exit 1; }
         args+=(-bios "$uboot") ;;    # -kernel's image goes to fw_cfg, where U-Boot's qfw finds it
 *)      echo "run-qemu: BOOT must be kernel or uboot, not '$BOOT'" >&2; exit 1 ;;
@@ -60,5 +73,5 @@ if [ "${QEMU_IGB_NIC_CONFIG:-0}" = 1 ]; then
 fi
 [ "${QEMU_ICOUNT:-0}" = 1 ] && args+=(-icount shift=0,align=off,sleep=off)
 # Colour the console's VM markers when a person is watching.
-[ -t 1 ] && args+=(-append tofu.color=1)
+[ -t 1 ] && [ "${QEMU_DTB_BOARD:-1}" = 1 ] && args+=(-append tofu.color=1)
 exec qemu-system-aarch64 "${args[@]}" "$@"

@@ -10,6 +10,7 @@ cd "$(dirname "$0")/../.." || exit 1
 BUILD=${1:-build}
 CROSS=${CROSS:-aarch64-linux-gnu-}
 # The board's image-base (platforms/qemu-virt.dtsi): <0x0 0x40200000>.
+# The bad configs are for QEMU virt: its GIC through platforms/qemu-virt/.
 IMAGE_BASE=$(sed -n 's/^ *image-base = <0x0 \(0x[0-9a-fA-F]*\)>;.*/\1/p' platforms/qemu-virt.dtsi)
 tool=$BUILD/host/tofu-config
 work=$BUILD/config-tests
@@ -47,7 +48,7 @@ for cfg in tests/config/bad/*.dts; do
             --defsym=__image_start=$IMAGE_BASE --defsym=__image_end="$end" || exit 1
         mode=(-e "$work/$base.elf")
     fi
-    if dtc -q -i . -I dts -O dtb -o "$work/$base.dtb" "$cfg" 2> "$out" &&
+    if dtc -q -i platforms/qemu-virt -i . -I dts -O dtb -o "$work/$base.dtb" "$cfg" 2> "$out" &&
        "$tool" -c "$work/$base.dtb" -n "$cfg" "${mode[@]}" -L "$work/img" 2>> "$out"; then
         echo "FAIL refused: $cfg was accepted"; fail=$((fail + 1)); continue
     fi

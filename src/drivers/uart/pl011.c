@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The physical PL011: output as far as the FIFO has room (or polled, for a
- * panic), interrupt-driven input and transmit room. */
+/* The physical PL011 (the console of QEMU virt and the Raspberry Pi 4B):
+ * output as far as the FIFO has room (or polled, for a panic),
+ * interrupt-driven input and transmit room. */
 #include "core/drivers.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
