@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Every hardware register layout tofu uses, in one place: AArch64 system
- * registers (Arm ARM DDI 0487), GICv3 (IHI 0069), PL011 (DDI 0183), SP805
+ * registers (Arm ARM DDI 0487), GICv3 (IHI 0069), PL011 (DDI 0183), the Cadence
+ * UART (UG1085), SP805
  * (DDI 0270), and the
  * VMSAv8-64 translation-table descriptors.  Handlers use these names, never
  * raw masks.  Values only: no code, so host unit tests can include it.
@@ -681,6 +682,32 @@
 #define UART_IFLS_RESET     0x12u        /* both FIFO levels 1/2 */
 #define UART_DMACR_MASK     0x7u
 #define UART_CELL_IDS       0xb105f00du  /* PrimeCell ID */
+
+/* ---- Cadence UART (Xilinx UG1085, "UART Controller"; QEMU cadence_uart) --
+ * The console of a Zynq UltraScale+ (zcu102): CDNS_UART_* registers, and
+ * the interrupt bits, which IER/IDR/IMR/ISR share (ISR: write 1 to clear,
+ * a bit stays set until cleared). */
+#define CDNS_UART_CR        0x00
+#define CDNS_UART_IER       0x08
+#define CDNS_UART_IDR       0x0c
+#define CDNS_UART_ISR       0x14
+#define CDNS_UART_RXTOUT    0x1c         /* receiver timeout, in 4 bit times (0: off) */
+#define CDNS_UART_RXWM      0x20         /* receive FIFO trigger level */
+#define CDNS_UART_SR        0x2c
+#define CDNS_UART_FIFO      0x30
+#define CDNS_UART_CR_RXEN   BIT(2)
+#define CDNS_UART_CR_TXEN   BIT(4)
+#define CDNS_UART_SR_REMPTY BIT(1)
+#define CDNS_UART_SR_TEMPTY BIT(3)
+#define CDNS_UART_SR_TFUL   BIT(4)
+#define CDNS_UART_INT_RTRIG   BIT(0)     /* receive FIFO at its trigger level */
+#define CDNS_UART_INT_TEMPTY  BIT(3)     /* transmit FIFO empty */
+#define CDNS_UART_INT_TIMEOUT BIT(8)     /* receiver timeout */
+#define CDNS_UART_INT_ALL     0x3fffu
+#define CDNS_UART_FIFO_SIZE   64u        /* bytes, each way */
+#define CDNS_UART_RX_TRIGGER  1u         /* a byte is enough to interrupt */
+#define CDNS_UART_RX_TIMEOUT  10u        /* 40 bit times of silence */
+#define CDNS_UART_DATA_MASK   0xffu
 
 /* ---- PCI configuration space through an ECAM (PCI Express Base 7.2.2):
  * what tofu touches to stop a stopped VM's devices mastering DMA */
