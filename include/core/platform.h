@@ -57,7 +57,30 @@ struct platform {
     /* RAM reads zero at power-on (QEMU's does; a board's DRAM does not):
      * a VM's first start after a cold boot need not clear it. */
     bool ram_zero_at_power_on;
+    /* How a secondary CPU is started (the description's cpu-enable-method):
+     * PSCI CPU_ON through SMC, or a spin table (the firmware parks each CPU
+     * polling its cpu_release_addr, in RAM below the image, and jumps to
+     * the address written there: the Raspberry Pi's way). */
+    uint32_t cpu_enable_method;
+    uint64_t cpu_release_addr[MAX_PCPUS];
 };
+
+enum platform_cpu_enable {
+    PLATFORM_CPU_PSCI,          /* "psci" (the default) */
+    PLATFORM_CPU_SPIN_TABLE,    /* "spin-table" */
+};
+
+/* RAM from ram_base up that the page allocator never hands out (the
+ * hypervisor at boot and the config tool's run of it alike): on a
+ * spin-table board all of it below the image (the table and the firmware's
+ * stub, where a CPU that is never released keeps polling), and RAM's first
+ * page when RAM starts at 0 (0 is the allocator's failure). */
+static inline uint64_t platform_ram_kept(const struct platform *p, uint64_t image_start)
+{
+    if (p->cpu_enable_method == PLATFORM_CPU_SPIN_TABLE)
+        return image_start - p->ram_base;
+    return p->ram_base ? 0 : PAGE_SIZE;
+}
 
 extern const struct platform platform;
 

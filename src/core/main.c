@@ -158,7 +158,9 @@ void hyp_main(const void *dtb)
         printf("boot device tree at %p unreadable: using platform defaults\n", dtb);
         fi.ram_base = platform.ram_base;
         fi.ram_size = platform.ram_size;
-        fi.nr_cpus = 1;
+        /* The board's CPUs, as its description names them (a board whose
+         * loader passes no device tree: the Raspberry Pi's, the ZCU102's). */
+        fi.nr_cpus = platform.nr_cpus;
     }
     /* The CPUs the boot DTB lists, as far as the board's description names them. */
     nr_pcpus = fi.nr_cpus > platform.nr_cpus ? platform.nr_cpus : fi.nr_cpus;
@@ -169,6 +171,9 @@ void hyp_main(const void *dtb)
     palloc_init(&hyp_mem, fi.ram_base, npages, hyp_mem_bitmap);
     palloc_reserve(&hyp_mem, (uint64_t)(uintptr_t)__image_start,
                    (uint64_t)(uintptr_t)(__image_end - __image_start));
+    const uint64_t kept = platform_ram_kept(&platform, (uint64_t)(uintptr_t)__image_start);
+    if (kept)
+        palloc_reserve(&hyp_mem, platform.ram_base, kept);
 
     gic_init_dist();
     if (!gic_cpu_present(0))

@@ -124,7 +124,14 @@ static void emit_platform(FILE *c)
             p->ram_zero_at_power_on ? "true" : "false", p->gic_hw_lr_no_refire ? "true" : "false", p->nr_cpus);
     for (unsigned i = 0; i < p->nr_cpus; i++)
         fprintf(c, "%s%#" PRIx64, i ? ", " : " ", p->cpu_mpidr[i]);
-    fprintf(c, " },\n};\n");
+    fprintf(c, " },\n");
+    if (p->cpu_enable_method == PLATFORM_CPU_SPIN_TABLE) {
+        fprintf(c, "    .cpu_enable_method = PLATFORM_CPU_SPIN_TABLE,\n    .cpu_release_addr = {");
+        for (unsigned i = 0; i < p->nr_cpus; i++)
+            fprintf(c, "%s%#" PRIx64, i ? ", " : " ", p->cpu_release_addr[i]);
+        fprintf(c, " },\n");
+    }
+    fprintf(c, "};\n");
 }
 
 void emit_all(const struct sys *s, const char *outdir, const char *src)

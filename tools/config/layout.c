@@ -343,6 +343,8 @@ void layout_boot(struct sys *s, const struct hyp_image *hyp)
     *sim = (struct sim){ .sys = s, .hyp = hyp };
     palloc_init(&sim->mem, s->ram_base, npages, sim_bitmap);
     palloc_reserve(&sim->mem, hyp->start, hyp->end - hyp->start);
+    if (platform_ram_kept(&plat.hyp, hyp->start))
+        palloc_reserve(&sim->mem, s->ram_base, platform_ram_kept(&plat.hyp, hyp->start));
     add_owner(sim, hyp->start, hyp->end - hyp->start, NULL, OWN_IMAGE);
     /* QEMU virt's SMMUv3 takes its run before the VMs (iommu_init). */
     uint64_t smmu = palloc_alloc(&sim->mem, SMMUV3_BOOT_PAGES, SMMUV3_BOOT_ALIGN);

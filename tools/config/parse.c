@@ -448,6 +448,9 @@ static void parse_platform(struct sys *s, const void *fdt)
     s->ram_size = read_cells(m + 2, 2);
     if (s->ram_base != plat.hyp.ram_base || !s->ram_size || s->ram_size % SZ_2M)
         refuse("/platform", "memory must start at %#" PRIx64 " and be a multiple of 2 MiB", plat.hyp.ram_base);
+    if (plat.ram_bank_end && s->ram_size > plat.ram_bank_end - s->ram_base)
+        refuse("/platform", "memory must fit in the board's RAM bank at %#" PRIx64 " (up to %#" PRIx64 "): tofu uses one bank",
+               s->ram_base, plat.ram_bank_end);
     plat.hyp.ram_size = s->ram_size;    /* the hypervisor's default, should the boot DTB not say */
     /* A disk image, under the build folder, that QEMU attaches as an NVMe
      * function on the PCIe bus (scripts/run-qemu.sh reads it from qemu.env). */

@@ -169,6 +169,28 @@ static void parse_cpus(struct plat_desc *p, const void *fdt, int hyp)
                 refuse(HYP_NODE, "cpu-mpidrs: CPUs %u and %u both have MPIDR %#" PRIx64, j, i, mpidr);
         p->hyp.cpu_mpidr[i] = mpidr;
     }
+    /* How the secondaries start: PSCI (the default) or a spin table, whose
+     * release addresses, one per CPU (CPU 0's unused), lie in RAM below the
+     * image, which tofu leaves alone (platform_ram_kept). */
+    const char *method = get_string(fdt, hyp, HYP_NODE, "cpu-enable-method");
+    if (!method || !strcmp(method, "psci")) {
+        p->hyp.cpu_enable_method = PLATFORM_CPU_PSCI;
+        if (fdt_getprop(fdt, hyp, "cpu-release-addrs", NULL))
+            refuse(HYP_NODE, "cpu-release-addrs is for cpu-enable-method = \"spin-table\"");
+        return;
+    }
+    if (strcmp(method, "spin-table"))
+        refuse(HYP_NODE, "cpu-enable-method must be \"psci\" or \"spin-table\"");
+    p->hyp.cpu_enable_method = PLATFORM_CPU_SPIN_TABLE;
+    const fdt32_t *r = fdt_getprop(fdt, hyp, "cpu-release-addrs", &len);
+    if (!r || len != (int)p->hyp.nr_cpus * 8)
+        refuse(HYP_NODE, "cpu-release-addrs must give each of the %u CPUs' release address, 2 cells each", p->hyp.nr_cpus);
+    for (unsigned i = 0; i < p->hyp.nr_cpus; i++) {
+        uint64_t a = read_cells(r + 2 * i, 2);
+        if (a % 8 || a < p->hyp.ram_base || a + 8 > p->image_base)
+            refuse(HYP_NODE, "cpu-release-addrs: CPU %u's %#" PRIx64 " must be 8-byte aligned, in RAM below image-base", i, a);
+        p->hyp.cpu_release_addr[i] = a;
+    }
 }
 
 /* The PCIe host bridge among the devices VMs may be given: tofu enumerates
@@ -214,7 +236,8 @@ void parse_platform_desc(struct plat_desc *p, const void *fdt, int plat_node)
         refuse(HYP_NODE, "missing node: the board's description (platforms/<board>.dtsi) says what the "
                "hypervisor keeps for itself");
     static const char *const hyp_props[] = { "image-base", "ram-base", "min-pa-bits", "el2-device-window",
-                                             "ram-zero-at-power-on", "cpu-mpidrs", NULL };
+                                             "ram-zero-at-power-on", "cpu-mpidrs", "cpu-enable-method",
+                                             "cpu-release-addrs", "ram-banks", NULL };
     check_props(fdt, hyp, HYP_NODE, hyp_props);
     check_children(fdt, hyp, (const char *const[]){ "gic", "its", "uart", "iommu", NULL });
     p->hyp.name = fdt_stringlist_get(fdt, plat_node, "compatible", 0, NULL);
@@ -240,6 +263,18 @@ void parse_platform_desc(struct plat_desc *p, const void *fdt, int plat_node)
     if (!p->hyp.device_size || (p->hyp.device_base | p->hyp.device_size) % SZ_2M)
         refuse(HYP_NODE, "el2-device-window must be non-empty and 2 MiB aligned");
     p->hyp.ram_zero_at_power_on = fdt_getprop(fdt, hyp, "ram-zero-at-power-on", NULL) != NULL;
+    /* The board's RAM banks: tofu uses one, the one at ram-base (a config's
+     * memory must fit in it); the others are described, not used. */
+    const fdt32_t *b = fdt_getprop(fdt, hyp, "ram-banks", &len);
+    if (b) {
+        if (!len || len % (REG_CELLS * 4))
+            refuse(HYP_NODE, "ram-banks must be <base-hi base-lo size-hi size-lo> ranges");
+        for (int i = 0; i < len / (REG_CELLS * 4); i++)
+            if (read_cells(b + i * REG_CELLS, 2) == p->hyp.ram_base)
+                p->ram_bank_end = p->hyp.ram_base + read_cells(b + i * REG_CELLS + 2, 2);
+        if (!p->ram_bank_end)
+            refuse(HYP_NODE, "ram-banks: none starts at ram-base %#" PRIx64, p->hyp.ram_base);
+    }
     parse_cpus(p, fdt, hyp);
 
     uint64_t reg[2][2];
@@ -251,7 +286,8 @@ void parse_platform_desc(struct plat_desc *p, const void *fdt, int plat_node)
         p->hyp.its_base = reg[0][0];
         own_window(p, reg[0][0], reg[0][1], "GIC ITS");
     }
-    hyp_child(fdt, hyp, "uart", "arm,pl011", false, irq_props, 1, reg, 1, &irqs);
+    /* The console; its driver is the board's (platforms/<board>.mk's UART). */
+    hyp_child(fdt, hyp, "uart", "arm,pl011|cdns,uart-r1p12|xlnx,xuartps", false, irq_props, 1, reg, 1, &irqs);
     p->hyp.uart_base = reg[0][0];
     own_window(p, reg[0][0], reg[0][1], "console UART");
     p->hyp.uart_intid = own_spi(p, HYP_NODE "/uart", irqs, "the hypervisor's console's");

@@ -145,6 +145,7 @@ struct plat_desc {
     struct platform hyp;            /* tofu's own description of the board, into config.c */
     uint64_t image_base;            /* where tofu is linked and loaded */
     unsigned min_pa_bits;           /* the least PARange of the board's CPUs */
+    uint64_t ram_bank_end;          /* the end of the RAM bank at ram-base (ram-banks), 0: not said */
     struct owned windows[PLAT_MAX_OWNED];
     unsigned nr_windows;
     struct owned spis[PLAT_MAX_OWNED_SPIS];     /* base: the SPI number; size unused */

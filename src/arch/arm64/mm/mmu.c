@@ -58,6 +58,10 @@ void mmu_build_tables(void)
     struct pt pt;
     uint64_t img = (uint64_t)(uintptr_t)__image_start;
     uint64_t ram_end = platform.ram_base + HYP_RAM_WINDOW;
+    /* Up to the device window where it starts above RAM's start, within
+     * the window (a board whose RAM starts at 0, its devices below 4 GiB). */
+    if (platform.device_base > platform.ram_base && platform.device_base < ram_end)
+        ram_end = platform.device_base;
 
     if (pt_init(&pt, S1_IN_BITS, s1_alloc, NULL, NULL) != E_OK)
         for (;;) wfe();
