@@ -302,6 +302,7 @@
 #define GICD_CTLR_DS          BIT(6)
 #define GICD_CTLR_RWP         BIT(31)
 #define GICD_TYPER_ITLINES_MASK 0x1f
+#define GICD_TYPER_SECURITY_EXTN BIT(10)   /* GICv2: the Security Extensions (a secure side to hand over) */
 #define GICD_TYPER_IDBITS_SHIFT 19
 #define GICD_TYPER_IDBITS_10    9u       /* INTIDs up to 1023 */
 #define GICD_TYPER_NO1N         BIT(25)  /* no 1-of-N SPI delivery */
@@ -395,6 +396,7 @@
 #define ICC_SRE_DFB         BIT(1)
 #define ICC_SRE_DIB         BIT(2)
 #define ICC_SRE_EL2_ENABLE  BIT(3)
+#define ICC_SRE_EL3_ENABLE  BIT(3)    /* EL2 and EL1 may use ICC_SRE_EL2 / _EL1 */
 #define ICC_CTLR_EOIMODE    BIT(1)
 #define ICC_SGI1R_TARGETS_MASK UINT64_C(0xffff)
 #define ICC_SGI1R_AFF1_SHIFT 16

@@ -26,6 +26,7 @@
 #define ICH_AP0R0_EL2   S3_4_C12_C8_0
 #define ICH_AP1R0_EL2   S3_4_C12_C9_0
 #define ICC_SRE_EL2     S3_4_C12_C9_5
+#define ICC_SRE_EL3     S3_6_C12_C12_5
 #define ICC_SRE_EL1     S3_0_C12_C12_5
 #define ICC_IAR1_EL1    S3_0_C12_C12_0
 #define ICC_EOIR1_EL1   S3_0_C12_C12_1

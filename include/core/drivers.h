@@ -133,6 +133,10 @@ bool pci_dev_reset_known(uint16_t vendor, uint16_t device);
 bool pci_dev_reset(uint16_t vendor, uint16_t device, uint64_t bar0);
 
 /* Calls to the platform firmware (PSCI via SMC at EL2). */
+/* Start CPU `cpu` of the board's description at tofu's secondary entry, by
+ * its enable method (src/arch/arm64/cpu_on.c): PSCI's return code, or 0
+ * once a spin table's slot is written. */
+int64_t fw_cpu_on(unsigned cpu);
 int64_t fw_psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);
 void fw_psci_system_off(void) __attribute__((noreturn));
 void fw_psci_system_reset(void) __attribute__((noreturn));

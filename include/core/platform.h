@@ -63,6 +63,9 @@ struct platform {
      * the address written there: the Raspberry Pi's way). */
     uint32_t cpu_enable_method;
     uint64_t cpu_release_addr[MAX_PCPUS];
+    /* The system counter's frequency, for a board whose firmware leaves
+     * CNTFRQ_EL0 to its EL3 code (tofu's, when it starts at EL3); 0: not said. */
+    uint32_t timer_hz;
 };
 
 enum platform_cpu_enable {

@@ -24,7 +24,6 @@ struct palloc hyp_mem;
 static uint64_t hyp_mem_bitmap[HYP_MEM_MAX_PAGES / 64];
 
 extern char __image_start[], __image_end[];
-void secondary_entry(void);
 void hyp_main(const void *dtb);
 void secondary_main(unsigned cpu);
 
@@ -111,14 +110,19 @@ static void start_secondaries(void)
                    platform.cpu_mpidr[cpu]);
             continue;
         }
-        int64_t rc = fw_psci_cpu_on(platform.cpu_mpidr[cpu],
-                                    (uint64_t)(uintptr_t)secondary_entry, cpu);
+        int64_t rc = fw_cpu_on(cpu);
         if (rc) {
             printf("CPU %u: PSCI CPU_ON failed (%ld)\n", cpu, rc);
             continue;
         }
         for (uint64_t i = 0; i < SECONDARY_WAIT_SPINS && !pcpus[cpu].online; i++)
             wfe();
+        /* A released CPU that has not come may yet read the spin table's
+         * index: no other CPU is released after it. */
+        if (!pcpus[cpu].online && platform.cpu_enable_method == PLATFORM_CPU_SPIN_TABLE) {
+            printf("CPU %u: not started from its spin table; CPUs after it not released\n", cpu);
+            break;
+        }
     }
 }
 
