@@ -116,7 +116,7 @@ static void emit_platform(FILE *c)
         { "iommu_gerror_intid", p->iommu_gerror_intid }, { "iommu_buses", p->iommu_buses },
         { "pci_ecam_base", p->pci_ecam_base }, { "pci_ecam_bus_size", p->pci_ecam_bus_size },
         { "pci_mmio_base", p->pci_mmio_base }, { "pci_mmio_size", p->pci_mmio_size },
-        { "pci_intx_intid", p->pci_intx_intid },
+        { "pci_intx_intid", p->pci_intx_intid }, { "timer_hz", p->timer_hz },
     };
     for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         fprintf(c, "    .%s = %#" PRIx64 ",\n", f[i].field, f[i].v);

@@ -237,7 +237,7 @@ void parse_platform_desc(struct plat_desc *p, const void *fdt, int plat_node)
                "hypervisor keeps for itself");
     static const char *const hyp_props[] = { "image-base", "ram-base", "min-pa-bits", "el2-device-window",
                                              "ram-zero-at-power-on", "cpu-mpidrs", "cpu-enable-method",
-                                             "cpu-release-addrs", "ram-banks", NULL };
+                                             "cpu-release-addrs", "ram-banks", "timer-frequency", NULL };
     check_props(fdt, hyp, HYP_NODE, hyp_props);
     check_children(fdt, hyp, (const char *const[]){ "gic", "its", "uart", "iommu", NULL });
     p->hyp.name = fdt_stringlist_get(fdt, plat_node, "compatible", 0, NULL);
@@ -276,6 +276,12 @@ void parse_platform_desc(struct plat_desc *p, const void *fdt, int plat_node)
             refuse(HYP_NODE, "ram-banks: none starts at ram-base %#" PRIx64, p->hyp.ram_base);
     }
     parse_cpus(p, fdt, hyp);
+    /* The system counter's frequency, which tofu sets if it starts at EL3
+     * and firmware left CNTFRQ_EL0 0 (el3_init_cpu). */
+    uint64_t hz = 0;
+    if (fdt_getprop(fdt, hyp, "timer-frequency", NULL) && (!get_u64(fdt, hyp, HYP_NODE, "timer-frequency", 1, &hz) || !hz))
+        refuse(HYP_NODE, "timer-frequency must be the counter's frequency in Hz, 1 cell");
+    p->hyp.timer_hz = (uint32_t)hz;
 
     uint64_t reg[2][2];
     const fdt32_t *irqs = NULL;
