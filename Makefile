@@ -5,6 +5,7 @@
 #                               PLATFORM: qemu-virt (default), rpi4b, zcu102 (platforms/<board>.mk);
 #                               GIC=2: qemu-virt with a GICv2 (the board qemu-virt-gicv2)
 #   make test                   set up, build, run every test
+#   make board-tests            boot the demo on each other board (tests/boards.sh)
 #   make soak                   long runs: 10,000 VM restarts, 100 Linux crashes, a million hostile operations
 #   make [CONFIG=<name>]        build build/<name>/tofu.bin (another board's: build/<board>/<name>/)
 # Set-up (scripts/setup.sh) installs Debian packages and downloads the guest
@@ -62,7 +63,7 @@ HYP_SRCS    := $(filter-out src/drivers/smmu/% src/drivers/uart/% %_v$(GIC_OTHER
                $(sort $(wildcard src/drivers/smmu/$(IOMMU)*.c)) src/drivers/uart/$(UART).c
 HYP_OBJS    := $(patsubst %,$(OUT)/hyp/%.o,$(HYP_SRCS))
 
-.PHONY: all setup run test soak unit config-tests reproducible qemu-tests configs bench clean distclean hyp guests
+.PHONY: all setup run test soak unit config-tests reproducible qemu-tests board-tests configs bench clean distclean hyp guests
 all: $(CONFIG_OUT)/tofu.bin
 
 setup:
@@ -206,6 +207,12 @@ configs:
 
 qemu-tests: configs
 	tests/qemu/run-all.sh $(OUT)
+
+# Each other board's demo boots (tests/boards.sh): not part of make test yet.
+TEST_BOARDS := qemu-virt-gicv2 rpi4b zcu102
+board-tests: setup
+	@for b in $(TEST_BOARDS); do $(MAKE) --no-print-directory PLATFORM=$$b || exit 1; done
+	tests/boards.sh $(BUILD) $(TEST_BOARDS)
 
 # Longer runs than make test affords (hours): 10,000 restarts of the rtos VM,
 # 100 Linux panics detected and restarted, a million hostile operations with

@@ -34,6 +34,21 @@ for cfg in configs/*.dts; do
     fi
 done
 
+# The configs for every board (they include "board.dtsi"), on every other board.
+for mk in platforms/*.mk; do
+    board=$(basename "$mk" .mk)
+    [ "$board" = qemu-virt ] && continue
+    for cfg in $(grep -l '^/include/ "board.dtsi"' configs/*.dts tests/configs/*.dts); do
+        name=$(basename "$cfg" .dts)
+        if make --no-print-directory -s PLATFORM="$board" CONFIG="$name" "$BUILD/$board/$name/config.c" \
+                > "$work/$board-$name.out" 2>&1; then
+            echo "PASS config builds on $board: $cfg"; pass=$((pass + 1))
+        else
+            echo "FAIL config builds on $board: $cfg"; sed 's/^/    | /' "$work/$board-$name.out"; fail=$((fail + 1))
+        fi
+    done
+done
+
 for cfg in tests/config/bad/*.dts; do
     want=$(sed -n '1s|^/\* expect: \(.*\) \*/$|\1|p' "$cfg")
     want=${want//@BUILD@/$BUILD}
