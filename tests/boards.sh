@@ -2,8 +2,8 @@
 # Each board but the default boots its demo (make run PLATFORM=<board>'s
 # build): tofu's banner on the board, every CPU of the board online (PSCI or
 # the spin table), the Linux VM to its shell, and its vm_dev (the board's
-# device passed through, platforms/<board>/board.dtsi) bound by its driver.
-# The RTOS VM is not looked at.  usage: tests/boards.sh <build dir> [board...]
+# device passed through, platforms/<board>/board.dtsi) bound by its driver,
+# beside the RTOS VM's ticks.  usage: tests/boards.sh <build dir> [board...]
 cd "$(dirname "$0")/.." || exit 1
 top=${1:-build}; shift
 boards=("$@")
@@ -24,6 +24,7 @@ for board in "${boards[@]}"; do
         wait_for "platform $compat" 30
         wait_for "CPUs: 4 online of 4" 60
         wait_for "tofu-linux#" 300
+        wait_for "rtos: tick 2000 " 60
         seen=$(grep -cF "$dev" "$QLOG")         # the kernel's log may name it already
         send "ls /sys/bus/$drv/"
         wait_for "$dev" 20 $((seen + 1))
