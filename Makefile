@@ -63,7 +63,7 @@ HYP_SRCS    := $(filter-out src/drivers/smmu/% src/drivers/uart/% %_v$(GIC_OTHER
                $(sort $(wildcard src/drivers/smmu/$(IOMMU)*.c)) src/drivers/uart/$(UART).c
 HYP_OBJS    := $(patsubst %,$(OUT)/hyp/%.o,$(HYP_SRCS))
 
-.PHONY: all setup run test soak unit config-tests reproducible qemu-tests board-tests configs bench clean distclean hyp guests
+.PHONY: all setup run test soak unit config-tests reproducible qemu-tests gicv2-configs gicv2-tests board-tests configs bench clean distclean hyp guests
 all: $(CONFIG_OUT)/tofu.bin
 
 setup:
@@ -184,7 +184,8 @@ run: setup
 	QEMU_CPU=$(QEMU_CPU) BOOT=$(BOOT) scripts/run-qemu.sh $(CONFIG_OUT)
 
 test: setup
-	@$(MAKE) --no-print-directory unit config-tests reproducible qemu-tests
+	@$(MAKE) --no-print-directory unit config-tests reproducible qemu-tests gicv2-tests
+	@$(MAKE) --no-print-directory board-tests TEST_BOARDS="rpi4b zcu102"
 
 config-tests: $(BUILD)/host/tofu-config
 	tests/config/run.sh $(BUILD)
@@ -205,14 +206,37 @@ BOARD_CONFIGS := $(if $(filter qemu-virt,$(BOARD)),$(ALL_CONFIGS), \
 configs:
 	@for c in $(BOARD_CONFIGS); do $(MAKE) --no-print-directory CONFIG=$$c $(OUT)/$$c/tofu.bin || exit 1; done
 
-qemu-tests: configs
+qemu-tests: configs gicv2-configs
 	tests/qemu/run-all.sh $(OUT)
 
-# Each other board's demo boots (tests/boards.sh): not part of make test yet.
+# The suite's board-independent part again on QEMU virt with a GICv2 (the
+# board qemu-virt-gicv2, build/qemu-virt-gicv2/): the bare-metal test guest,
+# the isolation attacker, the IPC tests and the Linux smoke test; and the
+# benchmark guest there, whose *_gicv2 figures t_budget checks.
+GICV2_CONFIGS := bmtest isolation ipc-bm ipc-linux linux-smoke bench default
+GICV2_TESTS   := bmtest isolation ipc_bm ipc_linux linux_smoke
+gicv2-configs:
+	@for c in $(GICV2_CONFIGS); do $(MAKE) --no-print-directory PLATFORM=qemu-virt-gicv2 CONFIG=$$c || exit 1; done
+
+gicv2-tests: gicv2-configs
+	@rc=0; for t in $(GICV2_TESTS); do tests/qemu/run-all.sh $(BUILD)/qemu-virt-gicv2 $$t || rc=1; done; \
+	for l in bmtest-cortex-a57 isolation ipc-bm ipc-linux linux-smoke-cortex-a57-smp2; do \
+	    grep -q "online of [0-9]* (MIDR [0-9a-fx]*), GICv2, " $(BUILD)/qemu-virt-gicv2/test-logs/$$l.log || \
+	        { echo "FAIL gicv2-tests: $$l did not run on tofu's GICv2"; rc=1; }; \
+	done; exit $$rc
+
+# Each other board's demo boots (tests/boards.sh); make test runs rpi4b's
+# and zcu102's (qemu-virt-gicv2's tests are gicv2-tests).
 TEST_BOARDS := qemu-virt-gicv2 rpi4b zcu102
+# On each, also the IPC tests (the bare-metal pair and the Linux one),
+# which are written for every board; the bare-metal test guest, the attacker
+# and the Linux smoke test name qemu-virt's devices and CPUs (gicv2-tests).
+BOARD_TEST_CONFIGS := default ipc-bm ipc-linux
 board-tests: setup
-	@for b in $(TEST_BOARDS); do $(MAKE) --no-print-directory PLATFORM=$$b || exit 1; done
-	tests/boards.sh $(BUILD) $(TEST_BOARDS)
+	@for b in $(TEST_BOARDS); do for c in $(BOARD_TEST_CONFIGS); do \
+	    $(MAKE) --no-print-directory PLATFORM=$$b CONFIG=$$c || exit 1; done; done
+	@rc=0; tests/boards.sh $(BUILD) $(TEST_BOARDS) || rc=1; \
+	for b in $(TEST_BOARDS); do tests/qemu/run-all.sh $(BUILD)/$$b ipc_ || rc=1; done; exit $$rc
 
 # Longer runs than make test affords (hours): 10,000 restarts of the rtos VM,
 # 100 Linux panics detected and restarted, a million hostile operations with
@@ -229,6 +253,7 @@ bench: setup
 	@$(MAKE) --no-print-directory CONFIG=bench-linux $(BUILD)/bench-linux/tofu.bin
 	@$(MAKE) --no-print-directory CONFIG=bench-nvme $(BUILD)/bench-nvme/tofu.bin $(BUILD)/host/diskbench
 	@for c in bench-smmu bench-its bench-flood bench-flood-quiet bench-ping bench-virtio bench-vnet; do $(MAKE) --no-print-directory CONFIG=$$c $(BUILD)/$$c/tofu.bin || exit 1; done
+	@$(MAKE) --no-print-directory PLATFORM=qemu-virt-gicv2 CONFIG=bench
 	scripts/bench.sh $(BUILD)
 
 clean:

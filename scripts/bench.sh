@@ -46,7 +46,12 @@ run_log "$tmp/tofu-its.log" 300 -M virt,virtualization=on,gic-version=3,iommu=sm
 echo "bench: the same on a GICv4.0: the MSI as a direct vLPI (icount)..."
 run_log "$tmp/tofu-its-v4.log" 300 -M virt,virtualization=on,gic-version=4,iommu=smmuv3 -cpu max -smp 3 -m 1024 \
     "${ICOUNT[@]}" -kernel "$BUILD/bench-its/tofu.bin" "${EDU[@]}"
-for f in tofu native tofu-smmu tofu-its tofu-its-v4; do
+echo "bench: micro-benchmarks on a GICv2 (the board qemu-virt-gicv2), tofu and native (icount)..."
+run_log "$tmp/tofu-v2.log" 300 -M virt,virtualization=on,gic-version=2,iommu=smmuv3 -cpu max -smp 3 -m 1024 \
+    "${ICOUNT[@]}" -kernel "$BUILD/qemu-virt-gicv2/bench/tofu.bin"
+run_log "$tmp/native-v2.log" 300 -M virt,gic-version=2 -cpu max -smp 2 -m 1024 \
+    "${ICOUNT[@]}" -kernel "$BM/bench.bin" "${EDU[@]}"
+for f in tofu native tofu-smmu tofu-its tofu-its-v4 tofu-v2 native-v2; do
     grep -q "BENCH: done" "$tmp/$f.log" || { echo "bench: the $f run did not finish:"; tail -20 "$tmp/$f.log"; exit 1; }
 done
 for f in ipc_map ipc_unmap; do

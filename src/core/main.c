@@ -131,8 +131,8 @@ static void banner(const struct fdt_info *fi)
     unsigned online = 0;
     for (unsigned i = 0; i < nr_pcpus; i++)
         online += pcpus[i].online;
-    printf("CPUs: %u online of %u (MIDR %#lx), %u list registers, PA %u bits\n", online,
-           nr_pcpus, read_sysreg(midr_el1), vgic_nr_lrs, arch_pa_bits());
+    printf("CPUs: %u online of %u (MIDR %#lx), GICv%u, %u list registers, PA %u bits\n", online,
+           nr_pcpus, read_sysreg(midr_el1), GIC_VERSION, vgic_nr_lrs, arch_pa_bits());
     printf("RAM: %#lx-%#lx (%lu MiB), hypervisor %#lx-%#lx, %lu MiB free\n", fi->ram_base,
            fi->ram_base + fi->ram_size - 1, fi->ram_size >> 20,
            (uint64_t)(uintptr_t)__image_start, (uint64_t)(uintptr_t)__image_end - 1,

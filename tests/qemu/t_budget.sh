@@ -3,7 +3,8 @@
 # -icount shift=0 (deterministic), in a VM with SMMU streams (bench-smmu:
 # the IPC MAP and UNMAP figures only) and in a VM with an ITS and an edu
 # (bench-its: the LPI figures only; natively on QEMU's ITS, with the same
-# edu), checked against bench/budgets.txt.
+# edu), and on a GICv2 (the board qemu-virt-gicv2: the *_gicv2 figures),
+# checked against bench/budgets.txt.
 . "$(dirname "$0")/lib.sh"
 T_NAME=budget; T_START=$SECONDS; QPID=""; QLOG=/dev/null
 dir=$LOGDIR/budget; mkdir -p "$dir"
@@ -22,6 +23,12 @@ run "$dir/native.log" -M virt,gic-version=3 -cpu max -smp 2 -m 1024 -kernel "$BU
 run "$dir/tofu-smmu.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench-smmu/tofu.bin"
 run "$dir/tofu-its.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench-its/tofu.bin" "${EDU[@]}"
 run "$dir/tofu-its-v4.log" -M virt,virtualization=on,gic-version=4,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench-its/tofu.bin" "${EDU[@]}"
+# The same guest on a GICv2 (the board qemu-virt-gicv2): its figures as *_gicv2.
+run "$dir/tofu-v2.log" -M virt,virtualization=on,gic-version=2,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/qemu-virt-gicv2/bench/tofu.bin"
+run "$dir/native-v2.log" -M virt,gic-version=2 -cpu max -smp 2 -m 1024 -kernel "$BUILD/guests/baremetal/bench.bin" "${EDU[@]}"
+for f in null_hvc ipi timer_latency ipc_roundtrip; do
+    grep -q "BENCH $f " "$dir/tofu-v2.log" || t_fail "no $f measured under tofu on the GICv2"
+done
 grep -q "direct injection on" "$dir/tofu-its-v4.log" || t_fail "no direct injection on the GICv4.0"
 grep -q "BENCH lpi_msi " "$dir/tofu-its-v4.log" || t_fail "no lpi_msi measured on the GICv4.0"
 for f in lpi_int lpi_msi; do
