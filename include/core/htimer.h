@@ -13,9 +13,10 @@
 
 enum htimer_client {
     HTIMER_CONSOLE,         /* flush a partial line of the focused VM */
-    HTIMER_PTIMER,          /* the pinned vCPU's EL1 physical timer */
+    HTIMER_PTIMER,          /* the loaded vCPU's EL1 physical timer */
     HTIMER_WDOG,            /* the watchdog of the pinned vCPU's VM (core/wdog.h) */
     HTIMER_BLOCK,           /* a vCPU blocked on an MMIO access wakes (vcpu_block) */
+    HTIMER_SCHED,           /* shared CPU: the slice ends, a descheduled vCPU's timer is due */
     HTIMER_NR,
 };
 

@@ -47,9 +47,11 @@ void htimer_fire(void)
     if (due[HTIMER_CONSOLE])
         console_flush_timeout();
     if (due[HTIMER_PTIMER])
-        ptimer_expired(this_pcpu()->vcpu);   /* the timer of the vCPU pinned here */
+        ptimer_expired(this_pcpu()->current);   /* the timer of the vCPU loaded here */
     if (due[HTIMER_WDOG])
         wdog_expired(this_pcpu()->vcpu);     /* the watchdog of its VM */
+    /* HTIMER_SCHED needs nothing here: the exit (or the wait) that took
+     * this interrupt ends in the scheduler, which looks at the clock. */
 }
 
 uint64_t htimer_us_to_ticks(uint64_t us)

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * vCPUs on physical CPUs: each vCPU is pinned to one physical CPU, whose
- * idle loop runs it whenever its VM runs and it is powered on.
+ * idle loop runs it whenever its VM runs and it is powered on.  A CPU that
+ * holds several (a shared CPU) runs them in turn (docs/scheduling.md): its
+ * scheduler runs at the end of every exit of its vCPUs (VCPU_WORK_SCHED),
+ * a CPU of one vCPU never runs it.
  */
 #include "core/vm.h"
 #include "core/pcpu.h"
@@ -9,11 +12,18 @@
 #include "core/drivers.h"
 #include "core/lib.h"
 #include "core/htimer.h"
+#include "core/ptimer.h"
 #include "arch/cpu.h"
 #include "arch/regs.h"
 
 struct pcpu pcpus[MAX_PCPUS];
 unsigned nr_pcpus;
+
+/* A shared CPU's time slice: a vCPU that does not wait runs this long at
+ * most while another is ready. */
+#define SCHED_SLICE_US 10000u
+
+static bool pcpu_shared(const struct pcpu *p) { return p->nr_vcpus > 1; }
 
 struct vcpu *vcpu_current(void)
 {
@@ -38,8 +48,9 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
     ptimer_reset(v);
 }
 
-/* Enter `v` if it may run; returns only if it may not. */
-static void vcpu_run(struct vcpu *v)
+/* May `v` start running on its CPU (its VM runs, it is on, it is not
+ * running yet)?  If so it is running from now on. */
+static bool vcpu_claim(struct vcpu *v)
 {
     struct vm *vm = v->vm;
 
@@ -50,15 +61,151 @@ static void vcpu_run(struct vcpu *v)
         v->running = true;
     }
     spin_unlock(&vm->lock);
-    if (!go)
-        return;
-    this_pcpu()->current = v;
+    return go;
+}
+
+/* Load `v`'s context into this CPU, which holds no vCPU's now. */
+static void vcpu_load(struct vcpu *v)
+{
+    struct pcpu *p = this_pcpu();
+    p->current = v;
     arch_vcpu_load(v);
     if (v->vm->msi_direct)
         msi_vcpu_resume(v);             /* its vPE resident (GICv4.0) */
     vgic_vcpu_loaded(v);
+    if (pcpu_shared(p)) {
+        v->sched_wait = false;
+        vcpu_work_set(v, VCPU_WORK_SCHED);
+        ptimer_resume(v);               /* its deadline on this CPU's timer again */
+    }
     vgic_flush(v);
+}
+
+/* Enter `v` if it may run; returns only if it may not. */
+static void vcpu_run(struct vcpu *v)
+{
+    if (!vcpu_claim(v))
+        return;
+    vcpu_load(v);
     guest_enter(&v->regs);
+}
+
+/* ---- a shared CPU's scheduler: round-robin (docs/scheduling.md) ---- */
+
+/* May `w`, not loaded, run now?  Read without its VM's lock: a start is
+ * claimed (vcpu_claim) before it happens. */
+static bool sched_ready(struct vcpu *w, uint64_t now)
+{
+    if (!w->running)
+        return w->vm->state == VM_RUNNING && w->power != VCPU_OFF;
+    if (!w->sched_wait)
+        return true;
+    return (__atomic_load_n(&w->work, __ATOMIC_ACQUIRE) & VCPU_WORK_STOP) ||
+           (w->sched_wake_at && now >= w->sched_wake_at) || vgic_wants_wakeup_saved(w);
+}
+
+/* The vCPU to run after `cur` (loaded, or NULL), in queue order from the
+ * one after it: a vCPU woken or starting preempts at once, another ready
+ * one when cur's slice is over or cur waits.  NULL: none may run. */
+static struct vcpu *sched_pick(const struct pcpu *p, struct vcpu *cur, uint64_t now)
+{
+    bool cur_ready = cur && !cur->sched_wait;
+    bool slice_over = now >= p->slice_end;
+    unsigned start = cur ? cur->sched_idx : p->nr_vcpus - 1;
+    for (unsigned k = 1; k <= p->nr_vcpus; k++) {
+        struct vcpu *w = p->rq[(start + k) % p->nr_vcpus];
+        if (w != cur && sched_ready(w, now) &&
+            (!cur_ready || slice_over || w->sched_wait || !w->running))
+            return w;
+    }
+    return cur_ready ? cur : NULL;
+}
+
+/* The EL2 timer for the earliest of: the end of cur's slice (if it runs)
+ * and the timer deadlines of the vCPUs descheduled while waiting. */
+static void sched_arm(const struct pcpu *p, const struct vcpu *cur)
+{
+    uint64_t next = cur && !cur->sched_wait ? p->slice_end : 0;
+    for (unsigned i = 0; i < p->nr_vcpus; i++) {
+        const struct vcpu *w = p->rq[i];
+        if (w != cur && w->running && w->sched_wait && w->sched_wake_at &&
+            (!next || w->sched_wake_at < next))
+            next = w->sched_wake_at;
+    }
+    if (next)
+        htimer_set(HTIMER_SCHED, next);
+    else
+        htimer_cancel(HTIMER_SCHED);
+}
+
+/* `cur` (loaded, or NULL) leaves the CPU, its whole context saved, and
+ * `next` (running: claimed or descheduled) comes in. */
+static void sched_switch(struct pcpu *p, struct vcpu *cur, struct vcpu *next, uint64_t now)
+{
+    if (cur) {
+        arch_vcpu_put(cur);             /* timer and PMU outputs low, then ... */
+        vgic_vcpu_put(cur);             /* ... their physical PPIs freed */
+        if (cur->vm->msi_direct)
+            msi_vcpu_park(cur);
+        ptimer_stop(cur);
+        uint64_t vt = arch_vcpu_vtimer_deadline(cur), pt = ptimer_deadline(cur);
+        cur->sched_wake_at = !cur->sched_wait ? 0 : !vt ? pt : !pt ? vt : vt < pt ? vt : pt;
+        p->current = NULL;
+    }
+    p->slice_end = now + htimer_us_to_ticks(SCHED_SLICE_US);
+    vcpu_load(next);
+    sched_arm(p, next);
+}
+
+static bool must_park(const struct vcpu *v)
+{
+    return v->vm->state != VM_RUNNING || v->power == VCPU_OFF;
+}
+
+/* The end of an exit of `cur` on a shared CPU: the vCPU to run next,
+ * loaded.  When cur waits and no other vCPU may run, the CPU waits here
+ * with cur loaded (its own timer and interrupts end the wait as on a CPU
+ * of its own). */
+static struct vcpu *sched(struct vcpu *cur)
+{
+    struct pcpu *p = this_pcpu();
+    for (;;) {
+        if (must_park(cur))
+            return cur;
+        if (cur->sched_wait && vgic_wants_wakeup(cur))
+            cur->sched_wait = false;
+        uint64_t now = arch_counter();
+        struct vcpu *n = sched_pick(p, cur, now);
+        if (n == cur) {
+            if (now >= p->slice_end) {  /* a new slice: nothing else is ready */
+                p->slice_end = now + htimer_us_to_ticks(SCHED_SLICE_US);
+                sched_arm(p, cur);
+            }
+            return cur;
+        }
+        if (n && (n->running || vcpu_claim(n))) {
+            sched_switch(p, cur, n, now);
+            return n;
+        }
+        if (!cur->sched_wait)
+            return cur;
+        sched_arm(p, cur);
+        dsb(sy);
+        wfi();
+        irq_handle_pending(cur);
+    }
+}
+
+/* No vCPU is loaded on shared CPU `p`: run one that may run, else return. */
+static void sched_idle(struct pcpu *p)
+{
+    uint64_t now = arch_counter();
+    struct vcpu *n = sched_pick(p, NULL, now);
+    if (n && (n->running || vcpu_claim(n))) {
+        sched_switch(p, NULL, n, now);
+        guest_enter(vcpu_resume_work(n));
+    }
+    sched_arm(p, NULL);
 }
 
 void pcpu_loop(void)
@@ -66,7 +213,9 @@ void pcpu_loop(void)
     struct pcpu *p = this_pcpu();
     for (;;) {
         vm_run_requests(cpu_id());
-        if (p->vcpu)
+        if (pcpu_shared(p))
+            sched_idle(p);
+        else if (p->vcpu)
             vcpu_run(p->vcpu);
         wfi();
         irq_handle_pending(NULL);
@@ -97,17 +246,26 @@ void vcpu_park(struct vcpu *v)
     pcpu_loop();
 }
 
-void vcpu_resume_work(struct vcpu *v)
+struct vcpu_regs *vcpu_resume_work(struct vcpu *v)
 {
-    if (v->vm->state != VM_RUNNING || v->power == VCPU_OFF)
+    if (__atomic_load_n(&v->work, __ATOMIC_RELAXED) & VCPU_WORK_SCHED)
+        v = sched(v);
+    if (must_park(v))
         vcpu_park(v);
     vgic_flush(v);
+    return &v->regs;
 }
 
 void vcpu_idle(struct vcpu *v)
 {
     if (vgic_wants_wakeup(v) || v->vm->state != VM_RUNNING)
         return;
+    /* A shared CPU: the vCPU waits descheduled; the end of this exit
+     * (vcpu_resume, the scheduler) runs another or waits. */
+    if (__atomic_load_n(&v->work, __ATOMIC_RELAXED) & VCPU_WORK_SCHED) {
+        v->sched_wait = true;
+        return;
+    }
     /* Its vPE out while it waits: a vLPI then rings the doorbell, a
      * physical LPI, which ends the WFI (a resident vPE's is no interrupt of
      * EL2's); one that came before is in its pending table. */

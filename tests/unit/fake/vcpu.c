@@ -53,9 +53,9 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
 
 /* The end of an exit (src/core/vcpu.c, src/arch/arm64/trap/trap.c): the
  * handlers under test return their result; these only close the link. */
-void vcpu_resume_work(struct vcpu *v)
+struct vcpu_regs *vcpu_resume_work(struct vcpu *v)
 {
-    (void)v;
+    return &v->regs;
 }
 
 struct vcpu_regs *trap_finish(struct vcpu *v, uint64_t esr, enum trap_result r)

@@ -327,7 +327,9 @@ void arch_vcpu_save(struct vcpu *v)
     vgic_hw_state_save(&c->vgic_if);
 }
 
-void arch_vcpu_quiesce(void)
+/* The outputs of the timer and the PMU low: nothing of the vCPU that
+ * left raises its PPIs here. */
+static void outputs_off(void)
 {
     write_sysreg(cntv_ctl_el0, 0);
     if (has_pmu) {
@@ -335,6 +337,32 @@ void arch_vcpu_quiesce(void)
         write_sysreg(pmcr_el0, 0);
         write_sysreg(pmintenclr_el1, PMU_ALL_COUNTERS);
     }
+}
+
+void arch_vcpu_put(struct vcpu *v)
+{
+    arch_vcpu_save(v);
+    outputs_off();
+    isb();
+}
+
+uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v)
+{
+    const struct vcpu_sysregs *c = v->ctx;
+    if ((c->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) != CNT_CTL_ENABLE)
+        return 0;
+    /* CNTVCT = CNTPCT - CNTVOFF: the condition CNTVCT >= CVAL, in physical
+     * counts; a CVAL beyond the counter's range (a guest's "never") is none. */
+    uint64_t off = v->vm->cntvoff;
+    if (c->cntv_cval > UINT64_MAX - off)
+        return 0;
+    uint64_t at = c->cntv_cval + off;
+    return at ? at : 1;
+}
+
+void arch_vcpu_quiesce(void)
+{
+    outputs_off();
     for (unsigned i = 0; i < vgic_nr_lrs; i++) {
         vgic_lr_t lr = vgic_hw_read_lr(i);
         /* A forwarded physical interrupt would otherwise stay active. */
