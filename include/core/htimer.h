@@ -34,6 +34,10 @@ static inline uint64_t htimer_earliest(const uint64_t *deadline, unsigned n)
 }
 
 void htimer_set(enum htimer_client c, uint64_t when);
+/* HTIMER_WDOG for `next`, the earliest deadline of watchdog `w` (0: none),
+ * or earlier for another VM's watchdog on this CPU (a shared CPU). */
+struct wdog;
+void htimer_set_wdog(const struct wdog *w, uint64_t next);
 void htimer_cancel(enum htimer_client c);
 /* PPI 26 fired on this CPU: run the clients whose deadline passed. */
 void htimer_fire(void);

@@ -84,6 +84,9 @@ static inline struct vcpu_regs *trap_done(struct vcpu *v, uint64_t esr, enum tra
 }
 /* Wait for an interrupt for `v` (WFI, CPU_SUSPEND). */
 void vcpu_idle(struct vcpu *v);
+/* A WFE (trapped on a shared CPU only): a hint that the vCPU spins, the
+ * CPU may go to another ready vCPU; then the end of the exit. */
+struct vcpu_regs *vcpu_yield_exit(struct vcpu *v);
 /* vcpu_idle, then the end of the exit (vcpu_resume): a WFI's exit. */
 struct vcpu_regs *vcpu_idle_exit(struct vcpu *v);
 

@@ -123,6 +123,7 @@ struct vcpu {
     struct vcpu_sysregs *ctx;
     /* A shared CPU's scheduler (vcpu.c), on its own CPU only. */
     bool sched_wait;                /* in WFI or CPU_SUSPEND, descheduled until it may take one */
+    bool sched_yield;               /* it executed WFE: another ready vCPU may run */
     unsigned sched_idx;             /* its index in its CPU's run queue */
     uint64_t sched_wake_at;         /* descheduled and waiting: its earliest timer deadline (counter), 0 none */
 } __attribute__((aligned(VCPU_ALIGN)));

@@ -104,32 +104,41 @@ static bool sched_ready(struct vcpu *w, uint64_t now)
            (w->sched_wake_at && now >= w->sched_wake_at) || vgic_wants_wakeup_saved(w);
 }
 
+/* Has ready `w`, descheduled, something to do at once: it was waiting
+ * (and is woken), it starts, its timer's deadline passed (once: the next
+ * switch-out computes the deadline again), or an enabled interrupt waits
+ * in its bitmap (one in its saved LRs does not count: it may stay there,
+ * masked in the guest's PSTATE, and preempt for ever)? */
+static bool sched_urgent(struct vcpu *w, uint64_t now)
+{
+    return w->sched_wait || !w->running || (w->sched_wake_at && now >= w->sched_wake_at) ||
+           ((__atomic_load_n(&w->work, __ATOMIC_ACQUIRE) & VCPU_WORK_VGIC) && vgic_pending_deliverable(w));
+}
+
 /* The vCPU to run after `cur` (loaded, or NULL), in queue order from the
- * one after it: a vCPU woken or starting preempts at once, another ready
- * one when cur's slice is over or cur waits.  NULL: none may run. */
+ * one after it: an urgent one preempts at once, another ready one when
+ * cur's slice is over, cur yields (WFE) or waits.  NULL: none may run. */
 static struct vcpu *sched_pick(const struct pcpu *p, struct vcpu *cur, uint64_t now)
 {
     bool cur_ready = cur && !cur->sched_wait;
-    bool slice_over = now >= p->slice_end;
+    bool rotate = !cur_ready || now >= p->slice_end || cur->sched_yield;
     unsigned start = cur ? cur->sched_idx : p->nr_vcpus - 1;
     for (unsigned k = 1; k <= p->nr_vcpus; k++) {
         struct vcpu *w = p->rq[(start + k) % p->nr_vcpus];
-        if (w != cur && sched_ready(w, now) &&
-            (!cur_ready || slice_over || w->sched_wait || !w->running))
+        if (w != cur && sched_ready(w, now) && (rotate || sched_urgent(w, now)))
             return w;
     }
     return cur_ready ? cur : NULL;
 }
 
 /* The EL2 timer for the earliest of: the end of cur's slice (if it runs)
- * and the timer deadlines of the vCPUs descheduled while waiting. */
+ * and the timer deadlines of the descheduled vCPUs. */
 static void sched_arm(const struct pcpu *p, const struct vcpu *cur)
 {
     uint64_t next = cur && !cur->sched_wait ? p->slice_end : 0;
     for (unsigned i = 0; i < p->nr_vcpus; i++) {
         const struct vcpu *w = p->rq[i];
-        if (w != cur && w->running && w->sched_wait && w->sched_wake_at &&
-            (!next || w->sched_wake_at < next))
+        if (w != cur && w->running && w->sched_wake_at && (!next || w->sched_wake_at < next))
             next = w->sched_wake_at;
     }
     if (next)
@@ -148,8 +157,15 @@ static void sched_switch(struct pcpu *p, struct vcpu *cur, struct vcpu *next, ui
         if (cur->vm->msi_direct)
             msi_vcpu_park(cur);
         ptimer_stop(cur);
+        /* Its timers' next deadline wakes it.  One that passed already
+         * wakes nothing (a guest may leave a fired timer enabled, its
+         * interrupt disabled in the GIC): it may run, and its line asserts
+         * itself again when it is back. */
         uint64_t vt = arch_vcpu_vtimer_deadline(cur), pt = ptimer_deadline(cur);
-        cur->sched_wake_at = !cur->sched_wait ? 0 : !vt ? pt : !pt ? vt : vt < pt ? vt : pt;
+        uint64_t d = !vt ? pt : !pt ? vt : vt < pt ? vt : pt;
+        cur->sched_wake_at = d > now ? d : 0;
+        if (d && d <= now)
+            cur->sched_wait = false;
         p->current = NULL;
     }
     p->slice_end = now + htimer_us_to_ticks(SCHED_SLICE_US);
@@ -176,6 +192,7 @@ static struct vcpu *sched(struct vcpu *cur)
             cur->sched_wait = false;
         uint64_t now = arch_counter();
         struct vcpu *n = sched_pick(p, cur, now);
+        cur->sched_yield = false;
         if (n == cur) {
             if (now >= p->slice_end) {  /* a new slice: nothing else is ready */
                 p->slice_end = now + htimer_us_to_ticks(SCHED_SLICE_US);
@@ -279,6 +296,12 @@ void vcpu_idle(struct vcpu *v)
     }
     if (direct)
         msi_vcpu_resume(v);
+}
+
+struct vcpu_regs *vcpu_yield_exit(struct vcpu *v)
+{
+    v->sched_yield = true;              /* only a shared CPU traps WFE */
+    return vcpu_resume(v);
 }
 
 struct vcpu_regs *vcpu_idle_exit(struct vcpu *v)

@@ -1297,6 +1297,11 @@ void vgic_vcpu_put(struct vcpu *v)
         vgic_hw_deactivate(v->vgic.lr_intid[ctz64(ppis)]);
 }
 
+bool vgic_pending_deliverable(struct vcpu *v)
+{
+    return bitmap_deliverable(v) || __atomic_load_n(&v->vgic.lpis, __ATOMIC_ACQUIRE);
+}
+
 bool vgic_wants_wakeup_saved(struct vcpu *v)
 {
     const struct vgic_cpu *c = &v->vgic;

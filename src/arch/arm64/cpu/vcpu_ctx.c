@@ -9,6 +9,7 @@
 #include "arch/vgic_lr.h"
 #include "core/vm.h"
 #include "core/panic.h"
+#include "core/pcpu.h"
 
 /*
  * HCR_EL2 while a guest runs (Arm ARM D17.2.48):
@@ -29,7 +30,8 @@
  *        virtual interrupt already in a list register.  Each vCPU has its
  *        CPU to itself, so nothing else wants the CPU meanwhile.
  *        WFE does not trap: guests spin briefly with it, a trap would only
- *        add cost.
+ *        add cost (on a CPU of their own; a shared CPU traps both,
+ *        arch_vcpu_load).
  *  TID3  ID registers trap, to hide what tofu does not virtualise.
  *  TSC   SMC traps: guests never reach the firmware; SMC is served as HVC.
  *  TIDCP IMPLEMENTATION DEFINED registers (op0 = 3, CRn = 11 or 15) trap
@@ -269,7 +271,12 @@ void arch_vcpu_load(struct vcpu *v)
     write_sysreg(vtcr_el2, vm->vtcr);
     write_sysreg(vmpidr_el2, v->vmpidr);
     write_sysreg(cntvoff_el2, vm->cntvoff);
-    write_sysreg(hcr_el2, vm->cfg->wfi_native ? hcr_guest & ~HCR_TWI : hcr_guest);
+    uint64_t hcr = vm->cfg->wfi_native ? hcr_guest & ~HCR_TWI : hcr_guest;
+    /* A shared CPU (docs/scheduling.md): WFI traps whatever the VM's wfi
+     * says (another vCPU may want the CPU), and WFE does, a yield hint. */
+    if (pcpus[v->pcpu].nr_vcpus > 1)
+        hcr |= HCR_TWI | HCR_TWE;
+    write_sysreg(hcr_el2, hcr);
     isb();
 #define LOAD(f, r) write_sysreg(r, c->f);
     CTX_EL1_REGS(LOAD)
