@@ -15,8 +15,11 @@ enum htimer_client {
     HTIMER_CONSOLE,         /* flush a partial line of the focused VM */
     HTIMER_PTIMER,          /* the loaded vCPU's EL1 physical timer */
     HTIMER_WDOG,            /* the watchdog of the pinned vCPU's VM (core/wdog.h) */
-    HTIMER_BLOCK,           /* a vCPU blocked on an MMIO access wakes (vcpu_block) */
-    HTIMER_SCHED,           /* shared CPU: the slice ends, a descheduled vCPU's timer is due */
+    /* A vCPU blocked on an MMIO access wakes (vcpu_block); on a shared CPU
+     * also the scheduler's next deadline (the slice's end, a descheduled
+     * vCPU's timer: pcpu.sched_next).  One client, so that a CPU of one
+     * vCPU scans no more deadlines than before. */
+    HTIMER_SCHED,
     HTIMER_NR,
 };
 

@@ -18,6 +18,7 @@ struct pcpu {
     unsigned nr_vcpus;
     struct vcpu *rq[PCPU_MAX_VCPUS];
     uint64_t slice_end;             /* shared: the running vCPU's slice ends (counter) */
+    uint64_t sched_next;            /* shared: the scheduler's HTIMER_SCHED deadline, 0 none */
 };
 
 extern struct pcpu pcpus[MAX_PCPUS];

@@ -85,6 +85,11 @@ enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
  * Set when the vCPU is loaded on a shared CPU, never on a CPU of its own. */
 #define VCPU_WORK_SCHED (1u << 2)
 
+/* `idle_mode`: 0, a plain WFI at EL2 (vcpu_idle); else the vPE put out
+ * first (direct vLPIs, GICv4.0), or descheduled (a shared CPU). */
+#define VCPU_IDLE_DIRECT (1u << 0)
+#define VCPU_IDLE_SHARED (1u << 1)
+
 struct vm;
 
 /* Each vCPU on cache lines of its own (its CPU writes its registers on
@@ -118,6 +123,7 @@ struct vcpu {
     uint64_t storm_start;           /* counter value: faults injected counted since */
     unsigned storm_faults;
     uint64_t block_until;           /* MMIO_RETRY: counter value to wake at, at the latest */
+    uint8_t idle_mode;              /* VCPU_IDLE_*, set when it is loaded: how WFI waits */
     /* Out of line: large, and touched only at load and save, so that the
      * fields the exit path uses stay close together (vm.c holds them). */
     struct vcpu_sysregs *ctx;

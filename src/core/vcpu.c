@@ -73,6 +73,7 @@ static void vcpu_load(struct vcpu *v)
     if (v->vm->msi_direct)
         msi_vcpu_resume(v);             /* its vPE resident (GICv4.0) */
     vgic_vcpu_loaded(v);
+    v->idle_mode = (v->vm->msi_direct ? VCPU_IDLE_DIRECT : 0) | (pcpu_shared(p) ? VCPU_IDLE_SHARED : 0);
     if (pcpu_shared(p)) {
         v->sched_wait = false;
         vcpu_work_set(v, VCPU_WORK_SCHED);
@@ -131,9 +132,19 @@ static struct vcpu *sched_pick(const struct pcpu *p, struct vcpu *cur, uint64_t 
     return cur_ready ? cur : NULL;
 }
 
+/* HTIMER_SCHED for the scheduler's deadline `next` (0: none). */
+static void sched_timer(struct pcpu *p, uint64_t next)
+{
+    p->sched_next = next;
+    if (next)
+        htimer_set(HTIMER_SCHED, next);
+    else
+        htimer_cancel(HTIMER_SCHED);
+}
+
 /* The EL2 timer for the earliest of: the end of cur's slice (if it runs)
  * and the timer deadlines of the descheduled vCPUs. */
-static void sched_arm(const struct pcpu *p, const struct vcpu *cur)
+static void sched_arm(struct pcpu *p, const struct vcpu *cur)
 {
     uint64_t next = cur && !cur->sched_wait ? p->slice_end : 0;
     for (unsigned i = 0; i < p->nr_vcpus; i++) {
@@ -141,10 +152,7 @@ static void sched_arm(const struct pcpu *p, const struct vcpu *cur)
         if (w != cur && w->running && w->sched_wake_at && (!next || w->sched_wake_at < next))
             next = w->sched_wake_at;
     }
-    if (next)
-        htimer_set(HTIMER_SCHED, next);
-    else
-        htimer_cancel(HTIMER_SCHED);
+    sched_timer(p, next);
 }
 
 /* `cur` (loaded, or NULL) leaves the CPU, its whole context saved, and
@@ -182,7 +190,7 @@ static bool must_park(const struct vcpu *v)
  * loaded.  When cur waits and no other vCPU may run, the CPU waits here
  * with cur loaded (its own timer and interrupts end the wait as on a CPU
  * of its own). */
-static struct vcpu *sched(struct vcpu *cur)
+static struct vcpu *__attribute__((noinline)) sched(struct vcpu *cur)
 {
     struct pcpu *p = this_pcpu();
     for (;;) {
@@ -213,6 +221,14 @@ static struct vcpu *sched(struct vcpu *cur)
     }
 }
 
+/* A shared CPU's end of an exit: the scheduler, then as on any CPU. */
+struct vcpu_regs *sched_resume(struct vcpu *v)
+{
+    v = sched(v);
+    vcpu_resume_work(v);
+    return &v->regs;
+}
+
 /* No vCPU is loaded on shared CPU `p`: run one that may run, else return. */
 static void sched_idle(struct pcpu *p)
 {
@@ -220,7 +236,7 @@ static void sched_idle(struct pcpu *p)
     struct vcpu *n = sched_pick(p, NULL, now);
     if (n && (n->running || vcpu_claim(n))) {
         sched_switch(p, NULL, n, now);
-        guest_enter(vcpu_resume_work(n));
+        guest_enter(sched_resume(n));
     }
     sched_arm(p, NULL);
 }
@@ -263,39 +279,47 @@ void vcpu_park(struct vcpu *v)
     pcpu_loop();
 }
 
-struct vcpu_regs *vcpu_resume_work(struct vcpu *v)
+void vcpu_resume_work(struct vcpu *v)
 {
-    if (__atomic_load_n(&v->work, __ATOMIC_RELAXED) & VCPU_WORK_SCHED)
-        v = sched(v);
     if (must_park(v))
         vcpu_park(v);
     vgic_flush(v);
-    return &v->regs;
 }
 
-void vcpu_idle(struct vcpu *v)
+/* vcpu_idle's waits other than a plain WFI (vcpu.h VCPU_IDLE_*). */
+static void __attribute__((noinline)) vcpu_idle_special(struct vcpu *v, unsigned mode)
 {
-    if (vgic_wants_wakeup(v) || v->vm->state != VM_RUNNING)
-        return;
     /* A shared CPU: the vCPU waits descheduled; the end of this exit
      * (vcpu_resume, the scheduler) runs another or waits. */
-    if (__atomic_load_n(&v->work, __ATOMIC_RELAXED) & VCPU_WORK_SCHED) {
+    if (mode & VCPU_IDLE_SHARED) {
         v->sched_wait = true;
         return;
     }
     /* Its vPE out while it waits: a vLPI then rings the doorbell, a
      * physical LPI, which ends the WFI (a resident vPE's is no interrupt of
      * EL2's); one that came before is in its pending table. */
-    bool direct = v->vm->msi_direct;
-    if (!direct || !msi_vcpu_wait(v)) {
+    if (!msi_vcpu_wait(v)) {
         dsb(sy);
         wfi();
-        /* Whatever woke this CPU is most likely for the guest: take it now,
-         * rather than in a second exit right after returning to the guest. */
         irq_handle_pending(v);
     }
-    if (direct)
-        msi_vcpu_resume(v);
+    msi_vcpu_resume(v);
+}
+
+void vcpu_idle(struct vcpu *v)
+{
+    if (vgic_wants_wakeup(v) || v->vm->state != VM_RUNNING)
+        return;
+    unsigned mode = v->idle_mode;
+    if (__builtin_expect(mode != 0, 0)) {
+        vcpu_idle_special(v, mode);
+        return;
+    }
+    dsb(sy);
+    wfi();
+    /* Whatever woke this CPU is most likely for the guest: take it now,
+     * rather than in a second exit right after returning to the guest. */
+    irq_handle_pending(v);
 }
 
 struct vcpu_regs *vcpu_yield_exit(struct vcpu *v)
@@ -322,11 +346,14 @@ void vcpu_block(struct vcpu *v)
         msi_vcpu_resume(v);
         return;
     }
-    htimer_set(HTIMER_BLOCK, v->block_until);
+    /* HTIMER_SCHED: on a shared CPU the scheduler's too, whichever is first. */
+    struct pcpu *p = this_pcpu();
+    uint64_t sched_next = p->sched_next;
+    htimer_set(HTIMER_SCHED, sched_next && sched_next < v->block_until ? sched_next : v->block_until);
     dsb(sy);
     wfi();
     irq_handle_pending(v);
-    htimer_cancel(HTIMER_BLOCK);
+    sched_timer(p, sched_next);
     if (direct)
         msi_vcpu_resume(v);
 }
