@@ -131,6 +131,7 @@ struct vcpu {
     bool sched_wait;                /* in WFI or CPU_SUSPEND, descheduled until it may take one */
     bool sched_yield;               /* it executed WFE: another ready vCPU may run */
     unsigned sched_idx;             /* its index in its CPU's run queue */
+    unsigned sched_prio;            /* its VM's priority: higher runs first */
     uint64_t sched_wake_at;         /* descheduled and waiting: its earliest timer deadline (counter), 0 none */
 } __attribute__((aligned(VCPU_ALIGN)));
 

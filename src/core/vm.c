@@ -356,6 +356,7 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         if (!p->vcpu)
             p->vcpu = v;
         v->sched_idx = p->nr_vcpus;
+        v->sched_prio = c->priority;
         p->rq[p->nr_vcpus++] = v;
     }
     for (unsigned i = 0; i < vm->vpci.nr; i++) {
@@ -603,6 +604,21 @@ void vm_start_async(struct vm *vm)
     vcpu_kick(&vm->vcpus[0]);
 }
 
+/* `vm` is to be (re)started by `cpu` now. */
+static bool start_due(const struct vm *vm, unsigned cpu)
+{
+    return vm->start_requested && vm->vcpus[0].pcpu == cpu &&
+           (vm->state == VM_STOPPED || vm->state == VM_FAILED);
+}
+
+bool vm_requests_for(unsigned cpu)
+{
+    for (unsigned i = 0; i < nr_vms; i++)
+        if (start_due(&vms[i], cpu))
+            return true;
+    return false;
+}
+
 void vm_run_requests(unsigned cpu)
 {
     for (unsigned i = 0; i < nr_vms; i++) {
@@ -610,8 +626,7 @@ void vm_run_requests(unsigned cpu)
         if (__atomic_load_n(&vm->clearing, __ATOMIC_ACQUIRE) && pcpus[cpu].vcpu &&
             pcpus[cpu].vcpu->vm == vm)
             clear_chunks(vm);           /* its RAM, while it is stopped */
-        if (vm->start_requested && vm->vcpus[0].pcpu == cpu &&
-            (vm->state == VM_STOPPED || vm->state == VM_FAILED)) {
+        if (start_due(vm, cpu)) {
             vm->start_requested = false;
             vm_load(vm);
             vm_start(vm);

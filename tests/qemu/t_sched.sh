@@ -2,8 +2,8 @@
 # Shared physical CPUs (docs/scheduling.md).  sched-bm: two 1 kHz periodic
 # tasks (rtos-a, rtos-b) and the bare-metal test guest on ONE physical CPU:
 # the test guest passes all its checks (timers, PMU, debug, vGIC, a reset)
-# across switches, and both tasks keep ticking, before and after it powers
-# off, none of them stopped by its watchdog.  sched-linux: Linux with its 2
+# across switches, twice (started again from the shell), and both tasks
+# keep ticking, none of them stopped by its watchdog.  sched-linux: Linux with its 2
 # vCPUs on one physical CPU, beside an rtos on the same CPU, boots, sees 2
 # CPUs, runs the smoke workload on each and powers off; the rtos ticks on.
 # Progress markers only: no bound on latency (there are no priorities yet).
@@ -21,6 +21,13 @@ for cpu in cortex-a57 max; do
     wait_for "BMTEST: ALL PASS" 240
     expect_line "bmtest: restarted, PMU and debug state of the first run left behind"
     wait_for "vm bmtest: stopped: guest powered off (PSCI SYSTEM_OFF)" 30
+    # Started again from the shell while its CPU runs the tasks: the CPU's
+    # scheduler loads it (the CPU is never idle).
+    printf '\x140' >&"$QIN"                  # Ctrl-T 0: the hypervisor shell
+    wait_for "console: input to the hypervisor shell" 10
+    send "start bmtest"
+    wait_for "BMTEST: ALL PASS" 240 2
+    wait_for "vm bmtest: stopped: guest powered off (PSCI SYSTEM_OFF)" 30 2
     n=$(grep -c "\[rtos-a\] rtos: tick" "$QLOG")
     both_tick $(((n + 2) * 1000))
     refuse_line "mem CORRUPT"
