@@ -13,6 +13,12 @@ void arch_vcpu_load(struct vcpu *v);
 void arch_vcpu_save(struct vcpu *v);
 /* Leave nothing of a stopped vCPU armed: timer, list registers. */
 void arch_vcpu_quiesce(void);
+/* A shared CPU's switch: save `v`, then silence its timer and PMU outputs
+ * (its LRs stay in the CPU until the next vCPU's load overwrites them). */
+void arch_vcpu_put(struct vcpu *v);
+/* The physical counter value at which the saved virtual timer of `v`
+ * asserts its output, 0 if it cannot (off or masked). */
+uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v);
 /* Architectural reset state of the EL1 context. */
 void arch_vcpu_ctx_reset(struct vcpu *v);
 /* The virtual timer fired with no vCPU in guest context: mask the live timer. */

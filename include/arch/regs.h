@@ -74,6 +74,7 @@
 /* WFx ISS */
 #define ISS_WFX_TI_MASK     UINT64_C(3)   /* 0 WFI, 1 WFE, 2 WFIT, 3 WFET */
 #define ISS_WFX_TI_WFI      UINT64_C(0)
+#define ISS_WFX_TI_WFE      UINT64_C(1)
 #define ID_ISAR2_WFXT_SHIFT 0
 
 /* MSR/MRS trap ISS (D17.2.37.16) */

@@ -63,6 +63,9 @@ struct vm_config {
      * sleeps its CPU itself; "trap" (0, the default): it traps and the
      * vCPU waits in EL2, which gives its next interrupt a shorter path. */
     uint32_t wfi_native;
+    /* Its vCPUs' priority on a shared CPU (docs/scheduling.md): higher runs
+     * first, 0..SCHED_MAX_PRIORITY, 0 by default. */
+    uint32_t priority;
     /* One past the highest IPA of its windows onto virtio frontends'
      * RAM (docs/virtio.md), 0 when it serves none: sizes its stage 2. */
     uint64_t virtio_window_top;

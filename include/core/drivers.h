@@ -76,6 +76,9 @@ void gic_clear_spi(unsigned intid);
 bool gic_spi_pending(unsigned intid);
 /* This CPU's PPI `intid` pending (for a level PPI: its line is high, active or not). */
 bool gic_ppi_pending(unsigned intid);
+/* Make this CPU's PPI `intid` active (a forwarded one whose vCPU comes back
+ * to the CPU with it in a list register, docs/scheduling.md). */
+void gic_ppi_set_active(unsigned intid);
 void gic_route_spi(unsigned intid, unsigned target_cpu);
 /* The SPI edge-triggered (GICD_ICFGR; level by default). */
 void gic_set_spi_edge(unsigned intid);

@@ -13,9 +13,13 @@
 
 enum htimer_client {
     HTIMER_CONSOLE,         /* flush a partial line of the focused VM */
-    HTIMER_PTIMER,          /* the pinned vCPU's EL1 physical timer */
+    HTIMER_PTIMER,          /* the loaded vCPU's EL1 physical timer */
     HTIMER_WDOG,            /* the watchdog of the pinned vCPU's VM (core/wdog.h) */
-    HTIMER_BLOCK,           /* a vCPU blocked on an MMIO access wakes (vcpu_block) */
+    /* A vCPU blocked on an MMIO access wakes (vcpu_block); on a shared CPU
+     * also the scheduler's next deadline (the slice's end, a descheduled
+     * vCPU's timer: pcpu.sched_next).  One client, so that a CPU of one
+     * vCPU scans no more deadlines than before. */
+    HTIMER_SCHED,
     HTIMER_NR,
 };
 
@@ -33,6 +37,10 @@ static inline uint64_t htimer_earliest(const uint64_t *deadline, unsigned n)
 }
 
 void htimer_set(enum htimer_client c, uint64_t when);
+/* HTIMER_WDOG for `next`, the earliest deadline of watchdog `w` (0: none),
+ * or earlier for another VM's watchdog on this CPU (a shared CPU). */
+struct wdog;
+void htimer_set_wdog(const struct wdog *w, uint64_t next);
 void htimer_cancel(enum htimer_client c);
 /* PPI 26 fired on this CPU: run the clients whose deadline passed. */
 void htimer_fire(void);

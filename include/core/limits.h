@@ -13,6 +13,8 @@
 #define MAX_PCPUS          8       /* physical CPUs the hypervisor runs on */
 #define MAX_VMS            8       /* VMs in one config (VM-IDs 1..MAX_VMS) */
 #define VM_MAX_VCPUS       8       /* vCPUs of one VM */
+#define PCPU_MAX_VCPUS     8       /* vCPUs pinned to one physical CPU (docs/scheduling.md) */
+#define SCHED_MAX_PRIORITY 15      /* a VM's priority: 0..15, higher runs first on a shared CPU */
 #define VM_NAME_MAX        16      /* a VM's name, with its terminating NUL */
 #define VM_MAX_DEVICES     8       /* devices passed through to one VM */
 #define VM_DEVICE_MAX_IRQS 4       /* SPIs of one passed-through device */

@@ -9,10 +9,16 @@
 
 struct vcpu;
 struct pcpu {
-    struct vcpu *vcpu;              /* the vCPU pinned here, if any */
+    struct vcpu *vcpu;              /* the (first) vCPU pinned here, if any */
     struct vcpu *current;           /* in guest context now */
     volatile bool online;
     struct htimer_cpu htimer;       /* this CPU's EL2 timer clients */
+    /* The run queue (docs/scheduling.md): every vCPU pinned here, in config
+     * order; rq[0] is `vcpu`.  Shared when it holds more than one. */
+    unsigned nr_vcpus;
+    struct vcpu *rq[PCPU_MAX_VCPUS];
+    uint64_t slice_end;             /* shared: the running vCPU's slice ends (counter) */
+    uint64_t sched_next;            /* shared: the scheduler's HTIMER_SCHED deadline, 0 none */
 };
 
 extern struct pcpu pcpus[MAX_PCPUS];
@@ -26,7 +32,7 @@ static inline uint64_t pcpu_stack_top(unsigned cpu)
     return (uint64_t)(uintptr_t)&hyp_stacks[cpu + 1][0];
 }
 
-/* The idle loop: runs the pinned vCPU whenever it may run. */
+/* The idle loop: runs a vCPU pinned here whenever one may run. */
 void pcpu_loop(void) __attribute__((noreturn));
 
 #endif

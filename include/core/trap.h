@@ -60,14 +60,22 @@ void vcpu_park(struct vcpu *v) __attribute__((noreturn));
 /* The work of vcpu_resume when there is some (src/core/vcpu.c): park the
  * vCPU if its VM stops, move pending interrupts into list registers. */
 void vcpu_resume_work(struct vcpu *v);
+/* ... on a shared CPU (VCPU_WORK_SCHED), after the scheduler, which may
+ * switch to another vCPU: returns the registers to restore. */
+struct vcpu_regs *sched_resume(struct vcpu *v) __attribute__((noinline));
 /* Checks that follow every exit; returns the registers to restore.  The
- * common case, nothing to do, is one load and a branch. */
+ * common case, nothing to do, is one load and a branch; a CPU of one vCPU
+ * pays one bit test more when there is work. */
 static inline struct vcpu_regs *vcpu_resume(struct vcpu *v)
 {
     /* A single-copy-atomic load, as __atomic_load_n would be, addressed
      * off the vCPU directly. */
-    if (__builtin_expect(*(volatile const uint32_t *)&v->work != 0, 0))
+    uint32_t work = *(volatile const uint32_t *)&v->work;
+    if (__builtin_expect(work != 0, 0)) {
+        if (__builtin_expect(work & VCPU_WORK_SCHED, 0))
+            return sched_resume(v);
         vcpu_resume_work(v);
+    }
     return &v->regs;
 }
 /* The end of every exit: the common case, an emulated instruction, inline
@@ -82,6 +90,9 @@ static inline struct vcpu_regs *trap_done(struct vcpu *v, uint64_t esr, enum tra
 }
 /* Wait for an interrupt for `v` (WFI, CPU_SUSPEND). */
 void vcpu_idle(struct vcpu *v);
+/* A WFE (trapped on a shared CPU only): a hint that the vCPU spins, the
+ * CPU may go to another ready vCPU; then the end of the exit. */
+struct vcpu_regs *vcpu_yield_exit(struct vcpu *v);
 /* vcpu_idle, then the end of the exit (vcpu_resume): a WFI's exit. */
 struct vcpu_regs *vcpu_idle_exit(struct vcpu *v);
 

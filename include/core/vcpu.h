@@ -81,6 +81,14 @@ enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
  */
 #define VCPU_WORK_VGIC  (1u << 0)  /* vgic_flush: the pending bitmap, UIE, a resample */
 #define VCPU_WORK_STOP  (1u << 1)  /* the VM left VM_RUNNING: park (cleared by vm_load) */
+/* Its CPU is shared (docs/scheduling.md): every exit ends in the scheduler.
+ * Set when the vCPU is loaded on a shared CPU, never on a CPU of its own. */
+#define VCPU_WORK_SCHED (1u << 2)
+
+/* `idle_mode`: 0, a plain WFI at EL2 (vcpu_idle); else the vPE put out
+ * first (direct vLPIs, GICv4.0), or descheduled (a shared CPU). */
+#define VCPU_IDLE_DIRECT (1u << 0)
+#define VCPU_IDLE_SHARED (1u << 1)
 
 struct vm;
 
@@ -115,9 +123,16 @@ struct vcpu {
     uint64_t storm_start;           /* counter value: faults injected counted since */
     unsigned storm_faults;
     uint64_t block_until;           /* MMIO_RETRY: counter value to wake at, at the latest */
+    uint8_t idle_mode;              /* VCPU_IDLE_*, set when it is loaded: how WFI waits */
     /* Out of line: large, and touched only at load and save, so that the
      * fields the exit path uses stay close together (vm.c holds them). */
     struct vcpu_sysregs *ctx;
+    /* A shared CPU's scheduler (vcpu.c), on its own CPU only. */
+    bool sched_wait;                /* in WFI or CPU_SUSPEND, descheduled until it may take one */
+    bool sched_yield;               /* it executed WFE: another ready vCPU may run */
+    unsigned sched_idx;             /* its index in its CPU's run queue */
+    unsigned sched_prio;            /* its VM's priority: higher runs first */
+    uint64_t sched_wake_at;         /* descheduled and waiting: its earliest timer deadline (counter), 0 none */
 } __attribute__((aligned(VCPU_ALIGN)));
 
 _Static_assert(__builtin_offsetof(struct vcpu, exits) == VCPU_EXITS, "asm offset (src/arch/arm64/asm.h)");

@@ -190,6 +190,14 @@ bool vgic_wants_wakeup(struct vcpu *v);
 void vgic_maintenance(struct vcpu *v);
 /* The list registers were just loaded for `v`: take their contents. */
 void vgic_vcpu_loaded(struct vcpu *v);
+/* A shared CPU's switch (docs/scheduling.md): `v` leaves its CPU for a
+ * while, its LRs saved (arch_vcpu_put); the physical PPIs it holds active
+ * are freed for the next vCPU (vgic_vcpu_loaded takes them again). */
+void vgic_vcpu_put(struct vcpu *v);
+/* An enabled interrupt waits in v's bitmap (or LPI work): not its LRs. */
+bool vgic_pending_deliverable(struct vcpu *v);
+/* vgic_wants_wakeup of a vCPU that is not loaded: its LRs in its context. */
+bool vgic_wants_wakeup_saved(struct vcpu *v);
 /* `v` leaves its CPU for good: release what holds physical interrupts. */
 void vgic_vcpu_stop(struct vcpu *v);
 /* After an enable or group change: deliver what was held back. */

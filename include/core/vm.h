@@ -94,6 +94,9 @@ void vm_start(struct vm *vm);
 /* Start a stopped VM from any CPU: reloaded and started by vCPU 0's CPU. */
 void vm_start_async(struct vm *vm);
 /* Called by a CPU's idle loop: perform start requests for its VMs. */
+/* A VM whose vCPU 0 is on `cpu` asks to be (re)started (vm_run_requests
+ * does it): a shared CPU's scheduler looks, as it may never be idle. */
+bool vm_requests_for(unsigned cpu);
 void vm_run_requests(unsigned cpu);
 struct vm *vm_by_name_or_id(const char *s);
 /* The VM of VM-ID `id` (1..nr_vms), or NULL; inline for the IPC paths

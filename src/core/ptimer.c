@@ -84,6 +84,17 @@ void ptimer_write_tval(struct vcpu *v, uint64_t val)
     update(v);
 }
 
+void ptimer_resume(struct vcpu *v)
+{
+    update(v);
+}
+
+uint64_t ptimer_deadline(const struct vcpu *v)
+{
+    const struct ptimer *t = &v->ptimer;
+    return (t->ctl & PTIMER_CTL_WRITABLE) == CNT_CTL_ENABLE ? t->cval : 0;
+}
+
 void ptimer_expired(struct vcpu *v)
 {
     if (v)

@@ -1223,7 +1223,8 @@ static bool __attribute__((noinline)) lrs_pending(uint32_t used)
     return false;
 }
 
-bool vgic_wants_wakeup(struct vcpu *v)
+/* An enabled interrupt pending in v's bitmap, the distributor delivering. */
+static inline __attribute__((always_inline)) bool bitmap_deliverable(struct vcpu *v)
 {
     struct vgic_cpu *c = &v->vgic;
     _Pragma("GCC unroll 4")             /* as in flush_slow */
@@ -1237,6 +1238,14 @@ bool vgic_wants_wakeup(struct vcpu *v)
             bits &= bits - 1;
         }
     }
+    return false;
+}
+
+bool vgic_wants_wakeup(struct vcpu *v)
+{
+    struct vgic_cpu *c = &v->vgic;
+    if (bitmap_deliverable(v))
+        return true;
     /* LPIs need no look here: the flush before this vCPU last entered put
      * every deliverable one in an LR (or filled the LRs, which the line
      * below sees), and whatever makes one pending or deliverable later
@@ -1245,6 +1254,20 @@ bool vgic_wants_wakeup(struct vcpu *v)
      * kicks: that SGI ends the WFI. */
     uint32_t used = c->lr_used & ~vgic_hw_elrsr();
     return used && lrs_pending(used);
+}
+
+/* The live LRs of `v` that hold one of its CPU's own hardware PPIs (the
+ * virtual timer, the PMU), the LRs as they are in the CPU now. */
+static uint32_t lrs_hw_ppi(const struct vcpu *v)
+{
+    const struct vgic_cpu *c = &v->vgic;
+    uint32_t found = 0;
+    for (uint32_t hw = c->lr_used & c->lr_hw; hw; hw &= hw - 1) {
+        unsigned i = ctz64(hw);
+        if (c->lr_intid[i] < VGIC_NR_PRIVATE && vgic_lr_live(vgic_hw_read_lr(i)))
+            found |= 1u << i;
+    }
+    return found;
 }
 
 void vgic_vcpu_loaded(struct vcpu *v)
@@ -1259,6 +1282,39 @@ void vgic_vcpu_loaded(struct vcpu *v)
         if (vgic_lr_live(lr) || vgic_lr_eoi(lr))
             lr_record(c, i, lr, vgic_lr_hw(lr) || (HW_BY_EOI && irq && irq->hw));
     }
+    /* Back from a switch (vgic_vcpu_put): a forwarded PPI in an LR is
+     * active again on the physical GIC, until the guest deactivates it. */
+    for (uint32_t ppis = lrs_hw_ppi(v); ppis; ppis &= ppis - 1)
+        gic_ppi_set_active(c->lr_intid[ctz64(ppis)]);
+}
+
+void vgic_vcpu_put(struct vcpu *v)
+{
+    /* The physical PPIs of this vCPU's own sources are freed for the next
+     * vCPU: pending in the bitmap, dropped (their line asserts itself again
+     * when the vCPU is back, arch_vcpu_put silenced it meanwhile); in an
+     * LR, deactivated here and activated again at the load. */
+    for (unsigned intid = GIC_PPI_BASE_ID; intid < VGIC_NR_PRIVATE; intid++)
+        if (v->vgic.priv[intid].hw && in_bitmap(v, intid))
+            bitmap_unpend(v, intid, &v->vgic.priv[intid]);
+    for (uint32_t ppis = lrs_hw_ppi(v); ppis; ppis &= ppis - 1)
+        vgic_hw_deactivate(v->vgic.lr_intid[ctz64(ppis)]);
+}
+
+bool vgic_pending_deliverable(struct vcpu *v)
+{
+    return bitmap_deliverable(v) || __atomic_load_n(&v->vgic.lpis, __ATOMIC_ACQUIRE);
+}
+
+bool vgic_wants_wakeup_saved(struct vcpu *v)
+{
+    const struct vgic_cpu *c = &v->vgic;
+    if (bitmap_deliverable(v) || __atomic_load_n(&c->lpis, __ATOMIC_ACQUIRE))
+        return true;
+    for (uint32_t used = c->lr_used; used; used &= used - 1)
+        if (vgic_lr_pending((vgic_lr_t)v->ctx->lr[ctz64(used)]))
+            return true;
+    return false;
 }
 
 void vgic_vcpu_stop(struct vcpu *v)

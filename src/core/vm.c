@@ -176,11 +176,11 @@ static const char *config_problem(const struct vm_config *c, unsigned ipa_bits)
         unsigned cpu = c->vcpu_pcpu[i];
         if (cpu >= nr_pcpus || !pcpus[cpu].online)
             return "a vCPU is pinned to a CPU that is not online";
-        if (pcpus[cpu].vcpu)
-            return "a vCPU is pinned to a CPU another vCPU has";
+        unsigned here = pcpus[cpu].nr_vcpus;
         for (unsigned j = 0; j < i; j++)
-            if (c->vcpu_pcpu[j] == cpu)
-                return "two vCPUs are pinned to one CPU";
+            here += c->vcpu_pcpu[j] == cpu;
+        if (here >= PCPU_MAX_VCPUS)
+            return "more vCPUs pinned to one CPU than its run queue holds";
     }
     for (unsigned i = 0; i < c->nr_devices; i++) {
         const struct vm_device *d = &c->devices[i];
@@ -352,7 +352,12 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         v->pcpu = c->vcpu_pcpu[i];
         v->vmpidr = MPIDR_RES1 | ((uint64_t)i << MPIDR_AFF0_SHIFT);
         v->ctx = &vcpu_ctxs[vm - vms][i];
-        pcpus[v->pcpu].vcpu = v;
+        struct pcpu *p = &pcpus[v->pcpu];
+        if (!p->vcpu)
+            p->vcpu = v;
+        v->sched_idx = p->nr_vcpus;
+        v->sched_prio = c->priority;
+        p->rq[p->nr_vcpus++] = v;
     }
     for (unsigned i = 0; i < vm->vpci.nr; i++) {
         const struct pci_fn *f = vm->vpci.fn[i].pf;
@@ -599,6 +604,21 @@ void vm_start_async(struct vm *vm)
     vcpu_kick(&vm->vcpus[0]);
 }
 
+/* `vm` is to be (re)started by `cpu` now. */
+static bool start_due(const struct vm *vm, unsigned cpu)
+{
+    return vm->start_requested && vm->vcpus[0].pcpu == cpu &&
+           (vm->state == VM_STOPPED || vm->state == VM_FAILED);
+}
+
+bool vm_requests_for(unsigned cpu)
+{
+    for (unsigned i = 0; i < nr_vms; i++)
+        if (start_due(&vms[i], cpu))
+            return true;
+    return false;
+}
+
 void vm_run_requests(unsigned cpu)
 {
     for (unsigned i = 0; i < nr_vms; i++) {
@@ -606,8 +626,7 @@ void vm_run_requests(unsigned cpu)
         if (__atomic_load_n(&vm->clearing, __ATOMIC_ACQUIRE) && pcpus[cpu].vcpu &&
             pcpus[cpu].vcpu->vm == vm)
             clear_chunks(vm);           /* its RAM, while it is stopped */
-        if (vm->start_requested && vm->vcpus[0].pcpu == cpu &&
-            (vm->state == VM_STOPPED || vm->state == VM_FAILED)) {
+        if (start_due(vm, cpu)) {
             vm->start_requested = false;
             vm_load(vm);
             vm_start(vm);

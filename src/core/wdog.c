@@ -11,14 +11,11 @@ static uint64_t ms_to_ticks(uint64_t ms)
     return arch_counter_freq() * ms / MS_PER_S;
 }
 
-/* This CPU's timer for the earliest deadline left.  wdog.lock held. */
+/* This CPU's timer for the earliest deadline left (with those of the
+ * other VMs on a shared CPU, htimer_set_wdog).  wdog.lock held. */
 static void program(struct wdog *w)
 {
-    uint64_t next = htimer_earliest(w->due, WDOG_SRCS);
-    if (next)
-        htimer_set(HTIMER_WDOG, next);
-    else
-        htimer_cancel(HTIMER_WDOG);
+    htimer_set_wdog(w, htimer_earliest(w->due, WDOG_SRCS));
 }
 
 void wdog_reset(struct vm *vm)

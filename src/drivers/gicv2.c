@@ -105,6 +105,11 @@ bool gic_ppi_pending(unsigned intid)
     return mmio_read32(gicd(GICD_ISPENDR)) & (1u << intid);
 }
 
+void gic_ppi_set_active(unsigned intid)
+{
+    mmio_write32(gicd(GICD_ISACTIVER), 1u << intid);
+}
+
 void gic_send_sgi(unsigned sgi, unsigned target_cpu)
 {
     dsb(ishst);

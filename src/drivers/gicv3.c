@@ -117,6 +117,11 @@ bool gic_ppi_pending(unsigned intid)
     return mmio_read32(gicr(cpu_id(), GICR_ISPENDR0)) & (1u << intid);
 }
 
+void gic_ppi_set_active(unsigned intid)
+{
+    mmio_write32(gicr(cpu_id(), GICR_ISACTIVER0), 1u << intid);
+}
+
 void gic_route_spi(unsigned intid, unsigned target_cpu)
 {
     /* GICD_IROUTER's affinity fields are where MPIDR has them. */

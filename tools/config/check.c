@@ -23,17 +23,19 @@ struct window {
     const char *what;
 };
 
+/* A physical CPU may hold several vCPUs, of one VM or several
+ * (docs/scheduling.md), as many as its run queue holds. */
 static void check_cpus(const struct sys *s, const struct vm *vm)
 {
     const struct vm_config *c = &vm->cfg;
     for (unsigned i = 0; i < c->nr_vcpus; i++) {
-        for (unsigned j = 0; j < i; j++)
-            if (c->vcpu_pcpu[j] == c->vcpu_pcpu[i])
-                refuse(vm->node, "physical CPU %u is given to two vCPUs", c->vcpu_pcpu[i]);
-        for (const struct vm *o = s->vms; o < vm; o++)
-            for (unsigned j = 0; j < o->cfg.nr_vcpus; j++)
-                if (o->cfg.vcpu_pcpu[j] == c->vcpu_pcpu[i])
-                    refuse(vm->node, "physical CPU %u is already given to VM '%s'", c->vcpu_pcpu[i], o->cfg.name);
+        unsigned cpu = c->vcpu_pcpu[i], here = 0;
+        for (const struct vm *o = s->vms; o <= vm; o++)
+            for (unsigned j = 0; j < (o == vm ? i + 1 : o->cfg.nr_vcpus); j++)
+                here += o->cfg.vcpu_pcpu[j] == cpu;
+        if (here > PCPU_MAX_VCPUS)
+            refuse(vm->node, "physical CPU %u is given to more than %d vCPUs (its run queue's length)", cpu,
+                   PCPU_MAX_VCPUS);
     }
 }
 

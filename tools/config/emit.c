@@ -73,6 +73,8 @@ static void emit_vm(FILE *c, FILE *s, const struct vm *vm, unsigned id, const ch
             v->restart_on_failure, v->max_restarts, v->restart_window_s);
     if (v->wfi_native)
         fprintf(c, "        .wfi_native = 1,\n");
+    if (v->priority)
+        fprintf(c, "        .priority = %u,\n", v->priority);
     fprintf(c, "        .nr_devices = %u,\n        .devices = {\n", v->nr_devices);
     for (unsigned j = 0; j < v->nr_devices; j++) {
         const struct vm_device *d = &v->devices[j];

@@ -294,7 +294,7 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
     static const char *const allowed[] = { "vcpus", "cpus", "memory-size", "memory-address", "kernel",
                                            "initrd", "bootargs", "devices", "ipc-shares", "on-failure",
                                            "max-restarts", "restart-window-s", "watchdog", "iommu-streams",
-                                           "pci-functions", "pci-vfs", "wfi", "its", NULL };
+                                           "pci-functions", "pci-vfs", "wfi", "its", "priority", NULL };
     struct vm_config *c = &vm->cfg;
     const char *path = vm->node;
     uint64_t v;
@@ -352,6 +352,12 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
     if (wfi && strcmp(wfi, "trap") && strcmp(wfi, "native"))
         refuse(path, "wfi = \"%s\": must be \"trap\" or \"native\"", wfi);
     c->wfi_native = wfi && !strcmp(wfi, "native");
+
+    if (get_u64(fdt, node, path, "priority", 1, &v)) {
+        if (v > SCHED_MAX_PRIORITY)
+            refuse(path, "priority = %" PRIu64 ": must be 0..%d", v, SCHED_MAX_PRIORITY);
+        c->priority = (uint32_t)v;
+    }
 
     const void *wd = fdt_getprop(fdt, node, "watchdog", &len);
     if (wd && len)

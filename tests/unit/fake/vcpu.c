@@ -58,6 +58,11 @@ void vcpu_resume_work(struct vcpu *v)
     (void)v;
 }
 
+struct vcpu_regs *sched_resume(struct vcpu *v)
+{
+    return &v->regs;
+}
+
 struct vcpu_regs *trap_finish(struct vcpu *v, uint64_t esr, enum trap_result r)
 {
     (void)esr;

@@ -121,6 +121,11 @@ bool gic_ppi_pending(unsigned intid)
     return intid == PPI_PMU && fake_pmu_line;
 }
 
+void gic_ppi_set_active(unsigned intid)
+{
+    (void)intid;
+}
+
 bool gic_spi_pending(unsigned intid)
 {
     return intid < FAKE_MAX_DEACTIVATE && fake_spi_line[intid];

@@ -9,6 +9,7 @@
 #include "arch/vgic_lr.h"
 #include "core/vm.h"
 #include "core/panic.h"
+#include "core/pcpu.h"
 
 /*
  * HCR_EL2 while a guest runs (Arm ARM D17.2.48):
@@ -29,7 +30,8 @@
  *        virtual interrupt already in a list register.  Each vCPU has its
  *        CPU to itself, so nothing else wants the CPU meanwhile.
  *        WFE does not trap: guests spin briefly with it, a trap would only
- *        add cost.
+ *        add cost (on a CPU of their own; a shared CPU traps both,
+ *        arch_vcpu_load).
  *  TID3  ID registers trap, to hide what tofu does not virtualise.
  *  TSC   SMC traps: guests never reach the firmware; SMC is served as HVC.
  *  TIDCP IMPLEMENTATION DEFINED registers (op0 = 3, CRn = 11 or 15) trap
@@ -269,7 +271,12 @@ void arch_vcpu_load(struct vcpu *v)
     write_sysreg(vtcr_el2, vm->vtcr);
     write_sysreg(vmpidr_el2, v->vmpidr);
     write_sysreg(cntvoff_el2, vm->cntvoff);
-    write_sysreg(hcr_el2, vm->cfg->wfi_native ? hcr_guest & ~HCR_TWI : hcr_guest);
+    uint64_t hcr = vm->cfg->wfi_native ? hcr_guest & ~HCR_TWI : hcr_guest;
+    /* A shared CPU (docs/scheduling.md): WFI traps whatever the VM's wfi
+     * says (another vCPU may want the CPU), and WFE does, a yield hint. */
+    if (pcpus[v->pcpu].nr_vcpus > 1)
+        hcr |= HCR_TWI | HCR_TWE;
+    write_sysreg(hcr_el2, hcr);
     isb();
 #define LOAD(f, r) write_sysreg(r, c->f);
     CTX_EL1_REGS(LOAD)
@@ -327,7 +334,9 @@ void arch_vcpu_save(struct vcpu *v)
     vgic_hw_state_save(&c->vgic_if);
 }
 
-void arch_vcpu_quiesce(void)
+/* The outputs of the timer and the PMU low: nothing of the vCPU that
+ * left raises its PPIs here. */
+static void outputs_off(void)
 {
     write_sysreg(cntv_ctl_el0, 0);
     if (has_pmu) {
@@ -335,6 +344,32 @@ void arch_vcpu_quiesce(void)
         write_sysreg(pmcr_el0, 0);
         write_sysreg(pmintenclr_el1, PMU_ALL_COUNTERS);
     }
+}
+
+void arch_vcpu_put(struct vcpu *v)
+{
+    arch_vcpu_save(v);
+    outputs_off();
+    isb();
+}
+
+uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v)
+{
+    const struct vcpu_sysregs *c = v->ctx;
+    if ((c->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) != CNT_CTL_ENABLE)
+        return 0;
+    /* CNTVCT = CNTPCT - CNTVOFF: the condition CNTVCT >= CVAL, in physical
+     * counts; a CVAL beyond the counter's range (a guest's "never") is none. */
+    uint64_t off = v->vm->cntvoff;
+    if (c->cntv_cval > UINT64_MAX - off)
+        return 0;
+    uint64_t at = c->cntv_cval + off;
+    return at ? at : 1;
+}
+
+void arch_vcpu_quiesce(void)
+{
+    outputs_off();
     for (unsigned i = 0; i < vgic_nr_lrs; i++) {
         vgic_lr_t lr = vgic_hw_read_lr(i);
         /* A forwarded physical interrupt would otherwise stay active. */

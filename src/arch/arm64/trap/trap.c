@@ -45,14 +45,17 @@ static enum trap_result trap_unknown(struct vcpu *v, uint64_t esr)
 
 /* WFI traps (HCR_EL2.TWI): idle this CPU until an interrupt is due for the
  * vCPU.  WFIT (with a timeout tofu does not track) just returns: WFx may
- * complete early at any time.  WFxT is hidden from guests anyway.  Always
- * emulated: the exit steps the PC before the wait, which then ends the
- * exit itself (vcpu_idle_exit), with no frame here. */
+ * complete early at any time.  WFxT is hidden from guests anyway.  WFE
+ * traps on a shared CPU only (HCR_EL2.TWE, vcpu_ctx.c): a yield hint.
+ * Always emulated: the exit steps the PC before the wait, which then ends
+ * the exit itself (vcpu_idle_exit), with no frame here. */
 static struct vcpu_regs *exit_wfx(struct vcpu *v, uint64_t esr)
 {
     v->regs.pc += ESR_INSN_BYTES(esr);
     if ((esr & ISS_WFX_TI_MASK) == ISS_WFX_TI_WFI)
         return vcpu_idle_exit(v);
+    if ((esr & ISS_WFX_TI_MASK) == ISS_WFX_TI_WFE)
+        return vcpu_yield_exit(v);
     return vcpu_resume(v);
 }
 
