@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the GICv2 and GICv3 distributors do alike for SPIs: their pending,
- * active and configuration arrays are at the same offsets (IHI 0048B 4.3,
- * IHI 0069 12.9).  src/drivers/gicv<n>.c have the rest.
+ * active, enable and configuration arrays and GICD_TYPER's ITLinesNumber
+ * are at the same offsets (IHI 0048B 4.3, IHI 0069 12.9).  src/drivers/gicv<n>.c have the rest.
  */
 #include "core/drivers.h"
 #include "core/platform.h"
@@ -10,6 +10,17 @@
 #include "arch/sysreg.h"
 
 static uintptr_t gicd(uint64_t off) { return (uintptr_t)(platform.gicd_base + off); }
+
+unsigned gic_nr_irqs(void)
+{
+    return ((mmio_read32(gicd(GICD_TYPER)) & GICD_TYPER_ITLINES_MASK) + 1) * 32;
+}
+
+void gic_enable_spi(unsigned intid, unsigned target_cpu)
+{
+    gic_route_spi(intid, target_cpu);
+    mmio_write32(gicd(GICD_ISENABLER + (intid / 32) * 4), 1u << (intid % 32));
+}
 
 void gic_clear_spi(unsigned intid)
 {

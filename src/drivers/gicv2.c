@@ -19,8 +19,8 @@
 #include "core/pcpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "gic_dist.h"
 
-#define GIC_HYP_PRIO   0xa0
 #define GIC_BYTE_MASK  0xffu
 
 static uintptr_t gicd(uint64_t off) { return (uintptr_t)(platform.gicd_base + off); }
@@ -34,11 +34,6 @@ static uint32_t if_mask(unsigned cpu)
 {
     uint8_t m = __atomic_load_n(&cpu_if[cpu], __ATOMIC_RELAXED);
     return m ? m : 1u << (cpu % GIC_V2_MAX_CPUS);
-}
-
-unsigned gic_nr_irqs(void)
-{
-    return ((mmio_read32(gicd(GICD_TYPER)) & GICD_TYPER_ITLINES_MASK) + 1) * 32;
 }
 
 /* Every CPU has a banked CPU interface: the description's CPUs are there. */
@@ -69,9 +64,7 @@ void gic_init_cpu(unsigned cpu)
     mmio_write32(gicd(GICD_ICACTIVER), GIC_ALL_32);
     for (unsigned i = 0; i < GIC_SPI_BASE_ID; i += 4)
         mmio_write32(gicd(GICD_IPRIORITYR + i), GIC_PRIO_X4(GIC_HYP_PRIO));
-    mmio_write32(gicd(GICD_ISENABLER),
-                 (1u << SGI_KICK) | (1u << SGI_CONSOLE) | (1u << PPI_MAINTENANCE) | (1u << PPI_VTIMER) |
-                 (1u << PPI_HYP_TIMER) | (1u << PPI_PMU));
+    mmio_write32(gicd(GICD_ISENABLER), GIC_HYP_PRIVATE_IRQS);
     mmio_write32(gicc(GICC_PMR), GICC_PMR_LOWEST);
     /* EOImode 1: EOIR only drops the priority, DIR deactivates.  Interrupts
      * forwarded to a guest stay active until the guest deactivates them. */
@@ -83,12 +76,6 @@ void gic_init_cpu(unsigned cpu)
 void gic_route_spi(unsigned intid, unsigned target_cpu)
 {
     mmio_write8(gicd(GICD_ITARGETSR + intid), (uint8_t)if_mask(target_cpu));
-}
-
-void gic_enable_spi(unsigned intid, unsigned target_cpu)
-{
-    gic_route_spi(intid, target_cpu);
-    mmio_write32(gicd(GICD_ISENABLER + (intid / 32) * 4), 1u << (intid % 32));
 }
 
 /* A GICv2 has no RWP: the disable has taken effect when the write has

@@ -9,10 +9,10 @@
 #include "core/pcpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "gic_dist.h"
 #include "gicv3.h"
 #include "gicv3_topo.h"
 
-#define GIC_HYP_PRIO   0xa0
 #define GIC_PMR_ALL    0xff
 #define GICD_RWP_SPINS 1000000
 
@@ -43,11 +43,6 @@ bool gic_cpu_present(unsigned cpu)
 /* ICC_SGI1R_EL1's target fields for each CPU, from the board's description. */
 static uint64_t sgi_target[MAX_PCPUS];
 
-unsigned gic_nr_irqs(void)
-{
-    return ((mmio_read32(gicd(GICD_TYPER)) & GICD_TYPER_ITLINES_MASK) + 1) * 32;
-}
-
 static void gicd_wait_rwp(void)
 {
     for (unsigned i = 0; i < GICD_RWP_SPINS && (mmio_read32(gicd(GICD_CTLR)) & GICD_CTLR_RWP); i++)
@@ -73,12 +68,6 @@ void gic_init_dist(void)
     gicd_wait_rwp();
 }
 
-void gic_enable_spi(unsigned intid, unsigned target_cpu)
-{
-    gic_route_spi(intid, target_cpu);
-    mmio_write32(gicd(GICD_ISENABLER + (intid / 32) * 4), 1u << (intid % 32));
-}
-
 void gic_init_cpu(unsigned cpu)
 {
     uint32_t w = mmio_read32(gicr(cpu, GICR_WAKER));
@@ -89,9 +78,7 @@ void gic_init_cpu(unsigned cpu)
     mmio_write32(gicr(cpu, GICR_ICENABLER0), GIC_ALL_32);
     for (unsigned i = 0; i < GIC_SPI_BASE_ID; i += 4)
         mmio_write32(gicr(cpu, GICR_IPRIORITYR + i), GIC_PRIO_X4(GIC_HYP_PRIO));
-    mmio_write32(gicr(cpu, GICR_ISENABLER0),
-                 (1u << SGI_KICK) | (1u << SGI_CONSOLE) | (1u << PPI_MAINTENANCE) | (1u << PPI_VTIMER) |
-                 (1u << PPI_HYP_TIMER) | (1u << PPI_PMU));
+    mmio_write32(gicr(cpu, GICR_ISENABLER0), GIC_HYP_PRIVATE_IRQS);
 
     /* EL2 uses the system-register interface and lets EL1 use it too. */
     write_sysreg(ICC_SRE_EL2, ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB | ICC_SRE_EL2_ENABLE);
