@@ -449,6 +449,7 @@
 #define GICD_SGIR_INTID_MASK  0xfu
 #define GICD_SGIR_TARGETS_SHIFT 16      /* CPUTargetList, a bit per CPU interface */
 #define GICD_SGIR_FILTER_SHIFT 24       /* TargetListFilter */
+#define GICD_SGIR_FILTER_MASK 0x3u
 #define GICD_SGIR_FILTER_LIST  0u       /* the CPUs in CPUTargetList */
 #define GICD_SGIR_FILTER_OTHERS 1u      /* every CPU but the sender */
 #define GICD_SGIR_FILTER_SELF  2u       /* the sender only */

@@ -178,12 +178,21 @@ static void requeue(struct vcpu *v, unsigned intid)
         bitmap_set(v, intid);
 }
 
+#if GIC_VERSION == 2
+/* GICv2 SGI `intid` (below 16) from vCPU `source` waits on v, before its
+ * bitmap bit is set. */
+static void sgi_mark(struct vcpu *v, unsigned intid, unsigned source)
+{
+    __atomic_fetch_or(&v->vgic.sgi_src[intid], (uint8_t)(1u << (source % GIC_V2_MAX_CPUS)), __ATOMIC_RELEASE);
+}
+#endif
+
 /* ... from LR value `lr`: a GICv2 SGI waits again for its own source. */
 static void requeue_lr(struct vcpu *v, unsigned intid, vgic_lr_t lr)
 {
 #if GIC_VERSION == 2
     if (intid < GIC_PPI_BASE_ID)
-        __atomic_fetch_or(&v->vgic.sgi_src[intid], (uint8_t)(1u << vgic_lr_source(lr)), __ATOMIC_RELEASE);
+        sgi_mark(v, intid, vgic_lr_source(lr));
 #else
     UNUSED(lr);
 #endif
@@ -474,7 +483,7 @@ void vgic_send_sgi(struct vcpu *v, uint64_t sgi1r)
 void vgic_inject_sgi(struct vcpu *t, unsigned intid, unsigned source)
 {
     intid %= GIC_PPI_BASE_ID;
-    __atomic_fetch_or(&t->vgic.sgi_src[intid], (uint8_t)(1u << (source % GIC_V2_MAX_CPUS)), __ATOMIC_RELEASE);
+    sgi_mark(t, intid, source);
     inject_checked(t, intid);
 }
 
@@ -670,7 +679,7 @@ static bool __attribute__((noinline)) sgi_place(struct vcpu *v, unsigned intid, 
     if (!src)
         return true;                    /* cleared meanwhile (GICD_CPENDSGIR) */
     unsigned s = ctz64(src);
-    vgic_lr_t lr = vgic_lr_with_source(vgic_lr_make(intid, irq->priority, irq->group1), s);
+    vgic_lr_t lr = vgic_lr_with_source(make_lr(intid, irq), s);
     if (src & (src - 1))
         lr = vgic_lr_with_eoi(lr);      /* more sources wait: back at its EOI */
     if (!lr_place_free(v, irq, evicted, lr))
@@ -1136,17 +1145,15 @@ static inline __attribute__((always_inline)) bool flush_one(struct vcpu *v)
     uint32_t live = c->lr_used & ~empty;
     if (!empty || (live & (c->lr_hw | c->lr_level)) || lr_holds(c, live, intid))
         return false;
+    arch_clear64_acq_rel(word, bits);
 #if GIC_VERSION == 2
     /* The bitmap bit first, then the source: one that comes in between
      * (its bit set again before its kick) is seen in `others` and waits in
      * the bitmap; its kick brings flush_slow, which has this LR ask for its
      * EOI. */
-    arch_clear64_acq_rel(word, bits);
     unsigned others = src ? __atomic_fetch_and(&c->sgi_src[intid], (uint8_t)~src, __ATOMIC_ACQ_REL) & ~src : 0;
     if (others)
         bitmap_set(v, intid);
-#else
-    arch_clear64_acq_rel(word, bits);
 #endif
     unsigned n = ctz64(empty);
     uint32_t bit = 1u << n;

@@ -59,7 +59,7 @@ static void sgir_write(struct vcpu *v, uint32_t val)
 {
     unsigned intid = val & GICD_SGIR_INTID_MASK;
     unsigned list = (val >> GICD_SGIR_TARGETS_SHIFT) & ((1u << GIC_V2_MAX_CPUS) - 1);
-    switch ((val >> GICD_SGIR_FILTER_SHIFT) & 3u) {
+    switch ((val >> GICD_SGIR_FILTER_SHIFT) & GICD_SGIR_FILTER_MASK) {
     case GICD_SGIR_FILTER_LIST:
         break;
     case GICD_SGIR_FILTER_OTHERS:
