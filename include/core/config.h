@@ -66,12 +66,37 @@ struct vm_config {
     /* Its vCPUs' priority on a shared CPU (docs/scheduling.md): higher runs
      * first, 0..SCHED_MAX_PRIORITY, 0 by default. */
     uint32_t priority;
+    /* A budget per period for each of its vCPUs (`budget-us`, `period-us`;
+     * both 0: none): a sporadic server on its CPU (docs/scheduling.md): a
+     * vCPU that used its budget waits for its replenishment. */
+    uint32_t budget_us, period_us;
     /* One past the highest IPA of its windows onto virtio frontends'
      * RAM (docs/virtio.md), 0 when it serves none: sizes its stage 2. */
     uint64_t virtio_window_top;
 };
 
+/* A time window of a CPU's fixed schedule (`/schedule`): in
+ * [offset_us, offset_us + duration_us) of every major frame, only the
+ * vCPUs of VM config_vms[vm] pinned to that CPU run there. */
+struct sched_window {
+    uint32_t vm;                   /* index into config_vms */
+    uint32_t offset_us, duration_us;
+};
+
+/* A physical CPU's fixed schedule (ARINC 653-style), docs/scheduling.md:
+ * windows sorted by offset, disjoint, inside the major frame; every VM
+ * with a vCPU on the CPU has at least one.  Time outside every window is
+ * idle.  Major frames start when the counter is a multiple of frame_us. */
+struct sched_cpu_config {
+    uint32_t cpu;
+    uint32_t frame_us;
+    uint32_t nr_windows;
+    struct sched_window windows[SCHED_MAX_WINDOWS];
+};
+
 extern const struct vm_config config_vms[];
+extern const struct sched_cpu_config config_schedules[];
+extern const unsigned config_nr_schedules;
 extern const unsigned config_nr_vms;
 extern const char config_name[];
 

@@ -15,6 +15,16 @@
 #define VM_MAX_VCPUS       8       /* vCPUs of one VM */
 #define PCPU_MAX_VCPUS     8       /* vCPUs pinned to one physical CPU (docs/scheduling.md) */
 #define SCHED_MAX_PRIORITY 15      /* a VM's priority: 0..15, higher runs first on a shared CPU */
+/* Budgets and windows (docs/scheduling.md): the shortest period, budget and
+ * window the EL2 timer serves (each end is an exit, a switch and a timer
+ * reprogramming, a few microseconds on hardware and more under TCG), the
+ * longest period and major frame (their counter values stay far from
+ * overflow), and windows in one CPU's major frame. */
+#define SCHED_MIN_PERIOD_US 200
+#define SCHED_MIN_BUDGET_US 20
+#define SCHED_MIN_WINDOW_US 20
+#define SCHED_MAX_PERIOD_US 10000000
+#define SCHED_MAX_WINDOWS   16
 #define VM_NAME_MAX        16      /* a VM's name, with its terminating NUL */
 #define VM_MAX_DEVICES     8       /* devices passed through to one VM */
 #define VM_DEVICE_MAX_IRQS 4       /* SPIs of one passed-through device */

@@ -25,6 +25,9 @@ extern struct pcpu pcpus[MAX_PCPUS];
 extern unsigned nr_pcpus;
 extern uint8_t hyp_stacks[MAX_PCPUS][HYP_STACK_SIZE];
 
+/* Does `p` run several vCPUs in turn (docs/scheduling.md)? */
+static inline bool pcpu_shared(const struct pcpu *p) { return p->nr_vcpus > 1; }
+
 static inline unsigned cpu_id(void) { return (unsigned)read_sysreg(tpidr_el2); }
 static inline struct pcpu *this_pcpu(void) { return &pcpus[cpu_id()]; }
 static inline uint64_t pcpu_stack_top(unsigned cpu)

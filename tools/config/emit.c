@@ -42,6 +42,22 @@ static void emit_image(FILE *s, FILE *c, unsigned id, const char *kind, const st
             img->load_ipa);
 }
 
+/* config_schedules[]: the CPUs' fixed schedules (/schedule). */
+static void emit_schedules(FILE *c, const struct sys *s)
+{
+    fprintf(c, "const struct sched_cpu_config config_schedules[%u] = {\n", s->nr_schedules ? s->nr_schedules : 1);
+    for (unsigned i = 0; i < s->nr_schedules; i++) {
+        const struct sched_cpu_config *sc = &s->schedules[i];
+        fprintf(c, "    { .cpu = %u, .frame_us = %u, .nr_windows = %u, .windows = {", sc->cpu, sc->frame_us,
+                sc->nr_windows);
+        for (unsigned j = 0; j < sc->nr_windows; j++)
+            fprintf(c, "%s{ %u, %u, %u }", j ? ", " : " ", sc->windows[j].vm, sc->windows[j].offset_us,
+                    sc->windows[j].duration_us);
+        fprintf(c, " } },\n");
+    }
+    fprintf(c, "};\nconst unsigned config_nr_schedules = %u;\n", s->nr_schedules);
+}
+
 static void emit_vm(FILE *c, FILE *s, const struct vm *vm, unsigned id, const char *dtb_path)
 {
     const struct vm_config *v = &vm->cfg;
@@ -75,6 +91,8 @@ static void emit_vm(FILE *c, FILE *s, const struct vm *vm, unsigned id, const ch
         fprintf(c, "        .wfi_native = 1,\n");
     if (v->priority)
         fprintf(c, "        .priority = %u,\n", v->priority);
+    if (v->budget_us)
+        fprintf(c, "        .budget_us = %u, .period_us = %u,\n", v->budget_us, v->period_us);
     fprintf(c, "        .nr_devices = %u,\n        .devices = {\n", v->nr_devices);
     for (unsigned j = 0; j < v->nr_devices; j++) {
         const struct vm_device *d = &v->devices[j];
@@ -170,6 +188,7 @@ void emit_all(const struct sys *s, const char *outdir, const char *src)
                 vm->initrd.size ? vm->initrd.path : "");
     }
     fprintf(c, "};\nconst unsigned config_nr_vms = %u;\n", s->nr_vms);
+    emit_schedules(c, s);
     emit_virtio(c, s);
     emit_platform(c);
     fprintf(q, "QEMU_SMP_CONFIG=%u\nQEMU_MEM_MB=%" PRIu64 "\n", s->nr_cpus, s->ram_size >> 20);

@@ -166,6 +166,8 @@ struct sys {
     uint64_t boot_free;             /* layout_boot: RAM left free once every VM is created */
     unsigned nr_virtio;
     struct virtio_dev_model virtio[VIRTIO_MAX_DEVICES];
+    unsigned nr_schedules;          /* /schedule: CPUs with a fixed schedule of windows */
+    struct sched_cpu_config schedules[MAX_PCPUS];
 };
 
 struct search {
