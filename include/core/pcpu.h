@@ -3,6 +3,7 @@
 #define CORE_PCPU_H
 #include "core/platform.h"
 #include "core/htimer.h"
+#include "core/limits.h"
 #include "arch/sysreg.h"
 
 #define HYP_STACK_SIZE 0x4000
@@ -17,16 +18,29 @@ struct pcpu {
      * order; rq[0] is `vcpu`.  Shared when it holds more than one. */
     unsigned nr_vcpus;
     struct vcpu *rq[PCPU_MAX_VCPUS];
-    uint64_t slice_end;             /* shared: the running vCPU's slice ends (counter) */
-    uint64_t sched_next;            /* shared: the scheduler's HTIMER_SCHED deadline, 0 none */
+    /* Runs the scheduler (docs/scheduling.md): it holds several vCPUs, or
+     * one with a budget, or it has a fixed schedule. */
+    bool sched_on;
+    uint64_t slice_end;             /* the running vCPU's slice ends (counter) */
+    uint64_t sched_next;            /* the scheduler's HTIMER_SCHED deadline, 0 none */
+    uint64_t sched_seq;             /* the last round-robin position given */
+    /* A fixed schedule (config_schedules): the major frame and its windows,
+     * counter ticks from the frame's start; nr_windows 0: none. */
+    uint64_t frame;
+    unsigned nr_windows;
+    struct pcpu_window {
+        uint64_t start, end;
+        unsigned vm;                /* index in config_vms */
+    } windows[SCHED_MAX_WINDOWS];
 };
 
 extern struct pcpu pcpus[MAX_PCPUS];
 extern unsigned nr_pcpus;
 extern uint8_t hyp_stacks[MAX_PCPUS][HYP_STACK_SIZE];
 
-/* Does `p` run several vCPUs in turn (docs/scheduling.md)? */
-static inline bool pcpu_shared(const struct pcpu *p) { return p->nr_vcpus > 1; }
+/* Does `p` run its scheduler (docs/scheduling.md): several vCPUs in
+ * turn, a budget, or windows? */
+static inline bool pcpu_shared(const struct pcpu *p) { return p->sched_on; }
 
 static inline unsigned cpu_id(void) { return (unsigned)read_sysreg(tpidr_el2); }
 static inline struct pcpu *this_pcpu(void) { return &pcpus[cpu_id()]; }

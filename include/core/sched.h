@@ -18,6 +18,11 @@ void vcpu_run(struct vcpu *v);
 /* Must `v` leave its CPU for good (its VM stops, it is off)? */
 bool must_park(const struct vcpu *v);
 
+/* Before the VMs are built: the CPUs' fixed schedules (config_schedules). */
+void sched_init(void);
+/* `v`, being built, joins its CPU's run queue. */
+void sched_add(struct vcpu *v);
+
 /* HTIMER_SCHED for the scheduler's deadline `next` (0: none). */
 void sched_timer(struct pcpu *p, uint64_t next);
 /* No vCPU is loaded on shared CPU `p`: run one that may run, else return. */

@@ -92,6 +92,21 @@ enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
 
 struct vm;
 
+/* A vCPU's budget per period as a sporadic server (sched.c): each run of
+ * it is given back, as much as it used, one period after the run began.
+ * Counter ticks. */
+#define SCHED_MAX_REFILLS 8
+struct sched_refill {
+    uint64_t at, amount;
+};
+struct sched_budget {
+    uint64_t budget, period;        /* budget 0: none, it may always run */
+    int64_t avail;                  /* what it may use now; below 0 after an overrun */
+    uint64_t run_start;             /* counter value its current run began; 0: not running */
+    unsigned head, count;           /* refill[]: a ring in time order */
+    struct sched_refill refill[SCHED_MAX_REFILLS];
+};
+
 /* Each vCPU on cache lines of its own (its CPU writes its registers on
  * every exit, other CPUs its work word and pending bitmap); a size of a
  * few lines also makes &vm->vcpus[i] a short multiply. */
@@ -127,12 +142,16 @@ struct vcpu {
     /* Out of line: large, and touched only at load and save, so that the
      * fields the exit path uses stay close together (vm.c holds them). */
     struct vcpu_sysregs *ctx;
-    /* A shared CPU's scheduler (vcpu.c), on its own CPU only. */
+    /* A shared CPU's scheduler (sched.c, docs/scheduling.md), on its own CPU only. */
     bool sched_wait;                /* in WFI or CPU_SUSPEND, descheduled until it may take one */
     bool sched_yield;               /* it executed WFE: another ready vCPU may run */
     unsigned sched_idx;             /* its index in its CPU's run queue */
     unsigned sched_prio;            /* its VM's priority: higher runs first */
+    unsigned sched_vm;              /* its VM's index in config_vms: whose windows it runs in */
     uint64_t sched_wake_at;         /* descheduled and waiting: its earliest timer deadline (counter), 0 none */
+    uint64_t sched_seq;             /* round-robin order among equals: the lowest runs first */
+    uint64_t sched_slice_left;      /* preempted: what is left of its slice (ticks), 0 a whole one */
+    struct sched_budget budget;
 } __attribute__((aligned(VCPU_ALIGN)));
 
 _Static_assert(__builtin_offsetof(struct vcpu, exits) == VCPU_EXITS, "asm offset (src/arch/arm64/asm.h)");

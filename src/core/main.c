@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Boot: CPU 0 from boot.S with the MMU on, then the secondaries. */
 #include "core/vm.h"
+#include "core/sched.h"
 #include "core/mem.h"
 #include "core/pcpu.h"
 #include "core/fdt.h"
@@ -207,6 +208,7 @@ void hyp_main(const void *dtb)
     };
     if (fi.loader[0])
         printf("booted by U-Boot %s: each VM's RAM is cleared before its first start\n", fi.loader);
+    sched_init();
     unsigned created = vm_create_all(written, ARRAY_SIZE(written));
     banner(&fi);
     /* The console's drainer and input: a CPU no vCPU is pinned to, if any. */

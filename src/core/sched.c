@@ -12,6 +12,7 @@
 #include "core/htimer.h"
 #include "core/ptimer.h"
 #include "core/sched.h"
+#include "core/config.h"
 #include "arch/cpu.h"
 #include "arch/regs.h"
 
@@ -19,10 +20,128 @@
  * most while another is ready. */
 #define SCHED_SLICE_US 10000u
 
-/* ---- a shared CPU's scheduler: round-robin (docs/scheduling.md) ---- */
+/* ---- set-up ---- */
 
-/* May `w`, not loaded, run now?  Read without its VM's lock: a start is
- * claimed (vcpu_claim) before it happens. */
+void sched_add(struct vcpu *v)
+{
+    const struct vm_config *c = v->vm->cfg;
+    struct pcpu *p = &pcpus[v->pcpu];
+    if (!p->vcpu)
+        p->vcpu = v;
+    v->sched_idx = p->nr_vcpus;
+    v->sched_prio = c->priority;
+    v->sched_vm = (unsigned)(c - config_vms);
+    v->sched_seq = ++p->sched_seq;
+    if (c->budget_us) {
+        uint64_t budget = htimer_us_to_ticks(c->budget_us);
+        v->budget = (struct sched_budget){ .budget = budget, .period = htimer_us_to_ticks(c->period_us),
+                                           .avail = (int64_t)budget };
+    }
+    p->rq[p->nr_vcpus++] = v;
+    p->sched_on |= p->nr_vcpus > 1 || c->budget_us;
+}
+
+void sched_init(void)
+{
+    for (unsigned i = 0; i < config_nr_schedules; i++) {
+        const struct sched_cpu_config *sc = &config_schedules[i];
+        struct pcpu *p = &pcpus[sc->cpu];
+        p->frame = htimer_us_to_ticks(sc->frame_us);
+        p->nr_windows = sc->nr_windows;
+        for (unsigned j = 0; j < sc->nr_windows; j++) {
+            const struct sched_window *w = &sc->windows[j];
+            p->windows[j] = (struct pcpu_window){ .start = htimer_us_to_ticks(w->offset_us),
+                                                  .end = htimer_us_to_ticks(w->offset_us + w->duration_us),
+                                                  .vm = w->vm };
+        }
+        p->sched_on = true;
+    }
+}
+
+/* ---- budgets: a sporadic server per vCPU ---- */
+
+/* Refills of `b` that are due by `now` become available. */
+static void budget_refill(struct sched_budget *b, uint64_t now)
+{
+    while (b->count && b->refill[b->head].at <= now) {
+        b->avail += (int64_t)b->refill[b->head].amount;
+        b->head = (b->head + 1) % SCHED_MAX_REFILLS;
+        b->count--;
+    }
+}
+
+/* What `b` may still use at `now`, counting its current run. */
+static int64_t budget_left(struct sched_budget *b, uint64_t now)
+{
+    budget_refill(b, now);
+    return b->avail - (b->run_start ? (int64_t)(now - b->run_start) : 0);
+}
+
+/* `v` starts running (is charged from now on). */
+static void run_begin(struct vcpu *v, uint64_t now)
+{
+    v->budget.run_start = now;
+}
+
+/* `v` stops running: what it used since run_begin is charged, and given
+ * back one period after that run began.  A full ring merges the refill
+ * into the last one, later: never earlier than it is due. */
+static void run_end(struct vcpu *v, uint64_t now)
+{
+    struct sched_budget *b = &v->budget;
+    if (!b->run_start)
+        return;
+    uint64_t used = now - b->run_start, at = b->run_start + b->period;
+    b->run_start = 0;
+    if (!b->budget || !used)
+        return;
+    b->avail -= (int64_t)used;
+    if (b->count == SCHED_MAX_REFILLS) {
+        struct sched_refill *last = &b->refill[(b->head + b->count - 1) % SCHED_MAX_REFILLS];
+        last->amount += used;
+        last->at = at > last->at ? at : last->at;
+        return;
+    }
+    b->refill[(b->head + b->count++) % SCHED_MAX_REFILLS] = (struct sched_refill){ at, used };
+}
+
+/* ---- windows: a CPU's fixed schedule ---- */
+
+/* The window of `p`'s schedule at `now`: its index, or -1 between windows;
+ * *edge: when the window (or the gap) ends. */
+static int window_at(const struct pcpu *p, uint64_t now, uint64_t *edge)
+{
+    uint64_t phase = now % p->frame, base = now - phase;
+    for (unsigned i = 0; i < p->nr_windows; i++) {
+        const struct pcpu_window *w = &p->windows[i];
+        if (phase < w->start) {
+            *edge = base + w->start;
+            return -1;
+        }
+        if (phase < w->end) {
+            *edge = base + w->end;
+            return (int)i;
+        }
+    }
+    *edge = base + p->frame + p->windows[0].start;
+    return -1;
+}
+
+/* May `v`'s VM run on `p` at `now` (its window, when p has a schedule)? */
+static bool window_open(const struct pcpu *p, const struct vcpu *v, uint64_t now)
+{
+    if (!p->nr_windows)
+        return true;
+    uint64_t edge;
+    int i = window_at(p, now, &edge);
+    return i >= 0 && p->windows[i].vm == v->sched_vm;
+}
+
+/* ---- the policy (docs/scheduling.md) ---- */
+
+/* Is `w` ready: not loaded, it may run now as far as it is concerned?
+ * Read without its VM's lock: a start is claimed (vcpu_claim) before it
+ * happens. */
 static bool sched_ready(struct vcpu *w, uint64_t now)
 {
     if (!w->running)
@@ -31,6 +150,15 @@ static bool sched_ready(struct vcpu *w, uint64_t now)
         return true;
     return (__atomic_load_n(&w->work, __ATOMIC_ACQUIRE) & VCPU_WORK_STOP) ||
            (w->sched_wake_at && now >= w->sched_wake_at) || vgic_wants_wakeup_saved(w);
+}
+
+/* May `w` be given the CPU: it has budget left and its window is open?
+ * (A vCPU whose VM stops may always run: it parks at once.) */
+static bool sched_allowed(const struct pcpu *p, struct vcpu *w, uint64_t now)
+{
+    if (__atomic_load_n(&w->work, __ATOMIC_ACQUIRE) & VCPU_WORK_STOP)
+        return true;
+    return (!w->budget.budget || budget_left(&w->budget, now) > 0) && window_open(p, w, now);
 }
 
 /* Has ready `w`, descheduled, something to do at once: it was waiting
@@ -44,35 +172,43 @@ static bool sched_urgent(struct vcpu *w, uint64_t now)
            ((__atomic_load_n(&w->work, __ATOMIC_ACQUIRE) & VCPU_WORK_VGIC) && vgic_pending_deliverable(w));
 }
 
-/* The vCPU to run after `cur` (loaded, or NULL).  Fixed priorities
- * (docs/scheduling.md): the ready vCPU of the highest priority runs; among
- * equals, in queue order from the one after cur, one that is urgent
- * preempts cur at once, the next one when cur's slice is over, cur yields
- * (WFE) or waits.  NULL: none may run. */
+/* Does `a` go before `b` (NULL): a higher priority, or an equal one and
+ * an earlier place in the round? */
+static bool sched_before(const struct vcpu *a, const struct vcpu *b)
+{
+    return !b || a->sched_prio > b->sched_prio || (a->sched_prio == b->sched_prio && a->sched_seq < b->sched_seq);
+}
+
+/* The vCPU to run after `cur` (loaded, or NULL), NULL when none may run.
+ * Fixed priorities, round-robin among equals: of the vCPUs that are ready
+ * and allowed (budget, window), the highest priority runs, the earliest in
+ * the round among equals.  cur goes on unless it waits or is not allowed
+ * any more, one of a higher priority is there, or among equals its slice
+ * is over, it yields (WFE), or another is urgent. */
 static struct vcpu *sched_pick(const struct pcpu *p, struct vcpu *cur, uint64_t now)
 {
-    bool cur_ready = cur && !cur->sched_wait;
-    unsigned start = cur ? cur->sched_idx : p->nr_vcpus - 1, n = p->nr_vcpus;
     struct vcpu *best = NULL;
-    for (unsigned k = 1; k <= n; k++) {
-        struct vcpu *w = p->rq[(start + k) % n];
-        if (w != cur && (!best || w->sched_prio > best->sched_prio) && sched_ready(w, now))
+    for (unsigned i = 0; i < p->nr_vcpus; i++) {
+        struct vcpu *w = p->rq[i];
+        if (w != cur && sched_before(w, best) && sched_ready(w, now) && sched_allowed(p, w, now))
             best = w;
     }
-    if (!cur_ready || (best && best->sched_prio > cur->sched_prio))
+    if (!cur || cur->sched_wait || !sched_allowed(p, cur, now))
         return best;
     if (!best || best->sched_prio < cur->sched_prio)
         return cur;
-    if (now >= p->slice_end || cur->sched_yield)
+    if (best->sched_prio > cur->sched_prio || now >= p->slice_end || cur->sched_yield)
         return best;
-    for (unsigned k = 1; k <= n; k++) {
-        struct vcpu *w = p->rq[(start + k) % n];
-        if (w != cur && w->sched_prio == cur->sched_prio && sched_ready(w, now) && sched_urgent(w, now))
+    for (unsigned i = 0; i < p->nr_vcpus; i++) {
+        struct vcpu *w = p->rq[i];
+        if (w != cur && w->sched_prio == cur->sched_prio && sched_ready(w, now) && sched_urgent(w, now) &&
+            sched_allowed(p, w, now))
             return w;
     }
     return cur;
 }
 
+/* HTIMER_SCHED for the scheduler's deadline `next` (0: none). */
 void sched_timer(struct pcpu *p, uint64_t next)
 {
     p->sched_next = next;
@@ -82,23 +218,48 @@ void sched_timer(struct pcpu *p, uint64_t next)
         htimer_cancel(HTIMER_SCHED);
 }
 
-/* The EL2 timer for the earliest of: the end of cur's slice (if it runs)
- * and the timer deadlines of the descheduled vCPUs still to come (one
- * that passed was seen: its vCPU was urgent, or of a lower priority). */
-static void sched_arm(struct pcpu *p, const struct vcpu *cur, uint64_t now)
+static uint64_t earliest(uint64_t a, uint64_t b)
 {
-    uint64_t next = cur && !cur->sched_wait ? p->slice_end : 0;
+    return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/* The EL2 timer for the earliest of what may change the choice: the end
+ * of cur's slice and of its budget (if it runs), the timer deadlines of
+ * the descheduled vCPUs still to come (one that passed was seen), the
+ * refills of those whose budget is used up, the next window edge. */
+static void sched_arm(struct pcpu *p, struct vcpu *cur, uint64_t now)
+{
+    uint64_t next = 0, edge;
+    if (cur && cur->budget.run_start) {
+        next = p->slice_end;
+        if (cur->budget.budget)
+            next = earliest(next, now + (uint64_t)MAX(budget_left(&cur->budget, now), 1));
+    }
     for (unsigned i = 0; i < p->nr_vcpus; i++) {
-        const struct vcpu *w = p->rq[i];
-        if (w != cur && w->running && w->sched_wake_at > now && (!next || w->sched_wake_at < next))
-            next = w->sched_wake_at;
+        struct vcpu *w = p->rq[i];
+        if (w != cur && w->running && w->sched_wake_at > now)
+            next = earliest(next, w->sched_wake_at);
+        if (w->budget.budget && !w->budget.run_start && budget_left(&w->budget, now) <= 0 && w->budget.count)
+            next = earliest(next, w->budget.refill[w->budget.head].at);
+    }
+    if (p->nr_windows) {
+        window_at(p, now, &edge);
+        next = earliest(next, edge);
     }
     sched_timer(p, next);
 }
 
-/* `cur` (loaded) leaves the CPU, its whole context saved. */
+/* `cur` (loaded) leaves the CPU, its whole context saved.  Unless it was
+ * preempted (it may run on, the rest of its slice kept for later), it goes
+ * to the end of the round of its priority. */
 static void sched_put(struct pcpu *p, struct vcpu *cur, uint64_t now)
 {
+    bool preempted = cur->budget.run_start && !cur->sched_wait && !cur->sched_yield && now < p->slice_end &&
+                     (!cur->budget.budget || budget_left(&cur->budget, now) > 0);
+    run_end(cur, now);
+    cur->sched_slice_left = preempted ? p->slice_end - now : 0;
+    if (!preempted)
+        cur->sched_seq = ++p->sched_seq;
     arch_vcpu_put(cur);                 /* timer and PMU outputs low, then ... */
     vgic_vcpu_put(cur);                 /* ... their physical PPIs freed */
     if (cur->vm->msi_direct)
@@ -108,19 +269,28 @@ static void sched_put(struct pcpu *p, struct vcpu *cur, uint64_t now)
      * nothing (a guest may leave a fired timer enabled, its interrupt
      * disabled in the GIC): it may run, and its line asserts itself again
      * when it is back. */
-    uint64_t vt = arch_vcpu_vtimer_deadline(cur), pt = ptimer_deadline(cur);
-    uint64_t d = !vt ? pt : !pt ? vt : vt < pt ? vt : pt;
+    uint64_t d = earliest(arch_vcpu_vtimer_deadline(cur), ptimer_deadline(cur));
     cur->sched_wake_at = d > now ? d : 0;
     if (d && d <= now)
         cur->sched_wait = false;
     p->current = NULL;
 }
 
-/* `next` (running: claimed or descheduled) comes in, on a new slice. */
+/* A new slice for `cur` (running), from `now`: the rest of the one it
+ * was preempted in, else a whole one. */
+static void slice_begin(struct pcpu *p, struct vcpu *cur, uint64_t now)
+{
+    uint64_t left = cur->sched_slice_left;
+    p->slice_end = now + (left ? left : htimer_us_to_ticks(SCHED_SLICE_US));
+    cur->sched_slice_left = 0;
+}
+
+/* `next` (running: claimed or descheduled) comes in. */
 static void sched_load(struct pcpu *p, struct vcpu *next, uint64_t now)
 {
-    p->slice_end = now + htimer_us_to_ticks(SCHED_SLICE_US);
+    slice_begin(p, next, now);
     vcpu_load(next);
+    run_begin(next, now);
     sched_arm(p, next, now);
 }
 
@@ -148,9 +318,10 @@ static struct vcpu *__attribute__((noinline, cold)) sched_requests(struct pcpu *
 }
 
 /* The end of an exit of `cur` on a shared CPU: the vCPU to run next,
- * loaded.  When cur waits and no other vCPU may run, the CPU waits here
- * with cur loaded (its own timer and interrupts end the wait as on a CPU
- * of its own). */
+ * loaded.  When cur may not run (it waits, its budget is used up, its
+ * window is closed) and no other vCPU may, the CPU waits here with cur
+ * loaded (its own timer and interrupts end the wait as on a CPU of its
+ * own), cur not charged meanwhile. */
 static struct vcpu *__attribute__((noinline)) sched(struct vcpu *cur)
 {
     struct pcpu *p = this_pcpu();
@@ -166,20 +337,25 @@ static struct vcpu *__attribute__((noinline)) sched(struct vcpu *cur)
             cur->sched_wait = false;
         uint64_t now = arch_counter();
         struct vcpu *n = sched_pick(p, cur, now);
-        cur->sched_yield = false;
         if (n == cur) {
-            if (now >= p->slice_end) {  /* a new slice: nothing else is ready */
-                p->slice_end = now + htimer_us_to_ticks(SCHED_SLICE_US);
+            cur->sched_yield = false;
+            if (!cur->budget.run_start || now >= p->slice_end) {
+                if (now >= p->slice_end)    /* a new slice: nothing else is ready */
+                    cur->sched_seq = ++p->sched_seq;
+                run_end(cur, now);
+                run_begin(cur, now);
+                slice_begin(p, cur, now);
                 sched_arm(p, cur, now);
             }
             return cur;
         }
         if (n && (n->running || vcpu_claim(n))) {
             sched_switch(p, cur, n, now);
+            cur->sched_yield = false;
             return n;
         }
-        if (!cur->sched_wait)
-            return cur;
+        cur->sched_yield = false;
+        run_end(cur, now);
         sched_arm(p, cur, now);
         dsb(sy);
         wfi();

@@ -5,6 +5,7 @@
  * guest context; the last one out finishes the stop.
  */
 #include "core/vm.h"
+#include "core/sched.h"
 #include "core/iommu.h"
 #include "core/pci.h"
 #include "core/virtio.h"
@@ -352,12 +353,7 @@ static int vm_create(struct vm *vm, const struct vm_config *c, unsigned id)
         v->pcpu = c->vcpu_pcpu[i];
         v->vmpidr = MPIDR_RES1 | ((uint64_t)i << MPIDR_AFF0_SHIFT);
         v->ctx = &vcpu_ctxs[vm - vms][i];
-        struct pcpu *p = &pcpus[v->pcpu];
-        if (!p->vcpu)
-            p->vcpu = v;
-        v->sched_idx = p->nr_vcpus;
-        v->sched_prio = c->priority;
-        p->rq[p->nr_vcpus++] = v;
+        sched_add(v);
     }
     for (unsigned i = 0; i < vm->vpci.nr; i++) {
         const struct pci_fn *f = vm->vpci.fn[i].pf;
