@@ -59,6 +59,80 @@ static void test_cpus(void **state)
     EXPECT_REFUSED(check(), "/vms/b: physical CPU 0 is given to more than 8 vCPUs (its run queue's length)");
 }
 
+static void give_budget(struct vm *vm, uint32_t budget_us, uint32_t period_us)
+{
+    vm->cfg.budget_us = budget_us;
+    vm->cfg.period_us = period_us;
+}
+
+/* A CPU's budgets come to 100% of its time at most, exactly: three vCPUs of
+ * a third each fill it (a sum in rounded-up ppm would not), and the
+ * smallest budget more is refused, naming the CPU and the VMs. */
+static void test_budgets_fill_cpu(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 1, MiB(64));
+    a->cfg.nr_vcpus = 3;
+    a->cfg.vcpu_pcpu[1] = a->cfg.vcpu_pcpu[2] = 1;
+    give_budget(a, 1000, 3000);
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));     /* no budget: not counted */
+    struct vm *c = tool_add_vm(&sys, "c", 2, MiB(64));
+    give_budget(c, 1000, 1000);
+    EXPECT_ACCEPTED(check());
+    give_budget(b, SCHED_MIN_BUDGET_US, SCHED_MAX_PERIOD_US);
+    EXPECT_REFUSED(check(), "/vms/b: physical CPU 1: its vCPUs' budgets come to more than 100% of its time "
+                   "(VM 'a' 1000 us every 3000 us (each of its 3 vCPUs there), VM 'b' 20 us every 10000000 us)");
+}
+
+/* Eight vCPUs with budgets on one CPU, their periods distinct primes near
+ * the longest (the product of the periods needs 187 bits): just under
+ * 100% is accepted, just over refused. */
+static void test_budgets_coprime_periods(void **state)
+{
+    (void)state;
+    static const uint32_t primes[PCPU_MAX_VCPUS] = { 9999991, 9999973, 9999971, 9999943,
+                                                     9999937, 9999931, 9999929, 9999907 };
+    for (unsigned i = 0; i < PCPU_MAX_VCPUS; i++) {
+        char name[8];
+        snprintf(name, sizeof(name), "v%u", i);
+        struct vm *vm = tool_add_vm(&sys, name, 3, MiB(64));
+        give_budget(vm, primes[i] / PCPU_MAX_VCPUS, primes[i]);   /* 1/8 of each, less a remainder */
+    }
+    /* The remainders come to less than 7/9999907 of the CPU: 8 us more
+     * of any one budget is over. */
+    for (unsigned i = 0; i < PCPU_MAX_VCPUS; i++) {
+        EXPECT_ACCEPTED(check());
+        sys.vms[i].cfg.budget_us += PCPU_MAX_VCPUS;
+        EXPECT_REFUSED(check(), "/vms/v7: physical CPU 3: its vCPUs' budgets come to more than 100% of its time");
+        sys.vms[i].cfg.budget_us -= PCPU_MAX_VCPUS;
+    }
+}
+
+/* A CPU's fixed schedule: a window for each VM with a vCPU there and only
+ * for those, and no budget beside it. */
+static void test_schedule_vms(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 1, MiB(64));
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    struct vm *c = tool_add_vm(&sys, "c", 2, MiB(64));
+    give_budget(c, 500, 1000);              /* on another CPU: no matter */
+    sys.schedules[0] = (struct sched_cpu_config){ .cpu = 1, .frame_us = 10000, .nr_windows = 2,
+                                                  .windows = { { 0, 0, 2000 }, { 1, 5000, 4000 } } };
+    snprintf(sys.schedule_nodes[0], NODE_PATH_LEN, "/schedule/cpu1");
+    sys.nr_schedules = 1;
+    EXPECT_ACCEPTED(check());
+    give_budget(b, 1000, 10000);
+    EXPECT_REFUSED(check(), "/vms/b: budget-us: its vCPU on physical CPU 1 runs in the windows of /schedule/cpu1");
+    give_budget(b, 0, 0);
+    sys.schedules[0].windows[1].vm = 0;
+    EXPECT_REFUSED(check(), "/schedule/cpu1: VM 'b' has a vCPU on physical CPU 1 but no window there");
+    sys.schedules[0].windows[1].vm = (uint32_t)(c - sys.vms);
+    EXPECT_REFUSED(check(), "/schedule/cpu1: windows: VM 'c' has a window on physical CPU 1, but none of its "
+                   "vCPUs is there");
+    (void)a;
+}
+
 static void test_spi_the_vgic_holds(void **state)
 {
     (void)state;
@@ -272,6 +346,9 @@ int main(void)
         cmocka_unit_test_setup(test_memory_beyond_allocator, setup),
         cmocka_unit_test_setup(test_memory_reaches_share_window, setup),
         cmocka_unit_test_setup(test_share_quotas, setup),
+        cmocka_unit_test_setup(test_budgets_fill_cpu, setup),
+        cmocka_unit_test_setup(test_budgets_coprime_periods, setup),
+        cmocka_unit_test_setup(test_schedule_vms, setup),
         cmocka_unit_test_setup(test_image_beyond_ram, setup),
         cmocka_unit_test_setup(test_iommu_streams, setup),
     };

@@ -2,13 +2,16 @@
 /*
  * What no single node shows.  Runs on the model after layout_vms() (which
  * gives every VM its address map), before the boot-time allocation:
- *   - a physical CPU belongs to one vCPU of one VM;
+ *   - a physical CPU holds at most PCPU_MAX_VCPUS vCPUs;
  *   - devices are compared by address, never by node: not the hypervisor's
  *     own GIC, UART or RAM, not over the VM's RAM or emulated windows, not
  *     over another device of any VM;
  *   - a device's SPIs fit the vGIC, are not the hypervisor's, belong to one
  *     VM only;
  *   - memory-address lies in RAM, beyond the hypervisor, apart from other VMs;
+ *   - a CPU's fixed schedule has a window for each VM there, only for
+ *     those, and none of them with a budget; a CPU's budgets come to 100%
+ *     of its time at most;
  *   - the share table's slots are divided into per-VM quotas.
  */
 #include <inttypes.h>
@@ -36,6 +39,125 @@ static void check_cpus(const struct sys *s, const struct vm *vm)
         if (here > PCPU_MAX_VCPUS)
             refuse(vm->node, "physical CPU %u is given to more than %d vCPUs (its run queue's length)", cpu,
                    PCPU_MAX_VCPUS);
+    }
+}
+
+/* How many of the VM's vCPUs are pinned to physical CPU `cpu`. */
+static unsigned vcpus_on(const struct vm *vm, unsigned cpu)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < vm->cfg.nr_vcpus; i++)
+        n += vm->cfg.vcpu_pcpu[i] == cpu;
+    return n;
+}
+
+/*
+ * A CPU's fixed schedule (/schedule; parse.c checked its windows): a
+ * window's VM has a vCPU there, every VM with a vCPU there has a window (it
+ * would never run else), and none of them has a budget (budgets and windows
+ * do not mix on one CPU).
+ */
+static void check_schedules(const struct sys *s)
+{
+    for (unsigned i = 0; i < s->nr_schedules; i++) {
+        const struct sched_cpu_config *sc = &s->schedules[i];
+        const char *node = s->schedule_nodes[i];
+        for (unsigned j = 0; j < sc->nr_windows; j++) {
+            const struct vm *vm = &s->vms[sc->windows[j].vm];
+            if (!vcpus_on(vm, sc->cpu))
+                refuse(node, "windows: VM '%s' has a window on physical CPU %u, but none of its vCPUs is there "
+                       "(its cpus)", vm->cfg.name, sc->cpu);
+        }
+        for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++) {
+            if (!vcpus_on(vm, sc->cpu))
+                continue;
+            if (vm->cfg.budget_us)
+                refuse(vm->node, "budget-us: its vCPU on physical CPU %u runs in the windows of %s, and budgets and "
+                       "windows do not mix on one CPU", sc->cpu, node);
+            bool windowed = false;
+            for (unsigned j = 0; j < sc->nr_windows; j++)
+                windowed |= sc->windows[j].vm == (uint32_t)(vm - s->vms);
+            if (!windowed)
+                refuse(node, "VM '%s' has a vCPU on physical CPU %u but no window there: it would never run",
+                       vm->cfg.name, sc->cpu);
+        }
+    }
+}
+
+/*
+ * A CPU's utilisation, sum(budget / period) over its vCPUs with a budget,
+ * exactly: as the fraction num / den, den the product of their periods, in
+ * integers of UTIL_WORDS 32-bit words.  With n terms, den < 2^(32n) and
+ * num <= n * den (each budget <= its period): PCPU_MAX_VCPUS + 1 words hold
+ * both.
+ */
+#define UTIL_WORDS (PCPU_MAX_VCPUS + 1)
+struct util_num {
+    uint32_t w[UTIL_WORDS];         /* little-endian */
+};
+
+static void util_mul(struct util_num *a, uint32_t m)
+{
+    uint64_t carry = 0;
+    for (unsigned i = 0; i < UTIL_WORDS; i++) {
+        carry += (uint64_t)a->w[i] * m;
+        a->w[i] = (uint32_t)carry;
+        carry >>= 32;
+    }
+}
+
+static void util_add(struct util_num *a, const struct util_num *b)
+{
+    uint64_t carry = 0;
+    for (unsigned i = 0; i < UTIL_WORDS; i++) {
+        carry += (uint64_t)a->w[i] + b->w[i];
+        a->w[i] = (uint32_t)carry;
+        carry >>= 32;
+    }
+}
+
+static bool util_greater(const struct util_num *a, const struct util_num *b)
+{
+    for (unsigned i = UTIL_WORDS; i-- > 0;)
+        if (a->w[i] != b->w[i])
+            return a->w[i] > b->w[i];
+    return false;
+}
+
+/* No CPU's budgets come to more than all of its time (after check_cpus:
+ * at most PCPU_MAX_VCPUS vCPUs a CPU). */
+static void check_budgets(const struct sys *s)
+{
+    for (unsigned cpu = 0; cpu < s->nr_cpus; cpu++) {
+        struct util_num num = { { 0 } }, den = { { 1 } };
+        const struct vm *last = NULL;
+        for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++) {
+            if (!vm->cfg.budget_us)
+                continue;
+            for (unsigned k = vcpus_on(vm, cpu); k; k--) {     /* num/den += budget/period */
+                struct util_num term = den;
+                util_mul(&term, vm->cfg.budget_us);
+                util_mul(&num, vm->cfg.period_us);
+                util_add(&num, &term);
+                util_mul(&den, vm->cfg.period_us);
+                last = vm;
+            }
+        }
+        if (!util_greater(&num, &den))
+            continue;
+        char list[MAX_VMS * 128] = "";     /* one VM's entry: under 128 characters */
+        for (const struct vm *vm = s->vms; vm <= last; vm++) {
+            unsigned k = vcpus_on(vm, cpu);
+            if (!vm->cfg.budget_us || !k)
+                continue;
+            size_t n = strlen(list);
+            snprintf(list + n, sizeof(list) - n, "%sVM '%.*s' %u us every %u us", n ? ", " : "", VM_NAME_MAX,
+                     vm->cfg.name, vm->cfg.budget_us, vm->cfg.period_us);
+            n = strlen(list);
+            if (k > 1)
+                snprintf(list + n, sizeof(list) - n, " (each of its %u vCPUs there)", k);
+        }
+        refuse(last->node, "physical CPU %u: its vCPUs' budgets come to more than 100%% of its time (%s)", cpu, list);
     }
 }
 
@@ -364,6 +486,8 @@ void check_system(struct sys *s, const struct hyp_image *hyp)
         }
         check_memory(s, vm, hyp);
     }
+    check_schedules(s);
+    check_budgets(s);
     check_shares(s);
     check_virtio(s);
 }

@@ -20,6 +20,7 @@
 #define IMAGE_MAGIC         0x644d5241u     /* "ARM\x64" */
 #define PCI_FN_CELLS        3          /* pci-functions: <bus device function> */
 #define PCI_VF_CELLS        4          /* pci-vfs: <bus device function vf-index> */
+#define WINDOW_CELLS        3          /* /schedule windows: <&vm offset-us duration-us> */
 
 uint64_t read_cells(const fdt32_t *p, int cells)
 {
@@ -289,12 +290,42 @@ static void resolve_pci_vfs(const struct sys *s, struct vm *vm)
     }
 }
 
+/* budget-us and period-us (docs/scheduling.md): each of the VM's vCPUs
+ * runs for at most budget-us in every period-us.  Both or neither; a
+ * period or a budget shorter than the EL2 timer serves is refused. */
+static void parse_budget(const void *fdt, int node, struct vm *vm)
+{
+    struct vm_config *c = &vm->cfg;
+    uint64_t budget, period;
+    bool has_budget = get_u64(fdt, node, vm->node, "budget-us", 1, &budget);
+    bool has_period = get_u64(fdt, node, vm->node, "period-us", 1, &period);
+    if (!has_budget && !has_period)
+        return;
+    if (!has_period)
+        refuse(vm->node, "budget-us without period-us: give both (the budget is per period) or neither");
+    if (!has_budget)
+        refuse(vm->node, "period-us without budget-us: give both (the budget is per period) or neither");
+    if (period < SCHED_MIN_PERIOD_US)
+        refuse(vm->node, "period-us = %" PRIu64 ": shorter than the timer can serve (at least %d)", period,
+               SCHED_MIN_PERIOD_US);
+    if (period > SCHED_MAX_PERIOD_US)
+        refuse(vm->node, "period-us = %" PRIu64 ": must be at most %d", period, SCHED_MAX_PERIOD_US);
+    if (budget < SCHED_MIN_BUDGET_US)
+        refuse(vm->node, "budget-us = %" PRIu64 ": shorter than the timer can serve (at least %d)", budget,
+               SCHED_MIN_BUDGET_US);
+    if (budget > period)
+        refuse(vm->node, "budget-us = %" PRIu64 " is more than period-us = %" PRIu64, budget, period);
+    c->budget_us = (uint32_t)budget;
+    c->period_us = (uint32_t)period;
+}
+
 static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus, const struct search *search)
 {
     static const char *const allowed[] = { "vcpus", "cpus", "memory-size", "memory-address", "kernel",
                                            "initrd", "bootargs", "devices", "ipc-shares", "on-failure",
                                            "max-restarts", "restart-window-s", "watchdog", "iommu-streams",
-                                           "pci-functions", "pci-vfs", "wfi", "its", "priority", NULL };
+                                           "pci-functions", "pci-vfs", "wfi", "its", "priority", "budget-us",
+                                           "period-us", NULL };
     struct vm_config *c = &vm->cfg;
     const char *path = vm->node;
     uint64_t v;
@@ -358,6 +389,7 @@ static void parse_vm(const void *fdt, int node, struct vm *vm, unsigned nr_cpus,
             refuse(path, "priority = %" PRIu64 ": must be 0..%d", v, SCHED_MAX_PRIORITY);
         c->priority = (uint32_t)v;
     }
+    parse_budget(fdt, node, vm);
 
     const void *wd = fdt_getprop(fdt, node, "watchdog", &len);
     if (wd && len)
@@ -432,6 +464,92 @@ static void parse_channels(struct sys *s, const void *fdt)
     }
 }
 
+/* One window of a schedule, for refusals: "entry <n> (VM '<vm>' at <o> us for <d> us)". */
+static void window_what(char *buf, size_t size, const struct sys *s, unsigned entry, const struct sched_window *w)
+{
+    snprintf(buf, size, "entry %u (VM '%s' at %u us for %u us)", entry, s->vms[w->vm].cfg.name, w->offset_us,
+             w->duration_us);
+}
+
+/* /schedule/<name> { cpu; major-frame-us; windows = <&vm offset-us
+ * duration-us>, ...; }: a physical CPU's fixed schedule (docs/config.md).
+ * Its shape here, its windows sorted by offset, inside the frame and apart;
+ * what involves the VMs' CPUs and budgets is check.c's. */
+static void parse_schedule_cpu(struct sys *s, const void *fdt, int node)
+{
+    char path[NODE_PATH_LEN];
+    node_path(fdt, node, path, sizeof(path));
+    check_props(fdt, node, path, (const char *const[]){ "cpu", "major-frame-us", "windows", NULL });
+    check_children(fdt, node, (const char *const[]){ NULL });
+    struct sched_cpu_config *sc = &s->schedules[s->nr_schedules];
+    uint64_t v;
+    if (!get_u64(fdt, node, path, "cpu", 1, &v))
+        refuse(path, "missing property 'cpu' (the physical CPU the schedule is for)");
+    if (v >= s->nr_cpus)
+        refuse(path, "cpu = %" PRIu64 ": physical CPU %" PRIu64 " does not exist (the platform has %u)", v, v,
+               s->nr_cpus);
+    for (unsigned i = 0; i < s->nr_schedules; i++)
+        if (s->schedules[i].cpu == v)
+            refuse(path, "cpu = %" PRIu64 ": physical CPU %" PRIu64 " has a schedule already (%s)", v, v,
+                   s->schedule_nodes[i]);
+    sc->cpu = (uint32_t)v;      /* each CPU once: fewer than MAX_PCPUS before, sc is in schedules[] */
+    if (!get_u64(fdt, node, path, "major-frame-us", 1, &v))
+        refuse(path, "missing property 'major-frame-us' (the length of the schedule, which repeats)");
+    if (v < SCHED_MIN_PERIOD_US || v > SCHED_MAX_PERIOD_US)
+        refuse(path, "major-frame-us = %" PRIu64 ": must be %d..%d", v, SCHED_MIN_PERIOD_US, SCHED_MAX_PERIOD_US);
+    sc->frame_us = (uint32_t)v;
+
+    int len;
+    const fdt32_t *p = fdt_getprop(fdt, node, "windows", &len);
+    if (!p)
+        refuse(path, "missing property 'windows' (write windows = <&vm offset-us duration-us>, ...;)");
+    if (!len || len % (4 * WINDOW_CELLS))
+        refuse(path, "windows must be <&vm offset-us duration-us> triples, one per window");
+    unsigned nr = (unsigned)len / (4 * WINDOW_CELLS), entry[SCHED_MAX_WINDOWS];  /* each window's, from 1 */
+    if (nr > SCHED_MAX_WINDOWS)
+        refuse(path, "windows lists %u windows; a major frame holds up to %d", nr, SCHED_MAX_WINDOWS);
+    char what[96], other[96];
+    for (unsigned i = 0; i < nr; i++) {
+        snprintf(what, sizeof(what), "windows: entry %u", i + 1);
+        struct sched_window w = { vm_by_phandle(s, fdt, fdt32_to_cpu(p[WINDOW_CELLS * i]), path, what, "windows"),
+                                  fdt32_to_cpu(p[WINDOW_CELLS * i + 1]), fdt32_to_cpu(p[WINDOW_CELLS * i + 2]) };
+        window_what(what, sizeof(what), s, i + 1, &w);
+        if (w.duration_us < SCHED_MIN_WINDOW_US)
+            refuse(path, "windows: %s is shorter than the timer can serve (at least %d us)", what,
+                   SCHED_MIN_WINDOW_US);
+        if ((uint64_t)w.offset_us + w.duration_us > sc->frame_us)
+            refuse(path, "windows: %s ends at %" PRIu64 " us, past the end of the major frame (%u us)", what,
+                   (uint64_t)w.offset_us + w.duration_us, sc->frame_us);
+        unsigned j = i;         /* sorted by offset; equal ones in their order */
+        for (; j && sc->windows[j - 1].offset_us > w.offset_us; j--) {
+            sc->windows[j] = sc->windows[j - 1];
+            entry[j] = entry[j - 1];
+        }
+        sc->windows[j] = w;
+        entry[j] = i + 1;
+    }
+    sc->nr_windows = nr;
+    /* Sorted by offset: any two that overlap make two neighbours overlap. */
+    for (unsigned j = 1; j < nr; j++) {
+        const struct sched_window *a = &sc->windows[j - 1], *b = &sc->windows[j];
+        if (a->offset_us + a->duration_us > b->offset_us) {
+            window_what(what, sizeof(what), s, entry[j - 1], a);
+            window_what(other, sizeof(other), s, entry[j], b);
+            refuse(path, "windows: %s and %s overlap", what, other);
+        }
+    }
+    snprintf(s->schedule_nodes[s->nr_schedules++], NODE_PATH_LEN, "%s", path);
+}
+
+static void parse_schedule(struct sys *s, const void *fdt)
+{
+    int sched = fdt_path_offset(fdt, "/schedule"), child;
+    if (sched < 0) return;
+    check_props(fdt, sched, "/schedule", (const char *const[]){ NULL });
+    fdt_for_each_subnode(child, fdt, sched)
+        parse_schedule_cpu(s, fdt, child);
+}
+
 static void parse_platform(struct sys *s, const void *fdt)
 {
     static const char *const plat_props[] = { "compatible", "cpus", "memory", "nvme-disk", "e1000e-nics", "igb-nic", NULL };
@@ -482,7 +600,7 @@ void parse_config(struct sys *s, const void *fdt, const struct search *search)
     const char *compat = get_string(fdt, 0, "/", "compatible");
     if (!compat || strcmp(compat, "tofu,system"))
         refuse("/", "compatible must be \"tofu,system\"");
-    check_children(fdt, 0, (const char *const[]){ "platform", "vms", "channels", "virtio", NULL });
+    check_children(fdt, 0, (const char *const[]){ "platform", "vms", "channels", "virtio", "schedule", NULL });
     parse_platform(s, fdt);
 
     int vms_node = fdt_path_offset(fdt, "/vms"), child;
@@ -500,5 +618,6 @@ void parse_config(struct sys *s, const void *fdt, const struct search *search)
     for (unsigned i = 0; i < s->nr_vms; i++)
         resolve_pci_vfs(s, &s->vms[i]);
     parse_channels(s, fdt);
+    parse_schedule(s, fdt);
     parse_virtio(s, fdt);
 }

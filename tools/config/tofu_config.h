@@ -168,6 +168,7 @@ struct sys {
     struct virtio_dev_model virtio[VIRTIO_MAX_DEVICES];
     unsigned nr_schedules;          /* /schedule: CPUs with a fixed schedule of windows */
     struct sched_cpu_config schedules[MAX_PCPUS];
+    char schedule_nodes[MAX_PCPUS][NODE_PATH_LEN];  /* schedules[i]'s node, for refusals */
 };
 
 struct search {
