@@ -5,13 +5,18 @@
  * CNTVCT_EL0 with interrupts masked: a step between two reads longer than
  * HOG_GAP_US is time it did not run (another vCPU ran, or the CPU idled).
  * Its run time is summed per aligned interval of hog.window=<us> (counter
- * multiples, default 10000), and the phase of every moment it ran within
- * an aligned frame of hog.frame=<us> (default: the window) is kept as a
- * range.  Once a second (of the counter) it prints
+ * multiples, default 10000), and the phases within a frame of
+ * hog.frame=<us> (default: the window) at which it ran are kept, in
+ * HOG_PHASE_BUCKETS buckets.  Once a second (of the counter) it prints
  *
- *   hog: second <n> run <r> us, per <w> us min <a> max <b> us, phase <lo>-<hi> us of <f> us, gaps <g>
+ *   hog: second <n> run <r> us, per <w> us min <a> max <b> us, span <s> us of <f> us, gaps <g>
  *
- * over the complete windows of that second.  hog.sleep=1 makes it wait in
+ * over the complete windows of that second (hog.stop=<n>: after n of
+ * them it prints "hog: stopped spinning" and waits as hog.sleep=1 does); <s> is the shortest arc of
+ * the frame (circular: its virtual counter is offset from the hypervisor's,
+ * whose frames start at multiples of the physical counter) that holds
+ * every phase at which it ran, to a bucket.  A VM that runs only in a
+ * window of d us per frame has a span of d plus at most two buckets.  hog.sleep=1 makes it wait in
  * WFI for ever instead (a blocked VM), after one line.
  *
  * Integer arithmetic only; never powers off.
@@ -28,28 +33,54 @@
 #define HOG_GAP_US        2       /* a longer step between two reads: not running */
 #define HOG_DEFAULT_US    10000
 #define HOG_REPORT_MS     1000
+#define HOG_PHASE_BUCKETS 100
 
 const char rt_program_name[] = "hog";
 
 struct hog_stats {
 	uint64_t run, gaps;             /* ticks run, and gaps, this second */
 	uint64_t win_min, win_max;      /* run per complete window */
-	uint64_t phase_lo, phase_hi;    /* of the moments it ran, within the frame */
+	bool ran_at[HOG_PHASE_BUCKETS]; /* the frame's buckets in which it ran */
 };
 
 static void hog_stats_reset(struct hog_stats *s)
 {
-	*s = (struct hog_stats){ .win_min = UINT64_MAX, .phase_lo = UINT64_MAX };
+	*s = (struct hog_stats){ .win_min = UINT64_MAX };
+}
+
+/* The shortest arc of the frame holding every bucket it ran in, in
+ * buckets: all of them but the longest circular run of empty ones. */
+static unsigned hog_span(const struct hog_stats *s)
+{
+	unsigned longest = 0, run = 0, any = 0;
+
+	for (unsigned i = 0; i < 2 * HOG_PHASE_BUCKETS; i++) {
+		bool ran = s->ran_at[i % HOG_PHASE_BUCKETS];
+		any |= ran;
+		run = ran ? 0 : run + 1;
+		if (run > longest)
+			longest = run;
+	}
+	if (!any)
+		return 0;
+	return HOG_PHASE_BUCKETS - (longest < HOG_PHASE_BUCKETS ? longest : HOG_PHASE_BUCKETS);
 }
 
 static void hog_report(uint64_t second, const struct hog_stats *s, uint64_t window_us, uint64_t frame_us)
 {
 	bool any = s->win_min != UINT64_MAX;
 
-	rt_printf("hog: second %lu run %lu us, per %lu us min %lu max %lu us, phase %lu-%lu us of %lu us, gaps %lu\n",
+	rt_printf("hog: second %lu run %lu us, per %lu us min %lu max %lu us, span %lu us of %lu us, gaps %lu\n",
 		  second, timer_ticks_to_us(s->run), window_us, any ? timer_ticks_to_us(s->win_min) : 0,
-		  timer_ticks_to_us(s->win_max), s->phase_lo == UINT64_MAX ? 0 : timer_ticks_to_us(s->phase_lo),
-		  timer_ticks_to_us(s->phase_hi), frame_us, s->gaps);
+		  timer_ticks_to_us(s->win_max), hog_span(s) * frame_us / HOG_PHASE_BUCKETS, frame_us, s->gaps);
+}
+
+static void __attribute__((noreturn)) hog_sleep(void)
+{
+	rt_printf("hog: sleeping (WFI) for ever\n");
+	arch_irq_mask();
+	for (;;)
+		arch_wfi();
 }
 
 int main(const void *dtb)
@@ -64,12 +95,10 @@ int main(const void *dtb)
 	struct hog_stats s;
 
 	(void)dtb;
-	if (platform_bootarg(args, "hog.sleep", 0, NULL)) {
-		rt_printf("hog: sleeping (WFI) for ever\n");
-		arch_irq_mask();
-		for (;;)
-			arch_wfi();
-	}
+	uint64_t stop = platform_bootarg(args, "hog.stop", 0, NULL);
+
+	if (platform_bootarg(args, "hog.sleep", 0, NULL))
+		hog_sleep();
 	rt_printf("hog: spinning, window %lu us, frame %lu us, a gap is > %u us\n", window_us, frame_us,
 		  HOG_GAP_US);
 	arch_irq_mask();
@@ -86,11 +115,7 @@ int main(const void *dtb)
 			/* It ran from last to now: count it in the window(s) and phase. */
 			s.run += step;
 			win_run += step;
-			uint64_t phase = now % frame;
-			if (phase < s.phase_lo)
-				s.phase_lo = phase;
-			if (phase > s.phase_hi)
-				s.phase_hi = phase;
+			s.ran_at[now % frame * HOG_PHASE_BUCKETS / frame] = true;
 		}
 		if (now / window != win_idx) {
 			if (win_whole) {
@@ -107,6 +132,10 @@ int main(const void *dtb)
 		}
 		if (now >= next_report) {
 			hog_report(++second, &s, window_us, frame_us);
+			if (second == stop) {
+				rt_printf("hog: stopped spinning\n");
+				hog_sleep();
+			}
 			hog_stats_reset(&s);
 			next_report += report;
 			/* The report's own time is neither run nor gap: its
