@@ -145,6 +145,8 @@ struct vcpu {
     /* A shared CPU's scheduler (sched.c, docs/scheduling.md), on its own CPU only. */
     bool sched_wait;                /* in WFI or CPU_SUSPEND, descheduled until it may take one */
     bool sched_yield;               /* it executed WFE: another ready vCPU may run */
+    bool sched_blocked;             /* waiting in vcpu_block: also until block_until or vcpu_unblock */
+    volatile bool unblocked;        /* vcpu_unblock since it blocked (any CPU writes it) */
     unsigned sched_idx;             /* its index in its CPU's run queue */
     unsigned sched_prio;            /* its VM's priority: higher runs first */
     unsigned sched_vm;              /* its VM's index in config_vms: whose windows it runs in */
@@ -168,6 +170,8 @@ void vcpu_kick(struct vcpu *v);
 /* Block `v` on its own CPU until an interrupt for this CPU (a kick) or
  * v->block_until: the access that returned MMIO_RETRY is then retried. */
 void vcpu_block(struct vcpu *v);
+/* What `v` blocked on (vcpu_block) is there: it retries now. */
+void vcpu_unblock(struct vcpu *v);
 /* Reset to the architectural power-on state, entry at `pc` with x0 = `x0`. */
 void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0);
 

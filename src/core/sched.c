@@ -139,6 +139,12 @@ static bool window_open(const struct pcpu *p, const struct vcpu *v, uint64_t now
 
 /* ---- the policy (docs/scheduling.md) ---- */
 
+/* Is what `w` blocked on (vcpu_block) there, or its deadline past? */
+static bool block_over(const struct vcpu *w, uint64_t now)
+{
+    return w->sched_blocked && (__atomic_load_n(&w->unblocked, __ATOMIC_ACQUIRE) || now >= w->block_until);
+}
+
 /* Is `w` ready: not loaded, it may run now as far as it is concerned?
  * Read without its VM's lock: a start is claimed (vcpu_claim) before it
  * happens. */
@@ -149,7 +155,7 @@ static bool sched_ready(struct vcpu *w, uint64_t now)
     if (!w->sched_wait)
         return true;
     return (__atomic_load_n(&w->work, __ATOMIC_ACQUIRE) & VCPU_WORK_STOP) ||
-           (w->sched_wake_at && now >= w->sched_wake_at) || vgic_wants_wakeup_saved(w);
+           (w->sched_wake_at && now >= w->sched_wake_at) || block_over(w, now) || vgic_wants_wakeup_saved(w);
 }
 
 /* May `w` be given the CPU: it has budget left and its window is open?
@@ -242,6 +248,8 @@ static void sched_arm(struct pcpu *p, struct vcpu *cur, uint64_t now)
         if (w->budget.budget && !w->budget.run_start && budget_left(&w->budget, now) <= 0 && w->budget.count)
             next = earliest(next, w->budget.refill[w->budget.head].at);
     }
+    if (cur && cur->sched_blocked && cur->sched_wait)
+        next = earliest(next, cur->block_until);
     if (p->nr_windows) {
         window_at(p, now, &edge);
         next = earliest(next, edge);
@@ -270,9 +278,11 @@ static void sched_put(struct pcpu *p, struct vcpu *cur, uint64_t now)
      * disabled in the GIC): it may run, and its line asserts itself again
      * when it is back. */
     uint64_t d = earliest(arch_vcpu_vtimer_deadline(cur), ptimer_deadline(cur));
+    if (cur->sched_blocked)
+        d = earliest(d, cur->block_until);
     cur->sched_wake_at = d > now ? d : 0;
     if (d && d <= now)
-        cur->sched_wait = false;
+        cur->sched_wait = cur->sched_blocked = false;
     p->current = NULL;
 }
 
@@ -333,9 +343,9 @@ static struct vcpu *__attribute__((noinline)) sched(struct vcpu *cur)
             if (n != cur)
                 return n;
         }
-        if (cur->sched_wait && vgic_wants_wakeup(cur))
-            cur->sched_wait = false;
         uint64_t now = arch_counter();
+        if (cur->sched_wait && (vgic_wants_wakeup(cur) || block_over(cur, now)))
+            cur->sched_wait = cur->sched_blocked = false;
         struct vcpu *n = sched_pick(p, cur, now);
         if (n == cur) {
             cur->sched_yield = false;

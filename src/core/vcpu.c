@@ -67,7 +67,7 @@ void vcpu_load(struct vcpu *v)
     vgic_vcpu_loaded(v);
     v->idle_mode = (v->vm->msi_direct ? VCPU_IDLE_DIRECT : 0) | (pcpu_shared(p) ? VCPU_IDLE_SHARED : 0);
     if (pcpu_shared(p)) {
-        v->sched_wait = false;
+        v->sched_wait = v->sched_blocked = false;
         vcpu_work_set(v, VCPU_WORK_SCHED);
         ptimer_resume(v);               /* its deadline on this CPU's timer again */
     }
@@ -166,6 +166,12 @@ struct vcpu_regs *vcpu_idle_exit(struct vcpu *v)
     return vcpu_resume(v);
 }
 
+void vcpu_unblock(struct vcpu *v)
+{
+    __atomic_store_n(&v->unblocked, true, __ATOMIC_RELEASE);
+    vcpu_kick(v);
+}
+
 void vcpu_block(struct vcpu *v)
 {
     /* Work first: a stop, or an interrupt the guest can take.  Not any vGIC
@@ -173,6 +179,14 @@ void vcpu_block(struct vcpu *v)
      * the wait would become an exit loop. */
     if ((*(volatile const uint32_t *)&v->work & VCPU_WORK_STOP) || vgic_wants_wakeup(v))
         return;
+    /* A scheduled CPU: it waits descheduled, as in WFI, and also until
+     * block_until or vcpu_unblock; the CPU runs the others meanwhile (its
+     * backend, perhaps). */
+    if (v->idle_mode & VCPU_IDLE_SHARED) {
+        v->unblocked = false;
+        v->sched_wait = v->sched_blocked = true;
+        return;
+    }
     bool direct = v->vm->msi_direct;
     if (direct && msi_vcpu_wait(v)) {   /* as in vcpu_idle */
         msi_vcpu_resume(v);

@@ -300,7 +300,7 @@ static int64_t do_reset_done(struct vcpu *v)
     if (release && running(frontend(d)))
         window_map(d);                  /* the frontend's new RAM: nothing old can land there now */
     if (latest && waited && w)
-        vcpu_kick(w);                   /* its retry completes the store */
+        vcpu_unblock(w);                /* its retry completes the store */
     return TOFU_OK;                     /* a late one (the reset timed out) is no error */
 }
 

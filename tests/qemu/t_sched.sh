@@ -19,6 +19,10 @@
 # - sched-budget: a spinning VM (greedy) at a higher priority with 3 ms
 #   every 10 ms never takes more, and the spinning VM below it (other) gets
 #   the rest, less the task's share;
+# - sched-virtio: a virtio frontend that resets its device and its
+#   backend on one CPU: the reset's wait (MMIO_RETRY) lets the backend run,
+#   each reset completes at once (under 2 ms; it was the 10 ms slice while
+#   the wait held the CPU);
 # - sched-windows: in a 10 ms major frame `a` runs in 2 ms and `b` in 4 ms
 #   windows, each exactly its window's length, in one arc of the frame.
 . "$(dirname "$0")/lib.sh"
@@ -126,6 +130,16 @@ qemu_start sched-budget sched-budget QEMU_ICOUNT=1
 hog_within greedy 2900 3020 10000
 hog_within other 6900 7100 10000
 rtos_bound rtos 4000
+t_end || rc=1
+
+T_FAILED=0
+qemu_start sched-virtio sched-virtio QEMU_ICOUNT=1
+wait_for "[vhostile] vhostile: reset 4:" 120
+for n in 1 2 3 4; do
+    ms=$(sed -n "s/^\[vhostile\] vhostile: reset $n: \([0-9]*\) ms.*/\1/p" "$QLOG")
+    [ -n "$ms" ] && [ "$ms" -lt 2 ] || t_fail "reset $n took '${ms:-?}' ms on the shared CPU"
+done
+refuse_line "did not acknowledge the reset"
 t_end || rc=1
 
 T_FAILED=0
