@@ -175,39 +175,55 @@ void arch_vcpu_ctx_reset(struct vcpu *v)
 #define MTE_REGS(X) \
     X(0, S3_0_C1_C0_6) X(1, S3_0_C1_C0_5) X(2, S3_0_C5_C6_0) X(3, S3_0_C5_C6_1)
 
-/* DBGB{V,C}R<n>_EL1 = S2_0_C0_C<n>_{4,5}, DBGW{V,C}R<n>_EL1 = S2_0_C0_C<n>_{6,7}. */
-#define DBG_PAIRS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) \
-    X(12) X(13) X(14) X(15)
+/* DBGB{V,C}R<n>_EL1 = S2_0_C0_C<n>_{4,5}, DBGW{V,C}R<n>_EL1 = S2_0_C0_C<n>_{6,7},
+ * the highest first: a switch on the CPU's number of pairs enters at its
+ * last one and falls through to pair 0, so that a save or a load runs the
+ * accesses of the pairs the CPU has and one jump (a loop over all 16 with a
+ * switch in it cost some 150 instructions each way on -cpu max). */
+#define DBG_PAIRS_DOWN(X) X(15) X(14) X(13) X(12) X(11) X(10) X(9) X(8) X(7) X(6) X(5) \
+    X(4) X(3) X(2) X(1) X(0)
 
 static void dbg_save(struct vcpu_dbg *d, unsigned brps, unsigned wrps)
 {
-    for (unsigned n = 0; n < DBG_MAX_PAIRS; n++) {
-        switch (n) {
-#define DBG_SAVE(i) case i: \
-            if (i < brps) { d[i].bvr = read_sysreg(S2_0_C0_C##i##_4); d[i].bcr = read_sysreg(S2_0_C0_C##i##_5); } \
-            if (i < wrps) { d[i].wvr = read_sysreg(S2_0_C0_C##i##_6); d[i].wcr = read_sysreg(S2_0_C0_C##i##_7); } \
-            break;
-        DBG_PAIRS(DBG_SAVE)
-#undef DBG_SAVE
-        default:
-            break;
-        }
+    switch (brps) {
+#define DBG_SAVE_B(i) case i + 1: \
+        d[i].bvr = read_sysreg(S2_0_C0_C##i##_4); d[i].bcr = read_sysreg(S2_0_C0_C##i##_5); \
+        __attribute__((fallthrough));
+    DBG_PAIRS_DOWN(DBG_SAVE_B)
+#undef DBG_SAVE_B
+    default:
+        break;
+    }
+    switch (wrps) {
+#define DBG_SAVE_W(i) case i + 1: \
+        d[i].wvr = read_sysreg(S2_0_C0_C##i##_6); d[i].wcr = read_sysreg(S2_0_C0_C##i##_7); \
+        __attribute__((fallthrough));
+    DBG_PAIRS_DOWN(DBG_SAVE_W)
+#undef DBG_SAVE_W
+    default:
+        break;
     }
 }
 
 static void dbg_load(const struct vcpu_dbg *d, unsigned brps, unsigned wrps)
 {
-    for (unsigned n = 0; n < DBG_MAX_PAIRS; n++) {
-        switch (n) {
-#define DBG_LOAD(i) case i: \
-            if (i < brps) { write_sysreg(S2_0_C0_C##i##_4, d[i].bvr); write_sysreg(S2_0_C0_C##i##_5, d[i].bcr); } \
-            if (i < wrps) { write_sysreg(S2_0_C0_C##i##_6, d[i].wvr); write_sysreg(S2_0_C0_C##i##_7, d[i].wcr); } \
-            break;
-        DBG_PAIRS(DBG_LOAD)
-#undef DBG_LOAD
-        default:
-            break;
-        }
+    switch (brps) {
+#define DBG_LOAD_B(i) case i + 1: \
+        write_sysreg(S2_0_C0_C##i##_4, d[i].bvr); write_sysreg(S2_0_C0_C##i##_5, d[i].bcr); \
+        __attribute__((fallthrough));
+    DBG_PAIRS_DOWN(DBG_LOAD_B)
+#undef DBG_LOAD_B
+    default:
+        break;
+    }
+    switch (wrps) {
+#define DBG_LOAD_W(i) case i + 1: \
+        write_sysreg(S2_0_C0_C##i##_6, d[i].wvr); write_sysreg(S2_0_C0_C##i##_7, d[i].wcr); \
+        __attribute__((fallthrough));
+    DBG_PAIRS_DOWN(DBG_LOAD_W)
+#undef DBG_LOAD_W
+    default:
+        break;
     }
 }
 
