@@ -339,8 +339,7 @@ void arch_vcpu_load(struct vcpu *v)
     if (has_ras)
         write_sysreg(VDISR_EL2, c->vdisr);
     fpsimd_load(c->vregs, &c->fpsr);
-    for (unsigned i = 0; i < vgic_nr_lrs; i++)
-        vgic_hw_write_lr(i, c->lr[i]);
+    vgic_hw_load_lrs(c->lr, vgic_nr_lrs);
     vgic_hw_state_load(&c->vgic_if);
     write_sysreg(cntv_ctl_el0, c->cntv_ctl);
     isb();
@@ -370,8 +369,7 @@ void arch_vcpu_save(struct vcpu *v)
     if (has_ras)
         c->vdisr = read_sysreg(VDISR_EL2);
     fpsimd_save(c->vregs, &c->fpsr);
-    for (unsigned i = 0; i < vgic_nr_lrs; i++)
-        c->lr[i] = vgic_hw_read_lr(i);
+    vgic_hw_save_lrs(c->lr, vgic_nr_lrs);
     vgic_hw_state_save(&c->vgic_if);
 }
 
