@@ -19,6 +19,10 @@ struct pcpu {
     struct vcpu *rq[PCPU_MAX_VCPUS];
     uint64_t slice_end;             /* shared: the running vCPU's slice ends (counter) */
     uint64_t sched_next;            /* shared: the scheduler's HTIMER_SCHED deadline, 0 none */
+    /* A VM whose vCPU 0 is here may have asked to start since this CPU
+     * last looked (vm_start_async sets it, vm_run_requests clears it
+     * before it looks): vm_requests_for scans the VMs only then. */
+    volatile bool start_asked;
 };
 
 extern struct pcpu pcpus[MAX_PCPUS];
