@@ -1286,10 +1286,11 @@ void vgic_vcpu_loaded(struct vcpu *v)
     c->lr_used = c->lr_hw = c->lr_level = 0;
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         c->lr_intid[i] = VGIC_LR_NONE;
-    /* The LRs as arch_vcpu_load just wrote them from the saved context:
-     * read there, not from the CPU one call a register. */
+    /* All LRs read at once (one vgic_hw_read_lr call each cost some 15). */
+    uint64_t lrs[VGIC_MAX_LRS];
+    vgic_hw_save_lrs(lrs, vgic_nr_lrs);
     for (unsigned i = 0; i < vgic_nr_lrs; i++) {
-        vgic_lr_t lr = v->ctx->lr[i];
+        vgic_lr_t lr = lrs[i];
         const struct vgic_irq *irq = vgic_irq_of(v, vgic_lr_vintid(lr));
         if (vgic_lr_live(lr) || vgic_lr_eoi(lr))
             lr_record(c, i, lr, vgic_lr_hw(lr) || (HW_BY_EOI && irq && irq->hw));
