@@ -21,6 +21,11 @@ extract "$dir/tofu.log" > "$dir/tofu.txt"
 # beside the same native figures (a physical LPI is a physical LPI).
 v4_names() { sed -n 's/^lpi_msi /lpi_msi_direct /p; s/^lpi_int /lpi_int_v4 /p'; }
 [ ! -f "$dir/tofu-its-v4.log" ] || extract "$dir/tofu-its-v4.log" | v4_names >> "$dir/tofu.txt"
+# Two VMs of the benchmark guest on one shared CPU (bench-sched: vm_switch,
+# sched_tick, sched_tick_switch) and each on a CPU of its own
+# (bench-sched-2cpu: handover_2cpu, vm_switch's reference); natively, the
+# spin loop's step is sched_tick's (no tick interrupts it).
+for f in tofu-sched tofu-sched-2cpu; do [ ! -f "$dir/$f.log" ] || extract "$dir/$f.log" >> "$dir/tofu.txt"; done
 extract "$dir/native.log" > "$dir/native.txt"
 if [ -f "$dir/tofu-its-v4.log" ]; then v4=$(v4_names < "$dir/native.txt"); echo "$v4" >> "$dir/native.txt"; fi
 # The benchmark guest on a GICv2 (qemu-virt-gicv2, gic-version=2), under tofu
@@ -203,6 +208,7 @@ END {
     }
     if (hdr) print "*_gicv2: the same guest on QEMU virt with gic-version=2 (tofu built for the board qemu-virt-gicv2); GICv2 has no trapped ICC_SGI1R: its IPIs go through GICD_SGIR, an emulated MMIO write"
     if (smmu_rows) print "*_smmu: the native column is the same hypercall in a VM without SMMU streams; the overhead is the SMMU cost"
+    if ("vm_switch" in tmean) print "vm_switch: one hand-over of a doorbell token between two VMs on one shared CPU (the doorbell HVC to the handler of the other), beside handover_2cpu, the same between VMs on two CPUs; no native figure; sched_tick: a spinning VM'"'"'s gap at a slice tick beside a sleeping VM, native the loop'"'"'s step; sched_tick_switch: per switch, two spinning VMs"
     if ("nvme_seq_read_mbs" in tmean) print "nvme_*: MB/s and IOPS on the host clock, medians of the runs (max: the fastest run), higher is better; ratio % is tofu against native"
     if ("vblk_seq_read_mbs" in tmean) print "vblk_*: app reading virtio-blk that storage serves from its NVMe disk (tofu columns) beside storage reading that disk passed through (native columns), same runs, host clock, medians (max: the fastest run; the slowest for the latency; the most for counts); seq_cold: the first round, before the backend caches the disk; traps: the frontend MMIO exits per request"
     if ("vnet_rtt_us" in tmean) print "vnet_*: app to storage over app'"'"'s virtio NIC (tofu-vdev onto a TAP in storage'"'"'s bridge), host clock: the ping'"'"'s average of 20 (max its slowest) and 32 MiB downloads from busybox httpd, median of 5 (max the fastest); no native figure"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: deterministic path lengths under QEMU's -icount shift=0 (one
 # counter tick per instruction with -cpu max's 1 GHz counter), tofu beside
-# native, plus Linux boot to /init (guest counter, and wall clock: median of
+# native, the shared-CPU scheduler's switch and tick, plus Linux boot to /init (guest counter, and wall clock: median of
 # 5 interleaved runs), NVMe reads in Linux (host clock: medians of 5
 # interleaved runs) and virtio-blk reads in a Linux VM that another serves
 # from that disk, beside the disk passed through (host clock: medians of 5
@@ -51,9 +51,19 @@ run_log "$tmp/tofu-v2.log" 300 -M virt,virtualization=on,gic-version=2,iommu=smm
     "${ICOUNT[@]}" -kernel "$BUILD/qemu-virt-gicv2/bench/tofu.bin"
 run_log "$tmp/native-v2.log" 300 -M virt,gic-version=2 -cpu max -smp 2 -m 1024 \
     "${ICOUNT[@]}" -kernel "$BM/bench.bin" "${EDU[@]}"
-for f in tofu native tofu-smmu tofu-its tofu-its-v4 tofu-v2 native-v2; do
+echo "bench: the shared-CPU scheduler: two VMs on one CPU, and on two CPUs (icount)..."
+run_log "$tmp/tofu-sched.log" 300 -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 2 -m 1024 \
+    "${ICOUNT[@]}" -kernel "$BUILD/bench-sched/tofu.bin"
+run_log "$tmp/tofu-sched-2cpu.log" 300 -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 \
+    "${ICOUNT[@]}" -kernel "$BUILD/bench-sched-2cpu/tofu.bin"
+for f in tofu native tofu-smmu tofu-its tofu-its-v4 tofu-v2 native-v2 tofu-sched tofu-sched-2cpu; do
     grep -q "BENCH: done" "$tmp/$f.log" || { echo "bench: the $f run did not finish:"; tail -20 "$tmp/$f.log"; exit 1; }
 done
+for f in vm_switch sched_tick sched_tick_switch; do
+    grep -q "BENCH $f " "$tmp/tofu-sched.log" || { echo "bench: $f was not measured:"; grep -h "skipped" "$tmp/tofu-sched.log"; exit 1; }
+done
+grep -q "BENCH handover_2cpu " "$tmp/tofu-sched-2cpu.log" ||
+    { echo "bench: handover_2cpu was not measured:"; grep -h "skipped" "$tmp/tofu-sched-2cpu.log"; exit 1; }
 for f in ipc_map ipc_unmap; do
     grep -q "BENCH $f " "$tmp/tofu.log" && grep -q "BENCH ${f}_smmu " "$tmp/tofu-smmu.log" ||
         { echo "bench: $f was not measured:"; grep -h "skipped" "$tmp/tofu.log" "$tmp/tofu-smmu.log"; exit 1; }

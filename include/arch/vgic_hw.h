@@ -14,6 +14,9 @@
 
 unsigned vgic_hw_nr_lrs(void);
 uint64_t vgic_hw_read_lr(unsigned i);
+/* LRs 0..n-1 into lr[], and back: a vCPU's context at a save and a load. */
+void vgic_hw_save_lrs(uint64_t *lr, unsigned n);
+void vgic_hw_load_lrs(const uint64_t *lr, unsigned n);
 
 /* A vCPU's state of the interface beside its LRs (the control register,
  * the guest's priority mask and binary points, its active priorities),

@@ -32,6 +32,10 @@ struct pcpu {
         uint64_t start, end;
         unsigned vm;                /* index in config_vms */
     } windows[SCHED_MAX_WINDOWS];
+    /* A VM whose vCPU 0 is here may have asked to start since this CPU
+     * last looked (vm_start_async sets it, vm_run_requests clears it
+     * before it looks): vm_requests_for scans the VMs only then. */
+    volatile bool start_asked;
 };
 
 extern struct pcpu pcpus[MAX_PCPUS];

@@ -122,6 +122,9 @@ struct vgic_irq *vgic_irq_of(struct vcpu *v, unsigned intid)
 }
 
 static uint64_t word_bit(unsigned intid) { return 1ull << (intid % 64); }
+/* The PPIs' bits in the pending bitmap's first word. */
+#define VGIC_PPI_BITS (((1ull << VGIC_NR_PRIVATE) - 1) & ~((1ull << GIC_PPI_BASE_ID) - 1))
+_Static_assert(VGIC_NR_PRIVATE <= 64, "the private interrupts are in the bitmap's first word");
 
 /* Make `intid` pending in v's bitmap, then tell v's exit path (vcpu.h: the
  * work word is set after the source it announces). */
@@ -1283,8 +1286,11 @@ void vgic_vcpu_loaded(struct vcpu *v)
     c->lr_used = c->lr_hw = c->lr_level = 0;
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         c->lr_intid[i] = VGIC_LR_NONE;
+    /* All LRs read at once (one vgic_hw_read_lr call each cost some 15). */
+    uint64_t lrs[VGIC_MAX_LRS];
+    vgic_hw_save_lrs(lrs, vgic_nr_lrs);
     for (unsigned i = 0; i < vgic_nr_lrs; i++) {
-        vgic_lr_t lr = vgic_hw_read_lr(i);
+        vgic_lr_t lr = lrs[i];
         const struct vgic_irq *irq = vgic_irq_of(v, vgic_lr_vintid(lr));
         if (vgic_lr_live(lr) || vgic_lr_eoi(lr))
             lr_record(c, i, lr, vgic_lr_hw(lr) || (HW_BY_EOI && irq && irq->hw));
@@ -1301,9 +1307,12 @@ void vgic_vcpu_put(struct vcpu *v)
      * vCPU: pending in the bitmap, dropped (their line asserts itself again
      * when the vCPU is back, arch_vcpu_put silenced it meanwhile); in an
      * LR, deactivated here and activated again at the load. */
-    for (unsigned intid = GIC_PPI_BASE_ID; intid < VGIC_NR_PRIVATE; intid++)
-        if (v->vgic.priv[intid].hw && in_bitmap(v, intid))
+    uint64_t ppis_pending = __atomic_load_n(&v->vgic.pending[0], __ATOMIC_ACQUIRE) & VGIC_PPI_BITS;
+    for (; ppis_pending; ppis_pending &= ppis_pending - 1) {
+        unsigned intid = ctz64(ppis_pending);
+        if (v->vgic.priv[intid].hw)
             bitmap_unpend(v, intid, &v->vgic.priv[intid]);
+    }
     for (uint32_t ppis = lrs_hw_ppi(v); ppis; ppis &= ppis - 1)
         vgic_hw_deactivate(v->vgic.lr_intid[ctz64(ppis)]);
 }

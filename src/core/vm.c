@@ -596,6 +596,7 @@ void vm_start_async(struct vm *vm)
     vm->failed_for_good = false;
     vm->fail_count = 0;
     vm->start_requested = true;
+    pcpus[vm->vcpus[0].pcpu].start_asked = true;
     dsb(ish);
     vcpu_kick(&vm->vcpus[0]);
 }
@@ -609,6 +610,8 @@ static bool start_due(const struct vm *vm, unsigned cpu)
 
 bool vm_requests_for(unsigned cpu)
 {
+    if (!pcpus[cpu].start_asked)        /* every exit of a shared CPU asks */
+        return false;
     for (unsigned i = 0; i < nr_vms; i++)
         if (start_due(&vms[i], cpu))
             return true;
@@ -617,6 +620,8 @@ bool vm_requests_for(unsigned cpu)
 
 void vm_run_requests(unsigned cpu)
 {
+    /* Cleared before the look: a request after it sets it again. */
+    __atomic_store_n(&pcpus[cpu].start_asked, false, __ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < nr_vms; i++) {
         struct vm *vm = &vms[i];
         if (__atomic_load_n(&vm->clearing, __ATOMIC_ACQUIRE) && pcpus[cpu].vcpu &&

@@ -3,8 +3,9 @@
 # -icount shift=0 (deterministic), in a VM with SMMU streams (bench-smmu:
 # the IPC MAP and UNMAP figures only) and in a VM with an ITS and an edu
 # (bench-its: the LPI figures only; natively on QEMU's ITS, with the same
-# edu), and on a GICv2 (the board qemu-virt-gicv2: the *_gicv2 figures),
-# checked against bench/budgets.txt.
+# edu), on a GICv2 (the board qemu-virt-gicv2: the *_gicv2 figures), and
+# two VMs on one shared CPU (bench-sched, beside bench-sched-2cpu), checked
+# against bench/budgets.txt.
 . "$(dirname "$0")/lib.sh"
 T_NAME=budget; T_START=$SECONDS; QPID=""; QLOG=/dev/null
 dir=$LOGDIR/budget; mkdir -p "$dir"
@@ -26,6 +27,15 @@ run "$dir/tofu-its-v4.log" -M virt,virtualization=on,gic-version=4,iommu=smmuv3 
 # The same guest on a GICv2 (the board qemu-virt-gicv2): its figures as *_gicv2.
 run "$dir/tofu-v2.log" -M virt,virtualization=on,gic-version=2,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/qemu-virt-gicv2/bench/tofu.bin"
 run "$dir/native-v2.log" -M virt,gic-version=2 -cpu max -smp 2 -m 1024 -kernel "$BUILD/guests/baremetal/bench.bin" "${EDU[@]}"
+# The shared-CPU scheduler (bench-sched: two VMs on one CPU; bench-sched-2cpu:
+# the same pair on two CPUs, vm_switch's reference), about 3 s.
+run "$dir/tofu-sched.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 2 -m 1024 -kernel "$BUILD/bench-sched/tofu.bin"
+run "$dir/tofu-sched-2cpu.log" -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu max -smp 3 -m 1024 -kernel "$BUILD/bench-sched-2cpu/tofu.bin"
+for f in vm_switch sched_tick sched_tick_switch; do
+    grep -q "BENCH $f " "$dir/tofu-sched.log" || t_fail "no $f measured on the shared CPU"
+done
+grep -q "BENCH handover_2cpu " "$dir/tofu-sched-2cpu.log" || t_fail "no handover_2cpu measured on two CPUs"
+grep -q "BENCH sched_tick " "$dir/native.log" || t_fail "no sched_tick step measured natively"
 for f in null_hvc ipi timer_latency ipc_roundtrip; do
     grep -q "BENCH $f " "$dir/tofu-v2.log" || t_fail "no $f measured under tofu on the GICv2"
 done

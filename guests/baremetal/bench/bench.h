@@ -12,6 +12,7 @@
 
 #include "rt/arch.h"
 #include "rt/hw.h"
+#include "rt/irq.h"
 
 /*
  * Register names rt/hw.h does not have (yet).  Guarded, so that the day
@@ -99,6 +100,16 @@ void bench_ipc(const void *dtb);
 void bench_ipc_map(const void *dtb, bool streams);
 /* Before measuring: wait until the IPC peer, if any, is up and idle. */
 void bench_wait_for_peer(const void *dtb);
+/* The IPC doorbell SPI `intid`: edge-triggered, routed to this vCPU, group 1,
+ * enabled, `fn` its handler. */
+void bench_doorbell_enable(uint32_t intid, irq_handler_fn fn);
+
+/* bench_sched.c: in a VM named by one of its pairs (tests/configs/bench-sched*.dts),
+ * that pair's figures (vm_switch, sched_tick, ...); false in any other VM.
+ * The pair's first VM returns when done, its second never. */
+bool bench_sched(const void *dtb);
+/* Natively: the spin loop's step, the native side of sched_tick. */
+void bench_sched_native(void);
 
 /* bench_its.c: LPI injection latency (lpi_int, lpi_msi), when the DTB
  * has an ITS. */

@@ -53,8 +53,7 @@ static void bench_doorbell_irq(uint32_t intid, uint64_t entry_ticks)
 	doorbells = doorbells + 1;
 }
 
-/* Edge-triggered, routed to this vCPU, group 1, enabled. */
-static void bench_doorbell_enable(uint32_t intid)
+void bench_doorbell_enable(uint32_t intid, irq_handler_fn fn)
 {
 	const uintptr_t gicd = platform_get()->gicd_base;
 	const uintptr_t cfg = gicd + GICD_ICFGR + sizeof(uint32_t) * (intid / BENCH_ICFGR_PER_WORD);
@@ -62,7 +61,7 @@ static void bench_doorbell_enable(uint32_t intid)
 
 	mmio_write32(cfg, (uint32_t)(mmio_read32(cfg) | BENCH_ICFGR_EDGE << shift));
 	gic_spi_route_self(intid);
-	irq_set_handler(intid, bench_doorbell_irq);
+	irq_set_handler(intid, fn);
 	gic_spi_enable(intid, BENCH_PRIO_DOORBELL);
 }
 
@@ -143,7 +142,7 @@ void bench_wait_for_peer(const void *dtb)
 	    info.doorbell_intid < GIC_SPI_BASE || info.doorbell_intid >= IRQ_HANDLER_COUNT)
 		return;
 	arch_irq_mask();
-	bench_doorbell_enable(info.doorbell_intid);
+	bench_doorbell_enable(info.doorbell_intid, bench_doorbell_irq);
 	for (i = 0; i < PEER_WAIT_TRIES && bench_ipc_once(peer, i, &ticks); i++)
 		;
 	bench_ipc_drain();
@@ -171,7 +170,7 @@ void bench_ipc(const void *dtb)
 		return;
 	}
 	arch_irq_mask();
-	bench_doorbell_enable(info.doorbell_intid);
+	bench_doorbell_enable(info.doorbell_intid, bench_doorbell_irq);
 	bench_ipc_drain();
 	for (i = 0; i < ITERS_IPC && !failed; i++) {
 		uint64_t ticks = 0;
@@ -232,7 +231,7 @@ void bench_ipc_map(const void *dtb, bool streams)
 		return;
 	}
 	arch_irq_mask();
-	bench_doorbell_enable(info.doorbell_intid);
+	bench_doorbell_enable(info.doorbell_intid, bench_doorbell_irq);
 	bench_ipc_drain();
 	failed = bench_ring_share(peer, &id);
 	gic_spi_disable(info.doorbell_intid);

@@ -83,6 +83,12 @@ void vgic_hw_write_lr(unsigned i, uint64_t v)
     fake_lr_writes++;
 }
 
+void vgic_hw_save_lrs(uint64_t *lr, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        lr[i] = vgic_hw_read_lr(i);
+}
+
 /* ICH_ELRSR_EL2 / GICH_ELRSR: LR i is empty when its state is invalid and
  * it asks for no EOI maintenance (GICv3 12.5.8, IHI 0048B 5.3.6). */
 uint32_t vgic_hw_elrsr(void)

@@ -175,43 +175,81 @@ void arch_vcpu_ctx_reset(struct vcpu *v)
 #define MTE_REGS(X) \
     X(0, S3_0_C1_C0_6) X(1, S3_0_C1_C0_5) X(2, S3_0_C5_C6_0) X(3, S3_0_C5_C6_1)
 
-/* DBGB{V,C}R<n>_EL1 = S2_0_C0_C<n>_{4,5}, DBGW{V,C}R<n>_EL1 = S2_0_C0_C<n>_{6,7}. */
-#define DBG_PAIRS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) \
-    X(12) X(13) X(14) X(15)
+/* DBGB{V,C}R<n>_EL1 = S2_0_C0_C<n>_{4,5}, DBGW{V,C}R<n>_EL1 = S2_0_C0_C<n>_{6,7},
+ * the highest first: a switch on the CPU's number of pairs enters at its
+ * last one and falls through to pair 0, so that a save or a load runs the
+ * accesses of the pairs the CPU has and one jump (a loop over all 16 with a
+ * switch in it cost some 150 instructions each way on -cpu max). */
+#define DBG_PAIRS_DOWN(X) X(15) X(14) X(13) X(12) X(11) X(10) X(9) X(8) X(7) X(6) X(5) \
+    X(4) X(3) X(2) X(1) X(0)
 
 static void dbg_save(struct vcpu_dbg *d, unsigned brps, unsigned wrps)
 {
-    for (unsigned n = 0; n < DBG_MAX_PAIRS; n++) {
-        switch (n) {
-#define DBG_SAVE(i) case i: \
-            if (i < brps) { d[i].bvr = read_sysreg(S2_0_C0_C##i##_4); d[i].bcr = read_sysreg(S2_0_C0_C##i##_5); } \
-            if (i < wrps) { d[i].wvr = read_sysreg(S2_0_C0_C##i##_6); d[i].wcr = read_sysreg(S2_0_C0_C##i##_7); } \
-            break;
-        DBG_PAIRS(DBG_SAVE)
-#undef DBG_SAVE
-        default:
-            break;
-        }
+    switch (brps) {
+#define DBG_SAVE_B(i) case i + 1: \
+        d[i].bvr = read_sysreg(S2_0_C0_C##i##_4); d[i].bcr = read_sysreg(S2_0_C0_C##i##_5); \
+        __attribute__((fallthrough));
+    DBG_PAIRS_DOWN(DBG_SAVE_B)
+#undef DBG_SAVE_B
+    default:
+        break;
+    }
+    switch (wrps) {
+#define DBG_SAVE_W(i) case i + 1: \
+        d[i].wvr = read_sysreg(S2_0_C0_C##i##_6); d[i].wcr = read_sysreg(S2_0_C0_C##i##_7); \
+        __attribute__((fallthrough));
+    DBG_PAIRS_DOWN(DBG_SAVE_W)
+#undef DBG_SAVE_W
+    default:
+        break;
     }
 }
 
 static void dbg_load(const struct vcpu_dbg *d, unsigned brps, unsigned wrps)
 {
-    for (unsigned n = 0; n < DBG_MAX_PAIRS; n++) {
-        switch (n) {
-#define DBG_LOAD(i) case i: \
-            if (i < brps) { write_sysreg(S2_0_C0_C##i##_4, d[i].bvr); write_sysreg(S2_0_C0_C##i##_5, d[i].bcr); } \
-            if (i < wrps) { write_sysreg(S2_0_C0_C##i##_6, d[i].wvr); write_sysreg(S2_0_C0_C##i##_7, d[i].wcr); } \
-            break;
-        DBG_PAIRS(DBG_LOAD)
-#undef DBG_LOAD
-        default:
-            break;
-        }
+    switch (brps) {
+#define DBG_LOAD_B(i) case i + 1: \
+        write_sysreg(S2_0_C0_C##i##_4, d[i].bvr); write_sysreg(S2_0_C0_C##i##_5, d[i].bcr); \
+        __attribute__((fallthrough));
+    DBG_PAIRS_DOWN(DBG_LOAD_B)
+#undef DBG_LOAD_B
+    default:
+        break;
+    }
+    switch (wrps) {
+#define DBG_LOAD_W(i) case i + 1: \
+        write_sysreg(S2_0_C0_C##i##_6, d[i].wvr); write_sysreg(S2_0_C0_C##i##_7, d[i].wcr); \
+        __attribute__((fallthrough));
+    DBG_PAIRS_DOWN(DBG_LOAD_W)
+#undef DBG_LOAD_W
+    default:
+        break;
     }
 }
 
-/* The guest's PMU, counters read through PMSELR_EL0 and PMXEV*_EL0. */
+/* PMEVCNTR<n>_EL0 = S3_3_C14_C(8 + n / 8)_(n % 8), PMEVTYPER<n>_EL0 =
+ * S3_3_C14_C(12 + n / 8)_(n % 8), the highest first: a switch on the number
+ * of event counters enters at the last and falls through to counter 0,
+ * each counter named in its instruction (no PMSELR_EL0 write and ISB per
+ * counter, as through PMXEVCNTR_EL0 and PMXEVTYPER_EL0). */
+#define PMU_COUNTERS_DOWN(X) X(30, S3_3_C14_C11_6, S3_3_C14_C15_6) \
+    X(29, S3_3_C14_C11_5, S3_3_C14_C15_5) X(28, S3_3_C14_C11_4, S3_3_C14_C15_4) \
+    X(27, S3_3_C14_C11_3, S3_3_C14_C15_3) X(26, S3_3_C14_C11_2, S3_3_C14_C15_2) \
+    X(25, S3_3_C14_C11_1, S3_3_C14_C15_1) X(24, S3_3_C14_C11_0, S3_3_C14_C15_0) \
+    X(23, S3_3_C14_C10_7, S3_3_C14_C14_7) X(22, S3_3_C14_C10_6, S3_3_C14_C14_6) \
+    X(21, S3_3_C14_C10_5, S3_3_C14_C14_5) X(20, S3_3_C14_C10_4, S3_3_C14_C14_4) \
+    X(19, S3_3_C14_C10_3, S3_3_C14_C14_3) X(18, S3_3_C14_C10_2, S3_3_C14_C14_2) \
+    X(17, S3_3_C14_C10_1, S3_3_C14_C14_1) X(16, S3_3_C14_C10_0, S3_3_C14_C14_0) \
+    X(15, S3_3_C14_C9_7, S3_3_C14_C13_7) X(14, S3_3_C14_C9_6, S3_3_C14_C13_6) \
+    X(13, S3_3_C14_C9_5, S3_3_C14_C13_5) X(12, S3_3_C14_C9_4, S3_3_C14_C13_4) \
+    X(11, S3_3_C14_C9_3, S3_3_C14_C13_3) X(10, S3_3_C14_C9_2, S3_3_C14_C13_2) \
+    X(9, S3_3_C14_C9_1, S3_3_C14_C13_1) X(8, S3_3_C14_C9_0, S3_3_C14_C13_0) \
+    X(7, S3_3_C14_C8_7, S3_3_C14_C12_7) X(6, S3_3_C14_C8_6, S3_3_C14_C12_6) \
+    X(5, S3_3_C14_C8_5, S3_3_C14_C12_5) X(4, S3_3_C14_C8_4, S3_3_C14_C12_4) \
+    X(3, S3_3_C14_C8_3, S3_3_C14_C12_3) X(2, S3_3_C14_C8_2, S3_3_C14_C12_2) \
+    X(1, S3_3_C14_C8_1, S3_3_C14_C12_1) X(0, S3_3_C14_C8_0, S3_3_C14_C12_0)
+
+/* The guest's PMU. */
 static void pmu_save(struct vcpu_pmu *p)
 {
     p->pmselr = read_sysreg(pmselr_el0);
@@ -222,13 +260,14 @@ static void pmu_save(struct vcpu_pmu *p)
     p->pmuserenr = read_sysreg(pmuserenr_el0);
     p->pmccfiltr = read_sysreg(pmccfiltr_el0);
     p->pmccntr = read_sysreg(pmccntr_el0);
-    for (unsigned n = 0; n < pmu_counters; n++) {
-        write_sysreg(pmselr_el0, n);
-        isb();
-        p->evtyper[n] = read_sysreg(pmxevtyper_el0);
-        p->evcntr[n] = read_sysreg(pmxevcntr_el0);
+    switch (pmu_counters) {
+#define PMU_SAVE(n, cnt, typ) case n + 1: \
+        p->evtyper[n] = read_sysreg(typ); p->evcntr[n] = read_sysreg(cnt); __attribute__((fallthrough));
+    PMU_COUNTERS_DOWN(PMU_SAVE)
+#undef PMU_SAVE
+    default:
+        break;
     }
-    write_sysreg(pmselr_el0, p->pmselr);
 }
 
 /* Counting stops (PMCR_EL0.E = 0) while the state goes in, and starts, if
@@ -237,11 +276,13 @@ static void pmu_load(const struct vcpu_pmu *p)
 {
     write_sysreg(pmcr_el0, 0);
     isb();
-    for (unsigned n = 0; n < pmu_counters; n++) {
-        write_sysreg(pmselr_el0, n);
-        isb();
-        write_sysreg(pmxevtyper_el0, p->evtyper[n]);
-        write_sysreg(pmxevcntr_el0, p->evcntr[n]);
+    switch (pmu_counters) {
+#define PMU_LOAD(n, cnt, typ) case n + 1: \
+        write_sysreg(typ, p->evtyper[n]); write_sysreg(cnt, p->evcntr[n]); __attribute__((fallthrough));
+    PMU_COUNTERS_DOWN(PMU_LOAD)
+#undef PMU_LOAD
+    default:
+        break;
     }
     write_sysreg(pmccfiltr_el0, p->pmccfiltr);
     write_sysreg(pmccntr_el0, p->pmccntr);
@@ -298,8 +339,7 @@ void arch_vcpu_load(struct vcpu *v)
     if (has_ras)
         write_sysreg(VDISR_EL2, c->vdisr);
     fpsimd_load(c->vregs, &c->fpsr);
-    for (unsigned i = 0; i < vgic_nr_lrs; i++)
-        vgic_hw_write_lr(i, c->lr[i]);
+    vgic_hw_load_lrs(c->lr, vgic_nr_lrs);
     vgic_hw_state_load(&c->vgic_if);
     write_sysreg(cntv_ctl_el0, c->cntv_ctl);
     isb();
@@ -329,8 +369,7 @@ void arch_vcpu_save(struct vcpu *v)
     if (has_ras)
         c->vdisr = read_sysreg(VDISR_EL2);
     fpsimd_save(c->vregs, &c->fpsr);
-    for (unsigned i = 0; i < vgic_nr_lrs; i++)
-        c->lr[i] = vgic_hw_read_lr(i);
+    vgic_hw_save_lrs(c->lr, vgic_nr_lrs);
     vgic_hw_state_save(&c->vgic_if);
 }
 

@@ -23,6 +23,18 @@ uint64_t vgic_hw_read_lr(unsigned i)
     return mmio_read32(gich(GICH_LR0 + 4 * (i % VGIC_HW_MAX_LRS)));
 }
 
+void vgic_hw_save_lrs(uint64_t *lr, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        lr[i] = vgic_hw_read_lr(i);
+}
+
+void vgic_hw_load_lrs(const uint64_t *lr, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        vgic_hw_write_lr(i, lr[i]);
+}
+
 void vgic_hw_enable(bool underflow)
 {
     mmio_write32(gich(GICH_HCR), GICH_HCR_EN | (underflow ? GICH_HCR_UIE : 0));

@@ -32,6 +32,38 @@ uint64_t vgic_hw_read_lr(unsigned i)
     }
 }
 
+/* The LRs the CPU has, the highest first: a switch on their number enters
+ * at the last and falls through to LR 0, each named in its instruction
+ * (vgic_hw_read_lr and vgic_hw_write_lr in a loop cost a call and a jump
+ * table each). */
+#define LRS_DOWN(X) X(15, S3_4_C12_C13_7) X(14, S3_4_C12_C13_6) X(13, S3_4_C12_C13_5) \
+    X(12, S3_4_C12_C13_4) X(11, S3_4_C12_C13_3) X(10, S3_4_C12_C13_2) X(9, S3_4_C12_C13_1) \
+    X(8, S3_4_C12_C13_0) X(7, S3_4_C12_C12_7) X(6, S3_4_C12_C12_6) X(5, S3_4_C12_C12_5) \
+    X(4, S3_4_C12_C12_4) X(3, S3_4_C12_C12_3) X(2, S3_4_C12_C12_2) X(1, S3_4_C12_C12_1) \
+    X(0, S3_4_C12_C12_0)
+
+void vgic_hw_save_lrs(uint64_t *lr, unsigned n)
+{
+    switch (n) {
+#define SAVE_LR(i, r) case i + 1: lr[i] = read_sysreg(r); __attribute__((fallthrough));
+    LRS_DOWN(SAVE_LR)
+#undef SAVE_LR
+    default:
+        break;
+    }
+}
+
+void vgic_hw_load_lrs(const uint64_t *lr, unsigned n)
+{
+    switch (n) {
+#define LOAD_LR(i, r) case i + 1: write_sysreg(r, lr[i]); __attribute__((fallthrough));
+    LRS_DOWN(LOAD_LR)
+#undef LOAD_LR
+    default:
+        break;
+    }
+}
+
 void vgic_hw_enable(bool underflow)
 {
     write_sysreg(ICH_HCR_EL2, ICH_HCR_EN | (underflow ? ICH_HCR_UIE : 0));

@@ -12,6 +12,7 @@
 unsigned vgic_hw_nr_lrs(void);
 uint64_t vgic_hw_read_lr(unsigned i);
 void vgic_hw_write_lr(unsigned i, uint64_t v);
+void vgic_hw_save_lrs(uint64_t *lr, unsigned n);
 uint32_t vgic_hw_elrsr(void);
 static inline void vgic_hw_sync(void) { }
 struct vgic_hw_state {
