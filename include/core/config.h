@@ -39,6 +39,7 @@ struct vm_config {
     uint64_t its_ipa;              /* its virtual ITS (`its;`, docs/its.md); 0: none */
     uint64_t uart_ipa;
     uint32_t uart_intid;
+    uint64_t steal_ipa;            /* its vCPUs' stolen-time records (DEN0057, core/steal.h); 0: none */
     uint64_t wdog_ipa;             /* the emulated SP805 (watchdog;), when wdog_clk_hz */
     uint32_t wdog_intid, wdog_clk_hz;
     uint32_t nr_devices;

@@ -91,6 +91,7 @@ enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
 #define VCPU_IDLE_SHARED (1u << 1)
 
 struct vm;
+struct pv_steal;
 
 /* A vCPU's budget per period as a sporadic server (sched.c): each run of
  * it is given back, as much as it used, one period after the run began.
@@ -154,6 +155,11 @@ struct vcpu {
     uint64_t sched_seq;             /* round-robin order among equals: the lowest runs first */
     uint64_t sched_slice_left;      /* preempted: what is left of its slice (ticks), 0 a whole one */
     struct sched_budget budget;
+    /* Stolen time (core/steal.h): ready but descheduled since (counter;
+     * 0: not), and in all since its VM started (ticks); its record. */
+    uint64_t steal_from;
+    uint64_t stolen;
+    struct pv_steal *steal;
 } __attribute__((aligned(VCPU_ALIGN)));
 
 _Static_assert(__builtin_offsetof(struct vcpu, exits) == VCPU_EXITS, "asm offset (src/arch/arm64/asm.h)");

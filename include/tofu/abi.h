@@ -19,6 +19,7 @@
 #define SMCCC_FUNC_MASK        0xffffu
 #define SMCCC_OWNER_ARCH       0u
 #define SMCCC_OWNER_STANDARD   4u   /* PSCI */
+#define SMCCC_OWNER_STANDARD_HYP 5u /* paravirtualized time (DEN0057) */
 #define SMCCC_OWNER_VENDOR_HYP 6u   /* tofu's own calls */
 
 /* SMCCC return codes (SMCCC 1.1, section 7.1); Linux's <linux/arm-smccc.h>
@@ -34,6 +35,15 @@
 #define SMCCC_VERSION_FID        0x80000000u
 #define SMCCC_ARCH_FEATURES_FID  0x80000001u
 #define SMCCC_VERSION_1_1        0x10001u
+
+/* Paravirtualized time for Arm (DEN0057A): stolen time.  PV_TIME_ST
+ * returns the IPA of the calling vCPU's record, 64 bytes of read-only
+ * normal memory: revision (le32, 0), attributes (le32, 0), then the
+ * nanoseconds the vCPU was ready to run but did not (le64). */
+#define PV_TIME_FEATURES_FID     0xc5000020u
+#define PV_TIME_ST_FID           0xc5000021u
+#define PV_TIME_ST_SIZE          64u
+#define PV_TIME_ST_STOLEN_OFFSET 8u
 
 /* PSCI 1.1 (DEN0022D).  32-bit IDs; the 64-bit ones add SMCCC_SMC64. */
 #define PSCI_VERSION_FID           0x84000000u

@@ -12,6 +12,7 @@
 #include "core/htimer.h"
 #include "core/ptimer.h"
 #include "core/sched.h"
+#include "core/steal.h"
 #include "core/config.h"
 #include "arch/cpu.h"
 #include "arch/regs.h"
@@ -283,6 +284,8 @@ static void sched_put(struct pcpu *p, struct vcpu *cur, uint64_t now)
     cur->sched_wake_at = d > now ? d : 0;
     if (d && d <= now)
         cur->sched_wait = cur->sched_blocked = false;
+    /* Ready from now on, or (waiting) from its deadline: stolen time. */
+    cur->steal_from = cur->sched_wait ? cur->sched_wake_at : now;
     p->current = NULL;
 }
 
@@ -298,6 +301,9 @@ static void slice_begin(struct pcpu *p, struct vcpu *cur, uint64_t now)
 /* `next` (running: claimed or descheduled) comes in. */
 static void sched_load(struct pcpu *p, struct vcpu *next, uint64_t now)
 {
+    if (next->steal_from && next->steal_from < now)
+        steal_charge(next, now);
+    next->steal_from = 0;
     slice_begin(p, next, now);
     vcpu_load(next);
     run_begin(next, now);

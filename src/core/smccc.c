@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * SMC and HVC from guests, routed by SMCCC owner: ARCH (SMCCC itself),
- * STANDARD (PSCI), VENDOR_HYP (tofu's own calls).  Anything else returns
+ * STANDARD (PSCI), STANDARD_HYP (stolen time, core/steal.h), VENDOR_HYP
+ * (tofu's own calls).  Anything else returns
  * NOT_SUPPORTED in x0 and changes nothing else.  The three frequent calls
  * (MSG_SEND, MSG_RECV, VM_ID) are taken first, by their whole function IDs,
  * which say what the owner routing would (a static assertion checks it).
@@ -12,6 +13,7 @@
 #include "core/ipc.h"
 #include "core/wdog.h"
 #include "core/virtio.h"
+#include "core/steal.h"
 #include "arch/regs.h"
 #include "tofu/abi.h"
 
@@ -29,10 +31,19 @@ static void smccc_arch(struct vcpu *v, uint32_t fid)
         ret1(v, SMCCC_VERSION_1_1);
         break;
     case SMCCC_ARCH_FEATURES_FID:
-        /* Only the discovery calls themselves; no firmware workarounds are
-         * needed under tofu, so WORKAROUND_1/2/3 report NOT_SUPPORTED. */
-        ret1(v, (uint32_t)v->regs.x[1] == SMCCC_ARCH_FEATURES_FID ? SMCCC_RET_SUCCESS
-                                                                   : SMCCC_RET_NOT_SUPPORTED);
+        /* The discovery calls themselves and stolen time; no firmware
+         * workarounds are needed under tofu, so WORKAROUND_1/2/3 report
+         * NOT_SUPPORTED. */
+        switch ((uint32_t)v->regs.x[1]) {
+        case SMCCC_ARCH_FEATURES_FID:
+            ret1(v, SMCCC_RET_SUCCESS);
+            break;
+        case PV_TIME_FEATURES_FID:
+            ret1(v, steal_features(v));
+            break;
+        default:
+            ret1(v, SMCCC_RET_NOT_SUPPORTED);
+        }
         break;
     default:
         ret1(v, SMCCC_RET_NOT_SUPPORTED);
@@ -106,6 +117,9 @@ static inline __attribute__((always_inline)) enum trap_result smccc_route(struct
         return TRAP_EMULATED;
     case SMCCC_OWNER_STANDARD:
         return psci_call(v, fid);
+    case SMCCC_OWNER_STANDARD_HYP:
+        steal_call(v, fid);
+        return TRAP_EMULATED;
     case SMCCC_OWNER_VENDOR_HYP:
         smccc_vendor_other(v, fid);
         return TRAP_EMULATED;

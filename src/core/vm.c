@@ -9,6 +9,7 @@
 #include "core/iommu.h"
 #include "core/pci.h"
 #include "core/virtio.h"
+#include "core/steal.h"
 #include "core/vm_layout.h"
 #include "core/mem.h"
 #include "core/pcpu.h"
@@ -293,6 +294,9 @@ static const char *vm_build(struct vm *vm, const struct vm_config *c, unsigned i
     const char *virtio_why = virtio_vm_build(vm);
     if (virtio_why)
         return virtio_why;
+    const char *steal_why = steal_vm_build(vm);
+    if (steal_why)
+        return steal_why;
     vm->mmio_ro = mmio_find(vm, c->uart_ipa);   /* the array is complete: its address stays */
     vm->vtcr = s2_vtcr(ipa_bits);
     vm->vttbr = ((uint64_t)vm->id << VTTBR_VMID_SHIFT) | (uint64_t)(uintptr_t)vm->s2.root;
@@ -475,6 +479,7 @@ static void vm_load(struct vm *vm)
         v->storm_start = 0;
         v->storm_faults = 0;
         v->irq_exits = 0;
+        steal_reset(v);
     }
     vm->cntvoff = arch_counter();     /* the guest's virtual counter starts at 0 */
     /* stop_reason stays: the shell's list shows why it last stopped. */

@@ -12,6 +12,7 @@ static uint64_t top_of(const struct vm_config *c)
         c->gicd_ipa + GICD_SIZE,
         c->gicc_ipa + GICV_SIZE,
         c->uart_ipa + UART_SIZE,
+        c->steal_ipa + PAGE_SIZE,
         c->virtio_window_top,
     };
     uint64_t top = 0;

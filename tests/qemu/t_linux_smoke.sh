@@ -2,7 +2,8 @@
 # Debian's stock arm64 kernel under tofu: reaches /init, sees exactly its 2
 # vCPUs, checksums a file on each vCPU (compared with the host's checksum),
 # drives the PL031 RTC passed through to it (its alarm interrupt arrives
-# exactly once), and its poweroff ends QEMU with status 0.  On cortex-a57 with 2 and 4
+# exactly once), and its poweroff ends QEMU with status 0.  It uses tofu's
+# stolen time (DEN0057), and alone on its CPUs it has none.  On cortex-a57 with 2 and 4
 # physical CPUs, and on -cpu max.
 . "$(dirname "$0")/lib.sh"
 sum=$(cat "$BUILD/linux/testdata.sha256")
@@ -17,6 +18,8 @@ for variant in "cortex-a57 2" "max 2" "cortex-a57 4"; do
     expect_line "tofu-guest: cpus=2"
     wait_for "tofu-guest: smoke done" 120
     expect_line "tofu-guest: sha256 cpu0=$sum cpu1=$sum"
+    expect_line "arm-pv: using stolen time PV"
+    expect_line "tofu-guest: steal after cpu0=0 cpu1=0 "
     expect_line "tofu-guest: rtc0 is rtc-pl031 9010000.pl031"
     expect_line "tofu-guest: rtc alarm interrupts=1"
     wait_for "vm linux: stopped: guest powered off (PSCI SYSTEM_OFF)" 60

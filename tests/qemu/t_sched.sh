@@ -6,7 +6,10 @@
 # keep ticking, none of them stopped by its watchdog.  sched-linux: Linux with its 2
 # vCPUs on one physical CPU, beside an rtos on the same CPU, boots, sees 2
 # CPUs, runs the smoke workload on each (and a CPU-bound second) and powers
-# off; the rtos, at a higher priority, ticks on.
+# off; the rtos, at a higher priority, ticks on.  Linux reads its stolen
+# time (DEN0057): while both vCPUs spin, each is ready all the time and
+# runs about half of it (under icount: 30-70% each, no more than the time
+# together).
 #
 # Under icount (figures in instructions: 1 us is 1,000 of them, the same on
 # any host), bounds checked from inside the guests:
@@ -38,6 +41,30 @@ rtos_bound() {
     wait_for "[$1] rtos: tick $2 " 300 || return
     w=$(grep -o "\[$1\] rtos: tick $2 worst-latency [0-9]*" "$QLOG" | awk '{print $6}')
     [ -n "$w" ] && [ "$w" -lt "$RT_BOUND_US" ] || t_fail "$1: worst latency ${w:-?} us by tick $2, bound $RT_BOUND_US us"
+}
+
+# steal_share <lo> <hi> <sum>: from "steal before" to "steal after"
+# (tofu's records recN in ns, uptime in s), each vCPU's stolen time grew
+# by lo-hi percent of the time between; with <sum> 1 both together by no
+# more than that time (one of them always had the CPU, but for the rtos's
+# short runs) and a little reading slack; Linux accounted some of it
+# (cpuN, /proc/stat, in USER_HZ).
+steal_share() {
+    local b a
+    b=$(grep -o "tofu-guest: steal before .*" "$QLOG" | tr -d '\r')
+    a=$(grep -o "tofu-guest: steal after .*" "$QLOG" | tr -d '\r')
+    [ -n "$b" ] && [ -n "$a" ] || { t_fail "no stolen-time lines"; return; }
+    echo "  $b"; echo "  $a"
+    awk -v b="$b" -v a="$a" -v lo="$1" -v hi="$2" -v chksum="$3" '
+        function get(s, k,   n, i, f, kv) { n = split(s, f, " ");
+            for (i = 1; i <= n; i++) { split(f[i], kv, "="); if (kv[1] == k) return kv[2] } return -1 }
+        BEGIN { w = (get(a, "uptime") - get(b, "uptime")) * 1e9; bad = 0; sum = 0
+            for (c = 0; c < 2; c++) { d = get(a, "rec" c) - get(b, "rec" c); sum += d
+                printf "  vCPU %d: %.0f ms stolen of %.0f ms (%d%%), Linux accounted %d ticks in all\n",
+                       c, d / 1e6, w / 1e6, 100 * d / w, get(a, "cpu" c)
+                if (d < lo / 100 * w || d > hi / 100 * w || get(a, "cpu" c) <= 0) bad = 1 }
+            if (chksum && sum > w * 1.05 + 50e6) { printf "  together %.0f ms stolen of %.0f ms\n", sum / 1e6, w / 1e6; bad = 1 }
+            exit bad }' || t_fail "stolen time out of $1-$2% of the spin"
 }
 
 # hog_within <vm> <min-lo> <max-hi> <span-hi>: in its seconds 2..4 (the
@@ -95,6 +122,9 @@ expect_line "tofu-guest: cpus=2"
 wait_for "tofu-guest: smoke done" 240
 expect_line "tofu-guest: sha256 cpu0=$sum cpu1=$sum"
 expect_line "tofu-guest: rtc alarm interrupts=1"
+expect_line "arm-pv: using stolen time PV"
+# On a busy host the rtos's runs stretch (it measured 40 ms): a loose check.
+steal_share 20 90 0
 wait_for "vm linux: stopped: guest powered off (PSCI SYSTEM_OFF)" 60
 rtos_kept_ticking rtos
 refuse_line "watchdog expired"
@@ -108,6 +138,7 @@ T_FAILED=0
 qemu_start sched-linux-icount sched-linux QEMU_ICOUNT=1
 wait_for "tofu-guest: busy done" 600
 wait_for "tofu-guest: smoke done" 120
+steal_share 30 70 1
 n=$(grep -c "\[rtos\] rtos: tick" "$QLOG")
 rtos_bound rtos $((n * 1000))
 refuse_line "rcu_sched self-detected stall"

@@ -11,6 +11,7 @@
 #include "fake.h"
 #include "core/psci.h"
 #include "core/trap.h"
+#include "core/steal.h"
 #include "tofu/abi.h"
 
 #define RAM_IPA  UINT64_C(0x40000000)
@@ -376,6 +377,61 @@ static void test_smccc_arch(void **state)
     assert_int_equal(v0->regs.x[0], 0x10001);
 }
 
+/* Stolen time (DEN0057A): found through ARCH_FEATURES and
+ * PV_TIME_FEATURES only where the VM has records; PV_TIME_ST gives each
+ * vCPU its own; what steal_charge adds is there in nanoseconds. */
+static void test_smccc_stolen_time(void **state)
+{
+    (void)state;
+    smccc(v0, ESR_HVC0, SMCCC_ARCH_FEATURES_FID, PV_TIME_FEATURES_FID);
+    assert_int_equal(v0->regs.x[0], NOT_SUPPORTED);        /* no records (steal_ipa 0) */
+    smccc(v0, ESR_HVC0, PV_TIME_ST_FID, 0);
+    assert_int_equal(v0->regs.x[0], NOT_SUPPORTED);
+
+    static struct vm_config with = { .name = "test", .nr_vcpus = 2, .ram_ipa = RAM_IPA, .ram_size = RAM_SIZE,
+                                      .steal_ipa = UINT64_C(0x090a0000) };
+    vm.cfg = &with;
+    assert_null(steal_vm_build(&vm));
+    assert_int_equal(fake_page_ipa, 0x090a0000);
+    assert_ptr_equal(fake_page, v0->steal);
+    assert_ptr_equal(v0->steal + 1, v1->steal);
+    smccc(v0, ESR_HVC0, SMCCC_ARCH_FEATURES_FID, PV_TIME_FEATURES_FID);
+    assert_int_equal(v0->regs.x[0], SMCCC_RET_SUCCESS);
+    smccc(v0, ESR_HVC0, PV_TIME_FEATURES_FID, PV_TIME_ST_FID);
+    assert_int_equal(v0->regs.x[0], SMCCC_RET_SUCCESS);
+    smccc(v0, ESR_HVC0, PV_TIME_FEATURES_FID, PV_TIME_FEATURES_FID);
+    assert_int_equal(v0->regs.x[0], SMCCC_RET_SUCCESS);
+    smccc(v0, ESR_HVC0, PV_TIME_FEATURES_FID, PV_TIME_ST_FID + 1);
+    assert_int_equal(v0->regs.x[0], NOT_SUPPORTED);
+    smccc(v0, ESR_HVC0, PV_TIME_ST_FID + 1, 0);
+    assert_int_equal(v0->regs.x[0], NOT_SUPPORTED);
+    smccc(v1, ESR_HVC0, PV_TIME_ST_FID, 0);
+    assert_int_equal(v1->regs.x[0], 0x090a0000 + PV_TIME_ST_SIZE);
+
+    /* 1 ms and then 1 s at 62.5 MHz; 1 s at 54 MHz (rpi4b), to the ns. */
+    steal_reset(v0);
+    assert_int_equal(v0->steal->revision, 0);
+    assert_int_equal(v0->steal->attributes, 0);
+    assert_int_equal(v0->steal->stolen_ns, 0);
+    fake_counter_freq = 62500000;
+    assert_null(steal_vm_build(&vm));
+    v0->steal_from = 1000;
+    steal_charge(v0, 1000 + 62500);
+    assert_int_equal(v0->steal->stolen_ns, 1000000);
+    assert_int_equal(v0->steal_from, 0);
+    v0->steal_from = 5000000;
+    steal_charge(v0, 5000000 + 62500000);
+    assert_int_equal(v0->steal->stolen_ns, 1001000000);
+    assert_int_equal(v1->steal->stolen_ns, 0);
+    steal_reset(v0);
+    assert_int_equal(v0->steal->stolen_ns, 0);
+    fake_counter_freq = 54000000;
+    assert_null(steal_vm_build(&vm));
+    v0->steal_from = 1;
+    steal_charge(v0, 1 + 54000000);
+    assert_in_range(v0->steal->stolen_ns, 999999999, 1000000000);
+}
+
 static void test_smccc_routes_psci(void **state)
 {
     (void)state;
@@ -467,6 +523,7 @@ int main(void)
         cmocka_unit_test_setup(test_smccc_watchdog, setup),
         cmocka_unit_test_setup(test_smccc_unknown_leaves_x1_x3, setup),
         cmocka_unit_test_setup(test_smccc_arch, setup),
+        cmocka_unit_test_setup(test_smccc_stolen_time, setup),
         cmocka_unit_test_setup(test_smccc_routes_psci, setup),
         cmocka_unit_test_setup(test_smccc_vendor, setup),
         cmocka_unit_test_setup(test_smccc_routes_ipc, setup),

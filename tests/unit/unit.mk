@@ -47,7 +47,7 @@ test_vgic_lr_SRCS      := src/core/vgic.c src/vdev/vgic_irqregs.c $(F)/vgic_hw.c
 # Built for a GICv2 (V2_TESTS, below): the same model with its GICv2 distributor.
 test_vgic_v2_SRCS      := $(test_vgic_lr_SRCS) src/vdev/vgic_dist_v2.c
 test_psci_SRCS         := src/core/psci.c src/core/smccc.c $(F)/vcpu.c $(F)/vm.c src/core/vm_lookup.c $(F)/spinlock.c \
-                          $(F)/ipc.c src/core/wdog.c src/vdev/vsp805.c $(F)/timer.c
+                          $(F)/ipc.c src/core/wdog.c src/vdev/vsp805.c $(F)/timer.c src/core/steal.c
 test_wdog_SRCS         := src/core/wdog.c src/vdev/vsp805.c $(F)/vm.c $(F)/spinlock.c $(F)/timer.c
 test_sysreg_table_SRCS := src/arch/arm64/trap/sysreg.c $(F)/sysreg.c $(F)/vm.c $(F)/vcpu.c src/core/vm_lookup.c \
                           src/core/ptimer.c $(F)/timer.c

@@ -196,7 +196,9 @@ static void check_irqs(const struct sys *s, const struct vm *vm, unsigned i)
     }
 }
 
-/* The VM's own address map: a device mapped 1:1 must stay clear of it. */
+/* The VM's own address map: a device mapped 1:1 must stay clear of it
+ * (at most VM_WINDOWS_MAX windows). */
+#define VM_WINDOWS_MAX 10
 static unsigned vm_windows(const struct vm_config *c, struct window *w)
 {
     unsigned n = 0;
@@ -210,6 +212,7 @@ static unsigned vm_windows(const struct vm_config *c, struct window *w)
                                   "the VM's virtual GIC redistributors" };
     }
     w[n++] = (struct window){ c->uart_ipa, UART_SIZE, "the VM's virtual UART" };
+    w[n++] = (struct window){ c->steal_ipa, PAGE_SIZE, "the VM's stolen-time page" };
     if (c->share_window_size)
         w[n++] = (struct window){ c->share_window_ipa, c->share_window_size, "the VM's IPC share window" };
     if (c->wdog_clk_hz)
@@ -224,7 +227,7 @@ static unsigned vm_windows(const struct vm_config *c, struct window *w)
 static void check_device_address(const struct sys *s, const struct vm *vm, unsigned i)
 {
     const struct vm_device *d = &vm->cfg.devices[i];
-    struct window w[8];
+    struct window w[VM_WINDOWS_MAX];
     for (unsigned k = 0; k < plat.nr_windows; k++)
         if (ranges_overlap(d->pa, d->size, plat.windows[k].base, plat.windows[k].size))
             refuse_device(vm, i, "is %s", plat.windows[k].what);

@@ -104,6 +104,7 @@ static void emit_vm(FILE *c, FILE *s, const struct vm *vm, unsigned id, const ch
     }
     fprintf(c, "        },\n");
     fprintf(c, "        .uart_ipa = %#" PRIx64 "ull, .uart_intid = %u,\n", v->uart_ipa, v->uart_intid);
+    fprintf(c, "        .steal_ipa = %#" PRIx64 "ull,\n", v->steal_ipa);
     fprintf(c, "        .virtio_window_top = %#" PRIx64 "ull,\n", v->virtio_window_top);
     fprintf(c, "        .wdog_ipa = %#" PRIx64 "ull, .wdog_intid = %u, .wdog_clk_hz = %u,\n    },\n", v->wdog_ipa,
             v->wdog_intid, v->wdog_clk_hz);

@@ -104,6 +104,7 @@ void layout_vms(struct sys *s)
         c->its_ipa = vm->its ? VIRT_ITS : 0;
         c->uart_ipa = VIRT_UART;
         c->uart_intid = GIC_SPI_BASE_ID + VIRT_UART_SPI;
+        c->steal_ipa = VIRT_STEAL;
         if (c->ipc_peers) {
             c->doorbell_intid = GIC_SPI_BASE_ID + DOORBELL_SPI;
             c->share_window_ipa = SHARE_WINDOW;
@@ -302,6 +303,10 @@ static void sim_vm(struct sim *sim, struct vm *vm)
     int urc = pt_map(&s2, c->uart_ipa, 0, PAGE_SIZE, 0);
     if (urc == E_NOMEM) refuse_tables(vm);
     if (urc != E_OK) refuse(vm->node, "its UART at %#" PRIx64 " overlaps its RAM or a device", c->uart_ipa);
+    /* Its vCPUs' stolen-time records, a read-only page (src/core/steal.c maps it too). */
+    int src = pt_map(&s2, c->steal_ipa, 0, PAGE_SIZE, 0);
+    if (src == E_NOMEM) refuse_tables(vm);
+    if (src != E_OK) refuse(vm->node, "its stolen-time page at %#" PRIx64 " overlaps its RAM or a device", c->steal_ipa);
     /* Its virtio windows' read-only register pages (src/core/virtio.c maps them too). */
     for (unsigned i = 0; i < sim->sys->nr_virtio; i++) {
         const struct virtio_config *v = &sim->sys->virtio[i].cfg;

@@ -40,6 +40,7 @@
 #define VIRT_UART_SPI      1u
 #define VIRT_RAM           UINT64_C(0x40000000)
 #define VIRT_WDOG          UINT64_C(0x090c0000)   /* the SP805: free in QEMU virt's map */
+#define VIRT_STEAL         UINT64_C(0x090a0000)   /* stolen-time records (DEN0057): QEMU virt's PVTIME */
 #define VIRT_WDOG_SPI      30u                    /* preferred; the next lower free one else */
 #define WDOG_CLK_HZ        1000000u               /* its WDOGCLK, declared in the guest DT */
 #define DOORBELL_SPI       31u                    /* INTID 63: the IPC doorbell */

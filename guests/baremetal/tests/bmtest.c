@@ -261,6 +261,53 @@ TEST(high_device)
 	EXPECT_EQ(id, PCI_ID_QEMU_HOST_BRIDGE);
 }
 
+/*
+ * Stolen time (DEN0057A), as Linux finds it: SMCCC_ARCH_FEATURES says
+ * PV_TIME_FEATURES is there, which says PV_TIME_ST is; PV_TIME_ST gives
+ * this vCPU's record, revision 0, attributes 0, and no more stolen than
+ * the time since the VM started (all of it on a CPU of its own: none).
+ * The record is read-only: a write aborts and changes nothing.
+ */
+TEST(stolen_time)
+{
+	struct smccc_res res = smccc_hvc(SMCCC_ARCH_FEATURES_FID, PV_TIME_FEATURES_FID, 0, 0);
+	if (!EXPECT_EQ(smccc_w(res.a0), SMCCC_RET_SUCCESS))
+		return;
+	res = smccc_hvc(PV_TIME_FEATURES_FID, PV_TIME_ST_FID, 0, 0);
+	EXPECT_EQ((int64_t)res.a0, SMCCC_RET_SUCCESS);
+	res = smccc_hvc(PV_TIME_FEATURES_FID, PV_TIME_FEATURES_FID, 0, 0);
+	EXPECT_EQ((int64_t)res.a0, SMCCC_RET_SUCCESS);
+	res = smccc_hvc(PV_TIME_FEATURES_FID, PV_TIME_ST_FID + 1, 0, 0);
+	EXPECT_EQ((int64_t)res.a0, SMCCC_RET_NOT_SUPPORTED);
+	res = smccc_hvc(PV_TIME_ST_FID + 1, 0, 0, 0);
+	EXPECT_EQ((int64_t)res.a0, SMCCC_RET_NOT_SUPPORTED);
+
+	res = smccc_hvc(PV_TIME_ST_FID, 0, 0, 0);
+	uintptr_t rec = (uintptr_t)res.a0;
+	uint32_t vcpu = (uint32_t)(sysreg_read_mpidr_el1() & 0xff);
+	if (!EXPECT_NE((int64_t)rec, SMCCC_RET_NOT_SUPPORTED) || !EXPECT_EQ(rec % PV_TIME_ST_SIZE, 0))
+		return;
+	uint32_t revision = PROBE_POISON, attributes = PROBE_POISON;
+	uint64_t stolen = PROBE_POISON;
+	EXPECT_EQ(exc_probe_read32(rec, &revision).count, 0);
+	EXPECT_EQ(exc_probe_read32(rec + 4, &attributes).count, 0);
+	EXPECT_EQ(exc_probe_read64(rec + PV_TIME_ST_STOLEN_OFFSET, &stolen).count, 0);
+	uint64_t up_ns = timer_ticks_to_ns(timer_now());
+	rt_printf("  stolen-time record of vCPU %u at %lx: revision %u, attributes %u, stolen %lu of %lu ns\n", vcpu,
+		  rec, revision, attributes, stolen, up_ns);
+	EXPECT_EQ(revision, 0);
+	EXPECT_EQ(attributes, 0);
+	EXPECT_LE(stolen, up_ns);
+
+	struct fault_record f = exc_probe_write64(rec + PV_TIME_ST_STOLEN_OFFSET, 0);
+	EXPECT_EQ(f.count, 1);
+	EXPECT_EQ(esr_ec(f.esr), ESR_EC_DABT_CUR);
+	f = exc_probe_write32(rec, 1);
+	EXPECT_EQ(f.count, 1);
+	EXPECT_EQ(exc_probe_read32(rec, &revision).count, 0);
+	EXPECT_EQ(revision, 0);
+}
+
 static bool vtimer_round(unsigned round, bool use_wfi, uint64_t *worst)
 {
 	const uint32_t intid = platform_get()->vtimer_intid;
@@ -354,6 +401,7 @@ static const struct test_case bmtest_cases[] = {
 	TEST_CASE(abort_unassigned),
 	TEST_CASE(abort_absent),
 	TEST_CASE(high_device),
+	TEST_CASE(stolen_time),
 	TEST_CASE(vtimer),
 	TEST_CASE(sgi_self),
 };

@@ -67,6 +67,8 @@ extern uint64_t fake_reset_pc, fake_reset_x0;
  * which cannot be linked on the host (it builds VMs); vm_request_stop()
  * and vm_log() only record. */
 void fake_vm_reset(void);
+extern uint64_t fake_page_ipa;          /* the last vm_reg_page_map's */
+extern const void *fake_page;
 extern unsigned fake_stop_count;
 extern struct vm *fake_stop_vm;
 extern enum vm_stop_reason fake_stop_why;

@@ -13,8 +13,27 @@ char fake_last_log[256];
 char fake_fail_reason[256];
 int fake_reset_warm = -1;
 
+uint64_t fake_page_ipa;                 /* the last vm_reg_page_map */
+const void *fake_page;
+
+int vm_reg_page_map(struct vm *vm, uint64_t ipa, const void *page)
+{
+    (void)vm;
+    fake_page_ipa = ipa;
+    fake_page = page;
+    return E_OK;
+}
+
+void vm_shadow_publish(const void *p, uint64_t len)
+{
+    (void)p;
+    (void)len;
+}
+
 void fake_vm_reset(void)
 {
+    fake_page_ipa = 0;
+    fake_page = NULL;
     fake_stop_count = 0;
     fake_stop_vm = NULL;
     fake_stop_why = VM_STOP_NONE;
