@@ -16,6 +16,14 @@ void arch_vcpu_quiesce(void);
 /* A shared CPU's switch: save `v`, then silence its timer and PMU outputs
  * (its LRs stay in the CPU until the next vCPU's load overwrites them). */
 void arch_vcpu_put(struct vcpu *v);
+/* A trapped access to the debug registers or the PMU of a vCPU whose are
+ * not loaded (a shared CPU switches them lazily): loaded now, and true (the
+ * access runs again); false for any other. */
+bool arch_vcpu_lazy_trap(struct vcpu *v, uint32_t enc);
+/* A trapped FP/SIMD instruction, or PAuth instruction, of a vCPU whose
+ * registers or keys are not loaded: loaded now, and true (it runs again). */
+bool arch_vcpu_lazy_fp(struct vcpu *v);
+bool arch_vcpu_lazy_pauth(struct vcpu *v);
 /* The physical counter value at which the saved virtual timer of `v`
  * asserts its output, 0 if it cannot (off or masked). */
 uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v);

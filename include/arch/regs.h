@@ -29,6 +29,7 @@
 #define EC_UNKNOWN          0x00
 #define EC_WFX              0x01
 #define EC_FP_ASIMD         0x07
+#define EC_PAUTH            0x09    /* a PAuth instruction, HCR_EL2.API 0 */
 #define EC_ILLEGAL_STATE    0x0e
 #define EC_SVC64            0x15
 #define EC_HVC64            0x16
@@ -215,6 +216,10 @@
 #define CNT_CTL_IMASK       BIT(1)
 #define CNT_CTL_ISTATUS     BIT(2)
 #define MDCR_HPMN_MASK      FIELD_MASK(5, 0)
+#define MDCR_TPM            BIT(6)     /* trap the PMU's registers */
+#define MDCR_TDA            BIT(9)     /* trap the debug registers (not the OS lock's) */
+#define MDSCR_KDE           BIT(13)    /* MDSCR_EL1: debug exceptions at EL1 */
+#define MDSCR_MDE           BIT(15)    /* MDSCR_EL1: breakpoints and watchpoints */
 #define MDCR_HPMD           BIT(17)    /* FEAT_PMUv3p1: no event counting at EL2 */
 #define MDCR_HCCD           BIT(23)    /* FEAT_PMUv3p5: no cycle counting at EL2 */
 

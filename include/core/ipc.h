@@ -142,6 +142,7 @@ enum trap_result ipc_msg_send(struct vcpu *v);
 enum trap_result ipc_msg_recv(struct vcpu *v);
 struct vcpu_regs *ipc_msg_send_exit(struct vcpu *v);
 struct vcpu_regs *ipc_msg_recv_exit(struct vcpu *v);
+struct vcpu_regs *ipc_doorbell_exit(struct vcpu *v);
 /* Every VM's ipc_peer[] from the config, once all VMs exist. */
 void ipc_peers_init(void);
 /* How many shares of other VMs `vm` has mapped. */

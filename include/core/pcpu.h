@@ -7,6 +7,9 @@
 #include "arch/sysreg.h"
 
 #define HYP_STACK_SIZE 0x4000
+/* struct pcpu's size, a power of two: this_pcpu() is the CPU's index
+ * shifted, not multiplied (it is on every path of a shared CPU). */
+#define PCPU_ALIGN 1024
 
 struct vcpu;
 struct pcpu {
@@ -36,8 +39,9 @@ struct pcpu {
      * last looked (vm_start_async sets it, vm_run_requests clears it
      * before it looks): vm_requests_for scans the VMs only then. */
     volatile bool start_asked;
-};
+} __attribute__((aligned(PCPU_ALIGN)));
 
+_Static_assert(sizeof(struct pcpu) == PCPU_ALIGN, "struct pcpu outgrew PCPU_ALIGN");
 extern struct pcpu pcpus[MAX_PCPUS];
 extern unsigned nr_pcpus;
 extern uint8_t hyp_stacks[MAX_PCPUS][HYP_STACK_SIZE];

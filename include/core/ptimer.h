@@ -16,8 +16,9 @@ struct ptimer {
 
 struct vcpu;
 void ptimer_reset(struct vcpu *v);
-/* `v` leaves its CPU: nothing of its timer stays armed there. */
-void ptimer_stop(struct vcpu *v);
+/* `v` leaves its CPU: nothing of its timer stays armed there.  Returns
+ * the counter value its output rises at, 0 if it cannot (off, masked). */
+uint64_t ptimer_stop(struct vcpu *v);
 uint64_t ptimer_read_ctl(struct vcpu *v);
 void ptimer_write_ctl(struct vcpu *v, uint64_t val);
 uint64_t ptimer_read_cval(struct vcpu *v);
@@ -27,8 +28,6 @@ void ptimer_write_tval(struct vcpu *v, uint64_t val);
 /* `v` is loaded again on its CPU (a shared CPU's switch): its output and
  * its deadline as they are now. */
 void ptimer_resume(struct vcpu *v);
-/* The counter value its output rises at, 0 if it cannot (off, masked). */
-uint64_t ptimer_deadline(const struct vcpu *v);
 /* Its deadline passed (from the hypervisor timer, on v's CPU). */
 void ptimer_expired(struct vcpu *v);
 

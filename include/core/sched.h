@@ -16,7 +16,10 @@ void vcpu_load(struct vcpu *v);
 /* Enter `v` if it may run; returns only if it may not. */
 void vcpu_run(struct vcpu *v);
 /* Must `v` leave its CPU for good (its VM stops, it is off)? */
-bool must_park(const struct vcpu *v);
+static inline bool must_park(const struct vcpu *v)
+{
+    return v->vm->state != VM_RUNNING || v->power == VCPU_OFF;
+}
 
 /* Before the VMs are built: the CPUs' fixed schedules (config_schedules). */
 void sched_init(void);

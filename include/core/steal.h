@@ -11,10 +11,10 @@
 #ifndef CORE_STEAL_H
 #define CORE_STEAL_H
 #include "core/types.h"
+#include "core/vcpu.h"
 #include "tofu/abi.h"
 
 struct vm;
-struct vcpu;
 
 /* DEN0057A's stolen-time structure (little-endian, as tofu runs). */
 struct pv_steal {
@@ -33,7 +33,19 @@ void steal_reset(struct vcpu *v);
 /* PV_TIME_FEATURES, PV_TIME_ST; the ARCH_FEATURES answer for PV_TIME_FEATURES. */
 void steal_call(struct vcpu *v, uint32_t fid);
 int64_t steal_features(const struct vcpu *v);
-/* v (descheduled since v->steal_from, ready) is loaded at `now`. */
-void steal_charge(struct vcpu *v, uint64_t now);
+/* Nanoseconds a counter tick, << STEAL_NS_SHIFT (set at boot). */
+#define STEAL_NS_SHIFT 32
+extern uint64_t steal_ns_mult;
+
+/* v (descheduled since v->steal_from, ready) is loaded at `now`: the time
+ * since goes into its record (one store), inline on the switch path. */
+static inline void steal_charge(struct vcpu *v, uint64_t now)
+{
+    v->stolen += now - v->steal_from;
+    v->steal_from = 0;
+    if (v->steal)
+        __atomic_store_n(&v->steal->stolen_ns,
+                         (uint64_t)(((unsigned __int128)v->stolen * steal_ns_mult) >> STEAL_NS_SHIFT), __ATOMIC_RELAXED);
+}
 
 #endif

@@ -68,6 +68,13 @@ struct vcpu_sysregs {
     uint64_t vdisr;                 /* the guest's DISR_EL1 (FEAT_RAS, HCR_EL2.AMO) */
     uint64_t fpsr, fpcr;
     uint64_t vregs[64] __attribute__((aligned(16)));   /* q0..q31 */
+    /* A shared CPU switches the debug registers and the PMU lazily
+     * (src/arch/arm64/cpu/vcpu_ctx.c): in the CPU while it runs (live), or
+     * trapped until its first access there (touched). */
+    bool dbg_live, dbg_touched, pmu_live, pmu_touched;
+    /* FP/SIMD and the PAuth keys likewise, but once used, loaded at every
+     * switch (a guest that uses them once, Linux, uses them all the time). */
+    bool fp_live, fp_used, pauth_live, pauth_used;
 };
 
 enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };

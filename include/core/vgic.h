@@ -107,6 +107,10 @@ struct vgic_cpu {
     };
     uint64_t unactive[VGIC_WORDS];           /* ICACTIVER from another CPU, for its next flush */
     bool waker_sleep;                        /* GICR_WAKER.ProcessorSleep */
+    /* Put by a switch (vgic_vcpu_put): lr_* describe its saved LRs, which
+     * only its own CPU changes, so its next load keeps them. */
+    bool lrs_kept;
+    uint32_t lrs_ppi;                        /* then: its LRs of forwarded PPIs (lrs_hw_ppi) */
 #if GIC_VERSION == 2
     /* A GICv2 SGI is pending once per source CPU (IHI 0048B 3.2.4): bit s
      * of sgi_src[n], source vCPU s, while SGI n from it waits for a list

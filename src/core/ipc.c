@@ -350,6 +350,12 @@ struct vcpu_regs *ipc_msg_send_exit(struct vcpu *v)
     return vcpu_resume(v);
 }
 
+struct vcpu_regs *ipc_doorbell_exit(struct vcpu *v)
+{
+    v->regs.x[0] = (uint64_t)ring(v);
+    return vcpu_resume(v);
+}
+
 struct vcpu_regs *ipc_msg_recv_exit(struct vcpu *v)
 {
     v->regs.x[0] = (uint64_t)msg_recv(v);

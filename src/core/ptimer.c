@@ -42,10 +42,11 @@ void ptimer_reset(struct vcpu *v)
     vgic_set_ppi_level(v, PPI_PTIMER, false);
 }
 
-void ptimer_stop(struct vcpu *v)
+uint64_t ptimer_stop(struct vcpu *v)
 {
-    UNUSED(v);
+    const struct ptimer *t = &v->ptimer;
     htimer_cancel(HTIMER_PTIMER);
+    return (t->ctl & PTIMER_CTL_WRITABLE) == CNT_CTL_ENABLE ? t->cval : 0;
 }
 
 uint64_t ptimer_read_ctl(struct vcpu *v)
@@ -86,14 +87,12 @@ void ptimer_write_tval(struct vcpu *v, uint64_t val)
 
 void ptimer_resume(struct vcpu *v)
 {
-    update(v);
+    /* A disabled timer's line is low already (update at the disabling
+     * write) and its deadline was cancelled at ptimer_stop. */
+    if (v->ptimer.ctl & CNT_CTL_ENABLE)
+        update(v);
 }
 
-uint64_t ptimer_deadline(const struct vcpu *v)
-{
-    const struct ptimer *t = &v->ptimer;
-    return (t->ctl & PTIMER_CTL_WRITABLE) == CNT_CTL_ENABLE ? t->cval : 0;
-}
 
 void ptimer_expired(struct vcpu *v)
 {

@@ -42,8 +42,12 @@ void sched_add(struct vcpu *v)
     p->sched_on |= p->nr_vcpus > 1 || c->budget_us;
 }
 
+/* SCHED_SLICE_US in counter ticks (sched_init). */
+static uint64_t slice_ticks;
+
 void sched_init(void)
 {
+    slice_ticks = htimer_us_to_ticks(SCHED_SLICE_US);
     for (unsigned i = 0; i < config_nr_schedules; i++) {
         const struct sched_cpu_config *sc = &config_schedules[i];
         struct pcpu *p = &pcpus[sc->cpu];
@@ -87,14 +91,23 @@ static void run_begin(struct vcpu *v, uint64_t now)
 /* `v` stops running: what it used since run_begin is charged, and given
  * back one period after that run began.  A full ring merges the refill
  * into the last one, later: never earlier than it is due. */
-static void run_end(struct vcpu *v, uint64_t now)
+static void run_end_budget(struct vcpu *v, uint64_t now);
+static inline __attribute__((always_inline)) void run_end(struct vcpu *v, uint64_t now)
+{
+    if (v->budget.budget)
+        run_end_budget(v, now);
+    else
+        v->budget.run_start = 0;
+}
+
+static void __attribute__((noinline)) run_end_budget(struct vcpu *v, uint64_t now)
 {
     struct sched_budget *b = &v->budget;
     if (!b->run_start)
         return;
     uint64_t used = now - b->run_start, at = b->run_start + b->period;
     b->run_start = 0;
-    if (!b->budget || !used)
+    if (!used)
         return;
     b->avail -= (int64_t)used;
     if (b->count == SCHED_MAX_REFILLS) {
@@ -160,12 +173,18 @@ static bool sched_ready(struct vcpu *w, uint64_t now)
 }
 
 /* May `w` be given the CPU: it has budget left and its window is open?
- * (A vCPU whose VM stops may always run: it parks at once.) */
-static bool sched_allowed(const struct pcpu *p, struct vcpu *w, uint64_t now)
+ * (A vCPU whose VM stops may always run: it parks at once.)  Without a
+ * budget on a CPU without windows, always. */
+static bool __attribute__((noinline)) sched_allowed_limited(const struct pcpu *p, struct vcpu *w, uint64_t now)
 {
     if (__atomic_load_n(&w->work, __ATOMIC_ACQUIRE) & VCPU_WORK_STOP)
         return true;
     return (!w->budget.budget || budget_left(&w->budget, now) > 0) && window_open(p, w, now);
+}
+
+static inline __attribute__((always_inline)) bool sched_allowed(const struct pcpu *p, struct vcpu *w, uint64_t now)
+{
+    return (!w->budget.budget && !p->nr_windows) || sched_allowed_limited(p, w, now);
 }
 
 /* Has ready `w`, descheduled, something to do at once: it was waiting
@@ -194,25 +213,27 @@ static bool sched_before(const struct vcpu *a, const struct vcpu *b)
  * is over, it yields (WFE), or another is urgent. */
 static struct vcpu *sched_pick(const struct pcpu *p, struct vcpu *cur, uint64_t now)
 {
-    struct vcpu *best = NULL;
+    /* One pass: the best of the others, and the first urgent one among
+     * cur's equals (which takes the CPU from cur before its slice ends). */
+    bool cur_on = cur && !cur->sched_wait && sched_allowed(p, cur, now);
+    unsigned equal_prio = cur_on ? cur->sched_prio : ~0u;
+    struct vcpu *best = NULL, *urgent = NULL;
     for (unsigned i = 0; i < p->nr_vcpus; i++) {
         struct vcpu *w = p->rq[i];
-        if (w != cur && sched_before(w, best) && sched_ready(w, now) && sched_allowed(p, w, now))
+        if (w == cur || !sched_ready(w, now) || !sched_allowed(p, w, now))
+            continue;
+        if (sched_before(w, best))
             best = w;
+        if (!urgent && w->sched_prio == equal_prio && sched_urgent(w, now))
+            urgent = w;
     }
-    if (!cur || cur->sched_wait || !sched_allowed(p, cur, now))
+    if (!cur_on)
         return best;
     if (!best || best->sched_prio < cur->sched_prio)
         return cur;
     if (best->sched_prio > cur->sched_prio || now >= p->slice_end || cur->sched_yield)
         return best;
-    for (unsigned i = 0; i < p->nr_vcpus; i++) {
-        struct vcpu *w = p->rq[i];
-        if (w != cur && w->sched_prio == cur->sched_prio && sched_ready(w, now) && sched_urgent(w, now) &&
-            sched_allowed(p, w, now))
-            return w;
-    }
-    return cur;
+    return urgent ? urgent : cur;
 }
 
 /* HTIMER_SCHED for the scheduler's deadline `next` (0: none). */
@@ -273,12 +294,12 @@ static void sched_put(struct pcpu *p, struct vcpu *cur, uint64_t now)
     vgic_vcpu_put(cur);                 /* ... their physical PPIs freed */
     if (cur->vm->msi_direct)
         msi_vcpu_park(cur);
-    ptimer_stop(cur);
+    uint64_t pt = ptimer_stop(cur);
     /* Its timers' next deadline wakes it.  One that passed already wakes
      * nothing (a guest may leave a fired timer enabled, its interrupt
      * disabled in the GIC): it may run, and its line asserts itself again
      * when it is back. */
-    uint64_t d = earliest(arch_vcpu_vtimer_deadline(cur), ptimer_deadline(cur));
+    uint64_t d = earliest(arch_vcpu_vtimer_deadline(cur), pt);
     if (cur->sched_blocked)
         d = earliest(d, cur->block_until);
     cur->sched_wake_at = d > now ? d : 0;
@@ -294,7 +315,7 @@ static void sched_put(struct pcpu *p, struct vcpu *cur, uint64_t now)
 static void slice_begin(struct pcpu *p, struct vcpu *cur, uint64_t now)
 {
     uint64_t left = cur->sched_slice_left;
-    p->slice_end = now + (left ? left : htimer_us_to_ticks(SCHED_SLICE_US));
+    p->slice_end = now + (left ? left : slice_ticks);
     cur->sched_slice_left = 0;
 }
 
@@ -338,13 +359,13 @@ static struct vcpu *__attribute__((noinline, cold)) sched_requests(struct pcpu *
  * window is closed) and no other vCPU may, the CPU waits here with cur
  * loaded (its own timer and interrupts end the wait as on a CPU of its
  * own), cur not charged meanwhile. */
-static struct vcpu *__attribute__((noinline)) sched(struct vcpu *cur)
+static inline __attribute__((always_inline)) struct vcpu *sched(struct vcpu *cur)
 {
     struct pcpu *p = this_pcpu();
     for (;;) {
         if (must_park(cur))
             return cur;
-        if (__builtin_expect(vm_requests_for(cpu_id()), 0)) {
+        if (__builtin_expect(p->start_asked, 0) && vm_requests_for(cpu_id())) {
             struct vcpu *n = sched_requests(p, cur);
             if (n != cur)
                 return n;
@@ -361,6 +382,11 @@ static struct vcpu *__attribute__((noinline)) sched(struct vcpu *cur)
                 run_end(cur, now);
                 run_begin(cur, now);
                 slice_begin(p, cur, now);
+                sched_arm(p, cur, now);
+            } else if (p->sched_next && now >= p->sched_next) {
+                /* The timer fired and changed nothing (a refill came before
+                 * the budget's end it was set for, a lower priority woke):
+                 * set it for what is next, or nothing ends cur's run. */
                 sched_arm(p, cur, now);
             }
             return cur;

@@ -3,8 +3,8 @@
  * SMC and HVC from guests, routed by SMCCC owner: ARCH (SMCCC itself),
  * STANDARD (PSCI), STANDARD_HYP (stolen time, core/steal.h), VENDOR_HYP
  * (tofu's own calls).  Anything else returns
- * NOT_SUPPORTED in x0 and changes nothing else.  The three frequent calls
- * (MSG_SEND, MSG_RECV, VM_ID) are taken first, by their whole function IDs,
+ * NOT_SUPPORTED in x0 and changes nothing else.  The four frequent calls
+ * (MSG_SEND, MSG_RECV, DOORBELL, VM_ID) are taken first, by their whole function IDs,
  * which say what the owner routing would (a static assertion checks it).
  */
 #include "core/trap.h"
@@ -92,6 +92,7 @@ static void __attribute__((noinline)) smccc_vendor_other(struct vcpu *v, uint32_
 }
 
 /* The frequent calls (VM_ID, the IPC round trip's MSG_SEND and MSG_RECV,
+ * DOORBELL (a notification: a virtio queue's, a hand-over on a shared CPU),
  * on which virtio events ride too) come before any routing, by their
  * whole function IDs: each is a fast call of owner VENDOR_HYP with no
  * reserved bit set, so that one comparison answers what smccc_route's
@@ -99,7 +100,8 @@ static void __attribute__((noinline)) smccc_vendor_other(struct vcpu *v, uint32_
 #define SMCCC_IS_VENDOR_FAST(fid) (((fid) & SMCCC_FAST_CALL) && !((fid) & SMCCC_RESERVED_MASK) && \
                                    (((fid) >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK) == SMCCC_OWNER_VENDOR_HYP)
 _Static_assert(SMCCC_IS_VENDOR_FAST(TOFU_HC_VM_ID) && SMCCC_IS_VENDOR_FAST(TOFU_HC_MSG_SEND) &&
-               SMCCC_IS_VENDOR_FAST(TOFU_HC_MSG_RECV), "VM_ID, MSG_SEND and MSG_RECV are VENDOR_HYP fast calls");
+               SMCCC_IS_VENDOR_FAST(TOFU_HC_MSG_RECV) && SMCCC_IS_VENDOR_FAST(TOFU_HC_DOORBELL),
+               "VM_ID, MSG_SEND, MSG_RECV and DOORBELL are VENDOR_HYP fast calls");
 
 /* Every call, by owner (the HVC exit takes the frequent ones before it). */
 static inline __attribute__((always_inline)) enum trap_result smccc_route(struct vcpu *v, uint64_t esr, uint32_t fid)
@@ -168,6 +170,8 @@ struct vcpu_regs *smccc_hvc_exit(struct vcpu *v, uint64_t esr)
             return ipc_msg_send_exit(v);
         case TOFU_HC_MSG_RECV:
             return ipc_msg_recv_exit(v);
+        case TOFU_HC_DOORBELL:
+            return ipc_doorbell_exit(v);
         case TOFU_HC_VM_ID:
             return hvc_vm_id(v);
         default:

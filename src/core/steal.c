@@ -15,27 +15,20 @@
 #include "arch/regs.h"
 
 #define NS_PER_S        UINT64_C(1000000000)
-#define NS_MULT_SHIFT   32
 
 /* One page of records a VM, mapped read-only into it at steal_ipa. */
 static struct pv_steal steal_pages[MAX_VMS][PAGE_SIZE / sizeof(struct pv_steal)]
     __attribute__((aligned(PAGE_SIZE)));
 _Static_assert(VM_MAX_VCPUS <= PAGE_SIZE / sizeof(struct pv_steal), "one page holds a VM's records");
 
-/* Nanoseconds a counter tick, << NS_MULT_SHIFT (set at boot). */
-static uint64_t ns_mult;
-
-static uint64_t ticks_to_ns(uint64_t ticks)
-{
-    return (uint64_t)(((unsigned __int128)ticks * ns_mult) >> NS_MULT_SHIFT);
-}
+uint64_t steal_ns_mult;
 
 const char *steal_vm_build(struct vm *vm)
 {
     const struct vm_config *c = vm->cfg;
     if (!c->steal_ipa)
         return NULL;
-    ns_mult = (NS_PER_S << NS_MULT_SHIFT) / arch_counter_freq();
+    steal_ns_mult = (NS_PER_S << STEAL_NS_SHIFT) / arch_counter_freq();
     struct pv_steal *page = steal_pages[vm->id - 1];     /* VM-IDs from 1 */
     int rc = vm_reg_page_map(vm, c->steal_ipa, page);
     if (rc != E_OK)
@@ -55,13 +48,6 @@ void steal_reset(struct vcpu *v)
     }
 }
 
-void steal_charge(struct vcpu *v, uint64_t now)
-{
-    v->stolen += now - v->steal_from;
-    v->steal_from = 0;
-    if (v->steal)
-        __atomic_store_n(&v->steal->stolen_ns, ticks_to_ns(v->stolen), __ATOMIC_RELAXED);
-}
 
 int64_t steal_features(const struct vcpu *v)
 {

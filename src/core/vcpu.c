@@ -64,14 +64,16 @@ void vcpu_load(struct vcpu *v)
     arch_vcpu_load(v);
     if (v->vm->msi_direct)
         msi_vcpu_resume(v);             /* its vPE resident (GICv4.0) */
-    vgic_vcpu_loaded(v);
+    if (v->vgic.lrs_kept && !v->vgic.lrs_ppi)
+        v->vgic.lrs_kept = false;       /* back from a switch, nothing to re-activate: as vgic_vcpu_loaded */
+    else
+        vgic_vcpu_loaded(v);
     v->idle_mode = (v->vm->msi_direct ? VCPU_IDLE_DIRECT : 0) | (pcpu_shared(p) ? VCPU_IDLE_SHARED : 0);
     if (pcpu_shared(p)) {
         v->sched_wait = v->sched_blocked = false;
         vcpu_work_set(v, VCPU_WORK_SCHED);
         ptimer_resume(v);               /* its deadline on this CPU's timer again */
     }
-    vgic_flush(v);
 }
 
 void vcpu_run(struct vcpu *v)
@@ -79,12 +81,8 @@ void vcpu_run(struct vcpu *v)
     if (!vcpu_claim(v))
         return;
     vcpu_load(v);
+    vgic_flush(v);                      /* a switch's is the end of its exit's (vcpu_resume_work) */
     guest_enter(&v->regs);
-}
-
-bool must_park(const struct vcpu *v)
-{
-    return v->vm->state != VM_RUNNING || v->power == VCPU_OFF;
 }
 
 void vcpu_park(struct vcpu *v)

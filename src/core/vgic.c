@@ -96,6 +96,7 @@ void vgic_vcpu_init(struct vcpu *v)
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         c->lr_intid[i] = VGIC_LR_NONE;
     c->lr_used = c->lr_hw = c->lr_level = 0;
+    c->lrs_kept = false;
     c->slow_asks = 0;
     for (unsigned i = 0; i < VGIC_WORDS; i++)
         c->unactive[i] = 0;
@@ -1268,7 +1269,7 @@ bool vgic_wants_wakeup(struct vcpu *v)
 
 /* The live LRs of `v` that hold one of its CPU's own hardware PPIs (the
  * virtual timer, the PMU), the LRs as they are in the CPU now. */
-static uint32_t lrs_hw_ppi(const struct vcpu *v)
+static inline __attribute__((always_inline)) uint32_t lrs_hw_ppi(const struct vcpu *v)
 {
     const struct vgic_cpu *c = &v->vgic;
     uint32_t found = 0;
@@ -1283,6 +1284,13 @@ static uint32_t lrs_hw_ppi(const struct vcpu *v)
 void vgic_vcpu_loaded(struct vcpu *v)
 {
     struct vgic_cpu *c = &v->vgic;
+    if (c->lrs_kept) {
+        /* Back from a switch: its LRs are the ones it left, as lr_* say. */
+        c->lrs_kept = false;
+        for (uint32_t ppis = c->lrs_ppi; ppis; ppis &= ppis - 1)
+            gic_ppi_set_active(c->lr_intid[ctz64(ppis)]);
+        return;
+    }
     c->lr_used = c->lr_hw = c->lr_level = 0;
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         c->lr_intid[i] = VGIC_LR_NONE;
@@ -1313,8 +1321,11 @@ void vgic_vcpu_put(struct vcpu *v)
         if (v->vgic.priv[intid].hw)
             bitmap_unpend(v, intid, &v->vgic.priv[intid]);
     }
-    for (uint32_t ppis = lrs_hw_ppi(v); ppis; ppis &= ppis - 1)
+    uint32_t lrs_ppi = lrs_hw_ppi(v);
+    for (uint32_t ppis = lrs_ppi; ppis; ppis &= ppis - 1)
         vgic_hw_deactivate(v->vgic.lr_intid[ctz64(ppis)]);
+    v->vgic.lrs_ppi = lrs_ppi;
+    v->vgic.lrs_kept = true;
 }
 
 bool vgic_pending_deliverable(struct vcpu *v)

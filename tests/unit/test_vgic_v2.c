@@ -693,6 +693,31 @@ static void test_vtimer_by_eoi_other_ends(void **state)
     assert_int_equal(fake_deactivated[PPI_VTIMER], 4);
 }
 
+/* A switch on a shared CPU: the put deactivates the forwarded PPI its LR
+ * holds (the next vCPU may use it) and keeps the LR bookkeeping; the load
+ * activates it again and the bookkeeping goes on as it was, so that the
+ * guest's EOI still ends the physical interrupt. */
+static void test_vtimer_across_switch(void **state)
+{
+    (void)state;
+    enable_vtimer_by_eoi();
+    vgic_inject_local(v0, PPI_VTIMER);
+    unsigned n = (unsigned)fake_lr_find(PPI_VTIMER);
+    fake_guest_ack_lr(n);
+    unsigned deact = fake_deactivated[PPI_VTIMER], act = fake_activated[PPI_VTIMER];
+    vgic_vcpu_put(v0);
+    assert_int_equal(fake_deactivated[PPI_VTIMER], deact + 1);
+    assert_true(v0->vgic.lrs_kept);
+    vgic_vcpu_loaded(v0);
+    assert_false(v0->vgic.lrs_kept);
+    assert_int_equal(fake_activated[PPI_VTIMER], act + 1);
+    assert_true(v0->vgic.lr_used & v0->vgic.lr_hw & (1u << n));
+    assert_int_equal(v0->vgic.lr_intid[n], PPI_VTIMER);
+    fake_guest_complete_lr(n);
+    vgic_maintenance(v0);
+    assert_int_equal(fake_deactivated[PPI_VTIMER], deact + 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -714,6 +739,7 @@ int main(void)
         cmocka_unit_test_setup(test_vtimer_hw_lr, setup),
         cmocka_unit_test_setup(test_vtimer_by_eoi, setup),
         cmocka_unit_test_setup(test_vtimer_by_eoi_other_ends, setup),
+        cmocka_unit_test_setup(test_vtimer_across_switch, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

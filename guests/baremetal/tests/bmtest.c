@@ -308,6 +308,74 @@ TEST(stolen_time)
 	EXPECT_EQ(revision, 0);
 }
 
+/*
+ * FP/SIMD and the PAuth keys survive what runs beside the VM: on a shared
+ * CPU tofu loads them lazily (the first FP instruction and the first key
+ * access trap, then they are switched with the vCPU), on a CPU of its own
+ * they never leave.  Each round puts new values in v0-v31 and APIAKey,
+ * spins a few milliseconds (the VMs beside this one on its CPU run
+ * meanwhile: sched-bm), and reads them back.
+ */
+#define CPACR_FPEN_ALL      (3ul << 20)   /* CPACR_EL1.FPEN: no FP/SIMD trap at EL1 or EL0 */
+#define ISAR1_APA_API_SHIFT 4             /* ID_AA64ISAR1_EL1.APA (7:4) and API (11:8) */
+#define ISAR1_APA_API_MASK  0xffu
+/* APIAKeyLo_EL1, APIAKeyHi_EL1 by encoding (the assembler knows them only for armv8.3-a). */
+#define FP_ROUNDS           8
+#define FP_SPIN_MS          3
+#define FP_WORDS            64      /* v0-v31, two 64-bit halves each */
+
+static void fp_fill(const uint64_t *p)
+{
+	__asm__ volatile("ld1 {v0.2d-v3.2d}, [%0], #64\n\tld1 {v4.2d-v7.2d}, [%0], #64\n\t"
+			 "ld1 {v8.2d-v11.2d}, [%0], #64\n\tld1 {v12.2d-v15.2d}, [%0], #64\n\t"
+			 "ld1 {v16.2d-v19.2d}, [%0], #64\n\tld1 {v20.2d-v23.2d}, [%0], #64\n\t"
+			 "ld1 {v24.2d-v27.2d}, [%0], #64\n\tld1 {v28.2d-v31.2d}, [%0], #64"
+			 : "+r"(p) : : "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",
+			   "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22",
+			   "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+}
+
+static void fp_dump(uint64_t *p)
+{
+	__asm__ volatile("st1 {v0.2d-v3.2d}, [%0], #64\n\tst1 {v4.2d-v7.2d}, [%0], #64\n\t"
+			 "st1 {v8.2d-v11.2d}, [%0], #64\n\tst1 {v12.2d-v15.2d}, [%0], #64\n\t"
+			 "st1 {v16.2d-v19.2d}, [%0], #64\n\tst1 {v20.2d-v23.2d}, [%0], #64\n\t"
+			 "st1 {v24.2d-v27.2d}, [%0], #64\n\tst1 {v28.2d-v31.2d}, [%0], #64"
+			 : "+r"(p) : : "memory");
+}
+
+TEST(fp_pauth_kept)
+{
+	static uint64_t want[FP_WORDS], got[FP_WORDS];
+	uint64_t isar1, cpacr;
+	__asm__ volatile("mrs %0, id_aa64isar1_el1\n\tmrs %1, cpacr_el1" : "=r"(isar1), "=r"(cpacr));
+	bool pauth = (isar1 >> ISAR1_APA_API_SHIFT) & ISAR1_APA_API_MASK;
+	unsigned bad = 0;
+
+	__asm__ volatile("msr cpacr_el1, %0\n\tisb" : : "r"(cpacr | CPACR_FPEN_ALL) : "memory");
+	for (unsigned r = 0; r < FP_ROUNDS; r++) {
+		for (unsigned i = 0; i < FP_WORDS; i++)
+			want[i] = 0x0123456789abcdeful * (r + 1) ^ ((uint64_t)i << 56);
+		fp_fill(want);
+		if (pauth)
+			__asm__ volatile("msr S3_0_C2_C1_0, %0\n\tmsr S3_0_C2_C1_1, %1" : : "r"(want[0] + r), "r"(~want[1]));
+		uint64_t end = timer_now() + timer_ms_to_ticks(FP_SPIN_MS);
+		while (timer_now() < end)
+			;
+		fp_dump(got);
+		for (unsigned i = 0; i < FP_WORDS; i++)
+			bad += got[i] != want[i];
+		if (pauth) {
+			uint64_t lo, hi;
+			__asm__ volatile("mrs %0, S3_0_C2_C1_0\n\tmrs %1, S3_0_C2_C1_1" : "=r"(lo), "=r"(hi));
+			bad += (lo != want[0] + r) + (hi != ~want[1]);
+		}
+	}
+	rt_printf("  %u rounds of v0-v31%s across %u ms spins: %u words changed\n", FP_ROUNDS,
+		  pauth ? " and APIAKey" : "", FP_SPIN_MS, bad);
+	EXPECT_EQ(bad, 0);
+}
+
 static bool vtimer_round(unsigned round, bool use_wfi, uint64_t *worst)
 {
 	const uint32_t intid = platform_get()->vtimer_intid;
@@ -402,6 +470,7 @@ static const struct test_case bmtest_cases[] = {
 	TEST_CASE(abort_absent),
 	TEST_CASE(high_device),
 	TEST_CASE(stolen_time),
+	TEST_CASE(fp_pauth_kept),
 	TEST_CASE(vtimer),
 	TEST_CASE(sgi_self),
 };

@@ -39,6 +39,7 @@ void fake_vgic_vm(struct vm *m, unsigned nr_vcpus, unsigned nr_spis, unsigned nr
 /* Physical interrupts deactivated through ICC_DIR_EL1 (count per INTID);
  * the line of the virtual timer and of each SPI as the fake GIC sees it. */
 #define FAKE_MAX_DEACTIVATE 128
+extern unsigned fake_activated[VGIC_NR_PRIVATE];   /* gic_ppi_set_active calls, by PPI */
 extern unsigned fake_deactivated[FAKE_MAX_DEACTIVATE];
 extern bool fake_spi_line[FAKE_MAX_DEACTIVATE];
 extern bool fake_vtimer_line, fake_pmu_line;

@@ -43,6 +43,12 @@ struct vcpu_regs *ipc_msg_recv_exit(struct vcpu *v)
     return &v->regs;
 }
 
+struct vcpu_regs *ipc_doorbell_exit(struct vcpu *v)
+{
+    ipc_call(v, TOFU_HC_DOORBELL);
+    return &v->regs;
+}
+
 /* The virtio calls of src/core/virtio.c: recorded as IPC calls. */
 void virtio_call(struct vcpu *v, uint32_t fid);
 void virtio_call(struct vcpu *v, uint32_t fid)

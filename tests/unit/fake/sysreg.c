@@ -4,6 +4,7 @@
 #include "unit.h"
 #include "fake.h"
 #include "arch/sysreg.h"
+#include "arch/cpu.h"
 
 #define FAKE_NR_SYSREGS 64
 
@@ -52,4 +53,13 @@ uint64_t fake_read_sysreg(const char *name)
 void fake_write_sysreg(const char *name, uint64_t v)
 {
     regs[slot(name)].value = v;
+}
+
+/* No lazy switching of the debug registers and the PMU here: every trapped
+ * access is the table's (arch_vcpu_lazy_trap in vcpu_ctx.c). */
+bool arch_vcpu_lazy_trap(struct vcpu *v, uint32_t enc)
+{
+    (void)v;
+    (void)enc;
+    return false;
 }

@@ -127,9 +127,12 @@ bool gic_ppi_pending(unsigned intid)
     return intid == PPI_PMU && fake_pmu_line;
 }
 
+unsigned fake_activated[VGIC_NR_PRIVATE];
+
 void gic_ppi_set_active(unsigned intid)
 {
-    (void)intid;
+    if (intid < VGIC_NR_PRIVATE)
+        fake_activated[intid]++;
 }
 
 bool gic_spi_pending(unsigned intid)

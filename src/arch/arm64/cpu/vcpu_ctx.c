@@ -78,6 +78,8 @@
 
 static bool has_pauth, has_fgt, has_mte2, has_ras;
 static uint64_t hcr_guest;
+/* MDCR_EL2 while a vCPU runs, before the lazy switch's traps (TDA, TPM). */
+static uint64_t mdcr_base;
 /* PMUv3 event counters (PMCR_EL0.N), and breakpoint and watchpoint pairs. */
 static unsigned pmu_counters, dbg_brps, dbg_wrps;
 static bool has_pmu;
@@ -136,7 +138,8 @@ void arch_cpu_init(void)
 
     write_sysreg(cptr_el2, CPTR_GUEST);
     write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
-    write_sysreg(mdcr_el2, has_pmu ? mdcr_guest(pmuver) : 0);
+    mdcr_base = has_pmu ? mdcr_guest(pmuver) : 0;
+    write_sysreg(mdcr_el2, mdcr_base);
     write_sysreg(vpidr_el2, read_sysreg(midr_el1));
     if (has_fgt) {
         /* Fine-grained traps reset to UNKNOWN: trap nothing beyond HCR_EL2. */
@@ -162,14 +165,15 @@ void arch_vcpu_ctx_reset(struct vcpu *v)
     c->oslar = OSLAR_OSLK;          /* the OS lock is locked at cold reset (D2.5) */
 }
 
-#define CTX_EL1_REGS(X) \
-    X(sctlr, sctlr_el1) X(cpacr, cpacr_el1) X(ttbr0, ttbr0_el1) X(ttbr1, ttbr1_el1) \
-    X(tcr, tcr_el1) X(esr, esr_el1) X(afsr0, afsr0_el1) X(afsr1, afsr1_el1) X(far, far_el1) \
-    X(mair, mair_el1) X(amair, amair_el1) X(vbar, vbar_el1) X(contextidr, contextidr_el1) \
-    X(tpidr_el0, tpidr_el0) X(tpidrro_el0, tpidrro_el0) X(tpidr_el1, tpidr_el1) \
-    X(sp_el0, sp_el0) X(sp_el1, sp_el1) X(elr_el1, elr_el1) X(spsr_el1, spsr_el1) \
-    X(par, par_el1) X(cntkctl, cntkctl_el1) X(csselr, csselr_el1) X(mdscr, mdscr_el1) \
-    X(cntv_cval, cntv_cval_el0)
+/* The EL1 context in pairs of neighbouring fields (struct vcpu_sysregs),
+ * each pair one load or store pair beside its two MRS or MSR. */
+#define CTX_EL1_PAIRS(X) \
+    X(sctlr, sctlr_el1, cpacr, cpacr_el1) X(ttbr0, ttbr0_el1, ttbr1, ttbr1_el1) \
+    X(tcr, tcr_el1, esr, esr_el1) X(afsr0, afsr0_el1, afsr1, afsr1_el1) X(far, far_el1, mair, mair_el1) \
+    X(amair, amair_el1, vbar, vbar_el1) X(contextidr, contextidr_el1, tpidr_el0, tpidr_el0) \
+    X(tpidrro_el0, tpidrro_el0, tpidr_el1, tpidr_el1) X(sp_el0, sp_el0, sp_el1, sp_el1) \
+    X(elr_el1, elr_el1, spsr_el1, spsr_el1) X(par, par_el1, cntkctl, cntkctl_el1) \
+    X(csselr, csselr_el1, mdscr, mdscr_el1)
 
 /* FEAT_MTE2: GCR_EL1, RGSR_EL1, TFSR_EL1, TFSRE0_EL1. */
 #define MTE_REGS(X) \
@@ -298,10 +302,122 @@ static void pmu_load(const struct vcpu_pmu *p)
     write_sysreg(pmcr_el0, p->pmcr);
 }
 
+/*
+ * The debug registers and the PMU on a shared CPU: most guests never touch
+ * them, and they are about half of what a switch saves and loads.  A
+ * vCPU's are loaded only if it touched them since its last load, or if
+ * they act without a touch (MDSCR_EL1 enables breakpoints or watchpoints;
+ * a counter counts, or an overflow interrupt is pending); else MDCR_EL2
+ * traps them (TDA, TPM) and the first access loads them and runs again
+ * (arch_vcpu_lazy_trap).  What a vCPU leaves in the CPU is inert for the
+ * next: its own MDSCR_EL1 disables debug exceptions until it touches the
+ * registers, and arch_vcpu_put stops the PMU.  A CPU of one vCPU loads
+ * both and traps neither.
+ */
+static bool pmu_acts(const struct vcpu_pmu *p)
+{
+    return ((p->pmcr & PMCR_E) && p->pmcnten) || (p->pmovs & p->pminten);
+}
+
+static void lazy_traps(const struct vcpu_sysregs *c)
+{
+    write_sysreg(mdcr_el2, mdcr_base | (c->dbg_live ? 0 : MDCR_TDA) | (c->pmu_live ? 0 : MDCR_TPM));
+}
+
+/* What of c a load puts in the CPU: everything on a CPU of its own; on a
+ * shared one (lazy) what it uses (see above and arch_vcpu_lazy_fp). */
+static void lazy_decide(struct vcpu_sysregs *c, bool lazy)
+{
+    if (!lazy) {
+        c->dbg_live = c->fp_live = true;
+        c->pmu_live = has_pmu;
+        c->pauth_live = has_pauth;
+        return;
+    }
+    c->dbg_live = c->dbg_touched || (c->mdscr & (MDSCR_KDE | MDSCR_MDE));
+    c->pmu_live = has_pmu && (c->pmu_touched || pmu_acts(&c->pmu));
+    c->fp_live = c->fp_used;
+    c->pauth_live = has_pauth && c->pauth_used;
+}
+
+/* Debug registers: op0 2.  The PMU's: op0 3 with CRn 9 and op1 3 (PMCR_EL0
+ * ... PMOVSSET_EL0), CRn 9 op1 0 CRm 14 (PMINTEN*_EL1, PMMIR_EL1), CRn 14
+ * op1 3 CRm 8-15 (PMEVCNTR<n>_EL0, PMEVTYPER<n>_EL0, PMCCFILTR_EL0). */
+#define SYS_FIELD(enc, shift, width) (((enc) >> (shift)) & ((1u << (width)) - 1))
+static bool is_pmu_reg(uint32_t enc)
+{
+    unsigned op1 = SYS_FIELD(enc, ISS_SYS_OP1_SHIFT, 3), crn = SYS_FIELD(enc, ISS_SYS_CRN_SHIFT, 4),
+             crm = SYS_FIELD(enc, ISS_SYS_CRM_SHIFT, 4);
+    if (SYS_FIELD(enc, ISS_SYS_OP0_SHIFT, 2) != 3)
+        return false;
+    return (crn == 9 && (op1 == 3 || (op1 == 0 && crm == 14))) || (crn == 14 && op1 == 3 && crm >= 8);
+}
+
+/* The PAuth keys: op0 3, op1 0, CRn 2, CRm 1-3 (AP*Key*_EL1). */
+static bool is_pauth_key(uint32_t enc)
+{
+    unsigned crm = SYS_FIELD(enc, ISS_SYS_CRM_SHIFT, 4);
+    return SYS_FIELD(enc, ISS_SYS_OP0_SHIFT, 2) == 3 && SYS_FIELD(enc, ISS_SYS_OP1_SHIFT, 3) == 0 &&
+           SYS_FIELD(enc, ISS_SYS_CRN_SHIFT, 4) == 2 && crm >= 1 && crm <= 3;
+}
+
+bool arch_vcpu_lazy_trap(struct vcpu *v, uint32_t enc)
+{
+    struct vcpu_sysregs *c = v->ctx;
+    if (SYS_FIELD(enc, ISS_SYS_OP0_SHIFT, 2) == 2 && !c->dbg_live) {
+        c->dbg_touched = c->dbg_live = true;
+        dbg_load(c->dbg, dbg_brps, dbg_wrps);
+    } else if (is_pauth_key(enc)) {
+        return arch_vcpu_lazy_pauth(v);
+    } else if (has_pmu && is_pmu_reg(enc) && !c->pmu_live) {
+        c->pmu_touched = c->pmu_live = true;
+        pmu_load(&c->pmu);
+    } else {
+        return false;
+    }
+    lazy_traps(c);
+    isb();
+    return true;
+}
+
 #define PAUTH_REGS(X) \
     X(0, S3_0_C2_C1_0) X(1, S3_0_C2_C1_1) X(2, S3_0_C2_C1_2) X(3, S3_0_C2_C1_3) \
     X(4, S3_0_C2_C2_0) X(5, S3_0_C2_C2_1) X(6, S3_0_C2_C2_2) X(7, S3_0_C2_C2_3) \
     X(8, S3_0_C2_C3_0) X(9, S3_0_C2_C3_1)
+
+static void pauth_load(const struct vcpu_sysregs *c)
+{
+#define LOAD_KEY(i, r) write_sysreg(r, c->pauth[i]);
+    PAUTH_REGS(LOAD_KEY)
+#undef LOAD_KEY
+}
+
+/* FP/SIMD (CPTR_EL2.TFP) and PAuth (HCR_EL2.API, APK: its instructions
+ * and its keys) trap on a shared CPU until a vCPU first uses them: loaded
+ * then, and at its every load from then on. */
+bool arch_vcpu_lazy_fp(struct vcpu *v)
+{
+    struct vcpu_sysregs *c = v->ctx;
+    if (c->fp_live)
+        return false;
+    c->fp_live = c->fp_used = true;
+    write_sysreg(cptr_el2, CPTR_GUEST);
+    isb();
+    fpsimd_load(c->vregs, &c->fpsr);
+    return true;
+}
+
+bool arch_vcpu_lazy_pauth(struct vcpu *v)
+{
+    struct vcpu_sysregs *c = v->ctx;
+    if (!has_pauth || c->pauth_live)
+        return false;
+    c->pauth_live = c->pauth_used = true;
+    pauth_load(c);
+    write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_API | HCR_APK);
+    isb();
+    return true;
+}
 
 void arch_vcpu_load(struct vcpu *v)
 {
@@ -315,30 +431,42 @@ void arch_vcpu_load(struct vcpu *v)
     uint64_t hcr = vm->cfg->wfi_native ? hcr_guest & ~HCR_TWI : hcr_guest;
     /* A shared CPU (docs/scheduling.md): WFI traps whatever the VM's wfi
      * says (another vCPU may want the CPU), and WFE does, a yield hint. */
-    if (pcpus[v->pcpu].nr_vcpus > 1)
+    bool lazy = pcpus[v->pcpu].nr_vcpus > 1;
+    lazy_decide(c, lazy);
+    if (lazy) {
         hcr |= HCR_TWI | HCR_TWE;
+        if (!c->pauth_live)
+            hcr &= ~(HCR_API | HCR_APK);
+        write_sysreg(cptr_el2, CPTR_GUEST | (c->fp_live ? 0 : CPTR_EL2_TFP));
+        lazy_traps(c);
+    }
     write_sysreg(hcr_el2, hcr);
     isb();
-#define LOAD(f, r) write_sysreg(r, c->f);
-    CTX_EL1_REGS(LOAD)
+#define LOAD(f1, r1, f2, r2) { \
+        _Static_assert(__builtin_offsetof(struct vcpu_sysregs, f2) == __builtin_offsetof(struct vcpu_sysregs, f1) + 8, \
+                       "a pair of neighbours"); \
+        uint64_t a, b; \
+        __asm__("ldp %0, %1, %2" : "=&r"(a), "=r"(b) : "Ump"(c->f1), "m"(c->f2)); \
+        write_sysreg(r1, a); write_sysreg(r2, b); }
+    CTX_EL1_PAIRS(LOAD)
 #undef LOAD
-    if (has_pauth) {
-#define LOAD_KEY(i, r) write_sysreg(r, c->pauth[i]);
-        PAUTH_REGS(LOAD_KEY)
-#undef LOAD_KEY
-    }
+    write_sysreg(cntv_cval_el0, c->cntv_cval);
+    if (c->pauth_live)
+        pauth_load(c);
     if (has_mte2) {
 #define LOAD_MTE(i, r) write_sysreg(r, c->mte[i]);
         MTE_REGS(LOAD_MTE)
 #undef LOAD_MTE
     }
-    if (has_pmu)
+    if (c->pmu_live)
         pmu_load(&c->pmu);
-    dbg_load(c->dbg, dbg_brps, dbg_wrps);
+    if (c->dbg_live)
+        dbg_load(c->dbg, dbg_brps, dbg_wrps);
     write_sysreg(oslar_el1, c->oslar);
     if (has_ras)
         write_sysreg(VDISR_EL2, c->vdisr);
-    fpsimd_load(c->vregs, &c->fpsr);
+    if (c->fp_live)
+        fpsimd_load(c->vregs, &c->fpsr);
     vgic_hw_load_lrs(c->lr, vgic_nr_lrs);
     vgic_hw_state_load(&c->vgic_if);
     write_sysreg(cntv_ctl_el0, c->cntv_ctl);
@@ -348,11 +476,12 @@ void arch_vcpu_load(struct vcpu *v)
 void arch_vcpu_save(struct vcpu *v)
 {
     struct vcpu_sysregs *c = v->ctx;
-#define SAVE(f, r) c->f = read_sysreg(r);
-    CTX_EL1_REGS(SAVE)
+#define SAVE(f1, r1, f2, r2) { uint64_t a = read_sysreg(r1), b = read_sysreg(r2); c->f1 = a; c->f2 = b; }
+    CTX_EL1_PAIRS(SAVE)
 #undef SAVE
+    c->cntv_cval = read_sysreg(cntv_cval_el0);
     c->cntv_ctl = read_sysreg(cntv_ctl_el0);
-    if (has_pauth) {
+    if (c->pauth_live) {
 #define SAVE_KEY(i, r) c->pauth[i] = read_sysreg(r);
         PAUTH_REGS(SAVE_KEY)
 #undef SAVE_KEY
@@ -362,13 +491,16 @@ void arch_vcpu_save(struct vcpu *v)
         MTE_REGS(SAVE_MTE)
 #undef SAVE_MTE
     }
-    if (has_pmu)
+    if (c->pmu_live)
         pmu_save(&c->pmu);
-    dbg_save(c->dbg, dbg_brps, dbg_wrps);
+    if (c->dbg_live)
+        dbg_save(c->dbg, dbg_brps, dbg_wrps);
+    c->dbg_touched = c->pmu_touched = false;    /* until its next access */
     c->oslar = (read_sysreg(oslsr_el1) & OSLSR_OSLK) ? OSLAR_OSLK : 0;
     if (has_ras)
         c->vdisr = read_sysreg(VDISR_EL2);
-    fpsimd_save(c->vregs, &c->fpsr);
+    if (c->fp_live)
+        fpsimd_save(c->vregs, &c->fpsr);
     vgic_hw_save_lrs(c->lr, vgic_nr_lrs);
     vgic_hw_state_save(&c->vgic_if);
 }
@@ -388,7 +520,11 @@ static void outputs_off(void)
 void arch_vcpu_put(struct vcpu *v)
 {
     arch_vcpu_save(v);
-    outputs_off();
+    write_sysreg(cntv_ctl_el0, 0);
+    if (v->ctx->pmu_live) {
+        write_sysreg(pmcr_el0, 0);      /* as outputs_off */
+        write_sysreg(pmintenclr_el1, PMU_ALL_COUNTERS);
+    }
     isb();
 }
 

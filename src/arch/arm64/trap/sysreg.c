@@ -23,6 +23,7 @@
 #include "arch/sysreg_trap.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "arch/cpu.h"
 #include "core/vm.h"
 #include "core/ptimer.h"
 
@@ -192,11 +193,15 @@ const struct sysreg_desc *sysreg_find(uint32_t enc)
 /* Off the table: ERRIDR_EL1, the ID register of the RAS error records, is
  * read-only and zero (NUM = 0; a read's value is 0 already).  Kept out of
  * the table, so that the search for ICC_SGI1R_EL1 on every IPI stays short.
- * Anything else is refused. */
+ * The first access to the debug registers or the PMU after a switch on a
+ * shared CPU loads them (arch_vcpu_lazy_trap) and runs again.  Anything
+ * else is refused. */
 static enum trap_result __attribute__((noinline)) not_in_table(struct vcpu *v, uint32_t enc, bool read)
 {
     if (enc == ERRIDR_EL1_ISS)
         return read ? TRAP_EMULATED : TRAP_UNDEF;
+    if (arch_vcpu_lazy_trap(v, enc))
+        return TRAP_RESUME;
     vm_log(v, VM_LOG_UNDEF, "%s of system register op0=%u op1=%u CRn=%u CRm=%u op2=%u at PC %#lx: injecting UNDEF",
            read ? "read" : "write", (enc >> ISS_SYS_OP0_SHIFT) & 3,
            (enc >> ISS_SYS_OP1_SHIFT) & 7, (enc >> ISS_SYS_CRN_SHIFT) & 0xf,

@@ -10,6 +10,7 @@
 #include "core/panic.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "arch/cpu.h"
 
 /* The one kind of data abort that is an emulated access: a translation
  * fault at any level that is not on a stage-1 walk (one compare), in one
@@ -22,7 +23,7 @@
 #define DABT_RO_WRITE       (ISS_DABT_ISV | ISS_DABT_WNR)
 
 static const char *const ec_names[EC_COUNT] = {
-    [EC_UNKNOWN] = "unknown reason", [EC_WFX] = "WFI/WFE", [EC_FP_ASIMD] = "FP/SIMD access",
+    [EC_UNKNOWN] = "unknown reason", [EC_WFX] = "WFI/WFE", [EC_FP_ASIMD] = "FP/SIMD access", [EC_PAUTH] = "PAuth instruction",
     [EC_ILLEGAL_STATE] = "illegal execution state", [EC_SVC64] = "SVC", [EC_HVC64] = "HVC",
     [EC_SMC64] = "SMC", [EC_SYSREG] = "MSR/MRS/system instruction", [EC_SVE] = "SVE access",
     [EC_IABT_LOW] = "instruction abort (lower EL)", [EC_IABT_CUR] = "instruction abort (same EL)",
@@ -66,6 +67,18 @@ static enum trap_result trap_smc(struct vcpu *v, uint64_t esr)
 }
 
 /* SVE and SME are hidden from guests (ID registers) and trapped (CPTR_EL2). */
+/* FP/SIMD and PAuth trap only on a shared CPU, before a vCPU's first use
+ * (vcpu_ctx.c): its registers or keys loaded, the instruction runs again. */
+static enum trap_result trap_fp(struct vcpu *v, uint64_t esr)
+{
+    return arch_vcpu_lazy_fp(v) ? TRAP_RESUME : trap_unknown(v, esr);
+}
+
+static enum trap_result trap_pauth(struct vcpu *v, uint64_t esr)
+{
+    return arch_vcpu_lazy_pauth(v) ? TRAP_RESUME : trap_unknown(v, esr);
+}
+
 static enum trap_result trap_sve(struct vcpu *v, uint64_t esr)
 {
     UNUSED(esr);
@@ -264,6 +277,8 @@ static enum trap_result trap_iabt(struct vcpu *v, uint64_t esr)
 TRAP_EXIT(exit_unknown, trap_unknown)
 TRAP_EXIT(exit_smc, trap_smc)
 TRAP_EXIT(exit_sve, trap_sve)
+TRAP_EXIT(exit_fp, trap_fp)
+TRAP_EXIT(exit_pauth, trap_pauth)
 TRAP_EXIT(exit_iabt, trap_iabt)
 #undef TRAP_EXIT
 
@@ -284,6 +299,8 @@ const trap_exit_fn trap_exits[EC_COUNT] __attribute__((section(".rodata.trap_exi
     [EC_SMC64] = exit_smc,
     [EC_SYSREG] = sysreg_exit,
     [EC_SVE] = exit_sve,
+    [EC_FP_ASIMD] = exit_fp,
+    [EC_PAUTH] = exit_pauth,
     [EC_IABT_LOW] = exit_iabt,
     [EC_DABT_LOW] = exit_dabt,
 };
