@@ -3,7 +3,11 @@
 # RTOS VM's timer latency, CNTVCT at its IRQ entry minus the CVAL that fired,
 # while the VM beside it writes 64-byte lines to its console every 100 us
 # (tests/configs/bench-flood.dts), beside the same with the neighbour
-# silent (bench-flood-quiet.dts) and the RTOS alone on bare QEMU.  Under
+# silent (bench-flood-quiet.dts) and the RTOS alone on bare QEMU; and the
+# RTOS on a CPU it shares (docs/scheduling.md), at the higher priority,
+# beside CPU-bound VMs without budgets (sched-prio.dts: rtos_latency_shared)
+# and beside one with a budget (sched-budget.dts: rtos_latency_shared_budget),
+# against the same native run.  Under
 # -icount shift=0 -cpu max the counter runs at 1 GHz: nanoseconds are
 # instructions.  Appends "BENCH rtos_latency_{flood,quiet} ..." to
 # <log dir>/tofu.log and the native figures to <log dir>/native.log, in
@@ -37,7 +41,11 @@ latency rtos_latency_flood "$dir/console-flood.log" "${TOFU[@]}" -kernel "$BUILD
 latency rtos_latency_quiet "$dir/console-quiet.log" "${TOFU[@]}" -kernel "$BUILD/bench-flood-quiet/tofu.bin" >> "$dir/tofu.log"
 latency rtos_latency_native "$dir/console-native.log" -M virt,gic-version=3 -cpu max -smp 1 -m 1024 \
     -kernel "$BUILD/guests/baremetal/rtos.bin" > "$dir/console-native.txt"
-# Native has no neighbour: the RTOS alone is the reference of both figures.
-for f in flood quiet; do sed "s/rtos_latency_native/rtos_latency_$f/" "$dir/console-native.txt"; done >> "$dir/native.log"
+latency rtos_latency_shared "$dir/sched-prio.log" "${TOFU[@]}" -kernel "$BUILD/sched-prio/tofu.bin" >> "$dir/tofu.log"
+latency rtos_latency_shared_budget "$dir/sched-budget.log" "${TOFU[@]}" -kernel "$BUILD/sched-budget/tofu.bin" >> "$dir/tofu.log"
+# Native has no neighbour: the RTOS alone is the reference of every figure.
+for f in flood quiet shared shared_budget; do
+    sed "s/rtos_latency_native/rtos_latency_$f/" "$dir/console-native.txt"
+done >> "$dir/native.log"
 lines=$(grep -c "flood: line" "$dir/console-flood.log" || true)
 echo "bench-console: the neighbour wrote $lines lines meanwhile"
