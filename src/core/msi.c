@@ -116,6 +116,28 @@ bool msi_owns_device(const struct vm_config *c, uint32_t rid)
     return false;
 }
 
+/* Does a vCPU of `c` share its physical CPU (another vCPU there, of any
+ * VM; a budget; a schedule of windows)?  Then a descheduled vPE's doorbell
+ * would have to wake its vCPU, which tofu does not do: its MSIs go the
+ * software way (vLPIs through the list registers), which wakes it as any
+ * interrupt does (docs/its.md, docs/scheduling.md). */
+static bool on_shared_cpu(const struct vm_config *c)
+{
+    if (c->budget_us)
+        return true;
+    for (unsigned i = 0; i < c->nr_vcpus; i++) {
+        unsigned cpu = c->vcpu_pcpu[i], n = 0;
+        for (unsigned v = 0; v < config_nr_vms; v++)
+            for (unsigned j = 0; j < config_vms[v].nr_vcpus; j++)
+                n += config_vms[v].vcpu_pcpu[j] == cpu;
+        for (unsigned s = 0; s < config_nr_schedules; s++)
+            n += config_schedules[s].cpu == cpu ? 2 : 0;
+        if (n > 1)
+            return true;
+    }
+    return false;
+}
+
 const char *msi_vm_build(struct vm *vm)
 {
     const struct vm_config *c = vm->cfg;
@@ -135,7 +157,11 @@ const char *msi_vm_build(struct vm *vm)
     }
     if (!any)
         return NULL;
-    if (vpes_build(vm)) {
+    if (on_shared_cpu(c)) {
+        if (gic_its_v4())
+            printf("vm %s: direct injection off: a vCPU of it shares its CPU (its MSIs through the list registers)\n",
+                   c->name);
+    } else if (vpes_build(vm)) {
         vm->msi_direct = true;
         printf("vm %s: direct injection on: its devices' MSIs as vLPIs (GICv4.0, vPEs %u-%u)\n", c->name,
                vpe_nr(vm, 0), vpe_nr(vm, c->nr_vcpus - 1));

@@ -9,7 +9,9 @@
 # stays 0 (the software path would count them).  Then Linux with the PCIe
 # bus and a virtual ITS (tests/configs/pcie-bridge-its.dts): nvme's and
 # e1000e's MSI-X as vLPIs, a file read back from the disk with its
-# checksum, ping, across the VM's reboot; none injected by tofu.
+# checksum, ping, across the VM's reboot; none injected by tofu.  Between
+# the two, itstest with the RTOS on its second CPU (its-shared.dts): a VM
+# on a shared CPU gets its MSIs through the list registers, all of them.
 . "$(dirname "$0")/lib.sh"
 export QEMU_GIC=4
 rc=0
@@ -24,6 +26,18 @@ expect_line "ITSTEST: ALL PASS (0 failed, 0 unexpected IRQs)"
 expect_line "itstest: edu's MSIs: event 9 on vCPU 1 then 0"
 wait_for "vm itstest: stopped: guest powered off (PSCI SYSTEM_OFF)" 20
 wait_for_re "vm itstest: device MSIs: 0 injected by tofu, [1-9][0-9]* doorbells, the rest direct vLPIs" 10
+rtos_kept_ticking rtos
+t_end || rc=1
+
+# The same beside the RTOS on itstest's second CPU (its-shared.dts): no
+# direct injection there, the software path delivers every MSI.
+T_FAILED=0
+qemu_start its-v4-shared its-shared "QEMU_DEVICES=$EDUS"
+wait_for "ITSTEST: " 120
+expect_line "vm itstest: direct injection off: a vCPU of it shares its CPU"
+for t in "${CASES[@]}"; do expect_line "TEST $t: PASS"; done
+expect_line "ITSTEST: ALL PASS (0 failed, 0 unexpected IRQs)"
+wait_for "vm itstest: stopped: guest powered off (PSCI SYSTEM_OFF)" 20
 rtos_kept_ticking rtos
 t_end || rc=1
 
