@@ -27,6 +27,11 @@ struct fdt_info {
 #define FDT_CHOSEN_UBOOT "u-boot,version"   /* U-Boot's fdt_chosen() adds it */
 
 int fdt_scan(const void *blob, struct fdt_info *out);
+/* The RAM to allocate from: fi's /memory ranges where they lie in `banks`
+ * (those EL2 maps), in the banks' order, at most MAX_RAM_BANKS of them into
+ * `out`; `banks` themselves when fi lists none.  Returns how many. */
+unsigned fdt_ram_within(const struct fdt_info *fi, const struct ram_range *banks, unsigned nr_banks,
+                        struct ram_range *out);
 uint32_t fdt_total_size(const void *blob);
 
 #endif

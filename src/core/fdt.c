@@ -73,6 +73,26 @@ static void read_memory(struct fdt_info *out, const uint8_t *val, uint32_t len, 
     }
 }
 
+unsigned fdt_ram_within(const struct fdt_info *fi, const struct ram_range *banks, unsigned nr_banks,
+                        struct ram_range *out)
+{
+    unsigned n = 0;
+    if (!fi->nr_ram) {
+        for (; n < nr_banks && n < MAX_RAM_BANKS; n++)
+            out[n] = banks[n];
+        return n;
+    }
+    for (unsigned i = 0; i < nr_banks; i++)
+        for (unsigned j = 0; j < fi->nr_ram; j++) {
+            const struct ram_range *b = &banks[i], *r = &fi->ram[j];
+            uint64_t r_end = r->base + r->size < r->base ? UINT64_MAX : r->base + r->size;
+            uint64_t lo = MAX(b->base, r->base), hi = MIN(b->base + b->size, r_end);
+            if (lo < hi && n < MAX_RAM_BANKS)
+                out[n++] = (struct ram_range){ lo, hi - lo };
+        }
+    return n;
+}
+
 int fdt_scan(const void *blob, struct fdt_info *out)
 {
     const uint8_t *b = blob;

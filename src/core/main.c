@@ -157,20 +157,7 @@ static void banner(void)
  * outside them is said and left alone. */
 static unsigned ram_banks(const struct fdt_info *fi, struct ram_range *out)
 {
-    unsigned n = 0;
-    if (!fi->nr_ram) {
-        for (; n < platform.nr_ram_banks; n++)
-            out[n] = platform.ram_bank[n];
-        return n;
-    }
-    for (unsigned i = 0; i < platform.nr_ram_banks; i++)
-        for (unsigned j = 0; j < fi->nr_ram; j++) {
-            const struct ram_range *b = &platform.ram_bank[i], *r = &fi->ram[j];
-            uint64_t r_end = r->base + r->size < r->base ? UINT64_MAX : r->base + r->size;
-            uint64_t lo = MAX(b->base, r->base), hi = MIN(b->base + b->size, r_end);
-            if (lo < hi && n < MAX_RAM_BANKS)
-                out[n++] = (struct ram_range){ lo, hi - lo };
-        }
+    unsigned n = fdt_ram_within(fi, platform.ram_bank, platform.nr_ram_banks, out);
     for (unsigned j = 0; j < fi->nr_ram; j++) {
         uint64_t inside = 0;
         const struct ram_range *r = &fi->ram[j];

@@ -587,6 +587,38 @@ static void test_unterminated_property_name(void **state)
     expect_invalid(&b);
 }
 
+/* The boot DTB's ranges clipped to the banks tofu maps: the Raspberry Pi
+ * 4B's firmware giving its two banks in one range each, QEMU virt's -m
+ * larger than the config's memory, a range wholly outside, none at all. */
+static void test_ram_within(void **state)
+{
+    (void)state;
+    const struct ram_range rpi[] = { { 0, 0x3c000000 }, { 0x40000000, 0x40000000 } };
+    struct fdt_info fi = { .nr_ram = 2, .ram = { { 0x40000000, 0x40000000 }, { 0, 0x3b400000 } } };
+    struct ram_range out[MAX_RAM_BANKS];
+    assert_int_equal(fdt_ram_within(&fi, rpi, 2, out), 2);
+    assert_int_equal(out[0].base, 0);                       /* the banks' order */
+    assert_int_equal(out[0].size, 0x3b400000);              /* the firmware kept some */
+    assert_int_equal(out[1].base, 0x40000000);
+    assert_int_equal(out[1].size, 0x40000000);
+
+    const struct ram_range virt[] = { { 0x40000000, 0x80000000 } };
+    fi = (struct fdt_info){ .nr_ram = 2, .ram = { { 0x40000000, 0x100000000 }, { 0x200000000, 0x1000 } } };
+    assert_int_equal(fdt_ram_within(&fi, virt, 1, out), 1);
+    assert_int_equal(out[0].base, 0x40000000);
+    assert_int_equal(out[0].size, 0x80000000);
+
+    fi = (struct fdt_info){ .nr_ram = 1, .ram = { { 0x10000000, ~UINT64_C(0) } } };   /* wraps: to the end */
+    assert_int_equal(fdt_ram_within(&fi, rpi, 2, out), 2);
+    assert_int_equal(out[0].base, 0x10000000);
+    assert_int_equal(out[0].size, 0x2c000000);
+    fi = (struct fdt_info){ .nr_ram = 1, .ram = { { 0x3c000000, 0x4000000 } } };    /* the VideoCore's */
+    assert_int_equal(fdt_ram_within(&fi, rpi, 2, out), 0);
+    fi = (struct fdt_info){ .nr_ram = 0 };
+    assert_int_equal(fdt_ram_within(&fi, rpi, 2, out), 2);
+    assert_int_equal(out[1].base, 0x40000000);
+}
+
 int main(void)
 {
     alarm(60);          /* a parser that loops fails instead of hanging the run */
@@ -596,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_no_memory_node),
         cmocka_unit_test(test_every_memory_node),
         cmocka_unit_test(test_ranges_in_one_node),
+        cmocka_unit_test(test_ram_within),
         cmocka_unit_test(test_bootargs),
         cmocka_unit_test(test_bootargs_only_in_chosen),
         cmocka_unit_test(test_bad_header),
