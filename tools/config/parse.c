@@ -562,18 +562,18 @@ static const char *banks_text(char *buf, size_t size)
 }
 
 /* memory: the RAM the system uses, 1..MAX_RAM_BANKS ranges in address
- * order, the first at ram-base, each 2 MiB aligned and inside one of the
- * board's ram-banks (without ram-banks, QEMU virt's, one range: what -m gives).
+ * order, the first at ram-base, each 2 MiB aligned, inside one of the
+ * board's ram-banks, one a bank (without ram-banks, one range).
  * They become the hypervisor's banks (platform.ram_bank): what EL2 maps and
  * what it allocates from when the boot DTB says nothing. */
 static void parse_memory(struct sys *s, const void *fdt, int pnode)
 {
     int len;
     const fdt32_t *m = fdt_getprop(fdt, pnode, "memory", &len);
-    unsigned most = plat.nr_banks ? MAX_RAM_BANKS : 1;
+    unsigned most = plat.nr_banks ? plat.nr_banks : 1;
     if (!m || !len || len % (REG_CELLS * 4) || (unsigned)len / (REG_CELLS * 4) > most)
-        refuse("/platform", "memory must be 1..%u <base-hi base-lo size-hi size-lo> range%s", most,
-               most > 1 ? "s, each inside one of the board's ram-banks" : " (the board's description has no ram-banks)");
+        refuse("/platform", "memory must be 1..%u <base-hi base-lo size-hi size-lo> range%s: one in each RAM bank of "
+               "the board's it uses (%u in its ram-banks)", most, most > 1 ? "s" : "", most);
     s->nr_ram = (unsigned)len / (REG_CELLS * 4);
     s->ram_size = 0;
     for (unsigned i = 0; i < s->nr_ram; i++) {
@@ -586,13 +586,20 @@ static void parse_memory(struct sys *s, const void *fdt, int pnode)
         if (i && r.base < s->ram[i - 1].base + s->ram[i - 1].size)
             refuse("/platform", "memory: range %u (%#" PRIx64 ") must start above range %u's end (%#" PRIx64 "): "
                    "in address order, apart", i, r.base, i - 1, s->ram[i - 1].base + s->ram[i - 1].size - 1);
-        bool inside = !plat.nr_banks;
+        unsigned bank = plat.nr_banks;
         for (unsigned b = 0; b < plat.nr_banks; b++)
-            inside |= r.base >= plat.banks[b].base && r.base + r.size <= plat.banks[b].base + plat.banks[b].size;
-        char banks[160];
-        if (!inside)
+            if (r.base >= plat.banks[b].base && r.base + r.size <= plat.banks[b].base + plat.banks[b].size)
+                bank = b;
+        char banks[MAX_RAM_BANKS * 48];
+        if (plat.nr_banks && bank == plat.nr_banks)
             refuse("/platform", "memory: range %u (%#" PRIx64 "-%#" PRIx64 ") is not inside one of the board's "
                    "RAM banks (ram-banks: %s)", i, r.base, r.base + r.size - 1, banks_text(banks, sizeof(banks)));
+        /* One range a bank: as a loader's /memory gives it (QEMU's -m fills
+         * a bank before the next), so the boot DTB and the config agree. */
+        if (i && plat.nr_banks && ranges_overlap(s->ram[i - 1].base, s->ram[i - 1].size, plat.banks[bank].base,
+                                                 plat.banks[bank].size))
+            refuse("/platform", "memory: ranges %u and %u are both in the RAM bank at %#" PRIx64 ": one range a bank",
+                   i - 1, i, plat.banks[bank].base);
         s->ram[i] = r;
         s->ram_size += r.size;
     }
