@@ -240,15 +240,18 @@ gicv2-tests: gicv2-configs
 # Each other board's demo boots (tests/boards.sh); make test runs rpi4b's
 # and zcu102's (qemu-virt-gicv2's tests are gicv2-tests).
 TEST_BOARDS := qemu-virt-gicv2 rpi4b zcu102
-# On each, also the IPC tests (the bare-metal pair and the Linux one),
-# which are written for every board; the bare-metal test guest, the attacker
-# and the Linux smoke test name qemu-virt's devices and CPUs (gicv2-tests).
-BOARD_TEST_CONFIGS := default ipc-bm ipc-linux
+# On each, also the IPC tests (the bare-metal pair and the Linux one) and
+# the RAM banks' (Linux in the board's last bank), which are written for
+# every board; the bare-metal test guest, the attacker and the Linux smoke
+# test name qemu-virt's devices and CPUs (gicv2-tests).
+BOARD_TEST_CONFIGS := default ipc-bm ipc-linux ram-banks
+BOARD_QEMU_TESTS   := ipc_ ram_banks
 board-tests: setup
 	@for b in $(TEST_BOARDS); do for c in $(BOARD_TEST_CONFIGS); do \
 	    $(MAKE) --no-print-directory PLATFORM=$$b CONFIG=$$c || exit 1; done; done
 	@rc=0; tests/boards.sh $(BUILD) $(TEST_BOARDS) || rc=1; \
-	for b in $(TEST_BOARDS); do tests/qemu/run-all.sh $(BUILD)/$$b ipc_ || rc=1; done; exit $$rc
+	for b in $(TEST_BOARDS); do for t in $(BOARD_QEMU_TESTS); do \
+	    tests/qemu/run-all.sh $(BUILD)/$$b $$t || rc=1; done; done; exit $$rc
 
 # Longer runs than make test affords (hours): 10,000 restarts of the rtos VM,
 # 100 Linux panics detected and restarted, a million hostile operations with

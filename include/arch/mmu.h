@@ -4,6 +4,11 @@
 #include "core/types.h"
 #include "arch/pt.h"
 
+/* EL2's virtual address space, where RAM (every bank) and the devices tofu
+ * uses are mapped 1:1: 512 GiB, one walk from level 1 (the config tool
+ * refuses RAM beyond it). */
+#define HYP_VA_BITS 39
+
 /* Build the EL2 stage-1 tables (CPU 0, MMU off, before any other C). */
 void mmu_build_tables(void);
 /* Physical address size of this CPU (ID_AA64MMFR0_EL1.PARange), in bits. */

@@ -76,7 +76,11 @@
 #define SMMUV3_BOOT_PAGES  8
 #define SMMUV3_BOOT_ALIGN  4       /* pages */
 
-/* Physical RAM the page allocator manages, from the start of RAM: the rest is unused. */
+/* RAM banks tofu uses (the boot DTB's /memory ranges, the board's
+ * ram-banks), and the physical RAM the page allocator manages in all of them
+ * together, bank after bank in address order (its bitmaps are static: 128
+ * KiB for 4 GiB): the rest is unused. */
+#define MAX_RAM_BANKS      4
 #define HYP_MEM_MAX        (UINT64_C(4) << 30)
 
 /* Restart policy (on-failure = "restart"): so many failures within the

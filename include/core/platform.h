@@ -40,8 +40,14 @@ struct platform {
      * outputs), so tofu takes such deactivations itself (vgic_hw_by_eoi). */
     bool gic_hw_lr_no_refire;
     uint64_t its_base;        /* the GICv3 ITS (0: none): passed-through MSIs */
-    uint64_t ram_base;        /* RAM; the size is the config's, for when the boot DTB says nothing */
-    uint64_t ram_size;
+    /* RAM: the banks the config's memory gives this system (each inside one
+     * of the board's ram-banks), in address order, the first at ram_base
+     * and holding the image.  EL2 maps all of them (mmu_build_tables); the
+     * page allocator takes the boot DTB's /memory ranges where they lie in
+     * them, these when the boot DTB says nothing. */
+    uint64_t ram_base;
+    uint32_t nr_ram_banks;
+    struct ram_range ram_bank[MAX_RAM_BANKS];
     uint64_t device_base;     /* device window mapped at EL2 (1:1, device memory) */
     uint64_t device_size;
     /* The IOMMU (include/core/iommu.h; which driver: platforms/<board>.mk); 0: none. */

@@ -31,6 +31,11 @@ static inline paddr_t ptr_to_pa(const void *p) { return pa_of((uint64_t)(uintptr
 #define container_of(p, T, m) ((T *)(void *)((char *)(p) - offsetof(T, m)))
 #define UNUSED(x)        ((void)(x))
 
+/* A range of physical memory: a RAM bank, or RAM someone wrote before tofu ran. */
+struct ram_range {
+    uint64_t base, size;
+};
+
 /* Internal error codes (never seen by guests: the ABI has its own, in tofu/abi.h). */
 enum tofu_err {
     E_OK = 0,

@@ -82,13 +82,10 @@ extern unsigned nr_vms;
 /* The VM each passed-through physical interrupt belongs to. */
 extern struct vm *vm_hw_irq_owner[HW_IRQ_MAX];
 
-/* RAM someone wrote before tofu ran (the boot loader's code, the boot DTB). */
-struct ram_range {
-    uint64_t base, size;
-};
 /* Create every VM of the config; returns how many could be.  A VM whose
  * RAM overlaps one of `written` is cleared at its first start even after a
  * cold boot of a platform whose RAM is zero at power-on. */
+/* `written`: RAM someone wrote before tofu ran (the boot loader's code, the boot DTB). */
 unsigned vm_create_all(const struct ram_range *written, unsigned nr_written);
 void vm_start(struct vm *vm);
 /* Start a stopped VM from any CPU: reloaded and started by vCPU 0's CPU. */

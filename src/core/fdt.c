@@ -56,6 +56,43 @@ static void copy_string(char *dst, size_t size, const uint8_t *val, uint32_t len
     dst[n - 1] = '\0';
 }
 
+/* A /memory node's reg: each non-empty range a RAM bank, as many as fit. */
+static void read_memory(struct fdt_info *out, const uint8_t *val, uint32_t len, unsigned addr_cells,
+                        unsigned size_cells)
+{
+    const uint32_t step = 4 * (addr_cells + size_cells);
+    for (uint32_t at = 0; step && len - at >= step; at += step) {
+        struct ram_range r = { read_cells(val + at, addr_cells), read_cells(val + at + 4 * addr_cells, size_cells) };
+        if (!r.size)
+            continue;
+        if (out->nr_ram == MAX_RAM_BANKS) {
+            out->ram_left_out++;
+            continue;
+        }
+        out->ram[out->nr_ram++] = r;
+    }
+}
+
+unsigned fdt_ram_within(const struct fdt_info *fi, const struct ram_range *banks, unsigned nr_banks,
+                        struct ram_range *out)
+{
+    unsigned n = 0;
+    if (!fi->nr_ram) {
+        for (; n < nr_banks && n < MAX_RAM_BANKS; n++)
+            out[n] = banks[n];
+        return n;
+    }
+    for (unsigned i = 0; i < nr_banks; i++)
+        for (unsigned j = 0; j < fi->nr_ram; j++) {
+            const struct ram_range *b = &banks[i], *r = &fi->ram[j];
+            uint64_t r_end = r->base + r->size < r->base ? UINT64_MAX : r->base + r->size;
+            uint64_t lo = MAX(b->base, r->base), hi = MIN(b->base + b->size, r_end);
+            if (lo < hi && n < MAX_RAM_BANKS)
+                out[n++] = (struct ram_range){ lo, hi - lo };
+        }
+    return n;
+}
+
 int fdt_scan(const void *blob, struct fdt_info *out)
 {
     const uint8_t *b = blob;
@@ -120,11 +157,8 @@ int fdt_scan(const void *blob, struct fdt_info *out)
                 addr_cells = be32(val);
             else if (depth == 1 && len == 4 && !strcmp(pname, "#size-cells"))
                 size_cells = be32(val);
-            else if (depth == 2 && in_memory && !out->ram_size && !strcmp(pname, "reg") &&
-                     addr_cells <= 2 && size_cells <= 2 && len >= 4 * (addr_cells + size_cells)) {
-                out->ram_base = read_cells(val, addr_cells);
-                out->ram_size = read_cells(val + 4 * addr_cells, size_cells);
-            }
+            else if (depth == 2 && in_memory && !strcmp(pname, "reg") && addr_cells <= 2 && size_cells <= 2)
+                read_memory(out, val, len, addr_cells, size_cells);
             else if (depth == 2 && !strcmp(pname, "compatible")) {
                 node_smmuv3 = compatible_has(val, len, FDT_COMPAT_SMMUV3);
                 node_ecam = compatible_has(val, len, FDT_COMPAT_PCI_ECAM);

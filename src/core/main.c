@@ -17,12 +17,11 @@
 #include "arch/regs.h"
 #include "arch/vgic_hw.h"
 
-#define HYP_MEM_MAX_PAGES (HYP_MEM_MAX / PAGE_SIZE)
 #define SECONDARY_WAIT_SPINS 100000000ull
 
 uint8_t hyp_stacks[MAX_PCPUS][HYP_STACK_SIZE] __attribute__((aligned(16)));
 struct palloc hyp_mem;
-static uint64_t hyp_mem_bitmap[HYP_MEM_MAX_PAGES / 64];
+static uint64_t hyp_mem_bitmap[HYP_MEM_BITMAP_WORDS];
 
 extern char __image_start[], __image_end[];
 void hyp_main(const void *dtb);
@@ -127,17 +126,21 @@ static void start_secondaries(void)
     }
 }
 
-static void banner(const struct fdt_info *fi)
+static void banner(void)
 {
     unsigned online = 0;
     for (unsigned i = 0; i < nr_pcpus; i++)
         online += pcpus[i].online;
     printf("CPUs: %u online of %u (MIDR %#lx), GICv%u, %u list registers, PA %u bits\n", online,
            nr_pcpus, read_sysreg(midr_el1), GIC_VERSION, vgic_nr_lrs, arch_pa_bits());
-    printf("RAM: %#lx-%#lx (%lu MiB), hypervisor %#lx-%#lx, %lu MiB free\n", fi->ram_base,
-           fi->ram_base + fi->ram_size - 1, fi->ram_size >> 20,
-           (uint64_t)(uintptr_t)__image_start, (uint64_t)(uintptr_t)__image_end - 1,
-           (hyp_mem.free_pages * PAGE_SIZE) >> 20);
+    printf("RAM:");
+    for (unsigned i = 0; i < hyp_mem.nr_banks; i++) {
+        const struct palloc_bank *b = &hyp_mem.bank[i];
+        printf("%s %#lx-%#lx (%lu MiB)", i ? "," : "", b->base, b->base + b->npages * PAGE_SIZE - 1,
+               (b->npages * PAGE_SIZE) >> 20);
+    }
+    printf("; hypervisor %#lx-%#lx, %lu MiB free\n", (uint64_t)(uintptr_t)__image_start,
+           (uint64_t)(uintptr_t)__image_end - 1, (hyp_mem.free_pages * PAGE_SIZE) >> 20);
     printf("config '%s': %u VM%s\n", config_name, config_nr_vms, config_nr_vms == 1 ? "" : "s");
     for (unsigned i = 0; i < config_nr_vms; i++) {
         const struct vm_config *c = &config_vms[i];
@@ -148,12 +151,52 @@ static void banner(const struct fdt_info *fi)
     }
 }
 
+/* The RAM tofu allocates from: the boot DTB's /memory ranges where they lie
+ * in the banks EL2 maps (platform.ram_bank, the config's memory), or those
+ * banks when the DTB lists none; in the banks' order.  What the DTB lists
+ * outside them is said and left alone. */
+static unsigned ram_banks(const struct fdt_info *fi, struct ram_range *out)
+{
+    unsigned n = fdt_ram_within(fi, platform.ram_bank, platform.nr_ram_banks, out);
+    for (unsigned j = 0; j < fi->nr_ram; j++) {
+        uint64_t inside = 0;
+        const struct ram_range *r = &fi->ram[j];
+        for (unsigned i = 0; i < n; i++)
+            if (out[i].base >= r->base && out[i].base - r->base < r->size)
+                inside += out[i].size;
+        if (inside < r->size)
+            printf("RAM %#lx-%#lx (boot DTB): %lu MiB of it outside the banks tofu was built for "
+                   "(the config's memory): not used\n", r->base, r->base + r->size - 1, (r->size - inside) >> 20);
+    }
+    if (fi->ram_left_out)
+        printf("boot DTB: %u more RAM ranges than the %u tofu takes: not used\n", fi->ram_left_out, MAX_RAM_BANKS);
+    return n;
+}
+
+static void mem_init(const struct fdt_info *fi)
+{
+    struct ram_range banks[MAX_RAM_BANKS];
+    unsigned n = ram_banks(fi, banks);
+    uint64_t total = 0;
+    for (unsigned i = 0; i < n; i++)
+        total += banks[i].size / PAGE_SIZE;
+    uint64_t managed = palloc_init_banks(&hyp_mem, banks, n, hyp_mem_bitmap, ARRAY_SIZE(hyp_mem_bitmap));
+    if (managed < total)
+        printf("RAM: %lu MiB, of which tofu allocates the first %lu MiB (HYP_MEM_MAX), bank by bank\n",
+               (total * PAGE_SIZE) >> 20, (managed * PAGE_SIZE) >> 20);
+    palloc_reserve(&hyp_mem, (uint64_t)(uintptr_t)__image_start,
+                   (uint64_t)(uintptr_t)(__image_end - __image_start));
+    const uint64_t kept = platform_ram_kept(&platform, (uint64_t)(uintptr_t)__image_start);
+    if (kept)
+        palloc_reserve(&hyp_mem, platform.ram_base, kept);
+}
+
 void hyp_main(const void *dtb)
 {
     struct fdt_info fi;
 
     uart_init(platform.uart_base);
-    bool dtb_ok = fdt_scan(dtb, &fi) == E_OK && fi.ram_size && fi.nr_cpus;
+    bool dtb_ok = fdt_scan(dtb, &fi) == E_OK && fi.nr_ram && fi.nr_cpus;
     /* Boot arguments come through the boot DTB (QEMU's -append). */
     console_init(dtb_ok && strstr(fi.bootargs, "tofu.color=1"));
     panic_halts = dtb_ok && strstr(fi.bootargs, "tofu.panic=halt");
@@ -161,8 +204,7 @@ void hyp_main(const void *dtb)
            (read_sysreg(CurrentEL) >> 2) & 3, platform.name);
     if (!dtb_ok) {
         printf("boot device tree at %p unreadable: using platform defaults\n", dtb);
-        fi.ram_base = platform.ram_base;
-        fi.ram_size = platform.ram_size;
+        fi.nr_ram = 0;                  /* the board's banks */
         /* The board's CPUs, as its description names them (a board whose
          * loader passes no device tree: the Raspberry Pi's, the ZCU102's). */
         fi.nr_cpus = platform.nr_cpus;
@@ -170,15 +212,7 @@ void hyp_main(const void *dtb)
     /* The CPUs the boot DTB lists, as far as the board's description names them. */
     nr_pcpus = fi.nr_cpus > platform.nr_cpus ? platform.nr_cpus : fi.nr_cpus;
     check_mpidr(0);
-    uint64_t npages = fi.ram_size / PAGE_SIZE;
-    if (npages > HYP_MEM_MAX_PAGES)
-        npages = HYP_MEM_MAX_PAGES;
-    palloc_init(&hyp_mem, fi.ram_base, npages, hyp_mem_bitmap);
-    palloc_reserve(&hyp_mem, (uint64_t)(uintptr_t)__image_start,
-                   (uint64_t)(uintptr_t)(__image_end - __image_start));
-    const uint64_t kept = platform_ram_kept(&platform, (uint64_t)(uintptr_t)__image_start);
-    if (kept)
-        palloc_reserve(&hyp_mem, platform.ram_base, kept);
+    mem_init(&fi);
 
     gic_init_dist();
     if (!gic_cpu_present(0))
@@ -202,7 +236,7 @@ void hyp_main(const void *dtb)
      * unreadable. */
     const bool loader_ran = !dtb_ok || fi.loader[0];
     const struct ram_range written[] = {
-        { fi.ram_base, (uint64_t)(uintptr_t)__image_start - fi.ram_base },
+        { platform.ram_base, (uint64_t)(uintptr_t)__image_start - platform.ram_base },
         loader_ran ? (struct ram_range){ 0, ~UINT64_C(0) }
                    : (struct ram_range){ (uint64_t)(uintptr_t)dtb, fdt_total_size(dtb) },
     };
@@ -210,7 +244,7 @@ void hyp_main(const void *dtb)
         printf("booted by U-Boot %s: each VM's RAM is cleared before its first start\n", fi.loader);
     sched_init();
     unsigned created = vm_create_all(written, ARRAY_SIZE(written));
-    banner(&fi);
+    banner();
     /* The console's drainer and input: a CPU no vCPU is pinned to, if any. */
     unsigned con_cpu = 0;
     for (unsigned i = nr_pcpus; i-- > 1;)

@@ -220,7 +220,10 @@ static void test_memory_address(void **state)
     (void)state;
     struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
     a->cfg.ram_pa = TEST_RAM_BASE + MiB(2048) - MiB(32);
-    EXPECT_REFUSED(check(), "/vms/a: memory-address 0xbe000000+0x4000000 is outside the platform's RAM");
+    EXPECT_REFUSED(check(), "/vms/a: memory-address 0xbe000000+0x4000000 runs out of the platform's RAM bank "
+                   "0x40000000-0xbfffffff: a VM's RAM is one run in one bank");
+    a->cfg.ram_pa = TEST_RAM_BASE + MiB(2048);
+    EXPECT_REFUSED(check(), "/vms/a: memory-address 0xc0000000+0x4000000 is outside the platform's RAM");
     a->cfg.ram_pa = TEST_RAM_BASE;
     EXPECT_REFUSED(check(), "/vms/a: memory-address 0x40000000 overlaps the hypervisor");
     a->cfg.ram_pa = TEST_IMAGE_BASE + MiB(2);
@@ -238,7 +241,31 @@ static void test_memory_beyond_allocator(void **state)
     tool_sys_init(&sys, HYP_MEM_MAX + MiB(1024));
     struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
     a->cfg.ram_pa = TEST_RAM_BASE + HYP_MEM_MAX - MiB(32);
-    EXPECT_REFUSED(check(), "ends beyond the first 4096 MiB of RAM, which is all the hypervisor allocates");
+    EXPECT_ACCEPTED(check());                      /* in the bank: layout_boot() refuses it */
+    a->cfg.ram_pa = TEST_RAM_BASE + HYP_MEM_MAX + MiB(1024);
+    EXPECT_REFUSED(check(), "/vms/a: memory-address 0x180000000+0x4000000 is outside the platform's RAM");
+}
+
+/* memory-address in any bank, one run in one bank; the image is in the first. */
+static void test_memory_in_banks(void **state)
+{
+    (void)state;
+    tool_sys_init(&sys, MiB(1024));
+    tool_sys_add_bank(&sys, UINT64_C(0x800000000), MiB(2048));
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    a->cfg.ram_pa = UINT64_C(0x800000000);
+    EXPECT_ACCEPTED(check());
+    a->cfg.ram_pa = UINT64_C(0x800000000) + MiB(2048) - MiB(32);
+    EXPECT_REFUSED(check(), "/vms/a: memory-address 0x87e000000+0x4000000 runs out of the platform's RAM bank "
+                   "0x800000000-0x87fffffff: a VM's RAM is one run in one bank");
+    a->cfg.ram_pa = TEST_RAM_BASE + MiB(1024) - MiB(32);
+    EXPECT_REFUSED(check(), "runs out of the platform's RAM bank 0x40000000-0x7fffffff");
+    a->cfg.ram_pa = UINT64_C(0x400000000);
+    EXPECT_REFUSED(check(), "/vms/a: memory-address 0x400000000+0x4000000 is outside the platform's RAM");
+    /* A device in the second bank is in RAM. */
+    a->cfg.ram_pa = 0;
+    tool_add_device(a, "/platform/devices/x", 100, UINT64_C(0x810000000), PAGE, -1);
+    EXPECT_REFUSED(check(), "is in the platform's RAM (0x800000000-0x87fffffff), which the hypervisor allocates");
 }
 
 static void test_memory_reaches_share_window(void **state)
@@ -344,6 +371,7 @@ int main(void)
         cmocka_unit_test_setup(test_device_by_address, setup),
         cmocka_unit_test_setup(test_memory_address, setup),
         cmocka_unit_test_setup(test_memory_beyond_allocator, setup),
+        cmocka_unit_test_setup(test_memory_in_banks, setup),
         cmocka_unit_test_setup(test_memory_reaches_share_window, setup),
         cmocka_unit_test_setup(test_share_quotas, setup),
         cmocka_unit_test_setup(test_budgets_fill_cpu, setup),

@@ -170,6 +170,61 @@ static void test_total(void **state)
     EXPECT_REFUSED(boot(&linked), "/vms: the VMs need 4096 MiB of RAM, the platform has 4095 MiB beside the hypervisor (as linked)");
 }
 
+/* Several banks (the ZCU102's shape: 1 GiB here, then 2 GiB at 32 GiB):
+ * first fit through them in order, as the hypervisor's allocator; a VM's
+ * RAM is one run in one bank. */
+#define HIGH_BANK UINT64_C(0x800000000)
+
+static void test_banks_first_fit(void **state)
+{
+    (void)state;
+    tool_sys_init(&sys, MiB(1024));
+    tool_sys_add_bank(&sys, HIGH_BANK, MiB(2048));
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(512));
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(1024));      /* 1 GiB-aligned: only the second bank has one */
+    struct vm *c = tool_add_vm(&sys, "c", 2, MiB(256));
+    struct vm *d = tool_add_vm(&sys, "d", 3, MiB(512));       /* the first bank is full */
+    EXPECT_ACCEPTED(boot(&linked));
+    assert_int_equal(a->boot_pa, UINT64_C(0x40400000));
+    assert_int_equal(b->boot_pa, HIGH_BANK);
+    assert_int_equal(c->boot_pa, UINT64_C(0x60400000));
+    assert_int_equal(d->boot_pa, HIGH_BANK + MiB(1024));
+    /* More than any one bank holds, though not than all of them. */
+    c->cfg.ram_size = MiB(128);
+    d->cfg.ram_size = MiB(1280);
+    EXPECT_REFUSED(boot(&linked), "/vms/d: 1280 MiB of RAM cannot be allocated at boot: it needs one 1 GiB-aligned "
+                   "run in one bank (for 1 GiB blocks), and the largest left after the hypervisor image");
+    EXPECT_REFUSED(boot(&linked), "is 1024 MiB");
+}
+
+/* memory-address in the second bank; the total over every bank; and the
+ * allocator's HYP_MEM_MAX, bank after bank: the second bank's managed part
+ * ends where the budget does. */
+static void test_banks_fixed_and_total(void **state)
+{
+    (void)state;
+    tool_sys_init(&sys, MiB(1024));
+    tool_sys_add_bank(&sys, HIGH_BANK, MiB(2048));
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    a->cfg.ram_pa = HIGH_BANK + MiB(64);
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    EXPECT_ACCEPTED(boot(&linked));
+    assert_int_equal(a->boot_pa, HIGH_BANK + MiB(64));
+    assert_int_equal(b->boot_pa, UINT64_C(0x40400000));
+    b->cfg.ram_size = MiB(3072);
+    EXPECT_REFUSED(boot(&linked), "/vms: the VMs need 3136 MiB of RAM, the platform has 3071 MiB beside the "
+                   "hypervisor (as linked), all banks together");
+
+    tool_sys_init(&sys, MiB(3072));
+    tool_sys_add_bank(&sys, HIGH_BANK, MiB(2048));
+    a = tool_add_vm(&sys, "a", 0, MiB(64));
+    a->cfg.ram_pa = HIGH_BANK + MiB(1024) - MiB(32);
+    EXPECT_REFUSED(boot(&linked), "/vms/a: memory-address 0x83e000000+0x4000000 ends beyond the RAM the "
+                   "hypervisor's allocator manages (4096 MiB, bank after bank: HYP_MEM_MAX)");
+    a->cfg.ram_pa = HIGH_BANK + MiB(1024) - MiB(64);
+    EXPECT_ACCEPTED(boot(&linked));
+}
+
 /* The IPA space grows to cover a device (QEMU's high ECAM: 39 bits), up to
  * what every CPU of the platform has. */
 static void test_device_high(void **state)
@@ -280,6 +335,8 @@ int main(void)
         cmocka_unit_test_setup(test_fixed_after_first_fit, setup),
         cmocka_unit_test_setup(test_fixed_over_image_as_linked, setup),
         cmocka_unit_test_setup(test_total, setup),
+        cmocka_unit_test_setup(test_banks_first_fit, setup),
+        cmocka_unit_test_setup(test_banks_fixed_and_total, setup),
         cmocka_unit_test_setup(test_device_high, setup),
         cmocka_unit_test_setup(test_share_pools, setup),
         cmocka_unit_test_setup(test_pci_table_run, setup),

@@ -181,8 +181,8 @@ static void test_qemu_virt(void **state)
     struct blob b = build(&qemu_virt);
     struct fdt_info info;
     assert_int_equal(scan(&b, &info), E_OK);
-    assert_int_equal(info.ram_base, 0x40000000);
-    assert_int_equal(info.ram_size, 0x80000000);
+    assert_int_equal(info.ram[0].base, 0x40000000);
+    assert_int_equal(info.ram[0].size, 0x80000000);
     assert_int_equal(info.nr_cpus, 4);
     assert_int_equal(fdt_total_size(b.p), b.size);
     free(b.p);
@@ -196,8 +196,8 @@ static void test_cell_sizes(void **state)
     struct blob b = build(&bd);
     struct fdt_info info;
     assert_int_equal(scan(&b, &info), E_OK);
-    assert_int_equal(info.ram_base, 0x140000000);
-    assert_int_equal(info.ram_size, 0x10000000);
+    assert_int_equal(info.ram[0].base, 0x140000000);
+    assert_int_equal(info.ram[0].size, 0x10000000);
     assert_int_equal(info.nr_cpus, 1);
     free(b.p);
 
@@ -205,8 +205,8 @@ static void test_cell_sizes(void **state)
                          .ram_size = 0x20000000, .nr_cpus = 8, .root_size_cells_first = true };
     b = build(&bd);
     assert_int_equal(scan(&b, &info), E_OK);
-    assert_int_equal(info.ram_base, 0x80000000);
-    assert_int_equal(info.ram_size, 0x20000000);
+    assert_int_equal(info.ram[0].base, 0x80000000);
+    assert_int_equal(info.ram[0].size, 0x20000000);
     assert_int_equal(info.nr_cpus, 8);
     free(b.p);
 
@@ -215,34 +215,46 @@ static void test_cell_sizes(void **state)
                          .ram_size = 0x8000000, .nr_cpus = 2 };
     b = build(&bd);
     assert_int_equal(scan(&b, &info), E_OK);
-    assert_int_equal(info.ram_base, 0x40000000);
-    assert_int_equal(info.ram_size, 0x8000000);
+    assert_int_equal(info.ram[0].base, 0x40000000);
+    assert_int_equal(info.ram[0].size, 0x8000000);
     free(b.p);
+}
+
+/* A root with one node `name` whose reg is `reg`; with `cells`, the root's
+ * #address-cells and #size-cells (else the defaults). */
+static struct blob one_node(const char *name, int cells, const fdt32_t *reg, size_t len)
+{
+    static uint8_t buf[BUF_SIZE];
+    CHECK(fdt_create(buf, BUF_SIZE));
+    CHECK(fdt_finish_reservemap(buf));
+    CHECK(fdt_begin_node(buf, ""));
+    if (cells > 0) {
+        CHECK(fdt_property_u32(buf, "#address-cells", (uint32_t)cells));
+        CHECK(fdt_property_u32(buf, "#size-cells", (uint32_t)cells));
+    }
+    CHECK(fdt_begin_node(buf, name));
+    CHECK(fdt_property(buf, "reg", reg, (int)len));
+    CHECK(fdt_end_node(buf));
+    CHECK(fdt_end_node(buf));
+    CHECK(fdt_finish(buf));
+    return copy_exact(buf, fdt_totalsize(buf));
 }
 
 static void test_no_memory_node(void **state)
 {
     (void)state;
-    static uint8_t buf[BUF_SIZE];
-    CHECK(fdt_create(buf, BUF_SIZE));
-    CHECK(fdt_finish_reservemap(buf));
-    CHECK(fdt_begin_node(buf, ""));
-    CHECK(fdt_begin_node(buf, "memoryless"));       /* "memory" is only a prefix */
     static const fdt32_t reg[4] = { 0, 0x40000000, 0, 0x40000000 };
-    CHECK(fdt_property(buf, "reg", reg, sizeof(reg)));
-    CHECK(fdt_end_node(buf));
-    CHECK(fdt_end_node(buf));
-    CHECK(fdt_finish(buf));
-    struct blob b = copy_exact(buf, fdt_totalsize(buf));
+    struct blob b = one_node("memoryless", -1, reg, sizeof(reg));   /* "memory" is only a prefix */
     struct fdt_info info;
     assert_int_equal(scan(&b, &info), E_OK);
-    assert_int_equal(info.ram_size, 0);
-    assert_int_equal(info.ram_base, 0);
+    assert_int_equal(info.nr_ram, 0);
     assert_int_equal(info.nr_cpus, 0);
     free(b.p);
 }
 
-static void test_first_memory_node_wins(void **state)
+/* Every /memory node is a bank (QEMU's zcu102 and raspi4b give a node per
+ * bank when they give two; a board's firmware may too). */
+static void test_every_memory_node(void **state)
 {
     (void)state;
     struct board bd = qemu_virt;
@@ -250,8 +262,37 @@ static void test_first_memory_node_wins(void **state)
     struct blob b = build(&bd);
     struct fdt_info info;
     assert_int_equal(scan(&b, &info), E_OK);
-    assert_int_equal(info.ram_base, 0x40000000);
-    assert_int_equal(info.ram_size, 0x80000000);
+    assert_int_equal(info.nr_ram, 2);
+    assert_int_equal(info.ram[0].base, 0x40000000);
+    assert_int_equal(info.ram[0].size, 0x80000000);
+    assert_int_equal(info.ram[1].base, UINT64_C(0x1000000010));
+    assert_int_equal(info.ram[1].size, UINT64_C(0x1000000010));
+    free(b.p);
+}
+
+/* One /memory node with several reg ranges: each a bank, empty ones
+ * skipped, those beyond MAX_RAM_BANKS counted; a ragged tail ignored. */
+static void test_ranges_in_one_node(void **state)
+{
+    (void)state;
+    /* The Raspberry Pi 4B's two, an empty one, then four more, then half a range. */
+    static const uint32_t cells[] = { 0, 0x3c000000, 0x40000000, 0x40000000, 0x80000000, 0,
+                                      0x90000000, 0x1000000, 0xa0000000, 0x1000000, 0xb0000000, 0x1000000,
+                                      0xc0000000, 0x1000000, 0xd0000000 };
+    fdt32_t reg[ARRAY_SIZE(cells)];
+    for (unsigned i = 0; i < ARRAY_SIZE(cells); i++)
+        reg[i] = cpu_to_fdt32(cells[i]);
+    struct blob b = one_node("memory@0", 1, reg, sizeof(reg));
+    struct fdt_info info;
+    assert_int_equal(scan(&b, &info), E_OK);
+    assert_int_equal(info.nr_ram, MAX_RAM_BANKS);
+    assert_int_equal(info.ram[0].base, 0);
+    assert_int_equal(info.ram[0].size, 0x3c000000);
+    assert_int_equal(info.ram[1].base, 0x40000000);
+    assert_int_equal(info.ram[1].size, 0x40000000);
+    assert_int_equal(info.ram[2].base, 0x90000000);
+    assert_int_equal(info.ram[3].base, 0xa0000000);
+    assert_int_equal(info.ram_left_out, 2);
     free(b.p);
 }
 
@@ -264,7 +305,7 @@ static void test_bootargs(void **state)
     struct fdt_info info;
     assert_int_equal(scan(&b, &info), E_OK);
     assert_string_equal(info.bootargs, "tofu.color=1 loglevel=8");
-    assert_int_equal(info.ram_size, 0x80000000);
+    assert_int_equal(info.ram[0].size, 0x80000000);
     free(b.p);
 
     /* Longer than the buffer: truncated, still terminated. */
@@ -363,7 +404,7 @@ static void test_bad_header(void **state)
     memset(&info, 0xa5, sizeof(info));
     assert_int_equal(fdt_scan(NULL, &info), E_INVAL);
     assert_int_equal(info.nr_cpus, 0);              /* cleared even on failure */
-    assert_int_equal(info.ram_size, 0);
+    assert_int_equal(info.ram[0].size, 0);
 
     struct blob b = build(&qemu_virt);
     set_be32(&b, 0, 0xd00dfeef);                    /* magic */
@@ -521,7 +562,7 @@ static void test_nop_tokens_skipped(void **state)
     CHECK(fdt_nop_node(b.p, node));
     struct fdt_info info;
     assert_int_equal(scan(&b, &info), E_OK);
-    assert_int_equal(info.ram_size, 0x80000000);
+    assert_int_equal(info.ram[0].size, 0x80000000);
     assert_int_equal(info.nr_cpus, 4);
     free(b.p);
 }
@@ -546,6 +587,38 @@ static void test_unterminated_property_name(void **state)
     expect_invalid(&b);
 }
 
+/* The boot DTB's ranges clipped to the banks tofu maps: the Raspberry Pi
+ * 4B's firmware giving its two banks in one range each, QEMU virt's -m
+ * larger than the config's memory, a range wholly outside, none at all. */
+static void test_ram_within(void **state)
+{
+    (void)state;
+    const struct ram_range rpi[] = { { 0, 0x3c000000 }, { 0x40000000, 0x40000000 } };
+    struct fdt_info fi = { .nr_ram = 2, .ram = { { 0x40000000, 0x40000000 }, { 0, 0x3b400000 } } };
+    struct ram_range out[MAX_RAM_BANKS];
+    assert_int_equal(fdt_ram_within(&fi, rpi, 2, out), 2);
+    assert_int_equal(out[0].base, 0);                       /* the banks' order */
+    assert_int_equal(out[0].size, 0x3b400000);              /* the firmware kept some */
+    assert_int_equal(out[1].base, 0x40000000);
+    assert_int_equal(out[1].size, 0x40000000);
+
+    const struct ram_range virt[] = { { 0x40000000, 0x80000000 } };
+    fi = (struct fdt_info){ .nr_ram = 2, .ram = { { 0x40000000, 0x100000000 }, { 0x200000000, 0x1000 } } };
+    assert_int_equal(fdt_ram_within(&fi, virt, 1, out), 1);
+    assert_int_equal(out[0].base, 0x40000000);
+    assert_int_equal(out[0].size, 0x80000000);
+
+    fi = (struct fdt_info){ .nr_ram = 1, .ram = { { 0x10000000, ~UINT64_C(0) } } };   /* wraps: to the end */
+    assert_int_equal(fdt_ram_within(&fi, rpi, 2, out), 2);
+    assert_int_equal(out[0].base, 0x10000000);
+    assert_int_equal(out[0].size, 0x2c000000);
+    fi = (struct fdt_info){ .nr_ram = 1, .ram = { { 0x3c000000, 0x4000000 } } };    /* the VideoCore's */
+    assert_int_equal(fdt_ram_within(&fi, rpi, 2, out), 0);
+    fi = (struct fdt_info){ .nr_ram = 0 };
+    assert_int_equal(fdt_ram_within(&fi, rpi, 2, out), 2);
+    assert_int_equal(out[1].base, 0x40000000);
+}
+
 int main(void)
 {
     alarm(60);          /* a parser that loops fails instead of hanging the run */
@@ -553,7 +626,9 @@ int main(void)
         cmocka_unit_test(test_qemu_virt),
         cmocka_unit_test(test_cell_sizes),
         cmocka_unit_test(test_no_memory_node),
-        cmocka_unit_test(test_first_memory_node_wins),
+        cmocka_unit_test(test_every_memory_node),
+        cmocka_unit_test(test_ranges_in_one_node),
+        cmocka_unit_test(test_ram_within),
         cmocka_unit_test(test_bootargs),
         cmocka_unit_test(test_bootargs_only_in_chosen),
         cmocka_unit_test(test_bad_header),

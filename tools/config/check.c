@@ -236,9 +236,10 @@ static void check_device_address(const struct sys *s, const struct vm *vm, unsig
         if (ranges_overlap(d->pa, d->size, w[k].base, w[k].size))
             refuse_device(vm, i, "overlaps %s (IPA %#" PRIx64 "-%#" PRIx64 ")", w[k].what, w[k].base,
                         w[k].base + w[k].size - 1);
-    if (ranges_overlap(d->pa, d->size, s->ram_base, s->ram_size))
-        refuse_device(vm, i, "is in the platform's RAM (%#" PRIx64 "-%#" PRIx64 "), which the hypervisor allocates",
-                    s->ram_base, s->ram_base + s->ram_size - 1);
+    for (unsigned k = 0; k < s->nr_ram; k++)
+        if (ranges_overlap(d->pa, d->size, s->ram[k].base, s->ram[k].size))
+            refuse_device(vm, i, "is in the platform's RAM (%#" PRIx64 "-%#" PRIx64 "), which the hypervisor allocates",
+                          s->ram[k].base, s->ram[k].base + s->ram[k].size - 1);
     for (const struct vm *o = s->vms; o <= vm; o++)
         for (unsigned j = 0; j < (o == vm ? i : o->cfg.nr_devices); j++) {
             const struct vm_device *e = &o->cfg.devices[j];
@@ -260,15 +261,22 @@ static void check_memory(const struct sys *s, const struct vm *vm, const struct 
              c->ram_size >> 20, c->share_window_ipa);
     if (!c->ram_pa)
         return;
-    uint64_t end = c->ram_pa + c->ram_size, ram_end = s->ram_base + s->ram_size;
-    if (c->ram_pa < s->ram_base || end > ram_end || end < c->ram_pa)
+    uint64_t end = c->ram_pa + c->ram_size;
+    const struct ram_range *bank = NULL;
+    for (unsigned k = 0; k < s->nr_ram; k++)
+        if (c->ram_pa >= s->ram[k].base && end <= s->ram[k].base + s->ram[k].size && end > c->ram_pa)
+            bank = &s->ram[k];
+    if (!bank) {
+        for (unsigned k = 0; k < s->nr_ram; k++)
+            if (ranges_overlap(c->ram_pa, c->ram_size, s->ram[k].base, s->ram[k].size))
+                refuse(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " runs out of the platform's RAM bank "
+                       "%#" PRIx64 "-%#" PRIx64 ": a VM's RAM is one run in one bank", c->ram_pa, c->ram_size,
+                       s->ram[k].base, s->ram[k].base + s->ram[k].size - 1);
         refuse(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " is outside the platform's RAM", c->ram_pa, c->ram_size);
-    if (end > s->ram_base + HYP_MEM_MAX)
-        refuse(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " ends beyond the first %" PRIu64
-             " MiB of RAM, which is all the hypervisor allocates", c->ram_pa, c->ram_size, HYP_MEM_MAX >> 20);
-    if (c->ram_pa < hyp->end)
+    }
+    if (bank == s->ram && c->ram_pa < hyp->end)
         refuse(vm->node, "memory-address %#" PRIx64 " overlaps the hypervisor (%#" PRIx64 "-%#" PRIx64 ", %s)",
-             c->ram_pa, s->ram_base, hyp->end - 1, hyp_image_what(hyp));
+             c->ram_pa, s->ram[0].base, hyp->end - 1, hyp_image_what(hyp));
     for (const struct vm *o = s->vms; o < vm; o++)
         if (o->cfg.ram_pa && ranges_overlap(c->ram_pa, c->ram_size, o->cfg.ram_pa, o->cfg.ram_size))
             refuse(vm->node, "memory %#" PRIx64 "+%#" PRIx64 " overlaps VM '%s'", c->ram_pa, c->ram_size, o->cfg.name);
@@ -473,9 +481,9 @@ void check_system(struct sys *s, const struct hyp_image *hyp)
         check_pci_functions(s, vm);
     for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++)
         check_streams(s, vm);           /* before devices: two VMs' streams are compared first */
-    if (hyp->end > s->ram_base + s->ram_size)
+    if (hyp->end > s->ram[0].base + s->ram[0].size)
         refuse("/platform", "memory ends at %#" PRIx64 ", inside the hypervisor image (to %#" PRIx64 ", %s)",
-             s->ram_base + s->ram_size - 1, hyp->end - 1, hyp_image_what(hyp));
+             s->ram[0].base + s->ram[0].size - 1, hyp->end - 1, hyp_image_what(hyp));
     for (const struct vm *vm = s->vms; vm < s->vms + s->nr_vms; vm++) {
         if (vm->its && plat.hyp.gic_version == 2)
             refuse(vm->node, "its: the board has a GICv2, which has no LPIs: a VM cannot have a virtual ITS");

@@ -131,7 +131,7 @@ static void emit_platform(FILE *c)
         { "gic_version", p->gic_version }, { "gicd_base", p->gicd_base }, { "gicr_base", p->gicr_base },
         { "gicr_size", p->gicr_size }, { "gicc_base", p->gicc_base }, { "gich_base", p->gich_base },
         { "gicv_base", p->gicv_base }, { "gic_maint_intid", p->gic_maint_intid }, { "its_base", p->its_base },
-        { "ram_base", p->ram_base }, { "ram_size", p->ram_size },
+        { "ram_base", p->ram_base }, { "nr_ram_banks", p->nr_ram_banks },
         { "device_base", p->device_base }, { "device_size", p->device_size },
         { "iommu_base", p->iommu_base }, { "iommu_event_intid", p->iommu_event_intid },
         { "iommu_gerror_intid", p->iommu_gerror_intid }, { "iommu_buses", p->iommu_buses },
@@ -145,6 +145,9 @@ static void emit_platform(FILE *c)
             p->ram_zero_at_power_on ? "true" : "false", p->gic_hw_lr_no_refire ? "true" : "false", p->nr_cpus);
     for (unsigned i = 0; i < p->nr_cpus; i++)
         fprintf(c, "%s%#" PRIx64, i ? ", " : " ", p->cpu_mpidr[i]);
+    fprintf(c, " },\n    .ram_bank = {");
+    for (unsigned i = 0; i < p->nr_ram_banks; i++)
+        fprintf(c, "%s{ %#" PRIx64 ", %#" PRIx64 " }", i ? ", " : " ", p->ram_bank[i].base, p->ram_bank[i].size);
     fprintf(c, " },\n");
     if (p->cpu_enable_method == PLATFORM_CPU_SPIN_TABLE) {
         fprintf(c, "    .cpu_enable_method = PLATFORM_CPU_SPIN_TABLE,\n    .cpu_release_addr = {");

@@ -151,7 +151,7 @@ struct sim {
 
 /* Static, so that a refusal (which does not return) leaks nothing. */
 static struct sim sim_state;
-static uint64_t sim_bitmap[HYP_MEM_MAX / PAGE_SIZE / 64];
+static uint64_t sim_bitmap[HYP_MEM_BITMAP_WORDS];
 static uint64_t sim_tables[MAX_TABLE_PAGES][PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 
 static void add_owner(struct sim *sim, uint64_t pa, uint64_t size, const struct vm *vm, enum owner_kind kind)
@@ -203,11 +203,12 @@ static void describe(const struct sim *sim, const struct owner *o, char *buf, si
 static void __attribute__((noreturn)) refuse_fixed(const struct sim *sim, const struct vm *vm)
 {
     const struct vm_config *c = &vm->cfg;
-    uint64_t managed_end = sim->mem.base + sim->mem.npages * PAGE_SIZE;
+    const struct palloc_bank *b = palloc_bank_of(&sim->mem, c->ram_pa);
     char what[160] = "memory in use";
-    if (c->ram_pa + c->ram_size > managed_end)
-        refuse(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " ends beyond the %" PRIu64 " MiB of RAM the hypervisor's allocator manages",
-             c->ram_pa, c->ram_size, MIB(sim->mem.npages * PAGE_SIZE));
+    if (!b || c->ram_pa + c->ram_size > b->base + b->npages * PAGE_SIZE)
+        refuse(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " ends beyond the RAM the hypervisor's allocator "
+               "manages (%" PRIu64 " MiB, bank after bank: HYP_MEM_MAX)", c->ram_pa, c->ram_size,
+               MIB(HYP_MEM_MAX));
     for (unsigned i = 0; i < sim->nr_owners; i++)
         if (ranges_overlap(c->ram_pa, c->ram_size, sim->owners[i].start, sim->owners[i].end - sim->owners[i].start)) {
             describe(sim, &sim->owners[i], what, sizeof(what));
@@ -216,21 +217,25 @@ static void __attribute__((noreturn)) refuse_fixed(const struct sim *sim, const 
     refuse(vm->node, "memory-address %#" PRIx64 "+%#" PRIx64 " is taken at boot by %s", c->ram_pa, c->ram_size, what);
 }
 
-static bool page_used(const struct palloc *pa, uint64_t i)
+static bool page_used(const struct palloc_bank *b, uint64_t i)
 {
-    return (pa->bitmap[i / 64] >> (i % 64)) & 1;
+    return (b->bitmap[i / 64] >> (i % 64)) & 1;
 }
 
-/* The longest free run that starts on an `align`-byte physical boundary. */
+/* The longest free run in any bank that starts on an `align`-byte physical
+ * boundary. */
 static uint64_t largest_aligned_run(const struct palloc *pa, uint64_t align)
 {
-    uint64_t best = 0, base_pfn = pa->base / PAGE_SIZE, step = align / PAGE_SIZE;
-    uint64_t i = ALIGN_UP(base_pfn, step) - base_pfn;
-    while (i < pa->npages) {
-        uint64_t n = 0;
-        while (i + n < pa->npages && !page_used(pa, i + n)) n++;
-        if (n > best) best = n;
-        i = ALIGN_UP(base_pfn + i + n + 1, step) - base_pfn;
+    uint64_t best = 0, step = align / PAGE_SIZE;
+    for (unsigned k = 0; k < pa->nr_banks; k++) {
+        const struct palloc_bank *b = &pa->bank[k];
+        uint64_t base_pfn = b->base / PAGE_SIZE, i = ALIGN_UP(base_pfn, step) - base_pfn;
+        while (i < b->npages) {
+            uint64_t n = 0;
+            while (i + n < b->npages && !page_used(b, i + n)) n++;
+            if (n > best) best = n;
+            i = ALIGN_UP(base_pfn + i + n + 1, step) - base_pfn;
+        }
     }
     return best * PAGE_SIZE;
 }
@@ -238,7 +243,7 @@ static uint64_t largest_aligned_run(const struct palloc *pa, uint64_t align)
 static void __attribute__((noreturn)) refuse_anywhere(const struct sim *sim, const struct vm *vm, uint64_t align)
 {
     const struct vm_config *c = &vm->cfg;
-    refuse(vm->node, "%" PRIu64 " MiB of RAM cannot be allocated at boot: it needs one %s-aligned run (for %s blocks), "
+    refuse(vm->node, "%" PRIu64 " MiB of RAM cannot be allocated at boot: it needs one %s-aligned run in one bank (for %s blocks), "
          "and the largest left after the hypervisor image (to %#" PRIx64 ", %s)%s is %" PRIu64 " MiB",
          MIB(c->ram_size), align == SZ_1G ? "1 GiB" : "2 MiB", align == SZ_1G ? "1 GiB" : "2 MiB",
          sim->hyp->end - 1, hyp_image_what(sim->hyp), vm == sim->sys->vms ? "" : " and the VMs before it",
@@ -330,32 +335,31 @@ static void sim_vm(struct sim *sim, struct vm *vm)
     }
 }
 
-static uint64_t managed_pages(const struct sys *s)
-{
-    return (s->ram_size < HYP_MEM_MAX ? s->ram_size : HYP_MEM_MAX) / PAGE_SIZE;
-}
-
 void layout_boot(struct sys *s, const struct hyp_image *hyp)
 {
     struct sim *sim = &sim_state;
-    uint64_t npages = managed_pages(s), total = 0;
+    *sim = (struct sim){ .sys = s, .hyp = hyp };
+    /* The banks as the hypervisor takes them when the boot DTB agrees with
+     * the config's memory (src/core/main.c's mem_init). */
+    uint64_t npages = palloc_init_banks(&sim->mem, s->ram, s->nr_ram, sim_bitmap, HYP_MEM_BITMAP_WORDS), total = 0;
     for (unsigned i = 0; i < s->nr_vms; i++) total += s->vms[i].cfg.ram_size;
     uint64_t beside = npages * PAGE_SIZE - (hyp->end - hyp->start);
     if (total > beside)
-        refuse("/vms", "the VMs need %" PRIu64 " MiB of RAM, the platform has %" PRIu64 " MiB beside the hypervisor (%s)",
-             MIB(total), MIB(beside), hyp_image_what(hyp));
-
-    *sim = (struct sim){ .sys = s, .hyp = hyp };
-    palloc_init(&sim->mem, s->ram_base, npages, sim_bitmap);
+        refuse("/vms", "the VMs need %" PRIu64 " MiB of RAM, the platform has %" PRIu64 " MiB beside the hypervisor "
+               "(%s)%s", MIB(total), MIB(beside), hyp_image_what(hyp),
+               s->nr_ram > 1 ? ", all banks together" : "");
     palloc_reserve(&sim->mem, hyp->start, hyp->end - hyp->start);
     if (platform_ram_kept(&plat.hyp, hyp->start))
-        palloc_reserve(&sim->mem, s->ram_base, platform_ram_kept(&plat.hyp, hyp->start));
+        palloc_reserve(&sim->mem, s->ram[0].base, platform_ram_kept(&plat.hyp, hyp->start));
     add_owner(sim, hyp->start, hyp->end - hyp->start, NULL, OWN_IMAGE);
-    /* QEMU virt's SMMUv3 takes its run before the VMs (iommu_init). */
-    uint64_t smmu = palloc_alloc(&sim->mem, SMMUV3_BOOT_PAGES, SMMUV3_BOOT_ALIGN);
-    if (!smmu)
-        refuse("/vms", "no RAM is left at boot for the SMMU's %d pages", SMMUV3_BOOT_PAGES);
-    add_owner(sim, smmu, SMMUV3_BOOT_PAGES * PAGE_SIZE, NULL, OWN_IOMMU);
+    /* QEMU virt's SMMUv3 takes its run before the VMs (iommu_init); a board
+     * without an IOMMU takes none. */
+    if (plat.hyp.iommu_base) {
+        uint64_t smmu = palloc_alloc(&sim->mem, SMMUV3_BOOT_PAGES, SMMUV3_BOOT_ALIGN);
+        if (!smmu)
+            refuse("/vms", "no RAM is left at boot for the SMMU's %d pages", SMMUV3_BOOT_PAGES);
+        add_owner(sim, smmu, SMMUV3_BOOT_PAGES * PAGE_SIZE, NULL, OWN_IOMMU);
+    }
     for (unsigned i = 0; i < s->nr_vms; i++)
         sim_vm(sim, &s->vms[i]);
     s->boot_free = sim->mem.free_pages * PAGE_SIZE;

@@ -550,6 +550,64 @@ static void parse_schedule(struct sys *s, const void *fdt)
         parse_schedule_cpu(s, fdt, child);
 }
 
+/* The board's ram-banks, for a refusal: "0-0x3bffffff, 0x40000000-0x7fffffff". */
+static const char *banks_text(char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < plat.nr_banks && n < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%#" PRIx64 "-%#" PRIx64, i ? ", " : "", plat.banks[i].base,
+                              plat.banks[i].base + plat.banks[i].size - 1);
+    return buf;
+}
+
+/* memory: the RAM the system uses, 1..MAX_RAM_BANKS ranges in address
+ * order, the first at ram-base, each 2 MiB aligned, inside one of the
+ * board's ram-banks, one a bank (without ram-banks, one range).
+ * They become the hypervisor's banks (platform.ram_bank): what EL2 maps and
+ * what it allocates from when the boot DTB says nothing. */
+static void parse_memory(struct sys *s, const void *fdt, int pnode)
+{
+    int len;
+    const fdt32_t *m = fdt_getprop(fdt, pnode, "memory", &len);
+    unsigned most = plat.nr_banks ? plat.nr_banks : 1;
+    if (!m || !len || len % (REG_CELLS * 4) || (unsigned)len / (REG_CELLS * 4) > most)
+        refuse("/platform", "memory must be 1..%u <base-hi base-lo size-hi size-lo> range%s: one in each RAM bank of "
+               "the board's it uses (%u in its ram-banks)", most, most > 1 ? "s" : "", most);
+    s->nr_ram = (unsigned)len / (REG_CELLS * 4);
+    s->ram_size = 0;
+    for (unsigned i = 0; i < s->nr_ram; i++) {
+        struct ram_range r = { read_cells(m + i * REG_CELLS, 2), read_cells(m + i * REG_CELLS + 2, 2) };
+        if (!i && r.base != plat.hyp.ram_base)
+            refuse("/platform", "memory must start at %#" PRIx64 " (ram-base)", plat.hyp.ram_base);
+        if (!r.size || (r.base | r.size) % SZ_2M || r.base + r.size < r.base)
+            refuse("/platform", "memory: range %u (%#" PRIx64 "+%#" PRIx64 ") must be a non-empty multiple of 2 MiB, "
+                   "2 MiB aligned", i, r.base, r.size);
+        if (i && r.base < s->ram[i - 1].base + s->ram[i - 1].size)
+            refuse("/platform", "memory: range %u (%#" PRIx64 ") must start above range %u's end (%#" PRIx64 "): "
+                   "in address order, apart", i, r.base, i - 1, s->ram[i - 1].base + s->ram[i - 1].size - 1);
+        unsigned bank = plat.nr_banks;
+        for (unsigned b = 0; b < plat.nr_banks; b++)
+            if (r.base >= plat.banks[b].base && r.base + r.size <= plat.banks[b].base + plat.banks[b].size)
+                bank = b;
+        char banks[MAX_RAM_BANKS * 48];
+        if (plat.nr_banks && bank == plat.nr_banks)
+            refuse("/platform", "memory: range %u (%#" PRIx64 "-%#" PRIx64 ") is not inside one of the board's "
+                   "RAM banks (ram-banks: %s)", i, r.base, r.base + r.size - 1, banks_text(banks, sizeof(banks)));
+        /* One range a bank: as a loader's /memory gives it (QEMU's -m fills
+         * a bank before the next), so the boot DTB and the config agree. */
+        if (i && plat.nr_banks && ranges_overlap(s->ram[i - 1].base, s->ram[i - 1].size, plat.banks[bank].base,
+                                                 plat.banks[bank].size))
+            refuse("/platform", "memory: ranges %u and %u are both in the RAM bank at %#" PRIx64 ": one range a bank",
+                   i - 1, i, plat.banks[bank].base);
+        s->ram[i] = r;
+        s->ram_size += r.size;
+    }
+    /* The hypervisor's banks (src/core/main.c). */
+    plat.hyp.nr_ram_banks = s->nr_ram;
+    memcpy(plat.hyp.ram_bank, s->ram, sizeof(s->ram));
+}
+
 static void parse_platform(struct sys *s, const void *fdt)
 {
     static const char *const plat_props[] = { "compatible", "cpus", "memory", "nvme-disk", "e1000e-nics", "igb-nic", NULL };
@@ -565,17 +623,8 @@ static void parse_platform(struct sys *s, const void *fdt)
     if (s->nr_cpus > plat.hyp.nr_cpus)
         refuse("/platform", "cpus = <%u>, but the board has %u (its description's cpu-mpidrs)", s->nr_cpus,
                plat.hyp.nr_cpus);
+    parse_memory(s, fdt, pnode);
     int len;
-    const fdt32_t *m = fdt_getprop(fdt, pnode, "memory", &len);
-    if (!m || len != REG_CELLS * 4) refuse("/platform", "memory must be <base-hi base-lo size-hi size-lo>");
-    s->ram_base = read_cells(m, 2);
-    s->ram_size = read_cells(m + 2, 2);
-    if (s->ram_base != plat.hyp.ram_base || !s->ram_size || s->ram_size % SZ_2M)
-        refuse("/platform", "memory must start at %#" PRIx64 " and be a multiple of 2 MiB", plat.hyp.ram_base);
-    if (plat.ram_bank_end && s->ram_size > plat.ram_bank_end - s->ram_base)
-        refuse("/platform", "memory must fit in the board's RAM bank at %#" PRIx64 " (up to %#" PRIx64 "): tofu uses one bank",
-               s->ram_base, plat.ram_bank_end);
-    plat.hyp.ram_size = s->ram_size;    /* the hypervisor's default, should the boot DTB not say */
     /* A disk image, under the build folder, that QEMU attaches as an NVMe
      * function on the PCIe bus (scripts/run-qemu.sh reads it from qemu.env). */
     s->nvme_disk = get_string(fdt, pnode, "/platform", "nvme-disk");

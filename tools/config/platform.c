@@ -11,6 +11,7 @@
  */
 #include <inttypes.h>
 #include <libfdt.h>
+#include "arch/mmu.h"
 #include "arch/regs.h"
 #include "tofu_config.h"
 
@@ -150,6 +151,38 @@ static void parse_gic(struct plat_desc *p, const void *fdt, int hyp)
     p->hyp.gic_hw_lr_no_refire = fdt_getprop(fdt, node, "hw-lr-no-refire", NULL) != NULL;
 }
 
+/* ram-banks: the board's RAM, 1..MAX_RAM_BANKS page-aligned ranges in
+ * address order, the first at ram-base (it holds the image), none in the
+ * EL2 device window, all within the physical and EL2's virtual address
+ * space (tofu maps RAM 1:1).  A config's memory lies in them. */
+static void parse_ram_banks(struct plat_desc *p, const void *fdt, int hyp)
+{
+    int len;
+    const fdt32_t *b = fdt_getprop(fdt, hyp, "ram-banks", &len);
+    if (!b)
+        return;
+    if (!len || len % (REG_CELLS * 4) || len / (REG_CELLS * 4) > MAX_RAM_BANKS)
+        refuse(HYP_NODE, "ram-banks must be 1..%d <base-hi base-lo size-hi size-lo> ranges", MAX_RAM_BANKS);
+    uint64_t limit = UINT64_C(1) << (p->min_pa_bits < HYP_VA_BITS ? p->min_pa_bits : HYP_VA_BITS);
+    for (int i = 0; i < len / (REG_CELLS * 4); i++) {
+        struct ram_range r = { read_cells(b + i * REG_CELLS, 2), read_cells(b + i * REG_CELLS + 2, 2) };
+        if (!r.size || (r.base | r.size) % PAGE_SIZE || r.base + r.size < r.base || r.base + r.size > limit)
+            refuse(HYP_NODE, "ram-banks: bank %d (%#" PRIx64 "+%#" PRIx64 ") must be non-empty, page-aligned, "
+                   "below %#" PRIx64 " (the %u-bit physical and EL2's %u-bit virtual address space)", i, r.base,
+                   r.size, limit, p->min_pa_bits, HYP_VA_BITS);
+        if (i && r.base < p->banks[i - 1].base + p->banks[i - 1].size)
+            refuse(HYP_NODE, "ram-banks: bank %d (%#" PRIx64 ") must start above bank %d's end (%#" PRIx64 "): "
+                   "in address order, apart", i, r.base, i - 1, p->banks[i - 1].base + p->banks[i - 1].size - 1);
+        if (ranges_overlap(r.base, r.size, p->hyp.device_base, p->hyp.device_size))
+            refuse(HYP_NODE, "ram-banks: bank %d (%#" PRIx64 "+%#" PRIx64 ") overlaps el2-device-window", i, r.base,
+                   r.size);
+        p->banks[p->nr_banks++] = r;
+    }
+    if (p->banks[0].base != p->hyp.ram_base)
+        refuse(HYP_NODE, "ram-banks: the first must start at ram-base %#" PRIx64 " (it holds the image)",
+               p->hyp.ram_base);
+}
+
 /* cpu-mpidrs: each CPU's MPIDR affinity, 2 cells each, distinct, nothing
  * but the affinity fields; 1..MAX_PCPUS of them. */
 static void parse_cpus(struct plat_desc *p, const void *fdt, int hyp)
@@ -263,18 +296,7 @@ void parse_platform_desc(struct plat_desc *p, const void *fdt, int plat_node)
     if (!p->hyp.device_size || (p->hyp.device_base | p->hyp.device_size) % SZ_2M)
         refuse(HYP_NODE, "el2-device-window must be non-empty and 2 MiB aligned");
     p->hyp.ram_zero_at_power_on = fdt_getprop(fdt, hyp, "ram-zero-at-power-on", NULL) != NULL;
-    /* The board's RAM banks: tofu uses one, the one at ram-base (a config's
-     * memory must fit in it); the others are described, not used. */
-    const fdt32_t *b = fdt_getprop(fdt, hyp, "ram-banks", &len);
-    if (b) {
-        if (!len || len % (REG_CELLS * 4))
-            refuse(HYP_NODE, "ram-banks must be <base-hi base-lo size-hi size-lo> ranges");
-        for (int i = 0; i < len / (REG_CELLS * 4); i++)
-            if (read_cells(b + i * REG_CELLS, 2) == p->hyp.ram_base)
-                p->ram_bank_end = p->hyp.ram_base + read_cells(b + i * REG_CELLS + 2, 2);
-        if (!p->ram_bank_end)
-            refuse(HYP_NODE, "ram-banks: none starts at ram-base %#" PRIx64, p->hyp.ram_base);
-    }
+    parse_ram_banks(p, fdt, hyp);
     parse_cpus(p, fdt, hyp);
     /* The system counter's frequency, which tofu sets if it starts at EL3
      * and firmware left CNTFRQ_EL0 0 (el3_init_cpu). */

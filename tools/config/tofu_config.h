@@ -146,7 +146,8 @@ struct plat_desc {
     struct platform hyp;            /* tofu's own description of the board, into config.c */
     uint64_t image_base;            /* where tofu is linked and loaded */
     unsigned min_pa_bits;           /* the least PARange of the board's CPUs */
-    uint64_t ram_bank_end;          /* the end of the RAM bank at ram-base (ram-banks), 0: not said */
+    struct ram_range banks[MAX_RAM_BANKS];  /* ram-banks, in address order, the first at ram-base */
+    unsigned nr_banks;              /* 0: not said (QEMU virt: RAM is what -m makes it) */
     struct owned windows[PLAT_MAX_OWNED];
     unsigned nr_windows;
     struct owned spis[PLAT_MAX_OWNED_SPIS];     /* base: the SPI number; size unused */
@@ -158,7 +159,12 @@ extern struct plat_desc plat;
 
 struct sys {
     unsigned nr_cpus;
-    uint64_t ram_base, ram_size;
+    /* /platform memory: the RAM of this system, one range per bank it
+     * uses, in address order, each inside one of the board's ram-banks;
+     * ram_size their total (QEMU's -m). */
+    struct ram_range ram[MAX_RAM_BANKS];
+    unsigned nr_ram;
+    uint64_t ram_size;
     const char *nvme_disk;          /* /platform nvme-disk: a file name under the build folder, or NULL */
     unsigned e1000e_nics;           /* /platform e1000e-nics: QEMU's e1000e functions on the bus, or 0 */
     bool igb_nic;                   /* /platform igb-nic: QEMU's igb, an SR-IOV NIC, at 00:06.0 */

@@ -39,7 +39,8 @@ void tool_sys_init(struct sys *s, uint64_t ram_size)
     plat.hyp = (struct platform){
         .name = "test,board", .uart_base = TEST_UART_BASE, .uart_intid = 32 + TEST_UART_SPI,
         .gicd_base = TEST_GICD_BASE, .gicr_base = TEST_GICR_BASE, .its_base = TEST_ITS_BASE,
-        .ram_base = TEST_RAM_BASE, .ram_size = ram_size, .iommu_base = TEST_SMMU_BASE,
+        .ram_base = TEST_RAM_BASE, .nr_ram_banks = 1, .ram_bank = { { TEST_RAM_BASE, ram_size } },
+        .iommu_base = TEST_SMMU_BASE,
         .iommu_buses = 1, .pci_ecam_base = TEST_ECAM_BASE, .pci_mmio_base = TEST_PCI_MMIO,
         .pci_mmio_size = TEST_PCI_MMIO_SIZE, .pci_intx_intid = 32 + TEST_PCI_INTX_SPI,
     };
@@ -53,8 +54,15 @@ void tool_sys_init(struct sys *s, uint64_t ram_size)
         own(&plat.spis[plat.nr_spis++], TEST_SMMU_SPIS + i, 1, "one of the hypervisor's SMMU's");
     memset(s, 0, sizeof(*s));
     s->nr_cpus = 4;
-    s->ram_base = TEST_RAM_BASE;
+    s->ram[s->nr_ram++] = (struct ram_range){ TEST_RAM_BASE, ram_size };
     s->ram_size = ram_size;
+}
+
+void tool_sys_add_bank(struct sys *s, uint64_t base, uint64_t size)
+{
+    s->ram[s->nr_ram++] = (struct ram_range){ base, size };
+    s->ram_size += size;
+    plat.hyp.ram_bank[plat.hyp.nr_ram_banks++] = (struct ram_range){ base, size };
 }
 
 struct vm *tool_add_vm(struct sys *s, const char *name, unsigned cpu, uint64_t ram_size)

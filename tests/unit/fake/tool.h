@@ -39,6 +39,8 @@ extern char tool_message[1024];
 /* A model as parse_config() leaves it: the test board, 4 CPUs, `ram_size`
  * of RAM at TEST_RAM_BASE, no VM yet. */
 void tool_sys_init(struct sys *s, uint64_t ram_size);
+/* Another RAM bank of the system (its config's memory), after the others. */
+void tool_sys_add_bank(struct sys *s, uint64_t base, uint64_t size);
 /* A VM with one vCPU on `cpu`, `ram_size` of RAM, a 4 KiB flat kernel. */
 struct vm *tool_add_vm(struct sys *s, const char *name, unsigned cpu, uint64_t ram_size);
 /* A device at [pa, pa+size) with SPI `spi` (none when negative); `node`

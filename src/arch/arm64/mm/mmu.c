@@ -10,9 +10,7 @@
 #include "arch/sysreg.h"
 #include "core/platform.h"
 
-#define S1_IN_BITS      39          /* 512 GiB of VA: all of RAM and devices */
 #define S1_POOL_TABLES  64
-#define HYP_RAM_WINDOW  (4ull * SZ_1G)   /* RAM mapped at EL2, from the RAM base */
 
 extern char __image_start[], __text_end[], __rodata_end[], __ro_end[], __image_end[];
 
@@ -57,22 +55,25 @@ void mmu_build_tables(void)
 {
     struct pt pt;
     uint64_t img = (uint64_t)(uintptr_t)__image_start;
-    uint64_t ram_end = platform.ram_base + HYP_RAM_WINDOW;
-    /* Up to the device window where it starts above RAM's start, within
-     * the window (a board whose RAM starts at 0, its devices below 4 GiB). */
-    if (platform.device_base > platform.ram_base && platform.device_base < ram_end)
-        ram_end = platform.device_base;
+    /* Bank 0 holds the image (the config tool checks it); the banks never
+     * overlap the device window. */
+    const struct ram_range *bank0 = &platform.ram_bank[0];
 
-    if (pt_init(&pt, S1_IN_BITS, s1_alloc, NULL, NULL) != E_OK)
+    if (pt_init(&pt, HYP_VA_BITS, s1_alloc, NULL, NULL) != E_OK)
         for (;;) wfe();
     s1_map(&pt, platform.device_base, platform.device_base + platform.device_size, S1_DEVICE);
     /* Bus 0's PCI configuration space: src/drivers/quiesce.c turns bus mastering off there. */
     s1_map(&pt, platform.pci_ecam_base, platform.pci_ecam_base + platform.pci_ecam_bus_size, S1_DEVICE);
-    s1_map(&pt, platform.ram_base, img, S1_NORMAL | PTE_S1_AP_RW | PTE_S1_XN);
+    s1_map(&pt, bank0->base, img, S1_NORMAL | PTE_S1_AP_RW | PTE_S1_XN);
     s1_map(&pt, img, (uint64_t)(uintptr_t)__text_end, S1_NORMAL | PTE_S1_AP_RO);
     s1_map(&pt, (uint64_t)(uintptr_t)__text_end, (uint64_t)(uintptr_t)__ro_end,
            S1_NORMAL | PTE_S1_AP_RO | PTE_S1_XN);
-    s1_map(&pt, (uint64_t)(uintptr_t)__ro_end, ram_end, S1_NORMAL | PTE_S1_AP_RW | PTE_S1_XN);
+    s1_map(&pt, (uint64_t)(uintptr_t)__ro_end, bank0->base + bank0->size, S1_NORMAL | PTE_S1_AP_RW | PTE_S1_XN);
+    /* The other banks, wherever they are in the 39-bit VA (the ZCU102's
+     * high DDR at 32 GiB): tofu maps RAM 1:1. */
+    for (unsigned i = 1; i < platform.nr_ram_banks; i++)
+        s1_map(&pt, platform.ram_bank[i].base, platform.ram_bank[i].base + platform.ram_bank[i].size,
+               S1_NORMAL | PTE_S1_AP_RW | PTE_S1_XN);
 
     /* With FEAT_MTE2, RAM is Tagged at EL2 so that tofu can clear the tags
      * of a VM's RAM (arch_zero_tagged); EL2 checks no tags (SCTLR_EL2.TCF
@@ -82,7 +83,7 @@ void mmu_build_tables(void)
                                                                      : MAIR_NORMAL_WB,
                          MAIR_IDX_NORMAL);
     hyp_ttbr = (uint64_t)(uintptr_t)pt.root;
-    hyp_tcr = TCR_EL2_RES1 | (64 - S1_IN_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
+    hyp_tcr = TCR_EL2_RES1 | (64 - HYP_VA_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
               TCR_SH0_INNER | TCR_TG0_4K | ((uint64_t)parange() << TCR_EL2_PS_SHIFT);
 }
 
