@@ -220,7 +220,13 @@ static struct vcpu *sched_pick(const struct pcpu *p, struct vcpu *cur, uint64_t 
     struct vcpu *best = NULL, *urgent = NULL;
     for (unsigned i = 0; i < p->nr_vcpus; i++) {
         struct vcpu *w = p->rq[i];
-        if (w == cur || !sched_ready(w, now) || !sched_allowed(p, w, now))
+        if (w == cur || !sched_ready(w, now))
+            continue;
+        /* A waiting vCPU found ready (woken before its deadline, by an
+         * interrupt or vcpu_unblock) is ready from now: stolen time. */
+        if (w->sched_wait && w->running && (!w->steal_from || w->steal_from > now))
+            w->steal_from = now;
+        if (!sched_allowed(p, w, now))
             continue;
         if (sched_before(w, best))
             best = w;

@@ -1309,13 +1309,9 @@ void vgic_vcpu_loaded(struct vcpu *v)
         gic_ppi_set_active(c->lr_intid[ctz64(ppis)]);
 }
 
-void vgic_vcpu_put(struct vcpu *v)
+/* vgic_vcpu_put's work when a forwarded PPI is pending or in an LR. */
+static void __attribute__((noinline)) vcpu_put_ppis(struct vcpu *v, uint64_t ppis_pending)
 {
-    /* The physical PPIs of this vCPU's own sources are freed for the next
-     * vCPU: pending in the bitmap, dropped (their line asserts itself again
-     * when the vCPU is back, arch_vcpu_put silenced it meanwhile); in an
-     * LR, deactivated here and activated again at the load. */
-    uint64_t ppis_pending = __atomic_load_n(&v->vgic.pending[0], __ATOMIC_ACQUIRE) & VGIC_PPI_BITS;
     for (; ppis_pending; ppis_pending &= ppis_pending - 1) {
         unsigned intid = ctz64(ppis_pending);
         if (v->vgic.priv[intid].hw)
@@ -1325,7 +1321,19 @@ void vgic_vcpu_put(struct vcpu *v)
     for (uint32_t ppis = lrs_ppi; ppis; ppis &= ppis - 1)
         vgic_hw_deactivate(v->vgic.lr_intid[ctz64(ppis)]);
     v->vgic.lrs_ppi = lrs_ppi;
+}
+
+void vgic_vcpu_put(struct vcpu *v)
+{
+    /* The physical PPIs of this vCPU's own sources are freed for the next
+     * vCPU: pending in the bitmap, dropped (their line asserts itself again
+     * when the vCPU is back, arch_vcpu_put silenced it meanwhile); in an
+     * LR, deactivated here and activated again at the load. */
+    uint64_t ppis_pending = __atomic_load_n(&v->vgic.pending[0], __ATOMIC_ACQUIRE) & VGIC_PPI_BITS;
     v->vgic.lrs_kept = true;
+    v->vgic.lrs_ppi = 0;
+    if (__builtin_expect(ppis_pending || (v->vgic.lr_used & v->vgic.lr_hw), 0))
+        vcpu_put_ppis(v, ppis_pending);
 }
 
 bool vgic_pending_deliverable(struct vcpu *v)

@@ -439,6 +439,10 @@ void arch_vcpu_load(struct vcpu *v)
             hcr &= ~(HCR_API | HCR_APK);
         write_sysreg(cptr_el2, CPTR_GUEST | (c->fp_live ? 0 : CPTR_EL2_TFP));
         lazy_traps(c);
+        /* EL0's PMU accesses check PMUSERENR_EL0 before MDCR_EL2.TPM: its
+         * own, even while the rest of its PMU waits for a trap. */
+        if (has_pmu && !c->pmu_live)
+            write_sysreg(pmuserenr_el0, c->pmu.pmuserenr);
     }
     write_sysreg(hcr_el2, hcr);
     isb();
