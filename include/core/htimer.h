@@ -31,6 +31,7 @@ struct htimer_cpu {
 static inline uint64_t htimer_earliest(const uint64_t *deadline, unsigned n)
 {
     uint64_t next = 0;
+    _Pragma("GCC unroll 4")             /* HTIMER_NR: no loop on the switch path */
     for (const uint64_t *d = deadline; d < deadline + n; d++)
         next = *d && (!next || *d < next) ? *d : next;
     return next;

@@ -10,10 +10,7 @@
 
 static void program(struct htimer_cpu *h)
 {
-    _Static_assert(HTIMER_NR == 4, "program() takes the earliest of four deadlines");
-    uint64_t a = h->deadline[0], b = h->deadline[1], c = h->deadline[2], d = h->deadline[3];
-    uint64_t ab = !a ? b : !b ? a : MIN(a, b), cd = !c ? d : !d ? c : MIN(c, d);
-    uint64_t next = !ab ? cd : !cd ? ab : MIN(ab, cd);
+    uint64_t next = htimer_earliest(h->deadline, HTIMER_NR);
     if (next)
         arch_hyp_timer_arm_at(next);
     else
