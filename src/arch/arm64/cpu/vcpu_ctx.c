@@ -509,26 +509,23 @@ void arch_vcpu_save(struct vcpu *v)
     vgic_hw_state_save(&c->vgic_if);
 }
 
-/* The outputs of the timer and the PMU low: nothing of the vCPU that
- * left raises its PPIs here. */
-static void outputs_off(void)
+/* The outputs of the timer and (`pmu`: it may be running) the PMU low:
+ * nothing of the vCPU that left raises its PPIs here. */
+static void outputs_off(bool pmu)
 {
     write_sysreg(cntv_ctl_el0, 0);
-    if (has_pmu) {
+    if (pmu) {
         /* No counting and no overflow interrupt on a CPU without a vCPU. */
         write_sysreg(pmcr_el0, 0);
         write_sysreg(pmintenclr_el1, PMU_ALL_COUNTERS);
     }
 }
 
+/* A lazy PMU not loaded is stopped already (the put before its load). */
 void arch_vcpu_put(struct vcpu *v)
 {
     arch_vcpu_save(v);
-    write_sysreg(cntv_ctl_el0, 0);
-    if (v->ctx->pmu_live) {
-        write_sysreg(pmcr_el0, 0);      /* as outputs_off */
-        write_sysreg(pmintenclr_el1, PMU_ALL_COUNTERS);
-    }
+    outputs_off(v->ctx->pmu_live);
     isb();
 }
 
@@ -548,7 +545,7 @@ uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v)
 
 void arch_vcpu_quiesce(void)
 {
-    outputs_off();
+    outputs_off(has_pmu);
     for (unsigned i = 0; i < vgic_nr_lrs; i++) {
         vgic_lr_t lr = vgic_hw_read_lr(i);
         /* A forwarded physical interrupt would otherwise stay active. */
