@@ -192,8 +192,10 @@ void vgic_flush(struct vcpu *v);
 bool vgic_wants_wakeup(struct vcpu *v);
 /* The maintenance interrupt on `v`'s CPU (NULL: no vCPU there). */
 void vgic_maintenance(struct vcpu *v);
-/* The list registers were just loaded for `v`: take their contents. */
-void vgic_vcpu_loaded(struct vcpu *v);
+/* The list registers were just loaded for `v`: take their contents
+ * (vgic_vcpu_loaded, core/vm.h, is the call: it skips this when a switch
+ * kept them and there is nothing to activate again). */
+void vgic_vcpu_reload(struct vcpu *v);
 /* A shared CPU's switch (docs/scheduling.md): `v` leaves its CPU for a
  * while, its LRs saved (arch_vcpu_put); the physical PPIs it holds active
  * are freed for the next vCPU (vgic_vcpu_loaded takes them again). */

@@ -74,6 +74,17 @@ struct vm {
     struct vgic_lpis lpis;
 };
 
+/* The list registers were just loaded for `v`: its LR bookkeeping as a
+ * switch kept it (vgic_vcpu_put), inline when no forwarded PPI waits to be
+ * active again; else vgic_vcpu_reload takes them. */
+static inline void vgic_vcpu_loaded(struct vcpu *v)
+{
+    if (v->vgic.lrs_kept && !v->vgic.lrs_ppi)
+        v->vgic.lrs_kept = false;
+    else
+        vgic_vcpu_reload(v);
+}
+
 /* vCPU v's LPIs (core/vgic.h). */
 static inline struct vgic_lpi_cpu *vgic_lpi_of(struct vcpu *v) { return &v->vm->lpis.cpu[v->id]; }
 

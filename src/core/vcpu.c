@@ -64,10 +64,7 @@ void vcpu_load(struct vcpu *v)
     arch_vcpu_load(v);
     if (v->vm->msi_direct)
         msi_vcpu_resume(v);             /* its vPE resident (GICv4.0) */
-    if (v->vgic.lrs_kept && !v->vgic.lrs_ppi)
-        v->vgic.lrs_kept = false;       /* back from a switch, nothing to re-activate: as vgic_vcpu_loaded */
-    else
-        vgic_vcpu_loaded(v);
+    vgic_vcpu_loaded(v);
     v->idle_mode = (v->vm->msi_direct ? VCPU_IDLE_DIRECT : 0) | (pcpu_shared(p) ? VCPU_IDLE_SHARED : 0);
     if (pcpu_shared(p)) {
         v->sched_wait = v->sched_blocked = false;

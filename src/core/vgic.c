@@ -1281,7 +1281,7 @@ static inline __attribute__((always_inline)) uint32_t lrs_hw_ppi(const struct vc
     return found;
 }
 
-void vgic_vcpu_loaded(struct vcpu *v)
+void vgic_vcpu_reload(struct vcpu *v)
 {
     struct vgic_cpu *c = &v->vgic;
     if (c->lrs_kept) {
