@@ -37,15 +37,19 @@ int64_t steal_features(const struct vcpu *v);
 #define STEAL_NS_SHIFT 32
 extern uint64_t steal_ns_mult;
 
-/* v (descheduled since v->steal_from, ready) is loaded at `now`: the time
- * since goes into its record (one store), inline on the switch path. */
-static inline void steal_charge(struct vcpu *v, uint64_t now)
+/* v comes onto its CPU at `now`: the time since it was ready there
+ * (steal_from, set at its switch-out; 0 none) goes into its record, one
+ * store, inline on the switch path. */
+static inline void steal_load(struct vcpu *v, uint64_t now)
 {
-    v->stolen += now - v->steal_from;
+    if (v->steal_from && v->steal_from < now) {
+        v->stolen += now - v->steal_from;
+        if (v->steal)
+            __atomic_store_n(&v->steal->stolen_ns,
+                             (uint64_t)(((unsigned __int128)v->stolen * steal_ns_mult) >> STEAL_NS_SHIFT),
+                             __ATOMIC_RELAXED);
+    }
     v->steal_from = 0;
-    if (v->steal)
-        __atomic_store_n(&v->steal->stolen_ns,
-                         (uint64_t)(((unsigned __int128)v->stolen * steal_ns_mult) >> STEAL_NS_SHIFT), __ATOMIC_RELAXED);
 }
 
 #endif

@@ -328,9 +328,7 @@ static void slice_begin(struct pcpu *p, struct vcpu *cur, uint64_t now)
 /* `next` (running: claimed or descheduled) comes in. */
 static void sched_load(struct pcpu *p, struct vcpu *next, uint64_t now)
 {
-    if (next->steal_from && next->steal_from < now)
-        steal_charge(next, now);
-    next->steal_from = 0;
+    steal_load(next, now);
     slice_begin(p, next, now);
     vcpu_load(next);
     run_begin(next, now);

@@ -48,7 +48,6 @@ void steal_reset(struct vcpu *v)
     }
 }
 
-
 int64_t steal_features(const struct vcpu *v)
 {
     return v->steal ? SMCCC_RET_SUCCESS : SMCCC_RET_NOT_SUPPORTED;

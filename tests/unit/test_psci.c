@@ -379,7 +379,7 @@ static void test_smccc_arch(void **state)
 
 /* Stolen time (DEN0057A): found through ARCH_FEATURES and
  * PV_TIME_FEATURES only where the VM has records; PV_TIME_ST gives each
- * vCPU its own; what steal_charge adds is there in nanoseconds. */
+ * vCPU its own; what steal_load adds is there in nanoseconds. */
 static void test_smccc_stolen_time(void **state)
 {
     (void)state;
@@ -416,11 +416,11 @@ static void test_smccc_stolen_time(void **state)
     fake_counter_freq = 62500000;
     assert_null(steal_vm_build(&vm));
     v0->steal_from = 1000;
-    steal_charge(v0, 1000 + 62500);
+    steal_load(v0, 1000 + 62500);
     assert_int_equal(v0->steal->stolen_ns, 1000000);
     assert_int_equal(v0->steal_from, 0);
     v0->steal_from = 5000000;
-    steal_charge(v0, 5000000 + 62500000);
+    steal_load(v0, 5000000 + 62500000);
     assert_int_equal(v0->steal->stolen_ns, 1001000000);
     assert_int_equal(v1->steal->stolen_ns, 0);
     steal_reset(v0);
@@ -428,7 +428,7 @@ static void test_smccc_stolen_time(void **state)
     fake_counter_freq = 54000000;
     assert_null(steal_vm_build(&vm));
     v0->steal_from = 1;
-    steal_charge(v0, 1 + 54000000);
+    steal_load(v0, 1 + 54000000);
     assert_in_range(v0->steal->stolen_ns, 999999999, 1000000000);
 }
 
