@@ -127,11 +127,12 @@ static bool on_shared_cpu(const struct vm_config *c)
         return true;
     for (unsigned i = 0; i < c->nr_vcpus; i++) {
         unsigned cpu = c->vcpu_pcpu[i], n = 0;
+        for (unsigned s = 0; s < config_nr_schedules; s++)
+            if (config_schedules[s].cpu == cpu)
+                return true;
         for (unsigned v = 0; v < config_nr_vms; v++)
             for (unsigned j = 0; j < config_vms[v].nr_vcpus; j++)
                 n += config_vms[v].vcpu_pcpu[j] == cpu;
-        for (unsigned s = 0; s < config_nr_schedules; s++)
-            n += config_schedules[s].cpu == cpu ? 2 : 0;
         if (n > 1)
             return true;
     }

@@ -93,7 +93,6 @@ void ptimer_resume(struct vcpu *v)
         update(v);
 }
 
-
 void ptimer_expired(struct vcpu *v)
 {
     if (v)

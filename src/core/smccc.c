@@ -2,10 +2,10 @@
 /*
  * SMC and HVC from guests, routed by SMCCC owner: ARCH (SMCCC itself),
  * STANDARD (PSCI), STANDARD_HYP (stolen time, core/steal.h), VENDOR_HYP
- * (tofu's own calls).  Anything else returns
- * NOT_SUPPORTED in x0 and changes nothing else.  The four frequent calls
- * (MSG_SEND, MSG_RECV, DOORBELL, VM_ID) are taken first, by their whole function IDs,
- * which say what the owner routing would (a static assertion checks it).
+ * (tofu's own calls).  Anything else returns NOT_SUPPORTED in x0 and
+ * changes nothing else.  The four frequent calls (MSG_SEND, MSG_RECV,
+ * DOORBELL, VM_ID) are taken first, by their whole function IDs, which say
+ * what the owner routing would (a static assertion checks it).
  */
 #include "core/trap.h"
 #include "core/psci.h"

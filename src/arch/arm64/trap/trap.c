@@ -66,7 +66,6 @@ static enum trap_result trap_smc(struct vcpu *v, uint64_t esr)
     return smccc_call(v, esr);
 }
 
-/* SVE and SME are hidden from guests (ID registers) and trapped (CPTR_EL2). */
 /* FP/SIMD and PAuth trap only on a shared CPU, before a vCPU's first use
  * (vcpu_ctx.c): its registers or keys loaded, the instruction runs again. */
 static enum trap_result trap_fp(struct vcpu *v, uint64_t esr)
@@ -79,6 +78,7 @@ static enum trap_result trap_pauth(struct vcpu *v, uint64_t esr)
     return arch_vcpu_lazy_pauth(v) ? TRAP_RESUME : trap_unknown(v, esr);
 }
 
+/* SVE and SME are hidden from guests (ID registers) and trapped (CPTR_EL2). */
 static enum trap_result trap_sve(struct vcpu *v, uint64_t esr)
 {
     UNUSED(esr);
