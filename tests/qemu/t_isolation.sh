@@ -55,6 +55,10 @@ rtos_kept_ticking victim
 wait_for "[attacker] attacker: alive" 30
 # A restart of the DMA-owning VM: tofu turns its devices' bus mastering off
 # (the guest checks), and its DMA is confined as before.
+# The first round's fault lines used the log's burst (DMA_LOG_BURST 8,
+# then 2 a second, src/core/iommu_report.c): let it refill, so that the
+# second round's lines are all printed (dma_lines 2 below).
+sleep 4
 printf '\x140' >&"$QIN"                      # Ctrl-T 0: the hypervisor shell
 wait_for "console: input to the hypervisor shell" 10
 send "restart attacker"
