@@ -62,8 +62,10 @@ nvme() { # kind -> "<MB/s median> <MB/s max> <IOPS median> <IOPS max>", empty wi
         awk -v c=$col '{print $c}' "$dir/nvme-$1.txt" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[NR]}'
     done | tr '\n' ' '
 }
-nt=$(nvme tofu) || exit 1
-nn=$(nvme native) || exit 1
+nt=$(nvme tofu-msi) || exit 1
+nn=$(nvme native-msi) || exit 1
+nti=$(nvme tofu-intx) || exit 1
+nni=$(nvme native-intx) || exit 1
 
 # virtio-blk beside NVMe passthrough (bench-virtio, host clock): per run,
 # from storage's diskbench line (passthrough) and app's (virtio): MB/s of
@@ -146,7 +148,7 @@ if [ -f "$dir/vnet-tofu.log" ]; then
     [ -n "$vt" ] && [ -n "$vm" ] || { echo "bench-report: no virtio-net figures in $dir/vnet-tofu.log" >&2; exit 1; }
 fi
 
-awk -v lt="${lt:-}" -v ln="${ln:-}" -v wt="${wt:-}" -v wn="${wn:-}" -v nt="$nt" -v nn="$nn" -v pt="$pt" -v vt="$vt" -v vm="$vm" -v vrows="$dir/vblk-rows.txt" -v prefix="$prefix" -v budgets="$budgets" '
+awk -v lt="${lt:-}" -v ln="${ln:-}" -v wt="${wt:-}" -v wn="${wn:-}" -v nt="$nt" -v nn="$nn" -v nti="$nti" -v nni="$nni" -v pt="$pt" -v vt="$vt" -v vm="$vm" -v vrows="$dir/vblk-rows.txt" -v prefix="$prefix" -v budgets="$budgets" '
 FILENAME ~ /native.txt$/ { nmean[$1] = $3; nmax[$1] = $4; next }
 FILENAME ~ /tofu.txt$/   { order[++n] = $1; iters[$1] = $2; tmean[$1] = $3; tmax[$1] = $4; next }
 END {
@@ -161,10 +163,19 @@ END {
     bad = 0
     if (lt != "" && ln != "") { order[++n] = "linux_boot_counter"; tmean["linux_boot_counter"] = lt; nmean["linux_boot_counter"] = ln; tmax["linux_boot_counter"] = lt; nmax["linux_boot_counter"] = ln }
     if (wt != "" && wn != "") { order[++n] = "linux_boot_wall_ms"; tmean["linux_boot_wall_ms"] = wt; nmean["linux_boot_wall_ms"] = wn; tmax["linux_boot_wall_ms"] = wt; nmax["linux_boot_wall_ms"] = wn; unit["linux_boot_wall_ms"] = "ms" }
-    if (nt != "" && nn != "") {
-        split(nt, a, " "); split(nn, b, " ")
+    if (nt != "" && nn != "" && nti != "" && nni != "") {
+        # the VM on MSI-X against the faster native way, median by median;
+        # then INTx against INTx
+        split(nt, a, " "); split(nn, b, " "); split(nti, c, " "); split(nni, d, " ")
+        for (j = 1; j <= 4; j += 2) {
+            nref[j] = "MSI-X"
+            if (d[j] + 0 > b[j] + 0) { b[j] = d[j]; b[j + 1] = d[j + 1]; nref[j] = "INTx" }
+        }
         order[++n] = "nvme_seq_read_mbs"; tmean["nvme_seq_read_mbs"] = a[1]; tmax["nvme_seq_read_mbs"] = a[2]; nmean["nvme_seq_read_mbs"] = b[1]; nmax["nvme_seq_read_mbs"] = b[2]; unit["nvme_seq_read_mbs"] = "MB/s"
         order[++n] = "nvme_rand_read_iops"; tmean["nvme_rand_read_iops"] = a[3]; tmax["nvme_rand_read_iops"] = a[4]; nmean["nvme_rand_read_iops"] = b[3]; nmax["nvme_rand_read_iops"] = b[4]; unit["nvme_rand_read_iops"] = "IOPS"
+        order[++n] = "nvme_intx_seq_read_mbs"; tmean["nvme_intx_seq_read_mbs"] = c[1]; tmax["nvme_intx_seq_read_mbs"] = c[2]; nmean["nvme_intx_seq_read_mbs"] = d[1]; nmax["nvme_intx_seq_read_mbs"] = d[2]; unit["nvme_intx_seq_read_mbs"] = "MB/s"
+        order[++n] = "nvme_intx_rand_read_iops"; tmean["nvme_intx_rand_read_iops"] = c[3]; tmax["nvme_intx_rand_read_iops"] = c[4]; nmean["nvme_intx_rand_read_iops"] = d[3]; nmax["nvme_intx_rand_read_iops"] = d[4]; unit["nvme_intx_rand_read_iops"] = "IOPS"
+        split(nn, e, " "); nmsi = sprintf("natively with MSI-X %s MB/s and %s IOPS", e[1], e[3])
     }
     while ((getline line < vrows) > 0) {   # virtio-blk: tofu = virtio, native = passthrough of the same runs
         split(line, a, " "); k = a[1]; order[++n] = k; tmean[k] = a[2]; tmax[k] = a[3]; unit[k] = a[6]
@@ -209,7 +220,7 @@ END {
     if (hdr) print "*_gicv2: the same guest on QEMU virt with gic-version=2 (tofu built for the board qemu-virt-gicv2); GICv2 has no trapped ICC_SGI1R: its IPIs go through GICD_SGIR, an emulated MMIO write"
     if (smmu_rows) print "*_smmu: the native column is the same hypercall in a VM without SMMU streams; the overhead is the SMMU cost"
     if ("vm_switch" in tmean) print "vm_switch: one hand-over of a doorbell token between two VMs on one shared CPU (the doorbell HVC to the handler of the other), beside handover_2cpu, the same between VMs on two CPUs; no native figure; sched_tick: a spinning VM'"'"'s gap at a slice tick beside a sleeping VM, native the loop'"'"'s step; sched_tick_switch: per switch, two spinning VMs"
-    if ("nvme_seq_read_mbs" in tmean) print "nvme_*: MB/s and IOPS on the host clock, medians of the runs (max: the fastest run), higher is better; ratio % is tofu against native"
+    if ("nvme_seq_read_mbs" in tmean) print "nvme_*: MB/s and IOPS on the host clock, medians of the runs (max: the fastest run), higher is better; ratio % is tofu against native; nvme_seq/rand: the VM on MSI-X (a virtual ITS) against the faster native way (sequential: " nref[1] ", random: " nref[3] "; " nmsi "); nvme_intx_*: INTx under tofu and natively"
     if ("vblk_seq_read_mbs" in tmean) print "vblk_*: app reading virtio-blk that storage serves from its NVMe disk (tofu columns) beside storage reading that disk passed through (native columns), same runs, host clock, medians (max: the fastest run; the slowest for the latency; the most for counts); seq_cold: the first round, before the backend caches the disk; traps: the frontend MMIO exits per request"
     if ("vnet_rtt_us" in tmean) print "vnet_*: app to storage over app'"'"'s virtio NIC (tofu-vdev onto a TAP in storage'"'"'s bridge), host clock: the ping'"'"'s average of 20 (max its slowest) and 32 MiB downloads from busybox httpd, median of 5 (max the fastest); no native figure"
     if ("ping_rtt_us" in tmean) print "ping_rtt_us: microseconds on the host clock, linux to peer over their e1000e functions (mean: busybox'"'"'s average of 20, max its slowest); no native figure"
