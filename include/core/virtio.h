@@ -19,8 +19,11 @@
 struct virtio_config {
     uint32_t device_id;         /* VIRTIO_ID_* */
     uint32_t frontend, backend; /* VM-IDs */
-    uint64_t mmio_ipa;          /* its window, in the frontend */
-    uint32_t intid;             /* its interrupt (an SPI, edge), in the frontend */
+    uint32_t transport;         /* VIRTIO_TRANSPORT_* (tofu/virtio.h) */
+    uint64_t mmio_ipa;          /* its window (MMIO) or its BAR0 (PCI, VIRTIO_PCI_BAR_SIZE), in the frontend */
+    uint32_t intid;             /* MMIO: its interrupt (an SPI, edge), in the frontend; PCI: 0 (MSI-X) */
+    uint32_t pci_slot;          /* PCI: its device number on bus 0 of the frontend's virtual ECAM (function 0) */
+    uint64_t ecam_ipa;          /* PCI: that ECAM, one bus (PCI_ECAM_BUS_SIZE), in the frontend */
     uint64_t window_ipa;        /* where the frontend's RAM appears in the backend */
     uint64_t window_size;       /* = the frontend's RAM size */
     struct tofu_virtio_reg identity;    /* what the frontend sees (tofu_virtio_identity()) */

@@ -20,6 +20,16 @@
  * apart): the frontend reads the registers from that page, which tofu keeps
  * current and maps read-only (src/core/virtio.c); its writes trap. */
 #define VIRTIO_MMIO_PAGE_BYTES         0x1000u
+
+/* The transports of a device served by a backend (docs/virtio.md): a
+ * virtio-mmio window with an SPI, or a virtio-pci function (virtio 1.2,
+ * 4.1) on the frontend's virtual ECAM, its interrupts MSI-X through the
+ * frontend's virtual ITS.  A PCI function's one BAR (BAR0, 64-bit memory)
+ * holds, a page each: the common, ISR and device configuration; the
+ * notifications; the MSI-X table and PBA. */
+#define VIRTIO_TRANSPORT_MMIO          0u
+#define VIRTIO_TRANSPORT_PCI           1u
+#define VIRTIO_PCI_BAR_SIZE            0x4000u
 #define VIRTIO_MMIO_MAGIC_VALUE        0x000u   /* R: "virt" */
 #define VIRTIO_MMIO_VERSION            0x004u   /* R: 2 */
 #define VIRTIO_MMIO_DEVICE_ID          0x008u   /* R */
