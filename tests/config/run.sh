@@ -2,7 +2,8 @@
 # Config tool tests: every config in configs/ compiles, and every file in
 # tests/config/bad/ is refused with the message its first line expects
 # ("expect: <node>: <problem>", @BUILD@ standing for the build folder),
-# prefixed with the file's name.  A file whose second line is
+# prefixed with the file's name; what tests/configs/virtio-pci.dts generates
+# has the lines it must have and lacks those it must not.  A file whose second line is
 # "/* image-end: <address> */" is checked as after linking (tofu-config -e)
 # against an image that ends there.
 # usage: tests/config/run.sh <build dir>
@@ -48,6 +49,43 @@ for mk in platforms/*.mk; do
         fi
     done
 done
+
+# What a test config generates: "has"/"lacks" a line (grep -F) in a file
+# of $BUILD/<config>/ (a .dtb as dtc prints it).
+generated() {
+    local want=$1 name=$2 file=$3 text=$4 path=$BUILD/$2/$3 out
+    if [ "${file%.dtb}" != "$file" ]; then out=$(dtc -q -I dtb -O dts "$path" 2>&1); else out=$(cat "$path" 2>&1); fi
+    if { [ "$want" = has ] && grep -qF -- "$text" <<< "$out"; } ||
+       { [ "$want" = lacks ] && ! grep -qF -- "$text" <<< "$out"; }; then
+        echo "PASS $name/$file $want '$text'"; pass=$((pass + 1))
+    else
+        echo "FAIL $name/$file $want '$text'"; fail=$((fail + 1))
+    fi
+}
+
+# virtio-pci: app's disk is function 0 of slot 1 on app's virtual ECAM, BAR0
+# at the 32-bit PCI MMIO window's base, its MSI-X through app's ITS; no
+# virtio-mmio node; storage's backend node as for virtio-mmio.
+if make --no-print-directory -s CONFIG=virtio-pci "$BUILD/virtio-pci/config.c" > "$work/virtio-pci.out" 2>&1; then
+    echo "PASS config builds: tests/configs/virtio-pci.dts"; pass=$((pass + 1))
+    while IFS='|' read -r want file text; do generated "$want" virtio-pci "$file" "$text"; done <<'EOF'
+has|app.dtb|pcie@3f000000 {
+has|app.dtb|compatible = "pci-host-ecam-generic";
+has|app.dtb|reg = <0x00 0x3f000000 0x00 0x100000>;
+has|app.dtb|bus-range = <0x00 0x00>;
+has|app.dtb|ranges = <0x2000000 0x00 0x10000000 0x00 0x10000000 0x00 0x4000>;
+has|app.dtb|msi-map = <0x00 0x04 0x00 0x10000>;
+has|app.dtb|linux,pci-probe-only = <0x01>;
+lacks|app.dtb|interrupt-map
+lacks|app.dtb|virtio,mmio
+has|storage.dtb|compatible = "tofu,virtio-backend";
+lacks|storage.dtb|pcie@
+has|config.c|.transport = 1, .mmio_ipa = 0x10000000ull, .intid = 0,
+has|config.c|.pci_slot = 1, .ecam_ipa = 0x3f000000ull,
+EOF
+else
+    echo "FAIL config builds: tests/configs/virtio-pci.dts"; sed 's/^/    | /' "$work/virtio-pci.out"; fail=$((fail + 1))
+fi
 
 for cfg in tests/config/bad/*.dts; do
     want=$(sed -n '1s|^/\* expect: \(.*\) \*/$|\1|p' "$cfg")

@@ -215,6 +215,33 @@ static void test_device_by_address(void **state)
     EXPECT_ACCEPTED(check());
 }
 
+/* A frontend's virtio-pci functions: their ECAM and BAR0s are the VM's
+ * windows, which its devices must stay clear of. */
+static void test_device_virtio_pci(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    a->its = true;
+    tool_connect(&sys, a, b);
+    for (unsigned i = 0; i < 2; i++) {
+        struct virtio_dev_model *m = &sys.virtio[sys.nr_virtio++];
+        snprintf(m->node, sizeof(m->node), "/virtio/d%u", i);
+        m->cfg = (struct virtio_config){ .device_id = VIRTIO_ID_BLOCK, .frontend = vm_id_of(&sys, a),
+                                         .backend = vm_id_of(&sys, b), .transport = VIRTIO_TRANSPORT_PCI };
+    }
+    tool_add_device(a, "/platform/devices/x", 100, TEST_PCI_MMIO + VIRTIO_PCI_BAR_SIZE, PAGE, -1);
+    EXPECT_REFUSED(check(), "/vms/a: device /platform/devices/x (0x10004000+0x1000) overlaps the VM's virtio-pci "
+                   "BARs (IPA 0x10000000-0x10007fff)");
+    a->cfg.devices[0].pa = TEST_PCI_MMIO + 2 * VIRTIO_PCI_BAR_SIZE;     /* past the second BAR */
+    EXPECT_ACCEPTED(check());
+    a->cfg.devices[0].pa = VIRT_VECAM + PCI_ECAM_BUS_SIZE - PAGE;
+    EXPECT_REFUSED(check(), "overlaps the VM's virtual ECAM (IPA 0x3f000000-0x3f0fffff)");
+    a->cfg.nr_devices = 0;
+    tool_add_device(b, "/platform/devices/y", 101, VIRT_VECAM, PAGE, -1);     /* the backend's map is its own */
+    EXPECT_ACCEPTED(check());
+}
+
 static void test_memory_address(void **state)
 {
     (void)state;
@@ -369,6 +396,7 @@ int main(void)
         cmocka_unit_test_setup(test_device_hypervisor_own, setup),
         cmocka_unit_test_setup(test_device_share_window, setup),
         cmocka_unit_test_setup(test_device_by_address, setup),
+        cmocka_unit_test_setup(test_device_virtio_pci, setup),
         cmocka_unit_test_setup(test_memory_address, setup),
         cmocka_unit_test_setup(test_memory_beyond_allocator, setup),
         cmocka_unit_test_setup(test_memory_in_banks, setup),

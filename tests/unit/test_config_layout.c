@@ -255,6 +255,67 @@ static void test_pci_table_run(void **state)
     assert_int_equal(a->cfg.vecam_ipa, VIRT_VECAM);
 }
 
+/* A virtio device of `fe` that `be` serves, as parse_virtio() leaves it. */
+static struct virtio_dev_model *add_virtio(struct vm *fe, struct vm *be, uint32_t transport)
+{
+    struct virtio_dev_model *m = &sys.virtio[sys.nr_virtio];
+    memset(m, 0, sizeof(*m));
+    snprintf(m->node, sizeof(m->node), "/virtio/d%u", sys.nr_virtio++);
+    m->type = "block";
+    m->cfg.device_id = VIRTIO_ID_BLOCK;
+    m->cfg.frontend = vm_id_of(&sys, fe);
+    m->cfg.backend = vm_id_of(&sys, be);
+    m->cfg.transport = transport;
+    tool_connect(&sys, fe, be);
+    return m;
+}
+
+/* transport = "pci": slots 1, 2 ... of the frontend's virtual ECAM in the
+ * devices' order, BAR0s in a run from the 32-bit PCI MMIO window's base, no
+ * SPI; its virtio-mmio devices keep their windows and SPIs in their own
+ * order; neither ECAM nor BARs are mapped at boot. */
+static void test_virtio_pci(void **state)
+{
+    (void)state;
+    struct vm *a = tool_add_vm(&sys, "a", 0, MiB(64));
+    struct vm *b = tool_add_vm(&sys, "b", 1, MiB(64));
+    a->its = true;
+    struct virtio_dev_model *m0 = add_virtio(a, b, VIRTIO_TRANSPORT_MMIO);
+    EXPECT_ACCEPTED(boot(&linked));
+    unsigned pages = a->table_pages;
+    struct virtio_dev_model *p0 = add_virtio(a, b, VIRTIO_TRANSPORT_PCI);
+    struct virtio_dev_model *m1 = add_virtio(a, b, VIRTIO_TRANSPORT_MMIO);
+    struct virtio_dev_model *p1 = add_virtio(a, b, VIRTIO_TRANSPORT_PCI);
+    EXPECT_ACCEPTED(boot(&linked));
+    assert_int_equal(m0->cfg.mmio_ipa, VIRT_VIRTIO_MMIO);
+    assert_int_equal(m1->cfg.mmio_ipa, VIRT_VIRTIO_MMIO + VIRTIO_MMIO_PAGE_BYTES);
+    assert_int_equal(m0->cfg.intid, GIC_SPI_BASE_ID + VIRT_VIRTIO_SPI);
+    assert_int_equal(m1->cfg.intid, GIC_SPI_BASE_ID + VIRT_VIRTIO_SPI + 1);
+    assert_int_equal(m0->cfg.pci_slot, 0);
+    assert_int_equal(m0->cfg.ecam_ipa, 0);
+    assert_int_equal(p0->cfg.pci_slot, 1);
+    assert_int_equal(p1->cfg.pci_slot, 2);
+    assert_int_equal(p0->cfg.ecam_ipa, VIRT_VECAM);
+    assert_int_equal(p1->cfg.ecam_ipa, VIRT_VECAM);
+    assert_int_equal(p0->cfg.mmio_ipa, TEST_PCI_MMIO);
+    assert_int_equal(p1->cfg.mmio_ipa, TEST_PCI_MMIO + VIRTIO_PCI_BAR_SIZE);
+    assert_int_equal(p0->cfg.intid, 0);
+    assert_int_equal(p1->cfg.intid, 0);
+    assert_int_equal(p1->cfg.window_ipa, VIRTIO_WINDOW_BASE + 3 * VIRTIO_WINDOW_STRIDE);
+    assert_int_equal(a->cfg.vecam_ipa, 0);          /* pci-functions' vECAM: none */
+    assert_int_equal(a->table_pages, pages);        /* m1's page shares m0's table */
+    const struct virtio_config *first = NULL;
+    assert_int_equal(virtio_pci_fns(&sys, a, &first), 2);
+    assert_ptr_equal(first, &p0->cfg);
+    assert_int_equal(virtio_pci_fns(&sys, b, NULL), 0);
+
+    plat.hyp.pci_mmio_size = VIRTIO_PCI_BAR_SIZE;   /* room for p0's BAR only */
+    EXPECT_REFUSED(layout_vms(&sys), "/virtio/d3: transport = \"pci\": the board's 32-bit PCI MMIO window "
+                   "(0x10000000+0x4000, tofu,pcie-mmio-window) has no 0x4000-aligned BAR of 0x4000 bytes left for it");
+    plat.hyp.pci_mmio_size = 0;                     /* a board without PCI */
+    EXPECT_REFUSED(layout_vms(&sys), "/virtio/d1: transport = \"pci\": the board's 32-bit PCI MMIO window");
+}
+
 static void test_share_pools(void **state)
 {
     (void)state;
@@ -340,6 +401,7 @@ int main(void)
         cmocka_unit_test_setup(test_device_high, setup),
         cmocka_unit_test_setup(test_share_pools, setup),
         cmocka_unit_test_setup(test_pci_table_run, setup),
+        cmocka_unit_test_setup(test_virtio_pci, setup),
         cmocka_unit_test(test_elf_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -198,10 +198,12 @@ static void check_irqs(const struct sys *s, const struct vm *vm, unsigned i)
 
 /* The VM's own address map: a device mapped 1:1 must stay clear of it
  * (at most VM_WINDOWS_MAX windows). */
-#define VM_WINDOWS_MAX 10
-static unsigned vm_windows(const struct vm_config *c, struct window *w)
+#define VM_WINDOWS_MAX 12
+static unsigned vm_windows(const struct sys *s, const struct vm *vm, struct window *w)
 {
-    unsigned n = 0;
+    const struct vm_config *c = &vm->cfg;
+    const struct virtio_config *vpci = NULL;
+    unsigned n = 0, nr_vpci = virtio_pci_fns(s, vm, &vpci);
     w[n++] = (struct window){ c->ram_ipa, c->ram_size, "the VM's RAM" };
     if (c->gicc_ipa) {
         w[n++] = (struct window){ c->gicd_ipa, GICD_V2_SIZE, "the VM's virtual GIC distributor" };
@@ -221,6 +223,11 @@ static unsigned vm_windows(const struct vm_config *c, struct window *w)
         w[n++] = (struct window){ c->vecam_ipa, PCI_ECAM_BUS_SIZE, "the VM's virtual ECAM" };
     if (c->its_ipa)
         w[n++] = (struct window){ c->its_ipa, GITS_SIZE, "the VM's virtual ITS" };
+    if (nr_vpci) {                      /* its virtio-pci functions: the ECAM, their BARs in a run */
+        w[n++] = (struct window){ vpci->ecam_ipa, PCI_ECAM_BUS_SIZE, "the VM's virtual ECAM" };
+        w[n++] = (struct window){ vpci->mmio_ipa, (uint64_t)nr_vpci * VIRTIO_PCI_BAR_SIZE,
+                                  "the VM's virtio-pci BARs" };
+    }
     return n;
 }
 
@@ -231,7 +238,7 @@ static void check_device_address(const struct sys *s, const struct vm *vm, unsig
     for (unsigned k = 0; k < plat.nr_windows; k++)
         if (ranges_overlap(d->pa, d->size, plat.windows[k].base, plat.windows[k].size))
             refuse_device(vm, i, "is %s", plat.windows[k].what);
-    unsigned n = vm_windows(&vm->cfg, w);
+    unsigned n = vm_windows(s, vm, w);
     for (unsigned k = 0; k < n; k++)
         if (ranges_overlap(d->pa, d->size, w[k].base, w[k].size))
             refuse_device(vm, i, "overlaps %s (IPA %#" PRIx64 "-%#" PRIx64 ")", w[k].what, w[k].base,
@@ -315,13 +322,6 @@ static bool owns_bridge(const struct vm *vm)
         if (is_compat(&vm->cfg.devices[i], PCIE_ECAM_COMPAT))
             return true;
     return false;
-}
-
-/* The PCIe host bridge's windows: whoever has one can program a device on
- * the bus (its config space, its BARs) and so make it master DMA. */
-static bool is_pcie_window(const struct vm_device *d)
-{
-    return is_compat(d, PCIE_ECAM_COMPAT) || is_compat(d, PCIE_MMIO_COMPAT) || is_compat(d, PCIE_IO_COMPAT);
 }
 
 /*

@@ -126,6 +126,55 @@ static void write_pcie_props(void *fdt, const struct vm *vm, const struct vm_dev
     write_intx_map(fdt, map, nm);
 }
 
+/* A host bridge of tofu's virtual ECAM: its node, pcie@<ECAM>. */
+static void begin_vbridge(void *fdt, uint64_t ecam)
+{
+    char node[64];
+    snprintf(node, sizeof(node), "pcie@%" PRIx64, ecam);
+    DT_CHECK(fdt_begin_node(fdt, node));
+}
+
+/* What Linux's pci-host-generic probes: an ECAM bridge, 3 address cells
+ * (phys.hi, the bus address) and 2 size cells. */
+#define PCI_DT_ADDR_CELLS  3u
+#define PCI_DT_SIZE_CELLS  2u
+static void write_vbridge_ids(void *fdt)
+{
+    DT_CHECK(fdt_property_string(fdt, "compatible", PCIE_ECAM_COMPAT));
+    DT_CHECK(fdt_property_string(fdt, "device_type", "pci"));
+    DT_CHECK(fdt_property_u32(fdt, "#address-cells", PCI_DT_ADDR_CELLS));
+    DT_CHECK(fdt_property_u32(fdt, "#size-cells", PCI_DT_SIZE_CELLS));
+}
+
+/* The virtual ECAM's one bus (bus 0) at `ecam`, and `ranges`: `size` bytes
+ * of the board's 32-bit PCI MMIO window from its base, 1:1 (BARs do not
+ * move: IPA = bus address). */
+static void write_vbus_props(void *fdt, uint64_t ecam, uint64_t size)
+{
+    uint64_t w = plat.hyp.pci_mmio_base;
+    dt_reg(fdt, (uint64_t[]){ ecam, PCI_ECAM_BUS_SIZE }, 1);
+    dt_cells(fdt, "bus-range", (uint32_t[]){ 0, 0 }, 2);
+    dt_cells(fdt, "ranges", (uint32_t[]){ PCI_SPACE_MMIO32, (uint32_t)(w >> 32), (uint32_t)w, (uint32_t)(w >> 32),
+                                            (uint32_t)w, (uint32_t)(size >> 32), (uint32_t)size }, 7);
+}
+
+/*
+ * A frontend's virtio-pci functions (docs/virtio.md): a host bridge of its
+ * own, its ECAM the virtual one, `ranges` exactly their BARs; no
+ * interrupt-map (the functions have no INTx pin), the msi-map to its ITS
+ * (they interrupt by MSI-X); linux,pci-probe-only in /chosen keeps the
+ * BARs where tofu emulates them.
+ */
+void guestdt_virtio_bridge(void *fdt, const struct vm *vm, uint64_t ecam, uint64_t bars)
+{
+    begin_vbridge(fdt, ecam);
+    write_vbridge_ids(fdt);
+    write_vbus_props(fdt, ecam, bars);
+    DT_CHECK(fdt_property(fdt, "dma-coherent", NULL, 0));
+    write_msi_map(fdt, &vm->cfg);
+    DT_CHECK(fdt_end_node(fdt));
+}
+
 /*
  * A VM given single functions (pci-functions, docs/pci.md): a host bridge
  * of its own, its ECAM the virtual one (one bus, src/vdev/vpci.c), the
@@ -141,9 +190,7 @@ static void write_vpci_node(void *fdt, const void *cfg_fdt, const struct vm *vm)
     const struct vm_config *c = &vm->cfg;
     int devs = fdt_path_offset(cfg_fdt, "/platform/devices");
     int ecam = devs < 0 ? -1 : fdt_node_offset_by_compatible(cfg_fdt, devs, PCIE_ECAM_COMPAT);
-    char node[64];
-    snprintf(node, sizeof(node), "pcie@%" PRIx64, c->vecam_ipa);
-    DT_CHECK(fdt_begin_node(fdt, node));
+    begin_vbridge(fdt, c->vecam_ipa);
     int off;
     if (ecam >= 0)
         fdt_for_each_property_offset(off, cfg_fdt, ecam) {
@@ -157,17 +204,9 @@ static void write_vpci_node(void *fdt, const void *cfg_fdt, const struct vm *vm)
             for (const char *const *k = skip; *k && !skipped; k++) skipped = !strcmp(name, *k);
             if (!skipped) DT_CHECK(fdt_property(fdt, name, val, len));
         }
-    else {
-        DT_CHECK(fdt_property_string(fdt, "compatible", PCIE_ECAM_COMPAT));
-        DT_CHECK(fdt_property_string(fdt, "device_type", "pci"));
-        DT_CHECK(fdt_property_u32(fdt, "#address-cells", 3));
-        DT_CHECK(fdt_property_u32(fdt, "#size-cells", 2));
-    }
-    dt_reg(fdt, (uint64_t[]){ c->vecam_ipa, PCI_ECAM_BUS_SIZE }, 1);
-    dt_cells(fdt, "bus-range", (uint32_t[]){ 0, 0 }, 2);
-    uint64_t w = plat.hyp.pci_mmio_base, ws = plat.hyp.pci_mmio_size;     /* BARs do not move: 1:1 */
-    dt_cells(fdt, "ranges", (uint32_t[]){ PCI_SPACE_MMIO32, (uint32_t)(w >> 32), (uint32_t)w, (uint32_t)(w >> 32),
-                                            (uint32_t)w, (uint32_t)(ws >> 32), (uint32_t)ws }, 7);
+    else
+        write_vbridge_ids(fdt);
+    write_vbus_props(fdt, c->vecam_ipa, plat.hyp.pci_mmio_size);
     uint32_t map[PCI_INTX_SLOTS * 4 * INTX_ENTRY_MAX];
     int nm = 0;
     bool done[PCI_INTX_SLOTS] = { false };
@@ -212,7 +251,7 @@ static void write_device_node(void *fdt, const void *cfg_fdt, const struct vm *v
     DT_CHECK(fdt_end_node(fdt));
 }
 
-static void write_chosen(void *fdt, const struct vm *vm)
+static void write_chosen(void *fdt, const struct vm *vm, bool pci_probe_only)
 {
     char node[64];
     DT_CHECK(fdt_begin_node(fdt, "chosen"));
@@ -223,7 +262,7 @@ static void write_chosen(void *fdt, const struct vm *vm)
         DT_CHECK(fdt_property_u64(fdt, "linux,initrd-start", vm->cfg.initrd.load_ipa));
         DT_CHECK(fdt_property_u64(fdt, "linux,initrd-end", vm->cfg.initrd.load_ipa + vm->cfg.initrd.size));
     }
-    if (vm->cfg.nr_pci_fns)             /* keep tofu's BARs: they cannot move */
+    if (pci_probe_only)                 /* keep tofu's BARs: they cannot move */
         DT_CHECK(fdt_property_u32(fdt, "linux,pci-probe-only", 1));
     DT_CHECK(fdt_end_node(fdt));
 }
@@ -379,7 +418,7 @@ void guestdt_build(const struct sys *s, struct vm *vm, const void *cfg_fdt)
     DT_CHECK(fdt_property_u32(fdt, "#address-cells", 2));
     DT_CHECK(fdt_property_u32(fdt, "#size-cells", 2));
     DT_CHECK(fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC));
-    write_chosen(fdt, vm);
+    write_chosen(fdt, vm, c->nr_pci_fns || virtio_pci_fns(s, vm, NULL));
 
     snprintf(node, sizeof(node), "memory@%" PRIx64, c->ram_ipa);
     DT_CHECK(fdt_begin_node(fdt, node));

@@ -315,7 +315,8 @@ static void sim_vm(struct sim *sim, struct vm *vm)
     /* Its virtio windows' read-only register pages (src/core/virtio.c maps them too). */
     for (unsigned i = 0; i < sim->sys->nr_virtio; i++) {
         const struct virtio_config *v = &sim->sys->virtio[i].cfg;
-        if (&sim->sys->vms[v->frontend - 1] != vm) continue;
+        if (&sim->sys->vms[v->frontend - 1] != vm || v->transport != VIRTIO_TRANSPORT_MMIO)
+            continue;                   /* a virtio-pci function's ECAM and BAR are emulated, not mapped */
         int vrc = pt_map(&s2, v->mmio_ipa, 0, PAGE_SIZE, 0);
         if (vrc == E_NOMEM) refuse_tables(vm);
         if (vrc != E_OK) refuse(vm->node, "its virtio window at %#" PRIx64 " overlaps its RAM or a device", v->mmio_ipa);

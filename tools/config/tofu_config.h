@@ -104,6 +104,13 @@ static inline bool is_compat(const struct vm_device *d, const char *compat)
     return d->compatible && !strcmp(d->compatible, compat);
 }
 
+/* The PCIe host bridge's windows: whoever has one can program a device on
+ * the bus (its config space, its BARs) and so make it master DMA. */
+static inline bool is_pcie_window(const struct vm_device *d)
+{
+    return is_compat(d, PCIE_ECAM_COMPAT) || is_compat(d, PCIE_MMIO_COMPAT) || is_compat(d, PCIE_IO_COMPAT);
+}
+
 #define MAX_E1000E_NICS 4
 
 /* QEMU's igb (82576, /platform igb-nic): an SR-IOV physical function at a
@@ -123,6 +130,11 @@ static inline bool is_compat(const struct vm_device *d, const char *compat)
 #define VIRT_VIRTIO_SPI_LAST  47u
 #define VIRTIO_WINDOW_BASE    UINT64_C(0x800000000)  /* 32 GiB: above RAM and the share window */
 #define VIRTIO_WINDOW_STRIDE  UINT64_C(0x100000000)  /* 4 GiB a device: any frontend's RAM fits */
+/* virtio-pci: the frontend's functions on bus 0 of its virtual ECAM
+ * (VIRT_VECAM), function 0 of slots 1 to 31 (device numbers are 5 bits;
+ * slot 0 stays empty), BAR0s from the board's 32-bit PCI MMIO window up. */
+#define VIRTIO_PCI_SLOT_FIRST 1u
+#define VIRTIO_PCI_SLOT_LAST  31u
 
 struct virtio_dev_model {
     struct virtio_config cfg;       /* what the hypervisor reads */
@@ -239,6 +251,13 @@ void layout_virtio(struct sys *s);
 void check_virtio(const struct sys *s);
 void guestdt_virtio(void *fdt, const struct sys *s, const struct vm *vm);
 void emit_virtio(FILE *c, const struct sys *s);
+/* How many virtio-pci functions the VM is the frontend of, and the first
+ * one's config in *first (when first is not NULL and there is one). */
+unsigned virtio_pci_fns(const struct sys *s, const struct vm *vm, const struct virtio_config **first);
+/* guestdt.c: a frontend's host bridge for its virtio-pci functions: the
+ * ECAM at `ecam`, their BARs in `bars` bytes from the board's 32-bit PCI
+ * MMIO window's base; MSI-X only. */
+void guestdt_virtio_bridge(void *fdt, const struct vm *vm, uint64_t ecam, uint64_t bars);
 const char *elf_image_bounds(const void *buf, size_t size, uint64_t *start, uint64_t *end);
 
 static inline uint32_t vm_id_of(const struct sys *s, const struct vm *vm)

@@ -9,10 +9,12 @@
  *   };
  *
  * parse_virtio: each child's properties, both VMs (they become IPC peers:
- * the backend hears of events through its doorbell).  layout_virtio: the
- * device's virtio-mmio window (0x200 bytes in QEMU virt's virtio-mmio area)
- * and SPI in the frontend, its window onto the frontend's RAM in the
- * backend.  guestdt_virtio: the frontend's "virtio,mmio" node, the
+ * the backend hears of events through its doorbell) and its transport.
+ * layout_virtio: in the frontend, the device's virtio-mmio window (0x200
+ * bytes in QEMU virt's virtio-mmio area) and SPI, or (transport = "pci")
+ * its slot on the frontend's virtual ECAM and its BAR0; its window onto the
+ * frontend's RAM in the backend.  guestdt_virtio: the frontend's
+ * "virtio,mmio" node, or one host bridge for its virtio-pci functions; the
  * backend's "tofu,virtio-backend" node.  emit_virtio: config.c's table.
  */
 #include <inttypes.h>
@@ -154,6 +156,46 @@ static void check_backend(const struct sys *s, const struct virtio_dev_model *m,
     }
 }
 
+/* Does the VM have PCI devices of its own: functions (pci-functions,
+ * pci-vfs), the host bridge or its windows among its devices, StreamIDs? */
+static bool has_own_pci(const struct vm *vm)
+{
+    const struct vm_config *c = &vm->cfg;
+    if (c->nr_pci_fns || c->nr_streams)
+        return true;
+    for (unsigned i = 0; i < c->nr_devices; i++)
+        if (is_pcie_window(&c->devices[i]))
+            return true;
+    return false;
+}
+
+/*
+ * transport: "mmio" (the default) or "pci".  A virtio-pci function
+ * interrupts by MSI-X, so its frontend needs a virtual ITS; it sits on the
+ * frontend's virtual ECAM, which this first version gives to virtio-pci
+ * functions only (not beside the VM's own PCI devices).
+ */
+static uint32_t parse_transport(const void *fdt, int node, const char *path, const struct vm *fe)
+{
+    int len;
+    const char *t = fdt_getprop(fdt, node, "transport", &len);
+    if (!t)
+        return VIRTIO_TRANSPORT_MMIO;
+    if (len < 1 || t[len - 1] != '\0' || strlen(t) + 1 != (size_t)len)
+        refuse(path, "transport must be one string: \"mmio\" or \"pci\"");
+    if (!strcmp(t, "mmio"))
+        return VIRTIO_TRANSPORT_MMIO;
+    if (strcmp(t, "pci"))
+        refuse(path, "transport = \"%s\": must be \"mmio\" or \"pci\"", t);
+    if (!fe->its)
+        refuse(path, "transport = \"pci\" needs an ITS in frontend '%s' (its;): a virtio-pci function interrupts "
+               "by MSI-X", fe->cfg.name);
+    if (has_own_pci(fe))
+        refuse(path, "transport = \"pci\": frontend '%s' has PCI devices of its own: virtio-pci functions need "
+               "its virtual ECAM to themselves", fe->cfg.name);
+    return VIRTIO_TRANSPORT_PCI;
+}
+
 static void parse_one(struct sys *s, const void *fdt, int node, struct virtio_dev_model *m)
 {
     const char *path = m->node;
@@ -170,7 +212,7 @@ static void parse_one(struct sys *s, const void *fdt, int node, struct virtio_de
         const char *name;
         fdt_getprop_by_offset(fdt, off, &name, NULL);
         bool ok = !strcmp(name, "name") || !strcmp(name, "phandle") || !strcmp(name, "type") ||
-                  !strcmp(name, "frontend") || !strcmp(name, "backend");
+                  !strcmp(name, "frontend") || !strcmp(name, "backend") || !strcmp(name, "transport");
         for (const char *const *a = types[t].props; *a && !ok; a++) ok = !strcmp(name, *a);
         if (!ok) refuse(path, "unknown property '%s' for a %s device", name, type);
     }
@@ -182,6 +224,7 @@ static void parse_one(struct sys *s, const void *fdt, int node, struct virtio_de
         refuse(path, "frontend and backend are the same VM ('%s')", s->vms[fe].cfg.name);
     m->cfg.frontend = vm_id_of(s, &s->vms[fe]);
     m->cfg.backend = vm_id_of(s, &s->vms[be]);
+    m->cfg.transport = parse_transport(fdt, node, path, &s->vms[fe]);
     if (m->cfg.device_id == VIRTIO_ID_BLOCK)
         parse_block(s, fdt, node, m, be);
     else if (m->cfg.device_id == VIRTIO_ID_NET)
@@ -236,24 +279,67 @@ static bool spi_used(const struct vm_config *c, uint32_t intid, const struct sys
     return false;
 }
 
+unsigned virtio_pci_fns(const struct sys *s, const struct vm *vm, const struct virtio_config **first)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < s->nr_virtio; i++) {
+        const struct virtio_config *v = &s->virtio[i].cfg;
+        if (v->frontend != vm_id_of(s, vm) || v->transport != VIRTIO_TRANSPORT_PCI)
+            continue;
+        if (!n && first)
+            *first = v;
+        n++;
+    }
+    return n;
+}
+
+/* virtio-mmio: a page each (the page its frontend reads the registers
+ * from, src/core/virtio.c) and the first free SPI. */
+static void layout_mmio(struct sys *s, struct virtio_dev_model *m, struct vm_config *fc, unsigned index)
+{
+    m->cfg.mmio_ipa = VIRT_VIRTIO_MMIO + index * VIRTIO_MMIO_PAGE_BYTES;
+    uint32_t spi = VIRT_VIRTIO_SPI;
+    while (spi <= VIRT_VIRTIO_SPI_LAST && spi_used(fc, GIC_SPI_BASE_ID + spi, s, m)) spi++;
+    if (spi > VIRT_VIRTIO_SPI_LAST)
+        refuse(m->node, "no SPI of %u..%u is left in VM '%s' for it", VIRT_VIRTIO_SPI, VIRT_VIRTIO_SPI_LAST, fc->name);
+    m->cfg.intid = GIC_SPI_BASE_ID + spi;
+    uint32_t need = (spi + MIN_SPIS) / MIN_SPIS * MIN_SPIS;
+    if (fc->nr_spis < need) fc->nr_spis = need;
+}
+
+/* virtio-pci: function 0 of slot 1 + index on the frontend's virtual ECAM
+ * (slot 0 stays empty), its BAR0 the index-th of the platform's 32-bit PCI
+ * MMIO window (pages tofu emulates, never maps); MSI-X, no SPI. */
+static void layout_pci(struct virtio_dev_model *m, const struct vm_config *fc, unsigned index)
+{
+    m->cfg.pci_slot = VIRTIO_PCI_SLOT_FIRST + index;
+    if (m->cfg.pci_slot > VIRTIO_PCI_SLOT_LAST)
+        refuse(m->node, "transport = \"pci\": frontend '%s' would have more than %u virtio-pci functions (slots "
+               "%u..%u of its virtual ECAM's bus)", fc->name, VIRTIO_PCI_SLOT_LAST - VIRTIO_PCI_SLOT_FIRST + 1,
+               VIRTIO_PCI_SLOT_FIRST, VIRTIO_PCI_SLOT_LAST);
+    uint64_t base = plat.hyp.pci_mmio_base, size = plat.hyp.pci_mmio_size;
+    if (base % VIRTIO_PCI_BAR_SIZE || (uint64_t)(index + 1) * VIRTIO_PCI_BAR_SIZE > size)
+        refuse(m->node, "transport = \"pci\": the board's 32-bit PCI MMIO window (%#" PRIx64 "+%#" PRIx64 ", %s) "
+               "has no %#x-aligned BAR of %#x bytes left for it", base, size, PCIE_MMIO_COMPAT, VIRTIO_PCI_BAR_SIZE,
+               VIRTIO_PCI_BAR_SIZE);
+    m->cfg.mmio_ipa = base + (uint64_t)index * VIRTIO_PCI_BAR_SIZE;
+    m->cfg.ecam_ipa = VIRT_VECAM;
+    m->cfg.intid = 0;
+}
+
 void layout_virtio(struct sys *s)
 {
     for (unsigned i = 0; i < s->nr_virtio; i++) {
         struct virtio_dev_model *m = &s->virtio[i];
         struct vm *fe = &s->vms[m->cfg.frontend - 1];
         struct vm_config *fc = &fe->cfg, *bc = &s->vms[m->cfg.backend - 1].cfg;
-        unsigned slot = 0;
+        unsigned index = 0;             /* among the frontend's devices of this transport */
         for (unsigned j = 0; j < i; j++)
-            slot += s->virtio[j].cfg.frontend == m->cfg.frontend;
-        /* A page each: the page its frontend reads the registers from (src/core/virtio.c). */
-        m->cfg.mmio_ipa = VIRT_VIRTIO_MMIO + slot * VIRTIO_MMIO_PAGE_BYTES;
-        uint32_t spi = VIRT_VIRTIO_SPI;
-        while (spi <= VIRT_VIRTIO_SPI_LAST && spi_used(fc, GIC_SPI_BASE_ID + spi, s, m)) spi++;
-        if (spi > VIRT_VIRTIO_SPI_LAST)
-            refuse(m->node, "no SPI of %u..%u is left in VM '%s' for it", VIRT_VIRTIO_SPI, VIRT_VIRTIO_SPI_LAST, fc->name);
-        m->cfg.intid = GIC_SPI_BASE_ID + spi;
-        uint32_t need = (spi + MIN_SPIS) / MIN_SPIS * MIN_SPIS;
-        if (fc->nr_spis < need) fc->nr_spis = need;
+            index += s->virtio[j].cfg.frontend == m->cfg.frontend && s->virtio[j].cfg.transport == m->cfg.transport;
+        if (m->cfg.transport == VIRTIO_TRANSPORT_PCI)
+            layout_pci(m, fc, index);
+        else
+            layout_mmio(s, m, fc, index);
         m->cfg.window_ipa = VIRTIO_WINDOW_BASE + i * VIRTIO_WINDOW_STRIDE;
         m->cfg.window_size = fc->ram_size;
         if (m->cfg.window_ipa + m->cfg.window_size > bc->virtio_window_top)
@@ -266,6 +352,8 @@ void check_virtio(const struct sys *s)
     for (unsigned i = 0; i < s->nr_virtio; i++) {
         const struct virtio_dev_model *m = &s->virtio[i];
         const struct vm *fe = &s->vms[m->cfg.frontend - 1];
+        if (m->cfg.transport == VIRTIO_TRANSPORT_PCI)
+            continue;                   /* its ECAM and BAR are among the VM's windows (check.c) */
         for (unsigned j = 0; j < fe->cfg.nr_devices; j++) {
             const struct vm_device *d = &fe->cfg.devices[j];
             if (ranges_overlap(d->pa, d->size, m->cfg.mmio_ipa & ~(PAGE_SIZE - 1), PAGE_SIZE))
@@ -279,9 +367,13 @@ void guestdt_virtio(void *fdt, const struct sys *s, const struct vm *vm)
 {
     uint32_t id = vm_id_of(s, vm);
     char node[64];
+    const struct virtio_config *first = NULL;
+    unsigned pci = virtio_pci_fns(s, vm, &first);
+    if (pci)                            /* one bridge for all of them */
+        guestdt_virtio_bridge(fdt, vm, first->ecam_ipa, (uint64_t)pci * VIRTIO_PCI_BAR_SIZE);
     for (unsigned i = 0; i < s->nr_virtio; i++) {
         const struct virtio_dev_model *m = &s->virtio[i];
-        if (m->cfg.frontend == id) {
+        if (m->cfg.frontend == id && m->cfg.transport == VIRTIO_TRANSPORT_MMIO) {
             snprintf(node, sizeof(node), "virtio_mmio@%" PRIx64, m->cfg.mmio_ipa);
             DT_CHECK(fdt_begin_node(fdt, node));
             DT_CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
@@ -323,7 +415,9 @@ void emit_virtio(FILE *c, const struct sys *s)
         const struct virtio_config *v = &s->virtio[i].cfg;
         fprintf(c, "    {   /* %s: %s */\n        .device_id = %u, .frontend = %u, .backend = %u,\n", s->virtio[i].node,
                 s->virtio[i].type, v->device_id, v->frontend, v->backend);
-        fprintf(c, "        .mmio_ipa = %#" PRIx64 "ull, .intid = %u,\n", v->mmio_ipa, v->intid);
+        fprintf(c, "        .transport = %u, .mmio_ipa = %#" PRIx64 "ull, .intid = %u,\n", v->transport, v->mmio_ipa,
+                v->intid);
+        fprintf(c, "        .pci_slot = %u, .ecam_ipa = %#" PRIx64 "ull,\n", v->pci_slot, v->ecam_ipa);
         fprintf(c, "        .window_ipa = %#" PRIx64 "ull, .window_size = %#" PRIx64 "ull,\n", v->window_ipa,
                 v->window_size);
         const struct tofu_virtio_reg *id = &v->identity;
