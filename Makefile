@@ -269,7 +269,7 @@ bench: setup
 	@$(MAKE) --no-print-directory CONFIG=bench-linux $(BUILD)/bench-linux/tofu.bin
 	@$(MAKE) --no-print-directory CONFIG=bench-nvme $(BUILD)/bench-nvme/tofu.bin $(BUILD)/host/diskbench
 	@$(MAKE) --no-print-directory CONFIG=bench-nvme-msi $(BUILD)/bench-nvme-msi/tofu.bin
-	@for c in bench-smmu bench-its bench-flood bench-flood-quiet bench-ping bench-virtio bench-vnet bench-sched bench-sched-2cpu; do $(MAKE) --no-print-directory CONFIG=$$c $(BUILD)/$$c/tofu.bin || exit 1; done
+	@for c in bench-smmu bench-its bench-flood bench-flood-quiet bench-ping bench-virtio bench-virtio-pci bench-vnet bench-sched bench-sched-2cpu; do $(MAKE) --no-print-directory CONFIG=$$c $(BUILD)/$$c/tofu.bin || exit 1; done
 	@$(MAKE) --no-print-directory PLATFORM=qemu-virt-gicv2 CONFIG=bench
 	scripts/bench.sh $(BUILD)
 

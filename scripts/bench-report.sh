@@ -79,9 +79,11 @@ nni=$(nvme native-intx) || exit 1
 # median> <native max> <unit>" (tofu: virtio, native: passthrough of the
 # same runs; max: the fastest run, the slowest for a latency, the most
 # traps), in $dir/vblk-rows.txt.  A run without all of it fails the report.
-vblk() {
-    local f n=0
-    for f in "$dir"/vblk-*.log; do
+# The runs of bench-virtio-pci (app's disk a virtio-pci function) the same,
+# as vblk_pci_* rows.
+vblk() { # log prefix, row prefix
+    local f n=0 kind=$1 rp=$2
+    for f in "$dir"/"$kind"-*.log; do
         [ -f "$f" ] || continue
         n=$((n + 1))
         awk -v f="$f" '
@@ -106,27 +108,25 @@ vblk() {
                    1e6 / vb["iops"], 1e6 / pt["iops"], vb["cold"], pt["cold"], traps, (dm[3] - fixed) / rq[3],
                    (de[2] - de[1]) / (rq[2] - rq[1]), (ir[2] - ir[1]) / (rq[2] - rq[1])
         }' "$f" || return 1
-    done > "$dir/vblk.txt"
-    [ $n -gt 0 ] || { : > "$dir/vblk-rows.txt"; return 0; }
+    done > "$dir/$kind.txt"
+    [ $n -gt 0 ] || return 0
     # column: median; max is the fastest run (-g: largest), the slowest for latencies, the most for counts
-    med() { awk -v c="$1" '{print $c}' "$dir/vblk.txt" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[NR]}'; }
+    med() { awk -v c="$1" '{print $c}' "$dir/$kind.txt" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)], a[NR]}'; }
     row() { # name, virtio column, passthrough column (- for none), unit
         local v p
         v=$(med "$2"); if [ "$3" = - ]; then p="- -"; else p=$(med "$3"); fi
         echo "$1 $v $p $4"
     }
-    {
-        row vblk_seq_read_mbs 1 2 MB/s
-        row vblk_seq_cold_mbs 7 2 MB/s
-        row vblk_rand_read_iops 3 4 IOPS
-        row vblk_rand_latency_us 5 6 us
-        row vblk_traps_per_req 9 - traps/request
-        row vblk_seq_traps_per_req 10 - traps/request
-        row vblk_exits_per_req 11 - exits/request
-        row vblk_irqs_per_req 12 - interrupts/request
-    } > "$dir/vblk-rows.txt"
+    row ${rp}_seq_read_mbs 1 2 MB/s
+    row ${rp}_seq_cold_mbs 7 2 MB/s
+    row ${rp}_rand_read_iops 3 4 IOPS
+    row ${rp}_rand_latency_us 5 6 us
+    row ${rp}_traps_per_req 9 - traps/request
+    row ${rp}_seq_traps_per_req 10 - traps/request
+    row ${rp}_exits_per_req 11 - exits/request
+    row ${rp}_irqs_per_req 12 - interrupts/request
 }
-vblk || exit 1
+{ vblk vblk vblk && vblk vblkpci vblk_pci; } > "$dir/vblk-rows.txt" || exit 1
 
 # The ping between two VMs (host clock): busybox's "round-trip min/avg/max
 # = a/b/c ms" as microseconds, "<avg> <max>"; empty without the run.
@@ -221,7 +221,7 @@ END {
     if (smmu_rows) print "*_smmu: the native column is the same hypercall in a VM without SMMU streams; the overhead is the SMMU cost"
     if ("vm_switch" in tmean) print "vm_switch: one hand-over of a doorbell token between two VMs on one shared CPU (the doorbell HVC to the handler of the other), beside handover_2cpu, the same between VMs on two CPUs; no native figure; sched_tick: a spinning VM'"'"'s gap at a slice tick beside a sleeping VM, native the loop'"'"'s step; sched_tick_switch: per switch, two spinning VMs"
     if ("nvme_seq_read_mbs" in tmean) print "nvme_*: MB/s and IOPS on the host clock, medians of the runs (max: the fastest run), higher is better; ratio % is tofu against native; nvme_seq/rand: the VM on MSI-X (a virtual ITS) against the faster native way (sequential: " nref[1] ", random: " nref[3] "; " nmsi "); nvme_intx_*: INTx under tofu and natively"
-    if ("vblk_seq_read_mbs" in tmean) print "vblk_*: app reading virtio-blk that storage serves from its NVMe disk (tofu columns) beside storage reading that disk passed through (native columns), same runs, host clock, medians (max: the fastest run; the slowest for the latency; the most for counts); seq_cold: the first round, before the backend caches the disk; traps: the frontend MMIO exits per request"
+    if ("vblk_seq_read_mbs" in tmean) print "vblk_*: app reading virtio-blk that storage serves from its NVMe disk (tofu columns) beside storage reading that disk passed through (native columns), same runs, host clock, medians (max: the fastest run; the slowest for the latency; the most for counts); seq_cold: the first round, before the backend caches the disk; traps: the frontend MMIO exits per request; vblk_pci_*: the same with app'"'"'s disk a virtio-pci function (MSI-X: no InterruptACK)"
     if ("vnet_rtt_us" in tmean) print "vnet_*: app to storage over app'"'"'s virtio NIC (tofu-vdev onto a TAP in storage'"'"'s bridge), host clock: the ping'"'"'s average of 20 (max its slowest) and 32 MiB downloads from busybox httpd, median of 5 (max the fastest); no native figure"
     if ("ping_rtt_us" in tmean) print "ping_rtt_us: microseconds on the host clock, linux to peer over their e1000e functions (mean: busybox'"'"'s average of 20, max its slowest); no native figure"
     if (bad) { print "over budget:" failed; exit 1 }

@@ -722,6 +722,7 @@
  * what tofu touches to stop a stopped VM's devices mastering DMA */
 #define PCI_ECAM_FN_SHIFT   12           /* bus << 20 | device << 15 | function << 12 */
 #define PCI_ECAM_FNS        256          /* functions on one bus (32 devices x 8) */
+#define PCI_DEVS_PER_BUS    32           /* device numbers on one bus */
 #define PCI_VENDOR_ID       0x00         /* 0xffff: no function there */
 #define PCI_VENDOR_NONE     0xffffu
 #define PCI_COMMAND         0x04         /* 16 bits; STATUS above it is write-1-to-clear */

@@ -35,6 +35,7 @@ extern const unsigned config_nr_virtio;
 #ifndef TOFU_HOST_TOOL
 #include "core/mmio.h"
 struct vm;
+struct vm_config;
 struct vcpu;
 struct virtio_dev;
 /* The frontend's accesses to the device's window (src/vdev/virtio_mmio.c):
@@ -42,6 +43,17 @@ struct virtio_dev;
  * waits for the backend; a write may have to wait (MMIO_RETRY). */
 uint64_t virtio_dev_read(struct vcpu *v, struct virtio_dev *d, uint64_t off, unsigned width);
 enum mmio_result virtio_dev_write(struct vcpu *v, struct virtio_dev *d, uint64_t off, unsigned width, uint64_t val);
+/* A frontend's virtio-pci functions (src/vdev/virtio_pci.c): its virtual
+ * ECAM (`off` from its base: bus 0 only) and its BARs (`off` from slot 1's
+ * BAR0, the BARs side by side in slot order); an absent function reads
+ * all-ones, a gap 0.  A BAR write may wait as a window's may. */
+uint64_t virtio_ecam_read(struct vcpu *v, uint64_t off, unsigned width);
+/* Whether `rid` (bus 0) is a virtio-pci function of VM `c`: a DeviceID its
+ * virtual ITS may map (core/msi.h, msi_owns_device). */
+bool virtio_pci_owns(const struct vm_config *c, uint32_t rid);
+void virtio_ecam_write(struct vcpu *v, uint64_t off, unsigned width, uint64_t val);
+uint64_t virtio_pci_read(struct vcpu *v, uint64_t off, unsigned width);
+enum mmio_result virtio_pci_write(struct vcpu *v, uint64_t off, unsigned width, uint64_t val);
 /* vm_build(): the VM's virtio windows as emulated devices; NULL or why not. */
 const char *virtio_vm_build(struct vm *vm);
 /* The VM started (after vm_load) / stops (before its RAM is reused). */

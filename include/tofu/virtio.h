@@ -30,6 +30,69 @@
 #define VIRTIO_TRANSPORT_MMIO          0u
 #define VIRTIO_TRANSPORT_PCI           1u
 #define VIRTIO_PCI_BAR_SIZE            0x4000u
+/* The function's configuration space (virtio 1.2, 4.1.2 and 4.1.4). */
+#define VIRTIO_PCI_VENDOR              0x1af4u  /* Red Hat, Inc.: virtio's */
+#define VIRTIO_PCI_DEVICE_BASE         0x1040u  /* a modern device: 0x1040 + its virtio device ID */
+#define VIRTIO_PCI_REVISION            1u       /* a modern-only device (4.1.2.1) */
+#define VIRTIO_PCI_CLASS_BLOCK         0x010000u  /* class code (base, sub, interface): mass storage, SCSI */
+#define VIRTIO_PCI_CLASS_NET           0x020000u  /* network, Ethernet */
+#define VIRTIO_PCI_CLASS_OTHER         0x078000u  /* simple communication, other (the console) */
+#define VIRTIO_PCI_CAP_VNDR            0x09u    /* a vendor-specific capability: virtio's structures */
+#define VIRTIO_PCI_CAP_BYTES           16u      /* struct virtio_pci_cap */
+#define VIRTIO_PCI_NOTIFY_CAP_BYTES    20u      /* ... with notify_off_multiplier */
+#define VIRTIO_PCI_CAP_CFG_TYPE        3u       /* its bytes: cfg_type, bar, id, padding, */
+#define VIRTIO_PCI_CAP_BAR             4u
+#define VIRTIO_PCI_CAP_OFFSET          8u       /* offset (32 bits), */
+#define VIRTIO_PCI_CAP_LENGTH          12u      /* length (32 bits) */
+#define VIRTIO_PCI_CAP_MULTIPLIER      16u      /* notify_off_multiplier (32 bits) */
+#define VIRTIO_PCI_CAP_COMMON_CFG      1u       /* cfg_type */
+#define VIRTIO_PCI_CAP_NOTIFY_CFG      2u
+#define VIRTIO_PCI_CAP_ISR_CFG         3u
+#define VIRTIO_PCI_CAP_DEVICE_CFG      4u
+/* tofu's layout: the MSI-X capability, then one virtio capability for each
+ * structure, in BAR0 as below. */
+#define VIRTIO_PCI_CAP_MSIX_AT         0x40u
+#define VIRTIO_PCI_CAP_COMMON_AT       0x4cu
+#define VIRTIO_PCI_CAP_NOTIFY_AT       0x5cu
+#define VIRTIO_PCI_CAP_ISR_AT          0x70u
+#define VIRTIO_PCI_CAP_DEVICE_AT       0x80u
+#define VIRTIO_PCI_COMMON_AT           0x0000u  /* in BAR0: the common configuration, */
+#define VIRTIO_PCI_COMMON_BYTES        0x40u
+#define VIRTIO_PCI_ISR_AT              0x0800u  /* ISR status (read clears it), */
+#define VIRTIO_PCI_ISR_BYTES           4u
+#define VIRTIO_PCI_DEVICE_AT           0x0c00u  /* the device configuration, */
+#define VIRTIO_PCI_NOTIFY_AT           0x1000u  /* the notifications: a page of its own, every queue at its start, */
+#define VIRTIO_PCI_NOTIFY_BYTES        0x1000u
+#define VIRTIO_PCI_MSIX_TABLE_AT       0x2000u  /* the MSI-X table, */
+#define VIRTIO_PCI_MSIX_PBA_AT         0x3000u  /* and its Pending Bit Array */
+/* Two vectors: Linux's driver then gives a device of one queue (the
+ * block device) a vector for it and one for configuration changes, and a
+ * device of more queues one for all its queues and one for the config. */
+#define VIRTIO_PCI_VECTORS             2u
+#define VIRTIO_PCI_NO_VECTOR           0xffffu
+#define VIRTIO_PCI_MSIX_ENTRY_BYTES    16u      /* address low, high, data, vector control */
+#define VIRTIO_PCI_MSIX_ENTRY_MASKED   0x1u     /* of vector control */
+#define VIRTIO_PCI_MSIX_FLAGS_MASKALL  0x4000u  /* of MSI-X Message Control: Function Mask */
+/* The common configuration (4.1.4.3), by offset. */
+#define VIRTIO_PCI_DFSELECT            0x00u    /* device_feature_select, 32 bits */
+#define VIRTIO_PCI_DF                  0x04u    /* device_feature (R) */
+#define VIRTIO_PCI_GFSELECT            0x08u    /* driver_feature_select */
+#define VIRTIO_PCI_GF                  0x0cu    /* driver_feature */
+#define VIRTIO_PCI_MSIX_CONFIG         0x10u    /* config_msix_vector, 16 bits */
+#define VIRTIO_PCI_NUM_QUEUES          0x12u    /* num_queues (R), 16 bits */
+#define VIRTIO_PCI_STATUS              0x14u    /* device_status, 8 bits */
+#define VIRTIO_PCI_CFG_GENERATION      0x15u    /* config_generation (R), 8 bits */
+#define VIRTIO_PCI_Q_SELECT            0x16u    /* queue_select, 16 bits */
+#define VIRTIO_PCI_Q_SIZE              0x18u    /* queue_size, 16 bits */
+#define VIRTIO_PCI_Q_MSIX              0x1au    /* queue_msix_vector, 16 bits */
+#define VIRTIO_PCI_Q_ENABLE            0x1cu    /* queue_enable, 16 bits */
+#define VIRTIO_PCI_Q_NOFF              0x1eu    /* queue_notify_off (R), 16 bits */
+#define VIRTIO_PCI_Q_DESCLO            0x20u    /* queue_desc, 64 bits as two 32-bit halves */
+#define VIRTIO_PCI_Q_DESCHI            0x24u
+#define VIRTIO_PCI_Q_AVAILLO           0x28u    /* queue_driver */
+#define VIRTIO_PCI_Q_AVAILHI           0x2cu
+#define VIRTIO_PCI_Q_USEDLO            0x30u    /* queue_device */
+#define VIRTIO_PCI_Q_USEDHI            0x34u
 #define VIRTIO_MMIO_MAGIC_VALUE        0x000u   /* R: "virt" */
 #define VIRTIO_MMIO_VERSION            0x004u   /* R: 2 */
 #define VIRTIO_MMIO_DEVICE_ID          0x008u   /* R */

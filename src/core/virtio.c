@@ -26,6 +26,7 @@
  */
 #include "core/virtio.h"
 #include "core/virtio_regs.h"
+#include "core/virtio_pci.h"
 #include "core/vm.h"
 #include "core/ipc.h"
 #include "core/lib.h"
@@ -35,14 +36,15 @@
 
 #define VIRTIO_RESET_TIMEOUT_US 100000u     /* 100 ms: a backend's reset is a few messages */
 
-extern const struct mmio_ops virtio_mmio_ops;
+extern const struct mmio_ops virtio_mmio_ops, virtio_pci_bar_ops, virtio_ecam_ops;
 
 struct virtio_dev {
     spinlock_t lock;
     const struct virtio_config *cfg;        /* NULL: its frontend was not created */
     unsigned index;
     struct virtio_regs regs;
-    uint32_t *page;                         /* the register page: what reads return */
+    struct virtio_pci pci;                  /* VIRTIO_TRANSPORT_PCI: the function's side */
+    uint32_t *page;                         /* MMIO: the register page: what reads return */
     uint64_t reset_deadline;                /* counter value */
     struct vcpu *reset_vcpu;                /* its store of Status = 0 is retried */
     uint64_t reset_pc;
@@ -114,8 +116,39 @@ static void window_map(struct virtio_dev *d)
                   fe->cfg->name, d->cfg->window_ipa, rc);
 }
 
+static bool is_pci(const struct virtio_dev *d)
+{
+    return d->cfg->transport == VIRTIO_TRANSPORT_PCI;
+}
+
+/* A VM's virtio-pci functions: one virtual ECAM, and one region over their
+ * BARs, which the config tool puts side by side from the first slot's
+ * (each VIRTIO_PCI_BAR_SIZE, slot order): two MMIO regions however many. */
+static const char *pci_build(struct vm *vm, const struct virtio_config *c, bool *done)
+{
+    if (*done)
+        return NULL;
+    *done = true;
+    uint64_t first = c->mmio_ipa - (uint64_t)(c->pci_slot - 1) * VIRTIO_PCI_BAR_SIZE;
+    unsigned n = 0;
+    for (unsigned i = 0; i < config_nr_virtio && i < VIRTIO_MAX_DEVICES; i++) {
+        const struct virtio_config *o = &config_virtio[i];
+        if (o->frontend != vm->id || o->transport != VIRTIO_TRANSPORT_PCI)
+            continue;
+        if (o->ecam_ipa != c->ecam_ipa || !o->pci_slot || o->pci_slot >= PCI_DEVS_PER_BUS ||
+            o->mmio_ipa != first + (uint64_t)(o->pci_slot - 1) * VIRTIO_PCI_BAR_SIZE)
+            return "its virtio-pci functions are not laid out as tofu-config lays them";
+        n = o->pci_slot > n ? o->pci_slot : n;
+    }
+    if (mmio_add(vm, c->ecam_ipa, PCI_ECAM_BUS_SIZE, &virtio_ecam_ops, vm) != E_OK ||
+        mmio_add(vm, first, (uint64_t)n * VIRTIO_PCI_BAR_SIZE, &virtio_pci_bar_ops, vm) != E_OK)
+        return "its virtio-pci ECAM or BARs overlap its emulated devices (or are too many)";
+    return NULL;
+}
+
 const char *virtio_vm_build(struct vm *vm)
 {
+    bool pci_done = false;
     for (unsigned i = 0; i < config_nr_virtio && i < VIRTIO_MAX_DEVICES; i++) {
         const struct virtio_config *c = &config_virtio[i];
         struct virtio_dev *d = &devs[i];
@@ -126,6 +159,13 @@ const char *virtio_vm_build(struct vm *vm)
         d->page = reg_pages[i];
         virtio_regs_init(&d->regs, c->device_id, &c->identity);
         page_fill(d);
+        if (is_pci(d)) {
+            virtio_pci_init(&d->pci, c->mmio_ipa);
+            const char *why = pci_build(vm, c, &pci_done);
+            if (why)
+                return why;
+            continue;
+        }
         if (c->mmio_ipa & PAGE_OFFSET_MASK)
             return "a virtio window is not on a page of its own";
         if (mmio_add(vm, c->mmio_ipa, VIRTIO_MMIO_WINDOW_SIZE, &virtio_mmio_ops, d) != E_OK)
@@ -161,9 +201,54 @@ uint64_t virtio_dev_read(struct vcpu *v, struct virtio_dev *d, uint64_t off, uns
     return val;
 }
 
+/* The MSI-X messages of the vectors in `mask` (under the device's lock),
+ * then sent (after it): through the frontend's virtual ITS, when the
+ * driver aimed them at its GITS_TRANSLATER; DeviceID the function's
+ * requester ID (bus 0, the msi-map the tool writes is 1:1). */
+struct msi_batch {
+    unsigned n;
+    uint64_t addr[VIRTIO_PCI_VECTORS];
+    uint32_t data[VIRTIO_PCI_VECTORS];
+};
+
+static void msi_take(const struct virtio_dev *d, uint32_t mask, struct msi_batch *b)
+{
+    b->n = 0;
+    for (unsigned i = 0; i < VIRTIO_PCI_VECTORS; i++)
+        if (mask & (1u << i)) {
+            virtio_pci_message(&d->pci, i, &b->addr[b->n], &b->data[b->n]);
+            b->n++;
+        }
+}
+
+static void msi_send(const struct virtio_dev *d, struct vm *fe, const struct msi_batch *b)
+{
+    uint32_t rid = d->cfg->pci_slot << PCI_RID_DEV_SHIFT;
+    for (unsigned i = 0; i < b->n; i++) {
+        if (fe->cfg->its_ipa && b->addr[i] == fe->cfg->its_ipa + GITS_TRANSLATER) {
+            vgic_its_msi(fe, rid, b->data[i]);     /* nothing when the guest mapped nothing there */
+            continue;
+        }
+        vm_log(&fe->vcpus[0], VM_LOG_VIRTIO, "virtio%u: an MSI-X message to %#lx, not its ITS's GITS_TRANSLATER: "
+               "dropped", d->index, b->addr[i]);
+    }
+}
+
+/* A write's effect on the state, under the device's lock: virtio-mmio's
+ * register window (and its page), or a PCI function's BAR0. */
+static unsigned apply_write(struct virtio_dev *d, uint64_t off, unsigned width, uint64_t val)
+{
+    if (is_pci(d))
+        return virtio_pci_bar_write(&d->pci, &d->regs, off, width, val);
+    unsigned act = virtio_regs_write(&d->regs, off, width, val);
+    page_update(d, off);
+    return act;
+}
+
 enum mmio_result virtio_dev_write(struct vcpu *v, struct virtio_dev *d, uint64_t off, unsigned width, uint64_t val)
 {
     struct vm *be = backend(d);
+    struct msi_batch msis = { .n = 0 };
     uint64_t now = arch_counter();
     enum mmio_result res = MMIO_OK;
     bool timed_out = false;
@@ -187,8 +272,11 @@ enum mmio_result virtio_dev_write(struct vcpu *v, struct virtio_dev *d, uint64_t
                    "reset locally", d->index, be->cfg->name, VIRTIO_RESET_TIMEOUT_US / 1000);
         return MMIO_OK;
     }
-    act = virtio_regs_write(&d->regs, off, width, val);
-    page_update(d, off);
+    act = apply_write(d, off, width, val);
+    if (act & VIRTIO_ACT_MSI) {
+        msi_take(d, d->pci.todo, &msis);
+        d->pci.todo = 0;
+    }
     if (act & VIRTIO_ACT_RESET) {
         if (running(be)) {
             d->reset_deadline = now + htimer_us_to_ticks(VIRTIO_RESET_TIMEOUT_US);
@@ -201,11 +289,93 @@ enum mmio_result virtio_dev_write(struct vcpu *v, struct virtio_dev *d, uint64_t
         }
     }
     spin_unlock(&d->lock);
+    if (msis.n)
+        msi_send(d, v->vm, &msis);
     if (act & VIRTIO_ACT_EVENT)
         ring(be);
     if (act & VIRTIO_ACT_BAD)
         access_refused(v, d, off, width, true);
     return res;
+}
+
+/* ---- a PCI function's accesses (src/vdev/virtio_pci.c) ------------------- */
+
+bool virtio_pci_owns(const struct vm_config *c, uint32_t rid)
+{
+    for (unsigned i = 0; i < config_nr_virtio; i++) {
+        const struct virtio_config *o = &config_virtio[i];
+        if (o->transport == VIRTIO_TRANSPORT_PCI && o->frontend - 1u < config_nr_vms &&
+            &config_vms[o->frontend - 1] == c && o->pci_slot << PCI_RID_DEV_SHIFT == rid)
+            return true;
+    }
+    return false;
+}
+
+/* The VM's virtio-pci device at `slot` of its ECAM, or NULL. */
+static struct virtio_dev *pci_dev_at(const struct vm *vm, uint32_t slot)
+{
+    for (unsigned i = 0; i < config_nr_virtio && i < VIRTIO_MAX_DEVICES; i++) {
+        struct virtio_dev *d = &devs[i];
+        if (d->cfg && d->cfg->frontend == vm->id && is_pci(d) && d->cfg->pci_slot == slot)
+            return d;
+    }
+    return NULL;
+}
+
+/* Function 0 of a slot with a device; everything else is absent. */
+static struct virtio_dev *ecam_dev(const struct vm *vm, uint64_t off)
+{
+    uint32_t fn = (uint32_t)(off >> PCI_ECAM_FN_SHIFT);
+    return fn & PCI_RID_FN_MASK ? NULL : pci_dev_at(vm, fn >> PCI_RID_DEV_SHIFT);
+}
+
+uint64_t virtio_ecam_read(struct vcpu *v, uint64_t off, unsigned width)
+{
+    struct virtio_dev *d = ecam_dev(v->vm, off);
+    if (!d)
+        return width == sizeof(uint32_t) ? PCI_CFG_ALL_ONES : (1u << (width * 8)) - 1;
+    spin_lock(&d->lock);
+    uint32_t val = virtio_pci_cfg_read(&d->pci, &d->regs, (uint32_t)(off & (PCI_CFG_SIZE - 1)), width);
+    spin_unlock(&d->lock);
+    return val;
+}
+
+void virtio_ecam_write(struct vcpu *v, uint64_t off, unsigned width, uint64_t val)
+{
+    struct virtio_dev *d = ecam_dev(v->vm, off);
+    if (!d)
+        return;                         /* an absent function: dropped */
+    spin_lock(&d->lock);
+    virtio_pci_cfg_write(&d->pci, (uint32_t)(off & (PCI_CFG_SIZE - 1)), width, (uint32_t)val);
+    spin_unlock(&d->lock);
+}
+
+/* BAR0s side by side from slot 1's: the device of `off`, and the offset in its BAR. */
+static struct virtio_dev *bar_dev(const struct vm *vm, uint64_t *off)
+{
+    struct virtio_dev *d = pci_dev_at(vm, (uint32_t)(*off / VIRTIO_PCI_BAR_SIZE) + 1);
+    *off %= VIRTIO_PCI_BAR_SIZE;
+    return d;
+}
+
+uint64_t virtio_pci_read(struct vcpu *v, uint64_t off, unsigned width)
+{
+    uint64_t val = 0;
+    struct virtio_dev *d = bar_dev(v->vm, &off);
+    if (!d)
+        return 0;
+    spin_lock(&d->lock);
+    unsigned act = virtio_pci_bar_read(&d->pci, &d->regs, off, width, &val);
+    spin_unlock(&d->lock);
+    if (act & VIRTIO_ACT_BAD)
+        access_refused(v, d, off, width, false);
+    return val;
+}
+
+enum mmio_result virtio_pci_write(struct vcpu *v, uint64_t off, unsigned width, uint64_t val)
+{
+    struct virtio_dev *d = bar_dev(v->vm, &off);
+    return d ? virtio_dev_write(v, d, off, width, val) : MMIO_OK;
 }
 
 /* ---- the backend's calls -------------------------------------------------- */
@@ -264,10 +434,20 @@ static int64_t do_event(struct vcpu *v)
     if (kind != VIRTIO_MSG_EVENT_USED && kind != VIRTIO_MSG_EVENT_CONFIG)
         return TOFU_E_INVALID;
     struct vm *fe = frontend(d);
+    struct msi_batch msis = { .n = 0 };
+    uint32_t cause = kind == VIRTIO_MSG_EVENT_USED ? VIRTIO_MMIO_INT_VRING : VIRTIO_MMIO_INT_CONFIG;
     spin_lock(&d->lock);
     bool live = running(fe) && d->regs.attached && (d->regs.status & VIRTIO_STATUS_DRIVER_OK);
+    if (live && is_pci(d)) {
+        d->regs.int_status |= cause;    /* ISR status, which an MSI-X driver does not read */
+        d->regs.config_gen += kind == VIRTIO_MSG_EVENT_CONFIG;
+        msi_take(d, virtio_pci_raise(&d->pci, &d->regs, cause), &msis);
+        spin_unlock(&d->lock);
+        msi_send(d, fe, &msis);
+        return TOFU_OK;
+    }
     if (live) {
-        d->regs.int_status |= kind == VIRTIO_MSG_EVENT_USED ? VIRTIO_MMIO_INT_VRING : VIRTIO_MMIO_INT_CONFIG;
+        d->regs.int_status |= cause;
         if (kind == VIRTIO_MSG_EVENT_CONFIG) {
             d->regs.config_gen++;
             page_update(d, VIRTIO_MMIO_CONFIG_GENERATION);
@@ -384,6 +564,8 @@ void virtio_vm_stopped(struct vm *vm)
         if (d->cfg->frontend == vm->id) {
             /* The driver is gone: the device is reset, and the backend hears status 0. */
             d->window_hold = virtio_regs_post_reset(&d->regs) && running(backend(d));
+            if (is_pci(d))
+                virtio_pci_init(&d->pci, d->cfg->mmio_ipa);     /* the function as at power-on */
             d->regs.reset_wait = false;
             d->reset_vcpu = NULL;
             page_fill(d);                   /* its next instance reads a device after reset */

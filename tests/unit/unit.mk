@@ -60,6 +60,7 @@ test_smmuv3_SRCS       := src/drivers/smmu/smmuv3_enc.c
 test_gicv3_topo_SRCS   := src/drivers/gicv3_topo.c
 test_vpci_SRCS         := src/vdev/vpci.c $(F)/pci.c $(F)/vm.c $(F)/spinlock.c
 test_virtio_regs_SRCS  := src/core/virtio_regs.c
+test_virtio_pci_SRCS   := src/core/virtio_pci.c src/core/virtio_regs.c
 test_vits_SRCS         := src/core/vits.c
 # The bare-metal backend's virtqueues and virtio-blk: pure C, built here too.
 test_virtq_SRCS        := guests/baremetal/rt/virtq.c guests/baremetal/rt/virtio_blk.c guests/baremetal/rt/virtio_msg.c
@@ -76,7 +77,7 @@ test_config_layout_SRCS := tools/config/elf.c $(TOOL_LAYOUT)
 
 TESTS     := test_mmio_decode test_pt test_palloc test_vgic_lr test_psci test_sysreg_table test_fdt test_ipc \
              test_ptimer test_ring test_ratelimit test_smmuv3 test_console test_config_check test_config_layout \
-             test_wdog test_vpci test_virtio_regs test_vits test_virtq test_gicv3_topo
+             test_wdog test_vpci test_virtio_regs test_virtio_pci test_vits test_virtq test_gicv3_topo
 # The tests of GICv2 code: every file they link compiled again, with
 # GIC_VERSION=2, in a second object tree (obj-v2); the others' see 3.
 V2_TESTS  := test_vgic_v2
