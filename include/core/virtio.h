@@ -49,7 +49,7 @@ enum mmio_result virtio_dev_write(struct vcpu *v, struct virtio_dev *d, uint64_t
  * all-ones, a gap 0.  A BAR write may wait as a window's may. */
 uint64_t virtio_ecam_read(struct vcpu *v, uint64_t off, unsigned width);
 /* Whether `rid` (bus 0) is a virtio-pci function of VM `c`: a DeviceID its
- * virtual ITS may map (core/msi.h, msi_owns_device). */
+ * virtual ITS may map (src/vdev/vgic_its.c; never the physical ITS). */
 bool virtio_pci_owns(const struct vm_config *c, uint32_t rid);
 void virtio_ecam_write(struct vcpu *v, uint64_t off, unsigned width, uint64_t val);
 uint64_t virtio_pci_read(struct vcpu *v, uint64_t off, unsigned width);

@@ -20,7 +20,6 @@
  * the software path above.
  */
 #include "core/vm.h"
-#include "core/virtio.h"
 #include "core/vgic.h"
 #include "core/pci.h"
 #include "core/drivers.h"
@@ -114,7 +113,7 @@ bool msi_owns_device(const struct vm_config *c, uint32_t rid)
     for (unsigned i = 0; i < c->nr_pci_fns; i++)
         if (c->pci_fns[i] == rid)
             return true;
-    return virtio_pci_owns(c, rid);     /* its virtio-pci functions' MSI-X, sent by tofu */
+    return false;
 }
 
 /* Does a vCPU of `c` share its physical CPU (another vCPU there, of any

@@ -11,6 +11,7 @@
  * refused, as a DeviceID the VM cannot own.
  */
 #include "core/vm.h"
+#include "core/virtio.h"
 #include "core/vits.h"
 #include "core/vgic.h"
 #include "core/lib.h"
@@ -39,7 +40,12 @@ static bool its_read_ram(void *ctx, uint64_t ipa, void *buf, size_t len)
  * (DeviceID = StreamID). */
 static bool its_owns_device(void *ctx, uint32_t device_id)
 {
-    return msi_owns_device(((struct vgic_its *)ctx)->vm->cfg, device_id);
+    /* Its physical functions' IDs, and its virtio-pci functions' (whose
+     * MSI-X tofu sends itself): only msi_owns_device()'s are ever mapped in
+     * the physical ITS (msi_vm_build), so a virtual ID equal to another
+     * VM's physical function's reaches nothing of that function. */
+    const struct vm_config *c = ((struct vgic_its *)ctx)->vm->cfg;
+    return msi_owns_device(c, device_id) || virtio_pci_owns(c, device_id);
 }
 
 static void its_effect(void *ctx, const struct vits_fx *fx)
